@@ -1,0 +1,292 @@
+//===- DfqGraphOps.td - dfq float graph ops ----------------*- tablegen -*-===//
+//
+// Float ops for CNN and MLP graphs, one per ONNX operator dfq imports.
+// Activations are NCHW. Attribute conventions follow ONNX: `pads` is
+// [top, left, bottom, right].
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_GRAPH_OPS_TD
+#define DFQ_GRAPH_OPS_TD
+
+include "DfqBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Dfq_FloatTensor : RankedTensorOf<[F32, F16, BF16, F64]>;
+def Dfq_Float4DTensor : 4DTensorOf<[F32, F16, BF16, F64]>;
+def Dfq_Float1DTensor : 1DTensorOf<[F32, F16, BF16, F64]>;
+
+class Dfq_GraphOp<string mnemonic, list<Trait> traits = []>
+    : Dfq_Op<mnemonic, !listconcat([Pure], traits)>;
+
+// Ops whose result type is computed from operand types and attributes.
+class Dfq_InferredGraphOp<string mnemonic, list<Trait> traits = []>
+    : Dfq_GraphOp<mnemonic, !listconcat([InferTypeOpAdaptor], traits)>;
+
+//===----------------------------------------------------------------------===//
+// Layers with parameters.
+//===----------------------------------------------------------------------===//
+
+def Dfq_Conv2DOp : Dfq_InferredGraphOp<"conv2d"> {
+  let summary = "2-D convolution, grouped and depthwise included";
+  let description = [{
+    `result[n, o, y, x] = bias[o] + sum_{c, i, j} input[n, g*C/G + c,
+    y*sh - pt + i*dh, x*sw - pl + j*dw] * weight[o, c, i, j]` where `g` is the
+    group of output channel `o`, out-of-range input positions read 0.
+
+    - `input`: `[N, C, H, W]`; `weight`: `[O, C/groups, KH, KW]`;
+      `bias` (optional): `[O]`.
+    - `groups` divides both `C` and `O`; `groups == C == O` is depthwise.
+    - `strides` `[sh, sw]`, `dilations` `[dh, dw]`, `pads`
+      `[top, left, bottom, right]` as in ONNX.
+
+    ```mlir
+    %y = dfq.conv2d %x, %w, %b {strides = array<i64: 2, 2>,
+           pads = array<i64: 1, 1, 1, 1>}
+         : (tensor<1x3x32x32xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>)
+           -> tensor<1x16x16x16xf32>
+    ```
+  }];
+  let arguments = (ins
+    Dfq_Float4DTensor:$input,
+    Dfq_Float4DTensor:$weight,
+    Optional<Dfq_Float1DTensor>:$bias,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+    DefaultValuedAttr<I64Attr, "1">:$groups
+  );
+  let results = (outs Dfq_Float4DTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Dfq_BatchNormOp : Dfq_InferredGraphOp<"batch_norm"> {
+  let summary = "Batch normalization in inference form";
+  let description = [{
+    `result[n, c, ...] = scale[c] * (input[n, c, ...] - mean[c])
+    / sqrt(variance[c] + epsilon) + bias[c]`, with the channel on dimension 1
+    of a rank-2 (`[N, C]`, after a gemm) or rank-4 (`[N, C, H, W]`) input.
+
+    The running `mean` and `variance` are the statistics data-free
+    calibration matches synthetic data against, so this op is kept until
+    `dfq-fold-bn` folds it into its producer.
+  }];
+  let arguments = (ins
+    Dfq_FloatTensor:$input,
+    Dfq_Float1DTensor:$scale,
+    Dfq_Float1DTensor:$bias,
+    Dfq_Float1DTensor:$mean,
+    Dfq_Float1DTensor:$variance,
+    DefaultValuedAttr<F64Attr, "1e-5">:$epsilon
+  );
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $bias `,` $mean `,` $variance attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def Dfq_GemmOp : Dfq_InferredGraphOp<"gemm"> {
+  let summary = "Fully connected layer: `input * weight^T + bias`";
+  let description = [{
+    `result[n, o] = bias[o] + sum_k input[n, k] * weight[o, k]`.
+
+    The weight is stored `[O, K]` (PyTorch `Linear`, ONNX `Gemm` with
+    `transB = 1`), so per-output-channel quantization is along axis 0 for
+    both `dfq.conv2d` and `dfq.gemm`. The importer rewrites other ONNX Gemm
+    forms into this one.
+  }];
+  let arguments = (ins
+    2DTensorOf<[F32, F16, BF16, F64]>:$input,
+    2DTensorOf<[F32, F16, BF16, F64]>:$weight,
+    Optional<Dfq_Float1DTensor>:$bias
+  );
+  let results = (outs 2DTensorOf<[F32, F16, BF16, F64]>:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Dfq_MatMulOp : Dfq_InferredGraphOp<"matmul"> {
+  let summary = "Matrix product, batched over leading dimensions";
+  let description = [{
+    `result[..., m, n] = sum_k lhs[..., m, k] * rhs[..., k, n]`. Both
+    operands have rank 2 or more; leading (batch) dimensions broadcast as in
+    NumPy.
+  }];
+  let arguments = (ins Dfq_FloatTensor:$lhs, Dfq_FloatTensor:$rhs);
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise ops.
+//===----------------------------------------------------------------------===//
+
+def Dfq_ReluOp : Dfq_GraphOp<"relu", [SameOperandsAndResultType]> {
+  let summary = "Rectified linear unit: `max(input, 0)`";
+  let arguments = (ins Dfq_FloatTensor:$input);
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Dfq_ClipOp : Dfq_GraphOp<"clip", [SameOperandsAndResultType]> {
+  let summary = "Clamp to `[min, max]` (ReLU6 is `min = 0, max = 6`)";
+  let arguments = (ins
+    Dfq_FloatTensor:$input,
+    F64Attr:$min,
+    F64Attr:$max
+  );
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+class Dfq_BinaryOp<string mnemonic, string formula>
+    : Dfq_InferredGraphOp<mnemonic> {
+  let summary = "Elementwise " # formula # " with NumPy broadcasting";
+  let arguments = (ins Dfq_FloatTensor:$lhs, Dfq_FloatTensor:$rhs);
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Dfq_AddOp : Dfq_BinaryOp<"add", "`lhs + rhs`"> {
+  let description = [{
+    Residual additions and bias additions. Operands have the same element
+    type; their shapes broadcast as in NumPy (and ONNX `Add`).
+  }];
+}
+
+def Dfq_MulOp : Dfq_BinaryOp<"mul", "`lhs * rhs`"> {
+  let description = [{
+    Operands have the same element type; their shapes broadcast as in NumPy
+    (and ONNX `Mul`).
+  }];
+}
+
+def Dfq_SoftmaxOp : Dfq_GraphOp<"softmax", [SameOperandsAndResultType]> {
+  let summary = "Softmax along one axis";
+  let description = [{
+    `result = exp(x - max(x)) / sum(exp(x - max(x)))` along `axis`
+    (negative values count from the back, as in ONNX opset 13).
+  }];
+  let arguments = (ins
+    Dfq_FloatTensor:$input,
+    DefaultValuedAttr<I64Attr, "-1">:$axis
+  );
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling.
+//===----------------------------------------------------------------------===//
+
+def Dfq_MaxPool2DOp : Dfq_InferredGraphOp<"max_pool2d"> {
+  let summary = "2-D max pooling over NCHW";
+  let description = [{
+    Padding positions never win the maximum. With `ceil_mode` the output size
+    rounds up, as in ONNX, but a window never starts inside the end padding.
+  }];
+  let arguments = (ins
+    Dfq_Float4DTensor:$input,
+    DenseI64ArrayAttr:$kernel_shape,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+    DefaultValuedAttr<BoolAttr, "false">:$ceil_mode
+  );
+  let results = (outs Dfq_Float4DTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Dfq_AvgPool2DOp : Dfq_InferredGraphOp<"avg_pool2d"> {
+  let summary = "2-D average pooling over NCHW";
+  let description = [{
+    Averages each window. Padding positions count in the divisor only with
+    `count_include_pad`, as in ONNX.
+  }];
+  let arguments = (ins
+    Dfq_Float4DTensor:$input,
+    DenseI64ArrayAttr:$kernel_shape,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+    DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+    DefaultValuedAttr<BoolAttr, "false">:$count_include_pad
+  );
+  let results = (outs Dfq_Float4DTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Dfq_GlobalAvgPoolOp : Dfq_InferredGraphOp<"global_avg_pool"> {
+  let summary = "Mean over H and W: `[N, C, H, W] -> [N, C, 1, 1]`";
+  let arguments = (ins Dfq_Float4DTensor:$input);
+  let results = (outs Dfq_Float4DTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Shape ops.
+//===----------------------------------------------------------------------===//
+
+def Dfq_FlattenOp : Dfq_InferredGraphOp<"flatten"> {
+  let summary = "Flatten to 2-D around `axis`, as ONNX Flatten";
+  let description = [{
+    `[d0, ..., dn] -> [d0 * ... * d(axis-1), d(axis) * ... * dn]`; `axis`
+    may be negative (counted from the back) and lies in `[-rank, rank]`.
+  }];
+  let arguments = (ins
+    Dfq_FloatTensor:$input,
+    DefaultValuedAttr<I64Attr, "1">:$axis
+  );
+  let results = (outs 2DTensorOf<[F32, F16, BF16, F64]>:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Dfq_ReshapeOp : Dfq_GraphOp<"reshape"> {
+  let summary = "Reshape to the static result type";
+  let description = [{
+    Reinterprets the elements in row-major order. The target shape is the
+    result type; it must be static and hold as many elements as the input.
+  }];
+  let arguments = (ins Dfq_FloatTensor:$input);
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dfq_ConcatOp : Dfq_InferredGraphOp<"concat"> {
+  let summary = "Concatenate along `axis`";
+  let description = [{
+    All inputs have the same rank, element type and dimensions except along
+    `axis` (negative counts from the back).
+  }];
+  let arguments = (ins
+    Variadic<Dfq_FloatTensor>:$inputs,
+    I64Attr:$axis
+  );
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $inputs attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+#endif // DFQ_GRAPH_OPS_TD

@@ -1,0 +1,147 @@
+//===- DfqQuantOps.td - dfq quantized ops ------------------*- tablegen -*-===//
+//
+// Ops on quantized tensors. Quantized tensors have an upstream
+// `!quant.uniform` element type whose storage type is 2 to 8 bits wide.
+// The integer semantics below are normative (docs/design.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_QUANT_OPS_TD
+#define DFQ_QUANT_OPS_TD
+
+include "DfqBase.td"
+include "DfqAttrs.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+// A ranked tensor of uniformly quantized values. Storage width and
+// per-tensor/per-channel form are checked by the op verifiers, which can give
+// precise messages.
+def Dfq_UniformQuantized : Type<
+    CPred<"::llvm::isa<::mlir::quant::UniformQuantizedType, "
+          "::mlir::quant::UniformQuantizedPerAxisType>($_self)">,
+    "uniform quantized type (!quant.uniform)">;
+def Dfq_QuantTensor : RankedTensorOf<[Dfq_UniformQuantized]>;
+def Dfq_Float : RankedTensorOf<[F32, F16, BF16, F64]>;
+
+def Dfq_QuantizeOp : Dfq_Op<"quantize", [Pure]> {
+  let summary = "Float to quantized: round half to even, then saturate";
+  let description = [{
+    `q = clamp(round_half_even(x / scale) + zero_point, qmin, qmax)`,
+    computed in f32 with `scale` rounded to f32, per tensor or per channel
+    along the quantized type's axis. `[qmin, qmax]` is the storage type's
+    range.
+
+    `params` records the parameters and their provenance; the result's
+    `!quant.uniform` element type must be exactly the one they describe.
+
+    ```mlir
+    %q = dfq.quantize %x {params = #dfq.qparams<u8, asymmetric,
+           scales = [0.5], zero_points = [3]>}
+         : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.5:3>>
+    ```
+  }];
+  let arguments = (ins Dfq_Float:$input, Dfq_QParamsAttr:$params);
+  let results = (outs Dfq_QuantTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dfq_DequantizeOp : Dfq_Op<"dequantize", [Pure]> {
+  let summary = "Quantized to float: `(q - zero_point) * scale`";
+  let description = [{
+    `x = (q - zero_point) * scale`, computed in f32 with `scale` rounded to
+    f32, per tensor or per channel. The result's element type is the
+    quantized type's expressed type.
+  }];
+  let arguments = (ins Dfq_QuantTensor:$input);
+  let results = (outs Dfq_Float:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dfq_QConstantOp : Dfq_Op<"qconstant", [Pure, ConstantLike]> {
+  let summary = "Constant quantized tensor (integer weights)";
+  let description = [{
+    Holds the stored integers of a quantized constant, normally weights.
+    `value` is an integer `dense` or `dense_resource` attribute of the same
+    shape; every element must lie in the storage range of the result type
+    (checked for `dense` values, and for `dense_resource` blobs that are
+    present). `params`, when given, must describe the result type.
+
+    ```mlir
+    %w = dfq.qconstant dense<[[1, -2], [3, 7]]> : tensor<2x2xi8>
+         : tensor<2x2x!quant.uniform<i4:f32:0, {0.1, 0.2}>>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value, OptionalAttr<Dfq_QParamsAttr>:$params);
+  let results = (outs Dfq_QuantTensor:$result);
+  let assemblyFormat = "$value attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+class Dfq_RequantOp<string mnemonic> : Dfq_Op<mnemonic, [Pure]> {
+  code requantDescription = [{
+    Integer semantics (all backends, bit for bit):
+    ```
+    acc[o]  = bias[o] + sum (x - zp_x) * (w - zp_w[o])      // exact in int32
+    y       = zp_y + ((acc[o] * multiplier[o] + 2^(shift[o]-1)) >> shift[o])
+    result  = clamp(y, qmin_y, qmax_y)
+    ```
+    The product `acc * multiplier` is formed in int64 and `>>` is an
+    arithmetic shift, so requantization rounds half toward positive infinity
+    (no rounding when `shift` is 0). `multiplier` and `shift` hold one entry,
+    or one per output channel. `multiplier` lies in `[1, 2^31 - 1]`, `shift`
+    in `[0, 62]`, and `multiplier * 2^-shift` must equal
+    `scale_x * scale_w[o] / scale_y` to a relative error of at most 2^-10
+    (targets may round the multiplier to fewer bits than 31).
+
+    `bias` (optional) is int32 at scale `scale_x * scale_w[o]` with zero
+    point 0. The input and result are quantized per tensor; the weight per
+    tensor or per output channel (axis 0). Every storage type is 2 to 8 bits.
+  }];
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dfq_QConv2DOp : Dfq_RequantOp<"qconv2d"> {
+  let summary = "Quantized 2-D convolution with integer requantization";
+  let description = [{
+    The integer counterpart of `dfq.conv2d` (same attributes, same shapes).
+  }] # requantDescription;
+  let arguments = (ins
+    Dfq_QuantTensor:$input,
+    Dfq_QuantTensor:$weight,
+    Optional<1DTensorOf<[I32]>>:$bias,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+    DefaultValuedAttr<I64Attr, "1">:$groups,
+    DenseI32ArrayAttr:$multiplier,
+    DenseI32ArrayAttr:$shift
+  );
+  let results = (outs Dfq_QuantTensor:$result);
+}
+
+def Dfq_QGemmOp : Dfq_RequantOp<"qgemm"> {
+  let summary = "Quantized fully connected layer with integer requantization";
+  let description = [{
+    The integer counterpart of `dfq.gemm`: `input` `[N, K]`, `weight`
+    `[O, K]`, `bias` `[O]`, result `[N, O]`.
+  }] # requantDescription;
+  let arguments = (ins
+    Dfq_QuantTensor:$input,
+    Dfq_QuantTensor:$weight,
+    Optional<1DTensorOf<[I32]>>:$bias,
+    DenseI32ArrayAttr:$multiplier,
+    DenseI32ArrayAttr:$shift
+  );
+  let results = (outs Dfq_QuantTensor:$result);
+}
+
+#endif // DFQ_QUANT_OPS_TD

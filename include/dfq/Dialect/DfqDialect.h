@@ -1,0 +1,11 @@
+//===- DfqDialect.h - dfq dialect -------------------------------*- C++ -*-===//
+
+#ifndef DFQ_DIALECT_DFQDIALECT_H
+#define DFQ_DIALECT_DFQDIALECT_H
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/Dialect.h"
+
+#include "dfq/DfqDialect.h.inc"
+
+#endif // DFQ_DIALECT_DFQDIALECT_H

@@ -1,0 +1,19 @@
+//===- DfqOps.h - dfq operations --------------------------------*- C++ -*-===//
+
+#ifndef DFQ_DIALECT_DFQOPS_H
+#define DFQ_DIALECT_DFQOPS_H
+
+#include "dfq/Dialect/DfqAttrs.h"
+#include "dfq/Dialect/DfqDialect.h"
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "dfq/DfqOps.h.inc"
+
+#endif // DFQ_DIALECT_DFQOPS_H

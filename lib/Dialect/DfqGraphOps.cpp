@@ -1,0 +1,369 @@
+//===- DfqGraphOps.cpp - dfq float graph ops ------------------------------===//
+
+#include "ShapeInference.h"
+#include "dfq/Dialect/DfqOps.h"
+
+#include "mlir/Dialect/Traits.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::dfq;
+
+/// Ranked tensor type of `value`, or failure with a diagnostic. The ODS type
+/// constraints guarantee ranked tensors when verifying, but inference also
+/// runs from builders, before verification.
+static FailureOr<RankedTensorType> getRanked(std::optional<Location> loc,
+                                             Value value, StringRef name) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type)
+    return emitOptionalError(loc, "expected ", name, " to be a ranked tensor");
+  return type;
+}
+
+/// Element types of a parameter and the data it applies to must agree: mixed
+/// precision arithmetic is not defined for float graph ops.
+static LogicalResult checkSameElementType(std::optional<Location> loc,
+                                          RankedTensorType data,
+                                          RankedTensorType other,
+                                          StringRef name) {
+  if (data.getElementType() != other.getElementType())
+    return emitOptionalError(loc, name, " element type ",
+                             other.getElementType(),
+                             " differs from the input element type ",
+                             data.getElementType());
+  return success();
+}
+
+/// Normalizes an axis that may count from the back into [0, rank + extra).
+static FailureOr<int64_t> normalizeAxis(std::optional<Location> loc,
+                                        int64_t axis, int64_t rank,
+                                        int64_t extra = 0) {
+  int64_t limit = rank + extra;
+  if (axis < -limit || axis >= limit)
+    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
+                             rank, " (expected [", -limit, ", ", limit - 1,
+                             "])");
+  return axis < 0 ? axis + limit : axis;
+}
+
+//===----------------------------------------------------------------------===//
+// Conv2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  FailureOr<RankedTensorType> input = getRanked(loc, adaptor.getInput(), "input");
+  FailureOr<RankedTensorType> weight =
+      getRanked(loc, adaptor.getWeight(), "weight");
+  if (failed(input) || failed(weight) ||
+      failed(checkSameElementType(loc, *input, *weight, "weight")))
+    return failure();
+  std::optional<ArrayRef<int64_t>> biasShape;
+  if (Value bias = adaptor.getBias()) {
+    FailureOr<RankedTensorType> biasType = getRanked(loc, bias, "bias");
+    if (failed(biasType) ||
+        failed(checkSameElementType(loc, *input, *biasType, "bias")))
+      return failure();
+    biasShape = biasType->getShape();
+  }
+  FailureOr<Shape> shape = inferConv2dShape(
+      loc, input->getShape(), weight->getShape(), biasShape,
+      adaptor.getStrides(), adaptor.getPads(), adaptor.getDilations(),
+      adaptor.getGroups());
+  if (failed(shape))
+    return failure();
+  inferred.push_back(RankedTensorType::get(*shape, input->getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// BatchNormOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  FailureOr<RankedTensorType> input = getRanked(loc, adaptor.getInput(), "input");
+  if (failed(input))
+    return failure();
+  if (input->getRank() != 2 && input->getRank() != 4)
+    return emitOptionalError(loc, "expected an input of rank 2 ([N, C]) or 4 "
+                                  "([N, C, H, W]), got rank ",
+                             input->getRank());
+  int64_t channels = input->getDimSize(1);
+  std::pair<Value, StringRef> params[] = {{adaptor.getScale(), "scale"},
+                                          {adaptor.getBias(), "bias"},
+                                          {adaptor.getMean(), "mean"},
+                                          {adaptor.getVariance(), "variance"}};
+  for (auto [value, name] : params) {
+    FailureOr<RankedTensorType> type = getRanked(loc, value, name);
+    if (failed(type) || failed(checkSameElementType(loc, *input, *type, name)))
+      return failure();
+    if (type->getRank() != 1 ||
+        (!ShapedType::isDynamic(channels) && type->getDimSize(0) != channels))
+      return emitOptionalError(loc, name, " shape ",
+                               formatShape(type->getShape()),
+                               " does not match the ", channels,
+                               " channels of the input");
+  }
+  if (!(adaptor.getEpsilon().convertToDouble() > 0.0))
+    return emitOptionalError(loc, "epsilon must be positive, got ",
+                             adaptor.getEpsilon().convertToDouble());
+  inferred.push_back(*input);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// GemmOp, MatMulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &inferred) {
+  FailureOr<RankedTensorType> input = getRanked(loc, adaptor.getInput(), "input");
+  FailureOr<RankedTensorType> weight =
+      getRanked(loc, adaptor.getWeight(), "weight");
+  if (failed(input) || failed(weight) ||
+      failed(checkSameElementType(loc, *input, *weight, "weight")))
+    return failure();
+  std::optional<ArrayRef<int64_t>> biasShape;
+  if (Value bias = adaptor.getBias()) {
+    FailureOr<RankedTensorType> biasType = getRanked(loc, bias, "bias");
+    if (failed(biasType) ||
+        failed(checkSameElementType(loc, *input, *biasType, "bias")))
+      return failure();
+    biasShape = biasType->getShape();
+  }
+  FailureOr<Shape> shape =
+      inferGemmShape(loc, input->getShape(), weight->getShape(), biasShape);
+  if (failed(shape))
+    return failure();
+  inferred.push_back(RankedTensorType::get(*shape, input->getElementType()));
+  return success();
+}
+
+LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  FailureOr<RankedTensorType> lhs = getRanked(loc, adaptor.getLhs(), "lhs");
+  FailureOr<RankedTensorType> rhs = getRanked(loc, adaptor.getRhs(), "rhs");
+  if (failed(lhs) || failed(rhs) ||
+      failed(checkSameElementType(loc, *lhs, *rhs, "rhs")))
+    return failure();
+  if (lhs->getRank() < 2 || rhs->getRank() < 2)
+    return emitOptionalError(loc, "operands need rank 2 or more, got ranks ",
+                             lhs->getRank(), " and ", rhs->getRank());
+  ArrayRef<int64_t> a = lhs->getShape(), b = rhs->getShape();
+  int64_t k = a.back(), kRhs = b[b.size() - 2];
+  if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(kRhs) && k != kRhs)
+    return emitOptionalError(loc, "contraction sizes differ: lhs ",
+                             formatShape(a), " and rhs ", formatShape(b));
+  SmallVector<int64_t> batch;
+  if (!OpTrait::util::getBroadcastedShape(a.drop_back(2), b.drop_back(2),
+                                          batch))
+    return emitOptionalError(loc, "batch dimensions of ", formatShape(a),
+                             " and ", formatShape(b), " do not broadcast");
+  batch.push_back(a[a.size() - 2]);
+  batch.push_back(b.back());
+  inferred.push_back(RankedTensorType::get(batch, lhs->getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise ops
+//===----------------------------------------------------------------------===//
+
+static LogicalResult inferBroadcast(std::optional<Location> loc, Value lhsValue,
+                                    Value rhsValue,
+                                    SmallVectorImpl<Type> &inferred) {
+  FailureOr<RankedTensorType> lhs = getRanked(loc, lhsValue, "lhs");
+  FailureOr<RankedTensorType> rhs = getRanked(loc, rhsValue, "rhs");
+  if (failed(lhs) || failed(rhs) ||
+      failed(checkSameElementType(loc, *lhs, *rhs, "rhs")))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(lhs->getShape(), rhs->getShape(),
+                                          shape))
+    return emitOptionalError(loc, "operand shapes ",
+                             formatShape(lhs->getShape()), " and ",
+                             formatShape(rhs->getShape()),
+                             " are not broadcast-compatible");
+  inferred.push_back(RankedTensorType::get(shape, lhs->getElementType()));
+  return success();
+}
+
+LogicalResult AddOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &inferred) {
+  return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), inferred);
+}
+
+LogicalResult MulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &inferred) {
+  return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), inferred);
+}
+
+LogicalResult ClipOp::verify() {
+  if (!(getMin().convertToDouble() <= getMax().convertToDouble()))
+    return emitOpError("min (")
+           << getMin().convertToDouble() << ") must not exceed max ("
+           << getMax().convertToDouble() << ")";
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  return normalizeAxis(getLoc(), getAxis(), getInput().getType().getRank());
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  FailureOr<RankedTensorType> input = getRanked(loc, adaptor.getInput(), "input");
+  if (failed(input))
+    return failure();
+  FailureOr<Shape> shape = inferPool2dShape(
+      loc, input->getShape(), adaptor.getKernelShape(), adaptor.getStrides(),
+      adaptor.getPads(), adaptor.getDilations(), adaptor.getCeilMode());
+  if (failed(shape))
+    return failure();
+  inferred.push_back(RankedTensorType::get(*shape, input->getElementType()));
+  return success();
+}
+
+LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  FailureOr<RankedTensorType> input = getRanked(loc, adaptor.getInput(), "input");
+  if (failed(input))
+    return failure();
+  int64_t noDilation[] = {1, 1};
+  FailureOr<Shape> shape = inferPool2dShape(
+      loc, input->getShape(), adaptor.getKernelShape(), adaptor.getStrides(),
+      adaptor.getPads(), noDilation, adaptor.getCeilMode());
+  if (failed(shape))
+    return failure();
+  inferred.push_back(RankedTensorType::get(*shape, input->getElementType()));
+  return success();
+}
+
+LogicalResult GlobalAvgPoolOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  FailureOr<RankedTensorType> input = getRanked(loc, adaptor.getInput(), "input");
+  if (failed(input))
+    return failure();
+  if (input->getRank() != 4)
+    return emitOptionalError(loc, "expected a rank-4 NCHW input, got rank ",
+                             input->getRank());
+  int64_t shape[] = {input->getDimSize(0), input->getDimSize(1), 1, 1};
+  inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Shape ops
+//===----------------------------------------------------------------------===//
+
+/// Product of `dims`, dynamic if any of them is.
+static int64_t product(ArrayRef<int64_t> dims) {
+  int64_t result = 1;
+  for (int64_t d : dims) {
+    if (ShapedType::isDynamic(d))
+      return ShapedType::kDynamic;
+    result *= d;
+  }
+  return result;
+}
+
+LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  FailureOr<RankedTensorType> input = getRanked(loc, adaptor.getInput(), "input");
+  if (failed(input))
+    return failure();
+  FailureOr<int64_t> axis =
+      normalizeAxis(loc, adaptor.getAxis(), input->getRank(), /*extra=*/1);
+  if (failed(axis))
+    return failure();
+  ArrayRef<int64_t> dims = input->getShape();
+  int64_t shape[] = {product(dims.take_front(*axis)),
+                     product(dims.drop_front(*axis))};
+  inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  RankedTensorType input = getInput().getType(), result = getType();
+  if (input.getElementType() != result.getElementType())
+    return emitOpError("result element type ")
+           << result.getElementType() << " differs from the input element type "
+           << input.getElementType();
+  if (!result.hasStaticShape())
+    return emitOpError("result shape ")
+           << formatShape(result.getShape()) << " must be static";
+  if (input.hasStaticShape() &&
+      input.getNumElements() != result.getNumElements())
+    return emitOpError("cannot reshape ")
+           << formatShape(input.getShape()) << " (" << input.getNumElements()
+           << " elements) to " << formatShape(result.getShape()) << " ("
+           << result.getNumElements() << " elements)";
+  return success();
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  ValueRange inputs = adaptor.getInputs();
+  if (inputs.empty())
+    return emitOptionalError(loc, "expected at least one input");
+  FailureOr<RankedTensorType> first = getRanked(loc, inputs.front(), "input");
+  if (failed(first))
+    return failure();
+  FailureOr<int64_t> axis =
+      normalizeAxis(loc, adaptor.getAxis(), first->getRank());
+  if (failed(axis))
+    return failure();
+  Shape shape(first->getShape());
+  for (auto [index, value] : llvm::enumerate(inputs.drop_front())) {
+    FailureOr<RankedTensorType> type = getRanked(loc, value, "input");
+    if (failed(type) || failed(checkSameElementType(loc, *first, *type,
+                                                    "concatenated input")))
+      return failure();
+    if (type->getRank() != first->getRank())
+      return emitOptionalError(loc, "input #", index + 1, " has rank ",
+                               type->getRank(), " but input #0 has rank ",
+                               first->getRank());
+    for (int64_t d = 0, e = type->getRank(); d < e; ++d) {
+      int64_t size = type->getDimSize(d);
+      if (d == *axis) {
+        shape[d] = ShapedType::isDynamic(shape[d]) || ShapedType::isDynamic(size)
+                       ? ShapedType::kDynamic
+                       : shape[d] + size;
+      } else if (size != shape[d] && !ShapedType::isDynamic(size) &&
+                 !ShapedType::isDynamic(shape[d])) {
+        return emitOptionalError(loc, "input #", index + 1, " shape ",
+                                 formatShape(type->getShape()),
+                                 " differs from input #0 shape ",
+                                 formatShape(first->getShape()),
+                                 " outside the concatenation axis ", *axis);
+      }
+    }
+  }
+  inferred.push_back(RankedTensorType::get(shape, first->getElementType()));
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dfq/DfqOps.cpp.inc"
