@@ -36,16 +36,16 @@ static LogicalResult checkSameElementType(std::optional<Location> loc,
   return success();
 }
 
-/// Normalizes an axis that may count from the back into [0, rank + extra).
+/// Normalizes an axis in [-rank, rank + extra) that may count from the back
+/// (ONNX Flatten allows `axis == rank`, hence `extra`).
 static FailureOr<int64_t> normalizeAxis(std::optional<Location> loc,
                                         int64_t axis, int64_t rank,
                                         int64_t extra = 0) {
-  int64_t limit = rank + extra;
-  if (axis < -limit || axis >= limit)
+  if (axis < -rank || axis >= rank + extra)
     return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
-                             rank, " (expected [", -limit, ", ", limit - 1,
-                             "])");
-  return axis < 0 ? axis + limit : axis;
+                             rank, " (expected [", -rank, ", ",
+                             rank + extra - 1, "])");
+  return axis < 0 ? axis + rank : axis;
 }
 
 //===----------------------------------------------------------------------===//

@@ -1,0 +1,138 @@
+// Round trip of every dfq op: custom form, generic form, and the custom form
+// parsed back from the generic one must all agree.
+// RUN: dfq-opt %s | dfq-opt | FileCheck %s
+// RUN: dfq-opt %s -mlir-print-op-generic | dfq-opt | FileCheck %s
+// RUN: dfq-opt %s -mlir-print-op-generic | FileCheck %s --check-prefix=GENERIC
+
+// CHECK-LABEL: func.func @conv2d
+// CHECK: dfq.conv2d %{{.*}}, %{{.*}}, %{{.*}} {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+// CHECK: dfq.conv2d %{{.*}}, %{{.*}} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+// GENERIC-LABEL: sym_name = "conv2d"
+// GENERIC: "dfq.conv2d"(%{{.*}}, %{{.*}}, %{{.*}}) <{dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}>
+func.func @conv2d(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> (tensor<1x4x4x4xf32>, tensor<1x4x6x6xf32>) {
+  %0 = dfq.conv2d %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  %1 = dfq.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %0, %1 : tensor<1x4x4x4xf32>, tensor<1x4x6x6xf32>
+}
+
+// CHECK-LABEL: func.func @depthwise_dilated
+// CHECK: dfq.conv2d %{{.*}}, %{{.*}} {dilations = array<i64: 2, 2>, groups = 8 : i64, pads = array<i64: 2, 2, 2, 2>} : (tensor<?x8x7x7xf32>, tensor<8x1x3x3xf32>) -> tensor<?x8x7x7xf32>
+func.func @depthwise_dilated(%x: tensor<?x8x7x7xf32>, %w: tensor<8x1x3x3xf32>) -> tensor<?x8x7x7xf32> {
+  %0 = dfq.conv2d %x, %w {groups = 8, dilations = array<i64: 2, 2>, pads = array<i64: 2, 2, 2, 2>} : (tensor<?x8x7x7xf32>, tensor<8x1x3x3xf32>) -> tensor<?x8x7x7xf32>
+  return %0 : tensor<?x8x7x7xf32>
+}
+
+// CHECK-LABEL: func.func @batch_norm
+// CHECK: dfq.batch_norm %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 1.000000e-03 : f64} : (tensor<2x4x5x5xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x5x5xf32>
+// CHECK: dfq.batch_norm {{.*}} : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+// GENERIC-LABEL: sym_name = "batch_norm"
+// GENERIC: "dfq.batch_norm"({{.*}}) <{epsilon = 1.000000e-03 : f64}>
+func.func @batch_norm(%x: tensor<2x4x5x5xf32>, %v: tensor<2x4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %m: tensor<4xf32>, %s: tensor<4xf32>) -> (tensor<2x4x5x5xf32>, tensor<2x4xf32>) {
+  %0 = dfq.batch_norm %x, %g, %b, %m, %s {epsilon = 1.0e-3 : f64} : (tensor<2x4x5x5xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x5x5xf32>
+  %1 = dfq.batch_norm %v, %g, %b, %m, %s : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %0, %1 : tensor<2x4x5x5xf32>, tensor<2x4xf32>
+}
+
+// CHECK-LABEL: func.func @gemm_matmul
+// CHECK: dfq.gemm %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x16xf32>, tensor<10x16xf32>, tensor<10xf32>) -> tensor<2x10xf32>
+// CHECK: dfq.gemm %{{.*}}, %{{.*}} : (tensor<2x16xf32>, tensor<10x16xf32>) -> tensor<2x10xf32>
+// CHECK: dfq.matmul %{{.*}}, %{{.*}} : (tensor<3x2x16xf32>, tensor<16x5xf32>) -> tensor<3x2x5xf32>
+func.func @gemm_matmul(%x: tensor<2x16xf32>, %w: tensor<10x16xf32>, %b: tensor<10xf32>, %a: tensor<3x2x16xf32>, %r: tensor<16x5xf32>) -> (tensor<2x10xf32>, tensor<2x10xf32>, tensor<3x2x5xf32>) {
+  %0 = dfq.gemm %x, %w, %b : (tensor<2x16xf32>, tensor<10x16xf32>, tensor<10xf32>) -> tensor<2x10xf32>
+  %1 = dfq.gemm %x, %w : (tensor<2x16xf32>, tensor<10x16xf32>) -> tensor<2x10xf32>
+  %2 = dfq.matmul %a, %r : (tensor<3x2x16xf32>, tensor<16x5xf32>) -> tensor<3x2x5xf32>
+  return %0, %1, %2 : tensor<2x10xf32>, tensor<2x10xf32>, tensor<3x2x5xf32>
+}
+
+// CHECK-LABEL: func.func @elementwise
+// CHECK: dfq.relu %{{.*}} : tensor<1x4x4x4xf32>
+// CHECK: dfq.clip %{{.*}} {max = 6.000000e+00 : f64, min = 0.000000e+00 : f64} : tensor<1x4x4x4xf32>
+// CHECK: dfq.add %{{.*}}, %{{.*}} : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+// CHECK: dfq.mul %{{.*}}, %{{.*}} : (tensor<1x4x4x4xf32>, tensor<4x1x1xf32>) -> tensor<1x4x4x4xf32>
+// CHECK: dfq.softmax %{{.*}} {axis = 1 : i64} : tensor<2x10xf32>
+// CHECK: dfq.softmax %{{.*}} : tensor<2x10xf32>
+func.func @elementwise(%x: tensor<1x4x4x4xf32>, %s: tensor<4x1x1xf32>, %l: tensor<2x10xf32>) -> (tensor<1x4x4x4xf32>, tensor<2x10xf32>, tensor<2x10xf32>) {
+  %0 = dfq.relu %x : tensor<1x4x4x4xf32>
+  %1 = dfq.clip %0 {min = 0.0 : f64, max = 6.0 : f64} : tensor<1x4x4x4xf32>
+  %2 = dfq.add %1, %x : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %3 = dfq.mul %2, %s : (tensor<1x4x4x4xf32>, tensor<4x1x1xf32>) -> tensor<1x4x4x4xf32>
+  %4 = dfq.softmax %l {axis = 1} : tensor<2x10xf32>
+  %5 = dfq.softmax %l : tensor<2x10xf32>
+  return %3, %4, %5 : tensor<1x4x4x4xf32>, tensor<2x10xf32>, tensor<2x10xf32>
+}
+
+// CHECK-LABEL: func.func @pooling
+// CHECK: dfq.max_pool2d %{{.*}} {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x7x7xf32>) -> tensor<1x4x3x3xf32>
+// CHECK: dfq.max_pool2d %{{.*}} {ceil_mode = true, kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x7x7xf32>) -> tensor<1x4x4x4xf32>
+// CHECK: dfq.avg_pool2d %{{.*}} {count_include_pad = true, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x4x7x7xf32>) -> tensor<1x4x7x7xf32>
+// CHECK: dfq.global_avg_pool %{{.*}} : (tensor<1x4x7x7xf32>) -> tensor<1x4x1x1xf32>
+func.func @pooling(%x: tensor<1x4x7x7xf32>) -> (tensor<1x4x3x3xf32>, tensor<1x4x4x4xf32>, tensor<1x4x7x7xf32>, tensor<1x4x1x1xf32>) {
+  %0 = dfq.max_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x7x7xf32>) -> tensor<1x4x3x3xf32>
+  %1 = dfq.max_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, ceil_mode = true} : (tensor<1x4x7x7xf32>) -> tensor<1x4x4x4xf32>
+  %2 = dfq.avg_pool2d %x {kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, count_include_pad = true} : (tensor<1x4x7x7xf32>) -> tensor<1x4x7x7xf32>
+  %3 = dfq.global_avg_pool %x : (tensor<1x4x7x7xf32>) -> tensor<1x4x1x1xf32>
+  return %0, %1, %2, %3 : tensor<1x4x3x3xf32>, tensor<1x4x4x4xf32>, tensor<1x4x7x7xf32>, tensor<1x4x1x1xf32>
+}
+
+// CHECK-LABEL: func.func @shapes
+// CHECK: dfq.flatten %{{.*}} : (tensor<2x4x3x3xf32>) -> tensor<2x36xf32>
+// CHECK: dfq.flatten %{{.*}} {axis = -1 : i64} : (tensor<2x4x3x3xf32>) -> tensor<24x3xf32>
+// CHECK: dfq.reshape %{{.*}} : (tensor<2x4x3x3xf32>) -> tensor<2x36xf32>
+// CHECK: dfq.concat %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<2x4x3x3xf32>, tensor<2x2x3x3xf32>) -> tensor<2x6x3x3xf32>
+func.func @shapes(%x: tensor<2x4x3x3xf32>, %y: tensor<2x2x3x3xf32>) -> (tensor<2x36xf32>, tensor<24x3xf32>, tensor<2x36xf32>, tensor<2x6x3x3xf32>) {
+  %0 = dfq.flatten %x : (tensor<2x4x3x3xf32>) -> tensor<2x36xf32>
+  %1 = dfq.flatten %x {axis = -1} : (tensor<2x4x3x3xf32>) -> tensor<24x3xf32>
+  %2 = dfq.reshape %x : (tensor<2x4x3x3xf32>) -> tensor<2x36xf32>
+  %3 = dfq.concat %x, %y {axis = 1} : (tensor<2x4x3x3xf32>, tensor<2x2x3x3xf32>) -> tensor<2x6x3x3xf32>
+  return %0, %1, %2, %3 : tensor<2x36xf32>, tensor<24x3xf32>, tensor<2x36xf32>, tensor<2x6x3x3xf32>
+}
+
+// CHECK-LABEL: func.func @resource_weights
+// CHECK: arith.constant dense_resource<conv_w> : tensor<2x1x1x1xf32>
+func.func @resource_weights(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = arith.constant dense_resource<conv_w> : tensor<2x1x1x1xf32>
+  %0 = dfq.conv2d %x, %w : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  return %0 : tensor<1x2x4x4xf32>
+}
+
+// CHECK-LABEL: func.func @quantize_dequantize
+// CHECK: dfq.quantize %{{.*}} {params = #dfq.qparams<u8, asymmetric, scales = [5.000000e-01], zero_points = [3], range = [-1.500000e+00, 1.260000e+02], source = dsg, observer = minmax>} : tensor<1x4x4x4xf32> -> tensor<1x4x4x4x!quant.uniform<u8:f32, 5.000000e-01:3>>
+// CHECK: dfq.quantize %{{.*}} {params = #dfq.qparams<i4, symmetric, axis = 1, scales = [1.000000e-01, 2.000000e-01, 3.000000e-01, 4.000000e-01], zero_points = [0, 0, 0, 0]>} : tensor<1x4x4x4xf32> -> tensor<1x4x4x4x!quant.uniform<i4:f32:1, {1.000000e-01,2.000000e-01,3.000000e-01,4.000000e-01}>>
+// CHECK: dfq.dequantize %{{.*}} : tensor<1x4x4x4x!quant.uniform<u8:f32, 5.000000e-01:3>> -> tensor<1x4x4x4xf32>
+// GENERIC-LABEL: sym_name = "quantize_dequantize"
+// GENERIC: "dfq.quantize"(%{{.*}}) <{params = #dfq.qparams<u8, asymmetric
+func.func @quantize_dequantize(%x: tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> {
+  %q = dfq.quantize %x {params = #dfq.qparams<u8, asymmetric, scales = [0.5], zero_points = [3], range = [-1.5, 126.0], source = dsg, observer = minmax>} : tensor<1x4x4x4xf32> -> tensor<1x4x4x4x!quant.uniform<u8:f32, 0.5:3>>
+  %c = dfq.quantize %x {params = #dfq.qparams<i4, symmetric, axis = 1, scales = [0.1, 0.2, 0.3, 0.4], zero_points = [0, 0, 0, 0]>} : tensor<1x4x4x4xf32> -> tensor<1x4x4x4x!quant.uniform<i4:f32:1, {0.1, 0.2, 0.3, 0.4}>>
+  %d = dfq.dequantize %q : tensor<1x4x4x4x!quant.uniform<u8:f32, 0.5:3>> -> tensor<1x4x4x4xf32>
+  return %d : tensor<1x4x4x4xf32>
+}
+
+// CHECK-LABEL: func.func @qconv2d
+// CHECK: dfq.qconstant dense<{{.*}}> : tensor<2x3x1x1xi8> {params = #dfq.qparams<i4, symmetric, axis = 0, scales = [2.500000e-01, 1.250000e-01], zero_points = [0, 0], source = weights>} : tensor<2x3x1x1x!quant.uniform<i4:f32:0, {2.500000e-01,1.250000e-01}>>
+// CHECK: dfq.qconv2d %{{.*}}, %{{.*}}, %{{.*}} {multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: 33, 34>, strides = array<i64: 2, 2>} : (tensor<1x3x8x8x!quant.uniform<u8:f32, 5.000000e-01:3>>, tensor<2x3x1x1x!quant.uniform<i4:f32:0, {2.500000e-01,1.250000e-01}>>, tensor<2xi32>) -> tensor<1x2x4x4x!quant.uniform<u4:f32, 1.000000e+00:1>>
+// GENERIC-LABEL: sym_name = "qconv2d"
+// GENERIC: "dfq.qconv2d"({{.*}}) <{dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = array<i32: 1073741824, 1073741824>, pads = array<i64: 0, 0, 0, 0>, shift = array<i32: 33, 34>, strides = array<i64: 2, 2>}>
+func.func @qconv2d(%x: tensor<1x3x8x8x!quant.uniform<u8:f32, 0.5:3>>, %b: tensor<2xi32>) -> tensor<1x2x4x4x!quant.uniform<u4:f32, 1.0:1>> {
+  %w = dfq.qconstant dense<[[[[1]], [[-8]], [[7]]], [[[0]], [[2]], [[-3]]]]> : tensor<2x3x1x1xi8> {params = #dfq.qparams<i4, symmetric, axis = 0, scales = [0.25, 0.125], zero_points = [0, 0], source = weights>} : tensor<2x3x1x1x!quant.uniform<i4:f32:0, {0.25, 0.125}>>
+  // 0.5 * 0.25 / 1.0 = 2^30 * 2^-33 and 0.5 * 0.125 / 1.0 = 2^30 * 2^-34.
+  %y = dfq.qconv2d %x, %w, %b {strides = array<i64: 2, 2>, multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: 33, 34>} : (tensor<1x3x8x8x!quant.uniform<u8:f32, 0.5:3>>, tensor<2x3x1x1x!quant.uniform<i4:f32:0, {0.25, 0.125}>>, tensor<2xi32>) -> tensor<1x2x4x4x!quant.uniform<u4:f32, 1.0:1>>
+  return %y : tensor<1x2x4x4x!quant.uniform<u4:f32, 1.0:1>>
+}
+
+// CHECK-LABEL: func.func @qgemm
+// CHECK: dfq.qconstant dense_resource<fc_w> : tensor<10x16xi8> : tensor<10x16x!quant.uniform<i2:f32, 5.000000e-01>>
+// CHECK: dfq.qgemm %{{.*}}, %{{.*}} {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<2x16x!quant.uniform<i3:f32, 2.000000e+00:-1>>, tensor<10x16x!quant.uniform<i2:f32, 5.000000e-01>>) -> tensor<2x10x!quant.uniform<i8:f32, 2.000000e+00>>
+func.func @qgemm(%x: tensor<2x16x!quant.uniform<i3:f32, 2.0:-1>>) -> tensor<2x10x!quant.uniform<i8:f32, 2.0>> {
+  %w = dfq.qconstant dense_resource<fc_w> : tensor<10x16xi8> : tensor<10x16x!quant.uniform<i2:f32, 0.5>>
+  %y = dfq.qgemm %x, %w {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<2x16x!quant.uniform<i3:f32, 2.0:-1>>, tensor<10x16x!quant.uniform<i2:f32, 0.5>>) -> tensor<2x10x!quant.uniform<i8:f32, 2.0>>
+  return %y : tensor<2x10x!quant.uniform<i8:f32, 2.0>>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      conv_w: "0x040000000000803F00000040"
+    }
+  }
+#-}
