@@ -96,12 +96,8 @@ struct FoldBatchNormPass
     getOperation()->walk([&](BatchNormOp op) { batchNorms.push_back(op); });
     for (BatchNormOp op : batchNorms) {
       std::string why;
-      if (succeeded(fold(op, why))) {
-        ++numFolded;
-      } else {
-        ++numKept;
+      if (failed(fold(op, why)))
         op.emitRemark("batch_norm not folded: ") << why;
-      }
     }
   }
 
@@ -109,12 +105,12 @@ struct FoldBatchNormPass
   LogicalResult fold(BatchNormOp bn, std::string &why) {
     Operation *producer = bn.getInput().getDefiningOp();
     if (!producer || !isa<Conv2DOp, GemmOp>(producer)) {
-      why = "its input is ";
-      why += producer ? ("produced by '" +
+      why = "its input is not produced by dfq.conv2d or dfq.gemm (it is ";
+      why += producer ? ("the result of '" +
                          producer->getName().getStringRef() + "'")
                             .str()
                       : std::string("a block argument");
-      why += ", not by dfq.conv2d or dfq.gemm";
+      why += ")";
       return failure();
     }
     Value produced = producer->getResult(0);

@@ -31,10 +31,7 @@ def FoldBatchNormPass : Pass<"dfq-fold-bn"> {
     weights become new `dense_resource` blobs, `dense` stay `dense`.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
-  let statistics = [
-    Statistic<"numFolded", "folded", "Number of batch_norm ops folded">,
-    Statistic<"numKept", "kept", "Number of batch_norm ops left in place">
-  ];
+
 }
 
 #endif // DFQ_TRANSFORMS_PASSES_TD
