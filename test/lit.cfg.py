@@ -16,6 +16,8 @@ config.test_exec_root = os.path.join(config.dfq_obj_root, "test")
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
+# `not` at the start of a RUN line is found through PATH.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.dfq_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["dfq-opt"], tool_dirs)

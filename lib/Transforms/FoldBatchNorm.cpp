@@ -59,18 +59,17 @@ FailureOr<ConstantTensor> readConstant(Value value, StringRef name,
 }
 
 /// A constant of `type` holding `values` rounded once to its element type.
-/// A `dense_resource` original yields a new resource blob so that large
-/// weights stay out of the printed IR.
+/// A `dense_resource` original yields a new resource blob, named after
+/// `blobName`, so that large weights stay out of the printed IR.
 Value createConstant(OpBuilder &builder, Location loc, RankedTensorType type,
-                     ArrayRef<double> values, ElementsAttr original) {
+                     ArrayRef<double> values, ElementsAttr original,
+                     StringRef blobName) {
   auto floatType = cast<FloatType>(type.getElementType());
   TypedAttr attr;
   if (isa<DenseResourceElementsAttr>(original) && floatType.isF32()) {
     SmallVector<float> data(values.begin(), values.end());
-    StringRef name =
-        cast<DenseResourceElementsAttr>(original).getRawHandle().getKey();
     attr = cast<TypedAttr>(DenseF32ResourceElementsAttr::get(
-        type, (name + "_bn_folded").str(),
+        type, blobName,
         HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(data)));
   } else {
     SmallVector<APFloat> data;
@@ -156,13 +155,24 @@ struct FoldBatchNormPass
       newBias[o] = (oldBias - mean->values[o]) * k + shift->values[o];
     }
 
+    // Resource blobs are named after the weight's blob, e.g. `conv_w` gives
+    // `conv_w_bn_folded` and `conv_w_bn_folded_bias`.
+    std::string blobName = "bn_folded";
+    if (auto resource = dyn_cast<DenseResourceElementsAttr>(w->attr))
+      blobName = (resource.getRawHandle().getKey() + "_bn_folded").str();
+    std::string biasBlobName = blobName + "_bias";
+    if (bias)
+      if (auto resource = dyn_cast<DenseResourceElementsAttr>(b->attr))
+        biasBlobName = (resource.getRawHandle().getKey() + "_bn_folded").str();
+
     OpBuilder builder(producer);
     auto biasType = RankedTensorType::get({channels}, weightType.getElementType());
     Value foldedWeight =
-        createConstant(builder, weight.getLoc(), weightType, newWeight, w->attr);
+        createConstant(builder, weight.getLoc(), weightType, newWeight, w->attr,
+                       blobName);
     Value foldedBias = createConstant(
         builder, bias ? bias.getLoc() : bn.getLoc(), biasType, newBias,
-        bias ? b->attr : w->attr);
+        bias ? b->attr : w->attr, biasBlobName);
     producer->setOperand(1, foldedWeight);
     if (bias)
       producer->setOperand(2, foldedBias);

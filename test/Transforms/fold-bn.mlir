@@ -64,11 +64,11 @@ func.func @gemm(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
 // Resource weights stay resources; the folded blob is written to the module.
 // CHECK-LABEL: func.func @resource_weights
 // CHECK-DAG: arith.constant dense_resource<conv_w_bn_folded> : tensor<2x1x1x1xf32>
-// CHECK-DAG: arith.constant dense_resource<conv_w_bn_folded_1> : tensor<2xf32>
+// CHECK-DAG: arith.constant dense_resource<conv_w_bn_folded_bias> : tensor<2xf32>
 // CHECK: dfq.conv2d
 // CHECK-NOT: dfq.batch_norm
 // CHECK: conv_w_bn_folded: "0x04000000000000400000A040"
-// CHECK: conv_w_bn_folded_1: "0x040000000000000000000000"
+// CHECK: conv_w_bn_folded_bias: "0x040000000000000000000000"
 func.func @resource_weights(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %w = arith.constant dense_resource<conv_w> : tensor<2x1x1x1xf32>
   %scale = arith.constant dense<[2.0, 2.5]> : tensor<2xf32>
