@@ -7,6 +7,7 @@ packages=(
   cmake ninja-build ccache git python3
   # LLVM / MLIR 22 (from bookworm-security), clang-22 and lld-22.
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
+  clang-format-22
   # Unit tests.
   libgtest-dev libgmock-dev
 )

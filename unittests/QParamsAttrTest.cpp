@@ -85,9 +85,8 @@ TEST_F(QParamsAttrTest, PrintsWhatItParses) {
 
 TEST_F(QParamsAttrTest, RejectsBadParameters) {
   // Diagnostics are expected here; keep them out of the test log.
-  ScopedDiagnosticHandler silence(&context, [](Diagnostic &) {
-    return success();
-  });
+  ScopedDiagnosticHandler silence(&context,
+                                  [](Diagnostic &) { return success(); });
   EXPECT_FALSE(parse("#dfq.qparams<u9, asymmetric, scales = [0.5], "
                      "zero_points = [1]>"));
   EXPECT_FALSE(parse("#dfq.qparams<i1, asymmetric, scales = [0.5], "

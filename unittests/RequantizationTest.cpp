@@ -50,7 +50,7 @@ TEST(EncodeMultiplier, TinyRatiosKeepMaxShift) {
 }
 
 TEST(ApplyMultiplier, RoundsHalfTowardPositiveInfinity) {
-  FixedPointMultiplier half{1 << 30, 31}; // exactly 0.5
+  FixedPointMultiplier half{1 << 30, 31};   // exactly 0.5
   EXPECT_EQ(applyMultiplier(1, half), 1);   // 0.5 -> 1
   EXPECT_EQ(applyMultiplier(3, half), 2);   // 1.5 -> 2
   EXPECT_EQ(applyMultiplier(-1, half), 0);  // -0.5 -> 0

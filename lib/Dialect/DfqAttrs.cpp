@@ -47,21 +47,19 @@ QParamsAttr::getQuantizedElementType(Type expressedType) const {
   if (std::optional<int64_t> axis = getAxis())
     return quant::UniformQuantizedPerAxisType::get(
         flags, storageType, expressedType, getScales().asArrayRef(),
-        getZeroPoints().asArrayRef(),
-        int32_t(*axis), getStorageMin(), getStorageMax());
+        getZeroPoints().asArrayRef(), int32_t(*axis), getStorageMin(),
+        getStorageMax());
   return quant::UniformQuantizedType::get(
       flags, storageType, expressedType, getScales().asArrayRef().front(),
       getZeroPoints().asArrayRef().front(), getStorageMin(), getStorageMax());
 }
 
-LogicalResult QParamsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                  unsigned bits, bool isSigned,
-                                  QuantScheme scheme,
-                                  std::optional<int64_t> axis,
-                                  DenseF64ArrayAttr scalesAttr,
-                                  DenseI64ArrayAttr zeroPointsAttr,
-                                  FloatAttr rangeMin, FloatAttr rangeMax,
-                                  RangeSource source, Observer observer) {
+LogicalResult
+QParamsAttr::verify(function_ref<InFlightDiagnostic()> emitError, unsigned bits,
+                    bool isSigned, QuantScheme scheme,
+                    std::optional<int64_t> axis, DenseF64ArrayAttr scalesAttr,
+                    DenseI64ArrayAttr zeroPointsAttr, FloatAttr rangeMin,
+                    FloatAttr rangeMax, RangeSource source, Observer observer) {
   if (!scalesAttr || !zeroPointsAttr)
     return emitError() << "expected scales and zero points";
   ArrayRef<double> scales = scalesAttr.asArrayRef();
@@ -84,8 +82,8 @@ LogicalResult QParamsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       isSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
   for (auto [i, scale] : llvm::enumerate(scales))
     if (!(scale > 0.0) || !std::isfinite(scale))
-      return emitError() << "scale #" << i << " must be positive and finite, got "
-                         << scale;
+      return emitError() << "scale #" << i
+                         << " must be positive and finite, got " << scale;
   for (auto [i, zp] : llvm::enumerate(zeroPoints)) {
     if (zp < qmin || zp > qmax)
       return emitError() << "zero point #" << i << " (" << zp
@@ -98,8 +96,7 @@ LogicalResult QParamsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   }
   if (bool(rangeMin) != bool(rangeMax))
     return emitError() << "a range needs both a minimum and a maximum";
-  if (rangeMin &&
-      !(rangeMin.getValueAsDouble() <= rangeMax.getValueAsDouble()))
+  if (rangeMin && !(rangeMin.getValueAsDouble() <= rangeMax.getValueAsDouble()))
     return emitError() << "range minimum " << rangeMin.getValueAsDouble()
                        << " is greater than its maximum "
                        << rangeMax.getValueAsDouble();
@@ -231,8 +228,7 @@ Attribute QParamsAttr::parse(AsmParser &parser, Type) {
       isSigned, *scheme, axis,
       DenseF64ArrayAttr::get(parser.getContext(), *scales),
       DenseI64ArrayAttr::get(parser.getContext(), *zeroPoints), rangeMin,
-      rangeMax,
-      source.value_or(RangeSource::Unknown),
+      rangeMax, source.value_or(RangeSource::Unknown),
       observer.value_or(Observer::None));
 }
 

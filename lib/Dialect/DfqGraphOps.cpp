@@ -29,10 +29,9 @@ static LogicalResult checkSameElementType(std::optional<Location> loc,
                                           RankedTensorType other,
                                           StringRef name) {
   if (data.getElementType() != other.getElementType())
-    return emitOptionalError(loc, name, " element type ",
-                             other.getElementType(),
-                             " differs from the input element type ",
-                             data.getElementType());
+    return emitOptionalError(
+        loc, name, " element type ", other.getElementType(),
+        " differs from the input element type ", data.getElementType());
   return success();
 }
 
@@ -52,10 +51,12 @@ static FailureOr<int64_t> normalizeAxis(std::optional<Location> loc,
 // Conv2DOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
-  FailureOr<RankedTensorType> input = getRanked(loc, adaptor.getInput(), "input");
+  FailureOr<RankedTensorType> input =
+      getRanked(loc, adaptor.getInput(), "input");
   FailureOr<RankedTensorType> weight =
       getRanked(loc, adaptor.getWeight(), "weight");
   if (failed(input) || failed(weight) ||
@@ -69,10 +70,10 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
       return failure();
     biasShape = biasType->getShape();
   }
-  FailureOr<Shape> shape = inferConv2dShape(
-      loc, input->getShape(), weight->getShape(), biasShape,
-      adaptor.getStrides(), adaptor.getPads(), adaptor.getDilations(),
-      adaptor.getGroups());
+  FailureOr<Shape> shape =
+      inferConv2dShape(loc, input->getShape(), weight->getShape(), biasShape,
+                       adaptor.getStrides(), adaptor.getPads(),
+                       adaptor.getDilations(), adaptor.getGroups());
   if (failed(shape))
     return failure();
   inferred.push_back(RankedTensorType::get(*shape, input->getElementType()));
@@ -87,12 +88,14 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
-  FailureOr<RankedTensorType> input = getRanked(loc, adaptor.getInput(), "input");
+  FailureOr<RankedTensorType> input =
+      getRanked(loc, adaptor.getInput(), "input");
   if (failed(input))
     return failure();
   if (input->getRank() != 2 && input->getRank() != 4)
-    return emitOptionalError(loc, "expected an input of rank 2 ([N, C]) or 4 "
-                                  "([N, C, H, W]), got rank ",
+    return emitOptionalError(loc,
+                             "expected an input of rank 2 ([N, C]) or 4 "
+                             "([N, C, H, W]), got rank ",
                              input->getRank());
   int64_t channels = input->getDimSize(1);
   std::pair<Value, StringRef> params[] = {{adaptor.getScale(), "scale"},
@@ -105,10 +108,9 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
       return failure();
     if (type->getRank() != 1 ||
         (!ShapedType::isDynamic(channels) && type->getDimSize(0) != channels))
-      return emitOptionalError(loc, name, " shape ",
-                               formatShape(type->getShape()),
-                               " does not match the ", channels,
-                               " channels of the input");
+      return emitOptionalError(
+          loc, name, " shape ", formatShape(type->getShape()),
+          " does not match the ", channels, " channels of the input");
   }
   if (!(adaptor.getEpsilon().convertToDouble() > 0.0))
     return emitOptionalError(loc, "epsilon must be positive, got ",
@@ -121,10 +123,12 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
 // GemmOp, MatMulOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult GemmOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &inferred) {
-  FailureOr<RankedTensorType> input = getRanked(loc, adaptor.getInput(), "input");
+  FailureOr<RankedTensorType> input =
+      getRanked(loc, adaptor.getInput(), "input");
   FailureOr<RankedTensorType> weight =
       getRanked(loc, adaptor.getWeight(), "weight");
   if (failed(input) || failed(weight) ||
@@ -146,7 +150,8 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   return success();
 }
 
-LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   FailureOr<RankedTensorType> lhs = getRanked(loc, adaptor.getLhs(), "lhs");
@@ -188,21 +193,22 @@ static LogicalResult inferBroadcast(std::optional<Location> loc, Value lhsValue,
   SmallVector<int64_t> shape;
   if (!OpTrait::util::getBroadcastedShape(lhs->getShape(), rhs->getShape(),
                                           shape))
-    return emitOptionalError(loc, "operand shapes ",
-                             formatShape(lhs->getShape()), " and ",
-                             formatShape(rhs->getShape()),
-                             " are not broadcast-compatible");
+    return emitOptionalError(
+        loc, "operand shapes ", formatShape(lhs->getShape()), " and ",
+        formatShape(rhs->getShape()), " are not broadcast-compatible");
   inferred.push_back(RankedTensorType::get(shape, lhs->getElementType()));
   return success();
 }
 
-LogicalResult AddOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult AddOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &inferred) {
   return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), inferred);
 }
 
-LogicalResult MulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult MulOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &inferred) {
   return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), inferred);
@@ -228,7 +234,8 @@ LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
-  FailureOr<RankedTensorType> input = getRanked(loc, adaptor.getInput(), "input");
+  FailureOr<RankedTensorType> input =
+      getRanked(loc, adaptor.getInput(), "input");
   if (failed(input))
     return failure();
   FailureOr<Shape> shape = inferPool2dShape(
@@ -244,7 +251,8 @@ LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
-  FailureOr<RankedTensorType> input = getRanked(loc, adaptor.getInput(), "input");
+  FailureOr<RankedTensorType> input =
+      getRanked(loc, adaptor.getInput(), "input");
   if (failed(input))
     return failure();
   int64_t noDilation[] = {1, 1};
@@ -257,10 +265,12 @@ LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-LogicalResult GlobalAvgPoolOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  FailureOr<RankedTensorType> input = getRanked(loc, adaptor.getInput(), "input");
+LogicalResult
+GlobalAvgPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &inferred) {
+  FailureOr<RankedTensorType> input =
+      getRanked(loc, adaptor.getInput(), "input");
   if (failed(input))
     return failure();
   if (input->getRank() != 4)
@@ -290,7 +300,8 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
-  FailureOr<RankedTensorType> input = getRanked(loc, adaptor.getInput(), "input");
+  FailureOr<RankedTensorType> input =
+      getRanked(loc, adaptor.getInput(), "input");
   if (failed(input))
     return failure();
   FailureOr<int64_t> axis =
@@ -322,7 +333,8 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
-LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   ValueRange inputs = adaptor.getInputs();
@@ -338,8 +350,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   Shape shape(first->getShape());
   for (auto [index, value] : llvm::enumerate(inputs.drop_front())) {
     FailureOr<RankedTensorType> type = getRanked(loc, value, "input");
-    if (failed(type) || failed(checkSameElementType(loc, *first, *type,
-                                                    "concatenated input")))
+    if (failed(type) ||
+        failed(checkSameElementType(loc, *first, *type, "concatenated input")))
       return failure();
     if (type->getRank() != first->getRank())
       return emitOptionalError(loc, "input #", index + 1, " has rank ",
@@ -348,16 +360,16 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
     for (int64_t d = 0, e = type->getRank(); d < e; ++d) {
       int64_t size = type->getDimSize(d);
       if (d == *axis) {
-        shape[d] = ShapedType::isDynamic(shape[d]) || ShapedType::isDynamic(size)
-                       ? ShapedType::kDynamic
-                       : shape[d] + size;
+        shape[d] =
+            ShapedType::isDynamic(shape[d]) || ShapedType::isDynamic(size)
+                ? ShapedType::kDynamic
+                : shape[d] + size;
       } else if (size != shape[d] && !ShapedType::isDynamic(size) &&
                  !ShapedType::isDynamic(shape[d])) {
-        return emitOptionalError(loc, "input #", index + 1, " shape ",
-                                 formatShape(type->getShape()),
-                                 " differs from input #0 shape ",
-                                 formatShape(first->getShape()),
-                                 " outside the concatenation axis ", *axis);
+        return emitOptionalError(
+            loc, "input #", index + 1, " shape ", formatShape(type->getShape()),
+            " differs from input #0 shape ", formatShape(first->getShape()),
+            " outside the concatenation axis ", *axis);
       }
     }
   }

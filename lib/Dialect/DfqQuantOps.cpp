@@ -16,13 +16,13 @@ static constexpr unsigned kMinBits = 2, kMaxBits = 8;
 
 /// Quantized ops take 2- to 8-bit storage; wider storage would silently
 /// break the int32 accumulation bounds of docs/design.md.
-static LogicalResult verifyStorageWidth(Operation *op, quant::QuantizedType type,
-                                        StringRef what) {
+static LogicalResult
+verifyStorageWidth(Operation *op, quant::QuantizedType type, StringRef what) {
   unsigned width = type.getStorageTypeIntegralWidth();
   if (width < kMinBits || width > kMaxBits)
-    return op->emitOpError() << what << " storage type has " << width
-                             << " bits; quantized ops take " << kMinBits << ".."
-                             << kMaxBits;
+    return op->emitOpError()
+           << what << " storage type has " << width
+           << " bits; quantized ops take " << kMinBits << ".." << kMaxBits;
   return success();
 }
 
@@ -42,10 +42,9 @@ static LogicalResult verifyQuantizedTensor(Operation *op, RankedTensorType type,
   int64_t channels = type.getDimSize(axis);
   if (!ShapedType::isDynamic(channels) &&
       int64_t(perAxis.getScales().size()) != channels)
-    return op->emitOpError()
-           << what << " has " << perAxis.getScales().size()
-           << " per-channel scales but " << channels << " channels along axis "
-           << axis;
+    return op->emitOpError() << what << " has " << perAxis.getScales().size()
+                             << " per-channel scales but " << channels
+                             << " channels along axis " << axis;
   return success();
 }
 
@@ -104,9 +103,9 @@ LogicalResult QConstantOp::verify() {
   RankedTensorType result = getType();
   auto valueType = cast<ShapedType>(getValue().getType());
   if (valueType.getShape() != result.getShape())
-    return emitOpError("value shape ")
-           << formatShape(valueType.getShape())
-           << " differs from the result shape " << formatShape(result.getShape());
+    return emitOpError("value shape ") << formatShape(valueType.getShape())
+                                       << " differs from the result shape "
+                                       << formatShape(result.getShape());
   auto intType = dyn_cast<IntegerType>(valueType.getElementType());
   if (!intType || !intType.isSignless())
     return emitOpError("value must hold signless integers, got ")
@@ -154,7 +153,8 @@ static LogicalResult verifyRequantization(Operation *op, RankedTensorType input,
                                           RankedTensorType result,
                                           ArrayRef<int32_t> multipliers,
                                           ArrayRef<int32_t> shifts) {
-  auto inputType = dyn_cast<quant::UniformQuantizedType>(input.getElementType());
+  auto inputType =
+      dyn_cast<quant::UniformQuantizedType>(input.getElementType());
   if (!inputType)
     return op->emitOpError("input must be quantized per tensor, got ")
            << input.getElementType();
@@ -163,8 +163,8 @@ static LogicalResult verifyRequantization(Operation *op, RankedTensorType input,
   if (!resultType)
     return op->emitOpError("result must be quantized per tensor, got ")
            << result.getElementType();
-  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(
-          weight.getElementType());
+  if (auto perAxis =
+          dyn_cast<quant::UniformQuantizedPerAxisType>(weight.getElementType());
       perAxis && perAxis.getQuantizedDimension() != 0)
     return op->emitOpError("weight must be quantized per tensor or per output "
                            "channel (axis 0), got axis ")
@@ -176,26 +176,24 @@ static LogicalResult verifyRequantization(Operation *op, RankedTensorType input,
 
   int64_t outChannels = weight.getDimSize(0);
   if (multipliers.size() != shifts.size())
-    return op->emitOpError("got ")
-           << multipliers.size() << " multipliers but " << shifts.size()
-           << " shifts";
+    return op->emitOpError("got ") << multipliers.size() << " multipliers but "
+                                   << shifts.size() << " shifts";
   if (multipliers.size() != 1 && int64_t(multipliers.size()) != outChannels)
     return op->emitOpError("expected 1 or ")
            << outChannels << " (one per output channel) requantization "
            << "entries, got " << multipliers.size();
   for (auto [i, m] : llvm::enumerate(multipliers))
     if (m < 1)
-      return op->emitOpError("multiplier #") << i << " (" << m
-                                             << ") must be positive";
+      return op->emitOpError("multiplier #")
+             << i << " (" << m << ") must be positive";
   for (auto [i, s] : llvm::enumerate(shifts))
     if (s < 0 || s > kMaxRequantShift)
-      return op->emitOpError("shift #") << i << " (" << s
-                                        << ") is outside [0, "
+      return op->emitOpError("shift #") << i << " (" << s << ") is outside [0, "
                                         << kMaxRequantShift << "]";
 
   SmallVector<double> weightScales;
-  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(
-          weight.getElementType()))
+  if (auto perAxis =
+          dyn_cast<quant::UniformQuantizedPerAxisType>(weight.getElementType()))
     weightScales.assign(perAxis.getScales().begin(), perAxis.getScales().end());
   else
     weightScales.assign(
@@ -209,8 +207,8 @@ static LogicalResult verifyRequantization(Operation *op, RankedTensorType input,
     if (std::abs(actual - expected) > kRequantRelativeTolerance * expected)
       return op->emitOpError("requantization of output channel ")
              << o << " is " << multipliers[entry] << " * 2^-" << shifts[entry]
-             << " = " << actual << " but scale_x * scale_w / scale_y = "
-             << expected;
+             << " = " << actual
+             << " but scale_x * scale_w / scale_y = " << expected;
   }
   return success();
 }
@@ -220,9 +218,9 @@ LogicalResult QConv2DOp::verify() {
   std::optional<ArrayRef<int64_t>> biasShape;
   if (Value bias = getBias())
     biasShape = cast<RankedTensorType>(bias.getType()).getShape();
-  FailureOr<Shape> shape = inferConv2dShape(
-      getLoc(), input.getShape(), weight.getShape(), biasShape, getStrides(),
-      getPads(), getDilations(), getGroups());
+  FailureOr<Shape> shape =
+      inferConv2dShape(getLoc(), input.getShape(), weight.getShape(), biasShape,
+                       getStrides(), getPads(), getDilations(), getGroups());
   if (failed(shape))
     return failure();
   if (ArrayRef<int64_t>(*shape) != getType().getShape())

@@ -63,17 +63,19 @@ static FailureOr<int64_t> windowOutputSize(std::optional<Location> loc,
   return out;
 }
 
-FailureOr<Shape> mlir::dfq::inferConv2dShape(
-    std::optional<Location> loc, ArrayRef<int64_t> input,
-    ArrayRef<int64_t> weight, std::optional<ArrayRef<int64_t>> bias,
-    ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
-    ArrayRef<int64_t> dilations, int64_t groups) {
+FailureOr<Shape>
+mlir::dfq::inferConv2dShape(std::optional<Location> loc,
+                            ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
+                            std::optional<ArrayRef<int64_t>> bias,
+                            ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                            ArrayRef<int64_t> dilations, int64_t groups) {
   if (input.size() != 4)
     return emitOptionalError(loc, "expected a rank-4 NCHW input, got rank ",
                              input.size());
   if (weight.size() != 4)
-    return emitOptionalError(loc, "expected a rank-4 [O, C/groups, KH, KW] "
-                                  "weight, got rank ",
+    return emitOptionalError(loc,
+                             "expected a rank-4 [O, C/groups, KH, KW] "
+                             "weight, got rank ",
                              weight.size());
   if (failed(checkWindowAttr(loc, "strides", strides, 2, 1)) ||
       failed(checkWindowAttr(loc, "pads", pads, 4, 0)) ||
@@ -92,8 +94,8 @@ FailureOr<Shape> mlir::dfq::inferConv2dShape(
                              formatShape(weight));
   if (outChannels % groups != 0)
     return emitOptionalError(loc, "groups (", groups,
-                             ") must divide the output channels (",
-                             outChannels, ")");
+                             ") must divide the output channels (", outChannels,
+                             ")");
   if (!isDynamic(channels) && weight[1] * groups != channels)
     return emitOptionalError(loc, "weight expects ", weight[1],
                              " input channels per group (", weight[1] * groups,
@@ -115,10 +117,11 @@ FailureOr<Shape> mlir::dfq::inferConv2dShape(
   return result;
 }
 
-FailureOr<Shape> mlir::dfq::inferPool2dShape(
-    std::optional<Location> loc, ArrayRef<int64_t> input,
-    ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
-    ArrayRef<int64_t> dilations, bool ceilMode) {
+FailureOr<Shape>
+mlir::dfq::inferPool2dShape(std::optional<Location> loc,
+                            ArrayRef<int64_t> input, ArrayRef<int64_t> kernel,
+                            ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                            ArrayRef<int64_t> dilations, bool ceilMode) {
   if (input.size() != 4)
     return emitOptionalError(loc, "expected a rank-4 NCHW input, got rank ",
                              input.size());
@@ -144,12 +147,14 @@ FailureOr<Shape> mlir::dfq::inferPool2dShape(
   return result;
 }
 
-FailureOr<Shape> mlir::dfq::inferGemmShape(
-    std::optional<Location> loc, ArrayRef<int64_t> input,
-    ArrayRef<int64_t> weight, std::optional<ArrayRef<int64_t>> bias) {
+FailureOr<Shape>
+mlir::dfq::inferGemmShape(std::optional<Location> loc, ArrayRef<int64_t> input,
+                          ArrayRef<int64_t> weight,
+                          std::optional<ArrayRef<int64_t>> bias) {
   if (input.size() != 2 || weight.size() != 2)
-    return emitOptionalError(loc, "expected a rank-2 input and weight, got "
-                                  "ranks ",
+    return emitOptionalError(loc,
+                             "expected a rank-2 input and weight, got "
+                             "ranks ",
                              input.size(), " and ", weight.size());
   if (!isDynamic(input[1]) && !isDynamic(weight[1]) && input[1] != weight[1])
     return emitOptionalError(loc, "input has ", input[1],

@@ -105,10 +105,11 @@ struct FoldBatchNormPass
     Operation *producer = bn.getInput().getDefiningOp();
     if (!producer || !isa<Conv2DOp, GemmOp>(producer)) {
       why = "its input is not produced by dfq.conv2d or dfq.gemm (it is ";
-      why += producer ? ("the result of '" +
-                         producer->getName().getStringRef() + "'")
-                            .str()
-                      : std::string("a block argument");
+      why +=
+          producer
+              ? ("the result of '" + producer->getName().getStringRef() + "'")
+                    .str()
+              : std::string("a block argument");
       why += ")";
       return failure();
     }
@@ -121,8 +122,8 @@ struct FoldBatchNormPass
     }
 
     Value weight = producer->getOperand(1);
-    Value bias = producer->getNumOperands() > 2 ? producer->getOperand(2)
-                                                : Value();
+    Value bias =
+        producer->getNumOperands() > 2 ? producer->getOperand(2) : Value();
     auto w = readConstant(weight, "the weight", why);
     if (failed(w))
       return failure();
@@ -166,13 +167,13 @@ struct FoldBatchNormPass
         biasBlobName = (resource.getRawHandle().getKey() + "_bn_folded").str();
 
     OpBuilder builder(producer);
-    auto biasType = RankedTensorType::get({channels}, weightType.getElementType());
-    Value foldedWeight =
-        createConstant(builder, weight.getLoc(), weightType, newWeight, w->attr,
-                       blobName);
-    Value foldedBias = createConstant(
-        builder, bias ? bias.getLoc() : bn.getLoc(), biasType, newBias,
-        bias ? b->attr : w->attr, biasBlobName);
+    auto biasType =
+        RankedTensorType::get({channels}, weightType.getElementType());
+    Value foldedWeight = createConstant(builder, weight.getLoc(), weightType,
+                                        newWeight, w->attr, blobName);
+    Value foldedBias =
+        createConstant(builder, bias ? bias.getLoc() : bn.getLoc(), biasType,
+                       newBias, bias ? b->attr : w->attr, biasBlobName);
     producer->setOperand(1, foldedWeight);
     if (bias)
       producer->setOperand(2, foldedBias);
@@ -189,7 +190,8 @@ struct FoldBatchNormPass
     bn.erase();
     for (Value v : oldParams)
       if (v && v.use_empty())
-        if (Operation *def = v.getDefiningOp(); def && isa<arith::ConstantOp>(def))
+        if (Operation *def = v.getDefiningOp();
+            def && isa<arith::ConstantOp>(def))
           def->erase();
     return success();
   }

@@ -29,8 +29,9 @@ int main(int argc, char **argv) {
                   mlir::tensor::TensorDialect>();
   mlir::func::registerAllExtensions(registry);
 
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "dfq optimizer driver: quantization passes for the dfq "
-                  "dialect\n",
-      registry));
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv,
+                        "dfq optimizer driver: quantization passes for the dfq "
+                        "dialect\n",
+                        registry));
 }
