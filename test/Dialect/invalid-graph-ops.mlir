@@ -48,7 +48,7 @@ func.func @conv2d_bias_rank(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b
 // conv2d: weight element type must match the input element type.
 func.func @conv2d_weight_element_type(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf16>) -> tensor<1x4x6x6xf32> {
   // expected-error @+2 {{weight element type 'f16' differs from the input element type 'f32'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf16>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
 }
@@ -58,7 +58,7 @@ func.func @conv2d_weight_element_type(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x
 // conv2d: bias element type must match the input element type.
 func.func @conv2d_bias_element_type(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf64>) -> tensor<1x4x6x6xf32> {
   // expected-error @+2 {{bias element type 'f64' differs from the input element type 'f32'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w, %b : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf64>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
 }
@@ -68,7 +68,7 @@ func.func @conv2d_bias_element_type(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3x
 // conv2d: 'strides' needs exactly 2 values.
 func.func @conv2d_strides_count(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+2 {{expected 2 values in 'strides', got 3}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w {strides = array<i64: 1, 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
 }
@@ -78,7 +78,7 @@ func.func @conv2d_strides_count(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>
 // conv2d: 'strides' values must be at least 1.
 func.func @conv2d_strides_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+2 {{'strides' values must be at least 1, got [1, 0]}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w {strides = array<i64: 1, 0>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
 }
@@ -88,7 +88,7 @@ func.func @conv2d_strides_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>)
 // conv2d: 'pads' needs exactly 4 values.
 func.func @conv2d_pads_count(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32> {
   // expected-error @+2 {{expected 4 values in 'pads', got 2}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w {pads = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
   return %y : tensor<1x4x8x8xf32>
 }
@@ -98,7 +98,7 @@ func.func @conv2d_pads_count(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -
 // conv2d: 'pads' values must be non-negative.
 func.func @conv2d_pads_negative(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+2 {{'pads' values must be at least 0, got [0, -1, 0, 0]}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w {pads = array<i64: 0, -1, 0, 0>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
 }
@@ -108,7 +108,7 @@ func.func @conv2d_pads_negative(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>
 // conv2d: 'dilations' needs exactly 2 values.
 func.func @conv2d_dilations_count(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+2 {{expected 2 values in 'dilations', got 1}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w {dilations = array<i64: 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
 }
@@ -118,7 +118,7 @@ func.func @conv2d_dilations_count(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf3
 // conv2d: 'dilations' values must be at least 1.
 func.func @conv2d_dilations_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+2 {{'dilations' values must be at least 1, got [0, 1]}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w {dilations = array<i64: 0, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
 }
@@ -128,7 +128,7 @@ func.func @conv2d_dilations_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32
 // conv2d: 'groups' must be at least 1.
 func.func @conv2d_groups_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+2 {{'groups' must be at least 1, got 0}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w {groups = 0 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
 }
@@ -138,7 +138,7 @@ func.func @conv2d_groups_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) 
 // conv2d: 'groups' must divide the input channels.
 func.func @conv2d_groups_input_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+2 {{groups (2) must divide the input channels (3)}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w {groups = 2 : i64} : (tensor<1x3x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
 }
@@ -148,7 +148,7 @@ func.func @conv2d_groups_input_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<4x1x
 // conv2d: the weight shape must be static.
 func.func @conv2d_dynamic_weight(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x?x3xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+2 {{weight shape must be static, got [4, 3, ?, 3]}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x?x3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
 }
@@ -158,7 +158,7 @@ func.func @conv2d_dynamic_weight(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x?x3xf32
 // conv2d: 'groups' must divide the output channels.
 func.func @conv2d_groups_output_channels(%x: tensor<1x4x8x8xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x6x6xf32> {
   // expected-error @+2 {{groups (2) must divide the output channels (3)}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w {groups = 2 : i64} : (tensor<1x4x8x8xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x6x6xf32>
   return %y : tensor<1x3x6x6xf32>
 }
@@ -168,7 +168,7 @@ func.func @conv2d_groups_output_channels(%x: tensor<1x4x8x8xf32>, %w: tensor<3x2
 // conv2d: weight dim 1 times groups must equal the input channels.
 func.func @conv2d_weight_channels(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+2 {{weight expects 4 input channels per group (8 in 2 groups) but the input has 4}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w {groups = 2 : i64} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
 }
@@ -178,7 +178,7 @@ func.func @conv2d_weight_channels(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf3
 // conv2d: the bias has one entry per output channel.
 func.func @conv2d_bias_shape(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<3xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+2 {{bias shape [3] does not match the 4 output channels}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w, %b : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
 }
@@ -188,7 +188,7 @@ func.func @conv2d_bias_shape(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %
 // conv2d: the kernel must fit the padded input height.
 func.func @conv2d_window_height(%x: tensor<1x3x2x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x1x6xf32> {
   // expected-error @+2 {{window of height extent 3 does not fit the padded input height 2}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w : (tensor<1x3x2x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x1x6xf32>
   return %y : tensor<1x4x1x6xf32>
 }
@@ -198,7 +198,7 @@ func.func @conv2d_window_height(%x: tensor<1x3x2x8xf32>, %w: tensor<4x3x3x3xf32>
 // conv2d: the dilated kernel must fit the padded input width.
 func.func @conv2d_window_width_dilated(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x1xf32> {
   // expected-error @+2 {{window of width extent 9 does not fit the padded input width 8}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w {dilations = array<i64: 1, 4>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x1xf32>
   return %y : tensor<1x4x6x1xf32>
 }
@@ -208,7 +208,7 @@ func.func @conv2d_window_width_dilated(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3
 // conv2d: inference succeeds but the written result type is wrong.
 func.func @conv2d_wrong_result(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x8x8xf32> {
   // expected-error @+2 {{'dfq.conv2d' op inferred type(s) 'tensor<1x4x4x4xf32>' are incompatible with return type(s) of operation 'tensor<1x4x8x8xf32>'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
   return %y : tensor<1x4x8x8xf32>
 }
@@ -222,7 +222,7 @@ func.func @conv2d_wrong_result(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>,
 // batch_norm: the input has rank 2 or 4.
 func.func @batch_norm_rank(%x: tensor<1x4x8xf32>, %p: tensor<4xf32>) -> tensor<1x4x8xf32> {
   // expected-error @+2 {{expected an input of rank 2 ([N, C]) or 4 ([N, C, H, W]), got rank 3}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.batch_norm' op failed to infer returned types}}
   %y = dfq.batch_norm %x, %p, %p, %p, %p : (tensor<1x4x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8xf32>
   return %y : tensor<1x4x8xf32>
 }
@@ -241,7 +241,7 @@ func.func @batch_norm_param_rank(%x: tensor<2x4xf32>, %p: tensor<4xf32>, %m: ten
 // batch_norm: scale element type must match the input.
 func.func @batch_norm_scale_element_type(%x: tensor<2x4xf32>, %s: tensor<4xf16>, %p: tensor<4xf32>) -> tensor<2x4xf32> {
   // expected-error @+2 {{scale element type 'f16' differs from the input element type 'f32'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.batch_norm' op failed to infer returned types}}
   %y = dfq.batch_norm %x, %s, %p, %p, %p : (tensor<2x4xf32>, tensor<4xf16>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
@@ -251,7 +251,7 @@ func.func @batch_norm_scale_element_type(%x: tensor<2x4xf32>, %s: tensor<4xf16>,
 // batch_norm: variance element type must match the input.
 func.func @batch_norm_variance_element_type(%x: tensor<2x4xf32>, %p: tensor<4xf32>, %v: tensor<4xbf16>) -> tensor<2x4xf32> {
   // expected-error @+2 {{variance element type 'bf16' differs from the input element type 'f32'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.batch_norm' op failed to infer returned types}}
   %y = dfq.batch_norm %x, %p, %p, %p, %v : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xbf16>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
@@ -261,7 +261,7 @@ func.func @batch_norm_variance_element_type(%x: tensor<2x4xf32>, %p: tensor<4xf3
 // batch_norm: scale has one entry per channel.
 func.func @batch_norm_scale_shape(%x: tensor<1x4x8x8xf32>, %s: tensor<3xf32>, %p: tensor<4xf32>) -> tensor<1x4x8x8xf32> {
   // expected-error @+2 {{scale shape [3] does not match the 4 channels of the input}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.batch_norm' op failed to infer returned types}}
   %y = dfq.batch_norm %x, %s, %p, %p, %p : (tensor<1x4x8x8xf32>, tensor<3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
   return %y : tensor<1x4x8x8xf32>
 }
@@ -271,7 +271,7 @@ func.func @batch_norm_scale_shape(%x: tensor<1x4x8x8xf32>, %s: tensor<3xf32>, %p
 // batch_norm: bias has one entry per channel.
 func.func @batch_norm_bias_shape(%x: tensor<2x4xf32>, %p: tensor<4xf32>, %b: tensor<5xf32>) -> tensor<2x4xf32> {
   // expected-error @+2 {{bias shape [5] does not match the 4 channels of the input}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.batch_norm' op failed to infer returned types}}
   %y = dfq.batch_norm %x, %p, %b, %p, %p : (tensor<2x4xf32>, tensor<4xf32>, tensor<5xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
@@ -281,7 +281,7 @@ func.func @batch_norm_bias_shape(%x: tensor<2x4xf32>, %p: tensor<4xf32>, %b: ten
 // batch_norm: mean has one entry per channel.
 func.func @batch_norm_mean_shape(%x: tensor<2x4xf32>, %p: tensor<4xf32>, %m: tensor<?xf32>) -> tensor<2x4xf32> {
   // expected-error @+2 {{mean shape [?] does not match the 4 channels of the input}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.batch_norm' op failed to infer returned types}}
   %y = dfq.batch_norm %x, %p, %p, %m, %p : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<?xf32>, tensor<4xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
@@ -291,7 +291,7 @@ func.func @batch_norm_mean_shape(%x: tensor<2x4xf32>, %p: tensor<4xf32>, %m: ten
 // batch_norm: variance has one entry per channel.
 func.func @batch_norm_variance_shape(%x: tensor<2x4xf32>, %p: tensor<4xf32>, %v: tensor<8xf32>) -> tensor<2x4xf32> {
   // expected-error @+2 {{variance shape [8] does not match the 4 channels of the input}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.batch_norm' op failed to infer returned types}}
   %y = dfq.batch_norm %x, %p, %p, %p, %v : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<8xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
@@ -301,7 +301,7 @@ func.func @batch_norm_variance_shape(%x: tensor<2x4xf32>, %p: tensor<4xf32>, %v:
 // batch_norm: epsilon must be positive (zero is rejected).
 func.func @batch_norm_epsilon_zero(%x: tensor<2x4xf32>, %p: tensor<4xf32>) -> tensor<2x4xf32> {
   // expected-error @+2 {{epsilon must be positive, got 0.000000e+00}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.batch_norm' op failed to infer returned types}}
   %y = dfq.batch_norm %x, %p, %p, %p, %p {epsilon = 0.0 : f64} : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
@@ -311,7 +311,7 @@ func.func @batch_norm_epsilon_zero(%x: tensor<2x4xf32>, %p: tensor<4xf32>) -> te
 // batch_norm: epsilon must be positive (NaN is rejected).
 func.func @batch_norm_epsilon_nan(%x: tensor<2x4xf32>, %p: tensor<4xf32>) -> tensor<2x4xf32> {
   // expected-error @+2 {{epsilon must be positive, got nan}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.batch_norm' op failed to infer returned types}}
   %y = dfq.batch_norm %x, %p, %p, %p, %p {epsilon = 0x7FF8000000000000 : f64} : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
@@ -321,7 +321,7 @@ func.func @batch_norm_epsilon_nan(%x: tensor<2x4xf32>, %p: tensor<4xf32>) -> ten
 // batch_norm: inference succeeds but the written result type is wrong.
 func.func @batch_norm_wrong_result(%x: tensor<2x4xf32>, %p: tensor<4xf32>) -> tensor<4x2xf32> {
   // expected-error @+2 {{'dfq.batch_norm' op inferred type(s) 'tensor<2x4xf32>' are incompatible with return type(s) of operation 'tensor<4x2xf32>'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.batch_norm' op failed to infer returned types}}
   %y = dfq.batch_norm %x, %p, %p, %p, %p : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4x2xf32>
   return %y : tensor<4x2xf32>
 }
@@ -344,7 +344,7 @@ func.func @gemm_input_rank(%x: tensor<2x3x8xf32>, %w: tensor<4x8xf32>) -> tensor
 // gemm: weight element type must match the input.
 func.func @gemm_weight_element_type(%x: tensor<2x8xf32>, %w: tensor<4x8xf64>) -> tensor<2x4xf32> {
   // expected-error @+2 {{weight element type 'f64' differs from the input element type 'f32'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.gemm' op failed to infer returned types}}
   %y = dfq.gemm %x, %w : (tensor<2x8xf32>, tensor<4x8xf64>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
@@ -354,7 +354,7 @@ func.func @gemm_weight_element_type(%x: tensor<2x8xf32>, %w: tensor<4x8xf64>) ->
 // gemm: bias element type must match the input.
 func.func @gemm_bias_element_type(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf16>) -> tensor<2x4xf32> {
   // expected-error @+2 {{bias element type 'f16' differs from the input element type 'f32'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.gemm' op failed to infer returned types}}
   %y = dfq.gemm %x, %w, %b : (tensor<2x8xf32>, tensor<4x8xf32>, tensor<4xf16>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
@@ -364,7 +364,7 @@ func.func @gemm_bias_element_type(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>, %b: 
 // gemm: input features must equal the weight's K.
 func.func @gemm_features(%x: tensor<2x7xf32>, %w: tensor<4x8xf32>) -> tensor<2x4xf32> {
   // expected-error @+2 {{input has 7 features but the [O, K] weight expects 8}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.gemm' op failed to infer returned types}}
   %y = dfq.gemm %x, %w : (tensor<2x7xf32>, tensor<4x8xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
@@ -374,7 +374,7 @@ func.func @gemm_features(%x: tensor<2x7xf32>, %w: tensor<4x8xf32>) -> tensor<2x4
 // gemm: the bias has one entry per output feature.
 func.func @gemm_bias_shape(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>, %b: tensor<8xf32>) -> tensor<2x4xf32> {
   // expected-error @+2 {{bias shape [8] does not match the 4 output features}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.gemm' op failed to infer returned types}}
   %y = dfq.gemm %x, %w, %b : (tensor<2x8xf32>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
@@ -384,7 +384,7 @@ func.func @gemm_bias_shape(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>, %b: tensor<
 // gemm: inference succeeds but the written result type is wrong.
 func.func @gemm_wrong_result(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>) -> tensor<2x8xf32> {
   // expected-error @+2 {{'dfq.gemm' op inferred type(s) 'tensor<2x4xf32>' are incompatible with return type(s) of operation 'tensor<2x8xf32>'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.gemm' op failed to infer returned types}}
   %y = dfq.gemm %x, %w : (tensor<2x8xf32>, tensor<4x8xf32>) -> tensor<2x8xf32>
   return %y : tensor<2x8xf32>
 }
@@ -398,7 +398,7 @@ func.func @gemm_wrong_result(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>) -> tensor
 // matmul: rhs element type must match lhs.
 func.func @matmul_element_type(%a: tensor<2x3xf32>, %b: tensor<3x4xf16>) -> tensor<2x4xf32> {
   // expected-error @+2 {{rhs element type 'f16' differs from the input element type 'f32'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.matmul' op failed to infer returned types}}
   %y = dfq.matmul %a, %b : (tensor<2x3xf32>, tensor<3x4xf16>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
@@ -408,7 +408,7 @@ func.func @matmul_element_type(%a: tensor<2x3xf32>, %b: tensor<3x4xf16>) -> tens
 // matmul: both operands need rank 2 or more.
 func.func @matmul_rank(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<2xf32> {
   // expected-error @+2 {{operands need rank 2 or more, got ranks 2 and 1}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.matmul' op failed to infer returned types}}
   %y = dfq.matmul %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2xf32>
   return %y : tensor<2xf32>
 }
@@ -418,7 +418,7 @@ func.func @matmul_rank(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<2xf32> 
 // matmul: contraction sizes must agree.
 func.func @matmul_contraction(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) -> tensor<2x5xf32> {
   // expected-error @+2 {{contraction sizes differ: lhs [2, 3] and rhs [4, 5]}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.matmul' op failed to infer returned types}}
   %y = dfq.matmul %a, %b : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
   return %y : tensor<2x5xf32>
 }
@@ -428,7 +428,7 @@ func.func @matmul_contraction(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) -> tenso
 // matmul: batch dimensions must broadcast.
 func.func @matmul_batch(%a: tensor<2x2x3xf32>, %b: tensor<3x3x4xf32>) -> tensor<3x2x4xf32> {
   // expected-error @+2 {{batch dimensions of [2, 2, 3] and [3, 3, 4] do not broadcast}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.matmul' op failed to infer returned types}}
   %y = dfq.matmul %a, %b : (tensor<2x2x3xf32>, tensor<3x3x4xf32>) -> tensor<3x2x4xf32>
   return %y : tensor<3x2x4xf32>
 }
@@ -438,7 +438,7 @@ func.func @matmul_batch(%a: tensor<2x2x3xf32>, %b: tensor<3x3x4xf32>) -> tensor<
 // matmul: inference succeeds but the written result type is wrong.
 func.func @matmul_wrong_result(%a: tensor<5x2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x4xf32> {
   // expected-error @+2 {{'dfq.matmul' op inferred type(s) 'tensor<5x2x4xf32>' are incompatible with return type(s) of operation 'tensor<2x4xf32>'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.matmul' op failed to infer returned types}}
   %y = dfq.matmul %a, %b : (tensor<5x2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
@@ -452,7 +452,7 @@ func.func @matmul_wrong_result(%a: tensor<5x2x3xf32>, %b: tensor<3x4xf32>) -> te
 // add: operand element types must agree.
 func.func @add_element_type(%a: tensor<4xf32>, %b: tensor<4xf64>) -> tensor<4xf32> {
   // expected-error @+2 {{rhs element type 'f64' differs from the input element type 'f32'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.add' op failed to infer returned types}}
   %y = dfq.add %a, %b : (tensor<4xf32>, tensor<4xf64>) -> tensor<4xf32>
   return %y : tensor<4xf32>
 }
@@ -462,7 +462,7 @@ func.func @add_element_type(%a: tensor<4xf32>, %b: tensor<4xf64>) -> tensor<4xf3
 // add: operand shapes must broadcast.
 func.func @add_broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) -> tensor<2x3xf32> {
   // expected-error @+2 {{operand shapes [2, 3] and [4] are not broadcast-compatible}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.add' op failed to infer returned types}}
   %y = dfq.add %a, %b : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>
   return %y : tensor<2x3xf32>
 }
@@ -472,7 +472,7 @@ func.func @add_broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) -> tensor<2x3xf
 // add: inference succeeds but the written result type is wrong.
 func.func @add_wrong_result(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<3xf32> {
   // expected-error @+2 {{'dfq.add' op inferred type(s) 'tensor<2x3xf32>' are incompatible with return type(s) of operation 'tensor<3xf32>'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.add' op failed to infer returned types}}
   %y = dfq.add %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<3xf32>
   return %y : tensor<3xf32>
 }
@@ -491,7 +491,7 @@ func.func @add_integer(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
 // mul: operand element types must agree.
 func.func @mul_element_type(%a: tensor<4xbf16>, %b: tensor<4xf32>) -> tensor<4xbf16> {
   // expected-error @+2 {{rhs element type 'f32' differs from the input element type 'bf16'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.mul' op failed to infer returned types}}
   %y = dfq.mul %a, %b : (tensor<4xbf16>, tensor<4xf32>) -> tensor<4xbf16>
   return %y : tensor<4xbf16>
 }
@@ -501,7 +501,7 @@ func.func @mul_element_type(%a: tensor<4xbf16>, %b: tensor<4xf32>) -> tensor<4xb
 // mul: operand shapes must broadcast.
 func.func @mul_broadcast(%a: tensor<1x4x8x8xf32>, %b: tensor<3x1x1xf32>) -> tensor<1x4x8x8xf32> {
   // expected-error @+2 {{operand shapes [1, 4, 8, 8] and [3, 1, 1] are not broadcast-compatible}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.mul' op failed to infer returned types}}
   %y = dfq.mul %a, %b : (tensor<1x4x8x8xf32>, tensor<3x1x1xf32>) -> tensor<1x4x8x8xf32>
   return %y : tensor<1x4x8x8xf32>
 }
@@ -511,7 +511,7 @@ func.func @mul_broadcast(%a: tensor<1x4x8x8xf32>, %b: tensor<3x1x1xf32>) -> tens
 // mul: inference succeeds but the written result type is wrong.
 func.func @mul_wrong_result(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf16> {
   // expected-error @+2 {{'dfq.mul' op inferred type(s) 'tensor<4xf32>' are incompatible with return type(s) of operation 'tensor<4xf16>'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.mul' op failed to infer returned types}}
   %y = dfq.mul %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf16>
   return %y : tensor<4xf16>
 }
@@ -533,7 +533,7 @@ func.func @relu_integer(%x: tensor<4xi8>) -> tensor<4xi8> {
 
 // relu: the custom format only accepts ranked tensors.
 func.func @relu_unranked(%x: tensor<*xf32>) -> tensor<*xf32> {
-  // expected-error @+1 {{invalid kind of type specified: expected builtin.tensor, but found 'tensor<*xf32>'}}
+  // expected-error @+1 {{custom op 'dfq.relu' invalid kind of type specified: expected builtin.tensor, but found 'tensor<*xf32>'}}
   %y = dfq.relu %x : tensor<*xf32>
   return %y : tensor<*xf32>
 }
@@ -619,7 +619,7 @@ func.func @max_pool_no_kernel(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
 // max_pool2d: 'kernel_shape' needs exactly 2 values.
 func.func @max_pool_kernel_count(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
   // expected-error @+2 {{expected 2 values in 'kernel_shape', got 3}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.max_pool2d' op failed to infer returned types}}
   %y = dfq.max_pool2d %x {kernel_shape = array<i64: 2, 2, 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
 }
@@ -629,7 +629,7 @@ func.func @max_pool_kernel_count(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
 // max_pool2d: 'kernel_shape' values must be at least 1.
 func.func @max_pool_kernel_zero(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
   // expected-error @+2 {{'kernel_shape' values must be at least 1, got [0, 2]}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.max_pool2d' op failed to infer returned types}}
   %y = dfq.max_pool2d %x {kernel_shape = array<i64: 0, 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
 }
@@ -639,7 +639,7 @@ func.func @max_pool_kernel_zero(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> 
 // max_pool2d: 'strides' values must be at least 1.
 func.func @max_pool_strides(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
   // expected-error @+2 {{'strides' values must be at least 1, got [-2, 2]}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.max_pool2d' op failed to infer returned types}}
   %y = dfq.max_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: -2, 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
 }
@@ -649,7 +649,7 @@ func.func @max_pool_strides(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
 // max_pool2d: 'pads' needs exactly 4 values.
 func.func @max_pool_pads_count(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
   // expected-error @+2 {{expected 4 values in 'pads', got 5}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.max_pool2d' op failed to infer returned types}}
   %y = dfq.max_pool2d %x {kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0, 0>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
 }
@@ -659,7 +659,7 @@ func.func @max_pool_pads_count(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
 // max_pool2d: 'dilations' needs exactly 2 values.
 func.func @max_pool_dilations_count(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x7x7xf32> {
   // expected-error @+2 {{expected 2 values in 'dilations', got 0}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.max_pool2d' op failed to infer returned types}}
   %y = dfq.max_pool2d %x {kernel_shape = array<i64: 2, 2>, dilations = array<i64>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x7x7xf32>
   return %y : tensor<1x4x7x7xf32>
 }
@@ -669,7 +669,7 @@ func.func @max_pool_dilations_count(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x7x7xf
 // max_pool2d: pads must be smaller than the kernel (begin pad).
 func.func @max_pool_pads_begin(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x5x4xf32> {
   // expected-error @+2 {{pads [2, 0, 0, 0] must be smaller than the kernel [2, 2]}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.max_pool2d' op failed to infer returned types}}
   %y = dfq.max_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 2, 0, 0, 0>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x5x4xf32>
   return %y : tensor<1x4x5x4xf32>
 }
@@ -679,7 +679,7 @@ func.func @max_pool_pads_begin(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x5x4xf32> {
 // max_pool2d: pads must be smaller than the kernel (end pad).
 func.func @max_pool_pads_end(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
   // expected-error @+2 {{pads [1, 1, 1, 3] must be smaller than the kernel [3, 3]}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.max_pool2d' op failed to infer returned types}}
   %y = dfq.max_pool2d %x {kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 3>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
   return %y : tensor<1x4x8x8xf32>
 }
@@ -689,7 +689,7 @@ func.func @max_pool_pads_end(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
 // max_pool2d: the dilated window must fit the padded input.
 func.func @max_pool_window(%x: tensor<1x4x4x4xf32>) -> tensor<1x4x1x1xf32> {
   // expected-error @+2 {{window of height extent 5 does not fit the padded input height 4}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.max_pool2d' op failed to infer returned types}}
   %y = dfq.max_pool2d %x {kernel_shape = array<i64: 3, 3>, dilations = array<i64: 2, 1>} : (tensor<1x4x4x4xf32>) -> tensor<1x4x1x1xf32>
   return %y : tensor<1x4x1x1xf32>
 }
@@ -699,7 +699,7 @@ func.func @max_pool_window(%x: tensor<1x4x4x4xf32>) -> tensor<1x4x1x1xf32> {
 // max_pool2d: ceil_mode rounds up, so the floor-mode size is wrong.
 func.func @max_pool_ceil_mode(%x: tensor<1x4x7x7xf32>) -> tensor<1x4x3x3xf32> {
   // expected-error @+2 {{'dfq.max_pool2d' op inferred type(s) 'tensor<1x4x4x4xf32>' are incompatible with return type(s) of operation 'tensor<1x4x3x3xf32>'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.max_pool2d' op failed to infer returned types}}
   %y = dfq.max_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, ceil_mode = true} : (tensor<1x4x7x7xf32>) -> tensor<1x4x3x3xf32>
   return %y : tensor<1x4x3x3xf32>
 }
@@ -709,7 +709,7 @@ func.func @max_pool_ceil_mode(%x: tensor<1x4x7x7xf32>) -> tensor<1x4x3x3xf32> {
 // max_pool2d: with ceil_mode no window starts inside the end padding.
 func.func @max_pool_ceil_mode_end_pad(%x: tensor<1x4x6x6xf32>) -> tensor<1x4x4x4xf32> {
   // expected-error @+2 {{'dfq.max_pool2d' op inferred type(s) 'tensor<1x4x3x3xf32>' are incompatible with return type(s) of operation 'tensor<1x4x4x4xf32>'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.max_pool2d' op failed to infer returned types}}
   %y = dfq.max_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 1, 1>, ceil_mode = true} : (tensor<1x4x6x6xf32>) -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
 }
@@ -719,7 +719,7 @@ func.func @max_pool_ceil_mode_end_pad(%x: tensor<1x4x6x6xf32>) -> tensor<1x4x4x4
 // avg_pool2d: 'kernel_shape' needs exactly 2 values.
 func.func @avg_pool_kernel_count(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
   // expected-error @+2 {{expected 2 values in 'kernel_shape', got 1}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.avg_pool2d' op failed to infer returned types}}
   %y = dfq.avg_pool2d %x {kernel_shape = array<i64: 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
 }
@@ -729,7 +729,7 @@ func.func @avg_pool_kernel_count(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
 // avg_pool2d: 'strides' needs exactly 2 values.
 func.func @avg_pool_strides_count(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
   // expected-error @+2 {{expected 2 values in 'strides', got 1}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.avg_pool2d' op failed to infer returned types}}
   %y = dfq.avg_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
 }
@@ -739,7 +739,7 @@ func.func @avg_pool_strides_count(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32
 // avg_pool2d: 'pads' values must be non-negative.
 func.func @avg_pool_pads_negative(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
   // expected-error @+2 {{'pads' values must be at least 0, got [0, 0, -1, 0]}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.avg_pool2d' op failed to infer returned types}}
   %y = dfq.avg_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, -1, 0>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
 }
@@ -749,7 +749,7 @@ func.func @avg_pool_pads_negative(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32
 // avg_pool2d: pads must be smaller than the kernel.
 func.func @avg_pool_pads_kernel(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
   // expected-error @+2 {{pads [0, 1, 0, 1] must be smaller than the kernel [3, 1]}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.avg_pool2d' op failed to infer returned types}}
   %y = dfq.avg_pool2d %x {kernel_shape = array<i64: 3, 1>, pads = array<i64: 0, 1, 0, 1>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
   return %y : tensor<1x4x8x8xf32>
 }
@@ -759,7 +759,7 @@ func.func @avg_pool_pads_kernel(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> 
 // avg_pool2d: the window must fit the padded input width.
 func.func @avg_pool_window(%x: tensor<1x4x8x2xf32>) -> tensor<1x4x6x1xf32> {
   // expected-error @+2 {{window of width extent 3 does not fit the padded input width 2}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.avg_pool2d' op failed to infer returned types}}
   %y = dfq.avg_pool2d %x {kernel_shape = array<i64: 3, 3>} : (tensor<1x4x8x2xf32>) -> tensor<1x4x6x1xf32>
   return %y : tensor<1x4x6x1xf32>
 }
@@ -769,7 +769,7 @@ func.func @avg_pool_window(%x: tensor<1x4x8x2xf32>) -> tensor<1x4x6x1xf32> {
 // avg_pool2d: has no 'dilations'; a discardable one is ignored by inference.
 func.func @avg_pool_wrong_result(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
   // expected-error @+2 {{'dfq.avg_pool2d' op inferred type(s) 'tensor<1x4x7x7xf32>' are incompatible with return type(s) of operation 'tensor<1x4x4x4xf32>'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.avg_pool2d' op failed to infer returned types}}
   %y = dfq.avg_pool2d %x {kernel_shape = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
 }
@@ -788,7 +788,7 @@ func.func @global_avg_pool_rank(%x: tensor<1x4x8xf32>) -> tensor<1x4x1x1xf32> {
 // global_avg_pool: the result is [N, C, 1, 1].
 func.func @global_avg_pool_wrong_result(%x: tensor<2x4x8x8xf32>) -> tensor<2x4x8x8xf32> {
   // expected-error @+2 {{'dfq.global_avg_pool' op inferred type(s) 'tensor<2x4x1x1xf32>' are incompatible with return type(s) of operation 'tensor<2x4x8x8xf32>'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.global_avg_pool' op failed to infer returned types}}
   %y = dfq.global_avg_pool %x : (tensor<2x4x8x8xf32>) -> tensor<2x4x8x8xf32>
   return %y : tensor<2x4x8x8xf32>
 }
@@ -802,7 +802,7 @@ func.func @global_avg_pool_wrong_result(%x: tensor<2x4x8x8xf32>) -> tensor<2x4x8
 // flatten: axis out of range (too large).
 func.func @flatten_axis_high(%x: tensor<2x3x4xf32>) -> tensor<24x1xf32> {
   // expected-error @+2 {{axis 4 is out of range for rank 3 (expected [-3, 3])}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.flatten' op failed to infer returned types}}
   %y = dfq.flatten %x {axis = 4 : i64} : (tensor<2x3x4xf32>) -> tensor<24x1xf32>
   return %y : tensor<24x1xf32>
 }
@@ -812,7 +812,7 @@ func.func @flatten_axis_high(%x: tensor<2x3x4xf32>) -> tensor<24x1xf32> {
 // flatten: axis out of range (too negative).
 func.func @flatten_axis_low(%x: tensor<2x3x4xf32>) -> tensor<1x24xf32> {
   // expected-error @+2 {{axis -4 is out of range for rank 3 (expected [-3, 3])}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.flatten' op failed to infer returned types}}
   %y = dfq.flatten %x {axis = -4 : i64} : (tensor<2x3x4xf32>) -> tensor<1x24xf32>
   return %y : tensor<1x24xf32>
 }
@@ -822,7 +822,7 @@ func.func @flatten_axis_low(%x: tensor<2x3x4xf32>) -> tensor<1x24xf32> {
 // flatten: a negative axis counts from the back (-1 is axis 2 here, not 3).
 func.func @flatten_negative_axis(%x: tensor<2x3x4xf32>) -> tensor<24x1xf32> {
   // expected-error @+2 {{'dfq.flatten' op inferred type(s) 'tensor<6x4xf32>' are incompatible with return type(s) of operation 'tensor<24x1xf32>'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.flatten' op failed to infer returned types}}
   %y = dfq.flatten %x {axis = -1 : i64} : (tensor<2x3x4xf32>) -> tensor<24x1xf32>
   return %y : tensor<24x1xf32>
 }
@@ -841,7 +841,7 @@ func.func @flatten_result_rank(%x: tensor<2x3x4xf32>) -> tensor<24xf32> {
 // flatten: inference succeeds but the written result type is wrong.
 func.func @flatten_wrong_result(%x: tensor<2x3x4xf32>) -> tensor<6x4xf32> {
   // expected-error @+2 {{'dfq.flatten' op inferred type(s) 'tensor<2x12xf32>' are incompatible with return type(s) of operation 'tensor<6x4xf32>'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.flatten' op failed to infer returned types}}
   %y = dfq.flatten %x : (tensor<2x3x4xf32>) -> tensor<6x4xf32>
   return %y : tensor<6x4xf32>
 }
@@ -878,7 +878,7 @@ func.func @reshape_count(%x: tensor<2x3xf32>) -> tensor<7xf32> {
 // concat: at least one input.
 func.func @concat_no_inputs() -> tensor<2xf32> {
   // expected-error @+2 {{expected at least one input}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.concat' op failed to infer returned types}}
   %y = dfq.concat {axis = 0 : i64} : () -> tensor<2xf32>
   return %y : tensor<2xf32>
 }
@@ -897,7 +897,7 @@ func.func @concat_no_axis(%a: tensor<2xf32>) -> tensor<2xf32> {
 // concat: axis out of range.
 func.func @concat_axis(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>) -> tensor<4x3xf32> {
   // expected-error @+2 {{axis 2 is out of range for rank 2 (expected [-2, 1])}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.concat' op failed to infer returned types}}
   %y = dfq.concat %a, %b {axis = 2 : i64} : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<4x3xf32>
   return %y : tensor<4x3xf32>
 }
@@ -907,7 +907,7 @@ func.func @concat_axis(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>) -> tensor<4x3xf
 // concat: inputs share the element type.
 func.func @concat_element_type(%a: tensor<2x3xf32>, %b: tensor<2x3xf16>) -> tensor<4x3xf32> {
   // expected-error @+2 {{concatenated input element type 'f16' differs from the input element type 'f32'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.concat' op failed to infer returned types}}
   %y = dfq.concat %a, %b {axis = 0 : i64} : (tensor<2x3xf32>, tensor<2x3xf16>) -> tensor<4x3xf32>
   return %y : tensor<4x3xf32>
 }
@@ -917,7 +917,7 @@ func.func @concat_element_type(%a: tensor<2x3xf32>, %b: tensor<2x3xf16>) -> tens
 // concat: inputs share the rank.
 func.func @concat_rank(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>, %c: tensor<2x3x1xf32>) -> tensor<6x3xf32> {
   // expected-error @+2 {{input #2 has rank 3 but input #0 has rank 2}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.concat' op failed to infer returned types}}
   %y = dfq.concat %a, %b, %c {axis = 0 : i64} : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3x1xf32>) -> tensor<6x3xf32>
   return %y : tensor<6x3xf32>
 }
@@ -927,7 +927,7 @@ func.func @concat_rank(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>, %c: tensor<2x3x
 // concat: dimensions outside the axis must agree.
 func.func @concat_shape(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>) -> tensor<4x3xf32> {
   // expected-error @+2 {{input #1 shape [2, 4] differs from input #0 shape [2, 3] outside the concatenation axis 0}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.concat' op failed to infer returned types}}
   %y = dfq.concat %a, %b {axis = -2 : i64} : (tensor<2x3xf32>, tensor<2x4xf32>) -> tensor<4x3xf32>
   return %y : tensor<4x3xf32>
 }
@@ -937,7 +937,7 @@ func.func @concat_shape(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>) -> tensor<4x3x
 // concat: inference succeeds but the written result type is wrong.
 func.func @concat_wrong_result(%a: tensor<2x3xf32>, %b: tensor<2x5xf32>) -> tensor<4x3xf32> {
   // expected-error @+2 {{'dfq.concat' op inferred type(s) 'tensor<2x8xf32>' are incompatible with return type(s) of operation 'tensor<4x3xf32>'}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{'dfq.concat' op failed to infer returned types}}
   %y = dfq.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x5xf32>) -> tensor<4x3xf32>
   return %y : tensor<4x3xf32>
 }
