@@ -15,16 +15,19 @@ using namespace mlir::dfq;
 /// constraints guarantee ranked tensors when verifying, but inference also
 /// runs from builders, before verification.
 static FailureOr<RankedTensorType> getRanked(std::optional<Location> loc,
-                                             Value value, StringRef name) {
+                                             StringRef opName, Value value,
+                                             StringRef name) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
   if (!type)
-    return emitOptionalError(loc, "expected ", name, " to be a ranked tensor");
+    return emitShapeError(loc, opName, "expected ", name,
+                          " to be a ranked tensor");
   return type;
 }
 
 /// Element types of a parameter and the data it applies to must agree: mixed
 /// precision arithmetic is not defined for float graph ops.
 static LogicalResult checkSameElementType(std::optional<Location> loc,
+                                          StringRef opName,
                                           RankedTensorType data,
                                           RankedTensorType other,
                                           StringRef name) {
@@ -38,12 +41,12 @@ static LogicalResult checkSameElementType(std::optional<Location> loc,
 /// Normalizes an axis in [-rank, rank + extra) that may count from the back
 /// (ONNX Flatten allows `axis == rank`, hence `extra`).
 static FailureOr<int64_t> normalizeAxis(std::optional<Location> loc,
-                                        int64_t axis, int64_t rank,
-                                        int64_t extra = 0) {
+                                        StringRef opName, int64_t axis,
+                                        int64_t rank, int64_t extra = 0) {
   if (axis < -rank || axis >= rank + extra)
-    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
-                             rank, " (expected [", -rank, ", ",
-                             rank + extra - 1, "])");
+    return emitShapeError(loc, opName, "axis ", axis,
+                          " is out of range for rank ", rank, " (expected [",
+                          -rank, ", ", rank + extra - 1, "])");
   return axis < 0 ? axis + rank : axis;
 }
 
@@ -55,24 +58,25 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
+  StringRef opName = Conv2DOp::getOperationName();
   FailureOr<RankedTensorType> input =
-      getRanked(loc, adaptor.getInput(), "input");
+      getRanked(loc, opName, adaptor.getInput(), "input");
   FailureOr<RankedTensorType> weight =
-      getRanked(loc, adaptor.getWeight(), "weight");
+      getRanked(loc, opName, adaptor.getWeight(), "weight");
   if (failed(input) || failed(weight) ||
-      failed(checkSameElementType(loc, *input, *weight, "weight")))
+      failed(checkSameElementType(loc, opName, *input, *weight, "weight")))
     return failure();
   std::optional<ArrayRef<int64_t>> biasShape;
   if (Value bias = adaptor.getBias()) {
-    FailureOr<RankedTensorType> biasType = getRanked(loc, bias, "bias");
+    FailureOr<RankedTensorType> biasType = getRanked(loc, opName, bias, "bias");
     if (failed(biasType) ||
-        failed(checkSameElementType(loc, *input, *biasType, "bias")))
+        failed(checkSameElementType(loc, opName, *input, *biasType, "bias")))
       return failure();
     biasShape = biasType->getShape();
   }
   FailureOr<Shape> shape =
-      inferConv2dShape(loc, input->getShape(), weight->getShape(), biasShape,
-                       adaptor.getStrides(), adaptor.getPads(),
+      inferConv2dShape(loc, opName, input->getShape(), weight->getShape(),
+                       biasShape, adaptor.getStrides(), adaptor.getPads(),
                        adaptor.getDilations(), adaptor.getGroups());
   if (failed(shape))
     return failure();
@@ -88,8 +92,9 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
+  StringRef opName = BatchNormOp::getOperationName();
   FailureOr<RankedTensorType> input =
-      getRanked(loc, adaptor.getInput(), "input");
+      getRanked(loc, opName, adaptor.getInput(), "input");
   if (failed(input))
     return failure();
   if (input->getRank() != 2 && input->getRank() != 4)
@@ -103,8 +108,9 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
                                           {adaptor.getMean(), "mean"},
                                           {adaptor.getVariance(), "variance"}};
   for (auto [value, name] : params) {
-    FailureOr<RankedTensorType> type = getRanked(loc, value, name);
-    if (failed(type) || failed(checkSameElementType(loc, *input, *type, name)))
+    FailureOr<RankedTensorType> type = getRanked(loc, opName, value, name);
+    if (failed(type) ||
+        failed(checkSameElementType(loc, opName, *input, *type, name)))
       return failure();
     if (type->getRank() != 1 ||
         (!ShapedType::isDynamic(channels) && type->getDimSize(0) != channels))
@@ -113,8 +119,8 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
           " does not match the ", channels, " channels of the input");
   }
   if (!(adaptor.getEpsilon().convertToDouble() > 0.0))
-    return emitOptionalError(loc, "epsilon must be positive, got ",
-                             adaptor.getEpsilon().convertToDouble());
+    return emitShapeError(loc, opName, "epsilon must be positive, got ",
+                          adaptor.getEpsilon().convertToDouble());
   inferred.push_back(*input);
   return success();
 }
@@ -127,23 +133,24 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *,
                                        std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &inferred) {
+  StringRef opName = GemmOp::getOperationName();
   FailureOr<RankedTensorType> input =
-      getRanked(loc, adaptor.getInput(), "input");
+      getRanked(loc, opName, adaptor.getInput(), "input");
   FailureOr<RankedTensorType> weight =
-      getRanked(loc, adaptor.getWeight(), "weight");
+      getRanked(loc, opName, adaptor.getWeight(), "weight");
   if (failed(input) || failed(weight) ||
-      failed(checkSameElementType(loc, *input, *weight, "weight")))
+      failed(checkSameElementType(loc, opName, *input, *weight, "weight")))
     return failure();
   std::optional<ArrayRef<int64_t>> biasShape;
   if (Value bias = adaptor.getBias()) {
-    FailureOr<RankedTensorType> biasType = getRanked(loc, bias, "bias");
+    FailureOr<RankedTensorType> biasType = getRanked(loc, opName, bias, "bias");
     if (failed(biasType) ||
-        failed(checkSameElementType(loc, *input, *biasType, "bias")))
+        failed(checkSameElementType(loc, opName, *input, *biasType, "bias")))
       return failure();
     biasShape = biasType->getShape();
   }
-  FailureOr<Shape> shape =
-      inferGemmShape(loc, input->getShape(), weight->getShape(), biasShape);
+  FailureOr<Shape> shape = inferGemmShape(loc, opName, input->getShape(),
+                                          weight->getShape(), biasShape);
   if (failed(shape))
     return failure();
   inferred.push_back(RankedTensorType::get(*shape, input->getElementType()));
@@ -154,24 +161,28 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
-  FailureOr<RankedTensorType> lhs = getRanked(loc, adaptor.getLhs(), "lhs");
-  FailureOr<RankedTensorType> rhs = getRanked(loc, adaptor.getRhs(), "rhs");
+  StringRef opName = MatMulOp::getOperationName();
+  FailureOr<RankedTensorType> lhs =
+      getRanked(loc, opName, adaptor.getLhs(), "lhs");
+  FailureOr<RankedTensorType> rhs =
+      getRanked(loc, opName, adaptor.getRhs(), "rhs");
   if (failed(lhs) || failed(rhs) ||
-      failed(checkSameElementType(loc, *lhs, *rhs, "rhs")))
+      failed(checkSameElementType(loc, opName, *lhs, *rhs, "rhs")))
     return failure();
   if (lhs->getRank() < 2 || rhs->getRank() < 2)
-    return emitOptionalError(loc, "operands need rank 2 or more, got ranks ",
-                             lhs->getRank(), " and ", rhs->getRank());
+    return emitShapeError(loc, opName,
+                          "operands need rank 2 or more, got ranks ",
+                          lhs->getRank(), " and ", rhs->getRank());
   ArrayRef<int64_t> a = lhs->getShape(), b = rhs->getShape();
   int64_t k = a.back(), kRhs = b[b.size() - 2];
   if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(kRhs) && k != kRhs)
-    return emitOptionalError(loc, "contraction sizes differ: lhs ",
-                             formatShape(a), " and rhs ", formatShape(b));
+    return emitShapeError(loc, opName, "contraction sizes differ: lhs ",
+                          formatShape(a), " and rhs ", formatShape(b));
   SmallVector<int64_t> batch;
   if (!OpTrait::util::getBroadcastedShape(a.drop_back(2), b.drop_back(2),
                                           batch))
-    return emitOptionalError(loc, "batch dimensions of ", formatShape(a),
-                             " and ", formatShape(b), " do not broadcast");
+    return emitShapeError(loc, opName, "batch dimensions of ", formatShape(a),
+                          " and ", formatShape(b), " do not broadcast");
   batch.push_back(a[a.size() - 2]);
   batch.push_back(b.back());
   inferred.push_back(RankedTensorType::get(batch, lhs->getElementType()));
@@ -182,13 +193,14 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
 // Elementwise ops
 //===----------------------------------------------------------------------===//
 
-static LogicalResult inferBroadcast(std::optional<Location> loc, Value lhsValue,
+static LogicalResult inferBroadcast(std::optional<Location> loc,
+                                    StringRef opName, Value lhsValue,
                                     Value rhsValue,
                                     SmallVectorImpl<Type> &inferred) {
-  FailureOr<RankedTensorType> lhs = getRanked(loc, lhsValue, "lhs");
-  FailureOr<RankedTensorType> rhs = getRanked(loc, rhsValue, "rhs");
+  FailureOr<RankedTensorType> lhs = getRanked(loc, opName, lhsValue, "lhs");
+  FailureOr<RankedTensorType> rhs = getRanked(loc, opName, rhsValue, "rhs");
   if (failed(lhs) || failed(rhs) ||
-      failed(checkSameElementType(loc, *lhs, *rhs, "rhs")))
+      failed(checkSameElementType(loc, opName, *lhs, *rhs, "rhs")))
     return failure();
   SmallVector<int64_t> shape;
   if (!OpTrait::util::getBroadcastedShape(lhs->getShape(), rhs->getShape(),
@@ -204,14 +216,18 @@ LogicalResult AddOp::inferReturnTypes(MLIRContext *,
                                       std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &inferred) {
-  return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), inferred);
+  StringRef opName = AddOp::getOperationName();
+  return inferBroadcast(loc, opName, adaptor.getLhs(), adaptor.getRhs(),
+                        inferred);
 }
 
 LogicalResult MulOp::inferReturnTypes(MLIRContext *,
                                       std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &inferred) {
-  return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), inferred);
+  StringRef opName = MulOp::getOperationName();
+  return inferBroadcast(loc, opName, adaptor.getLhs(), adaptor.getRhs(),
+                        inferred);
 }
 
 LogicalResult ClipOp::verify() {
@@ -223,7 +239,8 @@ LogicalResult ClipOp::verify() {
 }
 
 LogicalResult SoftmaxOp::verify() {
-  return normalizeAxis(getLoc(), getAxis(), getInput().getType().getRank());
+  return normalizeAxis(getLoc(), getOperationName(), getAxis(),
+                       getInput().getType().getRank());
 }
 
 //===----------------------------------------------------------------------===//
@@ -234,13 +251,15 @@ LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
+  StringRef opName = MaxPool2DOp::getOperationName();
   FailureOr<RankedTensorType> input =
-      getRanked(loc, adaptor.getInput(), "input");
+      getRanked(loc, opName, adaptor.getInput(), "input");
   if (failed(input))
     return failure();
-  FailureOr<Shape> shape = inferPool2dShape(
-      loc, input->getShape(), adaptor.getKernelShape(), adaptor.getStrides(),
-      adaptor.getPads(), adaptor.getDilations(), adaptor.getCeilMode());
+  FailureOr<Shape> shape =
+      inferPool2dShape(loc, opName, input->getShape(), adaptor.getKernelShape(),
+                       adaptor.getStrides(), adaptor.getPads(),
+                       adaptor.getDilations(), adaptor.getCeilMode());
   if (failed(shape))
     return failure();
   inferred.push_back(RankedTensorType::get(*shape, input->getElementType()));
@@ -251,14 +270,16 @@ LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
+  StringRef opName = AvgPool2DOp::getOperationName();
   FailureOr<RankedTensorType> input =
-      getRanked(loc, adaptor.getInput(), "input");
+      getRanked(loc, opName, adaptor.getInput(), "input");
   if (failed(input))
     return failure();
   int64_t noDilation[] = {1, 1};
-  FailureOr<Shape> shape = inferPool2dShape(
-      loc, input->getShape(), adaptor.getKernelShape(), adaptor.getStrides(),
-      adaptor.getPads(), noDilation, adaptor.getCeilMode());
+  FailureOr<Shape> shape =
+      inferPool2dShape(loc, opName, input->getShape(), adaptor.getKernelShape(),
+                       adaptor.getStrides(), adaptor.getPads(), noDilation,
+                       adaptor.getCeilMode());
   if (failed(shape))
     return failure();
   inferred.push_back(RankedTensorType::get(*shape, input->getElementType()));
@@ -269,13 +290,15 @@ LogicalResult
 GlobalAvgPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                   Adaptor adaptor,
                                   SmallVectorImpl<Type> &inferred) {
+  StringRef opName = GlobalAvgPoolOp::getOperationName();
   FailureOr<RankedTensorType> input =
-      getRanked(loc, adaptor.getInput(), "input");
+      getRanked(loc, opName, adaptor.getInput(), "input");
   if (failed(input))
     return failure();
   if (input->getRank() != 4)
-    return emitOptionalError(loc, "expected a rank-4 NCHW input, got rank ",
-                             input->getRank());
+    return emitShapeError(loc, opName,
+                          "expected a rank-4 NCHW input, got rank ",
+                          input->getRank());
   int64_t shape[] = {input->getDimSize(0), input->getDimSize(1), 1, 1};
   inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
   return success();
@@ -300,12 +323,13 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
+  StringRef opName = FlattenOp::getOperationName();
   FailureOr<RankedTensorType> input =
-      getRanked(loc, adaptor.getInput(), "input");
+      getRanked(loc, opName, adaptor.getInput(), "input");
   if (failed(input))
     return failure();
-  FailureOr<int64_t> axis =
-      normalizeAxis(loc, adaptor.getAxis(), input->getRank(), /*extra=*/1);
+  FailureOr<int64_t> axis = normalizeAxis(loc, opName, adaptor.getAxis(),
+                                          input->getRank(), /*extra=*/1);
   if (failed(axis))
     return failure();
   ArrayRef<int64_t> dims = input->getShape();
@@ -337,26 +361,28 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
+  StringRef opName = ConcatOp::getOperationName();
   ValueRange inputs = adaptor.getInputs();
   if (inputs.empty())
-    return emitOptionalError(loc, "expected at least one input");
-  FailureOr<RankedTensorType> first = getRanked(loc, inputs.front(), "input");
+    return emitShapeError(loc, opName, "expected at least one input");
+  FailureOr<RankedTensorType> first =
+      getRanked(loc, opName, inputs.front(), "input");
   if (failed(first))
     return failure();
   FailureOr<int64_t> axis =
-      normalizeAxis(loc, adaptor.getAxis(), first->getRank());
+      normalizeAxis(loc, opName, adaptor.getAxis(), first->getRank());
   if (failed(axis))
     return failure();
   Shape shape(first->getShape());
   for (auto [index, value] : llvm::enumerate(inputs.drop_front())) {
-    FailureOr<RankedTensorType> type = getRanked(loc, value, "input");
-    if (failed(type) ||
-        failed(checkSameElementType(loc, *first, *type, "concatenated input")))
+    FailureOr<RankedTensorType> type = getRanked(loc, opName, value, "input");
+    if (failed(type) || failed(checkSameElementType(loc, opName, *first, *type,
+                                                    "concatenated input")))
       return failure();
     if (type->getRank() != first->getRank())
-      return emitOptionalError(loc, "input #", index + 1, " has rank ",
-                               type->getRank(), " but input #0 has rank ",
-                               first->getRank());
+      return emitShapeError(loc, opName, "input #", index + 1, " has rank ",
+                            type->getRank(), " but input #0 has rank ",
+                            first->getRank());
     for (int64_t d = 0, e = type->getRank(); d < e; ++d) {
       int64_t size = type->getDimSize(d);
       if (d == *axis) {

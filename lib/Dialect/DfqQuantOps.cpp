@@ -40,8 +40,10 @@ static LogicalResult verifyQuantizedTensor(Operation *op, RankedTensorType type,
     return op->emitOpError() << what << " is quantized along axis " << axis
                              << " but has rank " << type.getRank();
   int64_t channels = type.getDimSize(axis);
-  if (!ShapedType::isDynamic(channels) &&
-      int64_t(perAxis.getScales().size()) != channels)
+  if (ShapedType::isDynamic(channels))
+    return op->emitOpError() << what << " is quantized per channel along axis "
+                             << axis << ", which must have a static size";
+  if (int64_t(perAxis.getScales().size()) != channels)
     return op->emitOpError() << what << " has " << perAxis.getScales().size()
                              << " per-channel scales but " << channels
                              << " channels along axis " << axis;
@@ -113,6 +115,9 @@ LogicalResult QConstantOp::verify() {
   if (failed(verifyQuantizedTensor(*this, result, "result")))
     return failure();
   auto elementType = cast<quant::QuantizedType>(result.getElementType());
+  if (intType.getWidth() > 64)
+    return emitOpError("value element type ")
+           << intType << " is wider than 64 bits";
   if (intType.getWidth() < elementType.getStorageTypeIntegralWidth())
     return emitOpError("value element type ")
            << intType << " is narrower than the storage type "
@@ -175,6 +180,9 @@ static LogicalResult verifyRequantization(Operation *op, RankedTensorType input,
     return failure();
 
   int64_t outChannels = weight.getDimSize(0);
+  if (ShapedType::isDynamic(outChannels))
+    return op->emitOpError("weight output channels (dimension 0) must be "
+                           "static to check requantization");
   if (multipliers.size() != shifts.size())
     return op->emitOpError("got ") << multipliers.size() << " multipliers but "
                                    << shifts.size() << " shifts";
@@ -218,9 +226,9 @@ LogicalResult QConv2DOp::verify() {
   std::optional<ArrayRef<int64_t>> biasShape;
   if (Value bias = getBias())
     biasShape = cast<RankedTensorType>(bias.getType()).getShape();
-  FailureOr<Shape> shape =
-      inferConv2dShape(getLoc(), input.getShape(), weight.getShape(), biasShape,
-                       getStrides(), getPads(), getDilations(), getGroups());
+  FailureOr<Shape> shape = inferConv2dShape(
+      getLoc(), getOperationName(), input.getShape(), weight.getShape(),
+      biasShape, getStrides(), getPads(), getDilations(), getGroups());
   if (failed(shape))
     return failure();
   if (ArrayRef<int64_t>(*shape) != getType().getShape())
@@ -237,7 +245,8 @@ LogicalResult QGemmOp::verify() {
   if (Value bias = getBias())
     biasShape = cast<RankedTensorType>(bias.getType()).getShape();
   FailureOr<Shape> shape =
-      inferGemmShape(getLoc(), input.getShape(), weight.getShape(), biasShape);
+      inferGemmShape(getLoc(), getOperationName(), input.getShape(),
+                     weight.getShape(), biasShape);
   if (failed(shape))
     return failure();
   if (ArrayRef<int64_t>(*shape) != getType().getShape())

@@ -9,6 +9,7 @@
 #ifndef DFQ_LIB_DIALECT_SHAPEINFERENCE_H
 #define DFQ_LIB_DIALECT_SHAPEINFERENCE_H
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Location.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/SmallVector.h"
@@ -21,7 +22,7 @@ using Shape = SmallVector<int64_t, 4>;
 
 /// Result shape of a 2-D convolution over NCHW, or failure with a diagnostic
 /// at `loc` (when given) naming the violated rule.
-FailureOr<Shape> inferConv2dShape(std::optional<Location> loc,
+FailureOr<Shape> inferConv2dShape(std::optional<Location> loc, StringRef opName,
                                   ArrayRef<int64_t> input,
                                   ArrayRef<int64_t> weight,
                                   std::optional<ArrayRef<int64_t>> bias,
@@ -30,7 +31,7 @@ FailureOr<Shape> inferConv2dShape(std::optional<Location> loc,
                                   ArrayRef<int64_t> dilations, int64_t groups);
 
 /// Result shape of a 2-D pooling window over NCHW.
-FailureOr<Shape> inferPool2dShape(std::optional<Location> loc,
+FailureOr<Shape> inferPool2dShape(std::optional<Location> loc, StringRef opName,
                                   ArrayRef<int64_t> input,
                                   ArrayRef<int64_t> kernel,
                                   ArrayRef<int64_t> strides,
@@ -38,10 +39,19 @@ FailureOr<Shape> inferPool2dShape(std::optional<Location> loc,
                                   ArrayRef<int64_t> dilations, bool ceilMode);
 
 /// Result shape of `input [N, K] x weight [O, K]^T (+ bias [O])`.
-FailureOr<Shape> inferGemmShape(std::optional<Location> loc,
+FailureOr<Shape> inferGemmShape(std::optional<Location> loc, StringRef opName,
                                 ArrayRef<int64_t> input,
                                 ArrayRef<int64_t> weight,
                                 std::optional<ArrayRef<int64_t>> bias);
+
+/// Emits `'<opName>' op <message>` at `loc` when a location is given, the
+/// same prefix emitOpError gives, and returns failure.
+template <typename... Args>
+LogicalResult emitShapeError(std::optional<Location> loc, StringRef opName,
+                             Args &&...args) {
+  return emitOptionalError(loc, "'", opName, "' op ",
+                           std::forward<Args>(args)...);
+}
 
 /// "[1, 3, ?, 4]": shapes as they appear in diagnostics.
 std::string formatShape(ArrayRef<int64_t> shape);

@@ -77,7 +77,7 @@ func.func @conv2d_strides_count(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>
 
 // conv2d: 'strides' values must be at least 1.
 func.func @conv2d_strides_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
-  // expected-error @+2 {{'strides' values must be at least 1, got [1, 0]}}
+  // expected-error @+2 {{'strides' values must lie in [1, 2147483647], got [1, 0]}}
   // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w {strides = array<i64: 1, 0>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
@@ -97,7 +97,7 @@ func.func @conv2d_pads_count(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -
 
 // conv2d: 'pads' values must be non-negative.
 func.func @conv2d_pads_negative(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
-  // expected-error @+2 {{'pads' values must be at least 0, got [0, -1, 0, 0]}}
+  // expected-error @+2 {{'pads' values must lie in [0, 2147483647], got [0, -1, 0, 0]}}
   // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w {pads = array<i64: 0, -1, 0, 0>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
@@ -117,7 +117,7 @@ func.func @conv2d_dilations_count(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf3
 
 // conv2d: 'dilations' values must be at least 1.
 func.func @conv2d_dilations_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
-  // expected-error @+2 {{'dilations' values must be at least 1, got [0, 1]}}
+  // expected-error @+2 {{'dilations' values must lie in [1, 2147483647], got [0, 1]}}
   // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w {dilations = array<i64: 0, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
@@ -127,7 +127,7 @@ func.func @conv2d_dilations_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32
 
 // conv2d: 'groups' must be at least 1.
 func.func @conv2d_groups_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
-  // expected-error @+2 {{'groups' must be at least 1, got 0}}
+  // expected-error @+2 {{'groups' must lie in [1, 2147483647], got 0}}
   // expected-error @+1 {{'dfq.conv2d' op failed to infer returned types}}
   %y = dfq.conv2d %x, %w {groups = 0 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
@@ -279,10 +279,10 @@ func.func @batch_norm_bias_shape(%x: tensor<2x4xf32>, %p: tensor<4xf32>, %b: ten
 // -----
 
 // batch_norm: mean has one entry per channel.
-func.func @batch_norm_mean_shape(%x: tensor<2x4xf32>, %p: tensor<4xf32>, %m: tensor<?xf32>) -> tensor<2x4xf32> {
-  // expected-error @+2 {{mean shape [?] does not match the 4 channels of the input}}
+func.func @batch_norm_mean_shape(%x: tensor<2x4xf32>, %p: tensor<4xf32>, %m: tensor<2xf32>) -> tensor<2x4xf32> {
+  // expected-error @+2 {{mean shape [2] does not match the 4 channels of the input}}
   // expected-error @+1 {{'dfq.batch_norm' op failed to infer returned types}}
-  %y = dfq.batch_norm %x, %p, %p, %m, %p : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<?xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  %y = dfq.batch_norm %x, %p, %p, %m, %p : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<2xf32>, tensor<4xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
 
@@ -373,7 +373,7 @@ func.func @gemm_features(%x: tensor<2x7xf32>, %w: tensor<4x8xf32>) -> tensor<2x4
 
 // gemm: the bias has one entry per output feature.
 func.func @gemm_bias_shape(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>, %b: tensor<8xf32>) -> tensor<2x4xf32> {
-  // expected-error @+2 {{bias shape [8] does not match the 4 output features}}
+  // expected-error @+2 {{bias shape [8] does not match the weight's output features [4]}}
   // expected-error @+1 {{'dfq.gemm' op failed to infer returned types}}
   %y = dfq.gemm %x, %w, %b : (tensor<2x8xf32>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
@@ -628,7 +628,7 @@ func.func @max_pool_kernel_count(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
 
 // max_pool2d: 'kernel_shape' values must be at least 1.
 func.func @max_pool_kernel_zero(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
-  // expected-error @+2 {{'kernel_shape' values must be at least 1, got [0, 2]}}
+  // expected-error @+2 {{'kernel_shape' values must lie in [1, 2147483647], got [0, 2]}}
   // expected-error @+1 {{'dfq.max_pool2d' op failed to infer returned types}}
   %y = dfq.max_pool2d %x {kernel_shape = array<i64: 0, 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
@@ -638,7 +638,7 @@ func.func @max_pool_kernel_zero(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> 
 
 // max_pool2d: 'strides' values must be at least 1.
 func.func @max_pool_strides(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
-  // expected-error @+2 {{'strides' values must be at least 1, got [-2, 2]}}
+  // expected-error @+2 {{'strides' values must lie in [1, 2147483647], got [-2, 2]}}
   // expected-error @+1 {{'dfq.max_pool2d' op failed to infer returned types}}
   %y = dfq.max_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: -2, 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
@@ -738,7 +738,7 @@ func.func @avg_pool_strides_count(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32
 
 // avg_pool2d: 'pads' values must be non-negative.
 func.func @avg_pool_pads_negative(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
-  // expected-error @+2 {{'pads' values must be at least 0, got [0, 0, -1, 0]}}
+  // expected-error @+2 {{'pads' values must lie in [0, 2147483647], got [0, 0, -1, 0]}}
   // expected-error @+1 {{'dfq.avg_pool2d' op failed to infer returned types}}
   %y = dfq.avg_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, -1, 0>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
@@ -940,4 +940,14 @@ func.func @concat_wrong_result(%a: tensor<2x3xf32>, %b: tensor<2x5xf32>) -> tens
   // expected-error @+1 {{'dfq.concat' op failed to infer returned types}}
   %y = dfq.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x5xf32>) -> tensor<4x3xf32>
   return %y : tensor<4x3xf32>
+}
+
+// -----
+
+// Window attributes are bounded so that size arithmetic cannot overflow.
+func.func @max_pool_huge_dilation(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+2 {{'dfq.max_pool2d' op 'dilations' values must lie in [1, 2147483647], got [4611686018427387904, 1]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = dfq.max_pool2d %x {kernel_shape = array<i64: 3, 2>, dilations = array<i64: 4611686018427387904, 1>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x6x7xf32>
+  return
 }

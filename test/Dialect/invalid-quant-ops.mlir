@@ -169,10 +169,10 @@ func.func @dequantize_int_result(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> t
 // -----
 
 // dequantize: result shape must equal the input shape.
-func.func @dequantize_shape(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<?xf32> {
-  // expected-error @+1 {{'dfq.dequantize' op result shape [?] differs from the input shape [4]}}
-  %y = dfq.dequantize %x : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<?xf32>
-  return %y : tensor<?xf32>
+func.func @dequantize_shape(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<2xf32> {
+  // expected-error @+1 {{'dfq.dequantize' op result shape [2] differs from the input shape [4]}}
+  %y = dfq.dequantize %x : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<2xf32>
+  return %y : tensor<2xf32>
 }
 
 // -----
@@ -662,7 +662,7 @@ func.func @qgemm_features(%x: tensor<2x8x!quant.uniform<u8:f32, 0.5:3>>, %w: ten
 
 // qgemm: the int32 bias has one entry per output feature.
 func.func @qgemm_bias_shape(%x: tensor<2x8x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<4x8x!quant.uniform<i8:f32, 0.25>>, %b: tensor<8xi32>) -> tensor<2x4x!quant.uniform<u8:f32, 1.0>> {
-  // expected-error @+1 {{bias shape [8] does not match the 4 output features}}
+  // expected-error @+1 {{bias shape [8] does not match the weight's output features [4]}}
   %y = dfq.qgemm %x, %w, %b {multiplier = array<i32: 1073741824>, shift = array<i32: 33>} : (tensor<2x8x!quant.uniform<u8:f32, 0.5:3>>, tensor<4x8x!quant.uniform<i8:f32, 0.25>>, tensor<8xi32>) -> tensor<2x4x!quant.uniform<u8:f32, 1.0>>
   return %y : tensor<2x4x!quant.uniform<u8:f32, 1.0>>
 }
@@ -764,4 +764,31 @@ func.func @qgemm_requant_per_channel(%x: tensor<2x8x!quant.uniform<u8:f32, 0.5:3
   // expected-error @+1 {{'dfq.qgemm' op requantization of output channel 1 is 1610612736 * 2^-34 = 9.375000e-02 but scale_x * scale_w / scale_y = 6.250000e-02}}
   %y = dfq.qgemm %x, %w {multiplier = array<i32: 1073741824, 1610612736>, shift = array<i32: 33, 34>} : (tensor<2x8x!quant.uniform<u8:f32, 0.5:3>>, tensor<2x8x!quant.uniform<i8:f32:0, {0.25, 0.125}>>) -> tensor<2x2x!quant.uniform<u8:f32, 1.0>>
   return %y : tensor<2x2x!quant.uniform<u8:f32, 1.0>>
+}
+
+// -----
+
+// Requantization cannot be checked against a dynamic number of output channels.
+func.func @qgemm_dynamic_out_channels(%x: tensor<2x8x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<?x8x!quant.uniform<i8:f32, 0.25>>) {
+  // expected-error @+1 {{'dfq.qgemm' op weight output channels (dimension 0) must be static to check requantization}}
+  %y = dfq.qgemm %x, %w {multiplier = array<i32: 1073741824>, shift = array<i32: 33>} : (tensor<2x8x!quant.uniform<u8:f32, 0.5:3>>, tensor<?x8x!quant.uniform<i8:f32, 0.25>>) -> tensor<2x?x!quant.uniform<u8:f32, 1.0>>
+  return
+}
+
+// -----
+
+// Per-channel parameters need a static channel count to be checked.
+func.func @per_axis_dynamic_channels(%x: tensor<2x8x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<?x8x!quant.uniform<i8:f32:0, {0.25, 0.5}>>) {
+  // expected-error @+1 {{'dfq.qgemm' op weight is quantized per channel along axis 0, which must have a static size}}
+  %y = dfq.qgemm %x, %w {multiplier = array<i32: 1>, shift = array<i32: 0>} : (tensor<2x8x!quant.uniform<u8:f32, 0.5:3>>, tensor<?x8x!quant.uniform<i8:f32:0, {0.25, 0.5}>>) -> tensor<2x?x!quant.uniform<u8:f32, 1.0>>
+  return
+}
+
+// -----
+
+// Stored integers wider than 64 bits would be truncated when checked.
+func.func @qconstant_too_wide() {
+  // expected-error @+1 {{'dfq.qconstant' op value element type 'i128' is wider than 64 bits}}
+  %w = dfq.qconstant dense<[18446744073709551621, 3]> : tensor<2xi128> : tensor<2x!quant.uniform<u8:f32, 0.5>>
+  return
 }

@@ -136,3 +136,11 @@ func.func @qgemm(%x: tensor<2x16x!quant.uniform<i3:f32, 2.0:-1>>) -> tensor<2x10
     }
   }
 #-}
+
+// A dynamic number of output features is fine for float ops.
+// CHECK-LABEL: func.func @gemm_dynamic_features
+// CHECK: dfq.gemm %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x8xf32>, tensor<?x8xf32>, tensor<4xf32>) -> tensor<2x?xf32>
+func.func @gemm_dynamic_features(%x: tensor<2x8xf32>, %w: tensor<?x8xf32>, %b: tensor<4xf32>) -> tensor<2x?xf32> {
+  %y = dfq.gemm %x, %w, %b : (tensor<2x8xf32>, tensor<?x8xf32>, tensor<4xf32>) -> tensor<2x?xf32>
+  return %y : tensor<2x?xf32>
+}
