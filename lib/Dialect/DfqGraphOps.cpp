@@ -50,6 +50,35 @@ static FailureOr<int64_t> normalizeAxis(std::optional<Location> loc,
   return axis < 0 ? axis + rank : axis;
 }
 
+/// The operand types of a layer with a weight and an optional bias, all of
+/// one element type.
+struct LayerOperandTypes {
+  RankedTensorType input, weight;
+  std::optional<ArrayRef<int64_t>> biasShape;
+};
+
+static FailureOr<LayerOperandTypes>
+getLayerOperandTypes(std::optional<Location> loc, StringRef opName,
+                     Value inputValue, Value weightValue, Value biasValue) {
+  FailureOr<RankedTensorType> input =
+      getRanked(loc, opName, inputValue, "input");
+  FailureOr<RankedTensorType> weight =
+      getRanked(loc, opName, weightValue, "weight");
+  if (failed(input) || failed(weight) ||
+      failed(checkSameElementType(loc, opName, *input, *weight, "weight")))
+    return failure();
+  LayerOperandTypes types{*input, *weight, std::nullopt};
+  if (biasValue) {
+    FailureOr<RankedTensorType> bias =
+        getRanked(loc, opName, biasValue, "bias");
+    if (failed(bias) ||
+        failed(checkSameElementType(loc, opName, *input, *bias, "bias")))
+      return failure();
+    types.biasShape = bias->getShape();
+  }
+  return types;
+}
+
 //===----------------------------------------------------------------------===//
 // Conv2DOp
 //===----------------------------------------------------------------------===//
@@ -59,28 +88,19 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   StringRef opName = Conv2DOp::getOperationName();
-  FailureOr<RankedTensorType> input =
-      getRanked(loc, opName, adaptor.getInput(), "input");
-  FailureOr<RankedTensorType> weight =
-      getRanked(loc, opName, adaptor.getWeight(), "weight");
-  if (failed(input) || failed(weight) ||
-      failed(checkSameElementType(loc, opName, *input, *weight, "weight")))
+  FailureOr<LayerOperandTypes> operands = getLayerOperandTypes(
+      loc, opName, adaptor.getInput(), adaptor.getWeight(), adaptor.getBias());
+  if (failed(operands))
     return failure();
-  std::optional<ArrayRef<int64_t>> biasShape;
-  if (Value bias = adaptor.getBias()) {
-    FailureOr<RankedTensorType> biasType = getRanked(loc, opName, bias, "bias");
-    if (failed(biasType) ||
-        failed(checkSameElementType(loc, opName, *input, *biasType, "bias")))
-      return failure();
-    biasShape = biasType->getShape();
-  }
+  RankedTensorType input = operands->input, weight = operands->weight;
+  std::optional<ArrayRef<int64_t>> biasShape = operands->biasShape;
   FailureOr<Shape> shape =
-      inferConv2dShape(loc, opName, input->getShape(), weight->getShape(),
+      inferConv2dShape(loc, opName, input.getShape(), weight.getShape(),
                        biasShape, adaptor.getStrides(), adaptor.getPads(),
                        adaptor.getDilations(), adaptor.getGroups());
   if (failed(shape))
     return failure();
-  inferred.push_back(RankedTensorType::get(*shape, input->getElementType()));
+  inferred.push_back(RankedTensorType::get(*shape, input.getElementType()));
   return success();
 }
 
@@ -134,26 +154,17 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &inferred) {
   StringRef opName = GemmOp::getOperationName();
-  FailureOr<RankedTensorType> input =
-      getRanked(loc, opName, adaptor.getInput(), "input");
-  FailureOr<RankedTensorType> weight =
-      getRanked(loc, opName, adaptor.getWeight(), "weight");
-  if (failed(input) || failed(weight) ||
-      failed(checkSameElementType(loc, opName, *input, *weight, "weight")))
+  FailureOr<LayerOperandTypes> operands = getLayerOperandTypes(
+      loc, opName, adaptor.getInput(), adaptor.getWeight(), adaptor.getBias());
+  if (failed(operands))
     return failure();
-  std::optional<ArrayRef<int64_t>> biasShape;
-  if (Value bias = adaptor.getBias()) {
-    FailureOr<RankedTensorType> biasType = getRanked(loc, opName, bias, "bias");
-    if (failed(biasType) ||
-        failed(checkSameElementType(loc, opName, *input, *biasType, "bias")))
-      return failure();
-    biasShape = biasType->getShape();
-  }
-  FailureOr<Shape> shape = inferGemmShape(loc, opName, input->getShape(),
-                                          weight->getShape(), biasShape);
+  RankedTensorType input = operands->input, weight = operands->weight;
+  std::optional<ArrayRef<int64_t>> biasShape = operands->biasShape;
+  FailureOr<Shape> shape = inferGemmShape(loc, opName, input.getShape(),
+                                          weight.getShape(), biasShape);
   if (failed(shape))
     return failure();
-  inferred.push_back(RankedTensorType::get(*shape, input->getElementType()));
+  inferred.push_back(RankedTensorType::get(*shape, input.getElementType()));
   return success();
 }
 
