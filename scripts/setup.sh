@@ -10,6 +10,13 @@ packages=(
   clang-format-22
   # Unit tests.
   libgtest-dev libgmock-dev
+  # ONNX import (protobuf + libonnx) and ONNX's own node tests.
+  libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
+  # Reference interpreter numerics (libtorch/ATen) and gzip for IDX datasets.
+  libtorch-dev zlib1g-dev
+  # Fashion-MNIST (IDX) for dfq-run and the model zoo; PyTorch for the zoo
+  # scripts (run with /usr/bin/python3).
+  dataset-fashion-mnist python3-torch python3-numpy python3-onnx
 )
 
 if [ "$(id -u)" -ne 0 ]; then

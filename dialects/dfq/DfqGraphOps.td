@@ -260,10 +260,12 @@ def Dfq_FlattenOp : Dfq_InferredGraphOp<"flatten"> {
 }
 
 def Dfq_ReshapeOp : Dfq_GraphOp<"reshape"> {
-  let summary = "Reshape to the static result type";
+  let summary = "Reshape to the result type";
   let description = [{
     Reinterprets the elements in row-major order. The target shape is the
-    result type; it must be static and hold as many elements as the input.
+    result type and holds as many elements as the input. It is static, or has
+    one dynamic dimension when the input has one (a dynamic batch), which is
+    then whatever makes the element counts agree at run time (ONNX `-1`).
   }];
   let arguments = (ins Dfq_FloatTensor:$input);
   let results = (outs Dfq_FloatTensor:$result);
@@ -271,6 +273,23 @@ def Dfq_ReshapeOp : Dfq_GraphOp<"reshape"> {
     $input attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+}
+
+def Dfq_TransposeOp : Dfq_InferredGraphOp<"transpose"> {
+  let summary = "Permute dimensions, as ONNX Transpose";
+  let description = [{
+    `result` dimension `i` is `input` dimension `perm[i]`; `perm` is a
+    permutation of `[0, rank)`. The importer also uses it for ONNX Gemm with
+    `transA` or a non-constant `B`.
+  }];
+  let arguments = (ins
+    Dfq_FloatTensor:$input,
+    DenseI64ArrayAttr:$perm
+  );
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 def Dfq_ConcatOp : Dfq_InferredGraphOp<"concat"> {

@@ -356,15 +356,48 @@ LogicalResult ReshapeOp::verify() {
     return emitOpError("result element type ")
            << result.getElementType() << " differs from the input element type "
            << input.getElementType();
-  if (!result.hasStaticShape())
+  if (result.getNumDynamicDims() > 1 ||
+      (input.hasStaticShape() && !result.hasStaticShape()))
     return emitOpError("result shape ")
-           << formatShape(result.getShape()) << " must be static";
+           << formatShape(result.getShape())
+           << " must be static, or have one dynamic dimension when the input "
+              "has one";
   if (input.hasStaticShape() &&
       input.getNumElements() != result.getNumElements())
     return emitOpError("cannot reshape ")
            << formatShape(input.getShape()) << " (" << input.getNumElements()
            << " elements) to " << formatShape(result.getShape()) << " ("
            << result.getNumElements() << " elements)";
+  return success();
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  StringRef opName = TransposeOp::getOperationName();
+  FailureOr<RankedTensorType> input =
+      getRanked(loc, opName, adaptor.getInput(), "input");
+  if (failed(input))
+    return failure();
+  ArrayRef<int64_t> perm = adaptor.getPerm();
+  int64_t rank = input->getRank();
+  if (static_cast<int64_t>(perm.size()) != rank)
+    return emitShapeError(loc, opName,
+                          "perm has " + Twine(perm.size()) +
+                              " entries for an input of rank " + Twine(rank));
+  SmallVector<bool> seen(rank, false);
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= rank || seen[p])
+      return emitShapeError(loc, opName,
+                            "perm " + formatShape(perm) +
+                                " is not a permutation of [0, " + Twine(rank) +
+                                ")");
+    seen[p] = true;
+    shape.push_back(input->getDimSize(p));
+  }
+  inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
   return success();
 }
 

@@ -857,11 +857,40 @@ func.func @reshape_element_type(%x: tensor<2x3xf32>) -> tensor<6xf16> {
 
 // -----
 
-// reshape: the result shape must be static.
+// reshape: a static input needs a static result shape.
 func.func @reshape_dynamic_result(%x: tensor<2x3xf32>) -> tensor<?xf32> {
-  // expected-error @+1 {{'dfq.reshape' op result shape [?] must be static}}
+  // expected-error @+1 {{'dfq.reshape' op result shape [?] must be static, or have one dynamic dimension when the input has one}}
   %y = dfq.reshape %x : (tensor<2x3xf32>) -> tensor<?xf32>
   return %y : tensor<?xf32>
+}
+
+// -----
+
+// reshape: at most one dynamic dimension in the result.
+func.func @reshape_two_dynamic(%x: tensor<?x12xf32>) -> tensor<?x?xf32> {
+  // expected-error @+1 {{'dfq.reshape' op result shape [?, ?] must be static, or have one dynamic dimension when the input has one}}
+  %y = dfq.reshape %x : (tensor<?x12xf32>) -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}
+
+// -----
+
+// transpose: perm must have one entry per dimension.
+func.func @transpose_perm_size(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  // expected-error @+2 {{'dfq.transpose' op perm has 3 entries for an input of rank 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = dfq.transpose %x {perm = array<i64: 1, 0, 2>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
+
+// -----
+
+// transpose: perm must be a permutation.
+func.func @transpose_not_permutation(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  // expected-error @+2 {{'dfq.transpose' op perm [1, 1] is not a permutation of [0, 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = dfq.transpose %x {perm = array<i64: 1, 1>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
 }
 
 // -----

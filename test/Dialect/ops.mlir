@@ -87,6 +87,15 @@ func.func @shapes(%x: tensor<2x4x3x3xf32>, %y: tensor<2x2x3x3xf32>) -> (tensor<2
   return %0, %1, %2, %3 : tensor<2x36xf32>, tensor<24x3xf32>, tensor<2x36xf32>, tensor<2x6x3x3xf32>
 }
 
+// CHECK-LABEL: func.func @transpose_and_dynamic_reshape
+// CHECK: dfq.transpose %{{.*}} {perm = array<i64: 1, 0>} : (tensor<2x36xf32>) -> tensor<36x2xf32>
+// CHECK: dfq.reshape %{{.*}} : (tensor<?x4x3x3xf32>) -> tensor<?x36xf32>
+func.func @transpose_and_dynamic_reshape(%x: tensor<2x36xf32>, %y: tensor<?x4x3x3xf32>) -> (tensor<36x2xf32>, tensor<?x36xf32>) {
+  %0 = dfq.transpose %x {perm = array<i64: 1, 0>} : (tensor<2x36xf32>) -> tensor<36x2xf32>
+  %1 = dfq.reshape %y : (tensor<?x4x3x3xf32>) -> tensor<?x36xf32>
+  return %0, %1 : tensor<36x2xf32>, tensor<?x36xf32>
+}
+
 // CHECK-LABEL: func.func @resource_weights
 // CHECK: arith.constant dense_resource<conv_w> : tensor<2x1x1x1xf32>
 func.func @resource_weights(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
