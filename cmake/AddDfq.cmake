@@ -17,3 +17,15 @@ function(dfq_add_doc td_file output_name)
   add_custom_target(${output_name}DocGen DEPENDS ${dest})
   add_dependencies(dfq-doc ${output_name}DocGen)
 endfunction()
+
+# dfq_enable_rtti_exceptions(<target>)
+#
+# LLVM and MLIR are built without RTTI and exceptions, and so is dfq. A few
+# third-party libraries (libtorch, protobuf) need both; the targets that wrap
+# them turn them back on here, expose only plain C++ headers, and never include
+# MLIR headers, so the two worlds meet through plain structs and functions.
+function(dfq_enable_rtti_exceptions target)
+  target_compile_options(${target} PRIVATE -frtti -fexceptions)
+  target_compile_options(${target} PRIVATE -Wno-unused-parameter
+    -Wno-deprecated-declarations)
+endfunction()

@@ -20,4 +20,10 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.dfq_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["dfq-opt"], tool_dirs)
+llvm_config.add_tool_substitutions(["dfq-opt", "dfq-translate", "dfq-run"],
+                                   tool_dirs)
+
+# Test-input generators (ONNX models, .npy files) need Debian's Python, which
+# has the onnx, numpy and torch packages; the first python3 on PATH may not.
+python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
+config.substitutions.append(("%python", python))

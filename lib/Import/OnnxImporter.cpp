@@ -1,0 +1,1271 @@
+//===- OnnxImporter.cpp - ONNX to the dfq float dialect -------------------===//
+//
+// Walks the nodes of an ONNX graph in order (ONNX requires a topological
+// order) and emits one or a few dfq ops per node. Every failure names the node
+// and its op type and leaves no module behind.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dfq/Import/OnnxImporter.h"
+
+#include "dfq/Dialect/DfqOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringSwitch.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::dfq;
+namespace onnx = ::dfq::onnx;
+
+static constexpr llvm::StringRef kSupportedOps[] = {
+    "Add",
+    "AveragePool",
+    "BatchNormalization",
+    "Clip",
+    "Concat",
+    "Constant",
+    "Conv",
+    "Dropout",
+    "Flatten",
+    "Gemm",
+    "GlobalAveragePool",
+    "Identity",
+    "MatMul",
+    "MaxPool",
+    "Mul",
+    "Relu",
+    "Reshape",
+    "Softmax",
+    "Transpose",
+};
+
+llvm::ArrayRef<llvm::StringRef> mlir::dfq::getSupportedOnnxOps() {
+  return kSupportedOps;
+}
+
+namespace {
+
+/// Reads a node's attributes by name and type, remembering which ones were
+/// read so that anything left over is reported as unsupported.
+class AttributeReader {
+public:
+  AttributeReader(const onnx::Node &node, Location loc, const std::string &what)
+      : node(node), loc(loc), what(what) {}
+
+  FailureOr<int64_t> getInt(StringRef name, int64_t defaultValue) {
+    const onnx::Attribute *attr = find(name, onnx::Attribute::kInt);
+    if (failed(status))
+      return failure();
+    return attr ? attr->i : defaultValue;
+  }
+
+  FailureOr<float> getFloat(StringRef name, float defaultValue) {
+    const onnx::Attribute *attr = find(name, onnx::Attribute::kFloat);
+    if (failed(status))
+      return failure();
+    return attr ? attr->f : defaultValue;
+  }
+
+  FailureOr<std::string> getString(StringRef name, StringRef defaultValue) {
+    const onnx::Attribute *attr = find(name, onnx::Attribute::kString);
+    if (failed(status))
+      return failure();
+    return attr ? attr->s : defaultValue.str();
+  }
+
+  /// Returns the list, or `std::nullopt` when the attribute is absent.
+  FailureOr<std::optional<SmallVector<int64_t>>> getInts(StringRef name) {
+    const onnx::Attribute *attr = find(name, onnx::Attribute::kInts);
+    if (failed(status))
+      return failure();
+    if (!attr)
+      return std::optional<SmallVector<int64_t>>();
+    return std::optional<SmallVector<int64_t>>(
+        SmallVector<int64_t>(attr->ints.begin(), attr->ints.end()));
+  }
+
+  const onnx::Attribute *getTensorAttr(StringRef name) {
+    return find(name, onnx::Attribute::kTensor);
+  }
+
+  /// Marks an attribute as understood without reading it.
+  void ignore(StringRef name) { used.insert(name); }
+
+  /// Fails on the first attribute nobody read.
+  LogicalResult finish() {
+    if (failed(status))
+      return failure();
+    for (const onnx::Attribute &attr : node.attributes)
+      if (!used.contains(attr.name))
+        return emitError(loc)
+               << what << ": unsupported attribute '" << attr.name << "'";
+    return success();
+  }
+
+private:
+  static StringRef typeName(int32_t type) {
+    static constexpr StringRef names[] = {"UNDEFINED", "FLOAT",  "INT",
+                                          "STRING",    "TENSOR", "GRAPH",
+                                          "FLOATS",    "INTS",   "STRINGS"};
+    return type >= 0 && type < 9 ? names[type] : "another type";
+  }
+
+  const onnx::Attribute *find(StringRef name, int32_t type) {
+    used.insert(name);
+    const onnx::Attribute *attr = node.findAttribute(name.str());
+    if (attr && attr->type != type) {
+      emitError(loc) << what << ": attribute '" << name << "' is "
+                     << typeName(attr->type) << ", expected " << typeName(type);
+      status = failure();
+      return nullptr;
+    }
+    return attr;
+  }
+
+  const onnx::Node &node;
+  Location loc;
+  const std::string &what;
+  llvm::StringSet<> used;
+  LogicalResult status = success();
+};
+
+/// Resource keys print as bare identifiers; ONNX names may hold any character.
+std::string sanitizeBlobName(StringRef name) {
+  std::string out;
+  for (char c : name)
+    out.push_back(llvm::isAlnum(c) || c == '_' || c == '.' ? c : '_');
+  if (out.empty() || llvm::isDigit(out.front()) || out.front() == '.')
+    out.insert(out.begin(), '_');
+  return out;
+}
+
+std::string formatDims(ArrayRef<int64_t> dims) {
+  std::string s = "[";
+  llvm::raw_string_ostream os(s);
+  llvm::interleaveComma(dims, os, [&](int64_t d) {
+    if (ShapedType::isDynamic(d))
+      os << '?';
+    else
+      os << d;
+  });
+  os << ']';
+  return s;
+}
+
+class OnnxImporter {
+public:
+  OnnxImporter(const onnx::Model &model, StringRef sourceName,
+               MLIRContext *context)
+      : model(model), sourceName(sourceName.str()), context(context),
+        builder(context), fileLoc(FileLineColLoc::get(context, sourceName,
+                                                      /*line=*/0,
+                                                      /*column=*/0)) {}
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  // Values.
+  LogicalResult defineValue(const onnx::Node &node, const std::string &name,
+                            Value value, Location loc);
+  FailureOr<Value> getInput(const onnx::Node &node, unsigned index,
+                            Location loc);
+  bool hasInput(const onnx::Node &node, unsigned index) const {
+    return index < node.inputs.size() && !node.inputs[index].empty();
+  }
+  const onnx::Tensor *findConstant(StringRef name) const {
+    auto it = constants.find(name);
+    return it == constants.end() ? nullptr : it->second;
+  }
+  FailureOr<const onnx::Tensor *> getConstantInput(const onnx::Node &node,
+                                                   unsigned index, Location loc,
+                                                   StringRef role);
+  FailureOr<Value> materialize(const onnx::Tensor &tensor, Location loc);
+  Value materializeF32(ArrayRef<int64_t> shape, ArrayRef<float> data,
+                       StringRef blobName, Location loc);
+  LogicalResult checkUnusedOutputs(const onnx::Node &node, unsigned first,
+                                   Location loc);
+
+  // Ops.
+  template <typename OpT>
+  FailureOr<Value> createInferred(Location loc, ValueRange operands,
+                                  ArrayRef<NamedAttribute> attrs = {});
+  template <typename OpT>
+  FailureOr<Value> createTyped(Location loc, Type type, ValueRange operands,
+                               ArrayRef<NamedAttribute> attrs = {});
+
+  LogicalResult importNode(const onnx::Node &node, unsigned index);
+  LogicalResult importConv(const onnx::Node &node, Location loc,
+                           AttributeReader &attrs);
+  LogicalResult importPool(const onnx::Node &node, Location loc,
+                           AttributeReader &attrs, bool isMax);
+  LogicalResult importBatchNorm(const onnx::Node &node, Location loc,
+                                AttributeReader &attrs);
+  LogicalResult importGemm(const onnx::Node &node, Location loc,
+                           AttributeReader &attrs);
+  LogicalResult importClip(const onnx::Node &node, Location loc);
+  LogicalResult importReshape(const onnx::Node &node, Location loc,
+                              AttributeReader &attrs);
+  LogicalResult importSoftmax(const onnx::Node &node, Location loc,
+                              AttributeReader &attrs);
+  LogicalResult importDropout(const onnx::Node &node, Location loc,
+                              AttributeReader &attrs);
+  LogicalResult importConstant(const onnx::Node &node, Location loc,
+                               AttributeReader &attrs);
+
+  FailureOr<SmallVector<int64_t>>
+  resolvePads(Location loc, AttributeReader &attrs, RankedTensorType input,
+              ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+              ArrayRef<int64_t> dilations);
+  FailureOr<RankedTensorType> getTensorType(Location loc, const char *role,
+                                            Value value, int64_t rank = -1);
+  Type importType(const onnx::ValueInfo &info, Location loc);
+
+  const onnx::Model &model;
+  std::string sourceName;
+  MLIRContext *context;
+  OpBuilder builder;
+  Location fileLoc;
+  int64_t opset = 0;
+  std::string what; // "<OpType> node '<name>'" of the node being imported
+
+  OwningOpRef<ModuleOp> module;
+  Block *entry = nullptr;
+  Operation *lastConstant = nullptr;
+  llvm::StringMap<Value> values;
+  llvm::StringMap<const onnx::Tensor *> constants;
+  llvm::StringMap<Value> materialized;
+  llvm::StringSet<> consumed;
+  /// Tensors owned by the importer (Constant nodes), referenced by constants.
+  std::vector<std::unique_ptr<onnx::Tensor>> ownedTensors;
+};
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Values and constants
+//===----------------------------------------------------------------------===//
+
+LogicalResult OnnxImporter::defineValue(const onnx::Node &node,
+                                        const std::string &name, Value value,
+                                        Location loc) {
+  if (name.empty())
+    return success();
+  if (values.count(name) || constants.count(name))
+    return emitError(loc) << what << ": output '" << name
+                          << "' is already defined (ONNX values are assigned "
+                             "once)";
+  values[name] = value;
+  return success();
+}
+
+FailureOr<Value> OnnxImporter::getInput(const onnx::Node &node, unsigned index,
+                                        Location loc) {
+  if (!hasInput(node, index))
+    return emitError(loc) << what << ": input #" << index << " is missing";
+  const std::string &name = node.inputs[index];
+  auto it = values.find(name);
+  if (it != values.end())
+    return it->second;
+  if (const onnx::Tensor *tensor = findConstant(name))
+    return materialize(*tensor, loc);
+  return emitError(loc) << what << ": input '" << name
+                        << "' is not defined before use (the graph is not "
+                           "topologically sorted, or the value is missing)";
+}
+
+FailureOr<const onnx::Tensor *>
+OnnxImporter::getConstantInput(const onnx::Node &node, unsigned index,
+                               Location loc, StringRef role) {
+  if (!hasInput(node, index))
+    return emitError(loc) << what << ": input #" << index << " (" << role
+                          << ") is missing";
+  const onnx::Tensor *tensor = findConstant(node.inputs[index]);
+  if (!tensor)
+    return emitError(loc) << what << ": input '" << node.inputs[index] << "' ("
+                          << role
+                          << ") must be a constant (an initializer or a "
+                             "Constant node)";
+  if (tensor->hasExternalData)
+    return emitError(loc) << what << ": tensor '" << tensor->name
+                          << "' uses external data, which is not supported";
+  return tensor;
+}
+
+Value OnnxImporter::materializeF32(ArrayRef<int64_t> shape,
+                                   ArrayRef<float> data, StringRef blobName,
+                                   Location loc) {
+  auto type = RankedTensorType::get(shape, builder.getF32Type());
+  auto attr = DenseResourceElementsAttr::get(
+      type, sanitizeBlobName(blobName),
+      HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(data));
+  OpBuilder::InsertionGuard guard(builder);
+  if (lastConstant)
+    builder.setInsertionPointAfter(lastConstant);
+  else
+    builder.setInsertionPointToStart(entry);
+  auto constant = arith::ConstantOp::create(builder, loc, type, attr);
+  lastConstant = constant;
+  return constant;
+}
+
+FailureOr<Value> OnnxImporter::materialize(const onnx::Tensor &tensor,
+                                           Location loc) {
+  auto it = materialized.find(tensor.name);
+  if (it != materialized.end())
+    return it->second;
+  if (tensor.hasExternalData)
+    return emitError(loc) << what << ": tensor '" << tensor.name
+                          << "' uses external data, which is not supported";
+  if (tensor.dataType != onnx::kFloat)
+    return emitError(loc) << what << ": tensor '" << tensor.name
+                          << "' has element type "
+                          << onnx::dataTypeName(tensor.dataType)
+                          << "; only FLOAT tensors can be operands";
+  // Initializers keep their name as the blob name and as the location.
+  Value value = materializeF32(
+      tensor.dims, tensor.floats, tensor.name,
+      NameLoc::get(StringAttr::get(context, tensor.name), fileLoc));
+  materialized[tensor.name] = value;
+  return value;
+}
+
+LogicalResult OnnxImporter::checkUnusedOutputs(const onnx::Node &node,
+                                               unsigned first, Location loc) {
+  for (unsigned i = first; i < node.outputs.size(); ++i)
+    if (!node.outputs[i].empty() && consumed.contains(node.outputs[i]))
+      return emitError(loc)
+             << what << ": output #" << i << " ('" << node.outputs[i]
+             << "') is used, but only the first output of " << node.opType
+             << " is supported";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Op creation
+//===----------------------------------------------------------------------===//
+
+template <typename OpT>
+FailureOr<Value> OnnxImporter::createInferred(Location loc, ValueRange operands,
+                                              ArrayRef<NamedAttribute> attrs) {
+  // Build with a placeholder type, then let the op's own shape function
+  // decide; it reports bad shapes at `loc` instead of asserting like the
+  // inferring builders do.
+  auto op = OpT::create(builder, loc, TypeRange{operands.front().getType()},
+                        operands, attrs);
+  SmallVector<Type> inferred;
+  if (failed(OpT::inferReturnTypes(
+          context, loc, op->getOperands(), op->getRawDictionaryAttrs(),
+          op->getPropertiesStorage(), op->getRegions(), inferred))) {
+    op->erase();
+    return emitError(loc) << what << ": cannot be imported (see above)";
+  }
+  op->getResult(0).setType(inferred.front());
+  if (failed(mlir::verify(op))) {
+    op->erase();
+    return emitError(loc) << what << ": cannot be imported (see above)";
+  }
+  return op->getResult(0);
+}
+
+template <typename OpT>
+FailureOr<Value> OnnxImporter::createTyped(Location loc, Type type,
+                                           ValueRange operands,
+                                           ArrayRef<NamedAttribute> attrs) {
+  auto op = OpT::create(builder, loc, TypeRange{type}, operands, attrs);
+  if (failed(mlir::verify(op))) {
+    op->erase();
+    return emitError(loc) << what << ": cannot be imported (see above)";
+  }
+  return op->getResult(0);
+}
+
+FailureOr<RankedTensorType> OnnxImporter::getTensorType(Location loc,
+                                                        const char *role,
+                                                        Value value,
+                                                        int64_t rank) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type)
+    return emitError(loc) << what << ": " << role << " is not a ranked tensor";
+  if (rank >= 0 && type.getRank() != rank)
+    return emitError(loc) << what << ": " << role << " has rank "
+                          << type.getRank() << " "
+                          << formatDims(type.getShape()) << "; only rank "
+                          << rank << " is supported";
+  return type;
+}
+
+//===----------------------------------------------------------------------===//
+// Node importers
+//===----------------------------------------------------------------------===//
+
+FailureOr<SmallVector<int64_t>>
+OnnxImporter::resolvePads(Location loc, AttributeReader &attrs,
+                          RankedTensorType input, ArrayRef<int64_t> kernel,
+                          ArrayRef<int64_t> strides,
+                          ArrayRef<int64_t> dilations) {
+  FailureOr<std::string> autoPad = attrs.getString("auto_pad", "NOTSET");
+  FailureOr<std::optional<SmallVector<int64_t>>> pads = attrs.getInts("pads");
+  if (failed(autoPad) || failed(pads))
+    return failure();
+  if (*autoPad == "NOTSET") {
+    if (!*pads)
+      return SmallVector<int64_t>{0, 0, 0, 0};
+    if ((*pads)->size() != 4)
+      return emitError(loc) << what << ": pads has " << (*pads)->size()
+                            << " values; 2-D ops need 4";
+    return **pads;
+  }
+  if (*pads)
+    return emitError(loc) << what << ": pads and auto_pad = " << *autoPad
+                          << " are both set";
+  if (*autoPad == "VALID")
+    return SmallVector<int64_t>{0, 0, 0, 0};
+  if (*autoPad != "SAME_UPPER" && *autoPad != "SAME_LOWER")
+    return emitError(loc) << what << ": unsupported auto_pad value '"
+                          << *autoPad << "'";
+  // SAME_*: output = ceil(input / stride); the odd pad goes to the end
+  // (UPPER) or the beginning (LOWER). Needs static spatial sizes.
+  SmallVector<int64_t> begin(2), end(2);
+  for (int i = 0; i < 2; ++i) {
+    int64_t size = input.getDimSize(2 + i);
+    if (ShapedType::isDynamic(size))
+      return emitError(loc) << what << ": auto_pad = " << *autoPad
+                            << " needs static spatial dimensions, got "
+                            << formatDims(input.getShape());
+    int64_t out = (size + strides[i] - 1) / strides[i];
+    int64_t extent = (kernel[i] - 1) * dilations[i] + 1;
+    int64_t total =
+        std::max<int64_t>(0, (out - 1) * strides[i] + extent - size);
+    begin[i] = *autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+    end[i] = total - begin[i];
+  }
+  return SmallVector<int64_t>{begin[0], begin[1], end[0], end[1]};
+}
+
+/// Reads a 2-element spatial attribute (strides, dilations, kernel_shape).
+static FailureOr<SmallVector<int64_t>>
+getSpatial(AttributeReader &attrs, StringRef name, ArrayRef<int64_t> fallback,
+           Location loc, const std::string &what) {
+  FailureOr<std::optional<SmallVector<int64_t>>> value = attrs.getInts(name);
+  if (failed(value))
+    return failure();
+  if (!*value) {
+    if (fallback.empty())
+      return emitError(loc)
+             << what << ": attribute '" << name << "' is required";
+    return SmallVector<int64_t>(fallback);
+  }
+  if ((*value)->size() != 2)
+    return emitError(loc) << what << ": " << name << " has " << (*value)->size()
+                          << " values; only 2-D (NCHW) is supported";
+  return **value;
+}
+
+LogicalResult OnnxImporter::importConv(const onnx::Node &node, Location loc,
+                                       AttributeReader &attrs) {
+  FailureOr<Value> input = getInput(node, 0, loc);
+  FailureOr<Value> weight =
+      failed(input) ? FailureOr<Value>(failure()) : getInput(node, 1, loc);
+  if (failed(weight))
+    return failure();
+  FailureOr<RankedTensorType> inputType = getTensorType(loc, "input", *input);
+  if (failed(inputType))
+    return failure();
+  if (inputType->getRank() != 4)
+    return emitError(loc) << what << ": input has rank " << inputType->getRank()
+                          << "; only 2-D convolution (NCHW input) is "
+                             "supported";
+  FailureOr<RankedTensorType> weightType =
+      getTensorType(loc, "weight", *weight, 4);
+  if (failed(weightType))
+    return failure();
+  SmallVector<int64_t> weightKernel(weightType->getShape().drop_front(2));
+  FailureOr<SmallVector<int64_t>> kernel =
+      getSpatial(attrs, "kernel_shape", weightKernel, loc, what);
+  FailureOr<SmallVector<int64_t>> strides =
+      getSpatial(attrs, "strides", {1, 1}, loc, what);
+  FailureOr<SmallVector<int64_t>> dilations =
+      getSpatial(attrs, "dilations", {1, 1}, loc, what);
+  FailureOr<int64_t> group = attrs.getInt("group", 1);
+  if (failed(kernel) || failed(strides) || failed(dilations) || failed(group))
+    return failure();
+  for (int i = 0; i < 2; ++i)
+    if (!ShapedType::isDynamic(weightKernel[i]) &&
+        (*kernel)[i] != weightKernel[i])
+      return emitError(loc) << what << ": kernel_shape " << formatDims(*kernel)
+                            << " disagrees with the weight shape "
+                            << formatDims(weightType->getShape());
+  FailureOr<SmallVector<int64_t>> pads =
+      resolvePads(loc, attrs, *inputType, *kernel, *strides, *dilations);
+  if (failed(pads) || failed(attrs.finish()))
+    return failure();
+
+  SmallVector<Value> operands = {*input, *weight};
+  if (hasInput(node, 2)) {
+    FailureOr<Value> bias = getInput(node, 2, loc);
+    if (failed(bias))
+      return failure();
+    operands.push_back(*bias);
+  }
+  FailureOr<Value> result = createInferred<Conv2DOp>(
+      loc, operands,
+      {builder.getNamedAttr("strides", builder.getDenseI64ArrayAttr(*strides)),
+       builder.getNamedAttr("pads", builder.getDenseI64ArrayAttr(*pads)),
+       builder.getNamedAttr("dilations",
+                            builder.getDenseI64ArrayAttr(*dilations)),
+       builder.getNamedAttr("groups", builder.getI64IntegerAttr(*group))});
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
+LogicalResult OnnxImporter::importPool(const onnx::Node &node, Location loc,
+                                       AttributeReader &attrs, bool isMax) {
+  FailureOr<Value> input = getInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  FailureOr<RankedTensorType> inputType = getTensorType(loc, "input", *input);
+  if (failed(inputType))
+    return failure();
+  if (inputType->getRank() != 4)
+    return emitError(loc) << what << ": input has rank " << inputType->getRank()
+                          << "; only 2-D pooling (NCHW input) is supported";
+  FailureOr<SmallVector<int64_t>> kernel =
+      getSpatial(attrs, "kernel_shape", {}, loc, what);
+  FailureOr<SmallVector<int64_t>> strides =
+      getSpatial(attrs, "strides", {1, 1}, loc, what);
+  FailureOr<SmallVector<int64_t>> dilations =
+      isMax ? getSpatial(attrs, "dilations", {1, 1}, loc, what)
+            : FailureOr<SmallVector<int64_t>>(SmallVector<int64_t>{1, 1});
+  FailureOr<int64_t> ceilMode = attrs.getInt("ceil_mode", 0);
+  if (failed(kernel) || failed(strides) || failed(dilations) ||
+      failed(ceilMode))
+    return failure();
+  FailureOr<SmallVector<int64_t>> pads =
+      resolvePads(loc, attrs, *inputType, *kernel, *strides, *dilations);
+  if (failed(pads))
+    return failure();
+
+  SmallVector<NamedAttribute> opAttrs = {
+      builder.getNamedAttr("kernel_shape",
+                           builder.getDenseI64ArrayAttr(*kernel)),
+      builder.getNamedAttr("strides", builder.getDenseI64ArrayAttr(*strides)),
+      builder.getNamedAttr("pads", builder.getDenseI64ArrayAttr(*pads)),
+      builder.getNamedAttr("ceil_mode", builder.getBoolAttr(*ceilMode != 0))};
+  FailureOr<Value> result;
+  if (isMax) {
+    FailureOr<int64_t> storageOrder = attrs.getInt("storage_order", 0);
+    if (failed(storageOrder))
+      return failure();
+    if (*storageOrder != 0)
+      return emitError(loc) << what
+                            << ": storage_order = 1 (column-major indices) is "
+                               "not supported";
+    if (failed(attrs.finish()) || failed(checkUnusedOutputs(node, 1, loc)))
+      return failure();
+    opAttrs.push_back(builder.getNamedAttr(
+        "dilations", builder.getDenseI64ArrayAttr(*dilations)));
+    result = createInferred<MaxPool2DOp>(loc, *input, opAttrs);
+  } else {
+    FailureOr<int64_t> countIncludePad = attrs.getInt("count_include_pad", 0);
+    if (failed(countIncludePad) || failed(attrs.finish()))
+      return failure();
+    opAttrs.push_back(builder.getNamedAttr(
+        "count_include_pad", builder.getBoolAttr(*countIncludePad != 0)));
+    result = createInferred<AvgPool2DOp>(loc, *input, opAttrs);
+  }
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
+LogicalResult OnnxImporter::importBatchNorm(const onnx::Node &node,
+                                            Location loc,
+                                            AttributeReader &attrs) {
+  FailureOr<float> epsilon = attrs.getFloat("epsilon", 1e-5f);
+  FailureOr<int64_t> trainingMode = attrs.getInt("training_mode", 0);
+  attrs.ignore("momentum"); // only used to update running stats in training
+  if (failed(epsilon) || failed(trainingMode) || failed(attrs.finish()))
+    return failure();
+  if (*trainingMode != 0)
+    return emitError(loc) << what
+                          << ": training_mode = 1 is not supported (dfq "
+                             "imports inference graphs)";
+  if (failed(checkUnusedOutputs(node, 1, loc)))
+    return failure();
+  SmallVector<Value> operands;
+  for (unsigned i = 0; i < 5; ++i) {
+    FailureOr<Value> operand = getInput(node, i, loc);
+    if (failed(operand))
+      return failure();
+    operands.push_back(*operand);
+  }
+  FailureOr<RankedTensorType> inputType =
+      getTensorType(loc, "input", operands[0]);
+  if (failed(inputType))
+    return failure();
+  if (inputType->getRank() != 2 && inputType->getRank() != 4)
+    return emitError(loc) << what << ": input has rank " << inputType->getRank()
+                          << "; only [N, C] and [N, C, H, W] are supported";
+  // ONNX stores epsilon as a float; widen the float, not its decimal text, so
+  // that the executed value is exactly what the exporter wrote.
+  FailureOr<Value> result = createInferred<BatchNormOp>(
+      loc, operands,
+      {builder.getNamedAttr("epsilon",
+                            builder.getF64FloatAttr(double(*epsilon)))});
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
+LogicalResult OnnxImporter::importGemm(const onnx::Node &node, Location loc,
+                                       AttributeReader &attrs) {
+  FailureOr<float> alpha = attrs.getFloat("alpha", 1.0f);
+  FailureOr<float> beta = attrs.getFloat("beta", 1.0f);
+  FailureOr<int64_t> transA = attrs.getInt("transA", 0);
+  FailureOr<int64_t> transB = attrs.getInt("transB", 0);
+  if (failed(alpha) || failed(beta) || failed(transA) || failed(transB) ||
+      failed(attrs.finish()))
+    return failure();
+
+  FailureOr<Value> a = getInput(node, 0, loc);
+  if (failed(a) || failed(getTensorType(loc, "A", *a, 2)))
+    return failure();
+  if (*transA) {
+    a = createInferred<TransposeOp>(
+        loc, *a,
+        {builder.getNamedAttr("perm", builder.getDenseI64ArrayAttr({1, 0}))});
+    if (failed(a))
+      return failure();
+  }
+
+  // dfq.gemm takes the weight as [N, K]. A constant B is stored that way
+  // (with alpha folded in); a computed B is transposed by an op when needed.
+  Value weight;
+  bool alphaFolded = false;
+  if (!hasInput(node, 1))
+    return emitError(loc) << what << ": input #1 (B) is missing";
+  if (const onnx::Tensor *b = findConstant(node.inputs[1])) {
+    if (b->dataType != onnx::kFloat || b->dims.size() != 2 ||
+        b->hasExternalData)
+      return emitError(loc) << what << ": B must be a 2-D FLOAT tensor";
+    if (*transB && *alpha == 1.0f) {
+      FailureOr<Value> w = materialize(*b, loc);
+      if (failed(w))
+        return failure();
+      weight = *w;
+    } else {
+      int64_t rows = b->dims[0], cols = b->dims[1];
+      int64_t n = *transB ? rows : cols, k = *transB ? cols : rows;
+      std::vector<float> data(n * k);
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < k; ++j)
+          data[i * k + j] =
+              *alpha * (*transB ? b->floats[i * k + j] : b->floats[j * n + i]);
+      weight = materializeF32({n, k}, data, b->name + "_nk", loc);
+    }
+    alphaFolded = true;
+  } else {
+    FailureOr<Value> computedB = getInput(node, 1, loc);
+    if (failed(computedB) || failed(getTensorType(loc, "B", *computedB, 2)))
+      return failure();
+    weight = *computedB;
+    if (!*transB) {
+      FailureOr<Value> bt = createInferred<TransposeOp>(
+          loc, *computedB,
+          {builder.getNamedAttr("perm", builder.getDenseI64ArrayAttr({1, 0}))});
+      if (failed(bt))
+        return failure();
+      weight = *bt;
+    }
+  }
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  int64_t n = weightType.getDimSize(0);
+
+  // A constant C that is one value per output column becomes the gemm bias;
+  // anything else is added after the product.
+  SmallVector<Value> operands = {*a, weight};
+  Value addend;
+  if (hasInput(node, 2) && *beta != 0.0f) {
+    const onnx::Tensor *c = findConstant(node.inputs[2]);
+    bool perColumn =
+        c && c->dataType == onnx::kFloat && !c->hasExternalData &&
+        !ShapedType::isDynamic(n) &&
+        ((c->dims.size() == 1 && (c->dims[0] == n || c->dims[0] == 1)) ||
+         (c->dims.size() == 2 && c->dims[0] == 1 &&
+          (c->dims[1] == n || c->dims[1] == 1)) ||
+         c->dims.empty());
+    if (perColumn) {
+      std::vector<float> bias(n);
+      for (int64_t i = 0; i < n; ++i)
+        bias[i] = *beta * c->floats[c->floats.size() == 1 ? 0 : i];
+      if (*beta == 1.0f && c->dims.size() == 1 && c->dims[0] == n) {
+        FailureOr<Value> value = materialize(*c, loc);
+        if (failed(value))
+          return failure();
+        operands.push_back(*value);
+      } else {
+        operands.push_back(materializeF32({n}, bias, c->name + "_bias", loc));
+      }
+    } else {
+      FailureOr<Value> value = getInput(node, 2, loc);
+      if (failed(value))
+        return failure();
+      addend = *value;
+      if (*beta != 1.0f) {
+        Value scale = materializeF32({}, {*beta}, "gemm_beta", loc);
+        FailureOr<Value> scaled =
+            createInferred<MulOp>(loc, ValueRange{addend, scale});
+        if (failed(scaled))
+          return failure();
+        addend = *scaled;
+      }
+    }
+  }
+  FailureOr<Value> result = createInferred<GemmOp>(loc, operands);
+  if (failed(result))
+    return failure();
+  if (!alphaFolded && *alpha != 1.0f) {
+    Value scale = materializeF32({}, {*alpha}, "gemm_alpha", loc);
+    result = createInferred<MulOp>(loc, ValueRange{*result, scale});
+    if (failed(result))
+      return failure();
+  }
+  if (addend) {
+    result = createInferred<AddOp>(loc, ValueRange{*result, addend});
+    if (failed(result))
+      return failure();
+  }
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
+LogicalResult OnnxImporter::importClip(const onnx::Node &node, Location loc) {
+  FailureOr<Value> input = getInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  double bounds[2] = {-std::numeric_limits<double>::infinity(),
+                      std::numeric_limits<double>::infinity()};
+  const char *roles[2] = {"min", "max"};
+  for (unsigned i = 0; i < 2; ++i) {
+    if (!hasInput(node, 1 + i))
+      continue;
+    FailureOr<const onnx::Tensor *> bound =
+        getConstantInput(node, 1 + i, loc, roles[i]);
+    if (failed(bound))
+      return failure();
+    if ((*bound)->dataType != onnx::kFloat || (*bound)->floats.size() != 1)
+      return emitError(loc)
+             << what << ": " << roles[i] << " must be a FLOAT scalar";
+    bounds[i] = (*bound)->floats[0];
+  }
+  FailureOr<Value> result = createTyped<ClipOp>(
+      loc, input->getType(), *input,
+      {builder.getNamedAttr("min", builder.getF64FloatAttr(bounds[0])),
+       builder.getNamedAttr("max", builder.getF64FloatAttr(bounds[1]))});
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
+LogicalResult OnnxImporter::importReshape(const onnx::Node &node, Location loc,
+                                          AttributeReader &attrs) {
+  FailureOr<int64_t> allowZero = attrs.getInt("allowzero", 0);
+  if (failed(allowZero) || failed(attrs.finish()))
+    return failure();
+  FailureOr<Value> input = getInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  FailureOr<RankedTensorType> inputType = getTensorType(loc, "input", *input);
+  FailureOr<const onnx::Tensor *> shapeTensor =
+      failed(inputType) ? FailureOr<const onnx::Tensor *>(failure())
+                        : getConstantInput(node, 1, loc, "shape");
+  if (failed(shapeTensor))
+    return failure();
+  if ((*shapeTensor)->dataType != onnx::kInt64 ||
+      (*shapeTensor)->dims.size() != 1)
+    return emitError(loc) << what << ": shape must be a 1-D INT64 tensor";
+
+  // Resolve 0 (copy the input dimension) and -1 (whatever is left). A copied
+  // dynamic dimension cancels one dynamic input dimension, so a dynamic batch
+  // flows through `[0, -1]` and `[-1, K]` keeps its static K.
+  ArrayRef<int64_t> inShape = inputType->getShape();
+  int64_t knownIn = 1, dynamicIn = 0;
+  for (int64_t d : inShape) {
+    if (ShapedType::isDynamic(d))
+      ++dynamicIn;
+    else
+      knownIn *= d;
+  }
+  SmallVector<int64_t> outShape;
+  int64_t knownOut = 1, inferIndex = -1;
+  for (auto [i, t] : llvm::enumerate((*shapeTensor)->ints)) {
+    if (t == 0 && !*allowZero) {
+      if (i >= inShape.size())
+        return emitError(loc)
+               << what << ": shape " << formatDims((*shapeTensor)->ints)
+               << " copies dimension " << i << " of a rank-" << inShape.size()
+               << " input";
+      outShape.push_back(inShape[i]);
+      if (ShapedType::isDynamic(inShape[i]))
+        --dynamicIn;
+      else
+        knownOut *= inShape[i];
+    } else if (t == -1) {
+      if (inferIndex >= 0)
+        return emitError(loc) << what << ": shape has more than one -1";
+      inferIndex = i;
+      outShape.push_back(ShapedType::kDynamic);
+    } else if (t < 0 || (t == 0 && *allowZero)) {
+      return emitError(loc)
+             << what << ": shape " << formatDims((*shapeTensor)->ints)
+             << " has an unsupported entry " << t;
+    } else {
+      outShape.push_back(t);
+      knownOut *= t;
+    }
+  }
+  if (dynamicIn == 0) {
+    if (inferIndex >= 0) {
+      if (knownOut == 0 || knownIn % knownOut != 0)
+        return emitError(loc)
+               << what << ": cannot reshape " << formatDims(inShape) << " to "
+               << formatDims((*shapeTensor)->ints);
+      outShape[inferIndex] = knownIn / knownOut;
+    } else if (inputType->hasStaticShape() && knownIn != knownOut) {
+      return emitError(loc)
+             << what << ": cannot reshape " << formatDims(inShape) << " ("
+             << knownIn << " elements) to " << formatDims(outShape);
+    }
+  }
+  auto resultType =
+      RankedTensorType::get(outShape, inputType->getElementType());
+  if (resultType.getNumDynamicDims() > 1)
+    return emitError(loc) << what << ": reshaping " << formatDims(inShape)
+                          << " by " << formatDims((*shapeTensor)->ints)
+                          << " leaves more than one dynamic dimension";
+  FailureOr<Value> result = createTyped<ReshapeOp>(loc, resultType, *input);
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
+LogicalResult OnnxImporter::importSoftmax(const onnx::Node &node, Location loc,
+                                          AttributeReader &attrs) {
+  // Opset 13 normalizes along one axis (default -1); opsets 11 and 12 flatten
+  // to 2-D at `axis` (default 1) and normalize each row.
+  FailureOr<int64_t> axis = attrs.getInt("axis", opset >= 13 ? -1 : 1);
+  if (failed(axis) || failed(attrs.finish()))
+    return failure();
+  FailureOr<Value> input = getInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  FailureOr<RankedTensorType> type = getTensorType(loc, "input", *input);
+  if (failed(type))
+    return failure();
+  int64_t rank = type->getRank();
+  if (*axis < -rank || *axis >= std::max<int64_t>(rank, 1))
+    return emitError(loc) << what << ": axis " << *axis
+                          << " is out of range for rank " << rank;
+  int64_t normalized = *axis < 0 ? *axis + rank : *axis;
+  NamedAttribute lastAxis =
+      builder.getNamedAttr("axis", builder.getI64IntegerAttr(-1));
+  FailureOr<Value> result;
+  if (opset >= 13 || normalized == rank - 1) {
+    result = createTyped<SoftmaxOp>(
+        loc, *type, *input,
+        {builder.getNamedAttr("axis", builder.getI64IntegerAttr(*axis))});
+  } else {
+    ArrayRef<int64_t> shape = type->getShape();
+    int64_t rows = 1, cols = 1;
+    for (int64_t i = 0; i < rank; ++i) {
+      int64_t &part = i < normalized ? rows : cols;
+      if (ShapedType::isDynamic(shape[i]) || ShapedType::isDynamic(part))
+        part = ShapedType::kDynamic;
+      else
+        part *= shape[i];
+    }
+    if (ShapedType::isDynamic(cols) ||
+        (ShapedType::isDynamic(rows) && !type->getNumDynamicDims()))
+      return emitError(loc)
+             << what << ": opset-" << opset << " Softmax over axis " << *axis
+             << " needs static trailing dimensions, got " << formatDims(shape);
+    auto flatType = RankedTensorType::get({rows, cols}, type->getElementType());
+    FailureOr<Value> flat = createTyped<ReshapeOp>(loc, flatType, *input);
+    if (failed(flat))
+      return failure();
+    FailureOr<Value> normalizedRows =
+        createTyped<SoftmaxOp>(loc, flatType, *flat, {lastAxis});
+    if (failed(normalizedRows))
+      return failure();
+    result = createTyped<ReshapeOp>(loc, *type, *normalizedRows);
+  }
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
+LogicalResult OnnxImporter::importDropout(const onnx::Node &node, Location loc,
+                                          AttributeReader &attrs) {
+  // Inference: the output is the input. The ratio does not matter; a
+  // training_mode input must be a constant false.
+  attrs.ignore("ratio");
+  attrs.ignore("seed");
+  if (failed(attrs.finish()) || failed(checkUnusedOutputs(node, 1, loc)))
+    return failure();
+  if (hasInput(node, 2)) {
+    FailureOr<const onnx::Tensor *> mode =
+        getConstantInput(node, 2, loc, "training_mode");
+    if (failed(mode))
+      return failure();
+    if ((*mode)->ints.size() != 1 || (*mode)->ints[0] != 0)
+      return emitError(loc) << what
+                            << ": training_mode must be false (dfq imports "
+                               "inference graphs)";
+  }
+  if (!hasInput(node, 0))
+    return emitError(loc) << what << ": input #0 is missing";
+  if (const onnx::Tensor *tensor = findConstant(node.inputs[0])) {
+    if (!node.outputs.empty() && !node.outputs[0].empty())
+      constants[node.outputs[0]] = tensor;
+    return success();
+  }
+  FailureOr<Value> input = getInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  return defineValue(node, node.outputs[0], *input, loc);
+}
+
+LogicalResult OnnxImporter::importConstant(const onnx::Node &node, Location loc,
+                                           AttributeReader &attrs) {
+  const onnx::Attribute *value = attrs.getTensorAttr("value");
+  if (failed(attrs.finish()))
+    return failure();
+  if (!value || !value->t)
+    return emitError(loc) << what
+                          << ": only the 'value' (tensor) form of Constant is "
+                             "supported";
+  if (node.outputs.empty() || node.outputs[0].empty())
+    return emitError(loc) << what << ": has no output";
+  if (values.count(node.outputs[0]) || constants.count(node.outputs[0]))
+    return emitError(loc) << what << ": output '" << node.outputs[0]
+                          << "' is already defined";
+  auto owned = std::make_unique<onnx::Tensor>(*value->t);
+  owned->name = node.outputs[0];
+  constants[owned->name] = owned.get();
+  ownedTensors.push_back(std::move(owned));
+  return success();
+}
+
+LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
+  std::string name =
+      node.name.empty() ? node.opType + "_" + std::to_string(index) : node.name;
+  what = node.opType + " node '" + name + "'";
+  Location loc = NameLoc::get(StringAttr::get(context, name), fileLoc);
+  if (!node.domain.empty())
+    return emitError(loc) << what << ": operator domain '" << node.domain
+                          << "' is not supported";
+  if (!llvm::is_contained(kSupportedOps, StringRef(node.opType)))
+    return emitError(loc) << what << ": unsupported op type '" << node.opType
+                          << "'";
+  if (node.outputs.empty() || node.outputs[0].empty())
+    return emitError(loc) << what << ": has no output";
+  AttributeReader attrs(node, loc, what);
+  StringRef op = node.opType;
+
+  if (op == "Conv")
+    return importConv(node, loc, attrs);
+  if (op == "MaxPool" || op == "AveragePool")
+    return importPool(node, loc, attrs, op == "MaxPool");
+  if (op == "BatchNormalization")
+    return importBatchNorm(node, loc, attrs);
+  if (op == "Gemm")
+    return importGemm(node, loc, attrs);
+  if (op == "Reshape")
+    return importReshape(node, loc, attrs);
+  if (op == "Softmax")
+    return importSoftmax(node, loc, attrs);
+  if (op == "Dropout")
+    return importDropout(node, loc, attrs);
+  if (op == "Constant")
+    return importConstant(node, loc, attrs);
+
+  if (op == "Clip") {
+    if (failed(attrs.finish()))
+      return failure();
+    return importClip(node, loc);
+  }
+  if (op == "Identity") {
+    if (failed(attrs.finish()))
+      return failure();
+    if (!hasInput(node, 0))
+      return emitError(loc) << what << ": input #0 is missing";
+    if (const onnx::Tensor *tensor = findConstant(node.inputs[0])) {
+      constants[node.outputs[0]] = tensor;
+      return success();
+    }
+    FailureOr<Value> input = getInput(node, 0, loc);
+    if (failed(input))
+      return failure();
+    return defineValue(node, node.outputs[0], *input, loc);
+  }
+
+  FailureOr<Value> result;
+  if (op == "Relu" || op == "GlobalAveragePool") {
+    if (failed(attrs.finish()))
+      return failure();
+    FailureOr<Value> input = getInput(node, 0, loc);
+    if (failed(input))
+      return failure();
+    if (op == "Relu") {
+      result = createTyped<ReluOp>(loc, input->getType(), *input);
+    } else {
+      FailureOr<RankedTensorType> type = getTensorType(loc, "input", *input);
+      if (failed(type))
+        return failure();
+      if (type->getRank() != 4)
+        return emitError(loc) << what << ": input has rank " << type->getRank()
+                              << "; only NCHW input is supported";
+      result = createInferred<GlobalAvgPoolOp>(loc, *input);
+    }
+  } else if (op == "Add" || op == "Mul" || op == "MatMul") {
+    if (failed(attrs.finish()))
+      return failure();
+    FailureOr<Value> lhs = getInput(node, 0, loc);
+    FailureOr<Value> rhs =
+        failed(lhs) ? FailureOr<Value>(failure()) : getInput(node, 1, loc);
+    if (failed(rhs))
+      return failure();
+    if (op == "Add") {
+      result = createInferred<AddOp>(loc, ValueRange{*lhs, *rhs});
+    } else if (op == "Mul") {
+      result = createInferred<MulOp>(loc, ValueRange{*lhs, *rhs});
+    } else {
+      for (Value operand : {*lhs, *rhs}) {
+        FailureOr<RankedTensorType> type =
+            getTensorType(loc, "operand", operand);
+        if (failed(type))
+          return failure();
+        if (type->getRank() < 2)
+          return emitError(loc)
+                 << what << ": 1-D MatMul operands are not supported";
+      }
+      result = createInferred<MatMulOp>(loc, ValueRange{*lhs, *rhs});
+    }
+  } else if (op == "Flatten" || op == "Concat" || op == "Transpose") {
+    SmallVector<Value> operands;
+    for (unsigned i = 0; i < (op == "Concat" ? node.inputs.size() : 1); ++i) {
+      FailureOr<Value> operand = getInput(node, i, loc);
+      if (failed(operand))
+        return failure();
+      operands.push_back(*operand);
+    }
+    if (op == "Transpose") {
+      FailureOr<std::optional<SmallVector<int64_t>>> perm =
+          attrs.getInts("perm");
+      if (failed(perm) || failed(attrs.finish()))
+        return failure();
+      FailureOr<RankedTensorType> type =
+          getTensorType(loc, "input", operands[0]);
+      if (failed(type))
+        return failure();
+      SmallVector<int64_t> order;
+      if (*perm)
+        order = **perm;
+      else
+        for (int64_t i = type->getRank() - 1; i >= 0; --i)
+          order.push_back(i);
+      result = createInferred<TransposeOp>(
+          loc, operands,
+          {builder.getNamedAttr("perm", builder.getDenseI64ArrayAttr(order))});
+    } else {
+      FailureOr<int64_t> axis =
+          attrs.getInt("axis", op == "Flatten" ? 1 : INT64_MIN);
+      if (failed(axis) || failed(attrs.finish()))
+        return failure();
+      if (*axis == INT64_MIN)
+        return emitError(loc) << what << ": attribute 'axis' is required";
+      NamedAttribute axisAttr =
+          builder.getNamedAttr("axis", builder.getI64IntegerAttr(*axis));
+      result = op == "Flatten"
+                   ? createInferred<FlattenOp>(loc, operands, {axisAttr})
+                   : createInferred<ConcatOp>(loc, operands, {axisAttr});
+    }
+  }
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
+//===----------------------------------------------------------------------===//
+// Graph
+//===----------------------------------------------------------------------===//
+
+Type OnnxImporter::importType(const onnx::ValueInfo &info, Location loc) {
+  if (!info.isTensor) {
+    emitError(loc) << "graph input '" << info.name << "' is not a tensor";
+    return {};
+  }
+  if (info.elementType != onnx::kFloat) {
+    emitError(loc) << "graph input '" << info.name << "' has element type "
+                   << onnx::dataTypeName(info.elementType)
+                   << "; only FLOAT inputs are supported";
+    return {};
+  }
+  if (!info.hasShape) {
+    emitError(loc) << "graph input '" << info.name
+                   << "' has no shape; dfq needs at least the rank";
+    return {};
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d : info.dims)
+    shape.push_back(d < 0 ? ShapedType::kDynamic : d);
+  return RankedTensorType::get(shape, builder.getF32Type());
+}
+
+OwningOpRef<ModuleOp> OnnxImporter::run() {
+  auto opsetIt = model.opsets.find("");
+  if (opsetIt == model.opsets.end()) {
+    emitError(fileLoc) << "the model imports no default-domain opset";
+    return nullptr;
+  }
+  opset = opsetIt->second;
+  if (opset < kMinOnnxOpset || opset > kMaxOnnxOpset) {
+    emitError(fileLoc) << "opset " << opset
+                       << " is not supported (dfq imports opsets "
+                       << kMinOnnxOpset << " to " << kMaxOnnxOpset << ")";
+    return nullptr;
+  }
+  const onnx::Graph &graph = model.graph;
+  for (const onnx::Tensor &init : graph.initializers)
+    constants[init.name] = &init;
+  for (const onnx::Node &node : graph.nodes)
+    for (const std::string &input : node.inputs)
+      consumed.insert(input);
+  for (const onnx::ValueInfo &output : graph.outputs)
+    consumed.insert(output.name);
+
+  module = ModuleOp::create(fileLoc);
+  Builder b(context);
+  module->getOperation()->setAttr("dfq.source", b.getStringAttr(sourceName));
+  module->getOperation()->setAttr("dfq.onnx_opset", b.getI64IntegerAttr(opset));
+  if (!model.producerName.empty())
+    module->getOperation()->setAttr(
+        "dfq.onnx_producer",
+        b.getStringAttr(model.producerName +
+                        (model.producerVersion.empty()
+                             ? ""
+                             : " " + model.producerVersion)));
+
+  // Graph inputs that have an initializer are weights (IR version < 4 lists
+  // them as inputs too); the others become function arguments.
+  SmallVector<Type> argTypes;
+  SmallVector<const onnx::ValueInfo *> args;
+  for (const onnx::ValueInfo &input : graph.inputs) {
+    if (constants.count(input.name))
+      continue;
+    Location loc = NameLoc::get(b.getStringAttr(input.name), fileLoc);
+    Type type = importType(input, loc);
+    if (!type)
+      return nullptr;
+    argTypes.push_back(type);
+    args.push_back(&input);
+  }
+
+  builder.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(builder, fileLoc, "main",
+                                   builder.getFunctionType(argTypes, {}));
+  entry = func.addEntryBlock();
+  for (auto [i, info] : llvm::enumerate(args)) {
+    if (values.count(info->name)) {
+      emitError(fileLoc) << "graph input '" << info->name
+                         << "' is listed twice";
+      return nullptr;
+    }
+    values[info->name] = entry->getArgument(i);
+    entry->getArgument(i).setLoc(
+        NameLoc::get(b.getStringAttr(info->name), fileLoc));
+    func.setArgAttr(i, "dfq.name", b.getStringAttr(info->name));
+  }
+  builder.setInsertionPointToEnd(entry);
+
+  for (auto [index, node] : llvm::enumerate(graph.nodes))
+    if (failed(importNode(node, index)))
+      return nullptr;
+
+  what = "graph output";
+  SmallVector<Value> results;
+  for (const onnx::ValueInfo &output : graph.outputs) {
+    Location loc = NameLoc::get(b.getStringAttr(output.name), fileLoc);
+    auto it = values.find(output.name);
+    Value value;
+    if (it != values.end()) {
+      value = it->second;
+    } else if (const onnx::Tensor *tensor = findConstant(output.name)) {
+      FailureOr<Value> constant = materialize(*tensor, loc);
+      if (failed(constant))
+        return nullptr;
+      value = *constant;
+    } else {
+      emitError(loc) << "graph output '" << output.name
+                     << "' is not computed by any node";
+      return nullptr;
+    }
+    // A declared output shape must agree with what the graph computes.
+    auto type = cast<RankedTensorType>(value.getType());
+    if (output.isTensor && output.hasShape) {
+      bool agrees = output.dims.size() == static_cast<size_t>(type.getRank());
+      for (size_t i = 0; agrees && i < output.dims.size(); ++i)
+        agrees = output.dims[i] < 0 || type.isDynamicDim(i) ||
+                 output.dims[i] == type.getDimSize(i);
+      if (!agrees) {
+        emitError(loc) << "graph output '" << output.name << "' is declared "
+                       << formatDims(output.dims) << " but the graph computes "
+                       << formatDims(type.getShape());
+        return nullptr;
+      }
+    }
+    results.push_back(value);
+  }
+  if (results.empty()) {
+    emitError(fileLoc) << "the graph has no outputs";
+    return nullptr;
+  }
+  func::ReturnOp::create(builder, fileLoc, results);
+  func.setFunctionType(
+      builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  for (auto [i, output] : llvm::enumerate(graph.outputs))
+    func.setResultAttr(i, "dfq.name", b.getStringAttr(output.name));
+
+  if (failed(mlir::verify(*module)))
+    return nullptr;
+  return std::move(module);
+}
+
+OwningOpRef<ModuleOp>
+mlir::dfq::importOnnxModel(const ::dfq::onnx::Model &model,
+                           StringRef sourceName, MLIRContext *context) {
+  context->loadDialect<DfqDialect, arith::ArithDialect, func::FuncDialect>();
+  return OnnxImporter(model, sourceName, context).run();
+}
+
+OwningOpRef<ModuleOp> mlir::dfq::importOnnxFile(StringRef path,
+                                                MLIRContext *context) {
+  ::dfq::onnx::Model model;
+  std::string error;
+  if (!::dfq::onnx::readModelFile(path.str(), model, error)) {
+    emitError(FileLineColLoc::get(context, path, 0, 0)) << error;
+    return nullptr;
+  }
+  return importOnnxModel(model, path, context);
+}

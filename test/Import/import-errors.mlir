@@ -1,0 +1,91 @@
+// Every malformed or unsupported model ends in an error that names the node
+// and its op type (or the file), a non-zero exit, and no output file.
+// The generator writes each case; `not` checks the exit status.
+// RUN: rm -rf %t && mkdir -p %t
+
+// RUN: %python %S/onnx_gen.py unsupported_op %t/unsupported_op.onnx
+// RUN: not dfq-translate --import-onnx %t/unsupported_op.onnx -o %t/unsupported_op.mlir 2>&1 | FileCheck %s --check-prefix=UNSUPPORTED_OP
+// RUN: %python %S/onnx_gen.py unsupported_domain %t/unsupported_domain.onnx
+// RUN: not dfq-translate --import-onnx %t/unsupported_domain.onnx -o %t/unsupported_domain.mlir 2>&1 | FileCheck %s --check-prefix=DOMAIN
+// RUN: %python %S/onnx_gen.py unsupported_attr %t/unsupported_attr.onnx
+// RUN: not dfq-translate --import-onnx %t/unsupported_attr.onnx -o %t/unsupported_attr.mlir 2>&1 | FileCheck %s --check-prefix=ATTR
+// RUN: %python %S/onnx_gen.py wrong_attr_type %t/wrong_attr_type.onnx
+// RUN: not dfq-translate --import-onnx %t/wrong_attr_type.onnx -o %t/wrong_attr_type.mlir 2>&1 | FileCheck %s --check-prefix=ATTR_TYPE
+// RUN: %python %S/onnx_gen.py undefined_input %t/undefined_input.onnx
+// RUN: not dfq-translate --import-onnx %t/undefined_input.onnx -o %t/undefined_input.mlir 2>&1 | FileCheck %s --check-prefix=UNDEFINED
+// RUN: %python %S/onnx_gen.py opset_too_old %t/opset_too_old.onnx
+// RUN: not dfq-translate --import-onnx %t/opset_too_old.onnx -o %t/opset_too_old.mlir 2>&1 | FileCheck %s --check-prefix=OPSET9
+// RUN: %python %S/onnx_gen.py opset_too_new %t/opset_too_new.onnx
+// RUN: not dfq-translate --import-onnx %t/opset_too_new.onnx -o %t/opset_too_new.mlir 2>&1 | FileCheck %s --check-prefix=OPSET18
+// RUN: %python %S/onnx_gen.py conv3d %t/conv3d.onnx
+// RUN: not dfq-translate --import-onnx %t/conv3d.onnx -o %t/conv3d.mlir 2>&1 | FileCheck %s --check-prefix=CONV3D
+// RUN: %python %S/onnx_gen.py int_input %t/int_input.onnx
+// RUN: not dfq-translate --import-onnx %t/int_input.onnx -o %t/int_input.mlir 2>&1 | FileCheck %s --check-prefix=INT_INPUT
+// RUN: %python %S/onnx_gen.py no_shape %t/no_shape.onnx
+// RUN: not dfq-translate --import-onnx %t/no_shape.onnx -o %t/no_shape.mlir 2>&1 | FileCheck %s --check-prefix=NO_SHAPE
+// RUN: %python %S/onnx_gen.py bn_training %t/bn_training.onnx
+// RUN: not dfq-translate --import-onnx %t/bn_training.onnx -o %t/bn_training.mlir 2>&1 | FileCheck %s --check-prefix=BN_TRAINING
+// RUN: %python %S/onnx_gen.py maxpool_indices %t/maxpool_indices.onnx
+// RUN: not dfq-translate --import-onnx %t/maxpool_indices.onnx -o %t/maxpool_indices.mlir 2>&1 | FileCheck %s --check-prefix=INDICES
+// RUN: %python %S/onnx_gen.py same_dynamic %t/same_dynamic.onnx
+// RUN: not dfq-translate --import-onnx %t/same_dynamic.onnx -o %t/same_dynamic.mlir 2>&1 | FileCheck %s --check-prefix=SAME_DYNAMIC
+// RUN: %python %S/onnx_gen.py reshape_two_dynamic %t/reshape_two_dynamic.onnx
+// RUN: not dfq-translate --import-onnx %t/reshape_two_dynamic.onnx -o %t/reshape_two_dynamic.mlir 2>&1 | FileCheck %s --check-prefix=RESHAPE_DYN
+// RUN: %python %S/onnx_gen.py reshape_nonconst %t/reshape_nonconst.onnx
+// RUN: not dfq-translate --import-onnx %t/reshape_nonconst.onnx -o %t/reshape_nonconst.mlir 2>&1 | FileCheck %s --check-prefix=RESHAPE_SHAPE
+// RUN: %python %S/onnx_gen.py conv_groups %t/conv_groups.onnx
+// RUN: not dfq-translate --import-onnx %t/conv_groups.onnx -o %t/conv_groups.mlir 2>&1 | FileCheck %s --check-prefix=GROUPS
+// RUN: %python %S/onnx_gen.py kernel_mismatch %t/kernel_mismatch.onnx
+// RUN: not dfq-translate --import-onnx %t/kernel_mismatch.onnx -o %t/kernel_mismatch.mlir 2>&1 | FileCheck %s --check-prefix=KERNEL
+// RUN: %python %S/onnx_gen.py matmul_1d %t/matmul_1d.onnx
+// RUN: not dfq-translate --import-onnx %t/matmul_1d.onnx -o %t/matmul_1d.mlir 2>&1 | FileCheck %s --check-prefix=MATMUL1D
+// RUN: %python %S/onnx_gen.py output_mismatch %t/output_mismatch.onnx
+// RUN: not dfq-translate --import-onnx %t/output_mismatch.onnx -o %t/output_mismatch.mlir 2>&1 | FileCheck %s --check-prefix=OUTPUT_SHAPE
+// RUN: %python %S/onnx_gen.py duplicate_output %t/duplicate_output.onnx
+// RUN: not dfq-translate --import-onnx %t/duplicate_output.onnx -o %t/duplicate_output.mlir 2>&1 | FileCheck %s --check-prefix=DUPLICATE
+// RUN: %python %S/onnx_gen.py missing_output %t/missing_output.onnx
+// RUN: not dfq-translate --import-onnx %t/missing_output.onnx -o %t/missing_output.mlir 2>&1 | FileCheck %s --check-prefix=MISSING_OUTPUT
+// RUN: %python %S/onnx_gen.py clip_dynamic_bound %t/clip_dynamic_bound.onnx
+// RUN: not dfq-translate --import-onnx %t/clip_dynamic_bound.onnx -o %t/clip_dynamic_bound.mlir 2>&1 | FileCheck %s --check-prefix=CLIP_BOUND
+// RUN: %python %S/onnx_gen.py external_data %t/external_data.onnx
+// RUN: not dfq-translate --import-onnx %t/external_data.onnx -o %t/external_data.mlir 2>&1 | FileCheck %s --check-prefix=EXTERNAL
+// RUN: %python %S/onnx_gen.py bad_raw_size %t/bad_raw_size.onnx
+// RUN: not dfq-translate --import-onnx %t/bad_raw_size.onnx -o %t/bad_raw_size.mlir 2>&1 | FileCheck %s --check-prefix=RAW_SIZE
+// RUN: %python %S/onnx_gen.py truncated %t/truncated.onnx
+// RUN: not dfq-translate --import-onnx %t/truncated.onnx -o %t/truncated.mlir 2>&1 | FileCheck %s --check-prefix=TRUNCATED
+// RUN: %python %S/onnx_gen.py garbage %t/garbage.onnx
+// RUN: not dfq-translate --import-onnx %t/garbage.onnx -o %t/garbage.mlir 2>&1 | FileCheck %s --check-prefix=GARBAGE
+// RUN: %python %S/onnx_gen.py empty %t/empty.onnx
+// RUN: not dfq-translate --import-onnx %t/empty.onnx -o %t/empty.mlir 2>&1 | FileCheck %s --check-prefix=EMPTY
+// Nothing was written for any of them.
+// RUN: ls %t | FileCheck %s --check-prefix=NO_OUTPUT --implicit-check-not=.mlir
+
+// UNSUPPORTED_OP: error: Sin node 'node': unsupported op type 'Sin'
+// DOMAIN: error: Relu node 'node': operator domain 'com.example' is not supported
+// ATTR: error: Relu node 'node': unsupported attribute 'alpha'
+// ATTR_TYPE: error: Flatten node 'node': attribute 'axis' is FLOAT, expected INT
+// UNDEFINED: error: Add node 'node': input 'missing' is not defined before use
+// OPSET9: error: opset 9 is not supported (dfq imports opsets 11 to 17)
+// OPSET18: error: opset 18 is not supported (dfq imports opsets 11 to 17)
+// CONV3D: error: Conv node 'node': input has rank 5; only 2-D convolution (NCHW input) is supported
+// INT_INPUT: error: graph input 'x' has element type INT64; only FLOAT inputs are supported
+// NO_SHAPE: error: graph input 'x' has no shape; dfq needs at least the rank
+// BN_TRAINING: error: BatchNormalization node 'node': training_mode = 1 is not supported
+// INDICES: error: MaxPool node 'node': output #1 ('idx') is used, but only the first output of MaxPool is supported
+// SAME_DYNAMIC: error: Conv node 'node': auto_pad = SAME_UPPER needs static spatial dimensions, got [1, 1, ?, ?]
+// RESHAPE_DYN: error: Reshape node 'node': reshaping [?, ?] by [-1, 0] leaves more than one dynamic dimension
+// RESHAPE_SHAPE: error: Reshape node 'node': input 's' (shape) must be a constant
+// GROUPS: error: 'dfq.conv2d' op groups (2) must divide the input channels (3)
+// GROUPS: error: Conv node 'node': cannot be imported
+// KERNEL: error: Conv node 'node': kernel_shape [5, 5] disagrees with the weight shape [4, 1, 3, 3]
+// MATMUL1D: error: MatMul node 'node': 1-D MatMul operands are not supported
+// OUTPUT_SHAPE: error: graph output 'y' is declared [1, 5] but the graph computes [1, 4]
+// DUPLICATE: error: Relu node 'second': output 'y' is already defined
+// MISSING_OUTPUT: error: graph output 'nowhere' is not computed by any node
+// CLIP_BOUND: error: Clip node 'node': input 'lo' (min) must be a constant
+// EXTERNAL: error: Add node 'node': tensor 'w' uses external data, which is not supported
+// RAW_SIZE: error: {{.*}}: initializer: tensor 'w' has 6 bytes of raw data but its dims need 16
+// TRUNCATED: error: '{{.*}}' is not a valid ONNX model (protobuf parsing failed: truncated or not a ModelProto)
+// GARBAGE: error: '{{.*}}' is not a valid ONNX model
+// EMPTY: error: '{{.*}}' is empty, not an ONNX model
+// NO_OUTPUT: unsupported_op.onnx
