@@ -26,7 +26,6 @@
 
 using namespace mlir;
 using namespace mlir::dfq;
-namespace onnx = ::dfq::onnx;
 
 static constexpr llvm::StringRef kSupportedOps[] = {
     "Add",
@@ -43,6 +42,7 @@ static constexpr llvm::StringRef kSupportedOps[] = {
     "Identity",
     "MatMul",
     "MaxPool",
+    "Pad",
     "Mul",
     "Relu",
     "Reshape",
@@ -222,6 +222,10 @@ private:
                               AttributeReader &attrs);
   LogicalResult importConstant(const onnx::Node &node, Location loc,
                                AttributeReader &attrs);
+  LogicalResult importPad(const onnx::Node &node, Location loc,
+                          AttributeReader &attrs);
+  FailureOr<Value> getPaddableInput(const onnx::Node &node, Location loc,
+                                    SmallVectorImpl<int64_t> &extraPads);
 
   FailureOr<SmallVector<int64_t>>
   resolvePads(Location loc, AttributeReader &attrs, RankedTensorType input,
@@ -246,6 +250,15 @@ private:
   llvm::StringMap<const onnx::Tensor *> constants;
   llvm::StringMap<Value> materialized;
   llvm::StringSet<> consumed;
+  /// Zero Pad nodes in front of a Conv or AveragePool (torch.onnx.export
+  /// writes AvgPool2d padding that way): they fold into the consumer's pads
+  /// and are never materialized.
+  struct PendingPad {
+    Value source;
+    SmallVector<int64_t, 4> pads; // top, left, bottom, right
+    std::string padNode;
+  };
+  llvm::StringMap<PendingPad> pendingPads;
   /// Tensors owned by the importer (Constant nodes), referenced by constants.
   std::vector<std::unique_ptr<onnx::Tensor>> ownedTensors;
 };
@@ -274,6 +287,12 @@ FailureOr<Value> OnnxImporter::getInput(const onnx::Node &node, unsigned index,
   if (!hasInput(node, index))
     return emitError(loc) << what << ": input #" << index << " is missing";
   const std::string &name = node.inputs[index];
+  auto pending = pendingPads.find(name);
+  if (pending != pendingPads.end())
+    return emitError(loc) << what << ": input '" << name << "' comes from "
+                          << pending->second.padNode
+                          << "; a Pad is only supported in front of a Conv or "
+                             "AveragePool, into which it folds";
   auto it = values.find(name);
   if (it != values.end())
     return it->second;
@@ -472,9 +491,34 @@ getSpatial(AttributeReader &attrs, StringRef name, ArrayRef<int64_t> fallback,
   return **value;
 }
 
+FailureOr<Value>
+OnnxImporter::getPaddableInput(const onnx::Node &node, Location loc,
+                               SmallVectorImpl<int64_t> &extraPads) {
+  extraPads.assign(4, 0);
+  if (hasInput(node, 0)) {
+    auto it = pendingPads.find(node.inputs[0]);
+    if (it != pendingPads.end()) {
+      extraPads.assign(it->second.pads.begin(), it->second.pads.end());
+      return it->second.source;
+    }
+  }
+  return getInput(node, 0, loc);
+}
+
+/// The type of `type` after padding its spatial dimensions by `pads`.
+static RankedTensorType padSpatial(RankedTensorType type,
+                                   ArrayRef<int64_t> pads) {
+  SmallVector<int64_t> shape(type.getShape());
+  for (int i = 0; i < 2; ++i)
+    if (!ShapedType::isDynamic(shape[2 + i]))
+      shape[2 + i] += pads[i] + pads[2 + i];
+  return RankedTensorType::get(shape, type.getElementType());
+}
+
 LogicalResult OnnxImporter::importConv(const onnx::Node &node, Location loc,
                                        AttributeReader &attrs) {
-  FailureOr<Value> input = getInput(node, 0, loc);
+  SmallVector<int64_t> extraPads;
+  FailureOr<Value> input = getPaddableInput(node, loc, extraPads);
   FailureOr<Value> weight =
       failed(input) ? FailureOr<Value>(failure()) : getInput(node, 1, loc);
   if (failed(weight))
@@ -507,9 +551,12 @@ LogicalResult OnnxImporter::importConv(const onnx::Node &node, Location loc,
                             << " disagrees with the weight shape "
                             << formatDims(weightType->getShape());
   FailureOr<SmallVector<int64_t>> pads =
-      resolvePads(loc, attrs, *inputType, *kernel, *strides, *dilations);
+      resolvePads(loc, attrs, padSpatial(*inputType, extraPads), *kernel,
+                  *strides, *dilations);
   if (failed(pads) || failed(attrs.finish()))
     return failure();
+  for (int i = 0; i < 4; ++i)
+    (*pads)[i] += extraPads[i];
 
   SmallVector<Value> operands = {*input, *weight};
   if (hasInput(node, 2)) {
@@ -532,7 +579,9 @@ LogicalResult OnnxImporter::importConv(const onnx::Node &node, Location loc,
 
 LogicalResult OnnxImporter::importPool(const onnx::Node &node, Location loc,
                                        AttributeReader &attrs, bool isMax) {
-  FailureOr<Value> input = getInput(node, 0, loc);
+  SmallVector<int64_t> extraPads(4, 0);
+  FailureOr<Value> input =
+      isMax ? getInput(node, 0, loc) : getPaddableInput(node, loc, extraPads);
   if (failed(input))
     return failure();
   FailureOr<RankedTensorType> inputType = getTensorType(loc, "input", *input);
@@ -553,9 +602,14 @@ LogicalResult OnnxImporter::importPool(const onnx::Node &node, Location loc,
       failed(ceilMode))
     return failure();
   FailureOr<SmallVector<int64_t>> pads =
-      resolvePads(loc, attrs, *inputType, *kernel, *strides, *dilations);
+      resolvePads(loc, attrs, padSpatial(*inputType, extraPads), *kernel,
+                  *strides, *dilations);
   if (failed(pads))
     return failure();
+  bool folded = llvm::any_of(extraPads, [](int64_t p) { return p != 0; });
+  bool ownPads = llvm::any_of(*pads, [](int64_t p) { return p != 0; });
+  for (int i = 0; i < 4; ++i)
+    (*pads)[i] += extraPads[i];
 
   SmallVector<NamedAttribute> opAttrs = {
       builder.getNamedAttr("kernel_shape",
@@ -581,6 +635,17 @@ LogicalResult OnnxImporter::importPool(const onnx::Node &node, Location loc,
     FailureOr<int64_t> countIncludePad = attrs.getInt("count_include_pad", 0);
     if (failed(countIncludePad) || failed(attrs.finish()))
       return failure();
+    // Zeros written by a Pad are input and count in every divisor; as pads
+    // they count only with count_include_pad, and ceil-mode windows may not
+    // start in them. Fold only where both readings agree.
+    if (folded) {
+      if ((ownPads && !*countIncludePad) || *ceilMode)
+        return emitError(loc)
+               << what << ": cannot fold the preceding Pad into an "
+               << "AveragePool with ceil_mode or with its own pads and "
+                  "count_include_pad = 0";
+      *countIncludePad = 1;
+    }
     opAttrs.push_back(builder.getNamedAttr(
         "count_include_pad", builder.getBoolAttr(*countIncludePad != 0)));
     result = createInferred<AvgPool2DOp>(loc, *input, opAttrs);
@@ -967,6 +1032,57 @@ LogicalResult OnnxImporter::importConstant(const onnx::Node &node, Location loc,
   return success();
 }
 
+LogicalResult OnnxImporter::importPad(const onnx::Node &node, Location loc,
+                                      AttributeReader &attrs) {
+  FailureOr<std::string> mode = attrs.getString("mode", "constant");
+  if (failed(mode) || failed(attrs.finish()))
+    return failure();
+  if (*mode != "constant")
+    return emitError(loc) << what << ": mode '" << *mode
+                          << "' is not supported (only 'constant')";
+  FailureOr<Value> input = getInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  FailureOr<RankedTensorType> type = getTensorType(loc, "input", *input);
+  FailureOr<const onnx::Tensor *> pads =
+      failed(type) ? FailureOr<const onnx::Tensor *>(failure())
+                   : getConstantInput(node, 1, loc, "pads");
+  if (failed(pads))
+    return failure();
+  int64_t rank = type->getRank();
+  if ((*pads)->dataType != onnx::kInt64 ||
+      static_cast<int64_t>((*pads)->ints.size()) != 2 * rank)
+    return emitError(loc) << what << ": pads must be an INT64 tensor of "
+                          << 2 * rank << " values";
+  if (hasInput(node, 3))
+    return emitError(loc) << what << ": the axes input is not supported";
+  if (hasInput(node, 2)) {
+    FailureOr<const onnx::Tensor *> value =
+        getConstantInput(node, 2, loc, "constant_value");
+    if (failed(value))
+      return failure();
+    if ((*value)->dataType != onnx::kFloat || (*value)->floats.size() != 1 ||
+        (*value)->floats[0] != 0.0f)
+      return emitError(loc) << what
+                            << ": only a zero FLOAT constant_value is "
+                               "supported";
+  }
+  ArrayRef<int64_t> p = (*pads)->ints;
+  if (llvm::all_of(p, [](int64_t v) { return v == 0; }))
+    return defineValue(node, node.outputs[0], *input, loc);
+  if (rank != 4 || p[0] || p[1] || p[4] || p[5] ||
+      llvm::any_of(p, [](int64_t v) { return v < 0; }))
+    return emitError(loc) << what << ": pads " << formatDims(p)
+                          << " are not supported (only non-negative padding "
+                             "of H and W of an NCHW tensor)";
+  if (values.count(node.outputs[0]) || constants.count(node.outputs[0]) ||
+      pendingPads.count(node.outputs[0]))
+    return emitError(loc) << what << ": output '" << node.outputs[0]
+                          << "' is already defined";
+  pendingPads[node.outputs[0]] = {*input, {p[2], p[3], p[6], p[7]}, what};
+  return success();
+}
+
 LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
   std::string name =
       node.name.empty() ? node.opType + "_" + std::to_string(index) : node.name;
@@ -999,6 +1115,8 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
     return importDropout(node, loc, attrs);
   if (op == "Constant")
     return importConstant(node, loc, attrs);
+  if (op == "Pad")
+    return importPad(node, loc, attrs);
 
   if (op == "Clip") {
     if (failed(attrs.finish()))
@@ -1253,7 +1371,7 @@ OwningOpRef<ModuleOp> OnnxImporter::run() {
 }
 
 OwningOpRef<ModuleOp>
-mlir::dfq::importOnnxModel(const ::dfq::onnx::Model &model,
+mlir::dfq::importOnnxModel(const ::mlir::dfq::onnx::Model &model,
                            StringRef sourceName, MLIRContext *context) {
   context->loadDialect<DfqDialect, arith::ArithDialect, func::FuncDialect>();
   return OnnxImporter(model, sourceName, context).run();
@@ -1261,9 +1379,9 @@ mlir::dfq::importOnnxModel(const ::dfq::onnx::Model &model,
 
 OwningOpRef<ModuleOp> mlir::dfq::importOnnxFile(StringRef path,
                                                 MLIRContext *context) {
-  ::dfq::onnx::Model model;
+  ::mlir::dfq::onnx::Model model;
   std::string error;
-  if (!::dfq::onnx::readModelFile(path.str(), model, error)) {
+  if (!::mlir::dfq::onnx::readModelFile(path.str(), model, error)) {
     emitError(FileLineColLoc::get(context, path, 0, 0)) << error;
     return nullptr;
   }

@@ -16,7 +16,7 @@
 #include <limits>
 #include <sstream>
 
-namespace dfq::onnx {
+namespace mlir::dfq::onnx {
 
 const char *dataTypeName(int32_t type) {
   if (::onnx::TensorProto_DataType_IsValid(type))
@@ -270,4 +270,4 @@ bool readTensorFile(const std::string &path, Tensor &tensor,
   return true;
 }
 
-} // namespace dfq::onnx
+} // namespace mlir::dfq::onnx

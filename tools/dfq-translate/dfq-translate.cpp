@@ -26,10 +26,10 @@ static void registerOnnxImport() {
         const llvm::MemoryBuffer *buffer =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
         std::string name = buffer->getBufferIdentifier().str();
-        ::dfq::onnx::Model model;
+        ::mlir::dfq::onnx::Model model;
         std::string error;
-        if (!::dfq::onnx::parseModel(buffer->getBuffer().str(), name, model,
-                                     error)) {
+        if (!::mlir::dfq::onnx::parseModel(buffer->getBuffer().str(), name,
+                                           model, error)) {
           emitError(FileLineColLoc::get(context, name, 0, 0)) << error;
           return nullptr;
         }

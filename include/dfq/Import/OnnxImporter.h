@@ -27,7 +27,7 @@ llvm::ArrayRef<llvm::StringRef> getSupportedOnnxOps();
 /// Imports `model`; `sourceName` names the file in locations and messages.
 /// Errors are emitted as MLIR diagnostics naming the node and its op type;
 /// the result is null on failure.
-OwningOpRef<ModuleOp> importOnnxModel(const ::dfq::onnx::Model &model,
+OwningOpRef<ModuleOp> importOnnxModel(const ::mlir::dfq::onnx::Model &model,
                                       llvm::StringRef sourceName,
                                       MLIRContext *context);
 

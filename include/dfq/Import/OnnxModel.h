@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace dfq::onnx {
+namespace mlir::dfq::onnx {
 
 /// TensorProto.DataType values dfq looks at.
 enum DataType : int32_t {
@@ -120,6 +120,6 @@ bool parseModel(const std::string &bytes, const std::string &sourceName,
 bool readTensorFile(const std::string &path, Tensor &tensor,
                     std::string &error);
 
-} // namespace dfq::onnx
+} // namespace mlir::dfq::onnx
 
 #endif // DFQ_IMPORT_ONNXMODEL_H

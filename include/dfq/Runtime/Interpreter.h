@@ -1,0 +1,47 @@
+//===- Interpreter.h - Reference interpreter for dfq IR ---------*- C++ -*-===//
+//
+// Executes a `func.func` of the dfq float dialect (dfq graph ops,
+// `arith.constant` weights, `func.return`) on the numerics engine. It is the
+// oracle that every later backend is compared against.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_RUNTIME_INTERPRETER_H
+#define DFQ_RUNTIME_INTERPRETER_H
+
+#include "dfq/Runtime/Tensor.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Support/LLVM.h"
+
+#include <memory>
+
+namespace mlir::dfq {
+
+class ReferenceInterpreter {
+public:
+  /// Prepares `entry` for execution: checks that every op is supported and
+  /// converts every constant to an engine tensor once. Unsupported ops and
+  /// unreadable constants are reported as errors at their location.
+  static mlir::FailureOr<std::unique_ptr<ReferenceInterpreter>>
+  create(mlir::func::FuncOp entry);
+
+  ~ReferenceInterpreter();
+
+  /// Runs the function. Input shapes must match the argument types (dynamic
+  /// dimensions match any size); errors are reported at the failing op's or
+  /// the function's location.
+  mlir::LogicalResult run(llvm::ArrayRef<rt::Tensor> inputs,
+                          llvm::SmallVectorImpl<rt::Tensor> &outputs);
+
+  mlir::func::FuncOp getEntry() const { return entry; }
+
+private:
+  ReferenceInterpreter(mlir::func::FuncOp entry);
+  struct Impl;
+  mlir::func::FuncOp entry;
+  std::unique_ptr<Impl> impl;
+};
+
+} // namespace mlir::dfq
+
+#endif // DFQ_RUNTIME_INTERPRETER_H

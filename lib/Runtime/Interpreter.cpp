@@ -1,0 +1,426 @@
+//===- Interpreter.cpp - Reference interpreter for dfq IR -----------------===//
+//
+// Runs the ops of a function in program order on the ATen kernels behind
+// TorchKernels.h. Everything that can be checked once (supported ops, f32
+// types, constant data) is checked by `create`, so that `run` only moves
+// tensors between kernels. This file sees MLIR but not libtorch.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dfq/Runtime/Interpreter.h"
+
+#include "TorchKernels.h"
+#include "dfq/Dialect/DfqOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <limits>
+
+using namespace mlir;
+// `dfq` alone would be ambiguous between the runtime (::dfq) and the dialect
+// (mlir::dfq) here.
+namespace ops = ::mlir::dfq;
+namespace rt = ::mlir::dfq::rt;
+using ::mlir::dfq::ReferenceInterpreter;
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+static bool isF32Tensor(Type type) {
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  return ranked && ranked.getElementType().isF32();
+}
+
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << '[';
+  llvm::interleaveComma(shape, os, [&](int64_t dim) {
+    if (ShapedType::isDynamic(dim))
+      os << '?';
+    else
+      os << dim;
+  });
+  os << ']';
+  return text;
+}
+
+/// Whether a run-time shape fits a (possibly partly dynamic) static one.
+static bool shapeMatches(ArrayRef<int64_t> actual, ArrayRef<int64_t> expected) {
+  if (actual.size() != expected.size())
+    return false;
+  for (auto [a, e] : llvm::zip_equal(actual, expected))
+    if (!ShapedType::isDynamic(e) && a != e)
+      return false;
+  return true;
+}
+
+static rt::KernelResult kernelError(const Twine &message) {
+  return rt::KernelResult{rt::Tensor(), message.str()};
+}
+
+/// Calls `fn` with `op` cast to its class when it is a dfq float graph op,
+/// and returns `otherwise` when it is not. The one list of ops that run on a
+/// kernel.
+template <typename R, typename Fn>
+static R visitGraphOp(Operation *op, Fn &&fn, R otherwise) {
+  return llvm::TypeSwitch<Operation *, R>(op)
+      .template Case<ops::Conv2DOp, ops::BatchNormOp, ops::GemmOp,
+                     ops::MatMulOp, ops::ReluOp, ops::ClipOp, ops::AddOp,
+                     ops::MulOp, ops::SoftmaxOp, ops::MaxPool2DOp,
+                     ops::AvgPool2DOp, ops::GlobalAvgPoolOp, ops::FlattenOp,
+                     ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp>(fn)
+      .Default([&](Operation *) { return std::move(otherwise); });
+}
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+/// Converts the data of an `arith.constant` to an engine tensor, or reports
+/// why it cannot.
+static FailureOr<rt::Tensor> convertConstant(arith::ConstantOp op) {
+  auto type = dyn_cast<RankedTensorType>(op.getType());
+  if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
+    return op.emitError("the reference interpreter supports only static f32 "
+                        "tensor constants, got ")
+           << op.getType();
+  std::vector<int64_t> shape = type.getShape().vec();
+  int64_t count = type.getNumElements();
+  rt::Tensor tensor;
+  if (auto dense = dyn_cast<DenseElementsAttr>(op.getValue())) {
+    if (dense.isSplat()) {
+      std::vector<float> data(count, dense.getSplatValue<float>());
+      tensor = rt::Tensor::fromF32(shape, data.data());
+    } else {
+      // Non-splat f32 data is stored packed in host order: no copy needed.
+      tensor = rt::Tensor::fromF32(
+          shape, reinterpret_cast<const float *>(dense.getRawData().data()));
+    }
+  } else if (auto resource =
+                 dyn_cast<DenseF32ResourceElementsAttr>(op.getValue())) {
+    StringRef key = resource.getRawHandle().getKey();
+    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+    if (!data)
+      return op.emitError("the data of dense_resource '")
+             << key << "' is not available (elided or missing)";
+    if (static_cast<int64_t>(data->size()) != count)
+      return op.emitError("dense_resource '")
+             << key << "' holds " << data->size() << " f32 values but " << type
+             << " needs " << count;
+    tensor = rt::Tensor::fromF32(shape, data->data());
+  } else {
+    return op.emitError("the reference interpreter supports only dense and "
+                        "dense_resource constants, got ")
+           << op.getValue();
+  }
+  if (tensor.isNull())
+    return op.emitError("the numerics engine could not allocate a constant of ")
+           << type;
+  return tensor;
+}
+
+//===----------------------------------------------------------------------===//
+// Kernels, one overload per op
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The tensors of one run: function arguments and op results, which are
+/// dropped after their last use, on top of the constants made by `create`.
+class Frame {
+public:
+  explicit Frame(const llvm::DenseMap<Value, rt::Tensor> &constants)
+      : constants(constants) {}
+
+  /// The tensor of `value`; a null tensor for an absent optional operand.
+  rt::Tensor operator()(Value value) const {
+    if (!value)
+      return rt::Tensor();
+    auto it = values.find(value);
+    return it != values.end() ? it->second : constants.lookup(value);
+  }
+
+  llvm::DenseMap<Value, rt::Tensor> values;
+
+private:
+  const llvm::DenseMap<Value, rt::Tensor> &constants;
+};
+} // namespace
+
+// Layers with parameters.
+
+static rt::KernelResult execute(ops::Conv2DOp op, const Frame &in) {
+  rt::Conv2dParams params{op.getStrides().vec(), op.getPads().vec(),
+                          op.getDilations().vec(),
+                          static_cast<int64_t>(op.getGroups())};
+  return rt::kernels::conv2d(in(op.getInput()), in(op.getWeight()),
+                             in(op.getBias()), params);
+}
+
+static rt::KernelResult execute(ops::BatchNormOp op, const Frame &in) {
+  return rt::kernels::batchNorm(
+      in(op.getInput()), in(op.getScale()), in(op.getBias()), in(op.getMean()),
+      in(op.getVariance()), op.getEpsilon().convertToDouble());
+}
+
+static rt::KernelResult execute(ops::GemmOp op, const Frame &in) {
+  return rt::kernels::gemm(in(op.getInput()), in(op.getWeight()),
+                           in(op.getBias()));
+}
+
+static rt::KernelResult execute(ops::MatMulOp op, const Frame &in) {
+  return rt::kernels::matmul(in(op.getLhs()), in(op.getRhs()));
+}
+
+// Elementwise ops.
+
+static rt::KernelResult execute(ops::ReluOp op, const Frame &in) {
+  return rt::kernels::relu(in(op.getInput()));
+}
+
+static rt::KernelResult execute(ops::ClipOp op, const Frame &in) {
+  return rt::kernels::clip(in(op.getInput()), op.getMin().convertToDouble(),
+                           op.getMax().convertToDouble());
+}
+
+static rt::KernelResult execute(ops::AddOp op, const Frame &in) {
+  return rt::kernels::add(in(op.getLhs()), in(op.getRhs()));
+}
+
+static rt::KernelResult execute(ops::MulOp op, const Frame &in) {
+  return rt::kernels::mul(in(op.getLhs()), in(op.getRhs()));
+}
+
+static rt::KernelResult execute(ops::SoftmaxOp op, const Frame &in) {
+  return rt::kernels::softmax(in(op.getInput()),
+                              static_cast<int64_t>(op.getAxis()));
+}
+
+// Pooling.
+
+static rt::KernelResult execute(ops::MaxPool2DOp op, const Frame &in) {
+  rt::Pool2dParams params{op.getKernelShape().vec(), op.getStrides().vec(),
+                          op.getPads().vec(),        op.getDilations().vec(),
+                          op.getCeilMode(),          false};
+  return rt::kernels::maxPool2d(in(op.getInput()), params);
+}
+
+static rt::KernelResult execute(ops::AvgPool2DOp op, const Frame &in) {
+  rt::Pool2dParams params{op.getKernelShape().vec(), op.getStrides().vec(),
+                          op.getPads().vec(),        {1, 1},
+                          op.getCeilMode(),          op.getCountIncludePad()};
+  return rt::kernels::avgPool2d(in(op.getInput()), params);
+}
+
+static rt::KernelResult execute(ops::GlobalAvgPoolOp op, const Frame &in) {
+  return rt::kernels::globalAvgPool(in(op.getInput()));
+}
+
+// Shape ops.
+
+static rt::KernelResult execute(ops::FlattenOp op, const Frame &in) {
+  return rt::kernels::flatten(in(op.getInput()),
+                              static_cast<int64_t>(op.getAxis()));
+}
+
+/// The target shape is the result type; its one dynamic dimension (a batch
+/// kept dynamic by the importer) takes whatever makes the counts agree.
+static rt::KernelResult execute(ops::ReshapeOp op, const Frame &in) {
+  rt::Tensor input = in(op.getInput());
+  ArrayRef<int64_t> target = op.getType().getShape();
+  std::vector<int64_t> shape = target.vec();
+  int64_t known = 1;
+  std::optional<size_t> dynamicDim;
+  for (auto [i, dim] : llvm::enumerate(target)) {
+    if (!ShapedType::isDynamic(dim)) {
+      known *= dim;
+      continue;
+    }
+    if (dynamicDim)
+      return kernelError("result shape " + formatShape(target) +
+                         " has more than one dynamic dimension");
+    dynamicDim = i;
+  }
+  int64_t count = input.numElements();
+  if (dynamicDim) {
+    if (known == 0 || count % known != 0)
+      return kernelError("cannot reshape " + formatShape(input.shape()) + " (" +
+                         Twine(count) + " elements) to " + formatShape(target) +
+                         ": " + Twine(count) + " is not a multiple of " +
+                         Twine(known));
+    shape[*dynamicDim] = count / known;
+  } else if (known != count) {
+    return kernelError("cannot reshape " + formatShape(input.shape()) + " (" +
+                       Twine(count) + " elements) to " + formatShape(target) +
+                       " (" + Twine(known) + " elements)");
+  }
+  return rt::kernels::reshape(input, shape);
+}
+
+static rt::KernelResult execute(ops::TransposeOp op, const Frame &in) {
+  return rt::kernels::transpose(in(op.getInput()), op.getPerm().vec());
+}
+
+static rt::KernelResult execute(ops::ConcatOp op, const Frame &in) {
+  std::vector<rt::Tensor> inputs;
+  for (Value value : op.getInputs())
+    inputs.push_back(in(value));
+  return rt::kernels::concat(inputs, static_cast<int64_t>(op.getAxis()));
+}
+
+//===----------------------------------------------------------------------===//
+// ReferenceInterpreter
+//===----------------------------------------------------------------------===//
+
+struct ReferenceInterpreter::Impl {
+  /// Constants, converted once.
+  llvm::DenseMap<Value, rt::Tensor> constants;
+  /// The ops that run on a kernel, in program order.
+  SmallVector<Operation *> schedule;
+  /// Index in `schedule` of the last op reading each argument or op result;
+  /// values the function returns are kept to the end.
+  llvm::DenseMap<Value, size_t> lastUse;
+  func::ReturnOp terminator;
+
+  LogicalResult prepare(Operation &op);
+  void computeLastUses();
+};
+
+/// Records `op` for execution (or converts it, for constants), or reports
+/// why the interpreter cannot run it.
+LogicalResult ReferenceInterpreter::Impl::prepare(Operation &op) {
+  if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+    FailureOr<rt::Tensor> tensor = convertConstant(constant);
+    if (failed(tensor))
+      return failure();
+    constants[constant.getResult()] = *tensor;
+    return success();
+  }
+  if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+    terminator = ret;
+    return success();
+  }
+  if (!visitGraphOp(&op, [](auto) { return true; }, false))
+    return op.emitError("'")
+           << op.getName() << "' is not supported by the reference interpreter";
+  auto isF32 = [](Value value) { return isF32Tensor(value.getType()); };
+  if (!llvm::all_of(op.getOperands(), isF32) ||
+      !llvm::all_of(op.getResults(), isF32))
+    return op.emitError("the reference interpreter supports only f32 tensors "
+                        "in '")
+           << op.getName() << "'";
+  schedule.push_back(&op);
+  return success();
+}
+
+void ReferenceInterpreter::Impl::computeLastUses() {
+  constexpr size_t kKeep = std::numeric_limits<size_t>::max();
+  for (auto [index, op] : llvm::enumerate(schedule)) {
+    // A result nobody reads is dropped as soon as it is made.
+    lastUse[op->getResult(0)] = index;
+    for (Value operand : op->getOperands())
+      if (!constants.count(operand))
+        lastUse[operand] = index;
+  }
+  for (Value operand : terminator.getOperands())
+    lastUse[operand] = kKeep;
+}
+
+ReferenceInterpreter::ReferenceInterpreter(func::FuncOp entry)
+    : entry(entry), impl(std::make_unique<Impl>()) {}
+
+ReferenceInterpreter::~ReferenceInterpreter() = default;
+
+FailureOr<std::unique_ptr<ReferenceInterpreter>>
+ReferenceInterpreter::create(func::FuncOp entry) {
+  if (entry.isExternal() || !entry.getBody().hasOneBlock())
+    return entry.emitError("the reference interpreter needs a function body "
+                           "of one block");
+  bool ok = true;
+  FunctionType type = entry.getFunctionType();
+  for (auto [index, argType] : llvm::enumerate(type.getInputs()))
+    if (!isF32Tensor(argType)) {
+      entry.emitError("argument #")
+          << index << " has type " << argType
+          << "; the reference interpreter supports only ranked f32 tensors";
+      ok = false;
+    }
+  for (auto [index, resultType] : llvm::enumerate(type.getResults()))
+    if (!isF32Tensor(resultType)) {
+      entry.emitError("result #")
+          << index << " has type " << resultType
+          << "; the reference interpreter supports only ranked f32 tensors";
+      ok = false;
+    }
+  std::unique_ptr<ReferenceInterpreter> interpreter(
+      new ReferenceInterpreter(entry));
+  // Every op is looked at, so that one attempt reports all problems.
+  for (Operation &op : entry.getBody().front())
+    ok &= succeeded(interpreter->impl->prepare(op));
+  if (!ok)
+    return failure();
+  interpreter->impl->computeLastUses();
+  return interpreter;
+}
+
+LogicalResult ReferenceInterpreter::run(ArrayRef<rt::Tensor> inputs,
+                                        SmallVectorImpl<rt::Tensor> &outputs) {
+  if (inputs.size() != entry.getNumArguments())
+    return entry.emitError("expected ")
+           << entry.getNumArguments() << " inputs, got " << inputs.size();
+  Frame frame(impl->constants);
+  for (auto [index, arg] : llvm::enumerate(entry.getArguments())) {
+    const rt::Tensor &input = inputs[index];
+    ArrayRef<int64_t> expected =
+        cast<RankedTensorType>(arg.getType()).getShape();
+    if (input.isNull())
+      return entry.emitError("input #") << index << " is a null tensor";
+    std::vector<int64_t> shape = input.shape();
+    if (!shapeMatches(shape, expected))
+      return entry.emitError("input #")
+             << index << " has shape " << formatShape(shape)
+             << " but argument #" << index << " expects "
+             << formatShape(expected);
+    frame.values[arg] = input;
+  }
+
+  for (auto [index, op] : llvm::enumerate(impl->schedule)) {
+    rt::KernelResult result = visitGraphOp(
+        op, [&](auto graphOp) { return execute(graphOp, frame); },
+        kernelError("not a graph op"));
+    if (!result.ok())
+      return op->emitError("'")
+             << op->getName()
+             << "' failed in the reference interpreter: " << result.error;
+    // The kernels trust the verified IR; a mismatch here means a kernel and
+    // the dialect's shape rules disagree.
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    std::vector<int64_t> shape = result.value.shape();
+    if (!shapeMatches(shape, resultType.getShape()))
+      return op->emitError("'")
+             << op->getName() << "' produced shape " << formatShape(shape)
+             << " but its result type is " << resultType;
+    frame.values[op->getResult(0)] = std::move(result.value);
+    // Dropping dead tensors bounds memory by the live set, not the model.
+    for (Value value :
+         llvm::concat<Value>(op->getOperands(), op->getResults())) {
+      auto last = impl->lastUse.find(value);
+      if (last != impl->lastUse.end() && last->second == index)
+        frame.values.erase(value);
+    }
+  }
+
+  outputs.clear();
+  for (Value value : impl->terminator.getOperands())
+    outputs.push_back(frame(value));
+  return success();
+}

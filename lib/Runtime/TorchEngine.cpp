@@ -1,0 +1,393 @@
+//===- TorchEngine.cpp - ATen numerics of the reference interpreter -------===//
+//
+// The only translation unit that sees libtorch. It is built with RTTI and
+// exceptions (dfq_enable_rtti_exceptions); every entry point catches what
+// ATen throws and hands back a message, so no exception reaches code built
+// without them.
+//
+// Kernels call the ATen functions behind PyTorch's own modules (conv2d,
+// batch_norm, linear, pooling, ...) so that models trained in PyTorch
+// reproduce their logits here. Where ONNX semantics differ from PyTorch's
+// (asymmetric pads, ceil-mode pooling, count_include_pad), the input is
+// padded explicitly and the ATen op runs without padding.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TorchKernels.h"
+
+#include <ATen/Parallel.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/adaptive_avg_pool2d.h>
+#include <ATen/ops/add.h>
+#include <ATen/ops/avg_pool2d.h>
+#include <ATen/ops/batch_norm.h>
+#include <ATen/ops/cat.h>
+#include <ATen/ops/clamp.h>
+#include <ATen/ops/constant_pad_nd.h>
+#include <ATen/ops/conv2d.h>
+#include <ATen/ops/div.h>
+#include <ATen/ops/empty.h>
+#include <ATen/ops/linear.h>
+#include <ATen/ops/matmul.h>
+#include <ATen/ops/max_pool2d.h>
+#include <ATen/ops/mul.h>
+#include <ATen/ops/ones.h>
+#include <ATen/ops/relu.h>
+#include <ATen/ops/softmax.h>
+#include <c10/core/InferenceMode.h>
+#include <c10/util/Exception.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+namespace mlir::dfq::rt {
+
+struct TensorStorage {
+  at::Tensor value;
+};
+
+} // namespace mlir::dfq::rt
+
+using namespace mlir::dfq::rt;
+
+//===----------------------------------------------------------------------===//
+// Tensor
+//===----------------------------------------------------------------------===//
+
+/// Takes a result of the engine: always contiguous f32, so that `dataF32`
+/// can hand out a plain pointer.
+static Tensor wrap(const at::Tensor &value) {
+  TORCH_CHECK(value.scalar_type() == at::kFloat,
+              "engine produced a non-f32 tensor");
+  Tensor tensor;
+  tensor.storage = std::make_shared<TensorStorage>(
+      TensorStorage{value.is_contiguous() ? value : value.contiguous()});
+  return tensor;
+}
+
+static const at::Tensor &unwrap(const Tensor &tensor) {
+  if (tensor.isNull())
+    throw std::invalid_argument("a kernel operand is a null tensor");
+  return tensor.storage->value;
+}
+
+/// Null tensors stand for absent optional operands (a layer's bias).
+static c10::optional<at::Tensor> unwrapOptional(const Tensor &tensor) {
+  if (tensor.isNull())
+    return c10::nullopt;
+  return tensor.storage->value;
+}
+
+Tensor Tensor::fromF32(const std::vector<int64_t> &shape, const float *data) {
+  try {
+    c10::InferenceMode guard;
+    at::Tensor value = at::empty(shape, at::kFloat);
+    if (value.numel() > 0)
+      std::memcpy(value.data_ptr<float>(), data, value.numel() * sizeof(float));
+    return wrap(value);
+  } catch (...) {
+    // A negative dimension or an allocation failure: the caller sees a null
+    // tensor instead of an exception it cannot catch.
+    return Tensor();
+  }
+}
+
+std::vector<int64_t> Tensor::shape() const {
+  if (isNull())
+    return {};
+  at::IntArrayRef sizes = storage->value.sizes();
+  return std::vector<int64_t>(sizes.begin(), sizes.end());
+}
+
+int64_t Tensor::rank() const { return isNull() ? 0 : storage->value.dim(); }
+
+int64_t Tensor::numElements() const {
+  return isNull() ? 0 : storage->value.numel();
+}
+
+const float *Tensor::dataF32() const {
+  return isNull() ? nullptr : storage->value.data_ptr<float>();
+}
+
+void mlir::dfq::rt::setEngineThreads(int threads) {
+  if (threads <= 0)
+    return;
+  try {
+    at::set_num_threads(threads);
+  } catch (...) {
+    // Keeping the current thread count is harmless.
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel plumbing
+//===----------------------------------------------------------------------===//
+
+/// Runs `body` (returning an at::Tensor) and turns whatever it throws into
+/// an error message. InferenceMode skips autograd bookkeeping.
+template <typename Body> static KernelResult runKernel(Body &&body) noexcept {
+  try {
+    c10::InferenceMode guard;
+    return KernelResult{wrap(body()), {}};
+  } catch (const c10::Error &e) {
+    return KernelResult{Tensor(), e.what_without_backtrace()};
+  } catch (const std::exception &e) {
+    return KernelResult{Tensor(), e.what()};
+  } catch (...) {
+    return KernelResult{Tensor(), "unknown engine error"};
+  }
+}
+
+static void checkCount(const std::vector<int64_t> &values, size_t count,
+                       const char *name) {
+  TORCH_CHECK(values.size() == count, "expected ", count, " values in '", name,
+              "', got ", values.size());
+}
+
+//===----------------------------------------------------------------------===//
+// Layers with parameters
+//===----------------------------------------------------------------------===//
+
+KernelResult kernels::conv2d(const Tensor &input, const Tensor &weight,
+                             const Tensor &bias,
+                             const Conv2dParams &params) noexcept {
+  return runKernel([&] {
+    checkCount(params.strides, 2, "strides");
+    checkCount(params.pads, 4, "pads");
+    checkCount(params.dilations, 2, "dilations");
+    const std::vector<int64_t> &pads = params.pads;
+    at::Tensor x = unwrap(input);
+    std::vector<int64_t> padding = {pads[0], pads[1]};
+    // ATen pads symmetrically; ONNX pads may differ at the two ends, which
+    // zero padding ahead of an unpadded convolution expresses exactly.
+    if (pads[0] != pads[2] || pads[1] != pads[3]) {
+      x = at::constant_pad_nd(x, {pads[1], pads[3], pads[0], pads[2]}, 0.0);
+      padding = {0, 0};
+    }
+    return at::conv2d(x, unwrap(weight), unwrapOptional(bias), params.strides,
+                      padding, params.dilations, params.groups);
+  });
+}
+
+KernelResult kernels::batchNorm(const Tensor &input, const Tensor &scale,
+                                const Tensor &bias, const Tensor &mean,
+                                const Tensor &variance,
+                                double epsilon) noexcept {
+  return runKernel([&] {
+    return at::batch_norm(unwrap(input), unwrap(scale), unwrap(bias),
+                          unwrap(mean), unwrap(variance), /*training=*/false,
+                          /*momentum=*/0.0, epsilon, /*cudnn_enabled=*/false);
+  });
+}
+
+KernelResult kernels::gemm(const Tensor &input, const Tensor &weight,
+                           const Tensor &bias) noexcept {
+  return runKernel([&] {
+    return at::linear(unwrap(input), unwrap(weight), unwrapOptional(bias));
+  });
+}
+
+KernelResult kernels::matmul(const Tensor &lhs, const Tensor &rhs) noexcept {
+  return runKernel([&] { return at::matmul(unwrap(lhs), unwrap(rhs)); });
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise ops
+//===----------------------------------------------------------------------===//
+
+KernelResult kernels::relu(const Tensor &input) noexcept {
+  return runKernel([&] { return at::relu(unwrap(input)); });
+}
+
+KernelResult kernels::clip(const Tensor &input, double min,
+                           double max) noexcept {
+  return runKernel([&] {
+    // An infinite bound clamps nothing; leaving it out keeps ATen from
+    // comparing against infinity at all.
+    c10::optional<at::Scalar> lo, hi;
+    if (!std::isinf(min))
+      lo = min;
+    if (!std::isinf(max))
+      hi = max;
+    const at::Tensor &x = unwrap(input);
+    if (!lo && !hi)
+      return x;
+    return at::clamp(x, lo, hi);
+  });
+}
+
+KernelResult kernels::add(const Tensor &lhs, const Tensor &rhs) noexcept {
+  return runKernel([&] { return at::add(unwrap(lhs), unwrap(rhs)); });
+}
+
+KernelResult kernels::mul(const Tensor &lhs, const Tensor &rhs) noexcept {
+  return runKernel([&] { return at::mul(unwrap(lhs), unwrap(rhs)); });
+}
+
+KernelResult kernels::softmax(const Tensor &input, int64_t axis) noexcept {
+  return runKernel([&] { return at::softmax(unwrap(input), axis); });
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// How one spatial dimension of a pooling op is executed: `begin` and `end`
+/// padding make an unpadded floor-mode ATen pooling produce at least `out`
+/// windows, of which the first `out` are the result.
+struct PoolDim {
+  int64_t out, begin, end;
+};
+} // namespace
+
+/// The dialect's output size (lib/Dialect/ShapeInference.cpp,
+/// windowOutputSize): ONNX's, where with ceil_mode a window never starts
+/// inside the end padding.
+static PoolDim poolDim(int64_t size, int64_t kernel, int64_t stride,
+                       int64_t padBegin, int64_t padEnd, int64_t dilation,
+                       bool ceilMode) {
+  TORCH_CHECK(kernel >= 1 && stride >= 1 && dilation >= 1 && padBegin >= 0 &&
+                  padEnd >= 0,
+              "invalid pooling window: kernel ", kernel, ", stride ", stride,
+              ", dilation ", dilation, ", pads ", padBegin, " and ", padEnd);
+  int64_t padded = size + padBegin + padEnd;
+  int64_t window = dilation * (kernel - 1) + 1;
+  TORCH_CHECK(window <= padded, "pooling window of extent ", window,
+              " does not fit the padded input extent ", padded);
+  int64_t span = padded - window;
+  int64_t out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  if (ceilMode && (out - 1) * stride >= size + padBegin)
+    --out;
+  TORCH_CHECK(out >= 1, "pooling produces no output for input extent ", size);
+  // The end padding may be less than the explicit one (floor mode leaves a
+  // tail unused) or more (ceil mode's last window runs past it).
+  int64_t needed = (out - 1) * stride + window;
+  return {out, padBegin, std::max<int64_t>(needed - size - padBegin, 0)};
+}
+
+static std::pair<PoolDim, PoolDim> poolDims(const at::Tensor &x,
+                                            const Pool2dParams &params) {
+  checkCount(params.kernel, 2, "kernel_shape");
+  checkCount(params.strides, 2, "strides");
+  checkCount(params.pads, 4, "pads");
+  checkCount(params.dilations, 2, "dilations");
+  TORCH_CHECK(x.dim() == 4, "expected a rank-4 NCHW input, got rank ", x.dim());
+  const std::vector<int64_t> &k = params.kernel, &s = params.strides,
+                             &p = params.pads, &d = params.dilations;
+  return {poolDim(x.size(2), k[0], s[0], p[0], p[2], d[0], params.ceilMode),
+          poolDim(x.size(3), k[1], s[1], p[1], p[3], d[1], params.ceilMode)};
+}
+
+KernelResult kernels::maxPool2d(const Tensor &input,
+                                const Pool2dParams &params) noexcept {
+  return runKernel([&] {
+    const at::Tensor &x = unwrap(input);
+    auto [h, w] = poolDims(x, params);
+    // -inf never wins a maximum, so padding positions are ignored exactly as
+    // ATen's own padding would ignore them (NaN inputs still propagate).
+    at::Tensor padded =
+        at::constant_pad_nd(x, {w.begin, w.end, h.begin, h.end},
+                            -std::numeric_limits<double>::infinity());
+    at::Tensor y = at::max_pool2d(padded, params.kernel, params.strides,
+                                  /*padding=*/{0, 0}, params.dilations,
+                                  /*ceil_mode=*/false);
+    return y.narrow(2, 0, h.out).narrow(3, 0, w.out);
+  });
+}
+
+/// The sum of every window of `t`, zero-padded as `h` and `w` say.
+static at::Tensor windowSums(const at::Tensor &t, const Pool2dParams &params,
+                             const PoolDim &h, const PoolDim &w) {
+  at::Tensor padded =
+      at::constant_pad_nd(t, {w.begin, w.end, h.begin, h.end}, 0.0);
+  at::Tensor sums = at::avg_pool2d(padded, params.kernel, params.strides,
+                                   /*padding=*/{0, 0}, /*ceil_mode=*/false,
+                                   /*count_include_pad=*/true,
+                                   /*divisor_override=*/1);
+  return sums.narrow(2, 0, h.out).narrow(3, 0, w.out);
+}
+
+KernelResult kernels::avgPool2d(const Tensor &input,
+                                const Pool2dParams &params) noexcept {
+  return runKernel([&] {
+    const at::Tensor &x = unwrap(input);
+    TORCH_CHECK(params.dilations.empty() ||
+                    params.dilations == std::vector<int64_t>({1, 1}),
+                "average pooling has no dilations");
+    Pool2dParams undilated = params;
+    undilated.dilations = {1, 1};
+    auto [h, w] = poolDims(x, undilated);
+    at::Tensor sums = windowSums(x, undilated, h, w);
+    // The divisor of each window is the sum of a mask over it: 1 on the
+    // input, and with count_include_pad also on the explicit pads, but never
+    // on the padding past them that only ceil mode's last window reaches.
+    // This is PyTorch's divisor, so its AvgPool2d is reproduced exactly.
+    at::Tensor mask = at::ones({1, 1, x.size(2), x.size(3)}, x.options());
+    if (params.countIncludePad) {
+      const std::vector<int64_t> &p = params.pads;
+      mask = at::constant_pad_nd(mask, {p[1], p[3], p[0], p[2]}, 1.0);
+      // The explicit end pads are now in the mask: `end` shrinks by them
+      // (negative amounts crop explicit padding that no window reaches).
+      PoolDim hRest = {h.out, 0, h.end - p[2]};
+      PoolDim wRest = {w.out, 0, w.end - p[3]};
+      return at::div(sums, windowSums(mask, undilated, hRest, wRest));
+    }
+    return at::div(sums, windowSums(mask, undilated, h, w));
+  });
+}
+
+KernelResult kernels::globalAvgPool(const Tensor &input) noexcept {
+  return runKernel([&] {
+    const at::Tensor &x = unwrap(input);
+    TORCH_CHECK(x.dim() == 4, "expected a rank-4 NCHW input, got rank ",
+                x.dim());
+    return at::adaptive_avg_pool2d(x, {1, 1});
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Shape ops
+//===----------------------------------------------------------------------===//
+
+KernelResult kernels::flatten(const Tensor &input, int64_t axis) noexcept {
+  return runKernel([&] {
+    const at::Tensor &x = unwrap(input);
+    int64_t rank = x.dim();
+    TORCH_CHECK(axis >= -rank && axis <= rank, "flatten axis ", axis,
+                " is out of range for rank ", rank);
+    if (axis < 0)
+      axis += rank;
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < rank; ++d)
+      (d < axis ? outer : inner) *= x.size(d);
+    return x.reshape({outer, inner});
+  });
+}
+
+KernelResult kernels::reshape(const Tensor &input,
+                              const std::vector<int64_t> &shape) noexcept {
+  return runKernel([&] {
+    for (int64_t d : shape)
+      TORCH_CHECK(d >= 0, "reshape target has a negative dimension ", d);
+    return unwrap(input).reshape(shape);
+  });
+}
+
+KernelResult kernels::transpose(const Tensor &input,
+                                const std::vector<int64_t> &perm) noexcept {
+  return runKernel([&] { return unwrap(input).permute(perm); });
+}
+
+KernelResult kernels::concat(const std::vector<Tensor> &inputs,
+                             int64_t axis) noexcept {
+  return runKernel([&] {
+    std::vector<at::Tensor> values;
+    values.reserve(inputs.size());
+    for (const Tensor &t : inputs)
+      values.push_back(unwrap(t));
+    return at::cat(values, axis);
+  });
+}

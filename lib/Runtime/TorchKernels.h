@@ -1,0 +1,89 @@
+//===- TorchKernels.h - ATen kernels of the reference interpreter -*- C++
+//-*-===//
+//
+// One function per dfq float graph op, implemented on ATen in
+// TorchEngine.cpp. This header is the wall between the two worlds: it uses
+// only plain C++ types, so the interpreter (built without exceptions, with
+// MLIR) can call kernels whose implementation needs exceptions and RTTI.
+// Kernels never throw; an engine error comes back as a message.
+//
+// Attributes follow the dialect: NCHW activations, `pads` as
+// [top, left, bottom, right], negative axes count from the back.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_LIB_RUNTIME_TORCHKERNELS_H
+#define DFQ_LIB_RUNTIME_TORCHKERNELS_H
+
+#include "dfq/Runtime/Tensor.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlir::dfq::rt {
+
+/// What a kernel produced: a contiguous f32 tensor, or (when `value` is null)
+/// the engine's error message.
+struct KernelResult {
+  Tensor value;
+  std::string error;
+
+  bool ok() const { return !value.isNull(); }
+};
+
+struct Conv2dParams {
+  std::vector<int64_t> strides;   // [sh, sw]
+  std::vector<int64_t> pads;      // [top, left, bottom, right]
+  std::vector<int64_t> dilations; // [dh, dw]
+  int64_t groups = 1;
+};
+
+struct Pool2dParams {
+  std::vector<int64_t> kernel;    // [kh, kw]
+  std::vector<int64_t> strides;   // [sh, sw]
+  std::vector<int64_t> pads;      // [top, left, bottom, right]
+  std::vector<int64_t> dilations; // [dh, dw]; average pooling needs {1, 1}
+  bool ceilMode = false;
+  bool countIncludePad = false; // average pooling only
+};
+
+namespace kernels {
+
+// A null `bias` means the layer has none.
+KernelResult conv2d(const Tensor &input, const Tensor &weight,
+                    const Tensor &bias, const Conv2dParams &params) noexcept;
+KernelResult batchNorm(const Tensor &input, const Tensor &scale,
+                       const Tensor &bias, const Tensor &mean,
+                       const Tensor &variance, double epsilon) noexcept;
+/// `weight` is [O, K].
+KernelResult gemm(const Tensor &input, const Tensor &weight,
+                  const Tensor &bias) noexcept;
+KernelResult matmul(const Tensor &lhs, const Tensor &rhs) noexcept;
+
+KernelResult relu(const Tensor &input) noexcept;
+/// Either bound may be infinite.
+KernelResult clip(const Tensor &input, double min, double max) noexcept;
+KernelResult add(const Tensor &lhs, const Tensor &rhs) noexcept;
+KernelResult mul(const Tensor &lhs, const Tensor &rhs) noexcept;
+KernelResult softmax(const Tensor &input, int64_t axis) noexcept;
+
+KernelResult maxPool2d(const Tensor &input,
+                       const Pool2dParams &params) noexcept;
+KernelResult avgPool2d(const Tensor &input,
+                       const Pool2dParams &params) noexcept;
+KernelResult globalAvgPool(const Tensor &input) noexcept;
+
+KernelResult flatten(const Tensor &input, int64_t axis) noexcept;
+/// `shape` is fully static and holds as many elements as `input`.
+KernelResult reshape(const Tensor &input,
+                     const std::vector<int64_t> &shape) noexcept;
+KernelResult transpose(const Tensor &input,
+                       const std::vector<int64_t> &perm) noexcept;
+KernelResult concat(const std::vector<Tensor> &inputs, int64_t axis) noexcept;
+
+} // namespace kernels
+
+} // namespace mlir::dfq::rt
+
+#endif // DFQ_LIB_RUNTIME_TORCHKERNELS_H

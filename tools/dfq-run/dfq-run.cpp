@@ -1,0 +1,365 @@
+//===- dfq-run.cpp - Execute and evaluate a model -------------------------===//
+//
+// dfq-run MODEL [--dataset fashion-mnist[:test|:train]] [--input x.npy]
+//               [--output y.npy] [--batch N] [--limit N] [--mean M --std S]
+//               [--threads N] [--json]
+//
+// MODEL is an ONNX file (imported, then run by the reference interpreter), a
+// dfq .mlir file, or a dfq-compile output directory holding model.mlir.
+// stdout carries only the result; progress and errors go to stderr.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dfq/Dialect/DfqDialect.h"
+#include "dfq/Import/OnnxImporter.h"
+#include "dfq/Runtime/Interpreter.h"
+#include "dfq/Support/DatasetIO.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory runCategory("dfq-run options");
+
+static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
+                                      cl::desc("<model.onnx|model.mlir|dir>"),
+                                      cl::cat(runCategory));
+static cl::opt<std::string> datasetOpt(
+    "dataset",
+    cl::desc("Evaluate on a dataset: fashion-mnist[:test|:train] (the "
+             "default when --input is not given; files from $FMNIST_DIR or "
+             "/usr/share/datasets/fashion-mnist)"),
+    cl::value_desc("name[:split]"), cl::cat(runCategory));
+static cl::opt<std::string>
+    inputOpt("input", cl::desc("Run on the inputs in a .npy file [N, ...]"),
+             cl::value_desc("x.npy"), cl::cat(runCategory));
+static cl::opt<std::string>
+    outputOpt("output",
+              cl::desc("Write the first model output for all samples to a "
+                       ".npy file"),
+              cl::value_desc("y.npy"), cl::cat(runCategory));
+static cl::opt<int64_t> batchOpt("batch", cl::desc("Samples per batch"),
+                                 cl::init(64), cl::cat(runCategory));
+static cl::opt<int64_t> limitOpt("limit",
+                                 cl::desc("Run at most N samples (0: all)"),
+                                 cl::init(0), cl::cat(runCategory));
+static cl::opt<float> meanOpt("mean",
+                              cl::desc("Dataset preprocessing mean (pixel "
+                                       "scaled to [0, 1])"),
+                              cl::init(::mlir::dfq::kFashionMnistMean),
+                              cl::cat(runCategory));
+static cl::opt<float> stdOpt("std",
+                             cl::desc("Dataset preprocessing standard "
+                                      "deviation"),
+                             cl::init(::mlir::dfq::kFashionMnistStd),
+                             cl::cat(runCategory));
+static cl::opt<bool> jsonOpt("json",
+                             cl::desc("Print one JSON object on stdout"),
+                             cl::cat(runCategory));
+
+static int fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs()) << message << "\n";
+  return 1;
+}
+
+static int fail(llvm::Error error) {
+  return fail(llvm::toString(std::move(error)));
+}
+
+namespace {
+struct LoadedModel {
+  OwningOpRef<ModuleOp> module;
+  std::string executor;
+};
+} // namespace
+
+/// Imports or parses the model the user named; diagnostics go to stderr.
+static FailureOr<LoadedModel> loadModel(StringRef path, MLIRContext &context) {
+  LoadedModel loaded;
+  std::string file = path.str();
+  if (llvm::sys::fs::is_directory(path)) {
+    llvm::SmallString<256> inDir(path);
+    llvm::sys::path::append(inDir, "model.mlir");
+    if (!llvm::sys::fs::exists(inDir)) {
+      fail("'" + path +
+           "' is a directory without model.mlir (not a "
+           "dfq-compile output directory)");
+      return failure();
+    }
+    file = inDir.str().str();
+  }
+  StringRef ext = llvm::sys::path::extension(file);
+  if (ext == ".onnx") {
+    loaded.module = mlir::dfq::importOnnxFile(file, &context);
+    loaded.executor = "onnx-import";
+  } else if (ext == ".mlir") {
+    loaded.module = parseSourceFile<ModuleOp>(file, &context);
+    loaded.executor = "ref";
+  } else if (ext == ".so") {
+    fail("'" + path +
+         "': running compiled libraries is not supported yet; run the "
+         "dfq-compile output directory or its model.mlir");
+    return failure();
+  } else {
+    fail("'" + path +
+         "': unknown model kind (expected .onnx, .mlir or a "
+         "dfq-compile output directory)");
+    return failure();
+  }
+  if (!loaded.module)
+    return failure();
+  return loaded;
+}
+
+/// The function to run: @main, or the only function in the module.
+static func::FuncOp findEntry(ModuleOp module) {
+  if (auto main = module.lookupSymbol<func::FuncOp>("main"))
+    return main;
+  auto funcs = module.getOps<func::FuncOp>();
+  if (std::distance(funcs.begin(), funcs.end()) == 1)
+    return *funcs.begin();
+  return nullptr;
+}
+
+static std::string formatShape(llvm::ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (i)
+      s += ", ";
+    s += ShapedType::isDynamic(d) ? "?" : std::to_string(d);
+  }
+  return s + "]";
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  // libLLVM already registers a hidden `--threads=<int>`; a second option of
+  // that name aborts at startup. Adopt the existing one as ours.
+  auto *threadsOpt =
+      static_cast<cl::opt<int> *>(cl::getRegisteredOptions().lookup("threads"));
+  if (threadsOpt) {
+    threadsOpt->setDescription(
+        "Threads for the numerics engine (0: its default)");
+    threadsOpt->addCategory(runCategory);
+    threadsOpt->setHiddenFlag(cl::NotHidden);
+  }
+  cl::HideUnrelatedOptions(runCategory);
+  cl::AddExtraVersionPrinter(
+      [](llvm::raw_ostream &os) { os << "dfq-run (dfq 0.1, MLIR 22)\n"; });
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "dfq-run: execute a model and evaluate it\n\n"
+      "Runs an ONNX model, a dfq .mlir module or a dfq-compile output "
+      "directory on Fashion-MNIST or on .npy inputs and reports top-1 "
+      "accuracy and latency.\n");
+
+  if (batchOpt <= 0)
+    return fail("--batch must be positive, got " + llvm::Twine(batchOpt));
+  if (limitOpt < 0)
+    return fail("--limit must not be negative, got " + llvm::Twine(limitOpt));
+  if (!(stdOpt > 0))
+    return fail("--std must be positive");
+  if (!inputOpt.empty() && !datasetOpt.empty())
+    return fail("--input and --dataset are exclusive");
+  int threads = threadsOpt ? threadsOpt->getValue() : 0;
+  if (threads < 0)
+    return fail("--threads must not be negative");
+
+  // Inputs first: a typo in a path should not cost an import.
+  ::mlir::dfq::FloatArray samples;
+  std::vector<int64_t> labels;
+  if (!inputOpt.empty()) {
+    llvm::Expected<::mlir::dfq::FloatArray> array =
+        ::mlir::dfq::readNpy(inputOpt);
+    if (!array)
+      return fail(array.takeError());
+    if (array->shape.empty())
+      return fail("'" + inputOpt + "' is a scalar; expected [N, ...]");
+    samples = std::move(*array);
+  } else {
+    StringRef dataset =
+        datasetOpt.empty() ? StringRef("fashion-mnist") : StringRef(datasetOpt);
+    auto [name, split] = dataset.split(':');
+    if (name != "fashion-mnist")
+      return fail("unknown dataset '" + name + "' (supported: fashion-mnist)");
+    llvm::Expected<::mlir::dfq::LabeledImages> data =
+        ::mlir::dfq::loadFashionMnist(::mlir::dfq::getFashionMnistDir(),
+                                      split.empty() ? "test" : split, meanOpt,
+                                      stdOpt);
+    if (!data)
+      return fail(data.takeError());
+    samples = std::move(data->images);
+    labels = std::move(data->labels);
+  }
+  int64_t total = samples.shape[0];
+  if (limitOpt > 0)
+    total = std::min<int64_t>(total, limitOpt);
+  int64_t sampleSize = total ? samples.numElements() / samples.shape[0] : 0;
+
+  DialectRegistry registry;
+  registry.insert<mlir::dfq::DfqDialect, arith::ArithDialect, func::FuncDialect,
+                  quant::QuantDialect>();
+  MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+
+  FailureOr<LoadedModel> loaded = loadModel(modelPath, context);
+  if (failed(loaded))
+    return 1;
+  func::FuncOp entry = findEntry(*loaded->module);
+  if (!entry)
+    return fail("'" + modelPath +
+                "' has no @main function and more than one function");
+  if (entry.getNumArguments() != 1)
+    return fail("the model takes " + llvm::Twine(entry.getNumArguments()) +
+                " inputs; dfq-run feeds exactly one");
+  if (entry.getNumResults() < 1)
+    return fail("the model has no outputs");
+  auto argType = dyn_cast<RankedTensorType>(entry.getArgumentTypes()[0]);
+  if (!argType || argType.getRank() < 1)
+    return fail("the model input must be a ranked tensor with a batch "
+                "dimension");
+
+  // The model's per-sample shape must hold exactly one sample's elements, so
+  // [N, 1, 28, 28] images also feed a model that takes [N, 784].
+  std::vector<int64_t> perSample(argType.getShape().begin() + 1,
+                                 argType.getShape().end());
+  int64_t modelSampleSize = 1;
+  for (int64_t d : perSample) {
+    if (ShapedType::isDynamic(d))
+      return fail("the model input " + formatShape(argType.getShape()) +
+                  " has a dynamic non-batch dimension");
+    modelSampleSize *= d;
+  }
+  if (modelSampleSize != sampleSize)
+    return fail(
+        "the model input " + formatShape(argType.getShape()) +
+        " does not take samples of shape " +
+        formatShape(llvm::ArrayRef<int64_t>(samples.shape).drop_front()));
+  int64_t batch = batchOpt;
+  if (!argType.isDynamicDim(0)) {
+    if (argType.getDimSize(0) != batch && batchOpt.getNumOccurrences())
+      llvm::errs() << "dfq-run: note: the model has a static batch of "
+                   << argType.getDimSize(0) << "; using it instead of --batch "
+                   << batch << "\n";
+    batch = argType.getDimSize(0);
+  }
+
+  if (threads > 0)
+    ::mlir::dfq::rt::setEngineThreads(threads);
+  FailureOr<std::unique_ptr<::mlir::dfq::ReferenceInterpreter>> interpreter =
+      ::mlir::dfq::ReferenceInterpreter::create(entry);
+  if (failed(interpreter))
+    return 1;
+
+  std::vector<float> outputs;
+  std::vector<int64_t> outputSampleShape;
+  std::vector<double> batchMillis;
+  int64_t correct = 0;
+  auto start = std::chrono::steady_clock::now();
+  auto lastProgress = start;
+  double execSeconds = 0;
+  for (int64_t first = 0; first < total; first += batch) {
+    int64_t count = std::min(batch, total - first);
+    // A static batch is filled up with zeros; only `count` results count.
+    int64_t runCount = argType.isDynamicDim(0) ? count : batch;
+    std::vector<int64_t> shape = {runCount};
+    shape.insert(shape.end(), perSample.begin(), perSample.end());
+    std::vector<float> chunk(runCount * sampleSize, 0.0f);
+    std::copy_n(samples.data.begin() + first * sampleSize, count * sampleSize,
+                chunk.begin());
+    ::mlir::dfq::rt::Tensor input =
+        ::mlir::dfq::rt::Tensor::fromF32(shape, chunk.data());
+
+    SmallVector<::mlir::dfq::rt::Tensor> results;
+    auto t0 = std::chrono::steady_clock::now();
+    if (failed((*interpreter)->run({input}, results)))
+      return 1;
+    auto t1 = std::chrono::steady_clock::now();
+    double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    batchMillis.push_back(ms);
+    execSeconds += ms / 1000;
+
+    const ::mlir::dfq::rt::Tensor &logits = results.front();
+    std::vector<int64_t> outShape = logits.shape();
+    if (outShape.empty() || outShape[0] != runCount)
+      return fail("the model's first output " + formatShape(outShape) +
+                  " has no batch dimension of " + llvm::Twine(runCount));
+    int64_t classes = logits.numElements() / runCount;
+    outputSampleShape.assign(outShape.begin() + 1, outShape.end());
+    const float *data = logits.dataF32();
+    if (!outputOpt.empty())
+      outputs.insert(outputs.end(), data, data + count * classes);
+    if (!labels.empty()) {
+      for (int64_t i = 0; i < count; ++i) {
+        const float *row = data + i * classes;
+        int64_t predicted = std::max_element(row, row + classes) - row;
+        correct += predicted == labels[first + i];
+      }
+    }
+    if (t1 - lastProgress > std::chrono::seconds(2)) {
+      llvm::errs() << "dfq-run: " << first + count << "/" << total
+                   << " samples\n";
+      lastProgress = t1;
+    }
+  }
+
+  if (!outputOpt.empty()) {
+    ::mlir::dfq::FloatArray array;
+    array.shape = {total};
+    array.shape.insert(array.shape.end(), outputSampleShape.begin(),
+                       outputSampleShape.end());
+    array.data = std::move(outputs);
+    if (llvm::Error error = ::mlir::dfq::writeNpy(outputOpt, array))
+      return fail(std::move(error));
+  }
+
+  std::vector<double> sorted = batchMillis;
+  std::sort(sorted.begin(), sorted.end());
+  double median = 0;
+  if (!sorted.empty())
+    median =
+        sorted.size() % 2
+            ? sorted[sorted.size() / 2]
+            : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
+  double imagesPerSecond = execSeconds > 0 ? total / execSeconds : 0;
+  double top1 = total ? double(correct) / total : 0;
+
+  if (jsonOpt) {
+    llvm::json::Object result{{"model", modelPath.getValue()},
+                              {"executor", loaded->executor},
+                              {"samples", total},
+                              {"batch", batch},
+                              {"latency_ms", median},
+                              {"images_per_s", imagesPerSecond}};
+    if (!labels.empty())
+      result["top1"] = top1;
+    llvm::outs() << llvm::json::Value(std::move(result)) << "\n";
+  } else {
+    if (!labels.empty())
+      llvm::outs() << llvm::format("top-1 %.4f", top1) << " (" << correct << "/"
+                   << total << ")\n";
+    llvm::outs() << "samples " << total << ", batch " << batch
+                 << llvm::format(", %.3f ms per batch (median), %.1f "
+                                 "samples/s\n",
+                                 median, imagesPerSecond);
+  }
+  return 0;
+}
