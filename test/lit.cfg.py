@@ -20,8 +20,8 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.dfq_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["dfq-opt", "dfq-translate", "dfq-run"],
-                                   tool_dirs)
+llvm_config.add_tool_substitutions(
+    ["dfq-opt", "dfq-translate", "dfq-run", "dfq-onnx-node-tests"], tool_dirs)
 
 # Test-input generators (ONNX models, .npy files) need Debian's Python, which
 # has the onnx, numpy and torch packages; the first python3 on PATH may not.

@@ -1,0 +1,10 @@
+// ONNX's own node tests (Debian's libonnx-testdata): every test whose ops the
+// importer supports is imported, run on the reference interpreter and
+// compared with ONNX's expected outputs (|got - want| <= 1e-5 + 1e-4 |want|).
+// Each exclusion in onnx-node-tests.exclusions states its reason; an excluded
+// test that passes or no longer exists fails this test.
+// RUN: dfq-onnx-node-tests --exclusions %S/onnx-node-tests.exclusions | FileCheck %s
+
+// CHECK-NOT: FAIL
+// CHECK-NOT: STALE
+// CHECK: node tests: {{[0-9]+}} total, 137 in scope (supported ops), 30 excluded, 107 passed ({{[0-9]+}} with inputs inlined as constants), 0 failed, 0 stale exclusions
