@@ -1,0 +1,42 @@
+// Bad models, inputs and options end in `error: ...` on stderr and exit 1.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python %S/make_idx.py %t/data --count 4
+// RUN: %python %S/make_idx.py %t/truncated --count 4 --truncate
+
+// RUN: not dfq-run %t/missing.onnx 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: error: cannot open '{{.*}}missing.onnx'
+// RUN: not dfq-run %S/Inputs/affine-model.mlir --input %t/data/images.npy --dataset fashion-mnist 2>&1 | FileCheck %s --check-prefix=EXCLUSIVE
+// EXCLUSIVE: error: --input and --dataset are exclusive
+// RUN: not dfq-run %S/Inputs/affine-model.mlir --batch 0 2>&1 | FileCheck %s --check-prefix=BATCH
+// BATCH: error: --batch must be positive, got 0
+// RUN: not dfq-run %S/Inputs/affine-model.mlir --dataset cifar10 2>&1 | FileCheck %s --check-prefix=DATASET
+// DATASET: error: unknown dataset 'cifar10' (supported: fashion-mnist)
+// RUN: not env FMNIST_DIR=%t/nowhere dfq-run %S/Inputs/affine-model.mlir 2>&1 | FileCheck %s --check-prefix=NODATA
+// NODATA: error: cannot open '{{.*}}nowhere{{.*}}t10k-images-idx3-ubyte'
+// RUN: not env FMNIST_DIR=%t/truncated dfq-run %S/Inputs/affine-model.mlir 2>&1 | FileCheck %s --check-prefix=TRUNCATED
+// TRUNCATED: error: '{{.*}}t10k-images-idx3-ubyte.gz' holds {{[0-9]+}} data bytes but its header declares 3136 (truncated?)
+// RUN: not dfq-run %S/Inputs/affine-model.mlir --input %S/dfq-run.mlir 2>&1 | FileCheck %s --check-prefix=NOTNPY
+// NOTNPY: error: '{{.*}}dfq-run.mlir' is not a .npy file
+// RUN: not dfq-run %S/Inputs/affine-model.mlir --input %t/data/expected.npy 2>&1 | FileCheck %s --check-prefix=SHAPE
+// SHAPE: error: the model input [?, 1, 28, 28] does not take samples of shape [10]
+// RUN: not dfq-run %S/Inputs/unsupported-op.mlir --input %t/data/images.npy 2>&1 | FileCheck %s --check-prefix=BADOP
+// BADOP: unsupported-op.mlir:2:8: error: 'arith.negf' {{.*}}not supported by the reference interpreter
+// RUN: not dfq-run %t/model.txt 2>&1 | FileCheck %s --check-prefix=KIND
+// KIND: error: '{{.*}}model.txt': unknown model kind (expected .onnx, .mlir or a dfq-compile output directory)
+// RUN: not dfq-run %t/libmodel.so 2>&1 | FileCheck %s --check-prefix=LIBRARY
+// LIBRARY: error: '{{.*}}libmodel.so': running compiled libraries is not supported yet
+// RUN: not dfq-run %t 2>&1 | FileCheck %s --check-prefix=DIR
+// DIR: error: '{{.*}}' is a directory without model.mlir (not a dfq-compile output directory)
+// An output file is only written by a successful run.
+// RUN: not dfq-run %S/Inputs/unsupported-op.mlir --input %t/data/images.npy --output %t/never.npy
+// RUN: not ls %t/never.npy
+
+// RUN: dfq-run --help | FileCheck %s --check-prefix=HELP
+// HELP: dfq-run: execute a model and evaluate it
+// HELP-DAG: --batch=<long>
+// HELP-DAG: --dataset=<name[:split]>
+// HELP-DAG: --input=<x.npy>
+// HELP-DAG: --json
+// HELP-DAG: --threads=<int>
+// RUN: dfq-run --version | FileCheck %s --check-prefix=VERSION
+// VERSION: dfq-run (dfq 0.1, MLIR 22)
