@@ -25,8 +25,7 @@
 #include <limits>
 
 using namespace mlir;
-// `dfq` alone would be ambiguous between the runtime (::dfq) and the dialect
-// (mlir::dfq) here.
+// Short names for the dialect's op classes and the numerics engine.
 namespace ops = ::mlir::dfq;
 namespace rt = ::mlir::dfq::rt;
 using ::mlir::dfq::ReferenceInterpreter;

@@ -13,6 +13,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
@@ -42,6 +43,9 @@ static void registerOnnxImport() {
 }
 
 int main(int argc, char **argv) {
+  llvm::cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
+    os << "dfq-translate (dfq 0.1, MLIR 22)\n";
+  });
   registerOnnxImport();
   return failed(mlirTranslateMain(argc, argv, "dfq translation driver\n"));
 }
