@@ -28,3 +28,8 @@ llvm_config.add_tool_substitutions(
 # has the onnx, numpy and torch packages; the first python3 on PATH may not.
 python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
 config.substitutions.append(("%python", python))
+
+# The bundled model zoo, and the directory of dfq's tools for scripts that
+# call them.
+config.substitutions.append(("%models", os.path.join(config.dfq_src_root, "models")))
+config.substitutions.append(("%dfq_bin", config.dfq_tools_dir))

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dfq/Runtime/Interpreter.h"
+#include "dfq/Runtime/Constants.h"
 
 #include "TorchKernels.h"
 #include "dfq/Dialect/DfqOps.h"
@@ -84,49 +85,6 @@ static R visitGraphOp(Operation *op, Fn &&fn, R otherwise) {
 //===----------------------------------------------------------------------===//
 // Constants
 //===----------------------------------------------------------------------===//
-
-/// Converts the data of an `arith.constant` to an engine tensor, or reports
-/// why it cannot.
-static FailureOr<rt::Tensor> convertConstant(arith::ConstantOp op) {
-  auto type = dyn_cast<RankedTensorType>(op.getType());
-  if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
-    return op.emitError("the reference interpreter supports only static f32 "
-                        "tensor constants, got ")
-           << op.getType();
-  std::vector<int64_t> shape = type.getShape().vec();
-  int64_t count = type.getNumElements();
-  rt::Tensor tensor;
-  if (auto dense = dyn_cast<DenseElementsAttr>(op.getValue())) {
-    if (dense.isSplat()) {
-      std::vector<float> data(count, dense.getSplatValue<float>());
-      tensor = rt::Tensor::fromF32(shape, data.data());
-    } else {
-      // Non-splat f32 data is stored packed in host order: no copy needed.
-      tensor = rt::Tensor::fromF32(
-          shape, reinterpret_cast<const float *>(dense.getRawData().data()));
-    }
-  } else if (auto resource =
-                 dyn_cast<DenseF32ResourceElementsAttr>(op.getValue())) {
-    StringRef key = resource.getRawHandle().getKey();
-    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
-    if (!data)
-      return op.emitError("the data of dense_resource '")
-             << key << "' is not available (elided or missing)";
-    if (static_cast<int64_t>(data->size()) != count)
-      return op.emitError("dense_resource '")
-             << key << "' holds " << data->size() << " f32 values but " << type
-             << " needs " << count;
-    tensor = rt::Tensor::fromF32(shape, data->data());
-  } else {
-    return op.emitError("the reference interpreter supports only dense and "
-                        "dense_resource constants, got ")
-           << op.getValue();
-  }
-  if (tensor.isNull())
-    return op.emitError("the numerics engine could not allocate a constant of ")
-           << type;
-  return tensor;
-}
 
 //===----------------------------------------------------------------------===//
 // Kernels, one overload per op
@@ -298,7 +256,7 @@ struct ReferenceInterpreter::Impl {
 /// why the interpreter cannot run it.
 LogicalResult ReferenceInterpreter::Impl::prepare(Operation &op) {
   if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
-    FailureOr<rt::Tensor> tensor = convertConstant(constant);
+    FailureOr<rt::Tensor> tensor = rt::convertConstant(constant);
     if (failed(tensor))
       return failure();
     constants[constant.getResult()] = *tensor;

@@ -13,7 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "TorchKernels.h"
+#include "TorchOps.h"
 
 #include <ATen/Parallel.h>
 #include <ATen/core/Tensor.h>
@@ -42,15 +42,8 @@
 #include <limits>
 #include <stdexcept>
 
-namespace mlir::dfq::rt {
-
-struct TensorStorage {
-  at::Tensor value;
-};
-
-} // namespace mlir::dfq::rt
-
 using namespace mlir::dfq::rt;
+using namespace mlir::dfq::rt::aten;
 
 //===----------------------------------------------------------------------===//
 // Tensor
@@ -58,7 +51,7 @@ using namespace mlir::dfq::rt;
 
 /// Takes a result of the engine: always contiguous f32, so that `dataF32`
 /// can hand out a plain pointer.
-static Tensor wrap(const at::Tensor &value) {
+Tensor aten::wrap(const at::Tensor &value) {
   TORCH_CHECK(value.scalar_type() == at::kFloat,
               "engine produced a non-f32 tensor");
   Tensor tensor;
@@ -67,7 +60,7 @@ static Tensor wrap(const at::Tensor &value) {
   return tensor;
 }
 
-static const at::Tensor &unwrap(const Tensor &tensor) {
+const at::Tensor &aten::unwrap(const Tensor &tensor) {
   if (tensor.isNull())
     throw std::invalid_argument("a kernel operand is a null tensor");
   return tensor.storage->value;
@@ -150,25 +143,39 @@ static void checkCount(const std::vector<int64_t> &values, size_t count,
 // Layers with parameters
 //===----------------------------------------------------------------------===//
 
+at::Tensor aten::conv2d(const at::Tensor &input, const at::Tensor &weight,
+                        const c10::optional<at::Tensor> &bias,
+                        const Conv2dParams &params) {
+  checkCount(params.strides, 2, "strides");
+  checkCount(params.pads, 4, "pads");
+  checkCount(params.dilations, 2, "dilations");
+  const std::vector<int64_t> &pads = params.pads;
+  at::Tensor x = input;
+  std::vector<int64_t> padding = {pads[0], pads[1]};
+  // ATen pads symmetrically; ONNX pads may differ at the two ends, which
+  // zero padding ahead of an unpadded convolution expresses exactly.
+  if (pads[0] != pads[2] || pads[1] != pads[3]) {
+    x = at::constant_pad_nd(x, {pads[1], pads[3], pads[0], pads[2]}, 0.0);
+    padding = {0, 0};
+  }
+  return at::conv2d(x, weight, bias, params.strides, padding, params.dilations,
+                    params.groups);
+}
+
 KernelResult kernels::conv2d(const Tensor &input, const Tensor &weight,
                              const Tensor &bias,
                              const Conv2dParams &params) noexcept {
   return runKernel([&] {
-    checkCount(params.strides, 2, "strides");
-    checkCount(params.pads, 4, "pads");
-    checkCount(params.dilations, 2, "dilations");
-    const std::vector<int64_t> &pads = params.pads;
-    at::Tensor x = unwrap(input);
-    std::vector<int64_t> padding = {pads[0], pads[1]};
-    // ATen pads symmetrically; ONNX pads may differ at the two ends, which
-    // zero padding ahead of an unpadded convolution expresses exactly.
-    if (pads[0] != pads[2] || pads[1] != pads[3]) {
-      x = at::constant_pad_nd(x, {pads[1], pads[3], pads[0], pads[2]}, 0.0);
-      padding = {0, 0};
-    }
-    return at::conv2d(x, unwrap(weight), unwrapOptional(bias), params.strides,
-                      padding, params.dilations, params.groups);
+    return aten::conv2d(unwrap(input), unwrap(weight), unwrapOptional(bias),
+                        params);
   });
+}
+
+at::Tensor aten::batchNorm(const at::Tensor &input, const at::Tensor &scale,
+                           const at::Tensor &bias, const at::Tensor &mean,
+                           const at::Tensor &variance, double epsilon) {
+  return at::batch_norm(input, scale, bias, mean, variance, /*training=*/false,
+                        /*momentum=*/0.0, epsilon, /*cudnn_enabled=*/false);
 }
 
 KernelResult kernels::batchNorm(const Tensor &input, const Tensor &scale,
@@ -176,9 +183,8 @@ KernelResult kernels::batchNorm(const Tensor &input, const Tensor &scale,
                                 const Tensor &variance,
                                 double epsilon) noexcept {
   return runKernel([&] {
-    return at::batch_norm(unwrap(input), unwrap(scale), unwrap(bias),
-                          unwrap(mean), unwrap(variance), /*training=*/false,
-                          /*momentum=*/0.0, epsilon, /*cudnn_enabled=*/false);
+    return aten::batchNorm(unwrap(input), unwrap(scale), unwrap(bias),
+                           unwrap(mean), unwrap(variance), epsilon);
   });
 }
 
@@ -201,21 +207,22 @@ KernelResult kernels::relu(const Tensor &input) noexcept {
   return runKernel([&] { return at::relu(unwrap(input)); });
 }
 
+at::Tensor aten::clip(const at::Tensor &x, double min, double max) {
+  // An infinite bound clamps nothing; leaving it out keeps ATen from
+  // comparing against infinity at all.
+  c10::optional<at::Scalar> lo, hi;
+  if (!std::isinf(min))
+    lo = min;
+  if (!std::isinf(max))
+    hi = max;
+  if (!lo && !hi)
+    return x;
+  return at::clamp(x, lo, hi);
+}
+
 KernelResult kernels::clip(const Tensor &input, double min,
                            double max) noexcept {
-  return runKernel([&] {
-    // An infinite bound clamps nothing; leaving it out keeps ATen from
-    // comparing against infinity at all.
-    c10::optional<at::Scalar> lo, hi;
-    if (!std::isinf(min))
-      lo = min;
-    if (!std::isinf(max))
-      hi = max;
-    const at::Tensor &x = unwrap(input);
-    if (!lo && !hi)
-      return x;
-    return at::clamp(x, lo, hi);
-  });
+  return runKernel([&] { return aten::clip(unwrap(input), min, max); });
 }
 
 KernelResult kernels::add(const Tensor &lhs, const Tensor &rhs) noexcept {
@@ -281,21 +288,22 @@ static std::pair<PoolDim, PoolDim> poolDims(const at::Tensor &x,
           poolDim(x.size(3), k[1], s[1], p[1], p[3], d[1], params.ceilMode)};
 }
 
+at::Tensor aten::maxPool2d(const at::Tensor &x, const Pool2dParams &params) {
+  auto [h, w] = poolDims(x, params);
+  // -inf never wins a maximum, so padding positions are ignored exactly as
+  // ATen's own padding would ignore them (NaN inputs still propagate).
+  at::Tensor padded =
+      at::constant_pad_nd(x, {w.begin, w.end, h.begin, h.end},
+                          -std::numeric_limits<double>::infinity());
+  at::Tensor y = at::max_pool2d(padded, params.kernel, params.strides,
+                                /*padding=*/{0, 0}, params.dilations,
+                                /*ceil_mode=*/false);
+  return y.narrow(2, 0, h.out).narrow(3, 0, w.out);
+}
+
 KernelResult kernels::maxPool2d(const Tensor &input,
                                 const Pool2dParams &params) noexcept {
-  return runKernel([&] {
-    const at::Tensor &x = unwrap(input);
-    auto [h, w] = poolDims(x, params);
-    // -inf never wins a maximum, so padding positions are ignored exactly as
-    // ATen's own padding would ignore them (NaN inputs still propagate).
-    at::Tensor padded =
-        at::constant_pad_nd(x, {w.begin, w.end, h.begin, h.end},
-                            -std::numeric_limits<double>::infinity());
-    at::Tensor y = at::max_pool2d(padded, params.kernel, params.strides,
-                                  /*padding=*/{0, 0}, params.dilations,
-                                  /*ceil_mode=*/false);
-    return y.narrow(2, 0, h.out).narrow(3, 0, w.out);
-  });
+  return runKernel([&] { return aten::maxPool2d(unwrap(input), params); });
 }
 
 /// The sum of every window of `t`, zero-padded as `h` and `w` say.
@@ -310,61 +318,63 @@ static at::Tensor windowSums(const at::Tensor &t, const Pool2dParams &params,
   return sums.narrow(2, 0, h.out).narrow(3, 0, w.out);
 }
 
+at::Tensor aten::avgPool2d(const at::Tensor &x, const Pool2dParams &params) {
+  TORCH_CHECK(params.dilations.empty() ||
+                  params.dilations == std::vector<int64_t>({1, 1}),
+              "average pooling has no dilations");
+  Pool2dParams undilated = params;
+  undilated.dilations = {1, 1};
+  auto [h, w] = poolDims(x, undilated);
+  at::Tensor sums = windowSums(x, undilated, h, w);
+  // The divisor of each window is the sum of a mask over it: 1 on the
+  // input, and with count_include_pad also on the explicit pads, but never
+  // on the padding past them that only ceil mode's last window reaches.
+  // This is PyTorch's divisor, so its AvgPool2d is reproduced exactly.
+  at::Tensor mask = at::ones({1, 1, x.size(2), x.size(3)}, x.options());
+  if (params.countIncludePad) {
+    const std::vector<int64_t> &p = params.pads;
+    mask = at::constant_pad_nd(mask, {p[1], p[3], p[0], p[2]}, 1.0);
+    // The explicit end pads are now in the mask: `end` shrinks by them
+    // (negative amounts crop explicit padding that no window reaches).
+    PoolDim hRest = {h.out, 0, h.end - p[2]};
+    PoolDim wRest = {w.out, 0, w.end - p[3]};
+    return at::div(sums, windowSums(mask, undilated, hRest, wRest));
+  }
+  return at::div(sums, windowSums(mask, undilated, h, w));
+}
+
 KernelResult kernels::avgPool2d(const Tensor &input,
                                 const Pool2dParams &params) noexcept {
-  return runKernel([&] {
-    const at::Tensor &x = unwrap(input);
-    TORCH_CHECK(params.dilations.empty() ||
-                    params.dilations == std::vector<int64_t>({1, 1}),
-                "average pooling has no dilations");
-    Pool2dParams undilated = params;
-    undilated.dilations = {1, 1};
-    auto [h, w] = poolDims(x, undilated);
-    at::Tensor sums = windowSums(x, undilated, h, w);
-    // The divisor of each window is the sum of a mask over it: 1 on the
-    // input, and with count_include_pad also on the explicit pads, but never
-    // on the padding past them that only ceil mode's last window reaches.
-    // This is PyTorch's divisor, so its AvgPool2d is reproduced exactly.
-    at::Tensor mask = at::ones({1, 1, x.size(2), x.size(3)}, x.options());
-    if (params.countIncludePad) {
-      const std::vector<int64_t> &p = params.pads;
-      mask = at::constant_pad_nd(mask, {p[1], p[3], p[0], p[2]}, 1.0);
-      // The explicit end pads are now in the mask: `end` shrinks by them
-      // (negative amounts crop explicit padding that no window reaches).
-      PoolDim hRest = {h.out, 0, h.end - p[2]};
-      PoolDim wRest = {w.out, 0, w.end - p[3]};
-      return at::div(sums, windowSums(mask, undilated, hRest, wRest));
-    }
-    return at::div(sums, windowSums(mask, undilated, h, w));
-  });
+  return runKernel([&] { return aten::avgPool2d(unwrap(input), params); });
+}
+
+at::Tensor aten::globalAvgPool(const at::Tensor &x) {
+  TORCH_CHECK(x.dim() == 4, "expected a rank-4 NCHW input, got rank ", x.dim());
+  return at::adaptive_avg_pool2d(x, {1, 1});
 }
 
 KernelResult kernels::globalAvgPool(const Tensor &input) noexcept {
-  return runKernel([&] {
-    const at::Tensor &x = unwrap(input);
-    TORCH_CHECK(x.dim() == 4, "expected a rank-4 NCHW input, got rank ",
-                x.dim());
-    return at::adaptive_avg_pool2d(x, {1, 1});
-  });
+  return runKernel([&] { return aten::globalAvgPool(unwrap(input)); });
 }
 
 //===----------------------------------------------------------------------===//
 // Shape ops
 //===----------------------------------------------------------------------===//
 
+at::Tensor aten::flatten(const at::Tensor &x, int64_t axis) {
+  int64_t rank = x.dim();
+  TORCH_CHECK(axis >= -rank && axis <= rank, "flatten axis ", axis,
+              " is out of range for rank ", rank);
+  if (axis < 0)
+    axis += rank;
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    (d < axis ? outer : inner) *= x.size(d);
+  return x.reshape({outer, inner});
+}
+
 KernelResult kernels::flatten(const Tensor &input, int64_t axis) noexcept {
-  return runKernel([&] {
-    const at::Tensor &x = unwrap(input);
-    int64_t rank = x.dim();
-    TORCH_CHECK(axis >= -rank && axis <= rank, "flatten axis ", axis,
-                " is out of range for rank ", rank);
-    if (axis < 0)
-      axis += rank;
-    int64_t outer = 1, inner = 1;
-    for (int64_t d = 0; d < rank; ++d)
-      (d < axis ? outer : inner) *= x.size(d);
-    return x.reshape({outer, inner});
-  });
+  return runKernel([&] { return aten::flatten(unwrap(input), axis); });
 }
 
 KernelResult kernels::reshape(const Tensor &input,

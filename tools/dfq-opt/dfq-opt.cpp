@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dfq/Calibration/Passes.h"
 #include "dfq/Dialect/DfqDialect.h"
 #include "dfq/Transforms/Passes.h"
 
@@ -22,6 +23,7 @@ int main(int argc, char **argv) {
   mlir::registerTransformsPasses(); // canonicalize, cse, inline, ...
   mlir::quant::registerQuantPasses();
   mlir::dfq::registerDfqPasses();
+  mlir::dfq::registerDfqCalibrationPasses();
 
   mlir::DialectRegistry registry;
   registry.insert<mlir::dfq::DfqDialect, mlir::arith::ArithDialect,

@@ -1,0 +1,181 @@
+//===- GraphBuilder.cpp - dfq IR to calibration graphs --------------------===//
+
+#include "dfq/Calibration/GraphBuilder.h"
+
+#include "dfq/Dialect/DfqOps.h"
+#include "dfq/Runtime/Constants.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::dfq;
+using namespace mlir::dfq::calib;
+
+/// The ONNX node name when the location carries one, else the op name.
+static std::string nodeName(Operation *op) {
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(op->getLoc()))
+    for (Location loc : fused.getLocations())
+      if (auto name = dyn_cast<NameLoc>(loc))
+        return name.getName().str();
+  return op->getName().getStringRef().str();
+}
+
+static std::vector<int64_t> toVector(ArrayRef<int64_t> values) {
+  return std::vector<int64_t>(values.begin(), values.end());
+}
+
+FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
+  GraphFromIR result;
+  Graph &graph = result.graph;
+  if (func.getNumArguments() != 1)
+    return func.emitError("calibration needs a function with one input, got ")
+           << func.getNumArguments();
+  auto inputType = dyn_cast<RankedTensorType>(func.getArgument(0).getType());
+  if (!inputType || inputType.getRank() < 1 ||
+      !inputType.getElementType().isF32())
+    return func.emitError("calibration needs an f32 input [N, ...], got ")
+           << func.getArgument(0).getType();
+  for (int64_t d : inputType.getShape().drop_front()) {
+    if (ShapedType::isDynamic(d))
+      return func.emitError("calibration needs static non-batch input "
+                            "dimensions, got ")
+             << inputType;
+    result.sampleShape.push_back(d);
+  }
+  result.nodeOf[func.getArgument(0)] = graph.addInput("input");
+
+  auto operandsOf = [&](Operation *op) {
+    std::vector<int> operands;
+    for (Value operand : op->getOperands())
+      operands.push_back(result.nodeOf.lookup(operand));
+    return operands;
+  };
+
+  for (Operation &opRef : func.getBody().front()) {
+    Operation *op = &opRef;
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (Value value : ret.getOperands())
+        graph.outputs.push_back(result.nodeOf.lookup(value));
+      continue;
+    }
+    if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+      FailureOr<rt::Tensor> value = rt::convertConstant(constant);
+      if (failed(value))
+        return failure();
+      result.nodeOf[constant.getResult()] =
+          graph.addConstant(nodeName(op), *value);
+      continue;
+    }
+    Node node;
+    node.name = nodeName(op);
+    node.operands = operandsOf(op);
+    bool supported =
+        llvm::TypeSwitch<Operation *, bool>(op)
+            .Case([&](Conv2DOp conv) {
+              node.kind = OpKind::Conv2d;
+              node.strides = toVector(conv.getStrides());
+              node.pads = toVector(conv.getPads());
+              node.dilations = toVector(conv.getDilations());
+              node.groups = conv.getGroups();
+              return true;
+            })
+            .Case([&](BatchNormOp bn) {
+              node.kind = OpKind::BatchNorm;
+              node.epsilon = bn.getEpsilon().convertToDouble();
+              return true;
+            })
+            .Case([&](GemmOp) {
+              node.kind = OpKind::Gemm;
+              return true;
+            })
+            .Case([&](MatMulOp) {
+              node.kind = OpKind::MatMul;
+              return true;
+            })
+            .Case([&](ReluOp) {
+              node.kind = OpKind::Relu;
+              return true;
+            })
+            .Case([&](ClipOp clip) {
+              node.kind = OpKind::Clip;
+              node.min = clip.getMin().convertToDouble();
+              node.max = clip.getMax().convertToDouble();
+              return true;
+            })
+            .Case([&](AddOp) {
+              node.kind = OpKind::Add;
+              return true;
+            })
+            .Case([&](MulOp) {
+              node.kind = OpKind::Mul;
+              return true;
+            })
+            .Case([&](MaxPool2DOp pool) {
+              node.kind = OpKind::MaxPool2d;
+              node.kernelShape = toVector(pool.getKernelShape());
+              node.strides = toVector(pool.getStrides());
+              node.pads = toVector(pool.getPads());
+              node.dilations = toVector(pool.getDilations());
+              node.ceilMode = pool.getCeilMode();
+              return true;
+            })
+            .Case([&](AvgPool2DOp pool) {
+              node.kind = OpKind::AvgPool2d;
+              node.kernelShape = toVector(pool.getKernelShape());
+              node.strides = toVector(pool.getStrides());
+              node.pads = toVector(pool.getPads());
+              node.ceilMode = pool.getCeilMode();
+              node.countIncludePad = pool.getCountIncludePad();
+              return true;
+            })
+            .Case([&](GlobalAvgPoolOp) {
+              node.kind = OpKind::GlobalAvgPool;
+              return true;
+            })
+            .Case([&](FlattenOp flatten) {
+              node.kind = OpKind::Flatten;
+              node.axis = flatten.getAxis();
+              return true;
+            })
+            .Case([&](ReshapeOp reshape) {
+              node.kind = OpKind::Reshape;
+              for (int64_t d : reshape.getType().getShape())
+                node.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+              return true;
+            })
+            .Case([&](TransposeOp transpose) {
+              node.kind = OpKind::Transpose;
+              node.perm = toVector(transpose.getPerm());
+              return true;
+            })
+            .Case([&](ConcatOp concat) {
+              node.kind = OpKind::Concat;
+              node.axis = concat.getAxis();
+              return true;
+            })
+            .Case([&](SoftmaxOp softmax) {
+              node.kind = OpKind::Softmax;
+              node.axis = softmax.getAxis();
+              return true;
+            })
+            .Default([](Operation *) { return false; });
+    if (!supported)
+      return op->emitError("'")
+             << op->getName()
+             << "' is not supported by the calibration engine (float dfq "
+                "graphs only)";
+    for (Type type : op->getResultTypes())
+      if (!isa<RankedTensorType>(type) ||
+          !cast<RankedTensorType>(type).getElementType().isF32())
+        return op->emitError("the calibration engine runs f32 tensors only, "
+                             "got ")
+               << type;
+    result.nodeOf[op->getResult(0)] = graph.add(std::move(node));
+  }
+  if (graph.outputs.empty())
+    return func.emitError("the function returns nothing to calibrate");
+  return result;
+}

@@ -1,0 +1,107 @@
+//===- Synthesize.cpp - dfq-synthesize ------------------------------------===//
+//
+// Translates @main to a calibration graph, lets the engine fit a batch of
+// images to the BatchNorm statistics, and stores the batch with the module.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dfq/Calibration/GraphBuilder.h"
+#include "dfq/Calibration/Passes.h"
+#include "dfq/Calibration/Synthesis.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir::dfq {
+#define GEN_PASS_DEF_SYNTHESIZEPASS
+#include "dfq/Calibration/Passes.h.inc"
+} // namespace mlir::dfq
+
+using namespace mlir;
+using namespace mlir::dfq;
+
+namespace {
+struct SynthesizePass
+    : public mlir::dfq::impl::SynthesizePassBase<SynthesizePass> {
+  using SynthesizePassBase::SynthesizePassBase;
+  void runOnOperation() override;
+};
+} // namespace
+
+/// @main, or the only function of the module.
+static func::FuncOp findEntry(ModuleOp module) {
+  if (auto main = module.lookupSymbol<func::FuncOp>("main"))
+    return main;
+  auto funcs = module.getOps<func::FuncOp>();
+  if (std::distance(funcs.begin(), funcs.end()) == 1)
+    return *funcs.begin();
+  return nullptr;
+}
+
+void SynthesizePass::runOnOperation() {
+  ModuleOp module = getOperation();
+  calib::SynthesisOptions options;
+  if (method == "zeroq") {
+    options.method = calib::SynthesisOptions::ZeroQ;
+  } else if (method == "dsg") {
+    options.method = calib::SynthesisOptions::DSG;
+  } else {
+    module.emitError("dfq-synthesize: unknown method '")
+        << method << "' (expected zeroq or dsg)";
+    return signalPassFailure();
+  }
+  if (samples <= 0 || iterations < 0 || lr < 0 || marginQuantile < 0 ||
+      marginQuantile > 1) {
+    module.emitError("dfq-synthesize: invalid options: samples must be "
+                     "positive, iterations and lr non-negative, "
+                     "margin-quantile in [0, 1]");
+    return signalPassFailure();
+  }
+  func::FuncOp entry = findEntry(module);
+  if (!entry) {
+    module.emitError("dfq-synthesize: the module has no @main function and "
+                     "more than one function");
+    return signalPassFailure();
+  }
+  FailureOr<calib::GraphFromIR> graph = calib::buildGraph(entry);
+  if (failed(graph))
+    return signalPassFailure();
+
+  options.samples = samples;
+  options.iterations = iterations;
+  options.lr = lr;
+  options.seed = seed;
+  options.slackAlignment = sda;
+  options.layerwiseEnhancement = lse;
+  options.correlationInhibition = sci;
+  options.marginQuantile = marginQuantile;
+  options.threads = threads;
+  int64_t every = std::max<int64_t>(1, iterations / 10);
+  options.progress = [&](int64_t iteration, double loss) {
+    if ((iteration + 1) % every == 0 || iteration + 1 == iterations)
+      llvm::errs() << "dfq-synthesize: " << method << " iteration "
+                   << iteration + 1 << "/" << iterations
+                   << llvm::format(", loss %.6g\n", loss);
+  };
+  calib::SynthesisResult result =
+      calib::synthesize(graph->graph, graph->sampleShape, options);
+  if (!result.ok()) {
+    entry.emitError("dfq-synthesize: ") << result.error;
+    return signalPassFailure();
+  }
+  llvm::errs() << "dfq-synthesize: " << samples << " images in "
+               << llvm::format("%.2f", result.seconds) << " s\n";
+
+  std::vector<int64_t> shape = result.images.shape();
+  auto type = RankedTensorType::get(shape, Float32Type::get(&getContext()));
+  ArrayRef<float> data(result.images.dataF32(), result.images.numElements());
+  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(data);
+  auto attr = DenseResourceElementsAttr::get(type, "dfq_calibration_" + method,
+                                             std::move(blob));
+  module->setAttr("dfq.calibration_data", attr);
+  module->setAttr("dfq.calibration_source",
+                  StringAttr::get(&getContext(), method));
+}

@@ -1,0 +1,165 @@
+//===- TorchAutograd.h - Graph execution under autograd ---------*- C++ -*-===//
+//
+// Private to the calibration engine (lib/Calibration, built with RTTI and
+// exceptions): the executor that runs a calib::Graph on ATen with the
+// interpreter's op semantics (lib/Runtime/TorchOps.h), hooks at BatchNorm
+// inputs, and the optimizer pieces shared by ZeroQ.cpp and DSG.cpp.
+//
+// Everything here throws; the entry points in TorchAutograd.cpp turn what is
+// thrown into SynthesisResult::error / ForwardResult::error.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_LIB_CALIBRATION_TORCHAUTOGRAD_H
+#define DFQ_LIB_CALIBRATION_TORCHAUTOGRAD_H
+
+#include "../Runtime/TorchOps.h"
+#include "dfq/Calibration/Graph.h"
+#include "dfq/Calibration/Synthesis.h"
+
+#include <ATen/TensorOperators.h>
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace mlir::dfq::calib::detail {
+
+/// Per-sample channel statistics of one BN layer's input a_l [N, C, ...]
+/// (algorithms.md 1.1): μ̃_{n,l,c} = mean over the spatial positions and
+/// σ̃_{n,l,c} = sqrt(biased var + ε), both [N, C].
+struct SampleStats {
+  at::Tensor mean, std;
+};
+
+/// A BatchNorm layer whose statistics the synthesis matches.
+struct BnSite {
+  int node;
+  /// μ_l and σ_l = sqrt(v_l + ε) (algorithms.md 1.1), [C].
+  at::Tensor mean, std;
+  double epsilon;
+};
+
+/// Runs a Graph. Constants are converted to at::Tensor once, when the
+/// executor is created, not per run.
+class Executor {
+public:
+  /// Validates `graph` (which must outlive the executor) and converts its
+  /// constants. With `forAutograd`, constants that are inference tensors
+  /// (all that rt::Tensor::fromF32 makes) are cloned once, because autograd
+  /// may not save inference tensors for backward. Throws on a bad graph.
+  Executor(const Graph &graph, bool forAutograd);
+
+  /// Runs the graph on `input` and returns its outputs. With `stats`, fills
+  /// it with the statistics at the input of every site of `sites()`, in
+  /// order. The nodes in `keep` are returned through `kept`.
+  std::vector<at::Tensor> run(const at::Tensor &input,
+                              std::vector<SampleStats> *stats = nullptr,
+                              const std::vector<int> &keep = {},
+                              std::vector<at::Tensor> *kept = nullptr);
+
+  /// Runs one all-zero sample of `sampleShape` without gradients, which
+  /// checks that the graph executes on that shape, and keeps only the
+  /// BatchNorm layers with per-sample spatial statistics (see the .cpp).
+  /// Returns the first output's shape.
+  std::vector<int64_t> probe(const std::vector<int64_t> &sampleShape);
+
+  /// Every BatchNorm of the graph, until probe() keeps the usable ones.
+  const std::vector<BnSite> &sites() const { return bnSites; }
+  /// How many BatchNorm nodes the graph has.
+  size_t batchNormCount() const { return batchNorms; }
+
+private:
+  at::Tensor execute(const Node &node, const std::vector<at::Tensor> &values);
+
+  const Graph &graph;
+  /// Per node: the converted constant (Constant nodes only).
+  std::vector<at::Tensor> constants;
+  /// Per node: the last node that reads it (nodes.size() for outputs).
+  std::vector<size_t> lastUse;
+  /// Per node: its site index when it is a kept BatchNorm, else -1.
+  std::vector<int> siteOf;
+  std::vector<BnSite> bnSites;
+  size_t batchNorms = 0;
+  /// The input rank of every BatchNorm in the last run, in graph order.
+  std::vector<int64_t> bnInputRanks;
+};
+
+/// Per-sample channel statistics of `a` viewed as [N, C, -1]
+/// (algorithms.md 1.1; the variance is biased).
+SampleStats sampleStats(const at::Tensor &a, int64_t channels, double epsilon);
+
+/// The input term of ZeroQ and DSG (algorithms.md 2.1 step 2, 3.3 step 4):
+/// per-sample channel mean of the images towards 0 and std towards 1,
+/// (1/N) Σ_n ‖μ̃_n‖² + ‖σ̃_n − 1‖². Images [N, C, ...] are viewed as
+/// [N, C, -1]; rank-2 images [N, D] as one channel.
+at::Tensor inputTerm(const at::Tensor &x);
+
+/// Adam exactly as torch.optim.Adam (PyTorch 1.13, single tensor, default
+/// betas 0.9/0.999, eps 1e-8, no weight decay).
+class Adam {
+public:
+  explicit Adam(const at::Tensor &param);
+  /// One step of `param` (a leaf requiring grad) along `grad` with `lr`.
+  void step(at::Tensor &param, const at::Tensor &grad, double lr);
+
+private:
+  at::Tensor expAvg, expAvgSq;
+  int64_t steps = 0;
+};
+
+/// torch.optim.lr_scheduler.ReduceLROnPlateau with PyTorch's defaults
+/// (mode min, factor 0.1, threshold 1e-4 relative, cooldown 0, eps 1e-8)
+/// and the given patience and minimum learning rate.
+class Plateau {
+public:
+  Plateau(int64_t patience, double minLr) : patience(patience), minLr(minLr) {}
+  /// Takes the epoch's metric; may lower `lr`.
+  void step(double metric, double &lr);
+
+private:
+  int64_t patience;
+  double minLr;
+  /// +inf at first, as in PyTorch, so a NaN metric is a bad epoch.
+  double best = std::numeric_limits<double>::infinity();
+  int64_t badEpochs = 0;
+};
+
+/// The optimization loop both methods share: `iterations` Adam steps on `x`
+/// (a leaf requiring grad) minimizing `loss(x, iteration)`, with a plateau
+/// schedule; records every loss and reports it through `progress` (may be
+/// empty). Throws when the loss stops being finite.
+void optimize(
+    at::Tensor &x, int64_t iterations, double lr, int64_t patience,
+    const std::function<at::Tensor(const at::Tensor &, int64_t)> &loss,
+    std::vector<double> &losses,
+    const std::function<void(int64_t, double)> &progress);
+
+/// Everything a synthesis method needs, prepared by synthesize().
+struct Problem {
+  Executor &executor;
+  std::vector<int64_t> sampleShape;
+  /// The first output's shape on one sample.
+  std::vector<int64_t> outputShape;
+  at::Generator generator;
+};
+
+/// ZeroQ (algorithms.md 2.1): fills `result.images` and `result.losses`.
+void runZeroQ(Problem &problem, const SynthesisOptions &options,
+              SynthesisResult &result);
+/// ZeroQ's synthesis of `samples` images with `iterations` steps at `lr`;
+/// DSG uses it for its margins.
+at::Tensor zeroQBatch(Problem &problem, int64_t samples, int64_t iterations,
+                      double lr, std::vector<double> &losses,
+                      const std::function<void(int64_t, double)> &progress);
+/// DSG-PTQ (algorithms.md 3.3).
+void runDSG(Problem &problem, const SynthesisOptions &options,
+            SynthesisResult &result);
+
+} // namespace mlir::dfq::calib::detail
+
+#endif // DFQ_LIB_CALIBRATION_TORCHAUTOGRAD_H

@@ -1,0 +1,62 @@
+//===- TorchOps.h - ATen-level ops shared by the torch engines --*- C++ -*-===//
+//
+// The op semantics of the reference interpreter at the level of at::Tensor,
+// for the other libtorch translation units (the calibration engine in
+// lib/Calibration) that must execute graphs exactly as the interpreter does
+// but under autograd. Only files built with dfq_enable_rtti_exceptions may
+// include this header; everything else goes through TorchKernels.h.
+//
+// Unlike kernels::*, these functions throw (c10::Error, std::exception) and
+// install no InferenceMode guard, so they record autograd graphs when their
+// inputs require gradients. Implemented in TorchEngine.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_LIB_RUNTIME_TORCHOPS_H
+#define DFQ_LIB_RUNTIME_TORCHOPS_H
+
+#include "TorchKernels.h"
+
+#include <ATen/core/Tensor.h>
+#include <c10/util/Optional.h>
+
+namespace mlir::dfq::rt {
+
+/// What a dfq::rt::Tensor holds (see dfq/Runtime/Tensor.h).
+struct TensorStorage {
+  at::Tensor value;
+};
+
+namespace aten {
+
+/// Wraps an engine result (f32; made contiguous if it is not) without
+/// copying contiguous data.
+Tensor wrap(const at::Tensor &value);
+/// The at::Tensor behind `tensor`; throws on a null tensor. Tensors made by
+/// Tensor::fromF32 and the kernels are inference tensors: autograd may read
+/// them but not save them for backward, so clone them first for that.
+const at::Tensor &unwrap(const Tensor &tensor);
+
+/// Asymmetric `pads` are applied by explicit zero padding.
+at::Tensor conv2d(const at::Tensor &input, const at::Tensor &weight,
+                  const c10::optional<at::Tensor> &bias,
+                  const Conv2dParams &params);
+/// Inference-form BatchNorm (running statistics).
+at::Tensor batchNorm(const at::Tensor &input, const at::Tensor &scale,
+                     const at::Tensor &bias, const at::Tensor &mean,
+                     const at::Tensor &variance, double epsilon);
+/// Either bound may be infinite.
+at::Tensor clip(const at::Tensor &input, double min, double max);
+/// The dialect's (ONNX's) pooling: explicit -inf / zero padding, ceil_mode
+/// and count_include_pad as lib/Dialect/ShapeInference.cpp defines them.
+at::Tensor maxPool2d(const at::Tensor &input, const Pool2dParams &params);
+at::Tensor avgPool2d(const at::Tensor &input, const Pool2dParams &params);
+at::Tensor globalAvgPool(const at::Tensor &input);
+/// ONNX Flatten: [prod(dims < axis), prod(dims >= axis)].
+at::Tensor flatten(const at::Tensor &input, int64_t axis);
+
+} // namespace aten
+
+} // namespace mlir::dfq::rt
+
+#endif // DFQ_LIB_RUNTIME_TORCHOPS_H
