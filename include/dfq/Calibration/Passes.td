@@ -62,4 +62,50 @@ def SynthesizePass : Pass<"dfq-synthesize", "::mlir::ModuleOp"> {
   ];
 }
 
+def CalibrateRangesPass : Pass<"dfq-calibrate-ranges", "::mlir::ModuleOp"> {
+  let summary = "Measure the range of every activation on calibration images";
+  let description = [{
+    Runs `@main` (or the module's only function) on calibration images and
+    records the range of every activation: the input gets a `dfq.range`
+    argument attribute and every float graph op a `dfq.range` attribute,
+    `array<f64: lo, hi>`. The module gets `dfq.range_source` (where the
+    images came from) and `dfq.range_observer`.
+
+    Images: with `data=PATH`, real images from an IDX file (gzipped or not,
+    normalized with `mean` and `std`) or a `.npy` array, at most `limit` of
+    them; otherwise the batch `dfq-synthesize` stored in the module
+    (`dfq.calibration_data`). Without either it is an error.
+
+    Observers (the activation-range estimators of the data-free literature):
+    - `minmax`: the running minimum and maximum over all images (ZeroQ).
+    - `percentile`: the `percentile`-th and (100 - `percentile`)-th
+      percentiles.
+    - `mse`: among `[lo, hi] * (1 - 0.01 i)`, i < 80, the range whose
+      `bits`-bit asymmetric quantization has the least L2.4 error (BRECQ).
+    `percentile` and `mse` look at a deterministic subsample of each
+    activation (every k-th value, at most 65536 values per batch), so their
+    cost does not grow with the activation size.
+  }];
+  let options = [
+    Option<"observer", "observer", "std::string", "\"minmax\"",
+           "Range estimator: minmax, percentile or mse">,
+    Option<"dataPath", "data", "std::string", "\"\"",
+           "Real calibration images (.npy, or IDX gzipped or not)">,
+    Option<"limit", "limit", "int64_t", "256",
+           "Use at most this many real images">,
+    Option<"mean", "mean", "double", "0.2860",
+           "IDX preprocessing: mean of pixel / 255">,
+    Option<"std", "std", "double", "0.3530",
+           "IDX preprocessing: standard deviation">,
+    Option<"percentile", "percentile", "double", "99.99",
+           "percentile observer: upper percentile in (50, 100]">,
+    Option<"bits", "bits", "int64_t", "8",
+           "mse observer: the activation bit width the range is chosen for">,
+    Option<"batch", "batch", "int64_t", "32",
+           "Images per forward pass">,
+    Option<"threads", "threads", "int", "0",
+           "Engine threads (0: the engine's default)">,
+  ];
+}
+
 #endif // DFQ_CALIBRATION_PASSES_TD

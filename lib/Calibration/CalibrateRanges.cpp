@@ -1,0 +1,270 @@
+//===- CalibrateRanges.cpp - dfq-calibrate-ranges -------------------------===//
+//
+// Runs the network on calibration images in batches, accumulates each
+// activation's range (and, for the percentile and MSE observers, a
+// deterministic subsample of its values), and writes the chosen range onto
+// the op that computes the activation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dfq/Calibration/GraphBuilder.h"
+#include "dfq/Calibration/Passes.h"
+#include "dfq/Calibration/Synthesis.h"
+#include "dfq/Dialect/DfqOps.h"
+#include "dfq/Support/DatasetIO.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace mlir::dfq {
+#define GEN_PASS_DEF_CALIBRATERANGESPASS
+#include "dfq/Calibration/Passes.h.inc"
+} // namespace mlir::dfq
+
+using namespace mlir;
+using namespace mlir::dfq;
+
+namespace {
+
+/// At most this many values of one activation are kept per batch.
+constexpr int64_t kSampleBudgetPerBatch = 1 << 16;
+
+struct RangeAccumulator {
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -std::numeric_limits<double>::infinity();
+  std::vector<float> sample;
+
+  void add(const float *values, int64_t count, bool keepSample) {
+    for (int64_t i = 0; i < count; ++i) {
+      lo = std::min<double>(lo, values[i]);
+      hi = std::max<double>(hi, values[i]);
+    }
+    if (!keepSample)
+      return;
+    int64_t stride = std::max<int64_t>(1, count / kSampleBudgetPerBatch);
+    for (int64_t i = 0; i < count; i += stride)
+      sample.push_back(values[i]);
+  }
+};
+
+/// The value at quantile `q` of `values` (sorted in place), interpolated.
+double quantile(std::vector<float> &values, double q) {
+  std::sort(values.begin(), values.end());
+  double position = q * (values.size() - 1);
+  size_t below = static_cast<size_t>(std::floor(position));
+  size_t above = std::min(below + 1, values.size() - 1);
+  double fraction = position - below;
+  return values[below] * (1 - fraction) + values[above] * fraction;
+}
+
+/// Sum of |x - q(x)|^2.4 for `bits`-bit asymmetric quantization of [lo, hi]
+/// (the range is first widened to hold 0, as the quantizer will).
+double quantizationError(const std::vector<float> &values, double lo, double hi,
+                         int64_t bits) {
+  lo = std::min(lo, 0.0);
+  hi = std::max(hi, 0.0);
+  double levels = std::ldexp(1.0, bits) - 1;
+  double scale = (hi - lo) / levels;
+  if (!(scale > 0))
+    return 0;
+  double zero = std::nearbyint(-lo / scale);
+  double error = 0;
+  for (float x : values) {
+    double q = std::clamp(std::nearbyint(x / scale) + zero, 0.0, levels);
+    error += std::pow(std::abs(x - scale * (q - zero)), 2.4);
+  }
+  return error;
+}
+
+struct CalibrateRangesPass
+    : public mlir::dfq::impl::CalibrateRangesPassBase<CalibrateRangesPass> {
+  using CalibrateRangesPassBase::CalibrateRangesPassBase;
+  void runOnOperation() override;
+
+  FailureOr<std::pair<FloatArray, std::string>>
+  loadImages(ModuleOp module, ArrayRef<int64_t> sampleShape);
+  std::pair<double, double> choose(RangeAccumulator &acc);
+};
+
+} // namespace
+
+FailureOr<std::pair<FloatArray, std::string>>
+CalibrateRangesPass::loadImages(ModuleOp module,
+                                ArrayRef<int64_t> sampleShape) {
+  FloatArray images;
+  std::string source;
+  if (!dataPath.empty()) {
+    StringRef path = dataPath;
+    if (path.ends_with(".npy")) {
+      llvm::Expected<FloatArray> array = readNpy(path);
+      if (!array) {
+        module.emitError("dfq-calibrate-ranges: ")
+            << llvm::toString(array.takeError());
+        return failure();
+      }
+      images = std::move(*array);
+    } else {
+      llvm::Expected<ByteArray> bytes = readIdxFile(path);
+      if (!bytes) {
+        module.emitError("dfq-calibrate-ranges: ")
+            << llvm::toString(bytes.takeError());
+        return failure();
+      }
+      if (!(std > 0)) {
+        module.emitError("dfq-calibrate-ranges: std must be positive");
+        return failure();
+      }
+      images = normalizeImages(*bytes, mean, std);
+    }
+    source = "real";
+  } else {
+    auto data = module->getAttrOfType<DenseF32ResourceElementsAttr>(
+        "dfq.calibration_data");
+    if (!data) {
+      module.emitError("dfq-calibrate-ranges: no calibration images: run "
+                       "dfq-synthesize first, or pass data=PATH");
+      return failure();
+    }
+    std::optional<ArrayRef<float>> values = data.tryGetAsArrayRef();
+    if (!values) {
+      module.emitError("dfq-calibrate-ranges: the data of "
+                       "dfq.calibration_data is not available (elided?)");
+      return failure();
+    }
+    images.shape = data.getType().getShape().vec();
+    images.data.assign(values->begin(), values->end());
+    auto sourceAttr =
+        module->getAttrOfType<StringAttr>("dfq.calibration_source");
+    source = sourceAttr ? sourceAttr.str() : "synthetic";
+  }
+  int64_t sampleSize = 1;
+  for (int64_t d : sampleShape)
+    sampleSize *= d;
+  if (images.shape.empty() || images.shape[0] == 0 ||
+      images.numElements() / images.shape[0] != sampleSize) {
+    std::string shape;
+    for (int64_t d : images.shape)
+      shape += (shape.empty() ? "" : ", ") + std::to_string(d);
+    module.emitError("dfq-calibrate-ranges: calibration images [")
+        << shape << "] do not match the model input's per-sample size "
+        << sampleSize;
+    return failure();
+  }
+  if (source == "real" && images.shape[0] > limit) {
+    images.shape[0] = limit;
+    images.data.resize(limit * sampleSize);
+  }
+  // Feed the model's own per-sample shape (e.g. [N, 784] for an MLP that
+  // takes flat images).
+  images.shape.resize(1);
+  images.shape.insert(images.shape.end(), sampleShape.begin(),
+                      sampleShape.end());
+  return std::make_pair(std::move(images), source);
+}
+
+std::pair<double, double> CalibrateRangesPass::choose(RangeAccumulator &acc) {
+  if (observer == "percentile" && !acc.sample.empty()) {
+    double p = percentile / 100.0;
+    double lo = quantile(acc.sample, 1 - p), hi = quantile(acc.sample, p);
+    return {std::max(lo, acc.lo), std::min(hi, acc.hi)};
+  }
+  if (observer == "mse" && !acc.sample.empty()) {
+    double best = std::numeric_limits<double>::infinity();
+    std::pair<double, double> range = {acc.lo, acc.hi};
+    for (int i = 0; i < 80; ++i) {
+      double shrink = 1 - 0.01 * i;
+      double error =
+          quantizationError(acc.sample, acc.lo * shrink, acc.hi * shrink, bits);
+      if (error < best) {
+        best = error;
+        range = {acc.lo * shrink, acc.hi * shrink};
+      }
+    }
+    return range;
+  }
+  return {acc.lo, acc.hi};
+}
+
+void CalibrateRangesPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  if (observer != "minmax" && observer != "percentile" && observer != "mse") {
+    module.emitError("dfq-calibrate-ranges: unknown observer '")
+        << observer << "' (expected minmax, percentile or mse)";
+    return signalPassFailure();
+  }
+  if (limit <= 0 || batch <= 0 || bits < 2 || bits > 8 || percentile <= 50 ||
+      percentile > 100) {
+    module.emitError("dfq-calibrate-ranges: invalid options: limit and batch "
+                     "must be positive, bits in [2, 8], percentile in "
+                     "(50, 100]");
+    return signalPassFailure();
+  }
+  func::FuncOp entry = module.lookupSymbol<func::FuncOp>("main");
+  if (!entry) {
+    auto funcs = module.getOps<func::FuncOp>();
+    if (std::distance(funcs.begin(), funcs.end()) == 1)
+      entry = *funcs.begin();
+  }
+  if (!entry) {
+    module.emitError("dfq-calibrate-ranges: the module has no @main function "
+                     "and more than one function");
+    return signalPassFailure();
+  }
+  FailureOr<calib::GraphFromIR> graph = calib::buildGraph(entry);
+  if (failed(graph))
+    return signalPassFailure();
+  auto loaded = loadImages(module, graph->sampleShape);
+  if (failed(loaded))
+    return signalPassFailure();
+  FloatArray &images = loaded->first;
+
+  // Observe the input and every op result, in op order.
+  SmallVector<Value> observedValues = {entry.getArgument(0)};
+  for (Operation &op : entry.getBody().front())
+    if (isa<DfqDialect>(op.getDialect()) && op.getNumResults() == 1)
+      observedValues.push_back(op.getResult(0));
+  std::vector<int> nodes;
+  for (Value value : observedValues)
+    nodes.push_back(graph->nodeOf.lookup(value));
+  std::vector<RangeAccumulator> ranges(nodes.size());
+  bool keepSample = observer != "minmax";
+
+  if (threads > 0)
+    rt::setEngineThreads(threads);
+  int64_t count = images.shape[0];
+  int64_t sampleSize = images.numElements() / count;
+  for (int64_t first = 0; first < count; first += batch) {
+    int64_t n = std::min<int64_t>(batch, count - first);
+    std::vector<int64_t> shape = images.shape;
+    shape[0] = n;
+    rt::Tensor input =
+        rt::Tensor::fromF32(shape, images.data.data() + first * sampleSize);
+    calib::ForwardResult result = calib::forward(graph->graph, input, nodes);
+    if (!result.ok()) {
+      entry.emitError("dfq-calibrate-ranges: ") << result.error;
+      return signalPassFailure();
+    }
+    for (size_t i = 0; i < nodes.size(); ++i)
+      ranges[i].add(result.observed[i].dataF32(),
+                    result.observed[i].numElements(), keepSample);
+  }
+
+  Builder b(&getContext());
+  for (auto [value, acc] : llvm::zip_equal(observedValues, ranges)) {
+    auto [lo, hi] = choose(acc);
+    auto attr = b.getDenseF64ArrayAttr({lo, hi});
+    if (auto arg = dyn_cast<BlockArgument>(value))
+      entry.setArgAttr(arg.getArgNumber(), "dfq.range", attr);
+    else
+      value.getDefiningOp()->setAttr("dfq.range", attr);
+  }
+  module->setAttr("dfq.range_source", b.getStringAttr(loaded->second));
+  module->setAttr("dfq.range_observer", b.getStringAttr(observer));
+}
