@@ -34,4 +34,43 @@ def FoldBatchNormPass : Pass<"dfq-fold-bn"> {
 
 }
 
+def QuantizePass : Pass<"dfq-quantize", "::mlir::func::FuncOp"> {
+  let summary = "Quantize conv2d and gemm layers to integer ops";
+  let description = [{
+    Rewrites every `dfq.conv2d` and `dfq.gemm` whose weight (and bias) is
+    constant into `dfq.qconv2d` / `dfq.qgemm`, using the activation ranges
+    that `dfq-calibrate-ranges` recorded (`dfq.range`):
+
+    - **Weights**: `wbits`-bit signed, symmetric (`zero point 0`,
+      `scale = max|W| / (2^(b-1) - 1)`), per output channel (axis 0) or per
+      tensor (`per-channel=false`), stored by `dfq.qconstant`.
+    - **Activations**: `abits`-bit unsigned, asymmetric, per tensor; the
+      range is widened to contain 0, `scale = (hi - lo) / (2^b - 1)`,
+      `zero point = round(-lo / scale)`. Each layer's input is quantized and
+      its output produced quantized by integer requantization.
+    - **Fused activation**: a `dfq.relu` or `dfq.clip` that is the layer's
+      only user is folded into the output's range (its saturation clamps).
+    - **Bias**: int32 at `scale_x * scale_w[o]`.
+    - **First and last layer** (the first and last quantized layer in program
+      order) use `first-last-bits` for weights and activations; 0 keeps them
+      at `wbits`/`abits`.
+
+    Consecutive layers exchange quantized values directly when the
+    parameters agree; other ops (add, pooling, concat, softmax, ...) run in
+    float on `dfq.dequantize`d values. BatchNorm must be folded first
+    (`dfq-fold-bn`). A layer whose input or output has no `dfq.range` is an
+    error.
+  }];
+  let options = [
+    Option<"wbits", "wbits", "int64_t", "8", "Weight bits (2..8)">,
+    Option<"abits", "abits", "int64_t", "8", "Activation bits (2..8)">,
+    Option<"firstLastBits", "first-last-bits", "int64_t", "8",
+           "Bits of the first and last layer (0: same as the others)">,
+    Option<"perChannel", "per-channel", "bool", "true",
+           "Per-output-channel weight scales">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
 #endif // DFQ_TRANSFORMS_PASSES_TD

@@ -1,0 +1,311 @@
+//===- Quantize.cpp - dfq-quantize ----------------------------------------===//
+//
+// Turns calibrated conv2d/gemm layers into integer layers: quantized weights
+// (dfq.qconstant), int32 bias, a quantized input and a requantized output.
+// Everything else stays float and sees dequantized values.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dfq/Dialect/DfqOps.h"
+#include "dfq/Support/Requantization.h"
+#include "dfq/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
+#include <limits>
+
+namespace mlir::dfq {
+#define GEN_PASS_DEF_QUANTIZEPASS
+#include "dfq/Transforms/Passes.h.inc"
+} // namespace mlir::dfq
+
+using namespace mlir;
+using namespace mlir::dfq;
+
+namespace {
+
+/// The f32 data of a constant operand, or nothing.
+std::optional<std::vector<float>> readConstant(Value value) {
+  auto constant = value.getDefiningOp<arith::ConstantOp>();
+  if (!constant)
+    return std::nullopt;
+  auto type = dyn_cast<RankedTensorType>(constant.getType());
+  if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
+    return std::nullopt;
+  if (auto dense = dyn_cast<DenseFPElementsAttr>(constant.getValue())) {
+    std::vector<float> data;
+    for (APFloat v : dense.getValues<APFloat>())
+      data.push_back(v.convertToFloat());
+    return data;
+  }
+  if (auto resource =
+          dyn_cast<DenseF32ResourceElementsAttr>(constant.getValue()))
+    if (std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef())
+      return std::vector<float>(data->begin(), data->end());
+  return std::nullopt;
+}
+
+/// The recorded range of `value`: on its defining op, or on the function
+/// argument.
+std::optional<std::pair<double, double>> getRange(Value value) {
+  DenseF64ArrayAttr attr;
+  if (auto arg = dyn_cast<BlockArgument>(value)) {
+    if (auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
+      attr = func.getArgAttrOfType<DenseF64ArrayAttr>(arg.getArgNumber(),
+                                                      "dfq.range");
+  } else {
+    attr = value.getDefiningOp()->getAttrOfType<DenseF64ArrayAttr>("dfq.range");
+  }
+  if (!attr || attr.size() != 2)
+    return std::nullopt;
+  return std::make_pair(attr[0], attr[1]);
+}
+
+struct QuantizePass : public mlir::dfq::impl::QuantizePassBase<QuantizePass> {
+  using QuantizePassBase::QuantizePassBase;
+  void runOnOperation() override;
+
+  QParamsAttr activationParams(std::pair<double, double> range, int64_t bits);
+  LogicalResult quantizeLayer(Operation *layer, bool isEdge);
+  FailureOr<Value> quantizedInput(Operation *layer, Value input,
+                                  QParamsAttr params);
+
+  RangeSource source = RangeSource::Unknown;
+  Observer observer = Observer::None;
+};
+
+} // namespace
+
+QParamsAttr QuantizePass::activationParams(std::pair<double, double> range,
+                                           int64_t bits) {
+  // The grid must hold 0 exactly: padding and ReLU produce it.
+  double lo = std::min(range.first, 0.0), hi = std::max(range.second, 0.0);
+  double levels = std::ldexp(1.0, bits) - 1;
+  double scale = (hi - lo) / levels;
+  if (!(scale > 0) || !std::isfinite(scale))
+    scale = 1.0; // an all-zero activation: any scale represents it
+  int64_t zeroPoint = static_cast<int64_t>(
+      std::clamp(std::nearbyint(-lo / scale), 0.0, levels));
+  Builder b(&getContext());
+  return QParamsAttr::get(
+      &getContext(), bits, /*isSigned=*/false, QuantScheme::Asymmetric,
+      std::nullopt, b.getDenseF64ArrayAttr({scale}),
+      b.getDenseI64ArrayAttr({zeroPoint}), b.getF64FloatAttr(range.first),
+      b.getF64FloatAttr(range.second), source, observer);
+}
+
+FailureOr<Value> QuantizePass::quantizedInput(Operation *layer, Value input,
+                                              QParamsAttr params) {
+  auto floatType = cast<RankedTensorType>(input.getType());
+  auto qType = RankedTensorType::get(
+      floatType.getShape(),
+      params.getQuantizedElementType(floatType.getElementType()));
+  // A previous layer's output already quantized with these parameters is
+  // used as it is: the layers then exchange integers.
+  if (auto dequantize = input.getDefiningOp<DequantizeOp>())
+    if (dequantize.getInput().getType() == qType)
+      return dequantize.getInput();
+  OpBuilder builder(layer);
+  return QuantizeOp::create(builder, layer->getLoc(), qType, input, params)
+      .getResult();
+}
+
+LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
+  int64_t wBits = isEdge && firstLastBits > 0 ? firstLastBits : wbits;
+  int64_t aBits = isEdge && firstLastBits > 0 ? firstLastBits : abits;
+  Value input = layer->getOperand(0), weight = layer->getOperand(1);
+  Value bias = layer->getNumOperands() > 2 ? layer->getOperand(2) : Value();
+
+  std::optional<std::vector<float>> weights = readConstant(weight);
+  if (!weights)
+    return layer->emitError("dfq-quantize: the weight is not a constant with "
+                            "available f32 data");
+  std::optional<std::vector<float>> biases;
+  if (bias && !(biases = readConstant(bias)))
+    return layer->emitError("dfq-quantize: the bias is not a constant with "
+                            "available f32 data");
+
+  // A ReLU or Clip that is the only user is part of the layer: its range is
+  // the output range, and requantization's saturation applies it.
+  Value output = layer->getResult(0);
+  Operation *activation = nullptr;
+  if (output.hasOneUse()) {
+    Operation *user = *output.getUsers().begin();
+    if (isa<ReluOp, ClipOp>(user)) {
+      activation = user;
+      output = user->getResult(0);
+    }
+  }
+  std::optional<std::pair<double, double>> inRange = getRange(input);
+  if (auto dequantize = input.getDefiningOp<DequantizeOp>();
+      !inRange && dequantize)
+    inRange = getRange(dequantize.getResult());
+  std::optional<std::pair<double, double>> outRange = getRange(output);
+  if (!inRange || !outRange)
+    return layer->emitError("dfq-quantize: no dfq.range on the layer's ")
+           << (inRange ? "output" : "input")
+           << "; run dfq-calibrate-ranges first";
+
+  QParamsAttr inParams = activationParams(*inRange, aBits);
+  QParamsAttr outParams = activationParams(*outRange, aBits);
+  double sIn = inParams.getScales()[0], sOut = outParams.getScales()[0];
+
+  // Weights: signed symmetric, per output channel (axis 0) or per tensor.
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  int64_t channels = weightType.getDimSize(0);
+  int64_t perChannelSize = weightType.getNumElements() / channels;
+  int64_t qmax = (int64_t(1) << (wBits - 1)) - 1, qmin = -qmax - 1;
+  SmallVector<double> wScales;
+  auto scaleOf = [&](int64_t first, int64_t count) {
+    double maxAbs = 0;
+    for (int64_t i = first; i < first + count; ++i)
+      maxAbs = std::max<double>(maxAbs, std::abs((*weights)[i]));
+    return maxAbs > 0 ? maxAbs / qmax : 1.0;
+  };
+  if (perChannel) {
+    for (int64_t o = 0; o < channels; ++o)
+      wScales.push_back(scaleOf(o * perChannelSize, perChannelSize));
+  } else {
+    wScales.push_back(scaleOf(0, weightType.getNumElements()));
+  }
+  std::vector<int8_t> wInts(weights->size());
+  for (size_t i = 0; i < weights->size(); ++i) {
+    double s = wScales[perChannel ? i / perChannelSize : 0];
+    wInts[i] = static_cast<int8_t>(
+        quantizeValue((*weights)[i], s, /*zeroPoint=*/0, qmin, qmax));
+  }
+
+  Builder b(&getContext());
+  std::optional<int64_t> axis;
+  if (perChannel)
+    axis = 0;
+  auto wParams = QParamsAttr::get(
+      &getContext(), wBits, /*isSigned=*/true, QuantScheme::Symmetric, axis,
+      b.getDenseF64ArrayAttr(wScales),
+      b.getDenseI64ArrayAttr(SmallVector<int64_t>(wScales.size(), 0)),
+      FloatAttr(), FloatAttr(), RangeSource::Weights, Observer::MinMax);
+  auto wQType = RankedTensorType::get(
+      weightType.getShape(), wParams.getQuantizedElementType(b.getF32Type()));
+  auto storageType =
+      RankedTensorType::get(weightType.getShape(), b.getIntegerType(8));
+  auto wValue = DenseElementsAttr::get(storageType, ArrayRef<int8_t>(wInts));
+
+  // Bias in int32 at scale_x * scale_w[o]; requantization per channel.
+  SmallVector<int32_t> multipliers, shifts;
+  std::vector<int32_t> biasInts;
+  for (int64_t o = 0; o < channels; ++o) {
+    double sW = wScales[perChannel ? o : 0];
+    if (biases) {
+      double q = std::nearbyint((*biases)[o] / (sIn * sW));
+      biasInts.push_back(static_cast<int32_t>(
+          std::clamp(q, double(std::numeric_limits<int32_t>::min()),
+                     double(std::numeric_limits<int32_t>::max()))));
+    }
+    if (!perChannel && o > 0)
+      continue;
+    std::optional<FixedPointMultiplier> m = encodeMultiplier(sIn * sW / sOut);
+    if (!m)
+      return layer->emitError("dfq-quantize: the requantization scale ")
+             << sIn * sW / sOut << " of output channel " << o
+             << " cannot be encoded as a fixed-point multiplier";
+    multipliers.push_back(m->multiplier);
+    shifts.push_back(m->shift);
+  }
+
+  FailureOr<Value> qInput = quantizedInput(layer, input, inParams);
+  if (failed(qInput))
+    return failure();
+  OpBuilder builder(layer);
+  Location loc = layer->getLoc();
+  Value qWeight =
+      QConstantOp::create(builder, loc, wQType, wValue, wParams).getResult();
+  Value qBias;
+  if (biases)
+    qBias = arith::ConstantOp::create(
+        builder, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get({channels}, b.getI32Type()),
+            ArrayRef<int32_t>(biasInts)));
+  auto outFloatType = cast<RankedTensorType>(output.getType());
+  auto outQType = RankedTensorType::get(
+      outFloatType.getShape(),
+      outParams.getQuantizedElementType(outFloatType.getElementType()));
+  SmallVector<Value> operands = {*qInput, qWeight};
+  if (qBias)
+    operands.push_back(qBias);
+  Operation *qLayer;
+  if (auto conv = dyn_cast<Conv2DOp>(layer)) {
+    qLayer = QConv2DOp::create(builder, loc, outQType, *qInput, qWeight, qBias,
+                               conv.getStrides(), conv.getPads(),
+                               conv.getDilations(), conv.getGroups(),
+                               builder.getDenseI32ArrayAttr(multipliers),
+                               builder.getDenseI32ArrayAttr(shifts));
+  } else {
+    qLayer = QGemmOp::create(builder, loc, outQType, *qInput, qWeight, qBias,
+                             builder.getDenseI32ArrayAttr(multipliers),
+                             builder.getDenseI32ArrayAttr(shifts));
+  }
+  qLayer->setAttr("dfq.output_params", outParams);
+  auto dequantize =
+      DequantizeOp::create(builder, loc, outFloatType, qLayer->getResult(0));
+  // Later layers find their input range on the dequantized value.
+  dequantize->setAttr(
+      "dfq.range", b.getDenseF64ArrayAttr({outRange->first, outRange->second}));
+  output.replaceAllUsesWith(dequantize.getResult());
+  if (activation)
+    activation->erase();
+  layer->erase();
+  return success();
+}
+
+void QuantizePass::runOnOperation() {
+  func::FuncOp func = getOperation();
+  for (int64_t bits : {int64_t(wbits), int64_t(abits)})
+    if (bits < 2 || bits > 8) {
+      func.emitError("dfq-quantize: bit widths must lie in [2, 8], got wbits=")
+          << int64_t(wbits) << " abits=" << int64_t(abits);
+      return signalPassFailure();
+    }
+  if (firstLastBits != 0 && (firstLastBits < 2 || firstLastBits > 8)) {
+    func.emitError("dfq-quantize: first-last-bits must be 0 (same) or lie in "
+                   "[2, 8], got ")
+        << int64_t(firstLastBits);
+    return signalPassFailure();
+  }
+  if (auto module = func->getParentOfType<ModuleOp>()) {
+    if (auto attr = module->getAttrOfType<StringAttr>("dfq.range_source"))
+      source =
+          symbolizeRangeSource(attr.getValue()).value_or(RangeSource::Unknown);
+    if (auto attr = module->getAttrOfType<StringAttr>("dfq.range_observer"))
+      observer = symbolizeObserver(attr.getValue()).value_or(Observer::None);
+  }
+
+  SmallVector<Operation *> layers;
+  bool failedBN = false;
+  func.walk([&](Operation *op) {
+    if (isa<BatchNormOp>(op)) {
+      op->emitError("dfq-quantize: dfq.batch_norm must be folded first "
+                    "(dfq-fold-bn)");
+      failedBN = true;
+    }
+    if (isa<Conv2DOp, GemmOp>(op))
+      layers.push_back(op);
+  });
+  if (failedBN)
+    return signalPassFailure();
+  for (auto [index, layer] : llvm::enumerate(layers)) {
+    bool isEdge = index == 0 || index + 1 == layers.size();
+    if (failed(quantizeLayer(layer, isEdge)))
+      return signalPassFailure();
+  }
+  // The float weights the layers no longer use.
+  func.walk([](arith::ConstantOp constant) {
+    if (constant->use_empty())
+      constant->erase();
+  });
+}

@@ -1,0 +1,32 @@
+// RUN: dfq-opt %s --split-input-file --verify-diagnostics --dfq-quantize
+// RUN: not dfq-opt %s --split-input-file --dfq-quantize="wbits=9" 2>&1 | FileCheck %s --check-prefix=BITS
+// RUN: not dfq-opt %s --split-input-file --dfq-quantize="first-last-bits=1" 2>&1 | FileCheck %s --check-prefix=EDGE
+
+// BITS: error: dfq-quantize: bit widths must lie in [2, 8], got wbits=9 abits=8
+// EDGE: error: dfq-quantize: first-last-bits must be 0 (same) or lie in [2, 8], got 1
+
+func.func @batch_norm_left(%x: tensor<1x1x2x2xf32> {dfq.range = array<f64: 0.0, 1.0>}) -> tensor<1x1x2x2xf32> {
+  %w = arith.constant dense<[[[[0.5]]]]> : tensor<1x1x1x1xf32>
+  %c = arith.constant dense<1.0> : tensor<1xf32>
+  %0 = dfq.conv2d %x, %w {dfq.range = array<f64: 0.0, 0.5>} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  // expected-error @+1 {{dfq-quantize: dfq.batch_norm must be folded first (dfq-fold-bn)}}
+  %1 = dfq.batch_norm %0, %c, %c, %c, %c : (tensor<1x1x2x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2x2xf32>
+  return %1 : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+func.func @no_range(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32> {
+  %w = arith.constant dense<[[[[0.5]]]]> : tensor<1x1x1x1xf32>
+  // expected-error @+1 {{dfq-quantize: no dfq.range on the layer's input; run dfq-calibrate-ranges first}}
+  %0 = dfq.conv2d %x, %w {dfq.range = array<f64: 0.0, 0.5>} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+func.func @computed_weight(%x: tensor<1x1x2x2xf32> {dfq.range = array<f64: 0.0, 1.0>}, %w: tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32> {
+  // expected-error @+1 {{dfq-quantize: the weight is not a constant with available f32 data}}
+  %0 = dfq.conv2d %x, %w {dfq.range = array<f64: 0.0, 0.5>} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}
