@@ -14,10 +14,12 @@
 #include "dfq/Dialect/DfqOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -74,11 +76,12 @@ static rt::KernelResult kernelError(const Twine &message) {
 template <typename R, typename Fn>
 static R visitGraphOp(Operation *op, Fn &&fn, R otherwise) {
   return llvm::TypeSwitch<Operation *, R>(op)
-      .template Case<ops::Conv2DOp, ops::BatchNormOp, ops::GemmOp,
-                     ops::MatMulOp, ops::ReluOp, ops::ClipOp, ops::AddOp,
-                     ops::MulOp, ops::SoftmaxOp, ops::MaxPool2DOp,
-                     ops::AvgPool2DOp, ops::GlobalAvgPoolOp, ops::FlattenOp,
-                     ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp>(fn)
+      .template Case<
+          ops::Conv2DOp, ops::BatchNormOp, ops::GemmOp, ops::MatMulOp,
+          ops::ReluOp, ops::ClipOp, ops::AddOp, ops::MulOp, ops::SoftmaxOp,
+          ops::MaxPool2DOp, ops::AvgPool2DOp, ops::GlobalAvgPoolOp,
+          ops::FlattenOp, ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp,
+          ops::QuantizeOp, ops::DequantizeOp, ops::QConv2DOp, ops::QGemmOp>(fn)
       .Default([&](Operation *) { return std::move(otherwise); });
 }
 
@@ -234,6 +237,81 @@ static rt::KernelResult execute(ops::ConcatOp op, const Frame &in) {
   return rt::kernels::concat(inputs, static_cast<int64_t>(op.getAxis()));
 }
 
+// Quantized ops. Quantized values hold their stored integers in f32
+// tensors, which is exact for dfq's 2..8-bit storage types.
+
+/// The parameters of a tensor of `!quant.uniform` elements.
+static rt::QuantParams quantParamsOf(Type type) {
+  rt::QuantParams params;
+  Type element = cast<RankedTensorType>(type).getElementType();
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element)) {
+    params.scales = perAxis.getScales().vec();
+    params.zeroPoints = perAxis.getZeroPoints().vec();
+    params.axis = perAxis.getQuantizedDimension();
+    params.qmin = perAxis.getStorageTypeMin();
+    params.qmax = perAxis.getStorageTypeMax();
+  } else {
+    auto uniform = cast<quant::UniformQuantizedType>(element);
+    params.scales = {uniform.getScale()};
+    params.zeroPoints = {uniform.getZeroPoint()};
+    params.qmin = uniform.getStorageTypeMin();
+    params.qmax = uniform.getStorageTypeMax();
+  }
+  return params;
+}
+
+/// What a qconv2d/qgemm needs besides its tensors; the bias is read from its
+/// i32 constant.
+template <typename OpT>
+static FailureOr<rt::QuantLayerParams> layerParamsOf(OpT op) {
+  rt::QuantLayerParams params;
+  rt::QuantParams in = quantParamsOf(op.getInput().getType());
+  rt::QuantParams w = quantParamsOf(op.getWeight().getType());
+  rt::QuantParams out = quantParamsOf(op.getType());
+  params.inputZeroPoint = in.zeroPoints.front();
+  params.weightZeroPoints = w.zeroPoints;
+  params.outputZeroPoint = out.zeroPoints.front();
+  params.outputMin = out.qmin;
+  params.outputMax = out.qmax;
+  params.multipliers = op.getMultiplier().vec();
+  params.shifts = op.getShift().vec();
+  if (Value bias = op.getBias()) {
+    DenseIntElementsAttr values;
+    if (!matchPattern(bias, m_Constant(&values)))
+      return failure();
+    for (APInt v : values.template getValues<APInt>())
+      params.bias.push_back(static_cast<int32_t>(v.getSExtValue()));
+  }
+  return params;
+}
+
+static rt::KernelResult execute(ops::QuantizeOp op, const Frame &in) {
+  return rt::kernels::quantize(in(op.getInput()), quantParamsOf(op.getType()));
+}
+
+static rt::KernelResult execute(ops::DequantizeOp op, const Frame &in) {
+  return rt::kernels::dequantize(in(op.getInput()),
+                                 quantParamsOf(op.getInput().getType()));
+}
+
+static rt::KernelResult execute(ops::QConv2DOp op, const Frame &in) {
+  FailureOr<rt::QuantLayerParams> params = layerParamsOf(op);
+  if (failed(params))
+    return kernelError("the bias is not an i32 constant");
+  rt::Conv2dParams conv{op.getStrides().vec(), op.getPads().vec(),
+                        op.getDilations().vec(),
+                        static_cast<int64_t>(op.getGroups())};
+  return rt::kernels::qconv2d(in(op.getInput()), in(op.getWeight()), conv,
+                              *params);
+}
+
+static rt::KernelResult execute(ops::QGemmOp op, const Frame &in) {
+  FailureOr<rt::QuantLayerParams> params = layerParamsOf(op);
+  if (failed(params))
+    return kernelError("the bias is not an i32 constant");
+  return rt::kernels::qgemm(in(op.getInput()), in(op.getWeight()), *params);
+}
+
 //===----------------------------------------------------------------------===//
 // ReferenceInterpreter
 //===----------------------------------------------------------------------===//
@@ -255,6 +333,28 @@ struct ReferenceInterpreter::Impl {
 /// Records `op` for execution (or converts it, for constants), or reports
 /// why the interpreter cannot run it.
 LogicalResult ReferenceInterpreter::Impl::prepare(Operation &op) {
+  // Integer constants are the biases of quantized layers, which read them
+  // from the attribute.
+  if (auto constant = dyn_cast<arith::ConstantOp>(op);
+      constant && isa<RankedTensorType>(constant.getType()) &&
+      cast<RankedTensorType>(constant.getType()).getElementType().isInteger(32))
+    return success();
+  if (auto qconstant = dyn_cast<ops::QConstantOp>(op)) {
+    auto values = dyn_cast<DenseIntElementsAttr>(qconstant.getValue());
+    if (!values)
+      return op.emitError("the reference interpreter needs dense integer "
+                          "values in 'dfq.qconstant'");
+    std::vector<float> data;
+    data.reserve(values.getNumElements());
+    for (APInt v : values.getValues<APInt>())
+      data.push_back(static_cast<float>(v.getSExtValue()));
+    rt::Tensor tensor =
+        rt::Tensor::fromF32(qconstant.getType().getShape().vec(), data.data());
+    if (tensor.isNull())
+      return op.emitError("the numerics engine could not allocate a constant");
+    constants[qconstant.getResult()] = tensor;
+    return success();
+  }
   if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
     FailureOr<rt::Tensor> tensor = rt::convertConstant(constant);
     if (failed(tensor))
@@ -269,7 +369,19 @@ LogicalResult ReferenceInterpreter::Impl::prepare(Operation &op) {
   if (!visitGraphOp(&op, [](auto) { return true; }, false))
     return op.emitError("'")
            << op.getName() << "' is not supported by the reference interpreter";
-  auto isF32 = [](Value value) { return isF32Tensor(value.getType()); };
+  // f32 tensors, quantized tensors expressing f32 (their stored integers
+  // travel as f32), and the i32 bias of a quantized layer.
+  auto isF32 = [&](Value value) {
+    if (isF32Tensor(value.getType()))
+      return true;
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type)
+      return false;
+    if (auto q = dyn_cast<quant::QuantizedType>(type.getElementType()))
+      return q.getExpressedType().isF32();
+    return type.getElementType().isInteger(32) &&
+           isa<ops::QConv2DOp, ops::QGemmOp>(op);
+  };
   if (!llvm::all_of(op.getOperands(), isF32) ||
       !llvm::all_of(op.getResults(), isF32))
     return op.emitError("the reference interpreter supports only f32 tensors "
@@ -285,7 +397,8 @@ void ReferenceInterpreter::Impl::computeLastUses() {
     // A result nobody reads is dropped as soon as it is made.
     lastUse[op->getResult(0)] = index;
     for (Value operand : op->getOperands())
-      if (!constants.count(operand))
+      if (!constants.count(operand) &&
+          !isa_and_nonnull<arith::ConstantOp>(operand.getDefiningOp()))
         lastUse[operand] = index;
   }
   for (Value operand : terminator.getOperands())

@@ -118,21 +118,6 @@ void mlir::dfq::rt::setEngineThreads(int threads) {
 // Kernel plumbing
 //===----------------------------------------------------------------------===//
 
-/// Runs `body` (returning an at::Tensor) and turns whatever it throws into
-/// an error message. InferenceMode skips autograd bookkeeping.
-template <typename Body> static KernelResult runKernel(Body &&body) noexcept {
-  try {
-    c10::InferenceMode guard;
-    return KernelResult{wrap(body()), {}};
-  } catch (const c10::Error &e) {
-    return KernelResult{Tensor(), e.what_without_backtrace()};
-  } catch (const std::exception &e) {
-    return KernelResult{Tensor(), e.what()};
-  } catch (...) {
-    return KernelResult{Tensor(), "unknown engine error"};
-  }
-}
-
 static void checkCount(const std::vector<int64_t> &values, size_t count,
                        const char *name) {
   TORCH_CHECK(values.size() == count, "expected ", count, " values in '", name,

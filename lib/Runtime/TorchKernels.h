@@ -48,6 +48,26 @@ struct Pool2dParams {
   bool countIncludePad = false; // average pooling only
 };
 
+/// Quantization parameters of one tensor: one scale and zero point, or one
+/// per slice along `axis`. Stored integers travel in f32 tensors, exact for
+/// the 2..8-bit storage types dfq uses.
+struct QuantParams {
+  std::vector<double> scales;
+  std::vector<int64_t> zeroPoints;
+  int64_t axis = -1; // -1: per tensor
+  int64_t qmin = 0, qmax = 255;
+};
+
+/// A quantized conv2d/gemm layer (docs/design.md, "Quantized conv2d / gemm").
+struct QuantLayerParams {
+  int64_t inputZeroPoint = 0;
+  std::vector<int64_t> weightZeroPoints; // one, or one per output channel
+  int64_t outputZeroPoint = 0;
+  int64_t outputMin = 0, outputMax = 255;
+  std::vector<int32_t> bias;                // empty: none
+  std::vector<int32_t> multipliers, shifts; // one, or one per channel
+};
+
 namespace kernels {
 
 // A null `bias` means the layer has none.
@@ -81,6 +101,17 @@ KernelResult reshape(const Tensor &input,
 KernelResult transpose(const Tensor &input,
                        const std::vector<int64_t> &perm) noexcept;
 KernelResult concat(const std::vector<Tensor> &inputs, int64_t axis) noexcept;
+
+// Quantized ops, bit-exact to the normative integer semantics.
+KernelResult quantize(const Tensor &input, const QuantParams &params) noexcept;
+KernelResult dequantize(const Tensor &input,
+                        const QuantParams &params) noexcept;
+KernelResult qconv2d(const Tensor &input, const Tensor &weight,
+                     const Conv2dParams &conv,
+                     const QuantLayerParams &params) noexcept;
+/// `weight` is [O, K].
+KernelResult qgemm(const Tensor &input, const Tensor &weight,
+                   const QuantLayerParams &params) noexcept;
 
 } // namespace kernels
 

@@ -18,6 +18,8 @@
 #include "TorchKernels.h"
 
 #include <ATen/core/Tensor.h>
+#include <c10/core/InferenceMode.h>
+#include <c10/util/Exception.h>
 #include <c10/util/Optional.h>
 
 namespace mlir::dfq::rt {
@@ -54,6 +56,21 @@ at::Tensor avgPool2d(const at::Tensor &input, const Pool2dParams &params);
 at::Tensor globalAvgPool(const at::Tensor &input);
 /// ONNX Flatten: [prod(dims < axis), prod(dims >= axis)].
 at::Tensor flatten(const at::Tensor &input, int64_t axis);
+
+/// Runs `body` (returning an at::Tensor) and turns whatever it throws into
+/// an error message. InferenceMode skips autograd bookkeeping.
+template <typename Body> KernelResult runKernel(Body &&body) noexcept {
+  try {
+    c10::InferenceMode guard;
+    return KernelResult{wrap(body()), {}};
+  } catch (const c10::Error &e) {
+    return KernelResult{Tensor(), e.what_without_backtrace()};
+  } catch (const std::exception &e) {
+    return KernelResult{Tensor(), e.what()};
+  } catch (...) {
+    return KernelResult{Tensor(), "unknown engine error"};
+  }
+}
 
 } // namespace aten
 

@@ -1,0 +1,133 @@
+//===- TorchIntegerKernels.cpp - Integer semantics on ATen ----------------===//
+//
+// The quantized ops of the reference interpreter, following the normative
+// integer semantics of docs/design.md bit for bit:
+//   quantize:   q = clamp(round_half_even(x / scale_f32) + zp, qmin, qmax)
+//   dequantize: x = (q - zp) * scale_f32, in f32
+//   qconv2d/qgemm: acc = bias + sum (x - zp_x)(w - zp_w) exactly, then
+//     y = clamp(zp_y + ((acc * M + 2^(sh-1)) >> sh), qmin_y, qmax_y)
+// The accumulation runs in f64: every product of 9-bit differences and
+// their sums stay far below 2^53, so it is exact whatever the order. The
+// requantization runs in int64 (acc * M < 2^62).
+//
+//===----------------------------------------------------------------------===//
+
+#include "TorchOps.h"
+
+#include <ATen/TensorOperators.h>
+#include <ATen/ops/add.h>
+#include <ATen/ops/clamp.h>
+#include <ATen/ops/div.h>
+#include <ATen/ops/linear.h>
+#include <ATen/ops/mul.h>
+#include <ATen/ops/round.h>
+#include <ATen/ops/sub.h>
+#include <ATen/ops/tensor.h>
+
+using namespace mlir::dfq::rt;
+using namespace mlir::dfq::rt::aten;
+
+/// `values` shaped to broadcast along `axis` of a rank-`rank` tensor (or as
+/// a scalar when there is one value).
+template <typename T>
+static at::Tensor alongAxis(const std::vector<T> &values, int64_t axis,
+                            int64_t rank, at::ScalarType type) {
+  at::Tensor t = at::tensor(at::ArrayRef<T>(values)).to(type);
+  if (values.size() == 1 || axis < 0)
+    return t.reshape({});
+  std::vector<int64_t> shape(rank, 1);
+  shape[axis] = static_cast<int64_t>(values.size());
+  return t.reshape(shape);
+}
+
+static void checkParams(const QuantParams &params, const at::Tensor &input) {
+  TORCH_CHECK(!params.scales.empty() &&
+                  params.scales.size() == params.zeroPoints.size(),
+              "quantization parameters need as many zero points as scales");
+  if (params.scales.size() > 1)
+    TORCH_CHECK(params.axis >= 0 && params.axis < input.dim() &&
+                    input.size(params.axis) ==
+                        static_cast<int64_t>(params.scales.size()),
+                "per-channel parameters do not match the tensor");
+}
+
+KernelResult kernels::quantize(const Tensor &input,
+                               const QuantParams &params) noexcept {
+  return runKernel([&] {
+    const at::Tensor &x = unwrap(input);
+    checkParams(params, x);
+    // The scale is rounded to f32 and the division done in f32.
+    at::Tensor scale =
+        alongAxis(params.scales, params.axis, x.dim(), at::kFloat);
+    at::Tensor zero =
+        alongAxis(params.zeroPoints, params.axis, x.dim(), at::kFloat);
+    return at::clamp(at::round(at::div(x, scale)) + zero,
+                     static_cast<double>(params.qmin),
+                     static_cast<double>(params.qmax));
+  });
+}
+
+KernelResult kernels::dequantize(const Tensor &input,
+                                 const QuantParams &params) noexcept {
+  return runKernel([&] {
+    const at::Tensor &q = unwrap(input);
+    checkParams(params, q);
+    at::Tensor scale =
+        alongAxis(params.scales, params.axis, q.dim(), at::kFloat);
+    at::Tensor zero =
+        alongAxis(params.zeroPoints, params.axis, q.dim(), at::kFloat);
+    return at::mul(at::sub(q, zero), scale);
+  });
+}
+
+/// Applies bias and requantization to exact f64 accumulators whose channel
+/// dimension is 1.
+static at::Tensor requantize(at::Tensor acc, const QuantLayerParams &params) {
+  int64_t rank = acc.dim();
+  if (!params.bias.empty())
+    acc = acc + alongAxis(params.bias, 1, rank, at::kDouble);
+  at::Tensor acc64 = acc.to(at::kLong);
+  std::vector<int64_t> rounding, divisor;
+  for (int32_t shift : params.shifts) {
+    TORCH_CHECK(shift >= 0 && shift <= 62, "shift ", shift,
+                " is outside [0, 62]");
+    rounding.push_back(shift > 0 ? int64_t(1) << (shift - 1) : 0);
+    divisor.push_back(int64_t(1) << shift);
+  }
+  at::Tensor multiplier = alongAxis(params.multipliers, 1, rank, at::kLong);
+  at::Tensor product =
+      acc64 * multiplier + alongAxis(rounding, 1, rank, at::kLong);
+  // Floor division by 2^shift is the arithmetic right shift.
+  at::Tensor shifted =
+      at::div(product, alongAxis(divisor, 1, rank, at::kLong), "floor");
+  at::Tensor y = at::clamp(shifted + params.outputZeroPoint, params.outputMin,
+                           params.outputMax);
+  return y.to(at::kFloat);
+}
+
+KernelResult kernels::qconv2d(const Tensor &input, const Tensor &weight,
+                              const Conv2dParams &conv,
+                              const QuantLayerParams &params) noexcept {
+  return runKernel([&] {
+    const at::Tensor &x = unwrap(input);
+    const at::Tensor &w = unwrap(weight);
+    // Zero points come off before the product: padding then reads real
+    // zeros, exactly as the integer semantics pad with zp_x.
+    at::Tensor xs = x.to(at::kDouble) - double(params.inputZeroPoint);
+    at::Tensor ws = w.to(at::kDouble) -
+                    alongAxis(params.weightZeroPoints, 0, w.dim(), at::kDouble);
+    return requantize(aten::conv2d(xs, ws, c10::nullopt, conv), params);
+  });
+}
+
+KernelResult kernels::qgemm(const Tensor &input, const Tensor &weight,
+                            const QuantLayerParams &params) noexcept {
+  return runKernel([&] {
+    const at::Tensor &x = unwrap(input);
+    const at::Tensor &w = unwrap(weight);
+    at::Tensor xs = x.to(at::kDouble) - double(params.inputZeroPoint);
+    at::Tensor ws = w.to(at::kDouble) -
+                    alongAxis(params.weightZeroPoints, 0, w.dim(), at::kDouble);
+    return requantize(at::linear(xs, ws), params);
+  });
+}
