@@ -15,6 +15,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <random>
+
 namespace mlir::dfq {
 #define GEN_PASS_DEF_SYNTHESIZEPASS
 #include "dfq/Calibration/Passes.h.inc"
@@ -28,6 +30,14 @@ struct SynthesizePass
     : public mlir::dfq::impl::SynthesizePassBase<SynthesizePass> {
   using SynthesizePassBase::SynthesizePassBase;
   void runOnOperation() override;
+
+  /// Fits images with the engine (zeroq, dsg).
+  FailureOr<rt::Tensor> fit(const calib::GraphFromIR &graph,
+                            calib::SynthesisOptions options);
+  /// Keeps `images` with the module.
+  void store(ModuleOp module, const rt::Tensor &images);
+
+  func::FuncOp entryFunc;
 };
 } // namespace
 
@@ -44,13 +54,16 @@ static func::FuncOp findEntry(ModuleOp module) {
 void SynthesizePass::runOnOperation() {
   ModuleOp module = getOperation();
   calib::SynthesisOptions options;
-  if (method == "zeroq") {
+  bool gaussian = method == "gaussian";
+  if (gaussian) {
+    // Filled in below, without the engine.
+  } else if (method == "zeroq") {
     options.method = calib::SynthesisOptions::ZeroQ;
   } else if (method == "dsg") {
     options.method = calib::SynthesisOptions::DSG;
   } else {
     module.emitError("dfq-synthesize: unknown method '")
-        << method << "' (expected zeroq or dsg)";
+        << method << "' (expected zeroq, dsg or gaussian)";
     return signalPassFailure();
   }
   if (samples <= 0 || iterations < 0 || lr < 0 || marginQuantile < 0 ||
@@ -69,7 +82,34 @@ void SynthesizePass::runOnOperation() {
   FailureOr<calib::GraphFromIR> graph = calib::buildGraph(entry);
   if (failed(graph))
     return signalPassFailure();
+  entryFunc = entry;
 
+  rt::Tensor images;
+  if (gaussian) {
+    std::vector<int64_t> shape = {samples};
+    shape.insert(shape.end(), graph->sampleShape.begin(),
+                 graph->sampleShape.end());
+    int64_t count = 1;
+    for (int64_t d : shape)
+      count *= d;
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    std::vector<float> data(count);
+    for (float &v : data)
+      v = normal(rng);
+    images = rt::Tensor::fromF32(shape, data.data());
+    llvm::errs() << "dfq-synthesize: " << samples << " Gaussian noise images\n";
+  } else {
+    FailureOr<rt::Tensor> fitted = fit(*graph, options);
+    if (failed(fitted))
+      return signalPassFailure();
+    images = *fitted;
+  }
+  store(module, images);
+}
+
+FailureOr<rt::Tensor> SynthesizePass::fit(const calib::GraphFromIR &graph,
+                                          calib::SynthesisOptions options) {
   options.samples = samples;
   options.iterations = iterations;
   options.lr = lr;
@@ -87,17 +127,20 @@ void SynthesizePass::runOnOperation() {
                    << llvm::format(", loss %.6g\n", loss);
   };
   calib::SynthesisResult result =
-      calib::synthesize(graph->graph, graph->sampleShape, options);
+      calib::synthesize(graph.graph, graph.sampleShape, options);
   if (!result.ok()) {
-    entry.emitError("dfq-synthesize: ") << result.error;
-    return signalPassFailure();
+    entryFunc.emitError("dfq-synthesize: ") << result.error;
+    return failure();
   }
   llvm::errs() << "dfq-synthesize: " << samples << " images in "
                << llvm::format("%.2f", result.seconds) << " s\n";
+  return result.images;
+}
 
-  std::vector<int64_t> shape = result.images.shape();
+void SynthesizePass::store(ModuleOp module, const rt::Tensor &images) {
+  std::vector<int64_t> shape = images.shape();
   auto type = RankedTensorType::get(shape, Float32Type::get(&getContext()));
-  ArrayRef<float> data(result.images.dataF32(), result.images.numElements());
+  ArrayRef<float> data(images.dataF32(), images.numElements());
   auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(data);
   auto attr = DenseResourceElementsAttr::get(type, "dfq_calibration_" + method,
                                              std::move(blob));

@@ -2,7 +2,7 @@
 // RUN: not dfq-opt %s --split-input-file --dfq-synthesize="method=gdfq" 2>&1 | FileCheck %s --check-prefix=METHOD
 // RUN: not dfq-opt %s --split-input-file --dfq-synthesize="samples=0" 2>&1 | FileCheck %s --check-prefix=SAMPLES
 
-// METHOD: error: dfq-synthesize: unknown method 'gdfq' (expected zeroq or dsg)
+// METHOD: error: dfq-synthesize: unknown method 'gdfq' (expected zeroq, dsg or gaussian)
 // SAMPLES: error: dfq-synthesize: invalid options: samples must be positive
 
 // A network without BatchNorm has no statistics to match.

@@ -11,6 +11,11 @@
 // RUN: dfq-opt %s --dfq-synthesize="method=dsg samples=4 iterations=3 seed=7 sda=false lse=false sci=false" -o %t.d.mlir 2>/dev/null
 // RUN: not cmp -s %t.a.mlir %t.d.mlir
 
+// Gaussian noise needs no BatchNorm and no fitting.
+// RUN: dfq-opt %s --dfq-synthesize="method=gaussian samples=5 seed=3" 2>&1 | FileCheck %s --check-prefix=GAUSSIAN
+// GAUSSIAN: dfq-synthesize: 5 Gaussian noise images
+// GAUSSIAN: module attributes {dfq.calibration_data = dense_resource<dfq_calibration_gaussian> : tensor<5x1x6x6xf32>, dfq.calibration_source = "gaussian"}
+
 // ZEROQ: module attributes {dfq.calibration_data = dense_resource<dfq_calibration_zeroq> : tensor<3x1x6x6xf32>, dfq.calibration_source = "zeroq"}
 // ZEROQ: func.func @main
 // ZEROQ: dialect_resources

@@ -36,11 +36,16 @@ def SynthesizePass : Pass<"dfq-synthesize", "::mlir::ModuleOp"> {
     and thread count. Where the implementation follows the papers and where
     the authors' code is in docs/calibration.md.
 
-    A model without BatchNorm is an error: both methods need its statistics.
+    - `method=gaussian`: plain N(0, 1) noise in the model's input space, no
+      fitting; the "no data" baseline the data-free methods are measured
+      against. It needs no BatchNorm.
+
+    A model without BatchNorm is an error for zeroq and dsg: both need its
+    statistics.
   }];
   let options = [
     Option<"method", "method", "std::string", "\"dsg\"",
-           "Synthesis method: zeroq or dsg">,
+           "Synthesis method: zeroq, dsg, or gaussian (no fitting)">,
     Option<"samples", "samples", "int64_t", "32",
            "Images in the synthesized batch">,
     Option<"iterations", "iterations", "int64_t", "500",
