@@ -1,0 +1,30 @@
+// Bad options and inputs end in an error, exit 1, and no output directory.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python %S/../Import/onnx_gen.py conv_bn_net %t/net.onnx
+// RUN: not dfq-compile %t/net.onnx -o %t/out --wbits 9 2>&1 | FileCheck %s --check-prefix=BITS
+// RUN: not dfq-compile %t/net.onnx -o %t/out --first-last-bits 1 2>&1 | FileCheck %s --check-prefix=EDGE
+// RUN: not dfq-compile %t/net.onnx -o %t/out --calib gdfq 2>&1 | FileCheck %s --check-prefix=CALIB
+// RUN: not dfq-compile %t/net.onnx -o %t/out --calib real:%t/missing.npy 2>&1 | FileCheck %s --check-prefix=REAL
+// RUN: not dfq-compile %t/net.onnx -o %t/out --target x86 2>&1 | FileCheck %s --check-prefix=TARGET
+// RUN: not dfq-compile %t/net.onnx -o %t/out --budget avg-bits:4 2>&1 | FileCheck %s --check-prefix=BUDGET
+// RUN: not dfq-compile %t/missing.onnx -o %t/out --calib none 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: not dfq-compile %s -o %t/out --calib none 2>&1 | FileCheck %s --check-prefix=NOBN
+// RUN: not ls %t/out
+
+// BITS: error: --wbits and --abits must lie in [2, 8], got 9 and 8
+// EDGE: error: --first-last-bits must be 'same' or lie in [2, 8], got '1'
+// CALIB: error: --calib must be dsg, zeroq, none or real:PATH, got 'gdfq'
+// REAL: error: calibration data '{{.*}}missing.npy' does not exist
+// TARGET: error: --target x86 is not available yet; only 'ref' (the reference interpreter) is
+// BUDGET: error: --budget and --mpc (mixed precision) are not implemented yet
+// MISSING: error: cannot open '{{.*}}missing.onnx'
+// A model that still has a BatchNorm dfq-fold-bn cannot fold.
+// NOBN: error: dfq-quantize: dfq.batch_norm must be folded first (dfq-fold-bn)
+
+func.func @main(%x: tensor<?x2x4x4xf32>) -> tensor<?x2x4x4xf32> {
+  %c = arith.constant dense<1.0> : tensor<2xf32>
+  %0 = dfq.batch_norm %x, %c, %c, %c, %c : (tensor<?x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<?x2x4x4xf32>
+  %w = arith.constant dense<0.5> : tensor<2x2x1x1xf32>
+  %1 = dfq.conv2d %0, %w : (tensor<?x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<?x2x4x4xf32>
+  return %1 : tensor<?x2x4x4xf32>
+}
