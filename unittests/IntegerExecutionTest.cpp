@@ -176,33 +176,35 @@ TEST_F(IntegerExecutionTest, QConv2dMatchesScalarSemantics) {
   }
 }
 
-TEST_F(IntegerExecutionTest, QGemmMatchesScalarSemantics) {
-  const int64_t N = 3, K = 17, O = 5;
+void checkGemm(IntegerExecutionTest &t, int64_t K, int64_t wLo, int64_t wHi) {
+  const int64_t N = 3, O = 5;
+  std::mt19937 &rng = t.rng;
   const double sx = 0.1, sw = 0.003, sy = 0.07;
   const int64_t zx = 120, zy = 10;
   std::vector<int64_t> q(N * K), w(O * K), bias;
   for (int64_t &v : q)
     v = uniform(rng, 0, 255);
   for (int64_t &v : w)
-    v = uniform(rng, -128, 127);
+    v = uniform(rng, wLo, wHi);
   for (int64_t o = 0; o < O; ++o)
     bias.push_back(uniform(rng, -3000, 3000));
   auto m = encodeMultiplier(sx * sw / sy);
   ASSERT_TRUE(m);
-  std::string qIn =
-      "tensor<3x17x!quant.uniform<u8:f32, 0.10000000000000001:120>>";
-  std::string qW = "tensor<5x17x!quant.uniform<i8:f32, 0.0030000000000000001>>";
+  std::string qIn = "tensor<3x" + std::to_string(K) +
+                    "x!quant.uniform<u8:f32, 0.10000000000000001:120>>";
+  std::string qW = "tensor<5x" + std::to_string(K) +
+                   "x!quant.uniform<i8:f32, 0.0030000000000000001>>";
   std::string qOut =
       "tensor<3x5x!quant.uniform<u8:f32, 0.070000000000000007:10>>";
   std::string source;
   llvm::raw_string_ostream os(source);
-  os << "func.func @main(%x: tensor<3x17xf32>) -> tensor<3x5xf32> {\n"
+  std::string inType = "tensor<3x" + std::to_string(K) + "xf32>";
+  os << "func.func @main(%x: " << inType << ") -> tensor<3x5xf32> {\n"
      << "  %q = dfq.quantize %x {params = #dfq.qparams<u8, asymmetric, "
         "scales = [0.10000000000000001], zero_points = [120]>} : "
-        "tensor<3x17xf32> -> "
-     << qIn << "\n"
-     << "  %w = dfq.qconstant dense<" << hexI8(w)
-     << "> : tensor<5x17xi8> : " << qW << "\n"
+     << inType << " -> " << qIn << "\n"
+     << "  %w = dfq.qconstant dense<" << hexI8(w) << "> : tensor<5x" << K
+     << "xi8> : " << qW << "\n"
      << "  %b = arith.constant dense<[" << join(bias) << "]> : tensor<5xi32>\n"
      << "  %y = dfq.qgemm %q, %w, %b {multiplier = array<i32: " << m->multiplier
      << ">, shift = array<i32: " << m->shift << ">} : (" << qIn << ", " << qW
@@ -212,7 +214,7 @@ TEST_F(IntegerExecutionTest, QGemmMatchesScalarSemantics) {
   std::vector<float> x(q.size());
   for (size_t i = 0; i < q.size(); ++i)
     x[i] = float(q[i] - zx) * float(sx);
-  std::vector<float> got = run(source, {N, K}, x);
+  std::vector<float> got = t.run(source, {N, K}, x);
   ASSERT_EQ(got.size(), size_t(N * O));
   for (int64_t n = 0; n < N; ++n)
     for (int64_t o = 0; o < O; ++o) {
@@ -223,6 +225,16 @@ TEST_F(IntegerExecutionTest, QGemmMatchesScalarSemantics) {
       EXPECT_EQ(got[n * O + o], float(expected - zy) * float(sy))
           << "row " << n << " column " << o;
     }
+}
+
+TEST_F(IntegerExecutionTest, QGemmMatchesScalarSemantics) {
+  // Partial sums stay below 2^24: the f32 accumulator path.
+  checkGemm(*this, 17, -128, 127);
+}
+
+TEST_F(IntegerExecutionTest, QGemmWideAccumulatorMatchesScalarSemantics) {
+  // 135 * sum|w| (about 1500 * 123) > 2^24: the f64 accumulator path.
+  checkGemm(*this, 1500, 120, 127);
 }
 
 } // namespace

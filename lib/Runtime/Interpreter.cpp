@@ -269,6 +269,8 @@ static FailureOr<rt::QuantLayerParams> layerParamsOf(OpT op) {
   rt::QuantParams w = quantParamsOf(op.getWeight().getType());
   rt::QuantParams out = quantParamsOf(op.getType());
   params.inputZeroPoint = in.zeroPoints.front();
+  params.inputMin = in.qmin;
+  params.inputMax = in.qmax;
   params.weightZeroPoints = w.zeroPoints;
   params.outputZeroPoint = out.zeroPoints.front();
   params.outputMin = out.qmin;

@@ -6,22 +6,26 @@
 //   dequantize: x = (q - zp) * scale_f32, in f32
 //   qconv2d/qgemm: acc = bias + sum (x - zp_x)(w - zp_w) exactly, then
 //     y = clamp(zp_y + ((acc * M + 2^(sh-1)) >> sh), qmin_y, qmax_y)
-// The accumulation runs in f64: every product of 9-bit differences and
-// their sums stay far below 2^53, so it is exact whatever the order. The
-// requantization runs in int64 (acc * M < 2^62).
+// The accumulation is exact: in f32 when the layer's bound on partial sums
+// stays below 2^24, else in f64 (8-bit operands stay far below 2^53), so the
+// summation order of ATen's kernels cannot matter. The requantization runs in
+// int64 (acc * M < 2^62).
 //
 //===----------------------------------------------------------------------===//
 
 #include "TorchOps.h"
 
 #include <ATen/TensorOperators.h>
+#include <ATen/ops/abs.h>
 #include <ATen/ops/add.h>
 #include <ATen/ops/clamp.h>
 #include <ATen/ops/div.h>
 #include <ATen/ops/linear.h>
+#include <ATen/ops/max.h>
 #include <ATen/ops/mul.h>
 #include <ATen/ops/round.h>
 #include <ATen/ops/sub.h>
+#include <ATen/ops/sum.h>
 #include <ATen/ops/tensor.h>
 
 using namespace mlir::dfq::rt;
@@ -105,6 +109,29 @@ static at::Tensor requantize(at::Tensor acc, const QuantLayerParams &params) {
   return y.to(at::kFloat);
 }
 
+/// Whether every partial sum of the layer fits f32's exact integer range:
+/// |acc| <= max|x - zp_x| * max_o sum_k |w[o, k] - zp_w[o]| (+ |bias|) < 2^24.
+/// Then f32 arithmetic, and ATen's fast f32 kernels, compute the exact
+/// accumulator whatever the summation order; otherwise f64 does (its exact
+/// range, 2^53, is far beyond what 8-bit operands reach).
+static at::ScalarType accumulatorType(const at::Tensor &weightShifted,
+                                      const QuantLayerParams &params,
+                                      int64_t inputMin, int64_t inputMax) {
+  double maxInput =
+      std::max(std::abs(double(inputMin - params.inputZeroPoint)),
+               std::abs(double(inputMax - params.inputZeroPoint)));
+  double maxWeightSum = weightShifted.abs()
+                            .reshape({weightShifted.size(0), -1})
+                            .sum(1)
+                            .max()
+                            .item<double>();
+  double maxBias = 0;
+  for (int32_t b : params.bias)
+    maxBias = std::max(maxBias, std::abs(double(b)));
+  return maxInput * maxWeightSum + maxBias < double(1 << 24) ? at::kFloat
+                                                             : at::kDouble;
+}
+
 KernelResult kernels::qconv2d(const Tensor &input, const Tensor &weight,
                               const Conv2dParams &conv,
                               const QuantLayerParams &params) noexcept {
@@ -113,10 +140,13 @@ KernelResult kernels::qconv2d(const Tensor &input, const Tensor &weight,
     const at::Tensor &w = unwrap(weight);
     // Zero points come off before the product: padding then reads real
     // zeros, exactly as the integer semantics pad with zp_x.
-    at::Tensor xs = x.to(at::kDouble) - double(params.inputZeroPoint);
     at::Tensor ws = w.to(at::kDouble) -
                     alongAxis(params.weightZeroPoints, 0, w.dim(), at::kDouble);
-    return requantize(aten::conv2d(xs, ws, c10::nullopt, conv), params);
+    at::ScalarType type =
+        accumulatorType(ws, params, params.inputMin, params.inputMax);
+    at::Tensor xs = x.to(type) - double(params.inputZeroPoint);
+    at::Tensor acc = aten::conv2d(xs, ws.to(type), c10::nullopt, conv);
+    return requantize(acc.to(at::kDouble), params);
   });
 }
 
@@ -125,9 +155,11 @@ KernelResult kernels::qgemm(const Tensor &input, const Tensor &weight,
   return runKernel([&] {
     const at::Tensor &x = unwrap(input);
     const at::Tensor &w = unwrap(weight);
-    at::Tensor xs = x.to(at::kDouble) - double(params.inputZeroPoint);
     at::Tensor ws = w.to(at::kDouble) -
                     alongAxis(params.weightZeroPoints, 0, w.dim(), at::kDouble);
-    return requantize(at::linear(xs, ws), params);
+    at::ScalarType type =
+        accumulatorType(ws, params, params.inputMin, params.inputMax);
+    at::Tensor xs = x.to(type) - double(params.inputZeroPoint);
+    return requantize(at::linear(xs, ws.to(type)).to(at::kDouble), params);
   });
 }

@@ -61,6 +61,7 @@ struct QuantParams {
 /// A quantized conv2d/gemm layer (docs/design.md, "Quantized conv2d / gemm").
 struct QuantLayerParams {
   int64_t inputZeroPoint = 0;
+  int64_t inputMin = 0, inputMax = 255;  // the input's storage range
   std::vector<int64_t> weightZeroPoints; // one, or one per output channel
   int64_t outputZeroPoint = 0;
   int64_t outputMin = 0, outputMax = 255;
