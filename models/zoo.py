@@ -155,23 +155,54 @@ ZOO = {
 }
 
 
+# The parameters each ONNX node reads after its data input, in order.
+_ROLES = {
+    "BatchNormalization": ("weight", "bias", "running_mean", "running_var"),
+    "Conv": ("weight", "bias"),
+    "Gemm": ("weight", "bias"),
+}
+
+
 def load_onnx_weights(model, onnx_path):
     """Loads a zoo ONNX file's initializers back into the PyTorch module.
 
-    torch.onnx.export keeps parameter and buffer names as initializer names when
-    BatchNormalization is preserved and constant folding is off, so the float
-    reference can be rebuilt from the shipped file alone.
+    torch.onnx.export keeps parameter names as initializer names when
+    BatchNormalization is preserved and constant folding is off, except that
+    it shares one initializer between parameters with identical values
+    (through Identity nodes, or by naming the other parameter). So each
+    node's parameters are found by position: the node's module is the prefix
+    of any input named after a parameter, and its inputs fill that module's
+    parameters in order.
     """
     import onnx
     from onnx import numpy_helper
     graph = onnx.load(onnx_path).graph
     tensors = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in graph.initializer}
+    # Shared initializers reach their other users through Identity nodes.
+    for node in graph.node:
+        if node.op_type == "Identity" and node.input[0] in tensors:
+            tensors[node.output[0]] = tensors[node.input[0]]
     state = model.state_dict()
-    missing = [k for k in state if k not in tensors and not k.endswith("num_batches_tracked")]
+    loaded = set()
+    for node in graph.node:
+        roles = _ROLES.get(node.op_type)
+        if not roles:
+            continue
+        params = list(node.input[1:])
+        prefix = None
+        for name, role in zip(params, roles):
+            if name.endswith("." + role) and name in state:
+                prefix = name[: -len(role) - 1]
+                break
+        if prefix is None:
+            continue
+        for name, role in zip(params, roles):
+            key = f"{prefix}.{role}"
+            if key in state and name in tensors:
+                state[key] = tensors[name]
+                loaded.add(key)
+    missing = [k for k in state if k not in loaded and not k.endswith("num_batches_tracked")]
     if missing:
         raise RuntimeError(f"{onnx_path}: no initializer for {missing[:5]}")
-    for k in state:
-        if k in tensors:
-            state[k] = tensors[k]
     model.load_state_dict(state)
     return model

@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
 # Installs what dfq needs, builds it, and runs the main job on the bundled
-# model.
-#
-# Today the pipeline ends at the float graph IR: the ONNX importer, the
-# calibration passes and the backends are not built yet (see README.md). So
-# the main job runs what exists: it verifies the bundled ResNet-style block
-# (models/examples/resnet_block.mlir) and folds its BatchNorms with
-# dfq-fold-bn, printing the folded IR and the remark for the BatchNorm that
-# cannot be folded.
+# model: the ResNet of the model zoo (models/resnet.onnx), imported into the
+# dfq dialect, BatchNorms folded, and evaluated by the reference interpreter
+# on the 10,000 Fashion-MNIST test images. Quantization and the backends
+# (dfq-compile) join this job as they land.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${DFQ_BUILD_DIR:-$root/build}"
+model="${DFQ_MODEL:-$root/models/resnet.onnx}"
 
 if [ -z "${DFQ_SKIP_SETUP:-}" ]; then
   bash "$root/scripts/setup.sh"
 fi
 bash "$root/scripts/build.sh"
 
-"$build/bin/dfq-opt" "$root/models/examples/resnet_block.mlir" \
-  --dfq-fold-bn --mlir-elide-resource-strings-if-larger=64
+out="$build/main"
+mkdir -p "$out"
+name="$(basename "$model" .onnx)"
+"$build/bin/dfq-translate" --import-onnx "$model" -o "$out/$name.mlir"
+"$build/bin/dfq-opt" "$out/$name.mlir" --dfq-fold-bn -o "$out/$name-folded.mlir"
+echo "imported: $out/$name.mlir ($(grep -c ' = dfq\.' "$out/$name.mlir") dfq ops;" \
+  "$(grep -c 'dfq\.batch_norm' "$out/$name.mlir") batch_norm," \
+  "$(grep -c 'dfq\.batch_norm' "$out/$name-folded.mlir" || true) after dfq-fold-bn)" >&2
+
+echo "== $name.onnx, float, reference interpreter" >&2
+"$build/bin/dfq-run" "$model" --json
+echo "== $name-folded.mlir (BatchNorm folded), reference interpreter" >&2
+"$build/bin/dfq-run" "$out/$name-folded.mlir" --json
