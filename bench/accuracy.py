@@ -15,7 +15,8 @@ execution) on the Fashion-MNIST test images:
   real          256 real training images (the upper bound)
 
 Weights are per-channel symmetric, activations per-tensor asymmetric with
-min/max ranges, BatchNorm folded after synthesis. Each setting is run with
+min/max ranges (the input's range from the preprocessing, images in [0, 1]
+normalized), the logits in float, BatchNorm folded after synthesis. Each setting is run with
 the first and last layer at 8 bits and at the same bits as the rest.
 Synthesis runs once per model and method and its wall time is reported.
 """
@@ -103,7 +104,8 @@ def main():
                         path, data = calibrated[source]
                         q = os.path.join(tmp, "q.mlir")
                         run([opt, path, "-o", q, "--dfq-fold-bn",
-                             f"--dfq-calibrate-ranges={data} threads={args.threads}",
+                             f"--dfq-calibrate-ranges={data} threads={args.threads} "
+                             f"input-min={-0.2860 / 0.3530} input-max={(1 - 0.2860) / 0.3530}",
                              f"--dfq-quantize=wbits={w} abits={a} first-last-bits={edge}"])
                         acc = top1(args.bin, q, args.limit, args.threads)
                         results[(model, bits, edge, source)] = acc
@@ -115,7 +117,8 @@ def main():
              f"Made by `bench/accuracy.py` on {datetime.date.today()}, {cpu_name()}; "
              f"top-1 on {images} Fashion-MNIST test images, quantized models run with "
              "exact integer execution (dfq-run). Weights per-channel symmetric, "
-             "activations per-tensor asymmetric (min/max), BatchNorm folded. "
+             "activations per-tensor asymmetric (min/max), input range from the "
+             "preprocessing, network output (logits) in float, BatchNorm folded. "
              f"Synthetic batches: {args.samples} images, {args.iterations} iterations.", ""]
     for edge, title in (("8", "first and last layer at 8 bits"),
                         ("0", "first and last layer at the same bits")):

@@ -199,6 +199,11 @@ void CalibrateRangesPass::runOnOperation() {
         << observer << "' (expected minmax, percentile or mse)";
     return signalPassFailure();
   }
+  if (!std::isnan(inputMin) && !std::isnan(inputMax) &&
+      !(inputMin < inputMax)) {
+    module.emitError("dfq-calibrate-ranges: input-min must be below input-max");
+    return signalPassFailure();
+  }
   if (limit <= 0 || batch <= 0 || bits < 2 || bits > 8 || percentile <= 50 ||
       percentile > 100) {
     module.emitError("dfq-calibrate-ranges: invalid options: limit and batch "
@@ -259,6 +264,12 @@ void CalibrateRangesPass::runOnOperation() {
   Builder b(&getContext());
   for (auto [value, acc] : llvm::zip_equal(observedValues, ranges)) {
     auto [lo, hi] = choose(acc);
+    if (isa<BlockArgument>(value)) {
+      if (!std::isnan(inputMin))
+        lo = inputMin;
+      if (!std::isnan(inputMax))
+        hi = inputMax;
+    }
     auto attr = b.getDenseF64ArrayAttr({lo, hi});
     if (auto arg = dyn_cast<BlockArgument>(value))
       entry.setArgAttr(arg.getArgNumber(), "dfq.range", attr);

@@ -66,6 +66,22 @@ std::optional<std::pair<double, double>> getRange(Value value) {
   return std::make_pair(attr[0], attr[1]);
 }
 
+/// Whether `value` leaves the function, directly or through a softmax.
+bool isNetworkOutput(Value value) {
+  if (value.use_empty())
+    return false;
+  for (Operation *user : value.getUsers()) {
+    if (isa<func::ReturnOp>(user))
+      continue;
+    if (isa<SoftmaxOp>(user) &&
+        llvm::all_of(user->getUsers(),
+                     [](Operation *u) { return isa<func::ReturnOp>(u); }))
+      continue;
+    return false;
+  }
+  return true;
+}
+
 struct QuantizePass : public mlir::dfq::impl::QuantizePassBase<QuantizePass> {
   using QuantizePassBase::QuantizePassBase;
   void runOnOperation() override;
@@ -134,7 +150,8 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
   // the output range, and requantization's saturation applies it.
   Value output = layer->getResult(0);
   Operation *activation = nullptr;
-  if (output.hasOneUse()) {
+  bool keepFloatOutput = !quantizeOutput && isNetworkOutput(output);
+  if (output.hasOneUse() && !keepFloatOutput) {
     Operation *user = *output.getUsers().begin();
     if (isa<ReluOp, ClipOp>(user)) {
       activation = user;
@@ -146,6 +163,8 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
       !inRange && dequantize)
     inRange = getRange(dequantize.getResult());
   std::optional<std::pair<double, double>> outRange = getRange(output);
+  if (keepFloatOutput && !outRange)
+    outRange = std::make_pair(0.0, 0.0); // unused: the output stays float
   if (!inRange || !outRange)
     return layer->emitError("dfq-quantize: no dfq.range on the layer's ")
            << (inRange ? "output" : "input")
@@ -224,6 +243,19 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
   Location loc = layer->getLoc();
   Value qWeight =
       QConstantOp::create(builder, loc, wQType, wValue, wParams).getResult();
+  if (keepFloatOutput) {
+    // The float op on the dequantized input and weights; the bias stays
+    // float.
+    auto inputDequantize = input.getDefiningOp<DequantizeOp>();
+    Value x = inputDequantize && inputDequantize.getInput() == *qInput
+                  ? input
+                  : DequantizeOp::create(builder, loc, input.getType(), *qInput)
+                        .getResult();
+    Value w = DequantizeOp::create(builder, loc, weight.getType(), qWeight);
+    layer->setOperand(0, x);
+    layer->setOperand(1, w);
+    return success();
+  }
   Value qBias;
   if (biases)
     qBias = arith::ConstantOp::create(

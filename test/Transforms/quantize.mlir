@@ -1,6 +1,7 @@
 // RUN: dfq-opt %s --split-input-file --dfq-quantize="wbits=4 abits=4 first-last-bits=0" | FileCheck %s
 // RUN: dfq-opt %s --split-input-file --dfq-quantize="wbits=4 abits=4" | FileCheck %s --check-prefix=EDGES
 // RUN: dfq-opt %s --split-input-file --dfq-quantize="wbits=4 abits=4 first-last-bits=0 per-channel=false" | FileCheck %s --check-prefix=TENSOR
+// RUN: dfq-opt %s --split-input-file --dfq-quantize="quantize-output=true" | FileCheck %s --check-prefix=OUTPUT
 
 // CHECK-LABEL: func.func @conv_relu_gemm
 // Input [-1, 3] at 4 bits: scale 4/15, zero point round(3.75) = 4.
@@ -14,10 +15,20 @@
 // CHECK-NOT: dfq.relu
 // CHECK: %[[CF:.*]] = dfq.dequantize %[[C]]
 // CHECK: dfq.global_avg_pool %[[CF]]
-// CHECK: dfq.qgemm
-// CHECK: return
+// The layer that computes the network output keeps a float output: it runs
+// as a float gemm on its quantized input and weights.
+// CHECK: %[[GX:.*]] = dfq.quantize
+// CHECK: %[[GW:.*]] = dfq.qconstant
+// CHECK: %[[GXF:.*]] = dfq.dequantize %[[GX]]
+// CHECK: %[[GWF:.*]] = dfq.dequantize %[[GW]]
+// CHECK: %[[Y:.*]] = dfq.gemm %[[GXF]], %[[GWF]]
+// CHECK: return %[[Y]]
 // The float weights are gone.
 // CHECK-NOT: arith.constant dense<{{\[\[\[\[}}5.0
+
+// OUTPUT-LABEL: func.func @conv_relu_gemm
+// OUTPUT: dfq.qgemm {{.*}} -> tensor<?x2x!quant.uniform<u8:f32,
+// OUTPUT: return
 
 // With first-last-bits=8 (the default) both layers here are edges.
 // EDGES-LABEL: func.func @conv_relu_gemm

@@ -28,6 +28,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
@@ -76,6 +77,21 @@ static cl::opt<std::string> observer("observer",
                                      cl::desc("Range estimator: minmax, "
                                               "percentile or mse"),
                                      cl::init("minmax"), cl::cat(category));
+static cl::opt<float> meanOpt(
+    "mean",
+    cl::desc("Input preprocessing: images in [0, 1] minus this mean (sets "
+             "the input's quantization range; default Fashion-MNIST's)"),
+    cl::init(0.2860f), cl::cat(category));
+static cl::opt<float>
+    stdOpt("std",
+           cl::desc("Input preprocessing: divided by this deviation (default "
+                    "Fashion-MNIST's)"),
+           cl::init(0.3530f), cl::cat(category));
+static cl::opt<bool> measureInputRange(
+    "measure-input-range",
+    cl::desc("Take the input's range from the calibration images instead of "
+             "the preprocessing"),
+    cl::cat(category));
 static cl::opt<std::string>
     budget("budget", cl::desc("Mixed precision budget (not implemented yet)"),
            cl::cat(category));
@@ -201,6 +217,8 @@ int main(int argc, char **argv) {
   if (!budget.empty() || !mpc.empty())
     return fail("--budget and --mpc (mixed precision) are not implemented "
                 "yet");
+  if (!(stdOpt > 0))
+    return fail("--std must be positive");
   if (samples <= 0 || iterations < 0)
     return fail("--samples must be positive and --iterations non-negative");
   if (!realData.empty() && !llvm::sys::fs::exists(realData))
@@ -235,7 +253,15 @@ int main(int argc, char **argv) {
                 " threads=" + std::to_string(threads) + "},";
   pipeline += "dfq-fold-bn,dfq-calibrate-ranges{observer=" + observer;
   if (!realData.empty())
-    pipeline += " data=" + realData;
+    pipeline += " data=" + realData + " mean=" + std::to_string(meanOpt) +
+                " std=" + std::to_string(stdOpt);
+  // The input is an image in [0, 1] normalized by mean and std; synthetic
+  // images, fitted only to statistics, stray far outside that range.
+  if (!measureInputRange)
+    pipeline +=
+        llvm::formatv(" input-min={0:g9} input-max={1:g9}",
+                      (0.0 - meanOpt) / stdOpt, (1.0 - meanOpt) / stdOpt)
+            .str();
   pipeline += " threads=" + std::to_string(threads) + "},";
   pipeline += "func.func(dfq-quantize{wbits=" + std::to_string(wbits) +
               " abits=" + std::to_string(abits) +
@@ -271,6 +297,10 @@ int main(int argc, char **argv) {
       {"first_last_bits", firstLastBits.getValue()},
       {"calibration", calib.getValue()},
       {"observer", observer.getValue()},
+      {"input_range", measureInputRange ? llvm::json::Value("measured")
+                                        : llvm::json::Value(llvm::json::Array{
+                                              (0.0 - meanOpt) / stdOpt,
+                                              (1.0 - meanOpt) / stdOpt})},
       {"seed", static_cast<int64_t>(seed.getValue())},
       {"pipeline", pipeline},
       {"seconds", seconds},

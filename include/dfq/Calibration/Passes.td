@@ -87,6 +87,11 @@ def CalibrateRangesPass : Pass<"dfq-calibrate-ranges", "::mlir::ModuleOp"> {
       percentiles.
     - `mse`: among `[lo, hi] * (1 - 0.01 i)`, i < 80, the range whose
       `bits`-bit asymmetric quantization has the least L2.4 error (BRECQ).
+    The input's range can be given instead of measured (`input-min`,
+    `input-max`): a model's input range follows from its preprocessing (for
+    images in [0, 1] normalized by mean m and deviation s, `[-m/s, (1-m)/s]`),
+    while synthetic images, fitted only to statistics, stray far outside it.
+
     `percentile` and `mse` look at a deterministic subsample of each
     activation (every k-th value, at most 65536 values per batch), so their
     cost does not grow with the activation size.
@@ -108,6 +113,12 @@ def CalibrateRangesPass : Pass<"dfq-calibrate-ranges", "::mlir::ModuleOp"> {
            "mse observer: the activation bit width the range is chosen for">,
     Option<"batch", "batch", "int64_t", "32",
            "Images per forward pass">,
+    Option<"inputMin", "input-min", "double",
+           "std::numeric_limits<double>::quiet_NaN()",
+           "The model input's known lower bound (NaN: measure it)">,
+    Option<"inputMax", "input-max", "double",
+           "std::numeric_limits<double>::quiet_NaN()",
+           "The model input's known upper bound (NaN: measure it)">,
     Option<"threads", "threads", "int", "0",
            "Engine threads (0: the engine's default)">,
   ];

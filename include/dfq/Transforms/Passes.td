@@ -55,6 +55,13 @@ def QuantizePass : Pass<"dfq-quantize", "::mlir::func::FuncOp"> {
       order) use `first-last-bits` for weights and activations; 0 keeps them
       at `wbits`/`abits`.
 
+    - **Network output**: a layer whose result is returned (directly or
+      through a softmax) keeps a float output, as in BRECQ and MQBench: its
+      input and weights are quantized, and it runs as the float op on their
+      dequantized values. Logit ranges seen on synthetic images are far
+      narrower than on real ones, and clipping logits breaks the ranking.
+      `quantize-output` requantizes these layers too.
+
     Consecutive layers exchange quantized values directly when the
     parameters agree; other ops (add, pooling, concat, softmax, ...) run in
     float on `dfq.dequantize`d values. BatchNorm must be folded first
@@ -68,6 +75,8 @@ def QuantizePass : Pass<"dfq-quantize", "::mlir::func::FuncOp"> {
            "Bits of the first and last layer (0: same as the others)">,
     Option<"perChannel", "per-channel", "bool", "true",
            "Per-output-channel weight scales">,
+    Option<"quantizeOutput", "quantize-output", "bool", "false",
+           "Also requantize the layers that produce the network's output">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::quant::QuantDialect"];
