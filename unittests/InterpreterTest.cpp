@@ -549,7 +549,9 @@ TEST_F(InterpreterTest, UnsupportedArithOpIsAnError) {
                                      "reference interpreter"));
 }
 
-TEST_F(InterpreterTest, QuantizedOpIsAnError) {
+TEST_F(InterpreterTest, QuantizeRoundsHalfToEvenAndSaturates) {
+  // x / 0.5 = 0.5, -0.5, 400, -10: ties go to even (0), then + 3 and clamp
+  // to [0, 255]; dequantize gives (q - 3) * 0.5.
   const char *source = R"mlir(
     func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
       %q = dfq.quantize %x {params = #dfq.qparams<u8, asymmetric,
@@ -559,9 +561,24 @@ TEST_F(InterpreterTest, QuantizedOpIsAnError) {
           : tensor<4x!quant.uniform<u8:f32, 0.5:3>> -> tensor<4xf32>
       return %y : tensor<4xf32>
     })mlir";
-  std::string diagnostics = runExpectingFailure(source, {arange({4})});
-  EXPECT_THAT(diagnostics, HasSubstr("'dfq.quantize' is not supported"));
-  EXPECT_THAT(diagnostics, HasSubstr("'dfq.dequantize' is not supported"));
+  std::vector<Tensor> outputs =
+      run(source, {makeTensor({4}, {0.25f, -0.25f, 200.0f, -5.0f})});
+  ASSERT_EQ(outputs.size(), 1u);
+  expectTensor(outputs[0], {4}, {0.0f, 0.0f, 126.0f, -1.5f});
+}
+
+TEST_F(InterpreterTest, QuantizedTypeOfF16IsAnError) {
+  const char *source = R"mlir(
+    func.func @main(%x: tensor<4xf16>) -> tensor<4xf16> {
+      %q = dfq.quantize %x {params = #dfq.qparams<u8, asymmetric,
+                                scales = [0.5], zero_points = [3]>}
+          : tensor<4xf16> -> tensor<4x!quant.uniform<u8:f16, 0.5:3>>
+      %y = dfq.dequantize %q
+          : tensor<4x!quant.uniform<u8:f16, 0.5:3>> -> tensor<4xf16>
+      return %y : tensor<4xf16>
+    })mlir";
+  std::string diagnostics = runExpectingFailure(source, {});
+  EXPECT_THAT(diagnostics, HasSubstr("supports only"));
 }
 
 TEST_F(InterpreterTest, NonF32TensorIsAnError) {
