@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what dfq needs, builds it, and runs the main job on the bundled
-# model: the ResNet of the model zoo (models/resnet.onnx), imported into the
-# dfq dialect, BatchNorms folded, and evaluated by the reference interpreter
-# on the 10,000 Fashion-MNIST test images. Quantization and the backends
-# (dfq-compile) join this job as they land.
+# model: the ResNet of the model zoo (models/resnet.onnx) is imported into
+# the dfq dialect and evaluated in float, then quantized to W8A8 without data
+# by dfq-compile (DSG images fitted to its BatchNorm statistics) and the
+# integer model evaluated, both by the reference interpreter on the 10,000
+# Fashion-MNIST test images. The x86 and CUDA backends join as they land.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${DFQ_BUILD_DIR:-$root/build}"
@@ -27,3 +28,6 @@ echo "== $name.onnx, float, reference interpreter" >&2
 "$build/bin/dfq-run" "$model" --json
 echo "== $name-folded.mlir (BatchNorm folded), reference interpreter" >&2
 "$build/bin/dfq-run" "$out/$name-folded.mlir" --json
+echo "== dfq-compile --wbits 8 --abits 8 --calib dsg (no data), integer execution" >&2
+"$build/bin/dfq-compile" "$model" -o "$out/$name-w8a8-dsg" --calib dsg
+"$build/bin/dfq-run" "$out/$name-w8a8-dsg" --json
