@@ -28,6 +28,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import cpu_name  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "models"))
 import zoo  # noqa: E402
@@ -136,13 +139,6 @@ def time_dfq(name, method, samples, iterations, threads, build):
                          input=mlir, check=True, capture_output=True)
     match = re.search(rb"images in ([0-9.]+) s", run.stderr)
     return float(match.group(1))
-
-
-def cpu_name():
-    for line in open("/proc/cpuinfo"):
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown CPU"
 
 
 def main():

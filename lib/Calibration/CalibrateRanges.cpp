@@ -11,6 +11,7 @@
 #include "dfq/Calibration/Passes.h"
 #include "dfq/Calibration/Synthesis.h"
 #include "dfq/Dialect/DfqOps.h"
+#include "dfq/Runtime/Interpreter.h"
 #include "dfq/Support/DatasetIO.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -211,12 +212,7 @@ void CalibrateRangesPass::runOnOperation() {
                      "(50, 100]");
     return signalPassFailure();
   }
-  func::FuncOp entry = module.lookupSymbol<func::FuncOp>("main");
-  if (!entry) {
-    auto funcs = module.getOps<func::FuncOp>();
-    if (std::distance(funcs.begin(), funcs.end()) == 1)
-      entry = *funcs.begin();
-  }
+  func::FuncOp entry = findEntryFunction(module);
   if (!entry) {
     module.emitError("dfq-calibrate-ranges: the module has no @main function "
                      "and more than one function");

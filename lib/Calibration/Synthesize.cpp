@@ -8,6 +8,7 @@
 #include "dfq/Calibration/GraphBuilder.h"
 #include "dfq/Calibration/Passes.h"
 #include "dfq/Calibration/Synthesis.h"
+#include "dfq/Runtime/Interpreter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -41,16 +42,6 @@ struct SynthesizePass
 };
 } // namespace
 
-/// @main, or the only function of the module.
-static func::FuncOp findEntry(ModuleOp module) {
-  if (auto main = module.lookupSymbol<func::FuncOp>("main"))
-    return main;
-  auto funcs = module.getOps<func::FuncOp>();
-  if (std::distance(funcs.begin(), funcs.end()) == 1)
-    return *funcs.begin();
-  return nullptr;
-}
-
 void SynthesizePass::runOnOperation() {
   ModuleOp module = getOperation();
   calib::SynthesisOptions options;
@@ -73,7 +64,7 @@ void SynthesizePass::runOnOperation() {
                      "margin-quantile in [0, 1]");
     return signalPassFailure();
   }
-  func::FuncOp entry = findEntry(module);
+  func::FuncOp entry = findEntryFunction(module);
   if (!entry) {
     module.emitError("dfq-synthesize: the module has no @main function and "
                      "more than one function");

@@ -98,8 +98,14 @@ namespace {
 /// dropped after their last use, on top of the constants made by `create`.
 class Frame {
 public:
-  explicit Frame(const llvm::DenseMap<Value, rt::Tensor> &constants)
-      : constants(constants) {}
+  Frame(const llvm::DenseMap<Value, rt::Tensor> &constants,
+        const llvm::DenseMap<Operation *, rt::QuantLayerParams> &layers)
+      : constants(constants), layers(layers) {}
+
+  /// The parameters `create` derived for a quantized layer.
+  const rt::QuantLayerParams &layer(Operation *op) const {
+    return layers.find(op)->second;
+  }
 
   /// The tensor of `value`; a null tensor for an absent optional operand.
   rt::Tensor operator()(Value value) const {
@@ -113,6 +119,7 @@ public:
 
 private:
   const llvm::DenseMap<Value, rt::Tensor> &constants;
+  const llvm::DenseMap<Operation *, rt::QuantLayerParams> &layers;
 };
 } // namespace
 
@@ -297,30 +304,37 @@ static rt::KernelResult execute(ops::DequantizeOp op, const Frame &in) {
 }
 
 static rt::KernelResult execute(ops::QConv2DOp op, const Frame &in) {
-  FailureOr<rt::QuantLayerParams> params = layerParamsOf(op);
-  if (failed(params))
-    return kernelError("the bias is not an i32 constant");
   rt::Conv2dParams conv{op.getStrides().vec(), op.getPads().vec(),
                         op.getDilations().vec(),
                         static_cast<int64_t>(op.getGroups())};
   return rt::kernels::qconv2d(in(op.getInput()), in(op.getWeight()), conv,
-                              *params);
+                              in.layer(op));
 }
 
 static rt::KernelResult execute(ops::QGemmOp op, const Frame &in) {
-  FailureOr<rt::QuantLayerParams> params = layerParamsOf(op);
-  if (failed(params))
-    return kernelError("the bias is not an i32 constant");
-  return rt::kernels::qgemm(in(op.getInput()), in(op.getWeight()), *params);
+  return rt::kernels::qgemm(in(op.getInput()), in(op.getWeight()),
+                            in.layer(op));
 }
 
 //===----------------------------------------------------------------------===//
 // ReferenceInterpreter
 //===----------------------------------------------------------------------===//
 
+func::FuncOp mlir::dfq::findEntryFunction(ModuleOp module) {
+  if (auto main = module.lookupSymbol<func::FuncOp>("main"))
+    return main;
+  auto funcs = module.getOps<func::FuncOp>();
+  if (std::distance(funcs.begin(), funcs.end()) == 1)
+    return *funcs.begin();
+  return nullptr;
+}
+
 struct ReferenceInterpreter::Impl {
   /// Constants, converted once.
   llvm::DenseMap<Value, rt::Tensor> constants;
+  /// Zero points, bias and requantization of each quantized layer, derived
+  /// once.
+  llvm::DenseMap<Operation *, rt::QuantLayerParams> layers;
   /// The ops that run on a kernel, in program order.
   SmallVector<Operation *> schedule;
   /// Index in `schedule` of the last op reading each argument or op result;
@@ -389,6 +403,19 @@ LogicalResult ReferenceInterpreter::Impl::prepare(Operation &op) {
     return op.emitError("the reference interpreter supports only f32 tensors "
                         "in '")
            << op.getName() << "'";
+  if (isa<ops::QConv2DOp, ops::QGemmOp>(op)) {
+    FailureOr<rt::QuantLayerParams> params =
+        isa<ops::QConv2DOp>(op) ? layerParamsOf(cast<ops::QConv2DOp>(op))
+                                : layerParamsOf(cast<ops::QGemmOp>(op));
+    if (failed(params))
+      return op.emitError("the reference interpreter needs the bias of '")
+             << op.getName() << "' as an i32 constant";
+    // The weight is a constant converted above (dfq.qconstant precedes its
+    // users), so the accumulator choice is made once here.
+    params->accumulateInF32 = rt::kernels::accumulatorFitsF32(
+        constants.lookup(op.getOperand(1)), *params);
+    layers[&op] = std::move(*params);
+  }
   schedule.push_back(&op);
   return success();
 }
@@ -449,7 +476,7 @@ LogicalResult ReferenceInterpreter::run(ArrayRef<rt::Tensor> inputs,
   if (inputs.size() != entry.getNumArguments())
     return entry.emitError("expected ")
            << entry.getNumArguments() << " inputs, got " << inputs.size();
-  Frame frame(impl->constants);
+  Frame frame(impl->constants, impl->layers);
   for (auto [index, arg] : llvm::enumerate(entry.getArguments())) {
     const rt::Tensor &input = inputs[index];
     ArrayRef<int64_t> expected =

@@ -114,52 +114,55 @@ static at::Tensor requantize(at::Tensor acc, const QuantLayerParams &params) {
 /// Then f32 arithmetic, and ATen's fast f32 kernels, compute the exact
 /// accumulator whatever the summation order; otherwise f64 does (its exact
 /// range, 2^53, is far beyond what 8-bit operands reach).
-static at::ScalarType accumulatorType(const at::Tensor &weightShifted,
-                                      const QuantLayerParams &params,
-                                      int64_t inputMin, int64_t inputMax) {
-  double maxInput =
-      std::max(std::abs(double(inputMin - params.inputZeroPoint)),
-               std::abs(double(inputMax - params.inputZeroPoint)));
-  double maxWeightSum = weightShifted.abs()
-                            .reshape({weightShifted.size(0), -1})
-                            .sum(1)
-                            .max()
-                            .item<double>();
-  double maxBias = 0;
-  for (int32_t b : params.bias)
-    maxBias = std::max(maxBias, std::abs(double(b)));
-  return maxInput * maxWeightSum + maxBias < double(1 << 24) ? at::kFloat
-                                                             : at::kDouble;
+bool kernels::accumulatorFitsF32(const Tensor &weight,
+                                 const QuantLayerParams &params) noexcept {
+  try {
+    c10::InferenceMode guard;
+    const at::Tensor &w = unwrap(weight);
+    at::Tensor shifted = w.to(at::kDouble) - alongAxis(params.weightZeroPoints,
+                                                       0, w.dim(), at::kDouble);
+    double maxInput =
+        std::max(std::abs(double(params.inputMin - params.inputZeroPoint)),
+                 std::abs(double(params.inputMax - params.inputZeroPoint)));
+    double maxWeightSum =
+        shifted.abs().reshape({w.size(0), -1}).sum(1).max().item<double>();
+    double maxBias = 0;
+    for (int32_t b : params.bias)
+      maxBias = std::max(maxBias, std::abs(double(b)));
+    return maxInput * maxWeightSum + maxBias < double(1 << 24);
+  } catch (...) {
+    return false; // f64 is exact in every case
+  }
+}
+
+/// The input and weight with their zero points removed, in the layer's
+/// accumulator type. Removing the zero point before the product makes
+/// padding read real zeros, exactly as the integer semantics pad with zp_x.
+static std::pair<at::Tensor, at::Tensor>
+shiftedOperands(const Tensor &input, const Tensor &weight,
+                const QuantLayerParams &params) {
+  at::ScalarType type = params.accumulateInF32 ? at::kFloat : at::kDouble;
+  const at::Tensor &w = unwrap(weight);
+  at::Tensor x = unwrap(input).to(type) - double(params.inputZeroPoint);
+  at::Tensor ws =
+      w.to(type) - alongAxis(params.weightZeroPoints, 0, w.dim(), type);
+  return {x, ws};
 }
 
 KernelResult kernels::qconv2d(const Tensor &input, const Tensor &weight,
                               const Conv2dParams &conv,
                               const QuantLayerParams &params) noexcept {
   return runKernel([&] {
-    const at::Tensor &x = unwrap(input);
-    const at::Tensor &w = unwrap(weight);
-    // Zero points come off before the product: padding then reads real
-    // zeros, exactly as the integer semantics pad with zp_x.
-    at::Tensor ws = w.to(at::kDouble) -
-                    alongAxis(params.weightZeroPoints, 0, w.dim(), at::kDouble);
-    at::ScalarType type =
-        accumulatorType(ws, params, params.inputMin, params.inputMax);
-    at::Tensor xs = x.to(type) - double(params.inputZeroPoint);
-    at::Tensor acc = aten::conv2d(xs, ws.to(type), c10::nullopt, conv);
-    return requantize(acc.to(at::kDouble), params);
+    auto [x, w] = shiftedOperands(input, weight, params);
+    return requantize(aten::conv2d(x, w, c10::nullopt, conv).to(at::kDouble),
+                      params);
   });
 }
 
 KernelResult kernels::qgemm(const Tensor &input, const Tensor &weight,
                             const QuantLayerParams &params) noexcept {
   return runKernel([&] {
-    const at::Tensor &x = unwrap(input);
-    const at::Tensor &w = unwrap(weight);
-    at::Tensor ws = w.to(at::kDouble) -
-                    alongAxis(params.weightZeroPoints, 0, w.dim(), at::kDouble);
-    at::ScalarType type =
-        accumulatorType(ws, params, params.inputMin, params.inputMax);
-    at::Tensor xs = x.to(type) - double(params.inputZeroPoint);
-    return requantize(at::linear(xs, ws.to(type)).to(at::kDouble), params);
+    auto [x, w] = shiftedOperands(input, weight, params);
+    return requantize(at::linear(x, w).to(at::kDouble), params);
   });
 }

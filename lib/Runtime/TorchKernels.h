@@ -67,6 +67,9 @@ struct QuantLayerParams {
   int64_t outputMin = 0, outputMax = 255;
   std::vector<int32_t> bias;                // empty: none
   std::vector<int32_t> multipliers, shifts; // one, or one per channel
+  /// Accumulate in f32 (proven exact by kernels::accumulatorFitsF32) rather
+  /// than f64.
+  bool accumulateInF32 = false;
 };
 
 namespace kernels {
@@ -107,6 +110,10 @@ KernelResult concat(const std::vector<Tensor> &inputs, int64_t axis) noexcept;
 KernelResult quantize(const Tensor &input, const QuantParams &params) noexcept;
 KernelResult dequantize(const Tensor &input,
                         const QuantParams &params) noexcept;
+/// Whether f32 accumulation is exact for this layer's weights and input
+/// range (decided once per layer; false on any doubt).
+bool accumulatorFitsF32(const Tensor &weight,
+                        const QuantLayerParams &params) noexcept;
 KernelResult qconv2d(const Tensor &input, const Tensor &weight,
                      const Conv2dParams &conv,
                      const QuantLayerParams &params) noexcept;

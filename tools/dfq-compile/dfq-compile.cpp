@@ -16,6 +16,7 @@
 #include "dfq/Dialect/DfqDialect.h"
 #include "dfq/Dialect/DfqOps.h"
 #include "dfq/Import/OnnxImporter.h"
+#include "dfq/Support/CommandLine.h"
 #include "dfq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -176,14 +177,8 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   cl::AddExtraVersionPrinter(
       [](llvm::raw_ostream &os) { os << "dfq-compile (dfq 0.1, MLIR 22)\n"; });
-  // libLLVM already owns `--threads`; adopt it (see dfq-run).
-  auto *threadsOpt =
-      static_cast<cl::opt<int> *>(cl::getRegisteredOptions().lookup("threads"));
-  if (threadsOpt) {
-    threadsOpt->setDescription("Engine threads (0: its default)");
-    threadsOpt->addCategory(category);
-    threadsOpt->setHiddenFlag(cl::NotHidden);
-  }
+  cl::opt<int> *threadsOpt = mlir::dfq::adoptThreadsOption(
+      category, "Engine threads (0: its default)");
   cl::ParseCommandLineOptions(argc, argv,
                               "dfq-compile: quantize a float model without "
                               "its training data\n");

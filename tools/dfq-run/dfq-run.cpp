@@ -13,6 +13,7 @@
 #include "dfq/Dialect/DfqDialect.h"
 #include "dfq/Import/OnnxImporter.h"
 #include "dfq/Runtime/Interpreter.h"
+#include "dfq/Support/CommandLine.h"
 #include "dfq/Support/DatasetIO.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -128,16 +129,6 @@ static FailureOr<LoadedModel> loadModel(StringRef path, MLIRContext &context) {
   return loaded;
 }
 
-/// The function to run: @main, or the only function in the module.
-static func::FuncOp findEntry(ModuleOp module) {
-  if (auto main = module.lookupSymbol<func::FuncOp>("main"))
-    return main;
-  auto funcs = module.getOps<func::FuncOp>();
-  if (std::distance(funcs.begin(), funcs.end()) == 1)
-    return *funcs.begin();
-  return nullptr;
-}
-
 static std::string formatShape(llvm::ArrayRef<int64_t> shape) {
   std::string s = "[";
   for (auto [i, d] : llvm::enumerate(shape)) {
@@ -150,16 +141,8 @@ static std::string formatShape(llvm::ArrayRef<int64_t> shape) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  // libLLVM already registers a hidden `--threads=<int>`; a second option of
-  // that name aborts at startup. Adopt the existing one as ours.
-  auto *threadsOpt =
-      static_cast<cl::opt<int> *>(cl::getRegisteredOptions().lookup("threads"));
-  if (threadsOpt) {
-    threadsOpt->setDescription(
-        "Threads for the numerics engine (0: its default)");
-    threadsOpt->addCategory(runCategory);
-    threadsOpt->setHiddenFlag(cl::NotHidden);
-  }
+  cl::opt<int> *threadsOpt = mlir::dfq::adoptThreadsOption(
+      runCategory, "Threads for the numerics engine (0: its default)");
   cl::HideUnrelatedOptions(runCategory);
   cl::AddExtraVersionPrinter(
       [](llvm::raw_ostream &os) { os << "dfq-run (dfq 0.1, MLIR 22)\n"; });
@@ -223,7 +206,7 @@ int main(int argc, char **argv) {
   FailureOr<LoadedModel> loaded = loadModel(modelPath, context);
   if (failed(loaded))
     return 1;
-  func::FuncOp entry = findEntry(*loaded->module);
+  func::FuncOp entry = mlir::dfq::findEntryFunction(*loaded->module);
   if (!entry)
     return fail("'" + modelPath +
                 "' has no @main function and more than one function");

@@ -11,11 +11,16 @@
 
 #include "dfq/Runtime/Tensor.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 
 #include <memory>
 
 namespace mlir::dfq {
+
+/// The function a dfq tool runs: `@main`, or the module's only function;
+/// null when there is neither.
+func::FuncOp findEntryFunction(ModuleOp module);
 
 class ReferenceInterpreter {
 public:
