@@ -2,7 +2,8 @@
 //
 // The reference interpreter's integer execution of dfq.qconv2d and dfq.qgemm
 // (ATen, f64 accumulation, int64 requantization) must equal, bit for bit, a
-// direct loop over the normative scalar semantics of Support/Requantization.
+// direct loop over the normative scalar semantics of Support/Requantization,
+// and so must the simulated (fake-quantization, real arithmetic) execution.
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,7 +50,9 @@ struct IntegerExecutionTest : public ::testing::Test {
                         quant::QuantDialect>();
   }
 
-  /// Runs @main of `source` on one input and returns its one output.
+  /// Runs @main of `source` on one input, with integer and with simulated
+  /// execution, and returns the integer output after checking that the
+  /// simulation produced the very same values.
   std::vector<float> run(const std::string &source,
                          const std::vector<int64_t> &shape,
                          const std::vector<float> &input) {
@@ -57,8 +60,20 @@ struct IntegerExecutionTest : public ::testing::Test {
     EXPECT_TRUE(module) << source;
     if (!module)
       return {};
+    std::vector<float> integer =
+        runAs(QuantizedExecution::Integer, shape, input);
+    std::vector<float> simulated =
+        runAs(QuantizedExecution::Simulated, shape, input);
+    EXPECT_EQ(integer, simulated)
+        << "fake quantization and integer execution disagree";
+    return integer;
+  }
+
+  std::vector<float> runAs(QuantizedExecution mode,
+                           const std::vector<int64_t> &shape,
+                           const std::vector<float> &input) {
     auto entry = module->lookupSymbol<func::FuncOp>("main");
-    auto interpreter = ReferenceInterpreter::create(entry);
+    auto interpreter = ReferenceInterpreter::create(entry, mode);
     EXPECT_TRUE(succeeded(interpreter));
     if (failed(interpreter))
       return {};

@@ -32,6 +32,7 @@ using namespace mlir;
 namespace ops = ::mlir::dfq;
 namespace rt = ::mlir::dfq::rt;
 using ::mlir::dfq::ReferenceInterpreter;
+using ::mlir::dfq::QuantizedExecution;
 
 //===----------------------------------------------------------------------===//
 // Helpers
@@ -99,8 +100,9 @@ namespace {
 class Frame {
 public:
   Frame(const llvm::DenseMap<Value, rt::Tensor> &constants,
-        const llvm::DenseMap<Operation *, rt::QuantLayerParams> &layers)
-      : constants(constants), layers(layers) {}
+        const llvm::DenseMap<Operation *, rt::QuantLayerParams> &layers,
+        QuantizedExecution quantized)
+      : quantized(quantized), constants(constants), layers(layers) {}
 
   /// The parameters `create` derived for a quantized layer.
   const rt::QuantLayerParams &layer(Operation *op) const {
@@ -116,6 +118,7 @@ public:
   }
 
   llvm::DenseMap<Value, rt::Tensor> values;
+  const QuantizedExecution quantized;
 
 private:
   const llvm::DenseMap<Value, rt::Tensor> &constants;
@@ -276,6 +279,8 @@ static FailureOr<rt::QuantLayerParams> layerParamsOf(OpT op) {
   rt::QuantParams w = quantParamsOf(op.getWeight().getType());
   rt::QuantParams out = quantParamsOf(op.getType());
   params.inputZeroPoint = in.zeroPoints.front();
+  params.inputScale = in.scales.front();
+  params.weightScales = w.scales;
   params.inputMin = in.qmin;
   params.inputMax = in.qmax;
   params.weightZeroPoints = w.zeroPoints;
@@ -307,11 +312,17 @@ static rt::KernelResult execute(ops::QConv2DOp op, const Frame &in) {
   rt::Conv2dParams conv{op.getStrides().vec(), op.getPads().vec(),
                         op.getDilations().vec(),
                         static_cast<int64_t>(op.getGroups())};
+  if (in.quantized == QuantizedExecution::Simulated)
+    return rt::kernels::qconv2dSimulated(in(op.getInput()), in(op.getWeight()),
+                                         conv, in.layer(op));
   return rt::kernels::qconv2d(in(op.getInput()), in(op.getWeight()), conv,
                               in.layer(op));
 }
 
 static rt::KernelResult execute(ops::QGemmOp op, const Frame &in) {
+  if (in.quantized == QuantizedExecution::Simulated)
+    return rt::kernels::qgemmSimulated(in(op.getInput()), in(op.getWeight()),
+                                       in.layer(op));
   return rt::kernels::qgemm(in(op.getInput()), in(op.getWeight()),
                             in.layer(op));
 }
@@ -434,13 +445,15 @@ void ReferenceInterpreter::Impl::computeLastUses() {
     lastUse[operand] = kKeep;
 }
 
-ReferenceInterpreter::ReferenceInterpreter(func::FuncOp entry)
-    : entry(entry), impl(std::make_unique<Impl>()) {}
+ReferenceInterpreter::ReferenceInterpreter(func::FuncOp entry,
+                                           QuantizedExecution quantized)
+    : entry(entry), quantized(quantized), impl(std::make_unique<Impl>()) {}
 
 ReferenceInterpreter::~ReferenceInterpreter() = default;
 
 FailureOr<std::unique_ptr<ReferenceInterpreter>>
-ReferenceInterpreter::create(func::FuncOp entry) {
+ReferenceInterpreter::create(func::FuncOp entry,
+                             QuantizedExecution quantized) {
   if (entry.isExternal() || !entry.getBody().hasOneBlock())
     return entry.emitError("the reference interpreter needs a function body "
                            "of one block");
@@ -461,7 +474,7 @@ ReferenceInterpreter::create(func::FuncOp entry) {
       ok = false;
     }
   std::unique_ptr<ReferenceInterpreter> interpreter(
-      new ReferenceInterpreter(entry));
+      new ReferenceInterpreter(entry, quantized));
   // Every op is looked at, so that one attempt reports all problems.
   for (Operation &op : entry.getBody().front())
     ok &= succeeded(interpreter->impl->prepare(op));
@@ -476,7 +489,7 @@ LogicalResult ReferenceInterpreter::run(ArrayRef<rt::Tensor> inputs,
   if (inputs.size() != entry.getNumArguments())
     return entry.emitError("expected ")
            << entry.getNumArguments() << " inputs, got " << inputs.size();
-  Frame frame(impl->constants, impl->layers);
+  Frame frame(impl->constants, impl->layers, quantized);
   for (auto [index, arg] : llvm::enumerate(entry.getArguments())) {
     const rt::Tensor &input = inputs[index];
     ArrayRef<int64_t> expected =

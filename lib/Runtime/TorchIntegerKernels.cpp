@@ -11,6 +11,10 @@
 // summation order of ATen's kernels cannot matter. The requantization runs in
 // int64 (acc * M < 2^62).
 //
+// The simulated kernels at the end compute the same layers as fake
+// quantization in real arithmetic, the independent formulation that tests
+// hold the integer path against.
+//
 //===----------------------------------------------------------------------===//
 
 #include "TorchOps.h"
@@ -20,6 +24,7 @@
 #include <ATen/ops/add.h>
 #include <ATen/ops/clamp.h>
 #include <ATen/ops/div.h>
+#include <ATen/ops/floor.h>
 #include <ATen/ops/linear.h>
 #include <ATen/ops/max.h>
 #include <ATen/ops/mul.h>
@@ -27,6 +32,8 @@
 #include <ATen/ops/sub.h>
 #include <ATen/ops/sum.h>
 #include <ATen/ops/tensor.h>
+
+#include <cmath>
 
 using namespace mlir::dfq::rt;
 using namespace mlir::dfq::rt::aten;
@@ -164,5 +171,79 @@ KernelResult kernels::qgemm(const Tensor &input, const Tensor &weight,
   return runKernel([&] {
     auto [x, w] = shiftedOperands(input, weight, params);
     return requantize(at::linear(x, w).to(at::kDouble), params);
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Simulated (fake) quantization
+//===----------------------------------------------------------------------===//
+
+/// Entry `o` of a per-tensor (one value) or per-channel list.
+template <typename T> static T channel(const std::vector<T> &values, int64_t o) {
+  return values.size() == 1 ? values.front() : values[o];
+}
+
+/// The real operands of a layer: x = (q_x - z_x) s_x and w = (q_w - z_w) s_w,
+/// in f64, where both products are exact (an f32 scale times an integer of at
+/// most 9 bits).
+static std::pair<at::Tensor, at::Tensor>
+dequantizedOperands(const Tensor &input, const Tensor &weight,
+                    const QuantLayerParams &params) {
+  const at::Tensor &w = unwrap(weight);
+  TORCH_CHECK(!params.weightScales.empty(),
+              "simulated execution needs the weight scales");
+  at::Tensor x = (unwrap(input).to(at::kDouble) - double(params.inputZeroPoint)) *
+                 params.inputScale;
+  at::Tensor real =
+      (w.to(at::kDouble) -
+       alongAxis(params.weightZeroPoints, 0, w.dim(), at::kDouble)) *
+      alongAxis(params.weightScales, 0, w.dim(), at::kDouble);
+  return {x, real};
+}
+
+/// Adds the real bias to the real layer output `y` (channels in dimension 1)
+/// and quantizes it: q = clamp(floor(y / s + 1/2) + z_y), where s is the
+/// output scale the integer path realizes, s_x s_w[o] / (M[o] 2^-sh[o]), and
+/// the rounding is half up, as the integer path's.
+static at::Tensor fakeQuantizeOutput(at::Tensor y,
+                                     const QuantLayerParams &params) {
+  int64_t channels = y.size(1);
+  std::vector<double> bias, scale;
+  for (int64_t o = 0; o < channels; ++o) {
+    double weightScale = channel(params.weightScales, o);
+    int32_t shift = channel(params.shifts, o);
+    TORCH_CHECK(shift >= 0 && shift <= 62, "shift ", shift,
+                " is outside [0, 62]");
+    double multiplier = std::ldexp(double(channel(params.multipliers, o)),
+                                   -shift);
+    scale.push_back(params.inputScale * weightScale / multiplier);
+    bias.push_back(params.bias.empty()
+                       ? 0.0
+                       : double(params.bias[o]) * params.inputScale *
+                             weightScale);
+  }
+  int64_t rank = y.dim();
+  y = y + alongAxis(bias, 1, rank, at::kDouble);
+  at::Tensor q = at::floor(y / alongAxis(scale, 1, rank, at::kDouble) + 0.5);
+  return at::clamp(q + double(params.outputZeroPoint),
+                   double(params.outputMin), double(params.outputMax))
+      .to(at::kFloat);
+}
+
+KernelResult kernels::qconv2dSimulated(const Tensor &input,
+                                       const Tensor &weight,
+                                       const Conv2dParams &conv,
+                                       const QuantLayerParams &params) noexcept {
+  return runKernel([&] {
+    auto [x, w] = dequantizedOperands(input, weight, params);
+    return fakeQuantizeOutput(aten::conv2d(x, w, c10::nullopt, conv), params);
+  });
+}
+
+KernelResult kernels::qgemmSimulated(const Tensor &input, const Tensor &weight,
+                                     const QuantLayerParams &params) noexcept {
+  return runKernel([&] {
+    auto [x, w] = dequantizedOperands(input, weight, params);
+    return fakeQuantizeOutput(at::linear(x, w), params);
   });
 }

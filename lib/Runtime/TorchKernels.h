@@ -67,6 +67,9 @@ struct QuantLayerParams {
   int64_t outputMin = 0, outputMax = 255;
   std::vector<int32_t> bias;                // empty: none
   std::vector<int32_t> multipliers, shifts; // one, or one per channel
+  /// The f32 scales of the types, used only by simulated execution.
+  double inputScale = 1;
+  std::vector<double> weightScales; // one, or one per output channel
   /// Accumulate in f32 (proven exact by kernels::accumulatorFitsF32) rather
   /// than f64.
   bool accumulateInF32 = false;
@@ -120,6 +123,14 @@ KernelResult qconv2d(const Tensor &input, const Tensor &weight,
 /// `weight` is [O, K].
 KernelResult qgemm(const Tensor &input, const Tensor &weight,
                    const QuantLayerParams &params) noexcept;
+
+// The same layers as fake quantization in real (f64) arithmetic, on the same
+// stored integers in and out (docs/design.md, "Simulated quantization").
+KernelResult qconv2dSimulated(const Tensor &input, const Tensor &weight,
+                              const Conv2dParams &conv,
+                              const QuantLayerParams &params) noexcept;
+KernelResult qgemmSimulated(const Tensor &input, const Tensor &weight,
+                            const QuantLayerParams &params) noexcept;
 
 } // namespace kernels
 

@@ -2,7 +2,7 @@
 //
 // dfq-run MODEL [--dataset fashion-mnist[:test|:train]] [--input x.npy]
 //               [--output y.npy] [--batch N] [--limit N] [--mean M --std S]
-//               [--threads N] [--json]
+//               [--threads N] [--json] [--simulate]
 //
 // MODEL is an ONNX file (imported, then run by the reference interpreter), a
 // dfq .mlir file, or a dfq-compile output directory holding model.mlir.
@@ -74,6 +74,13 @@ static cl::opt<float> stdOpt("std",
 static cl::opt<bool> jsonOpt("json",
                              cl::desc("Print one JSON object on stdout"),
                              cl::cat(runCategory));
+
+static cl::opt<bool> simulateOpt(
+    "simulate",
+    cl::desc("Run quantized layers as fake quantization in real arithmetic "
+             "(docs/design.md, \"Simulated quantization\") instead of the "
+             "integer semantics"),
+    cl::cat(runCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs()) << message << "\n";
@@ -248,7 +255,9 @@ int main(int argc, char **argv) {
   if (threads > 0)
     ::mlir::dfq::rt::setEngineThreads(threads);
   FailureOr<std::unique_ptr<::mlir::dfq::ReferenceInterpreter>> interpreter =
-      ::mlir::dfq::ReferenceInterpreter::create(entry);
+      ::mlir::dfq::ReferenceInterpreter::create(
+          entry, simulateOpt ? ::mlir::dfq::QuantizedExecution::Simulated
+                             : ::mlir::dfq::QuantizedExecution::Integer);
   if (failed(interpreter))
     return 1;
 

@@ -22,13 +22,26 @@ namespace mlir::dfq {
 /// null when there is neither.
 func::FuncOp findEntryFunction(ModuleOp module);
 
+/// How `dfq.qconv2d` and `dfq.qgemm` are executed.
+enum class QuantizedExecution {
+  /// The normative integer semantics (docs/design.md): exact accumulators,
+  /// fixed-point requantization. What every backend must reproduce.
+  Integer,
+  /// Fake quantization in real arithmetic (docs/design.md, "Simulated
+  /// quantization"): dequantized operands, an f64 conv/gemm, the output
+  /// quantized with the scale the layer's multiplier realizes. An independent
+  /// formulation that the integer path is checked against.
+  Simulated,
+};
+
 class ReferenceInterpreter {
 public:
   /// Prepares `entry` for execution: checks that every op is supported and
   /// converts every constant to an engine tensor once. Unsupported ops and
   /// unreadable constants are reported as errors at their location.
   static mlir::FailureOr<std::unique_ptr<ReferenceInterpreter>>
-  create(mlir::func::FuncOp entry);
+  create(mlir::func::FuncOp entry,
+         QuantizedExecution quantized = QuantizedExecution::Integer);
 
   ~ReferenceInterpreter();
 
@@ -41,9 +54,11 @@ public:
   mlir::func::FuncOp getEntry() const { return entry; }
 
 private:
-  ReferenceInterpreter(mlir::func::FuncOp entry);
+  ReferenceInterpreter(mlir::func::FuncOp entry,
+                       QuantizedExecution quantized);
   struct Impl;
   mlir::func::FuncOp entry;
+  QuantizedExecution quantized;
   std::unique_ptr<Impl> impl;
 };
 
