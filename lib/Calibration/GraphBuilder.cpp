@@ -12,17 +12,6 @@ using namespace mlir;
 using namespace mlir::dfq;
 using namespace mlir::dfq::calib;
 
-/// The ONNX node name when the location carries one, else the op name.
-static std::string nodeName(Operation *op) {
-  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(op->getLoc()))
-    for (Location loc : fused.getLocations())
-      if (auto name = dyn_cast<NameLoc>(loc))
-        return name.getName().str();
-  return op->getName().getStringRef().str();
-}
-
 static std::vector<int64_t> toVector(ArrayRef<int64_t> values) {
   return std::vector<int64_t>(values.begin(), values.end());
 }
@@ -66,11 +55,11 @@ FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
       if (failed(value))
         return failure();
       result.nodeOf[constant.getResult()] =
-          graph.addConstant(nodeName(op), *value);
+          graph.addConstant(getLayerName(op), *value);
       continue;
     }
     Node node;
-    node.name = nodeName(op);
+    node.name = getLayerName(op);
     node.operands = operandsOf(op);
     bool supported =
         llvm::TypeSwitch<Operation *, bool>(op)

@@ -449,3 +449,15 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
 
 #define GET_OP_CLASSES
 #include "dfq/DfqOps.cpp.inc"
+
+std::string mlir::dfq::getLayerName(Operation *op) {
+  std::string name = op->getName().getStringRef().str();
+  op->getLoc()->walk([&](Location loc) {
+    if (auto named = dyn_cast<NameLoc>(loc)) {
+      name = named.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return name;
+}

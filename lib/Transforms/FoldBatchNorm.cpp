@@ -1,5 +1,7 @@
 //===- FoldBatchNorm.cpp - fold dfq.batch_norm into its producer ----------===//
 
+#include "FloatConstants.h"
+
 #include "dfq/Dialect/DfqOps.h"
 #include "dfq/Transforms/Passes.h"
 
@@ -21,70 +23,6 @@ using namespace mlir;
 using namespace mlir::dfq;
 
 namespace {
-
-/// Values of a constant float tensor, widened to double, with the attribute
-/// they came from.
-struct ConstantTensor {
-  ElementsAttr attr;
-  SmallVector<double> values;
-};
-
-/// Reads `value` if it is defined by a constant with float data that is
-/// present in the module (not elided). The reason for failure goes to `why`.
-FailureOr<ConstantTensor> readConstant(Value value, StringRef name,
-                                       std::string &why) {
-  ElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr))) {
-    why = (name + " is not a constant").str();
-    return failure();
-  }
-  ConstantTensor result{attr, {}};
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
-    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
-    if (!data) {
-      why = (name + " is a dense_resource whose data is not available").str();
-      return failure();
-    }
-    result.values.assign(data->begin(), data->end());
-    return result;
-  }
-  auto floats = attr.tryGetValues<APFloat>();
-  if (!floats) {
-    why = (name + " has no readable float data").str();
-    return failure();
-  }
-  for (const APFloat &v : *floats)
-    result.values.push_back(v.convertToDouble());
-  return result;
-}
-
-/// A constant of `type` holding `values` rounded once to its element type.
-/// A `dense_resource` original yields a new resource blob, named after
-/// `blobName`, so that large weights stay out of the printed IR.
-Value createConstant(OpBuilder &builder, Location loc, RankedTensorType type,
-                     ArrayRef<double> values, ElementsAttr original,
-                     StringRef blobName) {
-  auto floatType = cast<FloatType>(type.getElementType());
-  TypedAttr attr;
-  if (isa<DenseResourceElementsAttr>(original) && floatType.isF32()) {
-    SmallVector<float> data(values.begin(), values.end());
-    attr = cast<TypedAttr>(DenseF32ResourceElementsAttr::get(
-        type, blobName,
-        HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(data)));
-  } else {
-    SmallVector<APFloat> data;
-    data.reserve(values.size());
-    for (double v : values) {
-      APFloat f(v);
-      bool losesInfo = false;
-      f.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
-                &losesInfo);
-      data.push_back(f);
-    }
-    attr = DenseElementsAttr::get(type, data);
-  }
-  return arith::ConstantOp::create(builder, loc, type, attr);
-}
 
 struct FoldBatchNormPass
     : public dfq::impl::FoldBatchNormPassBase<FoldBatchNormPass> {
@@ -124,22 +62,22 @@ struct FoldBatchNormPass
     Value weight = producer->getOperand(1);
     Value bias =
         producer->getNumOperands() > 2 ? producer->getOperand(2) : Value();
-    auto w = readConstant(weight, "the weight", why);
+    auto w = readFloatConstant(weight, "the weight", why);
     if (failed(w))
       return failure();
-    FailureOr<ConstantTensor> b;
-    if (bias && failed(b = readConstant(bias, "the bias", why)))
+    FailureOr<FloatConstant> b;
+    if (bias && failed(b = readFloatConstant(bias, "the bias", why)))
       return failure();
-    auto scale = readConstant(bn.getScale(), "the scale", why);
+    auto scale = readFloatConstant(bn.getScale(), "the scale", why);
     if (failed(scale))
       return failure();
-    auto shift = readConstant(bn.getBias(), "the batch_norm bias", why);
+    auto shift = readFloatConstant(bn.getBias(), "the batch_norm bias", why);
     if (failed(shift))
       return failure();
-    auto mean = readConstant(bn.getMean(), "the mean", why);
+    auto mean = readFloatConstant(bn.getMean(), "the mean", why);
     if (failed(mean))
       return failure();
-    auto variance = readConstant(bn.getVariance(), "the variance", why);
+    auto variance = readFloatConstant(bn.getVariance(), "the variance", why);
     if (failed(variance))
       return failure();
 
@@ -158,21 +96,19 @@ struct FoldBatchNormPass
 
     // Resource blobs are named after the weight's blob, e.g. `conv_w` gives
     // `conv_w_bn_folded` and `conv_w_bn_folded_bias`.
-    std::string blobName = "bn_folded";
-    if (auto resource = dyn_cast<DenseResourceElementsAttr>(w->attr))
-      blobName = (resource.getRawHandle().getKey() + "_bn_folded").str();
-    std::string biasBlobName = blobName + "_bias";
-    if (bias)
-      if (auto resource = dyn_cast<DenseResourceElementsAttr>(b->attr))
-        biasBlobName = (resource.getRawHandle().getKey() + "_bn_folded").str();
+    std::string blobName = derivedBlobName(w->attr, "bn_folded");
+    std::string biasBlobName =
+        bias && isa<DenseResourceElementsAttr>(b->attr)
+            ? derivedBlobName(b->attr, "bn_folded")
+            : blobName + "_bias";
 
     OpBuilder builder(producer);
     auto biasType =
         RankedTensorType::get({channels}, weightType.getElementType());
-    Value foldedWeight = createConstant(builder, weight.getLoc(), weightType,
+    Value foldedWeight = createFloatConstant(builder, weight.getLoc(), weightType,
                                         newWeight, w->attr, blobName);
     Value foldedBias =
-        createConstant(builder, bias ? bias.getLoc() : bn.getLoc(), biasType,
+        createFloatConstant(builder, bias ? bias.getLoc() : bn.getLoc(), biasType,
                        newBias, bias ? b->attr : w->attr, biasBlobName);
     producer->setOperand(1, foldedWeight);
     if (bias)

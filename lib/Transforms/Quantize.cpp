@@ -134,6 +134,14 @@ FailureOr<Value> QuantizePass::quantizedInput(Operation *layer, Value input,
 LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
   int64_t wBits = isEdge && firstLastBits > 0 ? firstLastBits : wbits;
   int64_t aBits = isEdge && firstLastBits > 0 ? firstLastBits : abits;
+  // A per-layer decision (dfq-compensate-mpc, dfq-assign-bits) wins.
+  if (auto attr = layer->getAttrOfType<IntegerAttr>("dfq.weight_bits")) {
+    wBits = attr.getInt();
+    if (wBits < 2 || wBits > 8)
+      return layer->emitError("dfq-quantize: dfq.weight_bits must lie in "
+                              "[2, 8], got ")
+             << wBits;
+  }
   Value input = layer->getOperand(0), weight = layer->getOperand(1);
   Value bias = layer->getNumOperands() > 2 ? layer->getOperand(2) : Value();
 
@@ -186,7 +194,25 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
       maxAbs = std::max<double>(maxAbs, std::abs((*weights)[i]));
     return maxAbs > 0 ? maxAbs / qmax : 1.0;
   };
-  if (perChannel) {
+  auto grid = layer->getAttrOfType<DenseI64ArrayAttr>("dfq.weight_grid");
+  if (grid) {
+    // The weights already lie on a grid (dfq-compensate-mpc): channel o is
+    // scale[o] * codes with max |code| = grid[o]; recover those codes.
+    if (!perChannel || grid.size() != channels)
+      return layer->emitError("dfq-quantize: dfq.weight_grid needs "
+                              "per-channel weights and one entry per output "
+                              "channel (")
+             << channels << "), got " << grid.size()
+             << (perChannel ? "" : " with per-channel=false");
+    for (int64_t o = 0; o < channels; ++o) {
+      if (grid[o] < 0 || grid[o] > qmax)
+        return layer->emitError("dfq-quantize: dfq.weight_grid entry ")
+               << grid[o] << " of channel " << o << " does not fit "
+               << wBits << "-bit weights";
+      double maxCode = scaleOf(o * perChannelSize, perChannelSize) * qmax;
+      wScales.push_back(grid[o] > 0 && maxCode > 0 ? maxCode / grid[o] : 1.0);
+    }
+  } else if (perChannel) {
     for (int64_t o = 0; o < channels; ++o)
       wScales.push_back(scaleOf(o * perChannelSize, perChannelSize));
   } else {
@@ -197,6 +223,11 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
     double s = wScales[perChannel ? i / perChannelSize : 0];
     wInts[i] = static_cast<int8_t>(
         quantizeValue((*weights)[i], s, /*zeroPoint=*/0, qmin, qmax));
+    if (grid && std::abs((*weights)[i] / s - wInts[i]) > 1e-3)
+      return layer->emitError("dfq-quantize: weight ")
+             << i << " (" << (*weights)[i]
+             << ") is off the grid that dfq.weight_grid records; the weights "
+                "changed after dfq-compensate-mpc";
   }
 
   Builder b(&getContext());
@@ -283,6 +314,10 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
                              builder.getDenseI32ArrayAttr(shifts));
   }
   qLayer->setAttr("dfq.output_params", outParams);
+  // Why the layer has its bits, for reports.
+  for (StringRef name : {"dfq.bits_reason", "dfq.mpc_compensation"})
+    if (Attribute attr = layer->getAttr(name))
+      qLayer->setAttr(name, attr);
   auto dequantize =
       DequantizeOp::create(builder, loc, outFloatType, qLayer->getResult(0));
   // Later layers find their input range on the dequantized value.

@@ -30,3 +30,30 @@ func.func @computed_weight(%x: tensor<1x1x2x2xf32> {dfq.range = array<f64: 0.0, 
   %0 = dfq.conv2d %x, %w {dfq.range = array<f64: 0.0, 0.5>} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
   return %0 : tensor<1x1x2x2xf32>
 }
+
+// -----
+
+func.func @bad_layer_bits(%x: tensor<1x1x2x2xf32> {dfq.range = array<f64: 0.0, 1.0>}) -> tensor<1x1x2x2xf32> {
+  %w = arith.constant dense<[[[[0.5]]]]> : tensor<1x1x1x1xf32>
+  // expected-error @+1 {{dfq-quantize: dfq.weight_bits must lie in [2, 8], got 9}}
+  %0 = dfq.conv2d %x, %w {dfq.range = array<f64: 0.0, 0.5>, dfq.weight_bits = 9 : i64} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+func.func @off_grid(%x: tensor<1x1x2x2xf32> {dfq.range = array<f64: 0.0, 1.0>}) -> tensor<1x1x2x1xf32> {
+  %w = arith.constant dense<[[[[0.5, 0.2]]]]> : tensor<1x1x1x2xf32>
+  // expected-error @+1 {{dfq-quantize: weight 1 (2.000000e-01) is off the grid that dfq.weight_grid records; the weights changed after dfq-compensate-mpc}}
+  %0 = dfq.conv2d %x, %w {dfq.range = array<f64: 0.0, 0.5>, dfq.weight_bits = 2 : i64, dfq.weight_grid = array<i64: 1>} : (tensor<1x1x2x2xf32>, tensor<1x1x1x2xf32>) -> tensor<1x1x2x1xf32>
+  return %0 : tensor<1x1x2x1xf32>
+}
+
+// -----
+
+func.func @grid_too_wide(%x: tensor<1x1x2x2xf32> {dfq.range = array<f64: 0.0, 1.0>}) -> tensor<1x1x2x2xf32> {
+  %w = arith.constant dense<[[[[0.5]]]]> : tensor<1x1x1x1xf32>
+  // expected-error @+1 {{dfq-quantize: dfq.weight_grid entry 3 of channel 0 does not fit 2-bit weights}}
+  %0 = dfq.conv2d %x, %w {dfq.range = array<f64: 0.0, 0.5>, dfq.weight_bits = 2 : i64, dfq.weight_grid = array<i64: 3>} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}

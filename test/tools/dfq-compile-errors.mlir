@@ -7,6 +7,9 @@
 // RUN: not dfq-compile %t/net.onnx -o %t/out --calib real:%t/missing.npy 2>&1 | FileCheck %s --check-prefix=REAL
 // RUN: not dfq-compile %t/net.onnx -o %t/out --target x86 2>&1 | FileCheck %s --check-prefix=TARGET
 // RUN: not dfq-compile %t/net.onnx -o %t/out --budget avg-bits:4 2>&1 | FileCheck %s --check-prefix=BUDGET
+// RUN: not dfq-compile %t/net.onnx -o %t/out --mpc 4/6 2>&1 | FileCheck %s --check-prefix=MPC
+// RUN: not dfq-compile %t/net.onnx -o %t/out --mpc 2/2 2>&1 | FileCheck %s --check-prefix=MPC2
+// RUN: not dfq-compile %t/net.onnx -o %t/out --no-compensation 2>&1 | FileCheck %s --check-prefix=NOCOMP
 // RUN: not dfq-compile %t/missing.onnx -o %t/out --calib none 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not dfq-compile %s -o %t/out --calib none 2>&1 | FileCheck %s --check-prefix=NOBN
 // RUN: not ls %t/out
@@ -16,7 +19,10 @@
 // CALIB: error: --calib must be dsg, zeroq, none or real:PATH, got 'gdfq'
 // REAL: error: calibration data '{{.*}}missing.npy' does not exist
 // TARGET: error: --target x86 is not available yet; only 'ref' (the reference interpreter) is
-// BUDGET: error: --budget and --mpc (mixed precision) are not implemented yet
+// BUDGET: error: --budget (bit allocation under a budget) is not implemented yet
+// MPC: error: --mpc must be LOW/HIGH with LOW 2 or 3 and HIGH in (LOW, 8], got '4/6'
+// MPC2: error: --mpc must be LOW/HIGH with LOW 2 or 3 and HIGH in (LOW, 8], got '2/2'
+// NOCOMP: error: --no-compensation needs --mpc
 // MISSING: error: cannot open '{{.*}}missing.onnx'
 // A model that still has a BatchNorm dfq-fold-bn cannot fold.
 // NOBN: error: dfq-quantize: dfq.batch_norm must be folded first (dfq-fold-bn)

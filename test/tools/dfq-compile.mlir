@@ -11,6 +11,14 @@
 // RUN: FileCheck %s --check-prefix=ZEROQ < %t/zeroq/report.json
 // RUN: dfq-compile %t/net/model.onnx -o %t/real --calib real:%t/net/x.npy --observer percentile 2>/dev/null
 // RUN: FileCheck %s --check-prefix=REAL < %t/real/model.mlir
+// DF-MPC on a residual network: the block's first conv is ternary, its
+// second at 6 bits, the other layers at HIGH too; and the ablation.
+// RUN: %python %S/../e2e/torch_export_gen.py residual %t/res
+// RUN: dfq-compile %t/res/model.onnx -o %t/mpc --calib none --mpc 2/6 2>&1 | FileCheck %s --check-prefix=MPCLOG
+// RUN: FileCheck %s --check-prefix=MPC < %t/mpc/report.json
+// RUN: dfq-run %t/mpc --input %t/res/x.npy | FileCheck %s --check-prefix=EVAL
+// RUN: dfq-compile %t/res/model.onnx -o %t/nocomp --calib none --mpc 3/8 --no-compensation 2>/dev/null
+// RUN: FileCheck %s --check-prefix=NOCOMP < %t/nocomp/report.json
 
 // LOG: dfq-compile: builtin.module(dfq-synthesize{method=gaussian
 // LOG: dfq-compile: wrote {{.*}}model.mlir and {{.*}}report.json
@@ -37,3 +45,21 @@
 // ZEROQ: "first_last_bits": "same",
 
 // REAL: dfq.range_observer = "percentile", dfq.range_source = "real"
+
+// MPCLOG: func.func(dfq-compensate-mpc{low=2 high=6 compensate=true})
+// MPCLOG: remark: DF-MPC skips '{{.*}}': it is the first layer
+// MPCLOG: remark: DF-MPC pair: '{{.*}}' at 2 bits (ternary (TWN)), '{{.*}}' at 6 bits; c in
+// MPCLOG: wrote
+
+// MPC: "compensation": true,
+// MPC: "bits_reason": "DF-MPC low-bit layer: ternary (TWN) weights, compensated by
+// MPC: "weight_bits": 2
+// MPC: "bits_reason": "DF-MPC high-bit layer: compensates
+// MPC: "weight_bits": 6
+// MPC: "mpc": "2/6",
+// MPC: "wbits": 6
+
+// NOCOMP: "compensation": false,
+// NOCOMP: "bits_reason": "DF-MPC low-bit layer: 3-bit per-layer weights, uncompensated by
+// NOCOMP: "weight_bits": 3
+// NOCOMP: "mpc": "3/8",

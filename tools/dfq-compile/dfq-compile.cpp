@@ -2,10 +2,12 @@
 //
 // dfq-compile MODEL.onnx|MODEL.mlir -o OUTDIR [--wbits W] [--abits A]
 //     [--first-last-bits N|same] [--calib dsg|zeroq|none|real:PATH]
-//     [--target ref] [--seed N] [--threads N]
+//     [--target ref] [--mpc LOW/HIGH [--no-compensation]] [--seed N]
+//     [--threads N]
 //
 // Runs the pipeline import -> dfq-synthesize (dsg, zeroq; Gaussian noise for
-// `none`) -> dfq-fold-bn -> dfq-calibrate-ranges -> dfq-quantize and writes
+// `none`) -> [dfq-compensate-mpc] -> dfq-fold-bn -> dfq-calibrate-ranges ->
+// dfq-quantize and writes
 // OUTDIR/model.mlir (the quantized IR, run by dfq-run's reference
 // interpreter) and OUTDIR/report.json. Outputs are written to temporary
 // files and renamed at the end, so a failure leaves nothing half-written.
@@ -97,8 +99,16 @@ static cl::opt<std::string>
     budget("budget", cl::desc("Mixed precision budget (not implemented yet)"),
            cl::cat(category));
 static cl::opt<std::string>
-    mpc("mpc", cl::desc("DF-MPC bit pairs (not implemented yet)"),
-        cl::cat(category));
+    mpc("mpc",
+        cl::desc("DF-MPC pairs LOW/HIGH (2/6, 3/6, 2/8): low-bit layers "
+                 "compensated by their high-bit successors; layers outside "
+                 "pairs take HIGH bits unless --wbits is given"),
+        cl::value_desc("LOW/HIGH"), cl::cat(category));
+static cl::opt<bool> noCompensation(
+    "no-compensation",
+    cl::desc("With --mpc: same pairs and bits without the compensation (the "
+             "ablation)"),
+    cl::cat(category));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "dfq-compile") << message << "\n";
@@ -144,15 +154,7 @@ static llvm::json::Array describeLayers(ModuleOp module) {
       return cast<quant::QuantizedType>(type.getElementType())
           .getStorageTypeIntegralWidth();
     };
-    // The ONNX node name; folding fuses locations, so look inside.
-    std::string name = op->getName().getStringRef().str();
-    op->getLoc()->walk([&](Location loc) {
-      if (auto named = dyn_cast<NameLoc>(loc)) {
-        name = named.getName().str();
-        return WalkResult::interrupt();
-      }
-      return WalkResult::advance();
-    });
+    std::string name = ::mlir::dfq::getLayerName(op);
     llvm::json::Object layer{
         {"name", name},
         {"op", op->getName().getStringRef()},
@@ -162,6 +164,8 @@ static llvm::json::Array describeLayers(ModuleOp module) {
         {"weight_count", weightType.getNumElements()},
         {"weight_bytes",
          (weightType.getNumElements() * storageBits(weightType) + 7) / 8}};
+    if (auto reason = op->getAttrOfType<StringAttr>("dfq.bits_reason"))
+      layer["bits_reason"] = reason.str();
     if (auto params = op->getAttrOfType<dfq::QParamsAttr>("dfq.output_params"))
       if (params.getRangeMin() && params.getRangeMax())
         layer["output_range"] =
@@ -209,9 +213,23 @@ int main(int argc, char **argv) {
     return fail("--target " + target +
                 " is not available yet; only 'ref' (the reference "
                 "interpreter) is");
-  if (!budget.empty() || !mpc.empty())
-    return fail("--budget and --mpc (mixed precision) are not implemented "
+  if (!budget.empty())
+    return fail("--budget (bit allocation under a budget) is not implemented "
                 "yet");
+  int64_t mpcLow = 0, mpcHigh = 0;
+  if (!mpc.empty()) {
+    auto [lowText, highText] = StringRef(mpc).split('/');
+    if (lowText.getAsInteger(10, mpcLow) ||
+        highText.getAsInteger(10, mpcHigh) || (mpcLow != 2 && mpcLow != 3) ||
+        mpcHigh <= mpcLow || mpcHigh > 8)
+      return fail("--mpc must be LOW/HIGH with LOW 2 or 3 and HIGH in "
+                  "(LOW, 8], got '" +
+                  mpc + "'");
+    if (wbits.getNumOccurrences() == 0)
+      wbits = mpcHigh;
+  } else if (noCompensation) {
+    return fail("--no-compensation needs --mpc");
+  }
   if (!(stdOpt > 0))
     return fail("--std must be positive");
   if (samples <= 0 || iterations < 0)
@@ -223,6 +241,8 @@ int main(int argc, char **argv) {
   registry.insert<dfq::DfqDialect, arith::ArithDialect, func::FuncDialect,
                   quant::QuantDialect>();
   MLIRContext context(registry);
+  // Remarks and errors name the layer; the op's IR adds only noise here.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
@@ -246,6 +266,14 @@ int main(int argc, char **argv) {
                 " iterations=" + std::to_string(iterations) +
                 " seed=" + std::to_string(seed) +
                 " threads=" + std::to_string(threads) + "},";
+  // Compensation needs the BatchNorms, and its ternary weights must be in
+  // place before ranges are measured.
+  if (mpcLow)
+    pipeline += llvm::formatv("func.func(dfq-compensate-mpc{{low={0} high={1} "
+                              "compensate={2}}),",
+                              mpcLow, mpcHigh,
+                              noCompensation ? "false" : "true")
+                    .str();
   pipeline += "dfq-fold-bn,dfq-calibrate-ranges{observer=" + observer;
   if (!realData.empty())
     pipeline += " data=" + realData + " mean=" + std::to_string(meanOpt) +
@@ -290,6 +318,9 @@ int main(int argc, char **argv) {
       {"wbits", wbits.getValue()},
       {"abits", abits.getValue()},
       {"first_last_bits", firstLastBits.getValue()},
+      {"mpc", mpc.empty() ? llvm::json::Value(nullptr)
+                          : llvm::json::Value(mpc.getValue())},
+      {"compensation", !mpc.empty() && !noCompensation},
       {"calibration", calib.getValue()},
       {"observer", observer.getValue()},
       {"input_range", measureInputRange ? llvm::json::Value("measured")

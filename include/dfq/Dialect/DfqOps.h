@@ -16,4 +16,15 @@
 #define GET_OP_CLASSES
 #include "dfq/DfqOps.h.inc"
 
+#include <string>
+
+namespace mlir::dfq {
+
+/// The name a person knows a layer by: the first name in its location (the
+/// ONNX node name, also inside the fused locations that folding creates), or
+/// the op name when there is none.
+std::string getLayerName(Operation *op);
+
+} // namespace mlir::dfq
+
 #endif // DFQ_DIALECT_DFQOPS_H

@@ -34,6 +34,72 @@ def FoldBatchNormPass : Pass<"dfq-fold-bn"> {
 
 }
 
+def CompensateMpcPass : Pass<"dfq-compensate-mpc", "::mlir::func::FuncOp"> {
+  let summary = "DF-MPC: low-bit layers compensated in closed form by their "
+                "high-bit successors, without data";
+  let description = [{
+    Data-Free Mixed-Precision Compensation (Chen et al., Pattern Recognition
+    2023; `../shared/docs/algorithms.md` §4). Runs on the float model before
+    `dfq-fold-bn`: it needs each layer's BatchNorm.
+
+    **Pairing.** Layers (`dfq.conv2d`, `dfq.gemm`) are visited in program
+    order. A layer `l` becomes the low-bit layer of a pair when
+    - it is neither the first nor the last layer of the function;
+    - its only user is a `dfq.batch_norm`, whose only user is a `dfq.relu`
+      or a `dfq.clip` with lower bound 0 (ReLU6);
+    - that activation's only user is a `dfq.conv2d` or `dfq.gemm`, its
+      successor `l+1`, which is not already part of a pair;
+    - its weight, bias and BatchNorm parameters are constants.
+    Every other layer is left alone with a remark saying why (a residual
+    `dfq.add` between BatchNorm and ReLU, no BatchNorm, first/last layer,
+    ...). Pairs do not overlap, so in a ResNet basic block conv1 is low and
+    conv2 high; in a MobileNetV2 block the expanding 1x1 conv is low and the
+    depthwise conv high (the depthwise conv cannot then start a pair, and
+    the projection has no activation after its BatchNorm).
+
+    **Low-bit weights.** `low=2` ternarizes as TWN does (threshold
+    `0.7 mean|W|`, per-layer scale `mean |W|` above it); `low=3` rounds to a
+    symmetric per-layer 3-bit grid (`max|W| / 3`, 7 levels). The weight is
+    replaced by `scale * codes`, so every later pass sees the quantized
+    values; `dfq.weight_grid` records each output channel's largest |code|
+    so that `dfq-quantize` recovers the codes exactly after BatchNorm
+    folding has rescaled the channels.
+
+    **Compensation.** Per output channel `j` of `l`, with `k = gamma/sigma`,
+    `X = k vec(W_j)`, `X^ = k scale vec(codes_j)` and
+    `y = beta + k (bias - mean)`:
+    ```
+    c_j = max(0, (X^.X + lambda1 y^2) / (X^.X^ + lambda1 y^2 + lambda2))
+    ```
+    (1 where both are 0). `c` scales channel `j` of the activation that
+    `l+1` reads. Behind a ReLU it is folded into the BatchNorm
+    (`gamma_j *= c_j`, `beta_j *= c_j`), exact because ReLU is positively
+    homogeneous; behind a ReLU6, which is not, it is folded into the input
+    channel `j` of the successor's weight instead, which is exact for any
+    activation. Either way the integer kernels need nothing new.
+    `compensate=false` keeps pairing, grids and bits but leaves `c = 1`: the
+    uncompensated ablation.
+
+    **Attributes.** Both layers get `dfq.weight_bits` (`low`, `high`), which
+    `dfq-quantize` honours, and `dfq.bits_reason`; the low layer also
+    `dfq.weight_grid` and `dfq.mpc_compensation` (the coefficients).
+    A remark on every pair reports the coefficients' range.
+  }];
+  let options = [
+    Option<"low", "low", "int64_t", "2",
+           "Weight bits of the low layer of a pair: 2 (ternary) or 3">,
+    Option<"high", "high", "int64_t", "6",
+           "Weight bits of the compensating successor (low+1..8)">,
+    Option<"lambda1", "lambda1", "double", "0.5",
+           "Weight of the BatchNorm-shift term of the loss">,
+    Option<"lambda2", "lambda2", "double", "0.0",
+           "Ridge weight on the coefficients">,
+    Option<"compensate", "compensate", "bool", "true",
+           "Apply the compensation (false: pairing and bits only)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def QuantizePass : Pass<"dfq-quantize", "::mlir::func::FuncOp"> {
   let summary = "Quantize conv2d and gemm layers to integer ops";
   let description = [{
@@ -54,6 +120,13 @@ def QuantizePass : Pass<"dfq-quantize", "::mlir::func::FuncOp"> {
     - **First and last layer** (the first and last quantized layer in program
       order) use `first-last-bits` for weights and activations; 0 keeps them
       at `wbits`/`abits`.
+    - **Per-layer weight bits**: a `dfq.weight_bits` attribute on a layer
+      (set by `dfq-compensate-mpc`) overrides `wbits` and `first-last-bits`
+      for its weights. A `dfq.weight_grid` (one entry per output channel:
+      the largest |code| of weights already on a symmetric grid) makes the
+      channel's scale `max|W_o| / grid[o]`, so the grid's codes come back
+      exactly; weights off that grid are an error. `dfq.bits_reason` and
+      `dfq.mpc_compensation` are carried to the quantized op.
 
     - **Network output**: a layer whose result is returned (directly or
       through a softmax) keeps a float output, as in BRECQ and MQBench: its
