@@ -3,6 +3,7 @@
 
     /usr/bin/python3 bench/accuracy.py [--models resnet mobilenetv2 mlp]
         [--bits W8A8 W6A6 W4A8 W4A4] [--limit N] [--threads 2]
+        [--observer minmax|mse|percentile] [--out FILE]
 
 For every zoo model, weight/activation setting and range source, runs dfq's
 pipeline and evaluates the quantized model with dfq-run (exact integer
@@ -15,8 +16,8 @@ execution) on the Fashion-MNIST test images:
   real          256 real training images (the upper bound)
 
 Weights are per-channel symmetric, activations per-tensor asymmetric with
-min/max ranges (the input's range from the preprocessing, images in [0, 1]
-normalized), the logits in float, BatchNorm folded after synthesis. Each setting is run with
+ranges from the chosen observer (min/max by default; the input's range from
+the preprocessing, images in [0, 1] normalized), the logits in float, BatchNorm folded after synthesis. Each setting is run with
 the first and last layer at 8 bits and at the same bits as the rest.
 Synthesis runs once per model and method and its wall time is reported.
 """
@@ -57,6 +58,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--samples", type=int, default=32)
     parser.add_argument("--iterations", type=int, default=500)
+    parser.add_argument("--observer", default="minmax", choices=["minmax", "mse", "percentile"])
     parser.add_argument("--bin", default=os.path.join(ROOT, "build", "bin"))
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "results", "accuracy.md"))
     args = parser.parse_args()
@@ -101,6 +103,7 @@ def main():
                         q = os.path.join(tmp, "q.mlir")
                         run([opt, path, "-o", q, "--dfq-fold-bn",
                              f"--dfq-calibrate-ranges={data} threads={args.threads} "
+                             f"observer={args.observer} bits={a} "
                              f"input-min={-0.2860 / 0.3530} input-max={(1 - 0.2860) / 0.3530}",
                              f"--dfq-quantize=wbits={w} abits={a} first-last-bits={edge}"])
                         acc = top1(args.bin, q, args.limit, args.threads)
@@ -113,7 +116,7 @@ def main():
              f"Made by `bench/accuracy.py` on {datetime.date.today()}, {cpu_name()}; "
              f"top-1 on {images} Fashion-MNIST test images, quantized models run with "
              "exact integer execution (dfq-run). Weights per-channel symmetric, "
-             "activations per-tensor asymmetric (min/max), input range from the "
+             f"activations per-tensor asymmetric ({args.observer} observer), input range from the "
              "preprocessing, network output (logits) in float, BatchNorm folded. "
              f"Synthetic batches: {args.samples} images, {args.iterations} iterations.", ""]
     for edge, title in (("8", "first and last layer at 8 bits"),

@@ -46,7 +46,8 @@ struct CompensateMpcPass
   void runOnOperation() override;
 
   FailureOr<Pair> match(Operation *layer, std::string &why);
-  LogicalResult apply(const Pair &pair, std::string &why);
+  LogicalResult apply(const Pair &pair, bool successorIsLast,
+                      std::string &why);
 };
 
 } // namespace
@@ -105,7 +106,8 @@ FailureOr<Pair> CompensateMpcPass::match(Operation *layer, std::string &why) {
   return pair;
 }
 
-LogicalResult CompensateMpcPass::apply(const Pair &pair, std::string &why) {
+LogicalResult CompensateMpcPass::apply(const Pair &pair, bool successorIsLast,
+                                       std::string &why) {
   Operation *lowLayer = pair.low;
   BatchNormOp bn = pair.batchNorm;
   Value weight = lowLayer->getOperand(1);
@@ -198,7 +200,9 @@ LogicalResult CompensateMpcPass::apply(const Pair &pair, std::string &why) {
                    successorName, int64_t(high))));
   if (compensate)
     lowLayer->setAttr("dfq.mpc_compensation", attrs.getDenseF64ArrayAttr(c));
-  pair.successor->setAttr("dfq.weight_bits", attrs.getI64IntegerAttr(high));
+  // The network's last layer keeps the bits dfq-quantize gives edges.
+  if (!successorIsLast)
+    pair.successor->setAttr("dfq.weight_bits", attrs.getI64IntegerAttr(high));
   pair.successor->setAttr(
       "dfq.bits_reason",
       attrs.getStringAttr(llvm::formatv(
@@ -259,7 +263,8 @@ void CompensateMpcPass::runOnOperation() {
     }
     std::string why;
     FailureOr<Pair> pair = match(layer, why);
-    if (succeeded(pair) && failed(apply(*pair, why)))
+    if (succeeded(pair) &&
+        failed(apply(*pair, pair->successor == layers.back(), why)))
       pair = failure();
     if (failed(pair)) {
       layer->emitRemark("DF-MPC skips '")

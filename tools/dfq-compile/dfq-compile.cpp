@@ -274,7 +274,9 @@ int main(int argc, char **argv) {
                               mpcLow, mpcHigh,
                               noCompensation ? "false" : "true")
                     .str();
-  pipeline += "dfq-fold-bn,dfq-calibrate-ranges{observer=" + observer;
+  // The MSE observer weighs clipping against rounding at the bits used.
+  pipeline += "dfq-fold-bn,dfq-calibrate-ranges{observer=" + observer +
+              " bits=" + std::to_string(abits);
   if (!realData.empty())
     pipeline += " data=" + realData + " mean=" + std::to_string(meanOpt) +
                 " std=" + std::to_string(stdOpt);

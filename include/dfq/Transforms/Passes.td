@@ -81,7 +81,9 @@ def CompensateMpcPass : Pass<"dfq-compensate-mpc", "::mlir::func::FuncOp"> {
     uncompensated ablation.
 
     **Attributes.** Both layers get `dfq.weight_bits` (`low`, `high`), which
-    `dfq-quantize` honours, and `dfq.bits_reason`; the low layer also
+    `dfq-quantize` honours, and `dfq.bits_reason`, except that a successor
+    which is the network's last layer keeps the bits `dfq-quantize` gives
+    first and last layers; the low layer also
     `dfq.weight_grid` and `dfq.mpc_compensation` (the coefficients).
     A remark on every pair reports the coefficients' range.
   }];
