@@ -124,4 +124,53 @@ def CalibrateRangesPass : Pass<"dfq-calibrate-ranges", "::mlir::ModuleOp"> {
   ];
 }
 
+def AssignBitsPass : Pass<"dfq-assign-bits", "::mlir::ModuleOp"> {
+  let summary = "Choose each layer's weight bits under a budget, without data";
+  let description = [{
+    ZeroQ's mixed precision (Cai et al., CVPR 2020, §3.3; `algorithms.md`
+    §2.1) on the synthetic batch that `dfq-synthesize` stored in the module
+    (`dfq.calibration_data`). Runs after `dfq-fold-bn`, on the weights that
+    `dfq-quantize` will quantize.
+
+    **Sensitivity.** For every `dfq.conv2d` / `dfq.gemm` layer `i` and every
+    bit width `k` in `choices`, the network runs on the batch with only
+    layer `i`'s weights quantized to `k` bits (dfq-quantize's per-channel
+    symmetric quantizer, activations in float):
+    `Ω_i(k) = mean_n KL(softmax(F(x_n)) || softmax(F_i←k(x_n)))` on the
+    logits (the input of a final softmax).
+
+    **Allocation.** The bits minimizing `Σ_i Ω_i(k_i)` under the budget, exact
+    (dynamic programming over the Pareto frontier of cost and sensitivity,
+    `dfq/Support/BitAllocation.h`), with the sensitivities treated as
+    additive, as ZeroQ does. Budgets:
+    - `avg-bits:B`: `Σ P_i k_i ≤ B Σ P_i` (`P_i`: the layer's weights);
+    - `size:BYTES`: `Σ ceil(P_i k_i / 8) ≤ BYTES`, the weight bytes
+      `dfq-compile`'s report counts;
+    - `bops:N`: `Σ MAC_i k_i a_i ≤ N` per sample, with `a_i` the layer's
+      activation bits (`abits`, `first-last-bits` for the edges).
+
+    Layers that already carry `dfq.weight_bits` (from `dfq-compensate-mpc`)
+    keep them, and the first and last layer get `first-last-bits` (0: they
+    are allocated like the rest); both count against the budget. An
+    infeasible budget is an error that names the least feasible one.
+
+    Each layer gets `dfq.weight_bits`, `dfq.bits_reason` and
+    `dfq.sensitivity` (`Ω` per entry of `choices`, in that order), and a
+    remark; the module gets `dfq.bit_budget` and `dfq.bit_choices`.
+    Activations keep uniform bits in this version.
+  }];
+  let options = [
+    Option<"budget", "budget", "std::string", "\"\"",
+           "avg-bits:B, size:BYTES or bops:N (required)">,
+    ListOption<"choices", "choices", "int64_t",
+               "Bit widths a layer may get (default 2,3,4,6,8)">,
+    Option<"abits", "abits", "int64_t", "8",
+           "Activation bits, for the bops budget">,
+    Option<"firstLastBits", "first-last-bits", "int64_t", "8",
+           "Weight bits of the first and last layer (0: allocate them)">,
+    Option<"threads", "threads", "int", "0",
+           "Engine threads (0: the engine's default)">,
+  ];
+}
+
 #endif // DFQ_CALIBRATION_PASSES_TD
