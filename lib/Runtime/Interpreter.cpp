@@ -486,6 +486,12 @@ ReferenceInterpreter::create(func::FuncOp entry,
 
 LogicalResult ReferenceInterpreter::run(ArrayRef<rt::Tensor> inputs,
                                         SmallVectorImpl<rt::Tensor> &outputs) {
+  return run(inputs, outputs, [](Operation *, const rt::Tensor &) {});
+}
+
+LogicalResult ReferenceInterpreter::run(ArrayRef<rt::Tensor> inputs,
+                                        SmallVectorImpl<rt::Tensor> &outputs,
+                                        Observer observe) {
   if (inputs.size() != entry.getNumArguments())
     return entry.emitError("expected ")
            << entry.getNumArguments() << " inputs, got " << inputs.size();
@@ -521,6 +527,7 @@ LogicalResult ReferenceInterpreter::run(ArrayRef<rt::Tensor> inputs,
       return op->emitError("'")
              << op->getName() << "' produced shape " << formatShape(shape)
              << " but its result type is " << resultType;
+    observe(op, result.value);
     frame.values[op->getResult(0)] = std::move(result.value);
     // Dropping dead tensors bounds memory by the live set, not the model.
     for (Value value :

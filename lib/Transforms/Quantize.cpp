@@ -315,7 +315,8 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
   }
   qLayer->setAttr("dfq.output_params", outParams);
   // Why the layer has its bits, for reports.
-  for (StringRef name : {"dfq.bits_reason", "dfq.mpc_compensation"})
+  for (StringRef name :
+       {"dfq.bits_reason", "dfq.mpc_compensation", "dfq.sensitivity"})
     if (Attribute attr = layer->getAttr(name))
       qLayer->setAttr(name, attr);
   auto dequantize =

@@ -6,7 +6,9 @@
 // RUN: not dfq-compile %t/net.onnx -o %t/out --calib gdfq 2>&1 | FileCheck %s --check-prefix=CALIB
 // RUN: not dfq-compile %t/net.onnx -o %t/out --calib real:%t/missing.npy 2>&1 | FileCheck %s --check-prefix=REAL
 // RUN: not dfq-compile %t/net.onnx -o %t/out --target x86 2>&1 | FileCheck %s --check-prefix=TARGET
-// RUN: not dfq-compile %t/net.onnx -o %t/out --budget avg-bits:4 2>&1 | FileCheck %s --check-prefix=BUDGET
+// RUN: not dfq-compile %t/net.onnx -o %t/out --budget avg:4 2>&1 | FileCheck %s --check-prefix=BUDGET
+// RUN: not dfq-compile %t/net.onnx -o %t/out --budget avg-bits:4 --bit-choices 1,4 2>&1 | FileCheck %s --check-prefix=CHOICES
+// RUN: not dfq-compile %t/net.onnx -o %t/out --calib none --budget avg-bits:1.5 2>&1 | FileCheck %s --check-prefix=INFEASIBLE
 // RUN: not dfq-compile %t/net.onnx -o %t/out --mpc 4/6 2>&1 | FileCheck %s --check-prefix=MPC
 // RUN: not dfq-compile %t/net.onnx -o %t/out --mpc 2/2 2>&1 | FileCheck %s --check-prefix=MPC2
 // RUN: not dfq-compile %t/net.onnx -o %t/out --no-compensation 2>&1 | FileCheck %s --check-prefix=NOCOMP
@@ -19,7 +21,9 @@
 // CALIB: error: --calib must be dsg, zeroq, none or real:PATH, got 'gdfq'
 // REAL: error: calibration data '{{.*}}missing.npy' does not exist
 // TARGET: error: --target x86 is not available yet; only 'ref' (the reference interpreter) is
-// BUDGET: error: --budget (bit allocation under a budget) is not implemented yet
+// BUDGET: error: --budget must be avg-bits:B, size:BYTES or bops:N with a positive number, got 'avg:4'
+// CHOICES: error: --bit-choices must list bit widths in [2, 8], got '1,4'
+// INFEASIBLE: error: dfq-assign-bits: budget avg-bits:1.5 is infeasible: the least allocation (every free layer at 2 bits) needs avg-bits:
 // MPC: error: --mpc must be LOW/HIGH with LOW 2 or 3 and HIGH in (LOW, 8], got '4/6'
 // MPC2: error: --mpc must be LOW/HIGH with LOW 2 or 3 and HIGH in (LOW, 8], got '2/2'
 // NOCOMP: error: --no-compensation needs --mpc

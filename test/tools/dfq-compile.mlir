@@ -19,9 +19,16 @@
 // RUN: dfq-run %t/mpc --input %t/res/x.npy | FileCheck %s --check-prefix=EVAL
 // RUN: dfq-compile %t/res/model.onnx -o %t/nocomp --calib none --mpc 3/8 --no-compensation 2>/dev/null
 // RUN: FileCheck %s --check-prefix=NOCOMP < %t/nocomp/report.json
+// Bits chosen under a budget; every report agrees with its IR.
+// RUN: dfq-compile %t/res/model.onnx -o %t/budget --calib none --budget avg-bits:4 --bit-choices 2,4,8 2>&1 | FileCheck %s --check-prefix=BUDGETLOG
+// RUN: FileCheck %s --check-prefix=BUDGET < %t/budget/report.json
+// RUN: %python %S/check_report.py %t/budget | FileCheck %s --check-prefix=CHECK-REPORT
+// RUN: %python %S/check_report.py %t/none
+// RUN: %python %S/check_report.py %t/mpc
+// RUN: %python %S/check_report.py %t/real
 
 // LOG: dfq-compile: builtin.module(dfq-synthesize{method=gaussian
-// LOG: dfq-compile: wrote {{.*}}model.mlir and {{.*}}report.json
+// LOG: dfq-compile: wrote {{.*}}model.mlir, {{.*}}report.json and {{.*}}report.html
 
 // IR: module attributes {dfq.calibration_source = "gaussian", {{.*}}dfq.range_observer = "minmax", dfq.range_source = "gaussian"
 // IR-NOT: dfq.calibration_data
@@ -30,13 +37,22 @@
 
 // REPORT: "calibration": "none",
 // REPORT: "layers": [
+// REPORT: "bits_reason": "first/last layer: --first-last-bits",
 // REPORT: "name": "/0/Conv",
+// REPORT-NEXT: "observer": "minmax",
 // REPORT-NEXT: "op": "dfq.qconv2d",
 // REPORT-NEXT: "output_bits": 8,
+// REPORT: "range_source": "gaussian",
+// REPORT: "sqnr_db":
 // The middle layers get --wbits 4.
+// REPORT: "bits_reason": "uniform: --wbits",
 // REPORT: "weight_bits": 4,
+// The network output stays float.
+// REPORT: "op": "dfq.gemm",
+// REPORT-NEXT: "output_bits": 32,
 // REPORT: "totals": {
-// REPORT-NEXT: "weight_bytes":
+// REPORT-NEXT: "average_weight_bits":
+// REPORT: "weight_bytes":
 // REPORT: "wbits": 4
 
 // EVAL: samples 8
@@ -63,3 +79,24 @@
 // NOCOMP: "bits_reason": "DF-MPC low-bit layer: 3-bit per-layer weights, uncompensated by
 // NOCOMP: "weight_bits": 3
 // NOCOMP: "mpc": "3/8",
+
+// BUDGETLOG: dfq-assign-bits{budget=avg-bits:4 choices=2,4,8 abits=8 first-last-bits=8
+// BUDGETLOG: remark: dfq-assign-bits: avg-bits:{{([0-3]\.[0-9]+|4\.0000)}} of avg-bits:4
+// BUDGETLOG: wrote {{.*}}model.mlir, {{.*}}report.json and {{.*}}report.html
+
+// BUDGET: "budget": "avg-bits:4",
+// BUDGET: "bits_reason": "dfq-assign-bits: 8 bits, first/last layer",
+// BUDGET: "sensitivity": {
+// BUDGET-NEXT: "2":
+// BUDGET-NEXT: "4":
+// BUDGET-NEXT: "8":
+// BUDGET: "sqnr_db":
+// BUDGET: "sqnr_images": 32,
+// BUDGET: "totals": {
+// BUDGET: "budget": {
+// BUDGET-NEXT: "budget": "avg-bits:4",
+// BUDGET-NEXT: "met": true,
+
+// CHECK-REPORT: layers: {{[0-9]+}} match the IR
+// CHECK-REPORT: budget: avg-bits:4 met
+// CHECK-REPORT: report.html: every layer

@@ -14,16 +14,21 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Report.h"
+
 #include "dfq/Calibration/Passes.h"
 #include "dfq/Dialect/DfqDialect.h"
 #include "dfq/Dialect/DfqOps.h"
 #include "dfq/Import/OnnxImporter.h"
+#include "dfq/Runtime/Interpreter.h"
 #include "dfq/Support/CommandLine.h"
+#include "dfq/Support/DatasetIO.h"
 #include "dfq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
@@ -40,6 +45,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <cmath>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -95,9 +101,15 @@ static cl::opt<bool> measureInputRange(
     cl::desc("Take the input's range from the calibration images instead of "
              "the preprocessing"),
     cl::cat(category));
+static cl::opt<std::string> budget(
+    "budget",
+    cl::desc("Choose each layer's weight bits under a budget "
+             "(dfq-assign-bits): avg-bits:B, size:BYTES or bops:N"),
+    cl::cat(category));
 static cl::opt<std::string>
-    budget("budget", cl::desc("Mixed precision budget (not implemented yet)"),
-           cl::cat(category));
+    bitChoices("bit-choices",
+               cl::desc("With --budget: the bit widths a layer may get"),
+               cl::init("2,3,4,6,8"), cl::cat(category));
 static cl::opt<std::string>
     mpc("mpc",
         cl::desc("DF-MPC pairs LOW/HIGH (2/6, 3/6, 2/8): low-bit layers "
@@ -141,39 +153,59 @@ static llvm::Error writeAtomically(StringRef path, StringRef text) {
   return llvm::Error::success();
 }
 
-/// Per-layer facts for report.json.
-static llvm::json::Array describeLayers(ModuleOp module) {
-  llvm::json::Array layers;
-  module.walk([&](Operation *op) {
-    if (!isa<dfq::QConv2DOp, dfq::QGemmOp>(op))
-      return;
-    auto weightType = cast<RankedTensorType>(op->getOperand(1).getType());
-    auto inputType = cast<RankedTensorType>(op->getOperand(0).getType());
-    auto outputType = cast<RankedTensorType>(op->getResult(0).getType());
-    auto storageBits = [](RankedTensorType type) {
-      return cast<quant::QuantizedType>(type.getElementType())
-          .getStorageTypeIntegralWidth();
-    };
-    std::string name = ::mlir::dfq::getLayerName(op);
-    llvm::json::Object layer{
-        {"name", name},
-        {"op", op->getName().getStringRef()},
-        {"weight_bits", storageBits(weightType)},
-        {"input_bits", storageBits(inputType)},
-        {"output_bits", storageBits(outputType)},
-        {"weight_count", weightType.getNumElements()},
-        {"weight_bytes",
-         (weightType.getNumElements() * storageBits(weightType) + 7) / 8}};
-    if (auto reason = op->getAttrOfType<StringAttr>("dfq.bits_reason"))
-      layer["bits_reason"] = reason.str();
-    if (auto params = op->getAttrOfType<dfq::QParamsAttr>("dfq.output_params"))
-      if (params.getRangeMin() && params.getRangeMax())
-        layer["output_range"] =
-            llvm::json::Array{params.getRangeMin().getValueAsDouble(),
-                              params.getRangeMax().getValueAsDouble()};
-    layers.push_back(std::move(layer));
-  });
-  return layers;
+/// The images the report's SQNR is measured on: the synthetic batch in the
+/// module, or the first 256 real calibration images.
+static FailureOr<dfq::rt::Tensor> reportImages(ModuleOp module,
+                                          StringRef realData) {
+  func::FuncOp entry = dfq::findEntryFunction(module);
+  if (!entry || entry.getNumArguments() != 1)
+    return failure();
+  auto argType = dyn_cast<RankedTensorType>(entry.getArgument(0).getType());
+  if (!argType)
+    return failure();
+  std::vector<int64_t> sampleShape(argType.getShape().begin() + 1,
+                                   argType.getShape().end());
+  int64_t sampleSize = 1;
+  for (int64_t d : sampleShape)
+    sampleSize *= d;
+  std::vector<float> data;
+  if (auto attr = module->getAttrOfType<DenseF32ResourceElementsAttr>(
+          "dfq.calibration_data")) {
+    if (std::optional<ArrayRef<float>> values = attr.tryGetAsArrayRef())
+      data.assign(values->begin(), values->end());
+  } else if (!realData.empty()) {
+    dfq::FloatArray images;
+    if (realData.ends_with(".npy")) {
+      llvm::Expected<dfq::FloatArray> array = dfq::readNpy(realData);
+      if (!array) {
+        llvm::consumeError(array.takeError());
+        return failure();
+      }
+      images = std::move(*array);
+    } else {
+      llvm::Expected<dfq::ByteArray> bytes = dfq::readIdxFile(realData);
+      if (!bytes) {
+        llvm::consumeError(bytes.takeError());
+        return failure();
+      }
+      images = dfq::normalizeImages(*bytes, meanOpt, stdOpt);
+    }
+    data = std::move(images.data);
+    data.resize(std::min<size_t>(data.size(), 256 * sampleSize));
+  }
+  if (data.empty() || sampleSize == 0 || data.size() % sampleSize)
+    return failure();
+  // Synthetic images stray outside the input's range, which the quantized
+  // model clips and the float one does not; clipping both measures the
+  // layers' error rather than that of the input range.
+  if (auto range =
+          entry.getArgAttrOfType<DenseF64ArrayAttr>(0, "dfq.range");
+      range && range.size() == 2)
+    for (float &v : data)
+      v = float(std::clamp<double>(v, range[0], range[1]));
+  std::vector<int64_t> shape = {int64_t(data.size()) / sampleSize};
+  shape.insert(shape.end(), sampleShape.begin(), sampleShape.end());
+  return dfq::rt::Tensor::fromF32(shape, data.data());
 }
 
 int main(int argc, char **argv) {
@@ -213,9 +245,23 @@ int main(int argc, char **argv) {
     return fail("--target " + target +
                 " is not available yet; only 'ref' (the reference "
                 "interpreter) is");
-  if (!budget.empty())
-    return fail("--budget (bit allocation under a budget) is not implemented "
-                "yet");
+  if (!budget.empty()) {
+    auto [kind, value] = StringRef(budget).split(':');
+    double amount = 0;
+    if ((kind != "avg-bits" && kind != "size" && kind != "bops") ||
+        value.getAsDouble(amount) || !(amount > 0) || std::isinf(amount))
+      return fail("--budget must be avg-bits:B, size:BYTES or bops:N with a "
+                  "positive number, got '" +
+                  budget + "'");
+    SmallVector<StringRef> parts;
+    StringRef(bitChoices).split(parts, ',');
+    for (StringRef part : parts) {
+      int64_t bits = 0;
+      if (part.trim().getAsInteger(10, bits) || bits < 2 || bits > 8)
+        return fail("--bit-choices must list bit widths in [2, 8], got '" +
+                    bitChoices + "'");
+    }
+  }
   int64_t mpcLow = 0, mpcHigh = 0;
   if (!mpc.empty()) {
     auto [lowText, highText] = StringRef(mpc).split('/');
@@ -275,7 +321,21 @@ int main(int argc, char **argv) {
                               noCompensation ? "false" : "true")
                     .str();
   // The MSE observer weighs clipping against rounding at the bits used.
-  pipeline += "dfq-fold-bn,dfq-calibrate-ranges{observer=" + observer +
+  // Sensitivities are measured on synthetic images even when the ranges
+  // come from real ones.
+  if (!budget.empty() && synthesis.empty())
+    pipeline.insert(0, "dfq-synthesize{method=dsg samples=" +
+                           std::to_string(samples) +
+                           " iterations=" + std::to_string(iterations) +
+                           " seed=" + std::to_string(seed) +
+                           " threads=" + std::to_string(threads) + "},");
+  pipeline += "dfq-fold-bn,";
+  if (!budget.empty())
+    pipeline += "dfq-assign-bits{budget=" + budget + " choices=" + bitChoices +
+                " abits=" + std::to_string(abits) +
+                " first-last-bits=" + std::to_string(edgeBits) +
+                " threads=" + std::to_string(threads) + "},";
+  pipeline += "dfq-calibrate-ranges{observer=" + observer +
               " bits=" + std::to_string(abits);
   if (!realData.empty())
     pipeline += " data=" + realData + " mean=" + std::to_string(meanOpt) +
@@ -287,22 +347,43 @@ int main(int argc, char **argv) {
         llvm::formatv(" input-min={0:g9} input-max={1:g9}",
                       (0.0 - meanOpt) / stdOpt, (1.0 - meanOpt) / stdOpt)
             .str();
-  pipeline += " threads=" + std::to_string(threads) + "},";
-  pipeline += "func.func(dfq-quantize{wbits=" + std::to_string(wbits) +
-              " abits=" + std::to_string(abits) +
-              " first-last-bits=" + std::to_string(edgeBits) + "})";
-  PassManager pm = PassManager::on<ModuleOp>(&context);
-  if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
-    return fail("internal error: bad pipeline " + pipeline);
+  pipeline += " threads=" + std::to_string(threads) + "}";
+  std::string quantization = "func.func(dfq-quantize{wbits=" +
+                             std::to_string(wbits) +
+                             " abits=" + std::to_string(abits) +
+                             " first-last-bits=" + std::to_string(edgeBits) +
+                             "})";
+  // Two stages, so that the calibrated float model can be kept for the
+  // report's SQNR.
+  PassManager calibrate = PassManager::on<ModuleOp>(&context);
+  PassManager quantize = PassManager::on<ModuleOp>(&context);
+  if (failed(parsePassPipeline(pipeline, calibrate, llvm::errs())) ||
+      failed(parsePassPipeline(quantization, quantize, llvm::errs())))
+    return fail("internal error: bad pipeline " + pipeline + "," +
+                quantization);
+  pipeline += "," + quantization;
   llvm::errs() << "dfq-compile: builtin.module(" << pipeline << ")\n";
   auto start = std::chrono::steady_clock::now();
-  if (failed(pm.run(*module)))
+  if (failed(calibrate.run(*module)))
+    return 1;
+  OwningOpRef<ModuleOp> floatModel = module->clone();
+  if (failed(quantize.run(*module)))
     return 1;
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
 
-  // The calibration images served their purpose; the output keeps the model.
+  // SQNR per layer on the calibration images, then the output keeps only
+  // the model.
+  FailureOr<dfq::rt::Tensor> images = reportImages(*floatModel, realData);
+  llvm::StringMap<double> sqnr;
+  if (succeeded(images)) {
+    FailureOr<llvm::StringMap<double>> measured =
+        dfq::measureLayerSqnr(*floatModel, *module, *images);
+    if (failed(measured))
+      return 1;
+    sqnr = std::move(*measured);
+  }
   (*module)->removeAttr("dfq.calibration_data");
 
   if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
@@ -310,11 +391,7 @@ int main(int argc, char **argv) {
   std::string ir;
   llvm::raw_string_ostream irStream(ir);
   module->print(irStream);
-  llvm::json::Array layers = describeLayers(*module);
-  int64_t weightBytes = 0;
-  for (const llvm::json::Value &layer : layers)
-    weightBytes += *layer.getAsObject()->getInteger("weight_bytes");
-  llvm::json::Object report{
+  llvm::json::Object header{
       {"model", inputPath.getValue()},
       {"target", target.getValue()},
       {"wbits", wbits.getValue()},
@@ -331,22 +408,31 @@ int main(int argc, char **argv) {
                                               (1.0 - meanOpt) / stdOpt})},
       {"seed", static_cast<int64_t>(seed.getValue())},
       {"pipeline", pipeline},
-      {"seconds", seconds},
-      {"layers", std::move(layers)},
-      {"totals", llvm::json::Object{{"weight_bytes", weightBytes}}}};
+      {"budget", budget.empty() ? llvm::json::Value(nullptr)
+                                : llvm::json::Value(budget.getValue())},
+      {"sqnr_images", succeeded(images)
+                          ? llvm::json::Value(images->shape().front())
+                          : llvm::json::Value(nullptr)},
+      {"seconds", seconds}};
+  llvm::json::Object report =
+      dfq::buildReport(*module, sqnr, std::move(header), budget);
+  std::string html = dfq::renderReportHtml(report);
   std::string reportText;
   llvm::raw_string_ostream reportStream(reportText);
   reportStream << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
                << "\n";
 
-  llvm::SmallString<256> modelPath(outDir), reportPath(outDir);
+  llvm::SmallString<256> modelPath(outDir), reportPath(outDir),
+      htmlPath(outDir);
   llvm::sys::path::append(modelPath, "model.mlir");
   llvm::sys::path::append(reportPath, "report.json");
-  if (llvm::Error error = writeAtomically(modelPath, ir))
-    return fail(llvm::toString(std::move(error)));
-  if (llvm::Error error = writeAtomically(reportPath, reportText))
-    return fail(llvm::toString(std::move(error)));
-  llvm::errs() << "dfq-compile: wrote " << modelPath << " and " << reportPath
-               << llvm::format(" (%.1f s)\n", seconds);
+  llvm::sys::path::append(htmlPath, "report.html");
+  for (auto [path, text] : {std::pair<StringRef, StringRef>{modelPath, ir},
+                            {reportPath, reportText},
+                            {htmlPath, html}})
+    if (llvm::Error error = writeAtomically(path, text))
+      return fail(llvm::toString(std::move(error)));
+  llvm::errs() << "dfq-compile: wrote " << modelPath << ", " << reportPath
+               << " and " << htmlPath << llvm::format(" (%.1f s)\n", seconds);
   return 0;
 }

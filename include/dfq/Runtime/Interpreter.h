@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <memory>
 
@@ -50,6 +51,16 @@ public:
   /// the function's location.
   mlir::LogicalResult run(llvm::ArrayRef<rt::Tensor> inputs,
                           llvm::SmallVectorImpl<rt::Tensor> &outputs);
+
+  /// Called with every op and the tensor it produced, in execution order
+  /// (quantized results hold their stored integers).
+  using Observer =
+      llvm::function_ref<void(mlir::Operation *, const rt::Tensor &)>;
+
+  /// `run`, showing every intermediate result to `observe`.
+  mlir::LogicalResult run(llvm::ArrayRef<rt::Tensor> inputs,
+                          llvm::SmallVectorImpl<rt::Tensor> &outputs,
+                          Observer observe);
 
   mlir::func::FuncOp getEntry() const { return entry; }
 

@@ -123,12 +123,13 @@ def QuantizePass : Pass<"dfq-quantize", "::mlir::func::FuncOp"> {
       order) use `first-last-bits` for weights and activations; 0 keeps them
       at `wbits`/`abits`.
     - **Per-layer weight bits**: a `dfq.weight_bits` attribute on a layer
-      (set by `dfq-compensate-mpc`) overrides `wbits` and `first-last-bits`
+      (set by `dfq-compensate-mpc` or `dfq-assign-bits`) overrides `wbits` and `first-last-bits`
       for its weights. A `dfq.weight_grid` (one entry per output channel:
       the largest |code| of weights already on a symmetric grid) makes the
       channel's scale `max|W_o| / grid[o]`, so the grid's codes come back
-      exactly; weights off that grid are an error. `dfq.bits_reason` and
-      `dfq.mpc_compensation` are carried to the quantized op.
+      exactly; weights off that grid are an error. `dfq.bits_reason`,
+      `dfq.mpc_compensation` and `dfq.sensitivity` are carried to the
+      quantized op.
 
     - **Network output**: a layer whose result is returned (directly or
       through a softmax) keeps a float output, as in BRECQ and MQBench: its
