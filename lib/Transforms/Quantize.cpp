@@ -188,6 +188,22 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
   int64_t perChannelSize = weightType.getNumElements() / channels;
   int64_t qmax = (int64_t(1) << (wBits - 1)) - 1, qmin = -qmax - 1;
   SmallVector<double> wScales;
+  SmallVector<int64_t> wZeroPoints;
+  // Asymmetric weights: [min(w, 0), max(w, 0)] on the full signed range.
+  auto asymmetricParams = [&](int64_t first, int64_t count) {
+    double lo = 0, hi = 0;
+    for (int64_t i = first; i < first + count; ++i) {
+      lo = std::min<double>(lo, (*weights)[i]);
+      hi = std::max<double>(hi, (*weights)[i]);
+    }
+    double scale = (hi - lo) / double(qmax - qmin);
+    if (!(scale > 0))
+      scale = 1.0;
+    wScales.push_back(scale);
+    wZeroPoints.push_back(static_cast<int64_t>(std::clamp<double>(
+        std::nearbyint(double(qmin) - lo / scale), double(qmin),
+        double(qmax))));
+  };
   auto scaleOf = [&](int64_t first, int64_t count) {
     double maxAbs = 0;
     for (int64_t i = first; i < first + count; ++i)
@@ -195,7 +211,16 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
     return maxAbs > 0 ? maxAbs / qmax : 1.0;
   };
   auto grid = layer->getAttrOfType<DenseI64ArrayAttr>("dfq.weight_grid");
-  if (grid) {
+  if (grid && !symmetric)
+    return layer->emitError("dfq-quantize: dfq.weight_grid holds symmetric "
+                            "codes; symmetric=false cannot keep them");
+  if (!symmetric) {
+    if (perChannel)
+      for (int64_t o = 0; o < channels; ++o)
+        asymmetricParams(o * perChannelSize, perChannelSize);
+    else
+      asymmetricParams(0, weightType.getNumElements());
+  } else if (grid) {
     // The weights already lie on a grid (dfq-compensate-mpc): channel o is
     // scale[o] * codes with max |code| = grid[o]; recover those codes.
     if (!perChannel || grid.size() != channels)
@@ -218,11 +243,14 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
   } else {
     wScales.push_back(scaleOf(0, weightType.getNumElements()));
   }
+  if (wZeroPoints.empty())
+    wZeroPoints.assign(wScales.size(), 0);
   std::vector<int8_t> wInts(weights->size());
   for (size_t i = 0; i < weights->size(); ++i) {
-    double s = wScales[perChannel ? i / perChannelSize : 0];
+    size_t group = perChannel ? i / perChannelSize : 0;
+    double s = wScales[group];
     wInts[i] = static_cast<int8_t>(
-        quantizeValue((*weights)[i], s, /*zeroPoint=*/0, qmin, qmax));
+        quantizeValue((*weights)[i], s, wZeroPoints[group], qmin, qmax));
     if (grid && std::abs((*weights)[i] / s - wInts[i]) > 1e-3)
       return layer->emitError("dfq-quantize: weight ")
              << i << " (" << (*weights)[i]
@@ -235,9 +263,9 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
   if (perChannel)
     axis = 0;
   auto wParams = QParamsAttr::get(
-      &getContext(), wBits, /*isSigned=*/true, QuantScheme::Symmetric, axis,
-      b.getDenseF64ArrayAttr(wScales),
-      b.getDenseI64ArrayAttr(SmallVector<int64_t>(wScales.size(), 0)),
+      &getContext(), wBits, /*isSigned=*/true,
+      symmetric ? QuantScheme::Symmetric : QuantScheme::Asymmetric, axis,
+      b.getDenseF64ArrayAttr(wScales), b.getDenseI64ArrayAttr(wZeroPoints),
       FloatAttr(), FloatAttr(), RangeSource::Weights, Observer::MinMax);
   auto wQType = RankedTensorType::get(
       weightType.getShape(), wParams.getQuantizedElementType(b.getF32Type()));

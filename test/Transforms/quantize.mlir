@@ -2,6 +2,7 @@
 // RUN: dfq-opt %s --split-input-file --dfq-quantize="wbits=4 abits=4" | FileCheck %s --check-prefix=EDGES
 // RUN: dfq-opt %s --split-input-file --dfq-quantize="wbits=4 abits=4 first-last-bits=0 per-channel=false" | FileCheck %s --check-prefix=TENSOR
 // RUN: dfq-opt %s --split-input-file --dfq-quantize="quantize-output=true" | FileCheck %s --check-prefix=OUTPUT
+// RUN: dfq-opt %s --split-input-file --dfq-quantize="wbits=4 abits=4 first-last-bits=0 symmetric=false" | FileCheck %s --check-prefix=ASYM
 
 // CHECK-LABEL: func.func @conv_relu_gemm
 // Input [-1, 3] at 4 bits: scale 4/15, zero point round(3.75) = 4.
@@ -25,6 +26,12 @@
 // CHECK: return %[[Y]]
 // The float weights are gone.
 // CHECK-NOT: arith.constant dense<{{\[\[\[\[}}5.0
+
+// Asymmetric 4-bit weights per channel: [0, 0.5] gives scale 0.5/15 and
+// zero point -8 (0.5 -> 7); [-0.25, 0] gives 0.25/15 and 7 (-0.25 -> -8).
+// ASYM-LABEL: func.func @conv_relu_gemm
+// ASYM: dfq.qconstant dense<{{\[\[\[\[}}7]]], {{\[\[\[}}-8]]]]> : tensor<2x1x1x1xi8> {params = #dfq.qparams<i4, asymmetric, axis = 0, scales = [0.033333333333333333, 0.016666666666666666], zero_points = [-8, 7]
+// ASYM: dfq.qconv2d
 
 // OUTPUT-LABEL: func.func @conv_relu_gemm
 // OUTPUT: dfq.qgemm {{.*}} -> tensor<?x2x!quant.uniform<u8:f32,

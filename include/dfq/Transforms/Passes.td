@@ -111,7 +111,10 @@ def QuantizePass : Pass<"dfq-quantize", "::mlir::func::FuncOp"> {
 
     - **Weights**: `wbits`-bit signed, symmetric (`zero point 0`,
       `scale = max|W| / (2^(b-1) - 1)`), per output channel (axis 0) or per
-      tensor (`per-channel=false`), stored by `dfq.qconstant`.
+      tensor (`per-channel=false`), stored by `dfq.qconstant`. With
+      `symmetric=false` they are asymmetric on the full signed range:
+      `[lo, hi] = [min(W, 0), max(W, 0)]`, `scale = (hi - lo) / (2^b - 1)`,
+      `zero point = clamp(round(-2^(b-1) - lo / scale))`.
     - **Activations**: `abits`-bit unsigned, asymmetric, per tensor; the
       range is widened to contain 0, `scale = (hi - lo) / (2^b - 1)`,
       `zero point = round(-lo / scale)`. Each layer's input is quantized and
@@ -151,6 +154,9 @@ def QuantizePass : Pass<"dfq-quantize", "::mlir::func::FuncOp"> {
            "Bits of the first and last layer (0: same as the others)">,
     Option<"perChannel", "per-channel", "bool", "true",
            "Per-output-channel weight scales">,
+    Option<"symmetric", "symmetric", "bool", "true",
+           "Symmetric weights (zero point 0); false: asymmetric weights "
+           "with a zero point per channel (or tensor)">,
     Option<"quantizeOutput", "quantize-output", "bool", "false",
            "Also requantize the layers that produce the network's output">,
   ];
