@@ -135,13 +135,15 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
   int64_t wBits = isEdge && firstLastBits > 0 ? firstLastBits : wbits;
   int64_t aBits = isEdge && firstLastBits > 0 ? firstLastBits : abits;
   // A per-layer decision (dfq-compensate-mpc, dfq-assign-bits) wins.
-  if (auto attr = layer->getAttrOfType<IntegerAttr>("dfq.weight_bits")) {
-    wBits = attr.getInt();
-    if (wBits < 2 || wBits > 8)
-      return layer->emitError("dfq-quantize: dfq.weight_bits must lie in "
-                              "[2, 8], got ")
-             << wBits;
-  }
+  for (auto [name, bits] : {std::pair<StringRef, int64_t *>{"dfq.weight_bits",
+                                                            &wBits},
+                            {"dfq.act_bits", &aBits}})
+    if (auto attr = layer->getAttrOfType<IntegerAttr>(name)) {
+      *bits = attr.getInt();
+      if (*bits < 2 || *bits > 8)
+        return layer->emitError("dfq-quantize: ")
+               << name << " must lie in [2, 8], got " << *bits;
+    }
   Value input = layer->getOperand(0), weight = layer->getOperand(1);
   Value bias = layer->getNumOperands() > 2 ? layer->getOperand(2) : Value();
 

@@ -57,3 +57,12 @@ func.func @grid_too_wide(%x: tensor<1x1x2x2xf32> {dfq.range = array<f64: 0.0, 1.
   %0 = dfq.conv2d %x, %w {dfq.range = array<f64: 0.0, 0.5>, dfq.weight_bits = 2 : i64, dfq.weight_grid = array<i64: 3>} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
   return %0 : tensor<1x1x2x2xf32>
 }
+
+// -----
+
+func.func @bad_act_bits(%x: tensor<1x1x2x2xf32> {dfq.range = array<f64: 0.0, 1.0>}) -> tensor<1x1x2x2xf32> {
+  %w = arith.constant dense<[[[[0.5]]]]> : tensor<1x1x1x1xf32>
+  // expected-error @+1 {{dfq-quantize: dfq.act_bits must lie in [2, 8], got 1}}
+  %0 = dfq.conv2d %x, %w {dfq.range = array<f64: 0.0, 0.5>, dfq.act_bits = 1 : i64} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}

@@ -9,7 +9,9 @@
 // CHECK: dfq.qconstant dense<{{\[\[\[\[}}1, 0, -1]]], {{\[\[\[}}3, -1, 0]]]]> : tensor<2x1x1x3xi8> {params = #dfq.qparams<i3, symmetric, axis = 0, scales = [0.30000001192092896, 0.10000000{{[0-9]*}}]
 // CHECK: dfq.qconv2d {{.*}}dfq.bits_reason = "DF-MPC low-bit layer"
 // CHECK: dfq.qconstant {{.*}} : tensor<2x2x1x1x!quant.uniform<i6:f32:0,
-// The layer without an attribute takes wbits.
+// The layer without dfq.weight_bits takes wbits; its dfq.act_bits gives
+// its input and output 6 bits.
+// CHECK: dfq.quantize {{.*}} -> tensor<1x2x4x2x!quant.uniform<u6:f32,
 // CHECK: dfq.qconstant {{.*}} : tensor<2x2x1x1x!quant.uniform<i4:f32:0,
 
 // TENSOR: error: dfq-quantize: dfq.weight_grid needs per-channel weights and one entry per output channel (2), got 2 with per-channel=false
@@ -19,6 +21,6 @@ func.func @per_layer_bits_and_grid(%x: tensor<1x1x4x4xf32> {dfq.range = array<f6
   %w3 = arith.constant dense<[[[[0.5]], [[0.25]]], [[[0.1]], [[0.2]]]]> : tensor<2x2x1x1xf32>
   %0 = dfq.conv2d %x, %w {dfq.range = array<f64: 0.0, 1.0>, dfq.weight_bits = 3 : i64, dfq.weight_grid = array<i64: 1, 3>, dfq.bits_reason = "DF-MPC low-bit layer"} : (tensor<1x1x4x4xf32>, tensor<2x1x1x3xf32>) -> tensor<1x2x4x2xf32>
   %1 = dfq.conv2d %0, %w2 {dfq.range = array<f64: 0.0, 1.0>, dfq.weight_bits = 6 : i64} : (tensor<1x2x4x2xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x2xf32>
-  %2 = dfq.conv2d %1, %w3 {dfq.range = array<f64: 0.0, 1.0>} : (tensor<1x2x4x2xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x2xf32>
+  %2 = dfq.conv2d %1, %w3 {dfq.range = array<f64: 0.0, 1.0>, dfq.act_bits = 6 : i64} : (tensor<1x2x4x2xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x2xf32>
   return %2 : tensor<1x2x4x2xf32>
 }

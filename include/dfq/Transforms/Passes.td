@@ -125,9 +125,10 @@ def QuantizePass : Pass<"dfq-quantize", "::mlir::func::FuncOp"> {
     - **First and last layer** (the first and last quantized layer in program
       order) use `first-last-bits` for weights and activations; 0 keeps them
       at `wbits`/`abits`.
-    - **Per-layer weight bits**: a `dfq.weight_bits` attribute on a layer
-      (set by `dfq-compensate-mpc` or `dfq-assign-bits`) overrides `wbits` and `first-last-bits`
-      for its weights. A `dfq.weight_grid` (one entry per output channel:
+    - **Per-layer bits**: a `dfq.weight_bits` attribute on a layer (set by
+      `dfq-compensate-mpc` or `dfq-assign-bits`) overrides `wbits` and
+      `first-last-bits` for its weights, `dfq.act_bits` likewise `abits`
+      for its input and output. A `dfq.weight_grid` (one entry per output channel:
       the largest |code| of weights already on a symmetric grid) makes the
       channel's scale `max|W_o| / grid[o]`, so the grid's codes come back
       exactly; weights off that grid are an error. `dfq.bits_reason`,
