@@ -31,3 +31,4 @@ echo "== $name-folded.mlir (BatchNorm folded), reference interpreter" >&2
 echo "== dfq-compile --wbits 8 --abits 8 --calib dsg (no data), integer execution" >&2
 "$build/bin/dfq-compile" "$model" -o "$out/$name-w8a8-dsg" --calib dsg
 "$build/bin/dfq-run" "$out/$name-w8a8-dsg" --json
+echo "per-layer report: $out/$name-w8a8-dsg/report.json and report.html" >&2
