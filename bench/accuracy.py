@@ -24,7 +24,6 @@ Synthesis runs once per model and method and its wall time is reported.
 
 import argparse
 import datetime
-import json
 import os
 import re
 import subprocess
@@ -32,21 +31,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import cpu_name  # noqa: E402
+from common import INPUT_RANGE, cpu_name, run, top1, write_results  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCES = ["none", "zeroq", "dsg", "real"]
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, **kw)
-
-
-def top1(bin_dir, model, limit, threads):
-    cmd = [os.path.join(bin_dir, "dfq-run"), model, "--json", "--threads", str(threads)]
-    if limit:
-        cmd += ["--limit", str(limit)]
-    return json.loads(run(cmd).stdout)["top1"]
 
 
 def main():
@@ -87,10 +75,10 @@ def main():
                                 f"iterations={args.iterations} threads={args.threads}"])
                 except subprocess.CalledProcessError as e:
                     # ZeroQ/DSG need BatchNorm over feature maps (the MLP has none).
-                    print(f"{model} {source}: {e.stderr.decode().strip()}", file=sys.stderr)
+                    print(f"{model} {source}: {e.stderr.strip()}", file=sys.stderr)
                     calibrated[source] = None
                     continue
-                match = re.search(rb"images in ([0-9.]+) s", proc.stderr)
+                match = re.search(r"images in ([0-9.]+) s", proc.stderr)
                 synth_seconds[(model, source)] = float(match.group(1)) if match else 0.0
                 calibrated[source] = (out, "")
             for bits in args.bits:
@@ -104,7 +92,7 @@ def main():
                         run([opt, path, "-o", q, "--dfq-fold-bn",
                              f"--dfq-calibrate-ranges={data} threads={args.threads} "
                              f"observer={args.observer} bits={a} "
-                             f"input-min={-0.2860 / 0.3530} input-max={(1 - 0.2860) / 0.3530}",
+                             f"{INPUT_RANGE}",
                              f"--dfq-quantize=wbits={w} abits={a} first-last-bits={edge}"])
                         acc = top1(args.bin, q, args.limit, args.threads)
                         results[(model, bits, edge, source)] = acc
@@ -138,11 +126,7 @@ def main():
             f"{synth_seconds.get((model, s), 0.0):.1f}" for s in ("none", "zeroq", "dsg")) + " |")
     lines += ["", "n/a: ZeroQ and DSG match BatchNorm statistics of feature maps; the MLP's "
               "BatchNorm1d layers have none, so both methods refuse it.", ""]
-    text = "\n".join(lines)
-    print(text)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as f:
-        f.write(text)
+    write_results(lines, args.out)
 
 
 if __name__ == "__main__":

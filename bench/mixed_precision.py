@@ -25,7 +25,6 @@ wall time from MLIR's pass timing.
 
 import argparse
 import datetime
-import json
 import os
 import re
 import subprocess
@@ -33,10 +32,9 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import cpu_name  # noqa: E402
+from common import INPUT_RANGE, cpu_name, run, top1, write_results  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-INPUT_RANGE = f"input-min={-0.2860 / 0.3530} input-max={(1 - 0.2860) / 0.3530}"
 CONFIGS = [  # label, compensate-mpc options, assign-bits budget, wbits
     ("MP2/6", "low=2 high=6", None, 6),
     ("MP2/6 no comp", "low=2 high=6 compensate=false", None, 6),
@@ -53,17 +51,6 @@ CONFIGS = [  # label, compensate-mpc options, assign-bits budget, wbits
     ("W3, all layers", None, None, "3 same"),
     ("allocated, average 3 bits", None, "avg-bits:3", "3 same"),
 ]
-
-
-def run(cmd):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True)
-
-
-def top1(bin_dir, model, limit, threads):
-    cmd = [os.path.join(bin_dir, "dfq-run"), model, "--json", "--threads", str(threads)]
-    if limit:
-        cmd += ["--limit", str(limit)]
-    return json.loads(run(cmd).stdout)["top1"]
 
 
 def weight_bytes(ir):
@@ -180,11 +167,7 @@ def main():
                      f"{pairs.get((model, label), '')} | {acc:.4f} | {size} | {bits:.3f} | "
                      + ("" if seconds is None else f"{seconds:.4f}") + " |")
     lines.append("")
-    text = "\n".join(lines)
-    print(text)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as f:
-        f.write(text)
+    write_results(lines, args.out)
 
 
 if __name__ == "__main__":

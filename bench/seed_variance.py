@@ -14,22 +14,15 @@ is only meaningful against this spread.
 
 import argparse
 import datetime
-import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import cpu_name  # noqa: E402
+from common import INPUT_RANGE, cpu_name, run, top1, write_results  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-INPUT_RANGE = f"input-min={-0.2860 / 0.3530} input-max={(1 - 0.2860) / 0.3530}"
-
-
-def run(cmd):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True)
 
 
 def main():
@@ -61,11 +54,7 @@ def main():
                              f"--dfq-calibrate-ranges=observer=mse bits=4 {INPUT_RANGE} "
                              f"threads={args.threads}",
                              f"--dfq-quantize=wbits=4 abits=4 first-last-bits={edge}"])
-                        cmd = [os.path.join(args.bin, "dfq-run"), q, "--json",
-                               "--threads", str(args.threads)]
-                        if args.limit:
-                            cmd += ["--limit", str(args.limit)]
-                        acc = json.loads(run(cmd).stdout)["top1"]
+                        acc = top1(args.bin, q, args.limit, args.threads)
                         results.setdefault((model, edge, method), []).append(acc)
                         print(f"{model} first/last={edge or 'same'} {method} seed {seed}: "
                               f"{acc:.4f}", file=sys.stderr, flush=True)
@@ -89,10 +78,7 @@ def main():
                              f" | {statistics.mean(accs):.4f} | "
                              f"{statistics.stdev(accs) if len(accs) > 1 else 0:.4f} |")
     lines.append("")
-    text = "\n".join(lines)
-    print(text)
-    with open(args.out, "w") as f:
-        f.write(text)
+    write_results(lines, args.out)
 
 
 if __name__ == "__main__":

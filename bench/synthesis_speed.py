@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import cpu_name  # noqa: E402
+from common import cpu_name, write_results  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "models"))
@@ -167,10 +167,7 @@ def main():
     for method, d, t in rows:
         lines.append(f"| {method} | {d:.2f} | {t:.2f} | {t / d:.2f}x |")
     lines.append("")
-    text = "\n".join(lines)
-    print(text)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    open(args.out, "w").write(text)
+    write_results(lines, args.out)
 
 
 if __name__ == "__main__":
