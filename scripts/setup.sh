@@ -14,6 +14,8 @@ packages=(
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   # Reference interpreter numerics (libtorch/ATen) and gzip for IDX datasets.
   libtorch-dev zlib1g-dev
+  # x86 kernels (Halide 14, imported by hand in CMakeLists.txt).
+  libhalide14-0-dev
   # Fashion-MNIST (IDX) for dfq-run and the model zoo; PyTorch for the zoo
   # scripts (run with /usr/bin/python3).
   dataset-fashion-mnist python3-torch python3-numpy python3-onnx

@@ -1,0 +1,61 @@
+//===- QGemmKernel.h - Halide quantized GEMM for x86 ------------*- C++ -*-===//
+//
+// The first x86 kernel: dfq.qgemm's normative integer semantics
+// (docs/design.md) as a Halide pipeline, compiled for this CPU. Plain C++:
+// Halide (RTTI, exceptions, LLVM 14) stays inside lib/Targets/X86.
+//
+//   acc[n][o] = bias[o] + sum_k (x[n][k] - zx) * (w[o][k] - zw[o])   int32
+//   out[n][o] = clamp(zy + ((acc * M[o] + 2^(sh[o]-1)) >> sh[o]), lo, hi)
+//
+// x is u8 [N, K] row-major, w i8 [O, K] row-major, out u8 [N, O]. This
+// version compiles just in time; ahead-of-time model libraries come next.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_TARGETS_X86_QGEMMKERNEL_H
+#define DFQ_TARGETS_X86_QGEMMKERNEL_H
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace mlir::dfq::x86 {
+
+/// The Halide target string for the CPU this runs on, built from CPUID
+/// rather than Halide's host detection, which on AMD Zen 4 claims
+/// Sapphire Rapids features (and so VEX AVX-VNNI) that the CPU lacks.
+std::string hostHalideTarget();
+
+struct QGemmArgs {
+  const uint8_t *x = nullptr;    // [n, k]
+  const int8_t *w = nullptr;     // [o, k]
+  const int32_t *bias = nullptr; // [o]
+  const int32_t *multiplier = nullptr, *shift = nullptr; // [o]
+  const int32_t *weightZeroPoint = nullptr;              // [o]
+  int64_t n = 0, k = 0, o = 0;
+  int32_t inputZeroPoint = 0, outputZeroPoint = 0;
+  int32_t outputMin = 0, outputMax = 255;
+  uint8_t *out = nullptr; // [n, o]
+};
+
+class QGemmKernel {
+public:
+  /// Compiles the pipeline for `target` (hostHalideTarget() when empty).
+  /// Returns null and sets `error` when Halide cannot.
+  static std::unique_ptr<QGemmKernel> create(const std::string &target,
+                                             std::string &error);
+  ~QGemmKernel();
+
+  /// Runs one product; false with `error` set on bad arguments or a Halide
+  /// runtime error.
+  bool run(const QGemmArgs &args, std::string &error);
+
+private:
+  QGemmKernel();
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+} // namespace mlir::dfq::x86
+
+#endif // DFQ_TARGETS_X86_QGEMMKERNEL_H
