@@ -48,10 +48,10 @@ TEST(BitAllocationTest, MatchesBruteForceOnRandomProblems) {
       for (int64_t b : bits)
         // Fewer bits: cheaper, and (mostly) more sensitive, with noise so
         // that sensitivity is not always monotone.
-        choices.push_back({b, params * b,
-                           scale * std::pow(2.0, -b) *
-                               std::uniform_real_distribution<double>(0.5,
-                                                                      1.5)(rng)});
+        choices.push_back(
+            {b, params * b,
+             scale * std::pow(2.0, -b) *
+                 std::uniform_real_distribution<double>(0.5, 1.5)(rng)});
       minCost += params * 2;
       maxCost += params * 8;
     }

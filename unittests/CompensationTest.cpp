@@ -29,8 +29,8 @@ double directLoss(const std::vector<float> &w, const LowBitWeights &q,
   double b = bias.empty() ? 0.0 : bias[j];
   double loss = 0;
   for (int64_t i = j * per; i < (j + 1) * per; ++i) {
-    double phi = c * bn.gamma[j] * q.codes[i] / sigmaHat -
-                 bn.gamma[j] * w[i] / sigma;
+    double phi =
+        c * bn.gamma[j] * q.codes[i] / sigmaHat - bn.gamma[j] * w[i] / sigma;
     loss += phi * phi;
   }
   // The bias enters the quantized path unscaled: conv(A, codes) + b with
@@ -61,8 +61,8 @@ struct RandomLayer {
   BatchNormParams bn;
 };
 
-RandomLayer randomLayer(std::mt19937 &rng, int64_t channels,
-                        int64_t perChannel, bool withBias) {
+RandomLayer randomLayer(std::mt19937 &rng, int64_t channels, int64_t perChannel,
+                        bool withBias) {
   std::normal_distribution<double> normal(0, 1);
   std::uniform_real_distribution<double> uniform(0.2, 3);
   RandomLayer layer;
@@ -95,8 +95,8 @@ TEST(CompensationTest, ClosedFormIsTheNumericalMinimizer) {
         ASSERT_EQ(c.size(), 16u);
         for (int64_t j = 0; j < 16; ++j) {
           auto loss = [&](double x) {
-            return directLoss(layer.weights, q, layer.bias, layer.bn, l1, l2,
-                              j, x);
+            return directLoss(layer.weights, q, layer.bias, layer.bn, l1, l2, j,
+                              x);
           };
           // The constraint c >= 0 is the search interval's lower end.
           double numeric = minimize(loss, 0.0, 50.0);

@@ -27,7 +27,8 @@ TEST(X86QGemmTest, HostTargetNeverClaimsAvxVnni) {
 
 TEST(X86QGemmTest, MatchesScalarSemanticsOnRandomShapes) {
   std::string error;
-  std::unique_ptr<x86::QGemmKernel> kernel = x86::QGemmKernel::create("", error);
+  std::unique_ptr<x86::QGemmKernel> kernel =
+      x86::QGemmKernel::create("", error);
   ASSERT_TRUE(kernel) << error;
   std::mt19937 rng(5);
   auto uniform = [&](int64_t lo, int64_t hi) {
@@ -79,9 +80,9 @@ TEST(X86QGemmTest, MatchesScalarSemanticsOnRandomShapes) {
         int64_t acc = bias[c];
         for (int64_t i = 0; i < k; ++i)
           acc += (int64_t(x[r * k + i]) - zx) * (int64_t(w[c * k + i]) - zw[c]);
-        int64_t want = requantize(
-            int32_t(acc), FixedPointMultiplier{multiplier[c], shift[c]}, zy,
-            lo, std::max(lo, hi));
+        int64_t want = requantize(int32_t(acc),
+                                  FixedPointMultiplier{multiplier[c], shift[c]},
+                                  zy, lo, std::max(lo, hi));
         ASSERT_EQ(int64_t(out[r * o + c]), want)
             << "trial " << trial << " row " << r << " channel " << c
             << " (n=" << n << " k=" << k << " o=" << o << ")";
@@ -91,7 +92,8 @@ TEST(X86QGemmTest, MatchesScalarSemanticsOnRandomShapes) {
 
 TEST(X86QGemmTest, BadArgumentsAreErrors) {
   std::string error;
-  std::unique_ptr<x86::QGemmKernel> kernel = x86::QGemmKernel::create("", error);
+  std::unique_ptr<x86::QGemmKernel> kernel =
+      x86::QGemmKernel::create("", error);
   ASSERT_TRUE(kernel) << error;
   x86::QGemmArgs args; // null buffers
   EXPECT_FALSE(kernel->run(args, error));

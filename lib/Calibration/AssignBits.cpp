@@ -91,8 +91,8 @@ std::vector<float> fakeQuantizeWeights(const float *data,
       maxAbs = std::max<double>(maxAbs, std::abs(w[i]));
     double scale = maxAbs > 0 ? maxAbs / qmax : 1.0;
     for (int64_t i = 0; i < perChannel; ++i)
-      result[o * perChannel + i] = dequantizeValue(
-          quantizeValue(w[i], scale, 0, qmin, qmax), scale, 0);
+      result[o * perChannel + i] =
+          dequantizeValue(quantizeValue(w[i], scale, 0, qmin, qmax), scale, 0);
   }
   return result;
 }
@@ -261,8 +261,8 @@ void AssignBitsPass::runOnOperation() {
       layer.fixedBits = firstLastBits;
       layer.fixedWhy = "first/last layer";
     }
-    layer.choices = layer.fixedBits ? std::vector<int64_t>{*layer.fixedBits}
-                                    : bitChoices;
+    layer.choices =
+        layer.fixedBits ? std::vector<int64_t>{*layer.fixedBits} : bitChoices;
   }
 
   // Sensitivities: one forward per (free layer, choice).
@@ -283,7 +283,8 @@ void AssignBitsPass::runOnOperation() {
     for (int64_t bits : layer.choices) {
       std::vector<float> quantized =
           fakeQuantizeWeights(original.dataF32(), original.shape(), bits);
-      weightNode.value = rt::Tensor::fromF32(original.shape(), quantized.data());
+      weightNode.value =
+          rt::Tensor::fromF32(original.shape(), quantized.data());
       calib::ForwardResult result =
           calib::forward(graph->graph, input, observe);
       if (!result.ok()) {
@@ -322,8 +323,8 @@ void AssignBitsPass::runOnOperation() {
     if (cheapest > limit)
       module.emitError("dfq-assign-bits: budget ")
           << parsedBudget.text << " is infeasible: the least allocation ("
-          << "every free layer at " << bitChoices.front()
-          << " bits) needs " << describe(cheapest);
+          << "every free layer at " << bitChoices.front() << " bits) needs "
+          << describe(cheapest);
     else
       module.emitError("dfq-assign-bits: ") << allocation.error;
     return signalPassFailure();
@@ -360,5 +361,6 @@ void AssignBitsPass::runOnOperation() {
   module->setAttr("dfq.bit_choices", b.getDenseI64ArrayAttr(bitChoices));
   module.emitRemark("dfq-assign-bits: ")
       << describe(allocation.cost) << " of " << parsedBudget.text
-      << ", summed sensitivity " << llvm::formatv("{0:e}", allocation.sensitivity);
+      << ", summed sensitivity "
+      << llvm::formatv("{0:e}", allocation.sensitivity);
 }

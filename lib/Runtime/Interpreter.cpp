@@ -31,8 +31,8 @@ using namespace mlir;
 // Short names for the dialect's op classes and the numerics engine.
 namespace ops = ::mlir::dfq;
 namespace rt = ::mlir::dfq::rt;
-using ::mlir::dfq::ReferenceInterpreter;
 using ::mlir::dfq::QuantizedExecution;
+using ::mlir::dfq::ReferenceInterpreter;
 
 //===----------------------------------------------------------------------===//
 // Helpers
@@ -452,8 +452,7 @@ ReferenceInterpreter::ReferenceInterpreter(func::FuncOp entry,
 ReferenceInterpreter::~ReferenceInterpreter() = default;
 
 FailureOr<std::unique_ptr<ReferenceInterpreter>>
-ReferenceInterpreter::create(func::FuncOp entry,
-                             QuantizedExecution quantized) {
+ReferenceInterpreter::create(func::FuncOp entry, QuantizedExecution quantized) {
   if (entry.isExternal() || !entry.getBody().hasOneBlock())
     return entry.emitError("the reference interpreter needs a function body "
                            "of one block");

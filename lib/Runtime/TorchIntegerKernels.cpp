@@ -179,7 +179,8 @@ KernelResult kernels::qgemm(const Tensor &input, const Tensor &weight,
 //===----------------------------------------------------------------------===//
 
 /// Entry `o` of a per-tensor (one value) or per-channel list.
-template <typename T> static T channel(const std::vector<T> &values, int64_t o) {
+template <typename T>
+static T channel(const std::vector<T> &values, int64_t o) {
   return values.size() == 1 ? values.front() : values[o];
 }
 
@@ -192,12 +193,12 @@ dequantizedOperands(const Tensor &input, const Tensor &weight,
   const at::Tensor &w = unwrap(weight);
   TORCH_CHECK(!params.weightScales.empty(),
               "simulated execution needs the weight scales");
-  at::Tensor x = (unwrap(input).to(at::kDouble) - double(params.inputZeroPoint)) *
-                 params.inputScale;
-  at::Tensor real =
-      (w.to(at::kDouble) -
-       alongAxis(params.weightZeroPoints, 0, w.dim(), at::kDouble)) *
-      alongAxis(params.weightScales, 0, w.dim(), at::kDouble);
+  at::Tensor x =
+      (unwrap(input).to(at::kDouble) - double(params.inputZeroPoint)) *
+      params.inputScale;
+  at::Tensor real = (w.to(at::kDouble) - alongAxis(params.weightZeroPoints, 0,
+                                                   w.dim(), at::kDouble)) *
+                    alongAxis(params.weightScales, 0, w.dim(), at::kDouble);
   return {x, real};
 }
 
@@ -214,26 +215,25 @@ static at::Tensor fakeQuantizeOutput(at::Tensor y,
     int32_t shift = channel(params.shifts, o);
     TORCH_CHECK(shift >= 0 && shift <= 62, "shift ", shift,
                 " is outside [0, 62]");
-    double multiplier = std::ldexp(double(channel(params.multipliers, o)),
-                                   -shift);
+    double multiplier =
+        std::ldexp(double(channel(params.multipliers, o)), -shift);
     scale.push_back(params.inputScale * weightScale / multiplier);
-    bias.push_back(params.bias.empty()
-                       ? 0.0
-                       : double(params.bias[o]) * params.inputScale *
-                             weightScale);
+    bias.push_back(params.bias.empty() ? 0.0
+                                       : double(params.bias[o]) *
+                                             params.inputScale * weightScale);
   }
   int64_t rank = y.dim();
   y = y + alongAxis(bias, 1, rank, at::kDouble);
   at::Tensor q = at::floor(y / alongAxis(scale, 1, rank, at::kDouble) + 0.5);
-  return at::clamp(q + double(params.outputZeroPoint),
-                   double(params.outputMin), double(params.outputMax))
+  return at::clamp(q + double(params.outputZeroPoint), double(params.outputMin),
+                   double(params.outputMax))
       .to(at::kFloat);
 }
 
-KernelResult kernels::qconv2dSimulated(const Tensor &input,
-                                       const Tensor &weight,
-                                       const Conv2dParams &conv,
-                                       const QuantLayerParams &params) noexcept {
+KernelResult
+kernels::qconv2dSimulated(const Tensor &input, const Tensor &weight,
+                          const Conv2dParams &conv,
+                          const QuantLayerParams &params) noexcept {
   return runKernel([&] {
     auto [x, w] = dequantizedOperands(input, weight, params);
     return fakeQuantizeOutput(aten::conv2d(x, w, c10::nullopt, conv), params);

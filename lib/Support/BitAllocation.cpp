@@ -51,10 +51,8 @@ mlir::dfq::allocateBits(const std::vector<std::vector<BitChoice>> &layers,
       for (size_t c = 0; c < choices.size(); ++c) {
         int64_t cost = previous[p].cost + choices[c].cost;
         if (cost <= budget)
-          candidates.push_back({cost,
-                                previous[p].sensitivity +
-                                    choices[c].sensitivity,
-                                p, c});
+          candidates.push_back(
+              {cost, previous[p].sensitivity + choices[c].sensitivity, p, c});
       }
     std::sort(candidates.begin(), candidates.end(),
               [](const State &a, const State &b) {

@@ -54,7 +54,7 @@ mlir::dfq::quantizeSymmetricPerLayer(const std::vector<float> &weights,
 namespace {
 /// The per-channel quantities of the closed form.
 struct ChannelTerms {
-  double crossProduct = 0; // X^ . X
+  double crossProduct = 0;  // X^ . X
   double quantizedNorm = 0; // X^ . X^
   double targetNorm = 0;    // X . X
   double shift = 0;         // y = y^
@@ -83,8 +83,8 @@ ChannelTerms channelTerms(const std::vector<float> &weights,
 
 std::vector<double> mlir::dfq::compensationCoefficients(
     const std::vector<float> &weights, const LowBitWeights &quantized,
-    const std::vector<double> &bias, const BatchNormParams &bn,
-    double lambda1, double lambda2) {
+    const std::vector<double> &bias, const BatchNormParams &bn, double lambda1,
+    double lambda2) {
   int64_t channels = static_cast<int64_t>(bn.gamma.size());
   std::vector<double> coefficients(channels, 1.0);
   for (int64_t j = 0; j < channels; ++j) {

@@ -46,8 +46,7 @@ struct CompensateMpcPass
   void runOnOperation() override;
 
   FailureOr<Pair> match(Operation *layer, std::string &why);
-  LogicalResult apply(const Pair &pair, bool successorIsLast,
-                      std::string &why);
+  LogicalResult apply(const Pair &pair, bool successorIsLast, std::string &why);
 };
 
 } // namespace
@@ -111,21 +110,24 @@ LogicalResult CompensateMpcPass::apply(const Pair &pair, bool successorIsLast,
   Operation *lowLayer = pair.low;
   BatchNormOp bn = pair.batchNorm;
   Value weight = lowLayer->getOperand(1);
-  Value bias = lowLayer->getNumOperands() > 2 ? lowLayer->getOperand(2) : Value();
+  Value bias =
+      lowLayer->getNumOperands() > 2 ? lowLayer->getOperand(2) : Value();
   FailureOr<FloatConstant> w = readFloatConstant(weight, "the weight", why);
   if (failed(w))
     return failure();
   FailureOr<FloatConstant> b;
   if (bias && failed(b = readFloatConstant(bias, "the bias", why)))
     return failure();
-  FailureOr<FloatConstant> gamma = readFloatConstant(bn.getScale(), "the scale", why);
+  FailureOr<FloatConstant> gamma =
+      readFloatConstant(bn.getScale(), "the scale", why);
   if (failed(gamma))
     return failure();
   FailureOr<FloatConstant> beta =
       readFloatConstant(bn.getBias(), "the batch_norm bias", why);
   if (failed(beta))
     return failure();
-  FailureOr<FloatConstant> mean = readFloatConstant(bn.getMean(), "the mean", why);
+  FailureOr<FloatConstant> mean =
+      readFloatConstant(bn.getMean(), "the mean", why);
   if (failed(mean))
     return failure();
   FailureOr<FloatConstant> variance =
@@ -162,9 +164,9 @@ LogicalResult CompensateMpcPass::apply(const Pair &pair, bool successorIsLast,
       gridWeights[i] = grid.scale * grid.codes[i];
       gridMax[o] = std::max<int64_t>(gridMax[o], std::abs(grid.codes[i]));
     }
-  lowLayer->setOperand(1, createFloatConstant(
-                         builder, weight.getLoc(), weightType, gridWeights,
-                         w->attr, derivedBlobName(w->attr, "mpc_low")));
+  lowLayer->setOperand(
+      1, createFloatConstant(builder, weight.getLoc(), weightType, gridWeights,
+                             w->attr, derivedBlobName(w->attr, "mpc_low")));
   if (compensate) {
     // c scales the pre-activation BN_l(X^), which is what the closed form
     // matches against BN_l(X). Behind a ReLU this is the paper's scaling of
@@ -180,10 +182,10 @@ LogicalResult CompensateMpcPass::apply(const Pair &pair, bool successorIsLast,
                           bnBuilder, bn.getScale().getLoc(), paramType,
                           newGamma, gamma->attr,
                           derivedBlobName(gamma->attr, "mpc_compensated")));
-    bn->setOperand(2, createFloatConstant(
-                          bnBuilder, bn.getBias().getLoc(), paramType, newBeta,
-                          beta->attr,
-                          derivedBlobName(beta->attr, "mpc_compensated")));
+    bn->setOperand(
+        2, createFloatConstant(bnBuilder, bn.getBias().getLoc(), paramType,
+                               newBeta, beta->attr,
+                               derivedBlobName(beta->attr, "mpc_compensated")));
   }
 
   std::string lowName = getLayerName(lowLayer);
@@ -192,12 +194,13 @@ LogicalResult CompensateMpcPass::apply(const Pair &pair, bool successorIsLast,
   lowLayer->setAttr("dfq.weight_bits", attrs.getI64IntegerAttr(low));
   lowLayer->setAttr("dfq.weight_grid", attrs.getDenseI64ArrayAttr(gridMax));
   std::string quantizer = low == 2 ? "ternary (TWN)" : "3-bit per-layer";
-  lowLayer->setAttr("dfq.bits_reason",
-               attrs.getStringAttr(llvm::formatv(
-                   "DF-MPC low-bit layer: {0} weights, {1} by '{2}' at {3} "
-                   "bits",
-                   quantizer, compensate ? "compensated" : "uncompensated",
-                   successorName, int64_t(high))));
+  lowLayer->setAttr(
+      "dfq.bits_reason",
+      attrs.getStringAttr(llvm::formatv(
+          "DF-MPC low-bit layer: {0} weights, {1} by '{2}' at {3} "
+          "bits",
+          quantizer, compensate ? "compensated" : "uncompensated",
+          successorName, int64_t(high))));
   if (compensate)
     lowLayer->setAttr("dfq.mpc_compensation", attrs.getDenseF64ArrayAttr(c));
   // The network's last layer keeps the bits dfq-quantize gives edges.
@@ -211,10 +214,9 @@ LogicalResult CompensateMpcPass::apply(const Pair &pair, bool successorIsLast,
 
   auto [minC, maxC] = std::minmax_element(c.begin(), c.end());
   InFlightDiagnostic remark = lowLayer->emitRemark("DF-MPC pair: '")
-                              << lowName << "' at " << int64_t(low)
-                              << " bits (" << quantizer << "), '"
-                              << successorName << "' at " << int64_t(high)
-                              << " bits; ";
+                              << lowName << "' at " << int64_t(low) << " bits ("
+                              << quantizer << "), '" << successorName << "' at "
+                              << int64_t(high) << " bits; ";
   if (!compensate)
     remark << "compensation off";
   else

@@ -9,9 +9,8 @@
 using namespace mlir;
 using namespace mlir::dfq;
 
-FailureOr<FloatConstant> mlir::dfq::readFloatConstant(Value value,
-                                                      StringRef name,
-                                                      std::string &why) {
+FailureOr<FloatConstant>
+mlir::dfq::readFloatConstant(Value value, StringRef name, std::string &why) {
   ElementsAttr attr;
   if (!value || !matchPattern(value, m_Constant(&attr))) {
     why = (name + " is not a constant").str();

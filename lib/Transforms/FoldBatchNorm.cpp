@@ -97,19 +97,18 @@ struct FoldBatchNormPass
     // Resource blobs are named after the weight's blob, e.g. `conv_w` gives
     // `conv_w_bn_folded` and `conv_w_bn_folded_bias`.
     std::string blobName = derivedBlobName(w->attr, "bn_folded");
-    std::string biasBlobName =
-        bias && isa<DenseResourceElementsAttr>(b->attr)
-            ? derivedBlobName(b->attr, "bn_folded")
-            : blobName + "_bias";
+    std::string biasBlobName = bias && isa<DenseResourceElementsAttr>(b->attr)
+                                   ? derivedBlobName(b->attr, "bn_folded")
+                                   : blobName + "_bias";
 
     OpBuilder builder(producer);
     auto biasType =
         RankedTensorType::get({channels}, weightType.getElementType());
-    Value foldedWeight = createFloatConstant(builder, weight.getLoc(), weightType,
-                                        newWeight, w->attr, blobName);
-    Value foldedBias =
-        createFloatConstant(builder, bias ? bias.getLoc() : bn.getLoc(), biasType,
-                       newBias, bias ? b->attr : w->attr, biasBlobName);
+    Value foldedWeight = createFloatConstant(
+        builder, weight.getLoc(), weightType, newWeight, w->attr, blobName);
+    Value foldedBias = createFloatConstant(
+        builder, bias ? bias.getLoc() : bn.getLoc(), biasType, newBias,
+        bias ? b->attr : w->attr, biasBlobName);
     producer->setOperand(1, foldedWeight);
     if (bias)
       producer->setOperand(2, foldedBias);

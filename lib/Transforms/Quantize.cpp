@@ -135,9 +135,9 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
   int64_t wBits = isEdge && firstLastBits > 0 ? firstLastBits : wbits;
   int64_t aBits = isEdge && firstLastBits > 0 ? firstLastBits : abits;
   // A per-layer decision (dfq-compensate-mpc, dfq-assign-bits) wins.
-  for (auto [name, bits] : {std::pair<StringRef, int64_t *>{"dfq.weight_bits",
-                                                            &wBits},
-                            {"dfq.act_bits", &aBits}})
+  for (auto [name, bits] :
+       {std::pair<StringRef, int64_t *>{"dfq.weight_bits", &wBits},
+        {"dfq.act_bits", &aBits}})
     if (auto attr = layer->getAttrOfType<IntegerAttr>(name)) {
       *bits = attr.getInt();
       if (*bits < 2 || *bits > 8)
@@ -202,9 +202,9 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
     if (!(scale > 0))
       scale = 1.0;
     wScales.push_back(scale);
-    wZeroPoints.push_back(static_cast<int64_t>(std::clamp<double>(
-        std::nearbyint(double(qmin) - lo / scale), double(qmin),
-        double(qmax))));
+    wZeroPoints.push_back(static_cast<int64_t>(
+        std::clamp<double>(std::nearbyint(double(qmin) - lo / scale),
+                           double(qmin), double(qmax))));
   };
   auto scaleOf = [&](int64_t first, int64_t count) {
     double maxAbs = 0;
@@ -234,8 +234,8 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
     for (int64_t o = 0; o < channels; ++o) {
       if (grid[o] < 0 || grid[o] > qmax)
         return layer->emitError("dfq-quantize: dfq.weight_grid entry ")
-               << grid[o] << " of channel " << o << " does not fit "
-               << wBits << "-bit weights";
+               << grid[o] << " of channel " << o << " does not fit " << wBits
+               << "-bit weights";
       double maxCode = scaleOf(o * perChannelSize, perChannelSize) * qmax;
       wScales.push_back(grid[o] > 0 && maxCode > 0 ? maxCode / grid[o] : 1.0);
     }

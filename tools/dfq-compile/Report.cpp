@@ -121,12 +121,11 @@ mlir::dfq::measureLayerSqnr(ModuleOp floatModel, ModuleOp quantizedModel,
 
   llvm::StringMap<std::vector<float>> reference;
   SmallVector<rt::Tensor> outputs;
-  if (failed((*floatRun)->run({images}, outputs,
-                              [&](Operation *op, const rt::Tensor &value) {
-                                if (Operation *layer = layerProducedBy(op))
-                                  reference[getLayerName(layer)] =
-                                      realValues(op, value);
-                              })))
+  if (failed((*floatRun)->run(
+          {images}, outputs, [&](Operation *op, const rt::Tensor &value) {
+            if (Operation *layer = layerProducedBy(op))
+              reference[getLayerName(layer)] = realValues(op, value);
+          })))
     return failure();
   llvm::StringMap<double> sqnr;
   if (failed((*quantizedRun)
@@ -147,8 +146,9 @@ mlir::dfq::measureLayerSqnr(ModuleOp floatModel, ModuleOp quantizedModel,
                            noise += d * d;
                          }
                          sqnr[it->first()] =
-                             noise > 0 ? 10 * std::log10(signal / noise)
-                                       : std::numeric_limits<double>::infinity();
+                             noise > 0
+                                 ? 10 * std::log10(signal / noise)
+                                 : std::numeric_limits<double>::infinity();
                        })))
     return failure();
   return sqnr;
@@ -181,22 +181,21 @@ llvm::json::Object mlir::dfq::buildReport(ModuleOp quantizedModel,
       positions *= d;
     int64_t macs = count * positions;
     bool edge = index == 0 || index + 1 == layers.size();
-    std::string reason = edge ? "first/last layer: --first-last-bits"
-                              : "uniform: --wbits";
+    std::string reason =
+        edge ? "first/last layer: --first-last-bits" : "uniform: --wbits";
     if (auto attr = op->getAttrOfType<StringAttr>("dfq.bits_reason"))
       reason = attr.str();
     std::string name = getLayerName(op);
-    llvm::json::Object layer{
-        {"name", name},
-        {"op", op->getName().getStringRef()},
-        {"weight_bits", wBits},
-        {"input_bits", aBits},
-        {"output_bits", storageBits(outputType)},
-        {"bits_reason", reason},
-        {"weight_count", count},
-        {"weight_bytes", (count * wBits + 7) / 8},
-        {"macs", macs},
-        {"bops", macs * wBits * aBits}};
+    llvm::json::Object layer{{"name", name},
+                             {"op", op->getName().getStringRef()},
+                             {"weight_bits", wBits},
+                             {"input_bits", aBits},
+                             {"output_bits", storageBits(outputType)},
+                             {"bits_reason", reason},
+                             {"weight_count", count},
+                             {"weight_bytes", (count * wBits + 7) / 8},
+                             {"macs", macs},
+                             {"bops", macs * wBits * aBits}};
     if (auto params = op->getAttrOfType<QParamsAttr>("dfq.output_params")) {
       if (params.getRangeMin() && params.getRangeMax())
         layer["output_range"] =
@@ -213,9 +212,8 @@ llvm::json::Object mlir::dfq::buildReport(ModuleOp quantizedModel,
       layer["sensitivity"] = std::move(byBits);
     }
     if (auto it = sqnr.find(name); it != sqnr.end())
-      layer["sqnr_db"] = std::isinf(it->second)
-                             ? llvm::json::Value("inf")
-                             : llvm::json::Value(it->second);
+      layer["sqnr_db"] = std::isinf(it->second) ? llvm::json::Value("inf")
+                                                : llvm::json::Value(it->second);
     described.push_back(std::move(layer));
     weights += count;
     weightBits += count * wBits;
@@ -283,8 +281,8 @@ std::string mlir::dfq::renderReportHtml(const llvm::json::Object &report) {
          {"layers", "weights", "weight_bytes", "average_weight_bits", "bops"}) {
       os << "<td>";
       if (const llvm::json::Value *v = totals->get(key)) {
-        if (std::optional<double> d = v->getAsNumber(); d && key ==
-                                                               "average_weight_bits")
+        if (std::optional<double> d = v->getAsNumber();
+            d && key == "average_weight_bits")
           os << llvm::formatv("{0:F3}", *d);
         else
           os << *v;
@@ -318,8 +316,8 @@ std::string mlir::dfq::renderReportHtml(const llvm::json::Object &report) {
   for (int bits : {2, 4, 6, 8}) {
     int y = top + chartHeight - chartHeight * bits / 8;
     os << "<line x1=\"" << left << "\" x2=\"" << width - 20 << "\" y1=\"" << y
-       << "\" y2=\"" << y << "\" stroke=\"#eee\"/><text x=\"4\" y=\""
-       << y + 3 << "\">" << bits << " b</text>\n";
+       << "\" y2=\"" << y << "\" stroke=\"#eee\"/><text x=\"4\" y=\"" << y + 3
+       << "\">" << bits << " b</text>\n";
   }
   for (auto [i, v] : llvm::enumerate(*layers)) {
     const llvm::json::Object &layer = *v.getAsObject();
@@ -337,13 +335,14 @@ std::string mlir::dfq::renderReportHtml(const llvm::json::Object &report) {
     bar(4, w, "w", "weights");
     bar(17, a, "a", "input");
     if (auto s = layer.getNumber("sqnr_db")) {
-      int y = top + chartHeight - int(chartHeight * std::max(*s, 0.0) / maxSqnr);
+      int y =
+          top + chartHeight - int(chartHeight * std::max(*s, 0.0) / maxSqnr);
       os << "<circle class=\"s\" cx=\"" << x + 16 << "\" cy=\"" << y
          << "\" r=\"4\"><title>" << name << ": SQNR "
          << llvm::formatv("{0:F1}", *s) << " dB</title></circle>\n";
     }
-    os << "<text x=\"" << x + 8 << "\" y=\"" << top + chartHeight + 14
-       << "\">" << i << "</text>\n";
+    os << "<text x=\"" << x + 8 << "\" y=\"" << top + chartHeight + 14 << "\">"
+       << i << "</text>\n";
   }
   os << "</svg>\n<p><svg width=\"12\" height=\"10\"><rect class=\"w\" "
         "width=\"12\" height=\"10\"/></svg> weight bits "

@@ -101,11 +101,11 @@ static cl::opt<bool> measureInputRange(
     cl::desc("Take the input's range from the calibration images instead of "
              "the preprocessing"),
     cl::cat(category));
-static cl::opt<std::string> budget(
-    "budget",
-    cl::desc("Choose each layer's weight bits under a budget "
-             "(dfq-assign-bits): avg-bits:B, size:BYTES or bops:N"),
-    cl::cat(category));
+static cl::opt<std::string>
+    budget("budget",
+           cl::desc("Choose each layer's weight bits under a budget "
+                    "(dfq-assign-bits): avg-bits:B, size:BYTES or bops:N"),
+           cl::cat(category));
 static cl::opt<std::string>
     bitChoices("bit-choices",
                cl::desc("With --budget: the bit widths a layer may get"),
@@ -156,7 +156,7 @@ static llvm::Error writeAtomically(StringRef path, StringRef text) {
 /// The images the report's SQNR is measured on: the synthetic batch in the
 /// module, or the first 256 real calibration images.
 static FailureOr<dfq::rt::Tensor> reportImages(ModuleOp module,
-                                          StringRef realData) {
+                                               StringRef realData) {
   func::FuncOp entry = dfq::findEntryFunction(module);
   if (!entry || entry.getNumArguments() != 1)
     return failure();
@@ -198,8 +198,7 @@ static FailureOr<dfq::rt::Tensor> reportImages(ModuleOp module,
   // Synthetic images stray outside the input's range, which the quantized
   // model clips and the float one does not; clipping both measures the
   // layers' error rather than that of the input range.
-  if (auto range =
-          entry.getArgAttrOfType<DenseF64ArrayAttr>(0, "dfq.range");
+  if (auto range = entry.getArgAttrOfType<DenseF64ArrayAttr>(0, "dfq.range");
       range && range.size() == 2)
     for (float &v : data)
       v = float(std::clamp<double>(v, range[0], range[1]));
@@ -315,20 +314,20 @@ int main(int argc, char **argv) {
   // Compensation needs the BatchNorms, and its ternary weights must be in
   // place before ranges are measured.
   if (mpcLow)
-    pipeline += llvm::formatv("func.func(dfq-compensate-mpc{{low={0} high={1} "
-                              "compensate={2}}),",
-                              mpcLow, mpcHigh,
-                              noCompensation ? "false" : "true")
-                    .str();
+    pipeline +=
+        llvm::formatv("func.func(dfq-compensate-mpc{{low={0} high={1} "
+                      "compensate={2}}),",
+                      mpcLow, mpcHigh, noCompensation ? "false" : "true")
+            .str();
   // The MSE observer weighs clipping against rounding at the bits used.
   // Sensitivities are measured on synthetic images even when the ranges
   // come from real ones.
   if (!budget.empty() && synthesis.empty())
-    pipeline.insert(0, "dfq-synthesize{method=dsg samples=" +
-                           std::to_string(samples) +
-                           " iterations=" + std::to_string(iterations) +
-                           " seed=" + std::to_string(seed) +
-                           " threads=" + std::to_string(threads) + "},");
+    pipeline.insert(
+        0, "dfq-synthesize{method=dsg samples=" + std::to_string(samples) +
+               " iterations=" + std::to_string(iterations) +
+               " seed=" + std::to_string(seed) +
+               " threads=" + std::to_string(threads) + "},");
   pipeline += "dfq-fold-bn,";
   if (!budget.empty())
     pipeline += "dfq-assign-bits{budget=" + budget + " choices=" + bitChoices +
@@ -348,11 +347,10 @@ int main(int argc, char **argv) {
                       (0.0 - meanOpt) / stdOpt, (1.0 - meanOpt) / stdOpt)
             .str();
   pipeline += " threads=" + std::to_string(threads) + "}";
-  std::string quantization = "func.func(dfq-quantize{wbits=" +
-                             std::to_string(wbits) +
-                             " abits=" + std::to_string(abits) +
-                             " first-last-bits=" + std::to_string(edgeBits) +
-                             "})";
+  std::string quantization =
+      "func.func(dfq-quantize{wbits=" + std::to_string(wbits) +
+      " abits=" + std::to_string(abits) +
+      " first-last-bits=" + std::to_string(edgeBits) + "})";
   // Two stages, so that the calibrated float model can be kept for the
   // report's SQNR.
   PassManager calibrate = PassManager::on<ModuleOp>(&context);

@@ -65,8 +65,7 @@ public:
   mlir::func::FuncOp getEntry() const { return entry; }
 
 private:
-  ReferenceInterpreter(mlir::func::FuncOp entry,
-                       QuantizedExecution quantized);
+  ReferenceInterpreter(mlir::func::FuncOp entry, QuantizedExecution quantized);
   struct Impl;
   mlir::func::FuncOp entry;
   QuantizedExecution quantized;

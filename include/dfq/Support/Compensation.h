@@ -49,10 +49,11 @@ struct BatchNormParams {
 /// both 0). The quantized BatchNorm keeps gamma and beta and has its mean and
 /// sigma divided by the grid scale s, which is the same as running the
 /// original BatchNorm on weights `s * codes` (algorithms.md §4.3, [ours]).
-std::vector<double> compensationCoefficients(
-    const std::vector<float> &weights, const LowBitWeights &quantized,
-    const std::vector<double> &bias, const BatchNormParams &bn,
-    double lambda1, double lambda2);
+std::vector<double> compensationCoefficients(const std::vector<float> &weights,
+                                             const LowBitWeights &quantized,
+                                             const std::vector<double> &bias,
+                                             const BatchNormParams &bn,
+                                             double lambda1, double lambda2);
 
 /// The loss DF-MPC minimizes for channel `j`, at coefficient `c`:
 /// |c X^_j - X_j|^2 + l1 (c y^_j - y_j)^2 + l2 c^2. For tests and reports.

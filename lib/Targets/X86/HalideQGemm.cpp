@@ -41,8 +41,9 @@ std::unique_ptr<QGemmKernel> QGemmKernel::create(const std::string &target,
     acc(o, n) += (cast<int32_t>(p.x(r, n)) - p.inputZero) *
                  (cast<int32_t>(p.w(r, o)) - p.weightZero(o));
     Expr sh = p.shift(o);
-    Expr rounding = select(sh > 0, cast<int64_t>(1) << cast<uint64_t>(max(sh - 1, 0)),
-                           cast<int64_t>(0));
+    Expr rounding =
+        select(sh > 0, cast<int64_t>(1) << cast<uint64_t>(max(sh - 1, 0)),
+               cast<int64_t>(0));
     Expr y = ((cast<int64_t>(acc(o, n)) * cast<int64_t>(p.multiplier(o)) +
                rounding) >>
               cast<uint64_t>(sh)) +
@@ -70,8 +71,8 @@ bool QGemmKernel::run(const QGemmArgs &a, std::string &error) {
   }
   for (int64_t i = 0; i < a.o; ++i)
     if (a.shift[i] < 0 || a.shift[i] > 62) {
-      error = "qgemm: shift " + std::to_string(a.shift[i]) +
-              " is outside [0, 62]";
+      error =
+          "qgemm: shift " + std::to_string(a.shift[i]) + " is outside [0, 62]";
       return false;
     }
   Impl &p = *impl;

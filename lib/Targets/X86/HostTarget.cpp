@@ -17,8 +17,8 @@ std::string mlir::dfq::x86::hostHalideTarget() {
   bool avx512 = (leaf7b & bit_AVX512F) && (leaf7b & bit_AVX512CD);
   bool skylake = avx512 && (leaf7b & bit_AVX512VL) && (leaf7b & bit_AVX512BW) &&
                  (leaf7b & bit_AVX512DQ);
-  bool cannonlake = skylake && (leaf7b & bit_AVX512IFMA) &&
-                    (leaf7c & bit_AVX512VBMI);
+  bool cannonlake =
+      skylake && (leaf7b & bit_AVX512IFMA) && (leaf7c & bit_AVX512VBMI);
   if (sse41)
     target += "-sse41";
   if (avx)

@@ -27,9 +27,9 @@ namespace mlir::dfq::x86 {
 std::string hostHalideTarget();
 
 struct QGemmArgs {
-  const uint8_t *x = nullptr;    // [n, k]
-  const int8_t *w = nullptr;     // [o, k]
-  const int32_t *bias = nullptr; // [o]
+  const uint8_t *x = nullptr;                            // [n, k]
+  const int8_t *w = nullptr;                             // [o, k]
+  const int32_t *bias = nullptr;                         // [o]
   const int32_t *multiplier = nullptr, *shift = nullptr; // [o]
   const int32_t *weightZeroPoint = nullptr;              // [o]
   int64_t n = 0, k = 0, o = 0;
