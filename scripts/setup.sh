@@ -14,8 +14,9 @@ packages=(
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   # Reference interpreter numerics (libtorch/ATen) and gzip for IDX datasets.
   libtorch-dev zlib1g-dev
-  # x86 kernels (Halide 14, imported by hand in CMakeLists.txt).
-  libhalide14-0-dev
+  # x86 kernels (Halide 14, imported by hand in CMakeLists.txt) and their
+  # benchmark peer (oneDNN) and harness (Google Benchmark).
+  libhalide14-0-dev libdnnl-dev libbenchmark-dev
   # Fashion-MNIST (IDX) for dfq-run and the model zoo; PyTorch for the zoo
   # scripts (run with /usr/bin/python3).
   dataset-fashion-mnist python3-torch python3-numpy python3-onnx
