@@ -1,8 +1,9 @@
 //===- HalideQGemm.cpp - dfq.qgemm as a Halide pipeline -------------------===//
 //
 // The algorithm follows docs/design.md's integer semantics literally; the
-// schedule vectorizes over output channels and parallelizes over rows.
-// Tuning for VNNI dot products is the next step.
+// schedule register-tiles the output (output channels in vectors, rows
+// unrolled) with the reduction innermost and parallelizes over rows. VNNI
+// dot products are the next step.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,13 +34,22 @@ std::unique_ptr<QGemmKernel> QGemmKernel::create(const std::string &target,
   Impl &p = *kernel->impl;
   try {
     p.target = Target(target.empty() ? hostHalideTarget() : target);
-    Var o("o"), n("n");
+    Var o("o"), n("n"), k("k"), oi("oi"), ni("ni");
+    // The weights with their zero point removed, transposed so that output
+    // channels are contiguous: one vector load feeds a row of the tile.
+    // Edge tiles compute a few lanes past the last channel or row (they are
+    // never stored); clamped reads keep those lanes inside the buffers.
+    Func x = BoundaryConditions::repeat_edge(p.x);
+    Func w = BoundaryConditions::repeat_edge(p.w);
+    Func bias = BoundaryConditions::repeat_edge(p.bias);
+    Func weightZero = BoundaryConditions::repeat_edge(p.weightZero);
+    Func weights("weights");
+    weights(o, k) = cast<int32_t>(w(k, o)) - weightZero(o);
     // Halide indexes the innermost dimension first: x(k, n), w(k, o).
     RDom r(0, p.x.dim(0).extent(), "k");
     Func acc("acc");
-    acc(o, n) = p.bias(o);
-    acc(o, n) += (cast<int32_t>(p.x(r, n)) - p.inputZero) *
-                 (cast<int32_t>(p.w(r, o)) - p.weightZero(o));
+    acc(o, n) = bias(o);
+    acc(o, n) += (cast<int32_t>(x(r, n)) - p.inputZero) * weights(o, r);
     Expr sh = p.shift(o);
     Expr rounding =
         select(sh > 0, cast<int64_t>(1) << cast<uint64_t>(max(sh - 1, 0)),
@@ -51,10 +61,19 @@ std::unique_ptr<QGemmKernel> QGemmKernel::create(const std::string &target,
     p.out(o, n) = cast<uint8_t>(
         clamp(y, cast<int64_t>(p.outputMin), cast<int64_t>(p.outputMax)));
 
+    // Register tiles of 2 vectors of output channels by 6 rows, the
+    // reduction innermost: per step one weight vector pair and six
+    // broadcast inputs.
     const int lanes = p.target.natural_vector_size<int32_t>();
-    acc.compute_at(p.out, n).vectorize(o, lanes, TailStrategy::GuardWithIf);
-    acc.update().vectorize(o, lanes, TailStrategy::GuardWithIf);
-    p.out.vectorize(o, lanes, TailStrategy::GuardWithIf).parallel(n);
+    const int tileO = 2 * lanes, tileN = 6;
+    weights.compute_root().vectorize(o, lanes, TailStrategy::GuardWithIf);
+    p.out.tile(o, n, oi, ni, tileO, tileN, TailStrategy::GuardWithIf)
+        .vectorize(oi, lanes)
+        .unroll(oi)
+        .unroll(ni)
+        .parallel(n);
+    acc.compute_at(p.out, o).vectorize(o, lanes).unroll(o).unroll(n);
+    acc.update().reorder(o, n, r).vectorize(o, lanes).unroll(o).unroll(n);
     p.out.compile_jit(p.target);
   } catch (const Halide::Error &e) {
     error = e.what();
