@@ -23,6 +23,10 @@ TEST(X86QGemmTest, HostTargetNeverClaimsAvxVnni) {
   std::string target = x86::hostHalideTarget();
   EXPECT_EQ(target.rfind("x86-64-linux", 0), 0u) << target;
   EXPECT_EQ(target.find("sapphirerapids"), std::string::npos) << target;
+  // The VNNI variant only ever adds that one feature.
+  std::string vnni = x86::hostHalideTargetWithVnni();
+  EXPECT_TRUE(vnni == target || vnni == target + "-avx512_sapphirerapids")
+      << vnni;
 }
 
 TEST(X86QGemmTest, MatchesScalarSemanticsOnRandomShapes) {

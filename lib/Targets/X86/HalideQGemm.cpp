@@ -1,9 +1,8 @@
 //===- HalideQGemm.cpp - dfq.qgemm as a Halide pipeline -------------------===//
 //
-// The algorithm follows docs/design.md's integer semantics literally; the
-// schedule register-tiles the output (output channels in vectors, rows
-// unrolled) with the reduction innermost and parallelizes over rows. VNNI
-// dot products are the next step.
+// docs/design.md's integer semantics, with the zero points moved out of the
+// product so that the inner loop is a u8 x s8 dot product (vpdpbusd on
+// AVX512-VNNI); the output is register-tiled and rows run in parallel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,47 +32,66 @@ std::unique_ptr<QGemmKernel> QGemmKernel::create(const std::string &target,
   std::unique_ptr<QGemmKernel> kernel(new QGemmKernel());
   Impl &p = *kernel->impl;
   try {
-    p.target = Target(target.empty() ? hostHalideTarget() : target);
-    Var o("o"), n("n"), k("k"), oi("oi"), ni("ni");
-    // The weights with their zero point removed, transposed so that output
-    // channels are contiguous: one vector load feeds a row of the tile.
-    // Edge tiles compute a few lanes past the last channel or row (they are
-    // never stored); clamped reads keep those lanes inside the buffers.
-    Func x = BoundaryConditions::repeat_edge(p.x);
-    Func w = BoundaryConditions::repeat_edge(p.w);
-    Func bias = BoundaryConditions::repeat_edge(p.bias);
-    Func weightZero = BoundaryConditions::repeat_edge(p.weightZero);
-    Func weights("weights");
-    weights(o, k) = cast<int32_t>(w(k, o)) - weightZero(o);
-    // Halide indexes the innermost dimension first: x(k, n), w(k, o).
-    RDom r(0, p.x.dim(0).extent(), "k");
-    Func acc("acc");
-    acc(o, n) = bias(o);
-    acc(o, n) += (cast<int32_t>(x(r, n)) - p.inputZero) * weights(o, r);
+    p.target = Target(target.empty() ? hostHalideTargetWithVnni() : target);
+    Var o("o"), n("n"), kk("kk"), kb("kb"), oi("oi"), ni("ni");
+    // sum (x - zx)(w - zw) = sum x w - zw sum x - zx sum w + K zx zw: the
+    // first term is a u8 x s8 dot product (vpdpbusd with AVX512-VNNI), the
+    // others are row and column sums; they are combined in int64, where no
+    // partial sum can overflow.
+    Expr depth = p.x.dim(0).extent();
+    Func x = BoundaryConditions::constant_exterior(p.x, cast<uint8_t>(0));
+    Func w = BoundaryConditions::constant_exterior(p.w, cast<int8_t>(0));
+    // Weights packed in groups of 4 along k, 64 bytes per 16 channels: one
+    // vector load per dot-product step. Past the depth they are 0.
+    Func packed("packed");
+    packed(kk, o, kb) = w(4 * kb + kk, o);
+    RDom r(0, 4, 0, (depth + 3) / 4, "k");
+    Func dot("dot");
+    dot(o, n) = 0;
+    dot(o, n) +=
+        cast<int32_t>(x(4 * r.y + r.x, n)) * cast<int32_t>(packed(r.x, o, r.y));
+    RDom all(0, depth, "all");
+    Func rowSum("row_sum"), columnSum("column_sum");
+    rowSum(n) = sum(cast<int32_t>(p.x(all, n)));
+    columnSum(o) = sum(cast<int32_t>(p.w(all, o)));
+    Expr zx = cast<int64_t>(p.inputZero), zw = cast<int64_t>(p.weightZero(o));
+    Expr acc = cast<int64_t>(p.bias(o)) + cast<int64_t>(dot(o, n)) -
+               zw * cast<int64_t>(rowSum(n)) -
+               zx * cast<int64_t>(columnSum(o)) +
+               cast<int64_t>(depth) * zx * zw;
     Expr sh = p.shift(o);
     Expr rounding =
         select(sh > 0, cast<int64_t>(1) << cast<uint64_t>(max(sh - 1, 0)),
                cast<int64_t>(0));
-    Expr y = ((cast<int64_t>(acc(o, n)) * cast<int64_t>(p.multiplier(o)) +
-               rounding) >>
+    Expr y = ((acc * cast<int64_t>(p.multiplier(o)) + rounding) >>
               cast<uint64_t>(sh)) +
              cast<int64_t>(p.outputZero);
     p.out(o, n) = cast<uint8_t>(
         clamp(y, cast<int64_t>(p.outputMin), cast<int64_t>(p.outputMax)));
 
-    // Register tiles of 2 vectors of output channels by 6 rows, the
-    // reduction innermost: per step one weight vector pair and six
-    // broadcast inputs.
-    const int lanes = p.target.natural_vector_size<int32_t>();
-    const int tileO = 2 * lanes, tileN = 6;
-    weights.compute_root().vectorize(o, lanes, TailStrategy::GuardWithIf);
+    // Register tiles of 2 x 16 output channels by 6 rows; each step of the
+    // reduction is 4 deep, so every dot product is 512 bits wide (narrower
+    // ones would need AVX-VNNI). Edge tiles compute a few lanes past the last
+    // channel or row that are never stored; the constant exteriors keep their
+    // reads in bounds.
+    const int lanes = 16, tileO = 2 * lanes, tileN = 6;
+    packed.compute_root().bound(kk, 0, 4).vectorize(kk).vectorize(
+        o, lanes, TailStrategy::GuardWithIf);
+    rowSum.compute_root();
+    columnSum.compute_root().vectorize(o, lanes, TailStrategy::GuardWithIf);
     p.out.tile(o, n, oi, ni, tileO, tileN, TailStrategy::GuardWithIf)
         .vectorize(oi, lanes)
         .unroll(oi)
         .unroll(ni)
         .parallel(n);
-    acc.compute_at(p.out, o).vectorize(o, lanes).unroll(o).unroll(n);
-    acc.update().reorder(o, n, r).vectorize(o, lanes).unroll(o).unroll(n);
+    dot.compute_at(p.out, o).vectorize(o, lanes).unroll(o).unroll(n);
+    dot.update()
+        .reorder(r.x, o, n, r.y)
+        .atomic()
+        .vectorize(r.x)
+        .vectorize(o, lanes)
+        .unroll(o)
+        .unroll(n);
     p.out.compile_jit(p.target);
   } catch (const Halide::Error &e) {
     error = e.what();

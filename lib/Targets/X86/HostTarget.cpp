@@ -39,3 +39,12 @@ std::string mlir::dfq::x86::hostHalideTarget() {
   // encoded), which CPUs with only AVX512-VNNI (AMD Zen 4) fault on.
   return target;
 }
+
+std::string mlir::dfq::x86::hostHalideTargetWithVnni() {
+  std::string target = hostHalideTarget();
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (target.find("avx512_cannonlake") != std::string::npos &&
+      __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) && (ecx & bit_AVX512VNNI))
+    target += "-avx512_sapphirerapids";
+  return target;
+}

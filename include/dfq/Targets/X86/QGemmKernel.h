@@ -26,6 +26,13 @@ namespace mlir::dfq::x86 {
 /// Sapphire Rapids features (and so VEX AVX-VNNI) that the CPU lacks.
 std::string hostHalideTarget();
 
+/// hostHalideTarget() plus Halide's `avx512_sapphirerapids` feature when the
+/// CPU has AVX512-VNNI, so that 512-bit u8 x s8 dot products become
+/// `vpdpbusd`. Only for pipelines whose dot products are all 512 bits wide:
+/// narrower ones would be emitted as VEX AVX-VNNI, which e.g. AMD Zen 4
+/// lacks. Equal to hostHalideTarget() on CPUs without AVX512-VNNI.
+std::string hostHalideTargetWithVnni();
+
 struct QGemmArgs {
   const uint8_t *x = nullptr;                            // [n, k]
   const int8_t *w = nullptr;                             // [o, k]
@@ -40,8 +47,8 @@ struct QGemmArgs {
 
 class QGemmKernel {
 public:
-  /// Compiles the pipeline for `target` (hostHalideTarget() when empty).
-  /// Returns null and sets `error` when Halide cannot.
+  /// Compiles the pipeline for `target` (hostHalideTargetWithVnni() when
+  /// empty). Returns null and sets `error` when Halide cannot.
   static std::unique_ptr<QGemmKernel> create(const std::string &target,
                                              std::string &error);
   ~QGemmKernel();
