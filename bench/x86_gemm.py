@@ -37,7 +37,7 @@ def main():
              "and run. GOPS count 2·N³ operations. dfq: the JIT-compiled Halide "
              "`dfq.qgemm` (u8 × s8, int32 accumulation, requantization to u8): zero "
              "points moved out of the product, weights packed 4-deep per run, 512-bit "
-             "`vpdpbusd` dot products, 32 channels × 6 rows register tiles; oneDNN "
+             "`vpdpbusd` dot products, 64 channels × 6 rows register tiles; oneDNN "
              "2.6 u8s8s32 matmul.", "",
              "| threads | N | dfq GOPS | oneDNN GOPS | dfq / oneDNN |", "|---|---|---|---|---|"]
     for threads in args.threads:

@@ -69,12 +69,12 @@ std::unique_ptr<QGemmKernel> QGemmKernel::create(const std::string &target,
     p.out(o, n) = cast<uint8_t>(
         clamp(y, cast<int64_t>(p.outputMin), cast<int64_t>(p.outputMax)));
 
-    // Register tiles of 2 x 16 output channels by 6 rows; each step of the
-    // reduction is 4 deep, so every dot product is 512 bits wide (narrower
-    // ones would need AVX-VNNI). Edge tiles compute a few lanes past the last
-    // channel or row that are never stored; the constant exteriors keep their
-    // reads in bounds.
-    const int lanes = 16, tileO = 2 * lanes, tileN = 6;
+    // Register tiles of 4 x 16 output channels by 6 rows (24 accumulators);
+    // each step of the reduction is 4 deep, so every dot product is 512 bits
+    // wide (narrower ones would need AVX-VNNI). Edge tiles compute a few lanes
+    // past the last channel or row that are never stored; the constant
+    // exteriors keep their reads in bounds.
+    const int lanes = 16, tileO = 4 * lanes, tileN = 6;
     packed.compute_root().bound(kk, 0, 4).vectorize(kk).vectorize(
         o, lanes, TailStrategy::GuardWithIf);
     rowSum.compute_root();
