@@ -1,7 +1,7 @@
 //===- X86QConv2dTest.cpp - Halide qconv2d against the scalar semantics ---===//
 //
 // The JIT-compiled x86 qconv2d must equal, bit for bit, a direct loop over
-// the normative integer semantics on random convolutions: groups and
+// the normative integer semantics on 500 random convolutions: groups and
 // depthwise, 1x1 and larger kernels, strides, asymmetric padding, dilation,
 // channel counts that are not multiples of the vector width, weight zero
 // points and saturation.
@@ -29,7 +29,7 @@ TEST(X86QConv2dTest, MatchesScalarSemanticsOnRandomConvolutions) {
   auto uniform = [&](int64_t lo, int64_t hi) {
     return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
   };
-  for (int trial = 0; trial < 120; ++trial) {
+  for (int trial = 0; trial < 500; ++trial) {
     x86::QConv2dArgs a;
     bool depthwise = trial % 4 == 1;
     a.groups =

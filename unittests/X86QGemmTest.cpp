@@ -1,7 +1,7 @@
 //===- X86QGemmTest.cpp - Halide qgemm against the scalar semantics -------===//
 //
 // The JIT-compiled x86 qgemm must equal, bit for bit, a direct loop over the
-// normative integer semantics (Support/Requantization) on random shapes:
+// normative integer semantics (Support/Requantization) on 500 random shapes:
 // odd sizes, sizes below and above the vector width, weight zero points,
 // per-channel multipliers, saturation at both ends.
 //
@@ -38,7 +38,7 @@ TEST(X86QGemmTest, MatchesScalarSemanticsOnRandomShapes) {
   auto uniform = [&](int64_t lo, int64_t hi) {
     return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
   };
-  for (int trial = 0; trial < 150; ++trial) {
+  for (int trial = 0; trial < 500; ++trial) {
     int64_t n = uniform(1, 9), k = uniform(1, 300), o = uniform(1, 70);
     std::vector<uint8_t> x(n * k), out(n * o, 0);
     std::vector<int8_t> w(o * k);
