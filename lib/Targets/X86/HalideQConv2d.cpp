@@ -10,7 +10,7 @@
 #include "dfq/Targets/X86/QConv2dKernel.h"
 #include "dfq/Targets/X86/QGemmKernel.h"
 
-#include "Halide.h"
+#include "HalideLayerParams.h"
 
 using namespace Halide;
 using mlir::dfq::x86::QConv2dArgs;
@@ -20,10 +20,7 @@ struct QConv2dKernel::Impl {
   // Halide indexes the innermost dimension first: input(x, y, c, n),
   // weight(j, i, c, o).
   ImageParam input{UInt(8), 4, "input"}, weight{Int(8), 4, "weight"};
-  ImageParam bias{Int(32), 1, "bias"}, multiplier{Int(32), 1, "multiplier"},
-      shift{Int(32), 1, "shift"}, weightZero{Int(32), 1, "weight_zero"};
-  Param<int32_t> inputZero{"input_zero"}, outputZero{"output_zero"},
-      outputMin{"output_min"}, outputMax{"output_max"};
+  mlir::dfq::x86::HalideLayerParams layer;
   Param<int32_t> strideH{"stride_h"}, strideW{"stride_w"}, padTop{"pad_top"},
       padLeft{"pad_left"}, dilationH{"dilation_h"}, dilationW{"dilation_w"},
       groups{"groups"};
@@ -42,7 +39,7 @@ std::unique_ptr<QConv2dKernel> QConv2dKernel::create(const std::string &target,
     p.target = Target(target.empty() ? hostHalideTarget() : target);
     Var x("x"), y("y"), o("o"), n("n");
     Func padded = BoundaryConditions::constant_exterior(
-        p.input, cast<uint8_t>(p.inputZero),
+        p.input, cast<uint8_t>(p.layer.inputZero),
         {{0, p.input.dim(0).extent()}, {0, p.input.dim(1).extent()}});
     Expr channelsPerGroup = p.weight.dim(2).extent();
     Expr outputsPerGroup = p.weight.dim(3).extent() / p.groups;
@@ -52,21 +49,11 @@ std::unique_ptr<QConv2dKernel> QConv2dKernel::create(const std::string &target,
     Expr inY = y * p.strideH - p.padTop + r.y * p.dilationH;
     Expr inC = (o / outputsPerGroup) * channelsPerGroup + r.z;
     Func acc("acc");
-    acc(x, y, o, n) = p.bias(o);
+    acc(x, y, o, n) = p.layer.bias(o);
     acc(x, y, o, n) +=
-        (cast<int32_t>(padded(inX, inY, inC, n)) - p.inputZero) *
-        (cast<int32_t>(p.weight(r.x, r.y, r.z, o)) - p.weightZero(o));
-    Expr sh = p.shift(o);
-    Expr rounding =
-        select(sh > 0, cast<int64_t>(1) << cast<uint64_t>(max(sh - 1, 0)),
-               cast<int64_t>(0));
-    Expr value =
-        ((cast<int64_t>(acc(x, y, o, n)) * cast<int64_t>(p.multiplier(o)) +
-          rounding) >>
-         cast<uint64_t>(sh)) +
-        cast<int64_t>(p.outputZero);
-    p.out(x, y, o, n) = cast<uint8_t>(
-        clamp(value, cast<int64_t>(p.outputMin), cast<int64_t>(p.outputMax)));
+        (cast<int32_t>(padded(inX, inY, inC, n)) - p.layer.inputZero) *
+        (cast<int32_t>(p.weight(r.x, r.y, r.z, o)) - p.layer.weightZero(o));
+    p.out(x, y, o, n) = p.layer.requantize(cast<int64_t>(acc(x, y, o, n)), o);
 
     const int lanes = p.target.natural_vector_size<int32_t>();
     acc.compute_at(p.out, y).vectorize(x, lanes, TailStrategy::GuardWithIf);
@@ -93,12 +80,6 @@ bool QConv2dKernel::run(const QConv2dArgs &a, std::string &error) {
     error = "qconv2d: inconsistent shape, stride, padding, dilation or groups";
     return false;
   }
-  for (int64_t i = 0; i < a.o; ++i)
-    if (a.shift[i] < 0 || a.shift[i] > 62) {
-      error = "qconv2d: shift " + std::to_string(a.shift[i]) +
-              " is outside [0, 62]";
-      return false;
-    }
   Impl &p = *impl;
   try {
     Buffer<uint8_t> input(const_cast<uint8_t *>(a.input),
@@ -106,21 +87,11 @@ bool QConv2dKernel::run(const QConv2dArgs &a, std::string &error) {
     Buffer<int8_t> weight(
         const_cast<int8_t *>(a.weight),
         {int(a.kw), int(a.kh), int(a.c / a.groups), int(a.o)});
-    Buffer<int32_t> bias(const_cast<int32_t *>(a.bias), int(a.o));
-    Buffer<int32_t> multiplier(const_cast<int32_t *>(a.multiplier), int(a.o));
-    Buffer<int32_t> shift(const_cast<int32_t *>(a.shift), int(a.o));
-    Buffer<int32_t> zero(const_cast<int32_t *>(a.weightZeroPoint), int(a.o));
     Buffer<uint8_t> out(a.out, {int(a.outW), int(a.outH), int(a.o), int(a.n)});
     p.input.set(input);
     p.weight.set(weight);
-    p.bias.set(bias);
-    p.multiplier.set(multiplier);
-    p.shift.set(shift);
-    p.weightZero.set(zero);
-    p.inputZero.set(a.inputZeroPoint);
-    p.outputZero.set(a.outputZeroPoint);
-    p.outputMin.set(a.outputMin);
-    p.outputMax.set(a.outputMax);
+    if (!p.layer.bind(a, int(a.o), "qconv2d", error))
+      return false;
     p.strideH.set(int32_t(a.strideH));
     p.strideW.set(int32_t(a.strideW));
     p.padTop.set(int32_t(a.padTop));

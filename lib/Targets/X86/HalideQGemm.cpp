@@ -8,7 +8,7 @@
 
 #include "dfq/Targets/X86/QGemmKernel.h"
 
-#include "Halide.h"
+#include "HalideLayerParams.h"
 
 using namespace Halide;
 using mlir::dfq::x86::QGemmArgs;
@@ -16,10 +16,7 @@ using mlir::dfq::x86::QGemmKernel;
 
 struct QGemmKernel::Impl {
   ImageParam x{UInt(8), 2, "x"}, w{Int(8), 2, "w"};
-  ImageParam bias{Int(32), 1, "bias"}, multiplier{Int(32), 1, "multiplier"},
-      shift{Int(32), 1, "shift"}, weightZero{Int(32), 1, "weight_zero"};
-  Param<int32_t> inputZero{"input_zero"}, outputZero{"output_zero"},
-      outputMin{"output_min"}, outputMax{"output_max"};
+  mlir::dfq::x86::HalideLayerParams layer;
   Func out{"qgemm"};
   Target target;
 };
@@ -54,20 +51,13 @@ std::unique_ptr<QGemmKernel> QGemmKernel::create(const std::string &target,
     Func rowSum("row_sum"), columnSum("column_sum");
     rowSum(n) = sum(cast<int32_t>(p.x(all, n)));
     columnSum(o) = sum(cast<int32_t>(p.w(all, o)));
-    Expr zx = cast<int64_t>(p.inputZero), zw = cast<int64_t>(p.weightZero(o));
-    Expr acc = cast<int64_t>(p.bias(o)) + cast<int64_t>(dot(o, n)) -
+    Expr zx = cast<int64_t>(p.layer.inputZero),
+         zw = cast<int64_t>(p.layer.weightZero(o));
+    Expr acc = cast<int64_t>(p.layer.bias(o)) + cast<int64_t>(dot(o, n)) -
                zw * cast<int64_t>(rowSum(n)) -
                zx * cast<int64_t>(columnSum(o)) +
                cast<int64_t>(depth) * zx * zw;
-    Expr sh = p.shift(o);
-    Expr rounding =
-        select(sh > 0, cast<int64_t>(1) << cast<uint64_t>(max(sh - 1, 0)),
-               cast<int64_t>(0));
-    Expr y = ((acc * cast<int64_t>(p.multiplier(o)) + rounding) >>
-              cast<uint64_t>(sh)) +
-             cast<int64_t>(p.outputZero);
-    p.out(o, n) = cast<uint8_t>(
-        clamp(y, cast<int64_t>(p.outputMin), cast<int64_t>(p.outputMax)));
+    p.out(o, n) = p.layer.requantize(acc, o);
 
     // Register tiles of 4 x 16 output channels by 6 rows (24 accumulators);
     // each step of the reduction is 4 deep, so every dot product is 512 bits
@@ -106,32 +96,16 @@ bool QGemmKernel::run(const QGemmArgs &a, std::string &error) {
     error = "qgemm: null buffer or empty shape";
     return false;
   }
-  for (int64_t i = 0; i < a.o; ++i)
-    if (a.shift[i] < 0 || a.shift[i] > 62) {
-      error =
-          "qgemm: shift " + std::to_string(a.shift[i]) + " is outside [0, 62]";
-      return false;
-    }
   Impl &p = *impl;
   try {
     int n = int(a.n), k = int(a.k), o = int(a.o);
     Buffer<uint8_t> x(const_cast<uint8_t *>(a.x), {k, n});
     Buffer<int8_t> w(const_cast<int8_t *>(a.w), {k, o});
-    Buffer<int32_t> bias(const_cast<int32_t *>(a.bias), o);
-    Buffer<int32_t> multiplier(const_cast<int32_t *>(a.multiplier), o);
-    Buffer<int32_t> shift(const_cast<int32_t *>(a.shift), o);
-    Buffer<int32_t> zero(const_cast<int32_t *>(a.weightZeroPoint), o);
     Buffer<uint8_t> out(a.out, {o, n});
     p.x.set(x);
     p.w.set(w);
-    p.bias.set(bias);
-    p.multiplier.set(multiplier);
-    p.shift.set(shift);
-    p.weightZero.set(zero);
-    p.inputZero.set(a.inputZeroPoint);
-    p.outputZero.set(a.outputZeroPoint);
-    p.outputMin.set(a.outputMin);
-    p.outputMax.set(a.outputMax);
+    if (!p.layer.bind(a, o, "qgemm", error))
+      return false;
     p.out.realize(out, p.target);
   } catch (const Halide::Error &e) {
     error = e.what();
