@@ -34,3 +34,18 @@ config.substitutions.append(("%python", python))
 # call them.
 config.substitutions.append(("%models", os.path.join(config.dfq_src_root, "models")))
 config.substitutions.append(("%dfq_bin", config.dfq_tools_dir))
+
+# The x86 target's libraries run only where the CPU has the instructions
+# they were compiled for (the libraries check at load time and say so).
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = next((line.split(":", 1)[1].split()
+                      for line in cpuinfo if line.startswith("flags")), [])
+except OSError:
+    flags = []
+if "avx2" in flags and "fma" in flags:
+    config.available_features.add("x86-avx2")
+if all(f in flags for f in ["avx512f", "avx512cd", "avx512vl", "avx512bw",
+                            "avx512dq", "avx512ifma", "avx512vbmi",
+                            "avx512_vnni"]):
+    config.available_features.add("x86-avx512-vnni")

@@ -7,6 +7,15 @@
 // MISSING: error: cannot open '{{.*}}missing.onnx'
 // RUN: not dfq-run %S/Inputs/affine-model.mlir --input %t/data/images.npy --dataset fashion-mnist 2>&1 | FileCheck %s --check-prefix=EXCLUSIVE
 // EXCLUSIVE: error: --input and --dataset are exclusive
+// RUN: not dfq-run %t/missing.so 2>&1 | FileCheck %s --check-prefix=NOLIB
+// NOLIB: error: cannot load '{{.*}}missing.so':
+// RUN: cp /lib/x86_64-linux-gnu/libm.so.6 %t/notdfq.so
+// RUN: not dfq-run %t/notdfq.so 2>&1 | FileCheck %s --check-prefix=NOTDFQ
+// NOTDFQ: error: '{{.*}}notdfq.so' is not a dfq model library (missing dfq_model_abi_version, dfq_model_target,
+// RUN: not dfq-run %t/notdfq.so --executor ref 2>&1 | FileCheck %s --check-prefix=REFLIB
+// REFLIB: error: --executor ref needs a model with IR, not a library
+// RUN: not dfq-run %S/Inputs/affine-model.mlir --executor gpu 2>&1 | FileCheck %s --check-prefix=EXECUTOR
+// EXECUTOR: error: --executor must be auto or ref, got 'gpu'
 // RUN: not dfq-run %S/Inputs/affine-model.mlir --batch 0 2>&1 | FileCheck %s --check-prefix=BATCH
 // BATCH: error: --batch must be positive, got 0
 // RUN: not dfq-run %S/Inputs/affine-model.mlir --dataset cifar10 2>&1 | FileCheck %s --check-prefix=DATASET
@@ -22,9 +31,7 @@
 // RUN: not dfq-run %S/Inputs/unsupported-op.mlir --input %t/data/images.npy 2>&1 | FileCheck %s --check-prefix=BADOP
 // BADOP: unsupported-op.mlir:2:8: error: 'arith.negf' {{.*}}not supported by the reference interpreter
 // RUN: not dfq-run %t/model.txt 2>&1 | FileCheck %s --check-prefix=KIND
-// KIND: error: '{{.*}}model.txt': unknown model kind (expected .onnx, .mlir or a dfq-compile output directory)
-// RUN: not dfq-run %t/libmodel.so 2>&1 | FileCheck %s --check-prefix=LIBRARY
-// LIBRARY: error: '{{.*}}libmodel.so': running compiled libraries is not supported yet
+// KIND: error: '{{.*}}model.txt': unknown model kind (expected .onnx, .mlir, .so or a dfq-compile output directory)
 // RUN: not dfq-run %t 2>&1 | FileCheck %s --check-prefix=DIR
 // DIR: error: '{{.*}}' is a directory without model.mlir (not a dfq-compile output directory)
 // An output file is only written by a successful run.

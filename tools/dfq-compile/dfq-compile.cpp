@@ -17,12 +17,14 @@
 #include "Report.h"
 
 #include "dfq/Calibration/Passes.h"
+#include "dfq/Conversion/Passes.h"
 #include "dfq/Dialect/DfqDialect.h"
 #include "dfq/Dialect/DfqOps.h"
 #include "dfq/Import/OnnxImporter.h"
 #include "dfq/Runtime/Interpreter.h"
 #include "dfq/Support/CommandLine.h"
 #include "dfq/Support/DatasetIO.h"
+#include "dfq/Targets/X86/ModelLibrary.h"
 #include "dfq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -71,9 +73,15 @@ static cl::opt<std::string>
           cl::desc("How activation ranges are found: dsg, zeroq, none "
                    "(Gaussian noise, no data) or real:PATH (IDX or .npy)"),
           cl::init("dsg"), cl::cat(category));
-static cl::opt<std::string> target("target",
-                                   cl::desc("ref (the reference interpreter)"),
-                                   cl::init("ref"), cl::cat(category));
+static cl::opt<std::string> target(
+    "target",
+    cl::desc("ref (the reference interpreter runs model.mlir), x86 (alias "
+             "of x86-avx512-vnni) or x86-avx2: libmodel.so + model.h"),
+    cl::init("ref"), cl::cat(category));
+static cl::opt<bool> keepSources(
+    "keep-sources",
+    cl::desc("x86 targets: keep the generated C and objects in OUTDIR/build"),
+    cl::init(false), cl::cat(category));
 static cl::opt<int64_t> samples("samples",
                                 cl::desc("Synthetic calibration images"),
                                 cl::init(32), cl::cat(category));
@@ -240,10 +248,15 @@ int main(int argc, char **argv) {
   else
     return fail("--calib must be dsg, zeroq, none or real:PATH, got '" + calib +
                 "'");
-  if (target != "ref")
+  std::string kernelTarget;
+  if (target == "x86" || target == "x86-avx512-vnni")
+    kernelTarget = "x86-avx512-vnni";
+  else if (target == "x86-avx2")
+    kernelTarget = "x86-avx2";
+  else if (target != "ref")
     return fail("--target " + target +
-                " is not available yet; only 'ref' (the reference "
-                "interpreter) is");
+                " is not available; use ref, x86 (x86-avx512-vnni) or "
+                "x86-avx2");
   if (!budget.empty()) {
     auto [kind, value] = StringRef(budget).split(':');
     double amount = 0;
@@ -304,6 +317,7 @@ int main(int argc, char **argv) {
 
   dfq::registerDfqPasses();
   dfq::registerDfqCalibrationPasses();
+  dfq::registerDfqConversionPasses();
   std::string pipeline;
   if (!synthesis.empty())
     pipeline += "dfq-synthesize{method=" + synthesis +
@@ -351,6 +365,9 @@ int main(int argc, char **argv) {
       "func.func(dfq-quantize{wbits=" + std::to_string(wbits) +
       " abits=" + std::to_string(abits) +
       " first-last-bits=" + std::to_string(edgeBits) + "})";
+  if (!kernelTarget.empty())
+    quantization +=
+        ",func.func(dfq-lower-to-kernels{target=" + kernelTarget + "})";
   // Two stages, so that the calibrated float model can be kept for the
   // report's SQNR.
   PassManager calibrate = PassManager::on<ModuleOp>(&context);
@@ -386,6 +403,26 @@ int main(int argc, char **argv) {
 
   if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
     return fail("cannot create '" + outDir + "': " + ec.message());
+  llvm::json::Object library;
+  if (!kernelTarget.empty()) {
+    dfq::x86::ModelLibraryOptions options;
+    options.outputDir = outDir;
+    options.keepSources = keepSources;
+    dfq::x86::ModelLibrarySummary summary;
+    if (failed(dfq::x86::emitModelLibrary(dfq::findEntryFunction(*module),
+                                          options, &summary)))
+      return 1;
+    library = llvm::json::Object{
+        {"target", kernelTarget},
+        {"kernels", summary.kernels},
+        {"arena_bytes_per_sample", summary.arenaBytesPerSample},
+        {"unplanned_bytes_per_sample", summary.unplannedBytesPerSample},
+        {"seconds", summary.compileSeconds}};
+    llvm::errs() << "dfq-compile: built libmodel.so (" << summary.kernels
+                 << " kernels, arena " << summary.arenaBytesPerSample
+                 << " bytes per sample"
+                 << llvm::format(", %.1f s)\n", summary.compileSeconds);
+  }
   std::string ir;
   llvm::raw_string_ostream irStream(ir);
   module->print(irStream);
@@ -411,7 +448,9 @@ int main(int argc, char **argv) {
       {"sqnr_images", succeeded(images)
                           ? llvm::json::Value(images->shape().front())
                           : llvm::json::Value(nullptr)},
-      {"seconds", seconds}};
+      {"seconds", seconds},
+      {"library", library.empty() ? llvm::json::Value(nullptr)
+                                  : llvm::json::Value(std::move(library))}};
   llvm::json::Object report =
       dfq::buildReport(*module, sqnr, std::move(header), budget);
   std::string html = dfq::renderReportHtml(report);

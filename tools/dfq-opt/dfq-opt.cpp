@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dfq/Calibration/Passes.h"
+#include "dfq/Conversion/Passes.h"
 #include "dfq/Dialect/DfqDialect.h"
 #include "dfq/Transforms/Passes.h"
 
@@ -24,6 +25,7 @@ int main(int argc, char **argv) {
   mlir::quant::registerQuantPasses();
   mlir::dfq::registerDfqPasses();
   mlir::dfq::registerDfqCalibrationPasses();
+  mlir::dfq::registerDfqConversionPasses();
 
   mlir::DialectRegistry registry;
   registry.insert<mlir::dfq::DfqDialect, mlir::arith::ArithDialect,

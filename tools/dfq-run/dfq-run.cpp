@@ -5,10 +5,13 @@
 //               [--threads N] [--json] [--simulate]
 //
 // MODEL is an ONNX file (imported, then run by the reference interpreter), a
-// dfq .mlir file, or a dfq-compile output directory holding model.mlir.
+// dfq .mlir file, a dfq-compile output directory (its libmodel.so when it
+// has one, else its model.mlir), or a compiled libmodel.so.
 // stdout carries only the result; progress and errors go to stderr.
 //
 //===----------------------------------------------------------------------===//
+
+#include "CompiledModel.h"
 
 #include "dfq/Dialect/DfqDialect.h"
 #include "dfq/Import/OnnxImporter.h"
@@ -82,6 +85,13 @@ static cl::opt<bool> simulateOpt(
              "integer semantics"),
     cl::cat(runCategory));
 
+static cl::opt<std::string> executorOpt(
+    "executor",
+    cl::desc("auto (default): libmodel.so when given one or when the "
+             "dfq-compile directory has one, else the reference "
+             "interpreter; ref: always the interpreter (model.mlir)"),
+    cl::init("auto"), cl::cat(runCategory));
+
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs()) << message << "\n";
   return 1;
@@ -120,14 +130,9 @@ static FailureOr<LoadedModel> loadModel(StringRef path, MLIRContext &context) {
   } else if (ext == ".mlir") {
     loaded.module = parseSourceFile<ModuleOp>(file, &context);
     loaded.executor = "ref";
-  } else if (ext == ".so") {
-    fail("'" + path +
-         "': running compiled libraries is not supported yet; run the "
-         "dfq-compile output directory or its model.mlir");
-    return failure();
   } else {
     fail("'" + path +
-         "': unknown model kind (expected .onnx, .mlir or a "
+         "': unknown model kind (expected .onnx, .mlir, .so or a "
          "dfq-compile output directory)");
     return failure();
   }
@@ -203,6 +208,25 @@ int main(int argc, char **argv) {
     total = std::min<int64_t>(total, limitOpt);
   int64_t sampleSize = total ? samples.numElements() / samples.shape[0] : 0;
 
+  // A compiled library when given one (or when the dfq-compile directory
+  // has one), else the reference interpreter.
+  if (executorOpt != "auto" && executorOpt != "ref")
+    return fail("--executor must be auto or ref, got '" + executorOpt + "'");
+  std::string libraryPath;
+  if (llvm::sys::path::extension(modelPath) == ".so") {
+    if (executorOpt == "ref")
+      return fail("--executor ref needs a model with IR, not a library");
+    libraryPath = modelPath;
+  } else if (executorOpt == "auto" && llvm::sys::fs::is_directory(modelPath)) {
+    llvm::SmallString<256> library(modelPath.getValue());
+    llvm::sys::path::append(library, "libmodel.so");
+    if (llvm::sys::fs::exists(library))
+      libraryPath = library.str().str();
+  }
+  if (!libraryPath.empty() && simulateOpt)
+    return fail("--simulate runs the reference interpreter; give it the IR "
+                "(--executor ref)");
+
   DialectRegistry registry;
   registry.insert<mlir::dfq::DfqDialect, arith::ArithDialect, func::FuncDialect,
                   quant::QuantDialect>();
@@ -210,56 +234,87 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
-  FailureOr<LoadedModel> loaded = loadModel(modelPath, context);
-  if (failed(loaded))
-    return 1;
-  func::FuncOp entry = mlir::dfq::findEntryFunction(*loaded->module);
-  if (!entry)
-    return fail("'" + modelPath +
-                "' has no @main function and more than one function");
-  if (entry.getNumArguments() != 1)
-    return fail("the model takes " + llvm::Twine(entry.getNumArguments()) +
-                " inputs; dfq-run feeds exactly one");
-  if (entry.getNumResults() < 1)
-    return fail("the model has no outputs");
-  auto argType = dyn_cast<RankedTensorType>(entry.getArgumentTypes()[0]);
-  if (!argType || argType.getRank() < 1)
-    return fail("the model input must be a ranked tensor with a batch "
-                "dimension");
+  // The model's input shape with the batch first (-1: dynamic), and how to
+  // run one batch of it into the first output.
+  std::vector<int64_t> inputShape;
+  std::string executor;
+  std::unique_ptr<::mlir::dfq::CompiledModel> compiled;
+  std::unique_ptr<::mlir::dfq::ReferenceInterpreter> interpreter;
+  OwningOpRef<ModuleOp> module;
+  if (!libraryPath.empty()) {
+    // The arena is sized for the largest batch this run uses.
+    auto model = ::mlir::dfq::CompiledModel::load(
+        libraryPath,
+        std::max<int64_t>(
+            1, std::min(batchOpt.getValue(), std::max<int64_t>(total, 1))),
+        threads);
+    if (!model)
+      return fail(model.takeError());
+    compiled = std::move(*model);
+    inputShape = compiled->inputShape();
+    executor = "x86";
+  } else {
+    FailureOr<LoadedModel> loaded = loadModel(modelPath, context);
+    if (failed(loaded))
+      return 1;
+    module = std::move(loaded->module);
+    executor = loaded->executor;
+    func::FuncOp entry = mlir::dfq::findEntryFunction(*module);
+    if (!entry)
+      return fail("'" + modelPath +
+                  "' has no @main function and more than one function");
+    if (entry.getNumArguments() != 1)
+      return fail("the model takes " + llvm::Twine(entry.getNumArguments()) +
+                  " inputs; dfq-run feeds exactly one");
+    if (entry.getNumResults() < 1)
+      return fail("the model has no outputs");
+    auto argType = dyn_cast<RankedTensorType>(entry.getArgumentTypes()[0]);
+    if (!argType || argType.getRank() < 1)
+      return fail("the model input must be a ranked tensor with a batch "
+                  "dimension");
+    for (int64_t d : argType.getShape())
+      inputShape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+    if (threads > 0)
+      ::mlir::dfq::rt::setEngineThreads(threads);
+    FailureOr<std::unique_ptr<::mlir::dfq::ReferenceInterpreter>> created =
+        ::mlir::dfq::ReferenceInterpreter::create(
+            entry, simulateOpt ? ::mlir::dfq::QuantizedExecution::Simulated
+                               : ::mlir::dfq::QuantizedExecution::Integer);
+    if (failed(created))
+      return 1;
+    interpreter = std::move(*created);
+  }
+  auto shapeText = [](llvm::ArrayRef<int64_t> shape) {
+    std::vector<int64_t> dims(shape.begin(), shape.end());
+    for (int64_t &d : dims)
+      d = d < 0 ? ShapedType::kDynamic : d;
+    return formatShape(dims);
+  };
 
   // The model's per-sample shape must hold exactly one sample's elements, so
   // [N, 1, 28, 28] images also feed a model that takes [N, 784].
-  std::vector<int64_t> perSample(argType.getShape().begin() + 1,
-                                 argType.getShape().end());
+  std::vector<int64_t> perSample(inputShape.begin() + 1, inputShape.end());
   int64_t modelSampleSize = 1;
   for (int64_t d : perSample) {
-    if (ShapedType::isDynamic(d))
-      return fail("the model input " + formatShape(argType.getShape()) +
+    if (d < 0)
+      return fail("the model input " + shapeText(inputShape) +
                   " has a dynamic non-batch dimension");
     modelSampleSize *= d;
   }
   if (modelSampleSize != sampleSize)
     return fail(
-        "the model input " + formatShape(argType.getShape()) +
+        "the model input " + shapeText(inputShape) +
         " does not take samples of shape " +
         formatShape(llvm::ArrayRef<int64_t>(samples.shape).drop_front()));
+  bool dynamicBatch = inputShape[0] < 0;
   int64_t batch = batchOpt;
-  if (!argType.isDynamicDim(0)) {
-    if (argType.getDimSize(0) != batch && batchOpt.getNumOccurrences())
+  if (!dynamicBatch) {
+    if (inputShape[0] != batch && batchOpt.getNumOccurrences())
       llvm::errs() << "dfq-run: note: the model has a static batch of "
-                   << argType.getDimSize(0) << "; using it instead of --batch "
-                   << batch << "\n";
-    batch = argType.getDimSize(0);
+                   << inputShape[0] << "; using it instead of --batch " << batch
+                   << "\n";
+    batch = inputShape[0];
   }
-
-  if (threads > 0)
-    ::mlir::dfq::rt::setEngineThreads(threads);
-  FailureOr<std::unique_ptr<::mlir::dfq::ReferenceInterpreter>> interpreter =
-      ::mlir::dfq::ReferenceInterpreter::create(
-          entry, simulateOpt ? ::mlir::dfq::QuantizedExecution::Simulated
-                             : ::mlir::dfq::QuantizedExecution::Integer);
-  if (failed(interpreter))
-    return 1;
 
   std::vector<float> outputs;
   std::vector<int64_t> outputSampleShape;
@@ -268,35 +323,47 @@ int main(int argc, char **argv) {
   auto start = std::chrono::steady_clock::now();
   auto lastProgress = start;
   double execSeconds = 0;
+  std::vector<float> compiledResult;
   for (int64_t first = 0; first < total; first += batch) {
     int64_t count = std::min(batch, total - first);
     // A static batch is filled up with zeros; only `count` results count.
-    int64_t runCount = argType.isDynamicDim(0) ? count : batch;
+    int64_t runCount = dynamicBatch ? count : batch;
     std::vector<int64_t> shape = {runCount};
     shape.insert(shape.end(), perSample.begin(), perSample.end());
     std::vector<float> chunk(runCount * sampleSize, 0.0f);
     std::copy_n(samples.data.begin() + first * sampleSize, count * sampleSize,
                 chunk.begin());
-    ::mlir::dfq::rt::Tensor input =
-        ::mlir::dfq::rt::Tensor::fromF32(shape, chunk.data());
 
     SmallVector<::mlir::dfq::rt::Tensor> results;
+    std::vector<int64_t> outShape;
     auto t0 = std::chrono::steady_clock::now();
-    if (failed((*interpreter)->run({input}, results)))
-      return 1;
+    if (compiled) {
+      if (llvm::Error error =
+              compiled->run(chunk.data(), runCount, compiledResult))
+        return fail(std::move(error));
+      outShape = compiled->outputShape();
+      outShape[0] = runCount;
+    } else {
+      ::mlir::dfq::rt::Tensor input =
+          ::mlir::dfq::rt::Tensor::fromF32(shape, chunk.data());
+      if (failed(interpreter->run({input}, results)))
+        return 1;
+      outShape = results.front().shape();
+    }
     auto t1 = std::chrono::steady_clock::now();
     double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
     batchMillis.push_back(ms);
     execSeconds += ms / 1000;
 
-    const ::mlir::dfq::rt::Tensor &logits = results.front();
-    std::vector<int64_t> outShape = logits.shape();
     if (outShape.empty() || outShape[0] != runCount)
       return fail("the model's first output " + formatShape(outShape) +
                   " has no batch dimension of " + llvm::Twine(runCount));
-    int64_t classes = logits.numElements() / runCount;
+    int64_t classes = 1;
+    for (int64_t d : llvm::ArrayRef<int64_t>(outShape).drop_front())
+      classes *= d;
     outputSampleShape.assign(outShape.begin() + 1, outShape.end());
-    const float *data = logits.dataF32();
+    const float *data =
+        compiled ? compiledResult.data() : results.front().dataF32();
     if (!outputOpt.empty())
       outputs.insert(outputs.end(), data, data + count * classes);
     if (!labels.empty()) {
@@ -336,7 +403,7 @@ int main(int argc, char **argv) {
 
   if (jsonOpt) {
     llvm::json::Object result{{"model", modelPath.getValue()},
-                              {"executor", loaded->executor},
+                              {"executor", executor},
                               {"samples", total},
                               {"batch", batch},
                               {"latency_ms", median},

@@ -1,0 +1,50 @@
+//===- Passes.td - dfq conversion passes -------------------*- tablegen -*-===//
+//
+// Passes that prepare quantized IR for a code generation target.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_CONVERSION_PASSES_TD
+#define DFQ_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
+  let summary = "Choose layouts, weight packing and schedules for the "
+                "quantized layers of a target";
+  let description = [{
+    Runs after `dfq-quantize`. Every `dfq.qconv2d` and `dfq.qgemm` becomes a
+    kernel of the target: the pass decides how it is computed and records
+    the decision on the op as a `dfq.kernel` dictionary, which the code
+    generator (`dfq-compile --target x86`) implements and the per-layer
+    report shows:
+
+    | key | meaning |
+    | --- | --- |
+    | `target` | `x86-avx512-vnni` or `x86-avx2` |
+    | `symbol` | the generated function, `dfq_kernel_<index>_<layer>` |
+    | `layout` | activations: `nhwc` for convolutions (channels innermost, the axis the dot products reduce), `nk` for gemms |
+    | `kind` | `dense` (output channels in vector lanes, input channels reduced 4 at a time: `vpdpbusd` on VNNI), `depthwise` (groups = C = O: channels in lanes, taps unrolled) or `grouped` (other groupings: a generic loop nest) |
+    | `weight_storage` | `i8`, `i4x2` or `i2x4`: weights packed 8/b per byte (3-bit in 4-bit containers, 5..7-bit in bytes), unpacked in the kernel |
+    | `tile` | `[output channels, output pixels]` of a register tile |
+    | `parallel` | whether rows of the output run on the thread pool |
+    | `epilogue` | what follows the dot product inside the kernel: `bias`, `requantize`, and `relu` / `clamp` when the output range saturates an activation function that `dfq-quantize` fused |
+
+    Dense tiles use up to 4 vectors of 16 output channels (fewer for narrow
+    layers, so no lanes are wasted on channels that do not exist) by 6
+    pixels: 24 accumulators of the 32 vector registers, leaving registers
+    for the broadcast inputs and the weights. The whole function is also
+    checked against what the target runs: float `dfq.conv2d`, `dfq.matmul`
+    and `dfq.batch_norm`, signed or per-channel activations, and shapes that
+    are dynamic beyond the batch are errors at the op. A float `dfq.gemm`
+    (what `dfq-quantize` leaves for the layer that computes the network
+    output) and the float ops between layers run on the host in f32.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", "\"x86-avx512-vnni\"",
+           "Code generation target: x86-avx512-vnni or x86-avx2">,
+  ];
+  let dependentDialects = ["::mlir::quant::QuantDialect"];
+}
+
+#endif // DFQ_CONVERSION_PASSES_TD

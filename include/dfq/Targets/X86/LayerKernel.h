@@ -1,0 +1,138 @@
+//===- LayerKernel.h - one quantized layer as an ahead-of-time kernel -*- C++
+//-*-===//
+//
+// A dfq.qconv2d or dfq.qgemm whose weights and per-channel parameters are
+// known at compile time, as a Halide pipeline specialized to its shape: the
+// weights are packed into the layout the schedule reads and baked into the
+// generated code, so the kernel's only arguments are its activations.
+//
+// Layout: activations are NHWC u8 (a gemm is the 1x1 case: input [n][k],
+// output [n][o]); weights are given as the IR stores them, [o][c/groups]
+// [kh][kw] (gemm: [o][k]), signed, in the range of `weightBits`. The
+// arithmetic is docs/design.md's normative integer semantics, bit for bit.
+//
+// The same pipeline is JIT-compiled for tests and benchmarks (`run`) or
+// compiled to an object file for a model library (`compileToObject`), which
+// defines
+//
+//   extern "C" int NAME(struct halide_buffer_t *input,
+//                       struct halide_buffer_t *output);
+//
+// with Halide's buffer dimensions innermost first: input (c, w, h, n),
+// output (o, outW, outH, n); the batch extent n is free, every other extent
+// is checked against the spec. The object contains no Halide runtime; link
+// one from emitHalideRuntimeObject.
+//
+// Plain C++ interface: Halide (RTTI, exceptions, LLVM 14) stays inside
+// DfqX86Kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_TARGETS_X86_LAYERKERNEL_H
+#define DFQ_TARGETS_X86_LAYERKERNEL_H
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir::dfq::x86 {
+
+/// The instruction sets a kernel can be compiled for.
+enum class Isa {
+  /// AVX-512 with VNNI (vpdpbusd); dot products are kept 512 bits wide so
+  /// that CPUs with only the EVEX form (AMD Zen 4) run them.
+  Avx512Vnni,
+  /// AVX2 + FMA, no VNNI (vpmaddubsw/vpmaddwd or widening multiplies).
+  Avx2,
+};
+
+/// Parses "x86-avx512-vnni" / "x86-avx2"; false for anything else.
+bool parseIsa(const std::string &name, Isa &isa);
+const char *isaName(Isa isa);
+/// Whether the CPU this process runs on can execute kernels built for `isa`.
+bool hostSupports(Isa isa);
+/// The Halide target string used for `isa` (ahead-of-time, no host
+/// detection): what the generated objects are compiled for.
+std::string halideTargetFor(Isa isa);
+
+/// Schedule decisions, made by dfq-lower-to-kernels and recorded on the op
+/// as attributes; the kernel implements them.
+struct LayerSchedule {
+  enum class Kind {
+    /// Direct convolution / gemm: output channels in vector lanes, input
+    /// channels reduced 4 at a time (vpdpbusd on Avx512Vnni).
+    Dense,
+    /// One input channel per output channel (groups == c == o): channels
+    /// in vector lanes, taps unrolled.
+    Depthwise,
+    /// Any other grouping: a correct, unspecialized loop nest.
+    Grouped,
+  };
+  Kind kind = Kind::Dense;
+  /// Output channels per register tile (a multiple of the vector width).
+  int tileChannels = 64;
+  /// Output pixels (gemm: rows) per register tile.
+  int tilePixels = 6;
+  /// Parallelize over the batch and output rows.
+  bool parallel = true;
+};
+
+struct LayerKernelSpec {
+  /// The symbol of the generated function (a C identifier).
+  std::string name;
+  Isa isa = Isa::Avx512Vnni;
+  LayerSchedule schedule;
+  /// Convolution geometry; a gemm has h = w = kh = kw = outH = outW = 1 and
+  /// c = its reduction depth k.
+  int64_t c = 0, h = 1, w = 1, o = 0, kh = 1, kw = 1, outH = 1, outW = 1;
+  int64_t strideH = 1, strideW = 1, padTop = 0, padLeft = 0;
+  int64_t dilationH = 1, dilationW = 1, groups = 1;
+  /// Storage bits of the weights (2..8, signed); 2- and 4-bit weights (and
+  /// 3-bit ones, in 4-bit containers) are packed per docs/design.md's
+  /// "Sub-byte storage and packing" and unpacked in the kernel.
+  int weightBits = 8;
+  /// Storage bits of the activations (2..8, unsigned, one per byte).
+  int activationBits = 8;
+  /// [o][c/groups][kh][kw] signed weights.
+  std::vector<int8_t> weights;
+  /// One entry per output channel each (per-tensor parameters repeated).
+  std::vector<int32_t> bias, multiplier, shift, weightZeroPoint;
+  int32_t inputZeroPoint = 0, outputZeroPoint = 0;
+  int32_t outputMin = 0, outputMax = 255;
+};
+
+class LayerKernel {
+public:
+  /// Builds the pipeline; false-y with `error` set when the spec is
+  /// inconsistent (shapes, parameter counts, bits, shifts outside [0, 62],
+  /// weights outside their range) or Halide rejects it.
+  static std::unique_ptr<LayerKernel> create(const LayerKernelSpec &spec,
+                                             std::string &error);
+  ~LayerKernel();
+
+  /// JIT-compiles on first use and runs `n` images: `input` is
+  /// [n][h][w][c], `output` [n][outH][outW][o], both u8.
+  bool run(const uint8_t *input, int64_t n, uint8_t *output,
+           std::string &error);
+
+  /// Writes an object file defining the function described above.
+  bool compileToObject(const std::string &path, std::string &error);
+
+  /// A one-line description of the schedule as built (for reports).
+  std::string describe() const;
+
+private:
+  LayerKernel();
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+/// Writes an object file with Halide's runtime for `isa` (thread pool,
+/// allocation, error reporting), to link once per model library.
+bool emitHalideRuntimeObject(Isa isa, const std::string &path,
+                             std::string &error);
+
+} // namespace mlir::dfq::x86
+
+#endif // DFQ_TARGETS_X86_LAYERKERNEL_H

@@ -1,0 +1,171 @@
+//===- LowerToKernels.cpp - schedules for the quantized layers ------------===//
+//
+// Decides, per dfq.qconv2d / dfq.qgemm, how a target computes it and records
+// the decision as a `dfq.kernel` dictionary (see Passes.td); refuses, at the
+// op, what the target cannot run.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dfq/Conversion/Passes.h"
+#include "dfq/Dialect/DfqOps.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Builders.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace mlir::dfq {
+#define GEN_PASS_DEF_LOWERTOKERNELSPASS
+#include "dfq/Conversion/Passes.h.inc"
+} // namespace mlir::dfq
+
+using namespace mlir;
+using namespace mlir::dfq;
+
+namespace {
+
+/// The storage of a quantized tensor type, or null.
+quant::QuantizedType quantizedElement(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor ? dyn_cast<quant::QuantizedType>(tensor.getElementType())
+                : nullptr;
+}
+
+/// Activations must be unsigned and per tensor: the kernels read u8 with
+/// one zero point.
+LogicalResult checkActivation(Operation *op, Value value, StringRef what) {
+  quant::QuantizedType element = quantizedElement(value.getType());
+  if (!element)
+    return op->emitOpError() << what << " must be a quantized tensor";
+  if (element.isSigned())
+    return op->emitOpError()
+           << what << " has signed storage (" << element.getStorageType()
+           << "); x86 kernels take unsigned activations";
+  if (!isa<quant::UniformQuantizedType>(element))
+    return op->emitOpError()
+           << what << " is quantized per channel; x86 kernels take "
+           << "activations quantized per tensor";
+  return success();
+}
+
+/// A C identifier made of the layer name.
+std::string symbolFor(int64_t index, Operation *op) {
+  std::string symbol = "dfq_kernel_" + std::to_string(index) + "_";
+  for (char c : getLayerName(op))
+    symbol += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return symbol.substr(0, 96);
+}
+
+struct KernelChoice {
+  StringRef kind = "dense";
+  int64_t tileChannels = 64, tilePixels = 6;
+};
+
+/// Register tiles: up to 4 vectors of 16 channels (fewer when the layer has
+/// fewer channels) by 6 pixels, or 16 depthwise channels by 4 pixels.
+KernelChoice chooseTiles(int64_t channels, int64_t groups, int64_t inChannels) {
+  KernelChoice choice;
+  if (groups == 1) {
+    choice.tileChannels = std::min<int64_t>(64, (channels + 15) / 16 * 16);
+    return choice;
+  }
+  choice.kind =
+      groups == channels && groups == inChannels ? "depthwise" : "grouped";
+  choice.tileChannels = 16;
+  choice.tilePixels = 4;
+  return choice;
+}
+
+struct LowerToKernelsPass
+    : public mlir::dfq::impl::LowerToKernelsPassBase<LowerToKernelsPass> {
+  using LowerToKernelsPassBase::LowerToKernelsPassBase;
+
+  void runOnOperation() override {
+    if (target != "x86-avx512-vnni" && target != "x86-avx2") {
+      emitError(getOperation().getLoc())
+          << "dfq-lower-to-kernels: unknown target '" << target
+          << "' (expected x86-avx512-vnni or x86-avx2)";
+      return signalPassFailure();
+    }
+    bool failed = false;
+    int64_t index = 0;
+    getOperation().walk([&](Operation *op) {
+      // A float gemm (the layer computing the network output keeps a float
+      // output after dfq-quantize) runs on the host in float.
+      if (isa<Conv2DOp, MatMulOp, BatchNormOp>(op)) {
+        op->emitOpError() << "is not quantized; the " << target
+                          << " target runs quantized layers only (run "
+                          << "dfq-fold-bn and dfq-quantize first)";
+        failed = true;
+        return;
+      }
+      for (Value result : op->getResults())
+        if (auto type = dyn_cast<RankedTensorType>(result.getType());
+            type && type.getNumDynamicDims() > (type.isDynamicDim(0) ? 1 : 0)) {
+          op->emitOpError() << "has a result of type " << type
+                            << " that is dynamic beyond its leading (batch) "
+                            << "dimension; the " << target
+                            << " target plans memory statically";
+          failed = true;
+          return;
+        }
+      if (auto conv = dyn_cast<QConv2DOp>(op))
+        failed |= ::failed(lower(op, conv.getInput(), conv.getWeight(),
+                                 conv.getGroups(), index++));
+      else if (auto gemm = dyn_cast<QGemmOp>(op))
+        failed |=
+            ::failed(lower(op, gemm.getInput(), gemm.getWeight(), 1, index++));
+    });
+    if (failed)
+      signalPassFailure();
+  }
+
+  LogicalResult lower(Operation *op, Value input, Value weight, int64_t groups,
+                      int64_t index) {
+    if (failed(checkActivation(op, input, "input")) ||
+        failed(checkActivation(op, op->getResult(0), "result")))
+      return failure();
+    quant::QuantizedType w = quantizedElement(weight.getType());
+    if (!w || !w.isSigned())
+      return op->emitOpError() << "weight must have signed storage for the "
+                               << target << " kernels (u8 x s8 dot products)";
+    auto weightType = cast<RankedTensorType>(weight.getType());
+    auto inputType = cast<RankedTensorType>(input.getType());
+    int64_t channels = weightType.getDimSize(0);
+    int64_t inChannels = inputType.getDimSize(1);
+    KernelChoice choice = chooseTiles(channels, groups, inChannels);
+    unsigned bits = w.getStorageTypeIntegralWidth();
+    StringRef storage = bits <= 2 ? "i2x4" : bits <= 4 ? "i4x2" : "i8";
+
+    auto output = cast<quant::UniformQuantizedType>(
+        quantizedElement(op->getResult(0).getType()));
+    Builder b(op->getContext());
+    SmallVector<Attribute> epilogue;
+    if (op->getNumOperands() > 2)
+      epilogue.push_back(b.getStringAttr("bias"));
+    epilogue.push_back(b.getStringAttr("requantize"));
+    // dfq-quantize fuses a ReLU into the output range by putting the zero
+    // point at the bottom of the storage range; a clip also narrows the
+    // top, which only the range says.
+    if (output.getZeroPoint() == output.getStorageTypeMin())
+      epilogue.push_back(b.getStringAttr("relu"));
+    epilogue.push_back(b.getStringAttr("clamp"));
+
+    NamedAttrList kernel;
+    kernel.append("target", b.getStringAttr(target));
+    kernel.append("symbol", b.getStringAttr(symbolFor(index, op)));
+    kernel.append("layout",
+                  b.getStringAttr(isa<QConv2DOp>(op) ? "nhwc" : "nk"));
+    kernel.append("kind", b.getStringAttr(choice.kind));
+    kernel.append("weight_storage", b.getStringAttr(storage));
+    kernel.append("tile", b.getDenseI64ArrayAttr(
+                              {choice.tileChannels, choice.tilePixels}));
+    kernel.append("parallel", b.getBoolAttr(true));
+    kernel.append("epilogue", b.getArrayAttr(epilogue));
+    op->setAttr("dfq.kernel", kernel.getDictionary(op->getContext()));
+    return success();
+  }
+};
+
+} // namespace

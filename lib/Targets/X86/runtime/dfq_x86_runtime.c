@@ -1,0 +1,305 @@
+/*===- dfq_x86_runtime.c - host side of a compiled dfq model ------*- C -*-===//
+ *
+ * See dfq_x86_runtime.h. The float ops reproduce the reference
+ * interpreter's f32 arithmetic: elementwise ops and quantize/dequantize are
+ * single IEEE operations and agree bit for bit; average pooling sums in f32
+ * in window order as ATen's kernel does; global average pooling and softmax
+ * may differ from ATen's vectorized reductions in the last bit.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#include "dfq_x86_runtime.h"
+
+#include "HalideRuntime.h"
+
+#include <cpuid.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static __thread char last_error[512];
+
+int dfq_rt_fail(const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  vsnprintf(last_error, sizeof last_error, format, args);
+  va_end(args);
+  return 1;
+}
+
+const char *dfq_rt_last_error(void) { return last_error; }
+
+int dfq_rt_check_cpu(int isa) {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+    return dfq_rt_fail("this CPU does not report its extended features");
+  int avx2 = (b & bit_AVX2) != 0;
+  if (isa == DFQ_RT_ISA_AVX2)
+    return avx2 ? 0
+                : dfq_rt_fail("this library was compiled for x86-avx2 and "
+                              "this CPU has no AVX2");
+  int avx512 = (b & bit_AVX512F) && (b & bit_AVX512CD) && (b & bit_AVX512VL) &&
+               (b & bit_AVX512BW) && (b & bit_AVX512DQ) &&
+               (b & bit_AVX512IFMA) && (c & bit_AVX512VBMI);
+  if (!avx512 || !(c & bit_AVX512VNNI))
+    return dfq_rt_fail("this library was compiled for x86-avx512-vnni and "
+                       "this CPU lacks AVX-512 %s; recompile with "
+                       "--target x86-avx2",
+                       avx512 ? "VNNI" : "(F/CD/VL/BW/DQ/IFMA/VBMI)");
+  return 0;
+}
+
+void dfq_rt_set_threads(int threads) {
+  if (threads > 0)
+    halide_set_num_threads(threads);
+}
+
+/* Halide reports errors through this hook; keep the message for the caller
+ * instead of printing it. */
+void halide_error(void *user_context, const char *message) {
+  (void)user_context;
+  dfq_rt_fail("%s", message);
+}
+
+static void describe_nhwc(halide_buffer_t *buffer, halide_dimension_t *dims,
+                          const uint8_t *data, int64_t n, int64_t h, int64_t w,
+                          int64_t c) {
+  memset(buffer, 0, sizeof *buffer);
+  buffer->host = (uint8_t *)data;
+  buffer->type.code = halide_type_uint;
+  buffer->type.bits = 8;
+  buffer->type.lanes = 1;
+  buffer->dimensions = 4;
+  buffer->dim = dims;
+  int64_t extents[4] = {c, w, h, n};
+  int64_t stride = 1;
+  for (int i = 0; i < 4; ++i) {
+    dims[i].min = 0;
+    dims[i].extent = (int32_t)extents[i];
+    dims[i].stride = (int32_t)stride;
+    dims[i].flags = 0;
+    stride *= extents[i];
+  }
+}
+
+int dfq_rt_run_kernel(dfq_rt_kernel kernel, const char *layer,
+                      const uint8_t *input, int64_t n, int64_t h, int64_t w,
+                      int64_t c, uint8_t *output, int64_t oh, int64_t ow,
+                      int64_t o) {
+  halide_buffer_t in, out;
+  halide_dimension_t in_dims[4], out_dims[4];
+  describe_nhwc(&in, in_dims, input, n, h, w, c);
+  describe_nhwc(&out, out_dims, output, n, oh, ow, o);
+  last_error[0] = 0;
+  int status = kernel(&in, &out);
+  if (status != 0) {
+    char halide_message[sizeof last_error];
+    memcpy(halide_message, last_error, sizeof halide_message);
+    return dfq_rt_fail("%s: kernel failed (Halide error %d)%s%s", layer, status,
+                       halide_message[0] ? ": " : "", halide_message);
+  }
+  return 0;
+}
+
+static int32_t clamp_i32(int64_t v, int32_t lo, int32_t hi) {
+  return v < lo ? lo : (v > hi ? hi : (int32_t)v);
+}
+
+static uint8_t quantize_one(float x, float scale, int32_t zp, int32_t qmin,
+                            int32_t qmax) {
+  float r = nearbyintf(x / scale);
+  if (isnan(r))
+    return (uint8_t)clamp_i32(zp, qmin, qmax);
+  if (r >= 1e9f)
+    return (uint8_t)qmax;
+  if (r <= -1e9f)
+    return (uint8_t)qmin;
+  return (uint8_t)clamp_i32((int64_t)r + zp, qmin, qmax);
+}
+
+void dfq_rt_quantize(const float *x, uint8_t *q, int64_t n, int64_t c,
+                     int64_t hw, float scale, int32_t zp, int32_t qmin,
+                     int32_t qmax, int to_nhwc) {
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t p = 0; p < hw; ++p) {
+        int64_t from = (b * c + ch) * hw + p;
+        int64_t to = to_nhwc ? (b * hw + p) * c + ch : from;
+        q[to] = quantize_one(x[from], scale, zp, qmin, qmax);
+      }
+}
+
+void dfq_rt_dequantize(const uint8_t *q, float *x, int64_t n, int64_t c,
+                       int64_t hw, float scale, int32_t zp, int from_nhwc) {
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t p = 0; p < hw; ++p) {
+        int64_t to = (b * c + ch) * hw + p;
+        int64_t from = from_nhwc ? (b * hw + p) * c + ch : to;
+        x[to] = (float)((int32_t)q[from] - zp) * scale;
+      }
+}
+
+void dfq_rt_relu(const float *x, float *y, int64_t count) {
+  for (int64_t i = 0; i < count; ++i)
+    y[i] = x[i] < 0.0f ? 0.0f : x[i];
+}
+
+void dfq_rt_clip(const float *x, float *y, int64_t count, float lo, float hi) {
+  for (int64_t i = 0; i < count; ++i) {
+    float v = x[i] < lo ? lo : x[i];
+    y[i] = v > hi ? hi : v;
+  }
+}
+
+void dfq_rt_binary(int op, const float *a, const int64_t *a_strides,
+                   const float *b, const int64_t *b_strides, float *y,
+                   const int64_t *dims, int rank) {
+  int64_t index[DFQ_RT_MAX_RANK] = {0};
+  int64_t count = 1;
+  for (int i = 0; i < rank; ++i)
+    count *= dims[i];
+  int64_t ai = 0, bi = 0;
+  for (int64_t k = 0; k < count; ++k) {
+    y[k] = op == DFQ_RT_ADD ? a[ai] + b[bi] : a[ai] * b[bi];
+    /* Odometer increment of the output index, moving both operands. */
+    for (int d = rank - 1; d >= 0; --d) {
+      ai += a_strides[d];
+      bi += b_strides[d];
+      if (++index[d] < dims[d])
+        break;
+      ai -= a_strides[d] * dims[d];
+      bi -= b_strides[d] * dims[d];
+      index[d] = 0;
+    }
+  }
+}
+
+void dfq_rt_global_avg_pool(const float *x, float *y, int64_t planes,
+                            int64_t hw) {
+  for (int64_t p = 0; p < planes; ++p) {
+    double sum = 0;
+    for (int64_t i = 0; i < hw; ++i)
+      sum += x[p * hw + i];
+    y[p] = (float)(sum / (double)hw);
+  }
+}
+
+void dfq_rt_max_pool2d(const float *x, float *y, int64_t planes, int64_t h,
+                       int64_t w, int64_t oh, int64_t ow, const int64_t *g) {
+  for (int64_t p = 0; p < planes; ++p)
+    for (int64_t oy = 0; oy < oh; ++oy)
+      for (int64_t ox = 0; ox < ow; ++ox) {
+        float best = -INFINITY;
+        for (int64_t i = 0; i < g[0]; ++i) {
+          int64_t iy = oy * g[2] - g[4] + i * g[8];
+          if (iy < 0 || iy >= h)
+            continue;
+          for (int64_t j = 0; j < g[1]; ++j) {
+            int64_t ix = ox * g[3] - g[5] + j * g[9];
+            if (ix < 0 || ix >= w)
+              continue;
+            float v = x[(p * h + iy) * w + ix];
+            /* NaN propagates, as in ATen. */
+            if (v > best || isnan(v))
+              best = v;
+            if (isnan(best))
+              break;
+          }
+        }
+        y[(p * oh + oy) * ow + ox] = best;
+      }
+}
+
+void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
+                       int64_t w, int64_t oh, int64_t ow, const int64_t *g,
+                       int count_include_pad) {
+  for (int64_t p = 0; p < planes; ++p)
+    for (int64_t oy = 0; oy < oh; ++oy)
+      for (int64_t ox = 0; ox < ow; ++ox) {
+        float sum = 0.0f;
+        int64_t taps = 0;
+        for (int64_t i = 0; i < g[0]; ++i) {
+          int64_t iy = oy * g[2] - g[4] + i;
+          int in_y = iy >= 0 && iy < h;
+          int on_pad_y = iy >= -g[4] && iy < h + g[6];
+          for (int64_t j = 0; j < g[1]; ++j) {
+            int64_t ix = ox * g[3] - g[5] + j;
+            int in_x = ix >= 0 && ix < w;
+            int on_pad_x = ix >= -g[5] && ix < w + g[7];
+            /* Window order, padding included as +0, as ATen sums the
+             * explicitly padded input. */
+            if (on_pad_y && on_pad_x)
+              sum += in_y && in_x ? x[(p * h + iy) * w + ix] : 0.0f;
+            taps += count_include_pad ? (on_pad_y && on_pad_x) : (in_y && in_x);
+          }
+        }
+        y[(p * oh + oy) * ow + ox] = sum / (float)taps;
+      }
+}
+
+void dfq_rt_gemm(const float *x, const float *w, const float *bias, float *y,
+                 int64_t n, int64_t k, int64_t o) {
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t c = 0; c < o; ++c) {
+      double acc = 0;
+      for (int64_t i = 0; i < k; ++i)
+        acc += (double)x[b * k + i] * (double)w[c * k + i];
+      y[b * o + c] = (float)acc + (bias ? bias[c] : 0.0f);
+    }
+}
+
+void dfq_rt_softmax(const float *x, float *y, int64_t outer, int64_t axis,
+                    int64_t inner) {
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      const float *in = x + o * axis * inner + i;
+      float *out = y + o * axis * inner + i;
+      float max = -INFINITY;
+      for (int64_t k = 0; k < axis; ++k)
+        max = in[k * inner] > max ? in[k * inner] : max;
+      float sum = 0.0f;
+      for (int64_t k = 0; k < axis; ++k) {
+        out[k * inner] = expf(in[k * inner] - max);
+        sum += out[k * inner];
+      }
+      for (int64_t k = 0; k < axis; ++k)
+        out[k * inner] /= sum;
+    }
+}
+
+void dfq_rt_concat_part(const void *x, void *y, int64_t outer, int64_t part,
+                        int64_t total, int64_t offset) {
+  const char *from = (const char *)x;
+  char *to = (char *)y;
+  for (int64_t o = 0; o < outer; ++o)
+    memcpy(to + o * total + offset, from + o * part, (size_t)part);
+}
+
+void dfq_rt_transpose(const float *x, float *y, const int64_t *dims,
+                      const int64_t *perm, int rank) {
+  int64_t in_strides[DFQ_RT_MAX_RANK], out_dims[DFQ_RT_MAX_RANK],
+      strides[DFQ_RT_MAX_RANK], index[DFQ_RT_MAX_RANK] = {0};
+  int64_t stride = 1, count = 1;
+  for (int d = rank - 1; d >= 0; --d) {
+    in_strides[d] = stride;
+    stride *= dims[d];
+  }
+  for (int d = 0; d < rank; ++d) {
+    out_dims[d] = dims[perm[d]];
+    strides[d] = in_strides[perm[d]];
+    count *= out_dims[d];
+  }
+  int64_t from = 0;
+  for (int64_t k = 0; k < count; ++k) {
+    y[k] = x[from];
+    for (int d = rank - 1; d >= 0; --d) {
+      from += strides[d];
+      if (++index[d] < out_dims[d])
+        break;
+      from -= strides[d] * out_dims[d];
+      index[d] = 0;
+    }
+  }
+}

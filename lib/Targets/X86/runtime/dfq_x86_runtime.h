@@ -1,0 +1,102 @@
+/*===- dfq_x86_runtime.h - host side of a compiled dfq model ------*- C -*-===//
+ *
+ * The operations of a compiled model that are not Halide kernels: the
+ * float ops between quantized layers (docs/design.md's semantics, in the
+ * IR's NCHW layout), the conversions between float NCHW and quantized NHWC
+ * activations, and the call of a generated kernel on arena memory.
+ * dfq-compile writes this file and its .c next to the generated model.c
+ * and compiles them into libmodel.so; it is plain C99 so that it builds
+ * with any C compiler.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef DFQ_X86_RUNTIME_H
+#define DFQ_X86_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct halide_buffer_t;
+typedef int (*dfq_rt_kernel)(struct halide_buffer_t *input,
+                             struct halide_buffer_t *output);
+
+/* The instruction sets a library can be compiled for (LayerKernel.h). */
+enum { DFQ_RT_ISA_AVX512_VNNI = 0, DFQ_RT_ISA_AVX2 = 1 };
+
+/* Records a message for dfq_model_last_error(); returns 1. */
+int dfq_rt_fail(const char *format, ...);
+const char *dfq_rt_last_error(void);
+/* 0 when this CPU runs code built for `isa`, else 1 with the error set. */
+int dfq_rt_check_cpu(int isa);
+void dfq_rt_set_threads(int threads);
+
+/* Runs a kernel on NHWC u8 activations: input [n][h][w][c], output
+ * [n][oh][ow][o]. 0 on success, else 1 with the error naming `layer`. */
+int dfq_rt_run_kernel(dfq_rt_kernel kernel, const char *layer,
+                      const uint8_t *input, int64_t n, int64_t h, int64_t w,
+                      int64_t c, uint8_t *output, int64_t oh, int64_t ow,
+                      int64_t o);
+
+/* q = clamp(round_half_even(x / scale) + zp, qmin, qmax) over a [n][c][hw]
+ * float tensor; written as [n][hw][c] when `to_nhwc`. */
+void dfq_rt_quantize(const float *x, uint8_t *q, int64_t n, int64_t c,
+                     int64_t hw, float scale, int32_t zp, int32_t qmin,
+                     int32_t qmax, int to_nhwc);
+/* x = (q - zp) * scale, read from [n][hw][c] when `from_nhwc`. */
+void dfq_rt_dequantize(const uint8_t *q, float *x, int64_t n, int64_t c,
+                       int64_t hw, float scale, int32_t zp, int from_nhwc);
+
+void dfq_rt_relu(const float *x, float *y, int64_t count);
+void dfq_rt_clip(const float *x, float *y, int64_t count, float lo, float hi);
+
+/* y = a + b or a * b over an output of rank <= DFQ_RT_MAX_RANK; the strides
+ * (in elements) of a broadcast dimension are 0. */
+#define DFQ_RT_MAX_RANK 6
+enum { DFQ_RT_ADD = 0, DFQ_RT_MUL = 1 };
+void dfq_rt_binary(int op, const float *a, const int64_t *a_strides,
+                   const float *b, const int64_t *b_strides, float *y,
+                   const int64_t *dims, int rank);
+
+/* Mean over each of `planes` planes of `hw` elements. */
+void dfq_rt_global_avg_pool(const float *x, float *y, int64_t planes,
+                            int64_t hw);
+
+/* Pooling over [planes][h][w] → [planes][oh][ow]; `geometry` is
+ * {kh, kw, stride_h, stride_w, pad_top, pad_left, pad_bottom, pad_right,
+ *  dilation_h, dilation_w}. Average pooling divides by the taps inside the
+ * input, or also on explicit pads when `count_include_pad`. */
+void dfq_rt_max_pool2d(const float *x, float *y, int64_t planes, int64_t h,
+                       int64_t w, int64_t oh, int64_t ow,
+                       const int64_t *geometry);
+void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
+                       int64_t w, int64_t oh, int64_t ow,
+                       const int64_t *geometry, int count_include_pad);
+
+/* y[n][o] = bias[o] + sum_k x[n][k] * w[o][k] (a float dfq.gemm; `bias` may
+ * be NULL). Accumulates in double and rounds once. */
+void dfq_rt_gemm(const float *x, const float *w, const float *bias, float *y,
+                 int64_t n, int64_t k, int64_t o);
+
+/* Softmax along the middle dimension of [outer][axis][inner]. */
+void dfq_rt_softmax(const float *x, float *y, int64_t outer, int64_t axis,
+                    int64_t inner);
+
+/* Copies one input of a concatenation: [outer][part] into [outer][total]
+ * at column `offset` (sizes in bytes). */
+void dfq_rt_concat_part(const void *x, void *y, int64_t outer, int64_t part,
+                        int64_t total, int64_t offset);
+
+/* y = transpose(x) for a tensor of `dims` (rank <= DFQ_RT_MAX_RANK) whose
+ * output dimension i is input dimension perm[i]. */
+void dfq_rt_transpose(const float *x, float *y, const int64_t *dims,
+                      const int64_t *perm, int rank);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DFQ_X86_RUNTIME_H */

@@ -1,0 +1,47 @@
+// RUN: dfq-opt %s --split-input-file --dfq-lower-to-kernels | FileCheck %s
+// RUN: dfq-opt %s --split-input-file --dfq-lower-to-kernels=target=x86-avx2 | FileCheck %s --check-prefix=AVX2
+
+// A dense convolution whose output zero point is the bottom of its range
+// (a fused ReLU): 2 output channels fill one 16-lane tile; 4-bit weights
+// are packed two per byte.
+// CHECK-LABEL: func.func @dense_relu
+// CHECK: dfq.qconv2d
+// CHECK-SAME: dfq.kernel = {epilogue = ["bias", "requantize", "relu", "clamp"], kind = "dense", layout = "nhwc", parallel = true, symbol = "dfq_kernel_0_conv1", target = "x86-avx512-vnni", tile = array<i64: 16, 6>, weight_storage = "i4x2"}
+// AVX2-LABEL: func.func @dense_relu
+// AVX2: target = "x86-avx2"
+func.func @dense_relu(%x: tensor<?x3x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<?x2x4x4x!quant.uniform<u4:f32, 1.0>> {
+  %w = dfq.qconstant dense<[[[[1]], [[-8]], [[7]]], [[[0]], [[2]], [[-3]]]]> : tensor<2x3x1x1xi8> {params = #dfq.qparams<i4, symmetric, axis = 0, scales = [0.25, 0.125], zero_points = [0, 0], source = weights>} : tensor<2x3x1x1x!quant.uniform<i4:f32:0, {0.25, 0.125}>>
+  %b = arith.constant dense<[1, -2]> : tensor<2xi32>
+  %y = dfq.qconv2d %x, %w, %b {strides = array<i64: 2, 2>, multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: 33, 34>} : (tensor<?x3x8x8x!quant.uniform<u8:f32, 0.5:3>>, tensor<2x3x1x1x!quant.uniform<i4:f32:0, {0.25, 0.125}>>, tensor<2xi32>) -> tensor<?x2x4x4x!quant.uniform<u4:f32, 1.0>> loc("conv1")
+  return %y : tensor<?x2x4x4x!quant.uniform<u4:f32, 1.0>>
+}
+
+// -----
+
+// Depthwise (groups = C = O) without a bias and with an output zero point
+// inside the range: no relu in the epilogue. The gemm that follows has 70
+// output channels: tiles of 4 vectors; 2-bit weights pack four per byte.
+// CHECK-LABEL: func.func @depthwise_then_gemm
+// CHECK: dfq.qconv2d
+// CHECK-SAME: dfq.kernel = {epilogue = ["requantize", "clamp"], kind = "depthwise", layout = "nhwc", parallel = true, symbol = "dfq_kernel_0_dw", target = "x86-avx512-vnni", tile = array<i64: 16, 4>, weight_storage = "i8"}
+// CHECK: dfq.qgemm
+// CHECK-SAME: dfq.kernel = {epilogue = ["requantize", "clamp"], kind = "dense", layout = "nk", parallel = true, symbol = "dfq_kernel_1_fc", target = "x86-avx512-vnni", tile = array<i64: 64, 6>, weight_storage = "i2x4"}
+func.func @depthwise_then_gemm(%x: tensor<?x2x3x3x!quant.uniform<u8:f32, 0.5:3>>, %f: tensor<?x16x!quant.uniform<u8:f32, 2.0:1>>) -> (tensor<?x2x3x3x!quant.uniform<u8:f32, 1.0:7>>, tensor<?x70x!quant.uniform<u8:f32, 2.0:5>>) {
+  %w = dfq.qconstant dense<1> : tensor<2x1x3x3xi8> : tensor<2x1x3x3x!quant.uniform<i8:f32, 0.5>>
+  %y = dfq.qconv2d %x, %w {groups = 2 : i64, pads = array<i64: 1, 1, 1, 1>, multiplier = array<i32: 1073741824>, shift = array<i32: 32>} : (tensor<?x2x3x3x!quant.uniform<u8:f32, 0.5:3>>, tensor<2x1x3x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<?x2x3x3x!quant.uniform<u8:f32, 1.0:7>> loc("dw")
+  %v = dfq.qconstant dense<1> : tensor<70x16xi8> : tensor<70x16x!quant.uniform<i2:f32, 0.5>>
+  %z = dfq.qgemm %f, %v {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<?x16x!quant.uniform<u8:f32, 2.0:1>>, tensor<70x16x!quant.uniform<i2:f32, 0.5>>) -> tensor<?x70x!quant.uniform<u8:f32, 2.0:5>> loc("fc")
+  return %y, %z : tensor<?x2x3x3x!quant.uniform<u8:f32, 1.0:7>>, tensor<?x70x!quant.uniform<u8:f32, 2.0:5>>
+}
+
+// -----
+
+// Float ops between layers and a float gemm are left for the host.
+// CHECK-LABEL: func.func @float_ops
+// CHECK-NOT: dfq.kernel
+// CHECK: return
+func.func @float_ops(%x: tensor<?x4xf32>, %w: tensor<3x4xf32>) -> tensor<?x3xf32> {
+  %y = dfq.gemm %x, %w : (tensor<?x4xf32>, tensor<3x4xf32>) -> tensor<?x3xf32>
+  %r = dfq.relu %y : tensor<?x3xf32>
+  return %r : tensor<?x3xf32>
+}

@@ -1,0 +1,48 @@
+//===- CompiledModel.h - a libmodel.so loaded into dfq-run ------*- C++ -*-===//
+//
+// dlopen()s a library that dfq-compile built for an x86 target and calls it
+// through the C ABI of its model.h.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_TOOLS_DFQ_RUN_COMPILEDMODEL_H
+#define DFQ_TOOLS_DFQ_RUN_COMPILEDMODEL_H
+
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir::dfq {
+
+class CompiledModel {
+public:
+  /// Loads `path` and creates the model for batches of up to `maxBatch`.
+  static llvm::Expected<std::unique_ptr<CompiledModel>>
+  load(const std::string &path, int64_t maxBatch, int threads);
+  ~CompiledModel();
+
+  /// Shapes with the batch first; a dynamic batch reads -1.
+  const std::vector<int64_t> &inputShape() const { return input; }
+  const std::vector<int64_t> &outputShape() const { return output; }
+  std::string target() const;
+
+  /// Runs `batch` samples of the single input into the first output.
+  llvm::Error run(const float *samples, int64_t batch,
+                  std::vector<float> &result);
+
+private:
+  CompiledModel() = default;
+  struct Api;
+  std::unique_ptr<Api> api;
+  void *handle = nullptr;
+  void *model = nullptr;
+  std::vector<int64_t> input, output;
+  std::vector<std::vector<float>> extraOutputs;
+};
+
+} // namespace mlir::dfq
+
+#endif // DFQ_TOOLS_DFQ_RUN_COMPILEDMODEL_H
