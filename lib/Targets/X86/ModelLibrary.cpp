@@ -71,6 +71,13 @@ struct ValueInfo {
   bool hasBatch = true;
 };
 
+/// Whether NHWC and NCHW order the elements of a [C, H, W] sample
+/// differently (they coincide for one channel or one pixel).
+bool distinctLayouts(ArrayRef<int64_t> sampleShape) {
+  return sampleShape.size() == 3 && sampleShape[0] > 1 &&
+         sampleShape[1] * sampleShape[2] > 1;
+}
+
 int64_t product(ArrayRef<int64_t> dims) {
   int64_t p = 1;
   for (int64_t d : dims)
@@ -127,6 +134,7 @@ private:
   LogicalResult emitOp(Operation *op, size_t step);
   LogicalResult emitKernel(Operation *op, size_t step);
   LogicalResult emitBinary(Operation *op, bool add);
+  void ensureNchw(Value value, size_t step);
   LogicalResult emitDequantizedConstant(DequantizeOp op, QConstantOp weight);
   FailureOr<std::string> constantAddress(Value value);
   void planArena();
@@ -233,7 +241,9 @@ LogicalResult LibraryBuilder::assignValue(Value value, size_t step) {
   ValueInfo v;
   v.sampleShape.assign(type.getShape().begin() + 1, type.getShape().end());
   v.quantized = isa<quant::QuantizedType>(type.getElementType());
-  v.nhwc = v.quantized && type.getRank() == 4;
+  // Rank-4 results of quantized layers and quantizations are NHWC; ops that
+  // only look at elements keep their operand's layout (set in emitOp).
+  v.nhwc = v.quantized && distinctLayouts(v.sampleShape);
   if (isa<FlattenOp, ReshapeOp>(op)) {
     const ValueInfo &source = values[op->getOperand(0)];
     v.address = source.address;
@@ -473,6 +483,29 @@ LogicalResult LibraryBuilder::emitBinary(Operation *op, bool add) {
   return success();
 }
 
+/// Gives the consumers of an NHWC float value from `step` on an NCHW copy
+/// of it (a buffer of its own, converted at `step`).
+void LibraryBuilder::ensureNchw(Value value, size_t step) {
+  ValueInfo &v = values[value];
+  if (!v.nhwc)
+    return;
+  if (v.buffer >= 0)
+    buffers[v.buffer].last = std::max(buffers[v.buffer].last, step);
+  ArenaBuffer buffer;
+  buffer.bytesPerSample = alignUp(product(v.sampleShape) * 4);
+  buffer.first = buffer.last = step;
+  std::string from = floatPtr(value);
+  ValueInfo copy = v;
+  copy.nhwc = false;
+  copy.buffer = buffers.size();
+  copy.address = "@ARENA" + std::to_string(copy.buffer) + "@";
+  buffers.push_back(buffer);
+  v = copy;
+  body += "  dfq_rt_nhwc_to_nchw(" + from + ", " + floatPtr(value) + ", n, " +
+          std::to_string(v.sampleShape[0]) + ", " +
+          std::to_string(v.sampleShape[1] * v.sampleShape[2]) + ");\n";
+}
+
 /// A dequantized weight becomes a float constant, computed as the
 /// interpreter does: f32(q - z) * f32(s), per channel along the type's axis.
 LogicalResult LibraryBuilder::emitDequantizedConstant(DequantizeOp op,
@@ -530,17 +563,31 @@ LogicalResult LibraryBuilder::emitOp(Operation *op, size_t step) {
     if (failed(constantAddress(operand)))
       return failure();
   }
+  body += "  /* " + op->getName().getStringRef().str() + " " +
+          getLayerName(op) + " */\n";
+  // Elementwise ops, quantizations and global pooling work in either
+  // layout; everything else reads NCHW.
+  bool elementwise = isa<QuantizeOp, DequantizeOp, ReluOp, ClipOp, QConv2DOp,
+                         QGemmOp, GlobalAvgPoolOp>(op);
+  if (isa<AddOp, MulOp>(op)) {
+    const ValueInfo &lhs = values[op->getOperand(0)];
+    const ValueInfo &rhs = values[op->getOperand(1)];
+    elementwise = lhs.hasBatch && rhs.hasBatch &&
+                  lhs.sampleShape == rhs.sampleShape && lhs.nhwc == rhs.nhwc;
+  }
+  if (!elementwise)
+    for (Value operand : op->getOperands())
+      ensureNchw(operand, step);
   for (Value result : op->getResults())
     if (failed(assignValue(result, step)))
       return failure();
+  if (isa<DequantizeOp, ReluOp, ClipOp, AddOp, MulOp>(op))
+    values[op->getResult(0)].nhwc = values[op->getOperand(0)].nhwc;
   for (Value operand : op->getOperands())
     if (auto it = values.find(operand);
         it != values.end() && it->second.buffer >= 0)
       buffers[it->second.buffer].last =
           std::max(buffers[it->second.buffer].last, step);
-
-  body += "  /* " + op->getName().getStringRef().str() + " " +
-          getLayerName(op) + " */\n";
   auto planes = [&](Value v) {
     const ValueInfo &i = values[v];
     return "n * " + std::to_string(i.sampleShape[0]);
@@ -552,7 +599,7 @@ LogicalResult LibraryBuilder::emitOp(Operation *op, size_t step) {
                              << "; the x86 target stores activations "
                                 "unsigned, per tensor, in at most 8 bits";
     const ValueInfo &in = values[quantize.getInput()];
-    bool nhwc = values[quantize.getResult()].nhwc;
+    bool nhwc = values[quantize.getResult()].nhwc && !in.nhwc;
     int64_t c = nhwc ? in.sampleShape[0] : 1;
     int64_t hw = product(in.sampleShape) / c;
     body += "  dfq_rt_quantize(" + floatPtr(quantize.getInput()) + ", " +
@@ -572,20 +619,18 @@ LogicalResult LibraryBuilder::emitOp(Operation *op, size_t step) {
              << "dequantizes " << dequantize.getInput().getType()
              << "; the x86 target stores activations "
                 "unsigned, per tensor";
+    // The result keeps the input's layout: a plain elementwise pass.
     const ValueInfo &in = values[dequantize.getInput()];
-    int64_t c = in.nhwc ? in.sampleShape[0] : 1;
-    int64_t hw = product(in.sampleShape) / c;
     body += "  dfq_rt_dequantize(" + bytePtr(dequantize.getInput()) + ", " +
-            floatPtr(dequantize.getResult()) + ", n, " + std::to_string(c) +
-            ", " + std::to_string(hw) + ", " +
+            floatPtr(dequantize.getResult()) + ", n, 1, " +
+            std::to_string(product(in.sampleShape)) + ", " +
             floatLiteral(static_cast<float>(type.getScale())) + ", " +
-            std::to_string(type.getZeroPoint()) + ", " + (in.nhwc ? "1" : "0") +
-            ");\n";
+            std::to_string(type.getZeroPoint()) + ", 0);\n";
     return success();
   }
   if (isa<QConv2DOp, QGemmOp>(op))
     return emitKernel(op, step);
-  // Everything below is a float op on NCHW data.
+  // Everything below is a float op, on NCHW data unless elementwise.
   for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults()))
     if (values[v].quantized)
       return op->emitError()
@@ -628,9 +673,12 @@ LogicalResult LibraryBuilder::emitOp(Operation *op, size_t step) {
     return success(); // same bytes, new shape
   if (isa<GlobalAvgPoolOp>(op)) {
     const ValueInfo &in = values[op->getOperand(0)];
-    body += "  dfq_rt_global_avg_pool(" + floatPtr(op->getOperand(0)) + ", " +
+    // The [C, 1, 1] result is the same in both layouts.
+    body += std::string("  dfq_rt_global_avg_pool") +
+            (in.nhwc ? "_nhwc(" : "(") + floatPtr(op->getOperand(0)) + ", " +
             floatPtr(result) + ", " + planes(op->getOperand(0)) + ", " +
-            std::to_string(in.sampleShape[1] * in.sampleShape[2]) + ");\n";
+            std::to_string(in.sampleShape[1] * in.sampleShape[2]) +
+            (in.nhwc ? ", " + std::to_string(in.sampleShape[0]) : "") + ");\n";
     return success();
   }
   auto pool = [&](ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
@@ -956,15 +1004,21 @@ LogicalResult LibraryBuilder::compileAndLink(StringRef buildDir) {
     llvm::sys::path::append(p, name);
     return p.str().str();
   };
-  std::vector<std::string> args = {compiler,
-                                   "-O2",
-                                   "-std=c11",
-                                   "-fPIC",
-                                   "-shared",
-                                   "-I" + buildDir.str(),
-                                   "-I" DFQ_HALIDE_INCLUDE_DIR,
-                                   in("model.c"),
-                                   in("dfq_x86_runtime.c")};
+  // Vectorized for the target's ISA, but IEEE: no fast-math, no FMA
+  // contraction; -fno-math-errno only lets nearbyintf become vroundps.
+  std::vector<std::string> args = {
+      compiler,
+      "-O3",
+      targetIsa == x86::Isa::Avx2 ? "-march=x86-64-v3" : "-march=x86-64-v4",
+      "-fno-math-errno",
+      "-ffp-contract=off",
+      "-std=c11",
+      "-fPIC",
+      "-shared",
+      "-I" + buildDir.str(),
+      "-I" DFQ_HALIDE_INCLUDE_DIR,
+      in("model.c"),
+      in("dfq_x86_runtime.c")};
   for (auto &[op, object] : kernels)
     args.push_back(in(object));
   args.push_back(in("halide_runtime.o"));
@@ -1021,6 +1075,7 @@ LogicalResult LibraryBuilder::build(x86::ModelLibrarySummary *summary) {
   for (auto [i, result] : llvm::enumerate(terminator->getOperands())) {
     if (!values.count(result) && failed(constantAddress(result)))
       return failure();
+    ensureNchw(result, liveOps.size());
     const ValueInfo &v = values[result];
     if (v.quantized)
       return emitError(result.getLoc())

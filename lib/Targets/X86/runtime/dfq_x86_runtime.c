@@ -102,36 +102,42 @@ int dfq_rt_run_kernel(dfq_rt_kernel kernel, const char *layer,
   return 0;
 }
 
-static int32_t clamp_i32(int64_t v, int32_t lo, int32_t hi) {
-  return v < lo ? lo : (v > hi ? hi : (int32_t)v);
-}
-
-static uint8_t quantize_one(float x, float scale, int32_t zp, int32_t qmin,
-                            int32_t qmax) {
-  float r = nearbyintf(x / scale);
-  if (isnan(r))
-    return (uint8_t)clamp_i32(zp, qmin, qmax);
-  if (r >= 1e9f)
-    return (uint8_t)qmax;
-  if (r <= -1e9f)
-    return (uint8_t)qmin;
-  return (uint8_t)clamp_i32((int64_t)r + zp, qmin, qmax);
+/* clamp(round_half_even(x / scale) + zp, qmin, qmax), NaN to clamp(zp):
+ * branch-free so that the loops vectorize (vdivps, vroundps). Sums stay
+ * exact: a rounded quotient beyond 2^24 saturates either way. */
+static inline float quantize_one(float x, float scale, float zp, float qmin,
+                                 float qmax) {
+  float r = nearbyintf(x / scale) + zp;
+  r = r == r ? r : zp;
+  r = r < qmin ? qmin : r;
+  return r > qmax ? qmax : r;
 }
 
 void dfq_rt_quantize(const float *x, uint8_t *q, int64_t n, int64_t c,
                      int64_t hw, float scale, int32_t zp, int32_t qmin,
                      int32_t qmax, int to_nhwc) {
+  float z = (float)zp, lo = (float)qmin, hi = (float)qmax;
+  if (!to_nhwc || c == 1) {
+    int64_t count = n * c * hw;
+    for (int64_t i = 0; i < count; ++i)
+      q[i] = (uint8_t)quantize_one(x[i], scale, z, lo, hi);
+    return;
+  }
   for (int64_t b = 0; b < n; ++b)
-    for (int64_t ch = 0; ch < c; ++ch)
-      for (int64_t p = 0; p < hw; ++p) {
-        int64_t from = (b * c + ch) * hw + p;
-        int64_t to = to_nhwc ? (b * hw + p) * c + ch : from;
-        q[to] = quantize_one(x[from], scale, zp, qmin, qmax);
-      }
+    for (int64_t p = 0; p < hw; ++p)
+      for (int64_t ch = 0; ch < c; ++ch)
+        q[(b * hw + p) * c + ch] =
+            (uint8_t)quantize_one(x[(b * c + ch) * hw + p], scale, z, lo, hi);
 }
 
 void dfq_rt_dequantize(const uint8_t *q, float *x, int64_t n, int64_t c,
                        int64_t hw, float scale, int32_t zp, int from_nhwc) {
+  if (!from_nhwc || c == 1) {
+    int64_t count = n * c * hw;
+    for (int64_t i = 0; i < count; ++i)
+      x[i] = (float)((int32_t)q[i] - zp) * scale;
+    return;
+  }
   for (int64_t b = 0; b < n; ++b)
     for (int64_t ch = 0; ch < c; ++ch)
       for (int64_t p = 0; p < hw; ++p) {
@@ -158,8 +164,22 @@ void dfq_rt_binary(int op, const float *a, const int64_t *a_strides,
                    const int64_t *dims, int rank) {
   int64_t index[DFQ_RT_MAX_RANK] = {0};
   int64_t count = 1;
-  for (int i = 0; i < rank; ++i)
+  int contiguous_a = 1, contiguous_b = 1;
+  for (int i = rank - 1; i >= 0; --i) {
+    contiguous_a &= a_strides[i] == count;
+    contiguous_b &= b_strides[i] == count;
     count *= dims[i];
+  }
+  if (contiguous_a && contiguous_b) {
+    /* Same shapes: one vectorizable pass. */
+    if (op == DFQ_RT_ADD)
+      for (int64_t k = 0; k < count; ++k)
+        y[k] = a[k] + b[k];
+    else
+      for (int64_t k = 0; k < count; ++k)
+        y[k] = a[k] * b[k];
+    return;
+  }
   int64_t ai = 0, bi = 0;
   for (int64_t k = 0; k < count; ++k) {
     y[k] = op == DFQ_RT_ADD ? a[ai] + b[bi] : a[ai] * b[bi];
@@ -184,6 +204,25 @@ void dfq_rt_global_avg_pool(const float *x, float *y, int64_t planes,
       sum += x[p * hw + i];
     y[p] = (float)(sum / (double)hw);
   }
+}
+
+void dfq_rt_global_avg_pool_nhwc(const float *x, float *y, int64_t planes,
+                                 int64_t hw, int64_t c) {
+  for (int64_t p = 0; p < planes; ++p) {
+    const float *image = x + (p / c) * hw * c + p % c;
+    double sum = 0;
+    for (int64_t i = 0; i < hw; ++i)
+      sum += image[i * c];
+    y[p] = (float)(sum / (double)hw);
+  }
+}
+
+void dfq_rt_nhwc_to_nchw(const float *x, float *y, int64_t n, int64_t c,
+                         int64_t hw) {
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t p = 0; p < hw; ++p)
+      for (int64_t ch = 0; ch < c; ++ch)
+        y[(b * c + ch) * hw + p] = x[(b * hw + p) * c + ch];
 }
 
 void dfq_rt_max_pool2d(const float *x, float *y, int64_t planes, int64_t h,

@@ -64,6 +64,14 @@ void dfq_rt_binary(int op, const float *a, const int64_t *a_strides,
 /* Mean over each of `planes` planes of `hw` elements. */
 void dfq_rt_global_avg_pool(const float *x, float *y, int64_t planes,
                             int64_t hw);
+/* The same over [n][hw][c] data, summing each channel in the same order;
+ * `planes` is n * c. */
+void dfq_rt_global_avg_pool_nhwc(const float *x, float *y, int64_t planes,
+                                 int64_t hw, int64_t c);
+
+/* y[n][c][hw] = x[n][hw][c]. */
+void dfq_rt_nhwc_to_nchw(const float *x, float *y, int64_t n, int64_t c,
+                         int64_t hw);
 
 /* Pooling over [planes][h][w] → [planes][oh][ow]; `geometry` is
  * {kh, kw, stride_h, stride_w, pad_top, pad_left, pad_bottom, pad_right,
