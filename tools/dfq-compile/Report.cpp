@@ -204,6 +204,27 @@ llvm::json::Object mlir::dfq::buildReport(ModuleOp quantizedModel,
       layer["range_source"] = stringifyRangeSource(params.getSource()).str();
       layer["observer"] = stringifyObserver(params.getObserver()).str();
     }
+    // What dfq-lower-to-kernels decided for the layer, on x86 targets.
+    if (auto kernel = op->getAttrOfType<DictionaryAttr>("dfq.kernel")) {
+      llvm::json::Object schedule;
+      for (NamedAttribute entry : kernel) {
+        if (auto text = dyn_cast<StringAttr>(entry.getValue()))
+          schedule[entry.getName().str()] = text.str();
+        else if (auto tile = dyn_cast<DenseI64ArrayAttr>(entry.getValue()))
+          schedule[entry.getName().str()] =
+              llvm::json::Array(tile.asArrayRef());
+        else if (auto flag = dyn_cast<BoolAttr>(entry.getValue()))
+          schedule[entry.getName().str()] = flag.getValue();
+        else if (auto list = dyn_cast<ArrayAttr>(entry.getValue())) {
+          llvm::json::Array items;
+          for (Attribute item : list)
+            if (auto text = dyn_cast<StringAttr>(item))
+              items.push_back(text.str());
+          schedule[entry.getName().str()] = std::move(items);
+        }
+      }
+      layer["kernel"] = std::move(schedule);
+    }
     if (auto attr = op->getAttrOfType<DenseF64ArrayAttr>("dfq.sensitivity")) {
       llvm::json::Object byBits;
       for (auto [i, omega] : llvm::enumerate(attr.asArrayRef()))
