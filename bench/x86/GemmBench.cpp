@@ -3,6 +3,9 @@
 // Google Benchmark cases, run by bench/x86_gemm.py:
 //   DfqQGemm/N      dfq's Halide qgemm (u8 x s8, int32 accumulate, fixed-point
 //                   requantization to u8), N x N x N
+//   DfqBaked/N      the kernel a model library gets for a gemm layer
+//                   (LayerKernel: weights packed at compile time and baked in),
+//                   run through its JIT-compiled entry point
 //   OneDnnMatmul/N  oneDNN's u8s8s32 matmul of the same shape (the peer; no
 //                   requantization epilogue)
 // Counters report GOPS (2 N^3 operations per product). Threads come from the
@@ -11,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dfq/Support/Requantization.h"
+#include "dfq/Targets/X86/LayerKernel.h"
 #include "dfq/Targets/X86/QGemmKernel.h"
 
 #include <benchmark/benchmark.h>
@@ -64,6 +68,37 @@ void DfqQGemm(benchmark::State &state) {
                          benchmark::Counter::kIsIterationInvariantRate);
 }
 
+void DfqBaked(benchmark::State &state) {
+  int64_t n = state.range(0);
+  std::vector<uint8_t> x(n * n), out(n * n);
+  std::vector<int8_t> w(n * n);
+  fillRandom(x, w);
+  auto m = mlir::dfq::encodeMultiplier(1.0 / (64.0 * double(n)));
+  mlir::dfq::x86::LayerKernelSpec spec;
+  spec.name = "gemm_" + std::to_string(n);
+  spec.c = spec.o = n;
+  spec.weights = w;
+  spec.bias.assign(n, 0);
+  spec.multiplier.assign(n, m->multiplier);
+  spec.shift.assign(n, m->shift);
+  spec.weightZeroPoint.assign(n, 0);
+  spec.inputZeroPoint = spec.outputZeroPoint = 128;
+  std::string error;
+  auto kernel = mlir::dfq::x86::LayerKernel::create(spec, error);
+  if (!kernel || !kernel->run(x.data(), n, out.data(), error)) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
+  for (auto _ : state)
+    if (!kernel->run(x.data(), n, out.data(), error)) {
+      state.SkipWithError(error.c_str());
+      return;
+    }
+  state.counters["GOPS"] =
+      benchmark::Counter(2e-9 * double(n) * n * n,
+                         benchmark::Counter::kIsIterationInvariantRate);
+}
+
 void OneDnnMatmul(benchmark::State &state) {
   using namespace dnnl;
   int64_t n = state.range(0);
@@ -91,11 +126,15 @@ void OneDnnMatmul(benchmark::State &state) {
 
 } // namespace
 
-BENCHMARK(DfqQGemm)->Arg(256)->Arg(512)->Arg(1024)->Unit(benchmark::kMillisecond);
+BENCHMARK(DfqQGemm)->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Unit(
+    benchmark::kMillisecond);
+BENCHMARK(DfqBaked)->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Unit(
+    benchmark::kMillisecond);
 BENCHMARK(OneDnnMatmul)
     ->Arg(256)
     ->Arg(512)
     ->Arg(1024)
+    ->Arg(2048)
     ->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -851,7 +851,7 @@ dfq_model *dfq_model_create(int64_t max_batch, int threads);
  * model runs one batch at a time; create one per thread. */
 int dfq_model_run(dfq_model *model, int64_t batch, const float *const *inputs,
                   float *const *outputs);
-/* The last error of this thread, or "". */
+/* Why the last call on this thread failed; "" after a successful run. */
 const char *dfq_model_last_error(void);
 void dfq_model_destroy(dfq_model *model);
 
@@ -960,6 +960,7 @@ int dfq_model_run(dfq_model *model, int64_t n, const float *const *inputs,
                        (long long)n, (long long)model->max_batch);
   uint8_t *arena = model->arena;
   (void)arena;
+  dfq_rt_fail("%s", "");
 )" << body
      << outputsCode << "  return 0;\n}\n";
   return s;

@@ -1,0 +1,26 @@
+// An x86 library used from C through model.h alone, as applications use it:
+// shapes, a run, and misuse (batch 0, a batch above max_batch, null inputs)
+// ending in messages, not crashes. The failed dfq-compile leaves nothing.
+// REQUIRES: x86-avx512-vnni
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: dfq-compile %models/mlp.onnx -o %t/mlp --calib none --target x86 2>&1 | FileCheck %s --check-prefix=BUILD
+// RUN: ls %t/mlp | FileCheck %s --check-prefix=FILES
+// RUN: cc -std=c11 -I%t/mlp %S/Inputs/model_abi_check.c -L%t/mlp -lmodel -Wl,-rpath,%t/mlp -o %t/check
+// RUN: %t/check | FileCheck %s
+
+// BUILD: dfq-compile: built libmodel.so (2 kernels, arena {{[0-9]+}} bytes per sample
+// FILES-NOT: .dfq-build
+// FILES: libmodel.so
+// FILES: model.h
+// FILES: model.mlir
+// FILES: report.html
+// FILES: report.json
+
+// CHECK: abi 1 target x86-avx512-vnni inputs 1 outputs 1
+// CHECK: input rank 4 [-1, 1, 28, 28]
+// CHECK: output rank 2 [-1, 10]
+// CHECK: bad index: rank -1 shape (nil)
+// CHECK: create(0): max_batch must be in [1, 2^24], got 0
+// CHECK: run(5): dfq_model_run: batch 5 outside [1, 4]
+// CHECK: run(null): dfq_model_run: null model, inputs or outputs
+// CHECK: run(4): ok, image 0 and 3 agree: 1, error now ''
