@@ -1,0 +1,868 @@
+//===- HalideLayerKernel.cpp - one quantized layer as a Halide pipeline ---===//
+//
+// LayerKernel (include/dfq/Targets/X86/LayerKernel.h): a dfq.qconv2d or
+// dfq.qgemm whose weights and per-channel parameters are constants, so they
+// are packed and folded at build time and baked into the pipeline.
+//
+// Arithmetic. With x' the input (padded taps read the input zero point zx)
+// and w' = w - zw[o] the weights relative to their zero point,
+//
+//   acc[o] = bias[o] + sum (x' - zx) w' = bias[o] - zx sum(w') + sum x' w'
+//
+// so the inner loop is a u8 x s8 dot product (vpdpbusd) and the rest is a
+// per-channel constant `base`. w' is stored whenever it fits the container
+// (always for 2..7-bit weights with in-range zero points); otherwise (8-bit
+// weights with a zero point) w itself is stored and the kernel subtracts
+// zw[o] * sum(x') per pixel. The combination is done modulo 2^32: every
+// term is exact modulo 2^32 and docs/design.md guarantees that acc itself
+// fits int32, so the wrapped sum is acc exactly.
+//
+// Schedules.
+//  - Dense: output channels in vector lanes, input channels reduced 4 at a
+//    time with 512-bit vpdpbusd (AVX-512 VNNI), register tiles of
+//    tileChannels x tilePixels accumulators. Pixels are numbered per image
+//    (q = y * outW + x) so that a tile never wastes lanes at the end of a
+//    short row (7x7 and 14x14 outputs); a gemm tiles its batch rows instead.
+//    Weights are packed at build time to [o/16][kh][kw][c/4 / per-byte]
+//    [16][4], 2 or 4 bits per value packed along the c/4 dimension, so one
+//    64-byte load gives the 16 x 4 operand of one (8-bit) or of 2 or 4
+//    consecutive (4-, 2-bit) dot-product steps.
+//  - Depthwise: channels in vector lanes (NHWC), taps unrolled, int32.
+//  - Grouped: a direct loop nest, channels vectorized.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dfq/Targets/X86/LayerKernel.h"
+#include "dfq/Targets/X86/QGemmKernel.h"
+
+#include "Halide.h"
+
+#include <cpuid.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace Halide;
+
+namespace mlir::dfq::x86 {
+
+//===----------------------------------------------------------------------===//
+// Instruction sets
+//===----------------------------------------------------------------------===//
+
+bool parseIsa(const std::string &name, Isa &isa) {
+  if (name == "x86-avx512-vnni") {
+    isa = Isa::Avx512Vnni;
+    return true;
+  }
+  if (name == "x86-avx2") {
+    isa = Isa::Avx2;
+    return true;
+  }
+  return false;
+}
+
+const char *isaName(Isa isa) {
+  return isa == Isa::Avx512Vnni ? "x86-avx512-vnni" : "x86-avx2";
+}
+
+bool hostSupports(Isa isa) {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx))
+    return false;
+  bool sse41 = ecx & bit_SSE4_1, avx = ecx & bit_AVX, f16c = ecx & bit_F16C,
+       fma = ecx & bit_FMA, osxsave = ecx & bit_OSXSAVE;
+  if (!osxsave)
+    return false;
+  // The OS must save the vector state: XMM and YMM (bits 1, 2), and for
+  // AVX-512 also the opmask and ZMM state (bits 5, 6, 7).
+  unsigned xcrLo = 0, xcrHi = 0;
+  __asm__("xgetbv" : "=a"(xcrLo), "=d"(xcrHi) : "c"(0));
+  bool osYmm = (xcrLo & 0x6) == 0x6, osZmm = (xcrLo & 0xe6) == 0xe6;
+  unsigned a7 = 0, b7 = 0, c7 = 0, d7 = 0;
+  if (!__get_cpuid_count(7, 0, &a7, &b7, &c7, &d7))
+    return false;
+  bool avx2Set = sse41 && avx && f16c && fma && (b7 & bit_AVX2) && osYmm;
+  if (isa == Isa::Avx2)
+    return avx2Set;
+  bool avx512 = (b7 & bit_AVX512F) && (b7 & bit_AVX512CD) &&
+                (b7 & bit_AVX512VL) && (b7 & bit_AVX512BW) &&
+                (b7 & bit_AVX512DQ) && (b7 & bit_AVX512IFMA) &&
+                (c7 & bit_AVX512VBMI) && (c7 & bit_AVX512VNNI);
+  return avx2Set && avx512 && osZmm;
+}
+
+std::string halideTargetFor(Isa isa) {
+  // Spelled out rather than detected: the objects run on any CPU with these
+  // features. avx512_sapphirerapids is what makes Halide emit vpdpbusd; it
+  // also enables VEX AVX-VNNI for narrower dot products, which AVX-512-only
+  // CPUs (AMD Zen 4) lack, so every dot product in these pipelines is
+  // scheduled 512 bits wide.
+  if (isa == Isa::Avx512Vnni)
+    return "x86-64-linux-sse41-avx-avx2-f16c-fma-avx512-avx512_skylake-"
+           "avx512_cannonlake-avx512_sapphirerapids";
+  return "x86-64-linux-sse41-avx-avx2-f16c-fma";
+}
+
+//===----------------------------------------------------------------------===//
+// Validation
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+int64_t roundUp(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
+
+/// Instructions a CPU with AVX-512 VNNI but nothing newer (AMD Zen 4) lacks
+/// and that LLVM may still pick under Halide's avx512_sapphirerapids
+/// feature, which sets -mcpu=sapphirerapids: VEX AVX-VNNI ({vex} vpdp*),
+/// narrower dot products, AVX512-FP16 (vmovw, *ph/*sh arithmetic) and AMX.
+/// Returns the first offending line of `assembly`, empty when clean.
+std::string forbiddenInstruction(const std::string &assembly) {
+  std::istringstream lines(assembly);
+  std::string line;
+  while (std::getline(lines, line)) {
+    size_t start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '.' || line[start] == '#')
+      continue;
+    std::string text = line.substr(start);
+    std::string mnemonic = text.substr(0, text.find_first_of(" \t"));
+    auto endsWith = [&](const char *suffix) {
+      size_t k = std::strlen(suffix);
+      return mnemonic.size() > k + 1 &&
+             mnemonic.compare(mnemonic.size() - k, k, suffix) == 0;
+    };
+    bool bad = text.rfind("{vex}", 0) == 0 || mnemonic == "vmovw" ||
+               mnemonic.rfind("tile", 0) == 0 ||
+               mnemonic.rfind("tdp", 0) == 0 || mnemonic == "ldtilecfg" ||
+               mnemonic == "sttilecfg" ||
+               (mnemonic[0] == 'v' && (endsWith("ph") || endsWith("sh"))) ||
+               (mnemonic.rfind("vpdp", 0) == 0 &&
+                (text.find("%xmm") != std::string::npos ||
+                 text.find("%ymm") != std::string::npos));
+    if (bad)
+      return text;
+  }
+  return "";
+}
+
+bool fail(std::string &error, const std::string &name,
+          const std::string &message) {
+  error = "layer kernel '" + name + "': " + message;
+  return false;
+}
+
+bool validate(const LayerKernelSpec &s, std::string &error) {
+  const std::string &n = s.name;
+  bool identifier = !s.name.empty() && !std::isdigit((unsigned char)n[0]);
+  for (char ch : n)
+    identifier &= std::isalnum((unsigned char)ch) || ch == '_';
+  if (!identifier)
+    return fail(error, n, "the name is not a C identifier");
+  if (s.c <= 0 || s.h <= 0 || s.w <= 0 || s.o <= 0 || s.kh <= 0 || s.kw <= 0 ||
+      s.outH <= 0 || s.outW <= 0)
+    return fail(error, n, "extents must be positive");
+  if (s.strideH <= 0 || s.strideW <= 0 || s.dilationH <= 0 ||
+      s.dilationW <= 0 || s.padTop < 0 || s.padLeft < 0)
+    return fail(error, n,
+                "strides and dilations must be positive and "
+                "padding non-negative");
+  if (s.groups <= 0 || s.c % s.groups || s.o % s.groups)
+    return fail(error, n, "groups must divide the input and output channels");
+  const int64_t limit = int64_t(1) << 30;
+  if (s.c * s.h * s.w >= limit || s.o * s.outH * s.outW >= limit ||
+      s.o * s.c * s.kh * s.kw >= limit || s.strideH * s.outH >= limit ||
+      s.strideW * s.outW >= limit || s.dilationH * s.kh >= limit ||
+      s.dilationW * s.kw >= limit || s.padTop >= limit || s.padLeft >= limit)
+    return fail(error, n, "extents too large");
+  switch (s.schedule.kind) {
+  case LayerSchedule::Kind::Dense:
+    if (s.groups != 1)
+      return fail(error, n, "a dense schedule needs groups = 1");
+    break;
+  case LayerSchedule::Kind::Depthwise:
+    if (s.groups != s.c || s.groups != s.o)
+      return fail(error, n, "a depthwise schedule needs groups = c = o");
+    break;
+  case LayerSchedule::Kind::Grouped:
+    break;
+  }
+  int lanes = s.isa == Isa::Avx512Vnni ? 16 : 8;
+  if (s.schedule.tileChannels <= 0 || s.schedule.tileChannels % lanes ||
+      s.schedule.tileChannels > 8 * lanes || s.schedule.tilePixels <= 0 ||
+      s.schedule.tilePixels > 16)
+    return fail(error, n,
+                "tileChannels must be a positive multiple of the vector "
+                "width (at most 8 vectors) and tilePixels in [1, 16]");
+  if (s.weightBits < 2 || s.weightBits > 8 || s.activationBits < 2 ||
+      s.activationBits > 8)
+    return fail(error, n, "weight and activation bits must be in [2, 8]");
+  int64_t wmin = -(int64_t(1) << (s.weightBits - 1)),
+          wmax = (int64_t(1) << (s.weightBits - 1)) - 1;
+  int64_t amax = (int64_t(1) << s.activationBits) - 1;
+  if (int64_t(s.weights.size()) != s.o * (s.c / s.groups) * s.kh * s.kw)
+    return fail(error, n,
+                "expected " +
+                    std::to_string(s.o * (s.c / s.groups) * s.kh * s.kw) +
+                    " weights, got " + std::to_string(s.weights.size()));
+  for (int8_t v : s.weights)
+    if (v < wmin || v > wmax)
+      return fail(error, n,
+                  "weight " + std::to_string(v) + " is outside the " +
+                      std::to_string(s.weightBits) + "-bit range");
+  for (auto *v : {&s.bias, &s.multiplier, &s.shift, &s.weightZeroPoint})
+    if (int64_t(v->size()) != s.o)
+      return fail(error, n,
+                  "expected one bias, multiplier, shift and weight "
+                  "zero point per output channel");
+  for (int64_t i = 0; i < s.o; ++i) {
+    if (s.shift[i] < 0 || s.shift[i] > 62)
+      return fail(error, n,
+                  "shift " + std::to_string(s.shift[i]) +
+                      " is outside [0, 62]");
+    if (s.multiplier[i] < 1)
+      return fail(error, n,
+                  "multiplier " + std::to_string(s.multiplier[i]) +
+                      " is outside [1, 2^31 - 1]");
+    if (s.weightZeroPoint[i] < wmin || s.weightZeroPoint[i] > wmax)
+      return fail(error, n,
+                  "weight zero point " + std::to_string(s.weightZeroPoint[i]) +
+                      " is outside the weight range");
+  }
+  if (s.inputZeroPoint < 0 || s.inputZeroPoint > amax)
+    return fail(error, n,
+                "the input zero point is outside the activation "
+                "range");
+  if (s.outputMin < 0 || s.outputMin > s.outputMax || s.outputMax > 255)
+    return fail(error, n, "the output range must be within [0, 255]");
+  return true;
+}
+
+/// Bits of the container a weight range is stored in: 2, 4 or 8 (3-bit
+/// values in 4-bit containers), 0 when it does not fit a byte.
+int containerBits(int64_t lo, int64_t hi) {
+  for (int bits : {2, 4, 8})
+    if (lo >= -(int64_t(1) << (bits - 1)) &&
+        hi <= (int64_t(1) << (bits - 1)) - 1)
+      return bits;
+  return 0;
+}
+
+} // namespace
+
+/// LLVM's SLP vectorizer turns scalar index arithmetic into small vectors
+/// that, under -mcpu=sapphirerapids, become VEX AVX-VNNI (`{vex} vpdpwssd
+/// %xmm`), which AVX-512 VNNI CPUs such as Zen 4 lack; Halide vectorizes
+/// what should be vectorized itself. Halide reads HL_LLVM_ARGS once, when it
+/// first initializes LLVM, so this must run before any Halide compilation
+/// in the process; if it came too late, forbiddenInstruction still rejects
+/// the code.
+void disableSlpVectorizer() {
+  setenv("HL_LLVM_ARGS", "-slp-threshold=1000000", /*overwrite=*/0);
+}
+
+//===----------------------------------------------------------------------===//
+// The pipeline
+//===----------------------------------------------------------------------===//
+
+struct LayerKernel::Impl {
+  LayerKernelSpec spec;
+  ImageParam input{UInt(8), 4, "input"};
+  Func output{"output"};
+  Pipeline pipeline;
+  Target jitTarget;
+  bool jitCompiled = false;
+  std::string description;
+
+  void build();
+  /// The target this pipeline is compiled for: halideTargetFor(isa), less
+  /// avx512_sapphirerapids where the pipeline has no dot products (it sets
+  /// -mcpu=sapphirerapids, under which LLVM picks AVX512-FP16 moves that
+  /// AVX-512 VNNI CPUs such as Zen 4 lack).
+  Target codeTarget() const;
+  /// Compiles the pipeline to assembly and sets `bad` to the first
+  /// instruction forbiddenInstruction rejects (empty when none); false with
+  /// `error` set when compilation fails.
+  bool checkInstructions(std::string &bad, std::string &error);
+
+private:
+  int lanes() const { return spec.isa == Isa::Avx512Vnni ? 16 : 8; }
+  /// Whether some window reads outside the input (padding).
+  bool needsPadding() const;
+  /// The input with `channels` channels (>= c): past the input, spatially
+  /// and along channels, it reads the input zero point. The input itself
+  /// when nothing is out of range; otherwise a copy computed per image.
+  Func paddedInput(int64_t channels);
+  Expr requantize(Expr acc32, Expr o);
+  void buildDense();
+  void buildDepthwise();
+  void buildGrouped();
+
+  /// Per-channel constants, padded with neutral values to `paddedO`.
+  int64_t paddedO = 0;
+  Buffer<int32_t> base, weightZero, multiplier, shift;
+  Buffer<int64_t> rounding;
+  bool uniformRequant = false;
+  Func padded;
+};
+
+static std::string withoutSapphireRapids(std::string target) {
+  size_t spr = target.find("-avx512_sapphirerapids");
+  if (spr != std::string::npos)
+    target.erase(spr, std::strlen("-avx512_sapphirerapids"));
+  return target;
+}
+
+Target LayerKernel::Impl::codeTarget() const {
+  std::string target = halideTargetFor(spec.isa);
+  if (spec.schedule.kind != LayerSchedule::Kind::Dense)
+    target = withoutSapphireRapids(target);
+  return Target(target);
+}
+
+bool LayerKernel::Impl::checkInstructions(std::string &bad,
+                                          std::string &error) {
+  static std::atomic<int> counter{0};
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("dfq-layer-kernel-" + std::to_string(getpid()) + "-" +
+                       std::to_string(counter++) + ".s"))
+                         .string();
+  try {
+    pipeline.compile_to_assembly(path, {input}, spec.name,
+                                 codeTarget().with_feature(Target::NoRuntime));
+  } catch (const Halide::Error &e) {
+    error = "layer kernel '" + spec.name + "': " + e.what();
+    return false;
+  }
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  std::remove(path.c_str());
+  bad = forbiddenInstruction(text.str());
+  return true;
+}
+
+bool LayerKernel::Impl::needsPadding() const {
+  const LayerKernelSpec &s = spec;
+  int64_t lastY =
+      (s.outH - 1) * s.strideH - s.padTop + (s.kh - 1) * s.dilationH;
+  int64_t lastX =
+      (s.outW - 1) * s.strideW - s.padLeft + (s.kw - 1) * s.dilationW;
+  return s.padTop > 0 || s.padLeft > 0 || lastY >= s.h || lastX >= s.w;
+}
+
+Func LayerKernel::Impl::paddedInput(int64_t channels) {
+  const LayerKernelSpec &s = spec;
+  if (channels == s.c && !needsPadding())
+    return input;
+  Var c("c"), x("x"), y("y"), n("n");
+  Func exterior = BoundaryConditions::constant_exterior(
+      input, cast<uint8_t>(s.inputZeroPoint),
+      {{0, int(s.c)}, {0, int(s.w)}, {0, int(s.h)}});
+  padded = Func("padded_input");
+  padded(c, x, y, n) = exterior(c, x, y, n);
+  // A copy per image (per row tile for a gemm), placed by the caller: the
+  // reduction loops then read it without bounds checks.
+  padded.bound(c, 0, int(channels));
+  // Only whole, in-bounds vectors: a partial one is legalized by LLVM with
+  // odd-sized moves, which the Sapphire Rapids target emits as AVX512-FP16
+  // `vmovw` (see checkInstructions).
+  if (channels == s.c && channels % lanes() == 0)
+    padded.vectorize(c, lanes());
+  return padded;
+}
+
+Expr LayerKernel::Impl::requantize(Expr acc32, Expr o) {
+  const LayerKernelSpec &s = spec;
+  Expr m, sh, round;
+  if (uniformRequant) {
+    // Per-tensor parameters become immediates (constant shifts).
+    m = Expr(int64_t(s.multiplier[0]));
+    sh = Internal::make_const(UInt(64), uint64_t(s.shift[0]));
+    round = Expr(s.shift[0] > 0 ? int64_t(1) << (s.shift[0] - 1) : 0);
+  } else {
+    m = cast<int64_t>(multiplier(o));
+    sh = cast<uint64_t>(shift(o));
+    round = rounding(o);
+  }
+  Expr y = ((cast<int64_t>(acc32) * m + round) >> sh) +
+           Expr(int64_t(s.outputZeroPoint));
+  return cast<uint8_t>(
+      clamp(y, Expr(int64_t(s.outputMin)), Expr(int64_t(s.outputMax))));
+}
+
+void LayerKernel::Impl::build() {
+  const LayerKernelSpec &s = spec;
+  // Past any register tile (at most 8 vectors) that covers the last channel.
+  paddedO = roundUp(s.o, 8 * lanes()) + 8 * lanes();
+  multiplier =
+      Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_multiplier");
+  shift = Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_shift");
+  rounding =
+      Buffer<int64_t>(std::vector<int>{int(paddedO)}, s.name + "_rounding");
+  multiplier.fill(1);
+  shift.fill(0);
+  rounding.fill(0);
+  uniformRequant = false;
+  for (int64_t i = 0; i < s.o; ++i) {
+    multiplier(i) = s.multiplier[i];
+    shift(i) = s.shift[i];
+    rounding(i) = s.shift[i] > 0 ? int64_t(1) << (s.shift[i] - 1) : 0;
+    uniformRequant &=
+        s.multiplier[i] == s.multiplier[0] && s.shift[i] == s.shift[0];
+  }
+
+  switch (s.schedule.kind) {
+  case LayerSchedule::Kind::Dense:
+    buildDense();
+    break;
+  case LayerSchedule::Kind::Depthwise:
+    buildDepthwise();
+    break;
+  case LayerSchedule::Kind::Grouped:
+    buildGrouped();
+    break;
+  }
+  // Every extent but the batch is a constant of the pipeline.
+  int64_t strideIn = 1, strideOut = 1;
+  int64_t inExtents[3] = {s.c, s.w, s.h}, outExtents[3] = {s.o, s.outW, s.outH};
+  for (int d = 0; d < 3; ++d) {
+    input.dim(d)
+        .set_min(0)
+        .set_extent(int(inExtents[d]))
+        .set_stride(int(strideIn));
+    output.output_buffer().dim(d).set_min(0).set_extent(int(outExtents[d]));
+    output.output_buffer().dim(d).set_stride(int(strideOut));
+    strideIn *= inExtents[d];
+    strideOut *= outExtents[d];
+  }
+  input.dim(3).set_min(0).set_stride(int(strideIn));
+  output.output_buffer()
+      .dim(3)
+      .set_min(0)
+      .set_stride(int(strideOut))
+      .set_extent(input.dim(3).extent());
+
+  pipeline = Pipeline(output);
+}
+
+void LayerKernel::Impl::buildDense() {
+  const LayerKernelSpec &s = spec;
+  const int L = lanes();
+  const int64_t K = s.c * s.kh * s.kw;
+  const int tileO =
+      int(std::min<int64_t>(s.schedule.tileChannels, roundUp(s.o, L)));
+  const int tileP = s.schedule.tilePixels;
+
+  // Effective weights: w - zw when that fits a byte (then no per-pixel
+  // correction is needed), else w and the correction.
+  int64_t lo = 0, hi = 0, storedLo = 0, storedHi = 0;
+  for (int64_t oc = 0; oc < s.o; ++oc)
+    for (int64_t i = 0; i < K; ++i) {
+      int64_t v = s.weights[oc * K + i];
+      lo = std::min(lo, v - s.weightZeroPoint[oc]);
+      hi = std::max(hi, v - s.weightZeroPoint[oc]);
+      storedLo = std::min(storedLo, v);
+      storedHi = std::max(storedHi, v);
+    }
+  int bits = containerBits(lo, hi);
+  bool folded = bits != 0;
+  if (!folded)
+    bits = containerBits(storedLo, storedHi);
+  const int perByte = 8 / bits;
+  const int64_t paddedC = roundUp(s.c, 4 * perByte);
+  const int64_t steps = paddedC / 4; // dot-product steps per tap
+  const int64_t outerO = roundUp(s.o, tileO);
+
+  // [o/L][kh][kw][steps/perByte][L][4], values packed along `steps`, the
+  // first in the low bits; padding (channels past c, outputs past o) is 0.
+  Buffer<uint8_t> packed(
+      {4, L, int(steps / perByte), int(s.kw), int(s.kh), int(outerO / L)},
+      s.name + "_weights");
+  packed.fill(0);
+  base = Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_base");
+  weightZero =
+      Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_weight_zero");
+  base.fill(0);
+  weightZero.fill(0);
+  const uint8_t mask = uint8_t((1u << bits) - 1);
+  for (int64_t oc = 0; oc < s.o; ++oc) {
+    int64_t zw = s.weightZeroPoint[oc], columnSum = 0;
+    for (int64_t ci = 0; ci < s.c; ++ci)
+      for (int64_t i = 0; i < s.kh; ++i)
+        for (int64_t j = 0; j < s.kw; ++j) {
+          int64_t v = s.weights[((oc * s.c + ci) * s.kh + i) * s.kw + j] -
+                      (folded ? zw : 0);
+          columnSum += v;
+          int64_t step = ci / 4;
+          uint8_t &byte = packed(int(ci % 4), int(oc % L), int(step / perByte),
+                                 int(j), int(i), int(oc / L));
+          byte |= uint8_t((uint8_t(v) & mask) << (bits * (step % perByte)));
+        }
+    // bias - zx sum(w') [+ K zx zw when zw stays in the product]; modulo
+    // 2^32 (see the file comment).
+    int64_t b = int64_t(s.bias[oc]) - int64_t(s.inputZeroPoint) * columnSum +
+                (folded ? 0 : K * s.inputZeroPoint * zw);
+    base(oc) = int32_t(uint32_t(uint64_t(b)));
+    weightZero(oc) = int32_t(zw);
+  }
+
+  Func x = paddedInput(paddedC);
+  Var o("o"), q("q"), n("n"), xv("x"), yv("y");
+  // Pixel coordinates of the dot product's pixel index. A gemm (1x1 output)
+  // tiles its batch rows, a convolution the pixels of one image; indices
+  // past the end (partial tiles) are clamped to a valid pixel and their
+  // results never stored.
+  const bool rows = s.outH * s.outW == 1;
+  const int64_t pixels = s.outH * s.outW;
+  Expr batch = input.dim(3).extent();
+  Func dot("dot"), acc("acc"), core("core"), sumX("sum_x");
+  auto coordinates = [&](Expr pix, Expr image, Expr &ox, Expr &oy, Expr &img) {
+    if (rows) {
+      img = min(pix, batch - 1);
+      ox = oy = 0;
+      return;
+    }
+    Expr pc = min(pix, int(pixels - 1));
+    img = image;
+    oy = pc / int(s.outW);
+    ox = pc % int(s.outW);
+  };
+  std::vector<Var> pv =
+      rows ? std::vector<Var>{o, n} : std::vector<Var>{o, q, n};
+  Expr pix = rows ? Expr(n) : Expr(q);
+  Expr ox, oy, img;
+  coordinates(pix, rows ? Expr() : Expr(n), ox, oy, img);
+
+  RDom r(0, 4, 0, int(steps), 0, int(s.kw), 0, int(s.kh), "r");
+  Expr ix = ox * int(s.strideW) - int(s.padLeft) + r.z * int(s.dilationW);
+  Expr iy = oy * int(s.strideH) - int(s.padTop) + r.w * int(s.dilationH);
+  Expr byte = packed(r.x, o % L, r.y / perByte, r.z, r.w, o / L);
+  Expr weight;
+  if (perByte == 1) {
+    weight = reinterpret<int8_t>(byte);
+  } else {
+    // Sign-extend field (step % perByte): shift it to the top, then
+    // arithmetically back down. The step's position in its byte is a
+    // constant once the reduction is unrolled by perByte.
+    Expr up = cast<uint8_t>(8 - bits * (r.y % perByte + 1));
+    weight = reinterpret<int8_t>(byte << up) >> cast<int8_t>(8 - bits);
+  }
+  dot(pv) = 0;
+  dot(pv) +=
+      cast<int32_t>(x(4 * r.y + r.x, ix, iy, img)) * cast<int32_t>(weight);
+
+  Expr sum = cast<uint32_t>(dot(pv)) + cast<uint32_t>(base(o));
+  if (!folded) {
+    RDom t(0, int(s.c), 0, int(s.kw), 0, int(s.kh), "t");
+    Expr tx = ox * int(s.strideW) - int(s.padLeft) + t.y * int(s.dilationW);
+    Expr ty = oy * int(s.strideH) - int(s.padTop) + t.z * int(s.dilationH);
+    std::vector<Var> sv(pv.begin() + 1, pv.end());
+    sumX(sv) = 0;
+    sumX(sv) += cast<int32_t>(x(t.x, tx, ty, img));
+    sum -= cast<uint32_t>(weightZero(o)) *
+           cast<uint32_t>(rows ? sumX(n) : sumX(q, n));
+  }
+  Expr result = requantize(reinterpret<int32_t>(sum), o);
+
+  Func tiled = rows ? output : core;
+  if (rows)
+    output(o, xv, yv, n) = result;
+  else {
+    core(o, q, n) = result;
+    output(o, xv, yv, n) = core(o, yv * int(s.outW) + xv, n);
+  }
+
+  // Register tiles: tileO channels (tileO / L vectors) x tileP pixels of
+  // accumulators, reduction 4 deep innermost so that every dot product is
+  // one 512-bit vpdpbusd; the weights' packing steps are unrolled so that
+  // each byte's fields are extracted with constant shifts.
+  Var oi("oi"), pi("pi");
+  Var tp = rows ? n : q;
+  // `core` (an intermediate) is computed in whole tiles, past the last
+  // channel and pixel (clamped reads; never copied out); the output of a
+  // gemm guards its edge tiles.
+  TailStrategy tail = rows ? TailStrategy::GuardWithIf : TailStrategy::RoundUp;
+  tiled.split(o, o, oi, tileO, tail)
+      .split(tp, tp, pi, tileP, tail)
+      .vectorize(oi, L)
+      .unroll(oi)
+      .unroll(pi);
+  // A gemm runs its channel tiles in parallel (a batch-1 GEMV has nothing
+  // else to split), a convolution its pixel tiles. (Fusing the two tile
+  // loops into one parallel loop miscompiles in Halide 14 when the channel
+  // tiles are partial: bounds inference then gives every tile the first
+  // tile's channels.)
+  if (rows)
+    tiled.reorder(oi, pi, xv, yv, n, o);
+  else
+    tiled.reorder(oi, pi, o, q);
+  Var outer = rows ? o : q, tile = rows ? n : o;
+  if (s.schedule.parallel)
+    tiled.parallel(outer);
+  // The dot products always cover whole register tiles (the weights are
+  // padded to whole tiles, pixel indices clamped), so that every dot
+  // product is a 512-bit vpdpbusd even in edge tiles.
+  // (Constant extents: unrolling a loop whose extent depends on the tile
+  // makes Halide 14's loop partitioning drop the whole pipeline.)
+  dot.compute_at(tiled, tile)
+      .bound_extent(o, tileO)
+      .bound_extent(pv[1], tileP)
+      .vectorize(o, L, TailStrategy::RoundUp)
+      .unroll(o)
+      .unroll(pv[1]);
+  RVar kk(r.x), step(r.y), stepIn("step_in");
+  dot.update().split(step, step, stepIn, perByte);
+  dot.update()
+      .reorder(kk, o, pv[1], stepIn, step, r.z, r.w)
+      .atomic()
+      .vectorize(kk)
+      .vectorize(o, L, TailStrategy::RoundUp)
+      .unroll(o)
+      .unroll(pv[1])
+      .unroll(stepIn);
+  if (!folded)
+    sumX.compute_at(tiled, tile);
+  if (!rows) {
+    core.compute_at(output, n);
+    output.vectorize(o, L, TailStrategy::GuardWithIf);
+    if (s.schedule.parallel)
+      output.parallel(n);
+  }
+  if (padded.defined())
+    padded.compute_at(output, n);
+
+  std::ostringstream d;
+  d << "dense " << (spec.isa == Isa::Avx512Vnni ? "vnni" : "avx2") << " "
+    << tileO << "x" << tileP << " w" << bits << (bits < 8 ? "-packed" : "")
+    << (folded ? "" : " zw-correction")
+    << (s.schedule.parallel ? " parallel" : "");
+  description = d.str();
+}
+
+void LayerKernel::Impl::buildDepthwise() {
+  const LayerKernelSpec &s = spec;
+  const int L = lanes();
+  Func x = paddedInput(roundUp(s.c, L));
+  // w - zw (int32: 16-bit lanes would invite AVX512-FP16 moves, see
+  // forbiddenInstruction) and bias - zx sum(w - zw): acc = base + sum x' w'.
+  Buffer<int32_t> weights({int(paddedO), int(s.kw), int(s.kh)},
+                          s.name + "_weights");
+  weights.fill(0);
+  base = Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_base");
+  base.fill(0);
+  for (int64_t oc = 0; oc < s.o; ++oc) {
+    int64_t columnSum = 0;
+    for (int64_t i = 0; i < s.kh; ++i)
+      for (int64_t j = 0; j < s.kw; ++j) {
+        int64_t v = s.weights[(oc * s.kh + i) * s.kw + j] -
+                    int64_t(s.weightZeroPoint[oc]);
+        weights(int(oc), int(j), int(i)) = int32_t(v);
+        columnSum += v;
+      }
+    base(oc) = int32_t(
+        uint32_t(uint64_t(int64_t(s.bias[oc]) - s.inputZeroPoint * columnSum)));
+  }
+  Var o("o"), xv("x"), yv("y"), n("n");
+  RDom r(0, int(s.kw), 0, int(s.kh), "r");
+  Expr ix = xv * int(s.strideW) - int(s.padLeft) + r.x * int(s.dilationW);
+  Expr iy = yv * int(s.strideH) - int(s.padTop) + r.y * int(s.dilationH);
+  Func acc("acc");
+  acc(o, xv, yv, n) = cast<uint32_t>(base(o));
+  acc(o, xv, yv, n) += cast<uint32_t>(cast<int32_t>(x(o, ix, iy, n)) *
+                                      cast<int32_t>(weights(o, r.x, r.y)));
+  output(o, xv, yv, n) = requantize(reinterpret<int32_t>(acc(o, xv, yv, n)), o);
+
+  Var yn("yn");
+  output.vectorize(o, L, TailStrategy::GuardWithIf);
+  // Whole vectors (the weights and the padded input cover them).
+  acc.compute_at(output, o).vectorize(o, L, TailStrategy::RoundUp);
+  acc.update()
+      .reorder(o, r.x, r.y)
+      .vectorize(o, L, TailStrategy::RoundUp)
+      .unroll(r.x)
+      .unroll(r.y);
+  if (s.schedule.parallel)
+    output.parallel(yv);
+  if (padded.defined())
+    padded.compute_at(output, n);
+  std::ostringstream d;
+  d << "depthwise " << (spec.isa == Isa::Avx512Vnni ? "avx512" : "avx2") << " "
+    << L << " lanes" << (s.schedule.parallel ? " parallel" : "");
+  description = d.str();
+}
+
+void LayerKernel::Impl::buildGrouped() {
+  const LayerKernelSpec &s = spec;
+  const int64_t perGroupIn = s.c / s.groups, perGroupOut = s.o / s.groups;
+  Func x = paddedInput(s.c);
+  Buffer<int32_t> weights({int(perGroupIn), int(s.kw), int(s.kh), int(paddedO)},
+                          s.name + "_weights");
+  weights.fill(0);
+  base = Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_base");
+  base.fill(0);
+  for (int64_t oc = 0; oc < s.o; ++oc) {
+    int64_t columnSum = 0;
+    for (int64_t ci = 0; ci < perGroupIn; ++ci)
+      for (int64_t i = 0; i < s.kh; ++i)
+        for (int64_t j = 0; j < s.kw; ++j) {
+          int64_t v =
+              s.weights[((oc * perGroupIn + ci) * s.kh + i) * s.kw + j] -
+              int64_t(s.weightZeroPoint[oc]);
+          weights(int(ci), int(j), int(i), int(oc)) = int32_t(v);
+          columnSum += v;
+        }
+    base(oc) = int32_t(
+        uint32_t(uint64_t(int64_t(s.bias[oc]) - s.inputZeroPoint * columnSum)));
+  }
+  Var o("o"), xv("x"), yv("y"), n("n");
+  RDom r(0, int(perGroupIn), 0, int(s.kw), 0, int(s.kh), "r");
+  Expr ix = xv * int(s.strideW) - int(s.padLeft) + r.y * int(s.dilationW);
+  Expr iy = yv * int(s.strideH) - int(s.padTop) + r.z * int(s.dilationH);
+  Expr channel =
+      min(o / int(perGroupOut), int(s.groups - 1)) * int(perGroupIn) + r.x;
+  Func acc("acc");
+  acc(o, xv, yv, n) = cast<uint32_t>(base(o));
+  acc(o, xv, yv, n) += cast<uint32_t>(cast<int32_t>(x(channel, ix, iy, n)) *
+                                      cast<int32_t>(weights(r.x, r.y, r.z, o)));
+  output(o, xv, yv, n) = requantize(reinterpret<int32_t>(acc(o, xv, yv, n)), o);
+  acc.compute_at(output, xv);
+  if (s.schedule.parallel)
+    output.parallel(yv);
+  if (padded.defined())
+    padded.compute_at(output, n);
+  description = std::string("grouped ") +
+                (spec.isa == Isa::Avx512Vnni ? "avx512" : "avx2") +
+                (s.schedule.parallel ? " parallel" : "");
+}
+
+//===----------------------------------------------------------------------===//
+// LayerKernel
+//===----------------------------------------------------------------------===//
+
+LayerKernel::LayerKernel() : impl(std::make_unique<Impl>()) {}
+LayerKernel::~LayerKernel() = default;
+
+std::unique_ptr<LayerKernel> LayerKernel::create(const LayerKernelSpec &spec,
+                                                 std::string &error) {
+  if (!validate(spec, error))
+    return nullptr;
+  disableSlpVectorizer();
+  std::unique_ptr<LayerKernel> kernel(new LayerKernel());
+  kernel->impl->spec = spec;
+  try {
+    kernel->impl->build();
+  } catch (const Halide::Error &e) {
+    error = "layer kernel '" + spec.name + "': " + e.what();
+    return nullptr;
+  }
+  return kernel;
+}
+
+bool LayerKernel::run(const uint8_t *input, int64_t n, uint8_t *output,
+                      std::string &error) {
+  Impl &p = *impl;
+  const LayerKernelSpec &s = p.spec;
+  if (!input || !output || n <= 0 ||
+      n >= (int64_t(1) << 31) / (s.c * s.h * s.w)) {
+    error = "layer kernel '" + s.name + "': null buffer or bad batch";
+    return false;
+  }
+  try {
+    if (!p.jitCompiled) {
+      if (!hostSupports(s.isa)) {
+        error = "layer kernel '" + s.name + "': this CPU cannot run " +
+                isaName(s.isa) + " code";
+        return false;
+      }
+      p.jitTarget = p.codeTarget();
+      // The JIT compiles the same module as compileToObject; its assembly
+      // is checked the same way before anything runs.
+      std::string bad;
+      if (!p.checkInstructions(bad, error))
+        return false;
+      if (!bad.empty()) {
+        error = "layer kernel '" + s.name +
+                "': the generated code uses an instruction outside " +
+                isaName(s.isa) + ": " + bad;
+        return false;
+      }
+      p.pipeline.compile_jit(p.jitTarget);
+      p.jitCompiled = true;
+    }
+    Buffer<uint8_t> in(const_cast<uint8_t *>(input),
+                       {int(s.c), int(s.w), int(s.h), int(n)});
+    Buffer<uint8_t> out(output, {int(s.o), int(s.outW), int(s.outH), int(n)});
+    p.input.set(in);
+    p.pipeline.realize(out, p.jitTarget);
+  } catch (const Halide::Error &e) {
+    error = "layer kernel '" + s.name + "': " + e.what();
+    return false;
+  }
+  return true;
+}
+
+bool LayerKernel::compileToObject(const std::string &path, std::string &error) {
+  Impl &p = *impl;
+  // The assembly comes from the same LLVM module as the object; it is read
+  // back to prove that the object runs on every CPU with the ISA's
+  // features.
+  std::string assemblyPath = path + ".s";
+  try {
+    Target target = p.codeTarget().with_feature(Target::NoRuntime);
+    std::map<OutputFileType, std::string> outputs = {
+        {OutputFileType::object, path},
+        {OutputFileType::assembly, assemblyPath}};
+    // For looking at the schedule: DFQ_LAYER_KERNEL_STMT=1 also writes the
+    // lowered statement next to the object and keeps the assembly.
+    if (std::getenv("DFQ_LAYER_KERNEL_STMT"))
+      outputs[OutputFileType::stmt] = path + ".stmt";
+    p.pipeline.compile_to(outputs, {p.input}, p.spec.name, target);
+  } catch (const Halide::Error &e) {
+    error = "layer kernel '" + p.spec.name + "': " + e.what();
+    return false;
+  }
+  std::ifstream file(assemblyPath);
+  std::stringstream text;
+  text << file.rdbuf();
+  if (!std::getenv("DFQ_LAYER_KERNEL_STMT"))
+    std::remove(assemblyPath.c_str());
+  std::string bad = forbiddenInstruction(text.str());
+  if (!bad.empty()) {
+    std::remove(path.c_str());
+    error = "layer kernel '" + p.spec.name +
+            "': the generated code uses an instruction outside " +
+            isaName(p.spec.isa) + ": " + bad;
+    return false;
+  }
+  return true;
+}
+
+std::string LayerKernel::describe() const { return impl->description; }
+
+bool emitHalideRuntimeObject(Isa isa, const std::string &path,
+                             std::string &error) {
+  // The runtime has no dot products, so it is built without
+  // avx512_sapphirerapids (-mcpu=sapphirerapids would let LLVM use
+  // instructions AVX-512 VNNI CPUs such as Zen 4 lack); its interface is the
+  // same for every x86 feature set.
+  disableSlpVectorizer();
+  std::string target = withoutSapphireRapids(halideTargetFor(isa));
+  try {
+    compile_standalone_runtime(path, Target(target));
+  } catch (const Halide::Error &e) {
+    error = std::string("Halide runtime: ") + e.what();
+    return false;
+  }
+  return true;
+}
+
+} // namespace mlir::dfq::x86

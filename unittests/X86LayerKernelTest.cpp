@@ -1,0 +1,444 @@
+//===- X86LayerKernelTest.cpp - baked x86 layer kernels vs the semantics --===//
+//
+// Each LayerKernel is a pipeline specialized to one layer (weights baked in),
+// so every random spec costs a JIT compilation; each one is run on two batch
+// sizes. The kernels must equal, bit for bit, a direct loop over the
+// normative integer semantics (docs/design.md) on random dense convolutions,
+// gemms, depthwise and grouped convolutions: odd sizes, padding, strides,
+// dilation, channel counts that are not multiples of the vector width or
+// the register tile, every weight width 2..8 with 8- and 4-bit activations,
+// weight zero points, per-tensor and per-channel requantization, shifts 0
+// and 62, saturation, and the tile shapes a schedule may choose.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dfq/Support/Requantization.h"
+#include "dfq/Targets/X86/LayerKernel.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include "HalideRuntime.h"
+
+using namespace mlir::dfq;
+using x86::LayerKernelSpec;
+using x86::LayerSchedule;
+
+namespace {
+
+using Rng = std::mt19937;
+
+int64_t uniform(Rng &rng, int64_t lo, int64_t hi) {
+  return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+}
+
+enum class Shape { Conv, Gemm, Depthwise, Grouped };
+
+/// A random consistent spec of the given shape; false when the draw has no
+/// valid output extent (the caller draws again).
+bool randomSpec(Rng &rng, Shape shape, x86::Isa isa, int weightBits,
+                int activationBits, int trial, LayerKernelSpec &s) {
+  s = LayerKernelSpec();
+  s.name = "layer_" + std::to_string(trial);
+  s.isa = isa;
+  s.weightBits = weightBits;
+  s.activationBits = activationBits;
+  int lanes = isa == x86::Isa::Avx512Vnni ? 16 : 8;
+  s.schedule.tileChannels = lanes * int(uniform(rng, 1, 4));
+  s.schedule.tilePixels = int(uniform(rng, 1, 8));
+  s.schedule.parallel = uniform(rng, 0, 3) != 0;
+  switch (shape) {
+  case Shape::Conv:
+  case Shape::Gemm:
+    s.schedule.kind = LayerSchedule::Kind::Dense;
+    s.groups = 1;
+    s.c = uniform(rng, 0, 3) == 0 ? uniform(rng, 30, 80) : uniform(rng, 1, 24);
+    s.o = uniform(rng, 0, 3) == 0 ? uniform(rng, 40, 140) : uniform(rng, 1, 40);
+    break;
+  case Shape::Depthwise:
+    s.schedule.kind = LayerSchedule::Kind::Depthwise;
+    s.c = s.o = s.groups = uniform(rng, 1, 50);
+    break;
+  case Shape::Grouped:
+    s.schedule.kind = LayerSchedule::Kind::Grouped;
+    s.groups = uniform(rng, 1, 4);
+    s.c = s.groups * uniform(rng, 1, 6);
+    s.o = s.groups * uniform(rng, 1, 6);
+    break;
+  }
+  if (shape != Shape::Gemm) {
+    s.h = uniform(rng, 1, 11);
+    s.w = uniform(rng, 1, 13);
+    bool pointwise = uniform(rng, 0, 4) == 0;
+    s.kh = pointwise ? 1 : uniform(rng, 1, 3) + (uniform(rng, 0, 6) == 0) * 2;
+    s.kw = pointwise ? 1 : uniform(rng, 1, 3);
+    s.strideH = uniform(rng, 1, 2);
+    s.strideW = uniform(rng, 1, 2);
+    bool dilated = uniform(rng, 0, 5) == 0;
+    s.dilationH = dilated ? 2 : 1;
+    s.dilationW = dilated ? uniform(rng, 1, 3) : 1;
+    s.padTop = uniform(rng, 0, 2);
+    s.padLeft = uniform(rng, 0, 2);
+    int64_t padBottom = uniform(rng, 0, 2), padRight = uniform(rng, 0, 2);
+    int64_t spanH = s.dilationH * (s.kh - 1) + 1,
+            spanW = s.dilationW * (s.kw - 1) + 1;
+    if (s.h + s.padTop + padBottom < spanH ||
+        s.w + s.padLeft + padRight < spanW)
+      return false;
+    s.outH = (s.h + s.padTop + padBottom - spanH) / s.strideH + 1;
+    s.outW = (s.w + s.padLeft + padRight - spanW) / s.strideW + 1;
+  }
+
+  int64_t wmin = -(int64_t(1) << (weightBits - 1)),
+          wmax = (int64_t(1) << (weightBits - 1)) - 1;
+  s.weights.resize(s.o * (s.c / s.groups) * s.kh * s.kw);
+  bool narrow = uniform(rng, 0, 3) == 0; // w - zw still fits the bits
+  for (auto &v : s.weights)
+    v = int8_t(narrow ? uniform(rng, wmin / 2, wmax / 2)
+                      : uniform(rng, wmin, wmax));
+  bool perTensor = uniform(rng, 0, 3) == 0;
+  bool zeroPoints = uniform(rng, 0, 2) == 0;
+  int64_t amax = (int64_t(1) << activationBits) - 1;
+  s.bias.resize(s.o);
+  s.multiplier.resize(s.o);
+  s.shift.resize(s.o);
+  s.weightZeroPoint.resize(s.o);
+  int64_t k = (s.c / s.groups) * s.kh * s.kw;
+  for (int64_t i = 0; i < s.o; ++i) {
+    int64_t j = perTensor ? 0 : i;
+    if (perTensor && i > 0) {
+      s.bias[i] = int32_t(uniform(rng, -3000, 3000));
+      s.multiplier[i] = s.multiplier[0];
+      s.shift[i] = s.shift[0];
+      s.weightZeroPoint[i] = s.weightZeroPoint[0];
+      continue;
+    }
+    (void)j;
+    s.bias[i] = int32_t(uniform(rng, -3000, 3000));
+    int kind = int(uniform(rng, 0, 9));
+    if (kind == 0) { // no rounding
+      s.multiplier[i] = int32_t(uniform(rng, 1, 3));
+      s.shift[i] = 0;
+    } else if (kind == 1) { // the largest shift
+      s.multiplier[i] = int32_t(uniform(rng, int64_t(1) << 30, INT32_MAX));
+      s.shift[i] = 62;
+    } else {
+      // About one output step per 2^(a + w) / sqrt(k) of accumulator.
+      double real =
+          std::ldexp(1.0, -int(uniform(rng, 0, 4))) /
+          (std::sqrt(double(k)) * double(amax + 1) * double(wmax + 1)) * 256.0 *
+          (0.5 + std::uniform_real_distribution<double>()(rng));
+      std::optional<FixedPointMultiplier> m = encodeMultiplier(real);
+      s.multiplier[i] = m->multiplier;
+      s.shift[i] = m->shift;
+    }
+    s.weightZeroPoint[i] =
+        zeroPoints ? int32_t(uniform(rng, std::max<int64_t>(wmin, -3),
+                                     std::min<int64_t>(wmax, 3)))
+                   : 0;
+  }
+  s.inputZeroPoint = int32_t(uniform(rng, 0, amax));
+  s.outputZeroPoint = int32_t(uniform(rng, 0, 255));
+  s.outputMin = uniform(rng, 0, 3) == 0 ? s.outputZeroPoint : 0;
+  s.outputMax =
+      std::max<int32_t>(s.outputMin, uniform(rng, 0, 5) == 0 ? 15 : 255);
+  return true;
+}
+
+/// docs/design.md's qconv2d, NHWC activations, [o][c/g][kh][kw] weights.
+std::vector<uint8_t> reference(const LayerKernelSpec &s,
+                               const std::vector<uint8_t> &input, int64_t n) {
+  std::vector<uint8_t> out(n * s.outH * s.outW * s.o);
+  int64_t cpg = s.c / s.groups, opg = s.o / s.groups;
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t oy = 0; oy < s.outH; ++oy)
+      for (int64_t ox = 0; ox < s.outW; ++ox)
+        for (int64_t oc = 0; oc < s.o; ++oc) {
+          int64_t g = oc / opg, acc = s.bias[oc];
+          for (int64_t ci = 0; ci < cpg; ++ci)
+            for (int64_t i = 0; i < s.kh; ++i)
+              for (int64_t j = 0; j < s.kw; ++j) {
+                int64_t y = oy * s.strideH - s.padTop + i * s.dilationH;
+                int64_t x = ox * s.strideW - s.padLeft + j * s.dilationW;
+                if (y < 0 || y >= s.h || x < 0 || x >= s.w)
+                  continue; // padding holds the zero point
+                int64_t xv =
+                    input[((b * s.h + y) * s.w + x) * s.c + g * cpg + ci];
+                int64_t wv = s.weights[((oc * cpg + ci) * s.kh + i) * s.kw + j];
+                acc += (xv - s.inputZeroPoint) * (wv - s.weightZeroPoint[oc]);
+              }
+          EXPECT_EQ(acc, int64_t(int32_t(acc)));
+          out[((b * s.outH + oy) * s.outW + ox) * s.o + oc] = uint8_t(
+              requantize(int32_t(acc),
+                         FixedPointMultiplier{s.multiplier[oc], s.shift[oc]},
+                         s.outputZeroPoint, s.outputMin, s.outputMax));
+        }
+  return out;
+}
+
+std::string describeSpec(const LayerKernelSpec &s) {
+  std::string d =
+      "c=" + std::to_string(s.c) + " o=" + std::to_string(s.o) +
+      " hw=" + std::to_string(s.h) + "x" + std::to_string(s.w) +
+      " k=" + std::to_string(s.kh) + "x" + std::to_string(s.kw) +
+      " out=" + std::to_string(s.outH) + "x" + std::to_string(s.outW) +
+      " stride=" + std::to_string(s.strideH) + "x" + std::to_string(s.strideW) +
+      " pad=" + std::to_string(s.padTop) + "," + std::to_string(s.padLeft) +
+      " dil=" + std::to_string(s.dilationH) + "x" +
+      std::to_string(s.dilationW) + " groups=" + std::to_string(s.groups) +
+      " wbits=" + std::to_string(s.weightBits) +
+      " abits=" + std::to_string(s.activationBits) +
+      " tile=" + std::to_string(s.schedule.tileChannels) + "x" +
+      std::to_string(s.schedule.tilePixels) + " " + x86::isaName(s.isa);
+  return d;
+}
+
+std::string scratchDir() {
+  static std::string dir = [] {
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() /
+        ("dfq-layer-kernel-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(path);
+    return path.string();
+  }();
+  return dir;
+}
+
+bool shell(const std::string &command, std::string &error) {
+  if (std::system(command.c_str()) == 0)
+    return true;
+  error = "failed: " + command;
+  return false;
+}
+
+/// Loads Halide's runtime for `isa` once, as a shared library whose
+/// symbols the kernel libraries bind to (so that those can be unloaded).
+bool loadRuntime(x86::Isa isa, std::string &error) {
+  static bool loaded[2] = {false, false};
+  bool &done = loaded[isa == x86::Isa::Avx2];
+  if (done)
+    return true;
+  std::string base = scratchDir() + "/runtime_" + x86::isaName(isa);
+  if (!x86::emitHalideRuntimeObject(isa, base + ".o", error) ||
+      !shell("cc -shared -o " + base + ".so " + base + ".o", error))
+    return false;
+  if (!dlopen((base + ".so").c_str(), RTLD_NOW | RTLD_GLOBAL)) {
+    error = dlerror();
+    return false;
+  }
+  done = true;
+  return true;
+}
+
+/// The ahead-of-time path a model library takes: the kernel's object file,
+/// linked into a shared library (so it must be position independent),
+/// called through its C entry point.
+class AotKernel {
+public:
+  ~AotKernel() {
+    if (handle)
+      dlclose(handle);
+  }
+  bool load(x86::LayerKernel &kernel, const LayerKernelSpec &s,
+            std::string &error) {
+    if (!loadRuntime(s.isa, error))
+      return false;
+    std::string base = scratchDir() + "/" + s.name;
+    if (!kernel.compileToObject(base + ".o", error) ||
+        !shell("cc -shared -o " + base + ".so " + base + ".o", error))
+      return false;
+    handle = dlopen((base + ".so").c_str(), RTLD_NOW | RTLD_LOCAL);
+    std::filesystem::remove(base + ".o");
+    std::filesystem::remove(base + ".so");
+    if (!handle) {
+      error = dlerror();
+      return false;
+    }
+    entry = reinterpret_cast<int (*)(halide_buffer_t *, halide_buffer_t *)>(
+        dlsym(handle, s.name.c_str()));
+    if (!entry) {
+      error = "no symbol " + s.name;
+      return false;
+    }
+    return true;
+  }
+  int run(const LayerKernelSpec &s, const uint8_t *input, int64_t n,
+          uint8_t *output) {
+    halide_dimension_t in[4] = {{0, int32_t(s.c), 1, 0},
+                                {0, int32_t(s.w), int32_t(s.c), 0},
+                                {0, int32_t(s.h), int32_t(s.c * s.w), 0},
+                                {0, int32_t(n), int32_t(s.c * s.w * s.h), 0}};
+    halide_dimension_t out[4] = {
+        {0, int32_t(s.o), 1, 0},
+        {0, int32_t(s.outW), int32_t(s.o), 0},
+        {0, int32_t(s.outH), int32_t(s.o * s.outW), 0},
+        {0, int32_t(n), int32_t(s.o * s.outW * s.outH), 0}};
+    halide_buffer_t inBuf = {}, outBuf = {};
+    inBuf.host = const_cast<uint8_t *>(input);
+    inBuf.type = halide_type_t(halide_type_uint, 8);
+    inBuf.dimensions = 4;
+    inBuf.dim = in;
+    outBuf.host = output;
+    outBuf.type = halide_type_t(halide_type_uint, 8);
+    outBuf.dimensions = 4;
+    outBuf.dim = out;
+    return entry(&inBuf, &outBuf);
+  }
+
+private:
+  void *handle = nullptr;
+  int (*entry)(halide_buffer_t *, halide_buffer_t *) = nullptr;
+};
+
+/// Draws `count` specs of `shape` (cycling through weight and activation
+/// widths and the instruction sets this CPU runs) and checks each on two
+/// batch sizes through the object file, and every fourth also through the
+/// JIT (`run`), which compiles the same pipeline.
+void sweep(Shape shape, int count, unsigned seed) {
+  std::vector<x86::Isa> isas;
+  for (x86::Isa isa : {x86::Isa::Avx512Vnni, x86::Isa::Avx2})
+    if (x86::hostSupports(isa))
+      isas.push_back(isa);
+  if (isas.empty())
+    GTEST_SKIP() << "this CPU has neither AVX2 nor AVX-512 VNNI";
+  Rng rng(seed);
+  for (int trial = 0; trial < count;) {
+    int weightBits = 2 + trial % 7;
+    int activationBits = (trial / 7) % 2 ? 4 : 8;
+    x86::Isa isa = isas[(trial / 14) % isas.size()];
+    LayerKernelSpec s;
+    if (!randomSpec(rng, shape, isa, weightBits, activationBits, trial, s))
+      continue;
+    ++trial;
+    std::string error;
+    std::unique_ptr<x86::LayerKernel> kernel =
+        x86::LayerKernel::create(s, error);
+    ASSERT_TRUE(kernel) << error << "\n" << describeSpec(s);
+    AotKernel aot;
+    ASSERT_TRUE(aot.load(*kernel, s, error)) << error << "\n"
+                                             << describeSpec(s);
+    bool jit = trial % 4 == 0;
+    int64_t amax = (int64_t(1) << activationBits) - 1;
+    for (int64_t n : {int64_t(1), uniform(rng, 2, 9)}) {
+      std::vector<uint8_t> input(n * s.h * s.w * s.c);
+      for (auto &v : input)
+        v = uint8_t(uniform(rng, 0, amax));
+      std::vector<uint8_t> want = reference(s, input, n);
+      for (bool viaJit : {false, true}) {
+        if (viaJit && !jit)
+          continue;
+        std::vector<uint8_t> got(want.size(), 0xa5);
+        if (viaJit)
+          ASSERT_TRUE(kernel->run(input.data(), n, got.data(), error))
+              << error << "\n"
+              << describeSpec(s);
+        else
+          ASSERT_EQ(aot.run(s, input.data(), n, got.data()), 0)
+              << describeSpec(s);
+        for (size_t i = 0; i < want.size(); ++i)
+          ASSERT_EQ(int(got[i]), int(want[i]))
+              << (viaJit ? "JIT" : "object") << " trial " << trial
+              << " element " << i << " (o " << i % s.o << ", pixel " << i / s.o
+              << ") batch " << n << ": " << describeSpec(s) << " ["
+              << kernel->describe() << "]";
+      }
+    }
+  }
+}
+
+// Several cases, so that lit runs them in parallel.
+TEST(X86LayerKernelTest, DenseConvolutions) { sweep(Shape::Conv, 100, 1); }
+TEST(X86LayerKernelTest, MoreDenseConvolutions) { sweep(Shape::Conv, 100, 5); }
+TEST(X86LayerKernelTest, Gemms) { sweep(Shape::Gemm, 120, 2); }
+TEST(X86LayerKernelTest, DepthwiseConvolutions) {
+  sweep(Shape::Depthwise, 100, 3);
+}
+TEST(X86LayerKernelTest, GroupedConvolutions) { sweep(Shape::Grouped, 100, 4); }
+
+LayerKernelSpec smallGemm() {
+  LayerKernelSpec s;
+  s.name = "small_gemm";
+  s.c = 5;
+  s.o = 3;
+  s.weights = {1, -2, 3, -4, 5, 6, 7, -8, 9, 10, -11, 12, 13, 14, -15};
+  s.bias = {1, 2, 3};
+  s.multiplier = {1 << 30, 1 << 30, 1 << 30};
+  s.shift = {31, 31, 31};
+  s.weightZeroPoint = {0, 0, 0};
+  return s;
+}
+
+TEST(X86LayerKernelTest, InvalidSpecsAreErrors) {
+  std::string error;
+  LayerKernelSpec s = smallGemm();
+  s.shift[1] = 63;
+  EXPECT_FALSE(x86::LayerKernel::create(s, error));
+  EXPECT_NE(error.find("shift 63 is outside [0, 62]"), std::string::npos)
+      << error;
+  s = smallGemm();
+  s.weightBits = 4;
+  EXPECT_FALSE(x86::LayerKernel::create(s, error)); // 9 needs 5 bits
+  EXPECT_NE(error.find("outside the 4-bit range"), std::string::npos) << error;
+  s = smallGemm();
+  s.weights.pop_back();
+  EXPECT_FALSE(x86::LayerKernel::create(s, error));
+  s = smallGemm();
+  s.groups = 2;
+  EXPECT_FALSE(x86::LayerKernel::create(s, error));
+  s = smallGemm();
+  s.name = "not an identifier";
+  EXPECT_FALSE(x86::LayerKernel::create(s, error));
+  s = smallGemm();
+  s.schedule.kind = LayerSchedule::Kind::Depthwise;
+  EXPECT_FALSE(x86::LayerKernel::create(s, error));
+  s = smallGemm();
+  s.schedule.tileChannels = 20;
+  EXPECT_FALSE(x86::LayerKernel::create(s, error));
+  s = smallGemm();
+  s.activationBits = 4;
+  s.inputZeroPoint = 16;
+  EXPECT_FALSE(x86::LayerKernel::create(s, error));
+}
+
+TEST(X86LayerKernelTest, ObjectFilesAreWritten) {
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("dfq-layer-kernel-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  for (x86::Isa isa : {x86::Isa::Avx512Vnni, x86::Isa::Avx2}) {
+    std::string error;
+    LayerKernelSpec s = smallGemm();
+    s.isa = isa;
+    s.weightBits = 5;
+    s.name =
+        std::string("small_gemm_") + (isa == x86::Isa::Avx2 ? "avx2" : "vnni");
+    std::unique_ptr<x86::LayerKernel> kernel =
+        x86::LayerKernel::create(s, error);
+    ASSERT_TRUE(kernel) << error;
+    std::filesystem::path object = dir / (s.name + ".o"),
+                          runtime = dir / (s.name + "_runtime.o");
+    ASSERT_TRUE(kernel->compileToObject(object.string(), error)) << error;
+    ASSERT_TRUE(x86::emitHalideRuntimeObject(isa, runtime.string(), error))
+        << error;
+    EXPECT_GT(std::filesystem::file_size(object), 0u);
+    EXPECT_GT(std::filesystem::file_size(runtime), 0u);
+  }
+  std::filesystem::remove_all(dir);
+
+  x86::Isa isa;
+  EXPECT_TRUE(x86::parseIsa("x86-avx512-vnni", isa));
+  EXPECT_EQ(isa, x86::Isa::Avx512Vnni);
+  EXPECT_TRUE(x86::parseIsa("x86-avx2", isa));
+  EXPECT_EQ(std::string(x86::isaName(isa)), "x86-avx2");
+  EXPECT_FALSE(x86::parseIsa("x86", isa));
+}
+
+} // namespace
