@@ -1,0 +1,328 @@
+//===- LayerBench.cpp - baked x86 layer kernels: GEMV and the zoo's convs -===//
+//
+// Times LayerKernels the way a model library runs them: each kernel is
+// compiled to an object, linked into a shared library beside one Halide
+// runtime and called through its C entry point (no JIT argument binding in
+// the measurement). Prints one JSON object per line:
+//
+//   {"bench":"vnni_peak","threads":T,"gops":G}
+//       independent 512-bit vpdpbusd on T threads (VnniPeak.cpp)
+//   {"bench":"gemv","k":K,"o":O,"wbits":B,"threads":T,"us":..,"gbps":..,
+//    "speedup_vs_int8":..}
+//       batch-1 gemm; gbps counts the packed weight bytes per call
+//   {"bench":"conv","model":M,"layer":L,"batch":N,"threads":T,"us":..,
+//    "gops":..,"peak_pct":..,"schedule":..}
+//       the zoo's convolution shapes (models/zoo.py), NHWC, 8-bit; peak_pct
+//       is 2 x MACs per second over vnni_peak on the same thread count
+//
+// Usage: dfq-bench-x86-layers [--isa x86-avx512-vnni|x86-avx2] [--quick]
+// (threads 1 and 2 are both measured; the runtime's thread count is set
+// through halide_set_num_threads).
+//
+//===----------------------------------------------------------------------===//
+
+#include "dfq/Support/Requantization.h"
+#include "dfq/Targets/X86/LayerKernel.h"
+
+#include "HalideRuntime.h"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace dfq::bench {
+double vnniPeakOpsPerSecond(int threads);
+}
+
+using namespace mlir::dfq;
+using x86::LayerKernelSpec;
+using x86::LayerSchedule;
+
+namespace {
+
+std::string scratch;
+int (*setThreads)(int) = nullptr;
+
+bool shell(const std::string &command) {
+  return std::system(command.c_str()) == 0;
+}
+
+bool loadRuntime(x86::Isa isa) {
+  std::string base = scratch + "/runtime";
+  std::string error;
+  if (!x86::emitHalideRuntimeObject(isa, base + ".o", error)) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return false;
+  }
+  if (!shell("cc -shared -o " + base + ".so " + base + ".o"))
+    return false;
+  void *handle = dlopen((base + ".so").c_str(), RTLD_NOW | RTLD_GLOBAL);
+  if (!handle) {
+    std::fprintf(stderr, "%s\n", dlerror());
+    return false;
+  }
+  setThreads =
+      reinterpret_cast<int (*)(int)>(dlsym(handle, "halide_set_num_threads"));
+  return setThreads != nullptr;
+}
+
+using Entry = int (*)(halide_buffer_t *, halide_buffer_t *);
+
+/// The kernel's object, linked into a shared library and loaded.
+Entry loadKernel(x86::LayerKernel &kernel, const LayerKernelSpec &s) {
+  std::string base = scratch + "/" + s.name, error;
+  if (!kernel.compileToObject(base + ".o", error)) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return nullptr;
+  }
+  if (!shell("cc -shared -o " + base + ".so " + base + ".o"))
+    return nullptr;
+  void *handle = dlopen((base + ".so").c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    std::fprintf(stderr, "%s\n", dlerror());
+    return nullptr;
+  }
+  return reinterpret_cast<Entry>(dlsym(handle, s.name.c_str()));
+}
+
+LayerKernelSpec makeSpec(const std::string &name, x86::Isa isa, int64_t c,
+                         int64_t o, int64_t hw, int64_t k, int64_t stride,
+                         int64_t groups, int weightBits) {
+  LayerKernelSpec s;
+  s.name = name;
+  s.isa = isa;
+  s.c = c;
+  s.o = o;
+  s.h = s.w = hw;
+  s.kh = s.kw = k;
+  s.strideH = s.strideW = stride;
+  s.padTop = s.padLeft = k / 2;
+  s.outH = s.outW = (hw + 2 * (k / 2) - k) / stride + 1;
+  s.groups = groups;
+  s.weightBits = weightBits;
+  s.schedule.kind = groups == 1 ? LayerSchedule::Kind::Dense
+                    : groups == c && groups == o
+                        ? LayerSchedule::Kind::Depthwise
+                        : LayerSchedule::Kind::Grouped;
+  std::mt19937 rng(5);
+  int lo = -(1 << (weightBits - 1)), hi = (1 << (weightBits - 1)) - 1;
+  s.weights.resize(o * (c / groups) * k * k);
+  for (auto &v : s.weights)
+    v = int8_t(lo + int(rng() % uint32_t(hi - lo + 1)));
+  int64_t depth = (c / groups) * k * k;
+  auto m = encodeMultiplier(1.0 / (32.0 * double(depth)));
+  s.bias.assign(o, 0);
+  s.multiplier.assign(o, m->multiplier);
+  s.shift.assign(o, m->shift);
+  s.weightZeroPoint.assign(o, 0);
+  s.inputZeroPoint = 128;
+  s.outputZeroPoint = 0;
+  return s;
+}
+
+struct Buffers {
+  std::vector<uint8_t> input, output;
+  halide_dimension_t in[4], out[4];
+  halide_buffer_t inBuf = {}, outBuf = {};
+  Buffers(const LayerKernelSpec &s, int64_t n) {
+    input.resize(n * s.h * s.w * s.c);
+    output.resize(n * s.outH * s.outW * s.o);
+    std::mt19937 rng(9);
+    for (auto &v : input)
+      v = uint8_t(rng());
+    int32_t c = int32_t(s.c), w = int32_t(s.w), h = int32_t(s.h),
+            o = int32_t(s.o), ow = int32_t(s.outW), oh = int32_t(s.outH);
+    in[0] = {0, c, 1, 0};
+    in[1] = {0, w, c, 0};
+    in[2] = {0, h, c * w, 0};
+    in[3] = {0, int32_t(n), c * w * h, 0};
+    out[0] = {0, o, 1, 0};
+    out[1] = {0, ow, o, 0};
+    out[2] = {0, oh, o * ow, 0};
+    out[3] = {0, int32_t(n), o * ow * oh, 0};
+    inBuf.host = input.data();
+    inBuf.type = halide_type_t(halide_type_uint, 8);
+    inBuf.dimensions = 4;
+    inBuf.dim = in;
+    outBuf.host = output.data();
+    outBuf.type = halide_type_t(halide_type_uint, 8);
+    outBuf.dimensions = 4;
+    outBuf.dim = out;
+  }
+};
+
+/// Seconds per call: the best of 5 runs of enough calls to take ~40 ms.
+double timeCalls(const std::function<void()> &call) {
+  using clock = std::chrono::steady_clock;
+  for (int i = 0; i < 3; ++i)
+    call();
+  auto start = clock::now();
+  int64_t calls = 0;
+  while (std::chrono::duration<double>(clock::now() - start).count() < 0.04) {
+    call();
+    ++calls;
+  }
+  double best = 1e30;
+  for (int rep = 0; rep < 5; ++rep) {
+    auto t0 = clock::now();
+    for (int64_t i = 0; i < calls; ++i)
+      call();
+    best = std::min(best,
+                    std::chrono::duration<double>(clock::now() - t0).count() /
+                        double(calls));
+  }
+  return best;
+}
+
+struct Layer {
+  const char *model, *name;
+  int64_t c, o, hw, k, stride, groups;
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+  x86::Isa isa = x86::Isa::Avx512Vnni;
+  bool quick = false;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--isa") && i + 1 < argc) {
+      if (!x86::parseIsa(argv[++i], isa)) {
+        std::fprintf(stderr, "unknown isa %s\n", argv[i]);
+        return 1;
+      }
+    } else if (!std::strcmp(argv[i], "--quick")) {
+      quick = true;
+    } else {
+      std::fprintf(stderr,
+                   "usage: %s [--isa x86-avx512-vnni|x86-avx2] [--quick]\n",
+                   argv[0]);
+      return 1;
+    }
+  }
+  if (!x86::hostSupports(isa)) {
+    std::fprintf(stderr, "this CPU cannot run %s\n", x86::isaName(isa));
+    return 1;
+  }
+  scratch = (std::filesystem::temp_directory_path() /
+             ("dfq-layer-bench-" + std::to_string(::getpid())))
+                .string();
+  std::filesystem::create_directories(scratch);
+  if (!loadRuntime(isa))
+    return 1;
+  const int threadCounts[] = {1, 2};
+
+  std::map<int, double> peak;
+  if (x86::hostSupports(x86::Isa::Avx512Vnni))
+    for (int t : threadCounts) {
+      peak[t] = dfq::bench::vnniPeakOpsPerSecond(t);
+      std::printf("{\"bench\":\"vnni_peak\",\"threads\":%d,\"gops\":%.1f}\n", t,
+                  peak[t] * 1e-9);
+      std::fflush(stdout);
+    }
+
+  // (a) Batch-1 GEMV: memory bound, so packed 4- and 2-bit weights should
+  // approach 2x and 4x fewer bytes per call.
+  int kernelId = 0;
+  for (int64_t size : {int64_t(1024), int64_t(4096)}) {
+    std::map<int, double> int8Time;
+    for (int bits : {8, 4, 2}) {
+      LayerKernelSpec s = makeSpec("gemv_" + std::to_string(kernelId++), isa,
+                                   size, size, 1, 1, 1, 1, bits);
+      std::string error;
+      auto kernel = x86::LayerKernel::create(s, error);
+      Entry entry = kernel ? loadKernel(*kernel, s) : nullptr;
+      if (!entry) {
+        std::fprintf(stderr, "gemv %lld: %s\n", (long long)size, error.c_str());
+        return 1;
+      }
+      Buffers b(s, 1);
+      for (int t : threadCounts) {
+        setThreads(t);
+        double seconds = timeCalls([&] { entry(&b.inBuf, &b.outBuf); });
+        if (bits == 8)
+          int8Time[t] = seconds;
+        double bytes = double(size) * double(size) *
+                       (bits <= 2   ? 2
+                        : bits <= 4 ? 4
+                                    : 8) /
+                       8.0;
+        std::printf("{\"bench\":\"gemv\",\"k\":%lld,\"o\":%lld,\"wbits\":%d,"
+                    "\"threads\":%d,\"us\":%.2f,\"gbps\":%.1f,"
+                    "\"speedup_vs_int8\":%.2f,\"schedule\":\"%s\"}\n",
+                    (long long)size, (long long)size, bits, t, seconds * 1e6,
+                    bytes / seconds * 1e-9, int8Time[t] / seconds,
+                    kernel->describe().c_str());
+        std::fflush(stdout);
+      }
+    }
+  }
+
+  // (b) The zoo's convolutions (models/zoo.py): ResNet stages at 28x28,
+  // 14x14 and 7x7 with 16/32/64 channels and 1x1 projection shortcuts;
+  // MobileNetV2 inverted residuals after the stride-2 stem (14x14, 7x7).
+  const Layer layers[] = {
+      {"resnet", "stem_1x16_3x3_28", 1, 16, 28, 3, 1, 1},
+      {"resnet", "conv_16x16_3x3_28", 16, 16, 28, 3, 1, 1},
+      {"resnet", "conv_16x32_3x3_s2_28", 16, 32, 28, 3, 2, 1},
+      {"resnet", "down_16x32_1x1_s2_28", 16, 32, 28, 1, 2, 1},
+      {"resnet", "conv_32x32_3x3_14", 32, 32, 14, 3, 1, 1},
+      {"resnet", "conv_32x64_3x3_s2_14", 32, 64, 14, 3, 2, 1},
+      {"resnet", "down_32x64_1x1_s2_14", 32, 64, 14, 1, 2, 1},
+      {"resnet", "conv_64x64_3x3_7", 64, 64, 7, 3, 1, 1},
+      {"mobilenetv2", "expand_16x64_1x1_14", 16, 64, 14, 1, 1, 1},
+      {"mobilenetv2", "dw_64_3x3_14", 64, 64, 14, 3, 1, 64},
+      {"mobilenetv2", "project_64x24_1x1_14", 64, 24, 14, 1, 1, 1},
+      {"mobilenetv2", "expand_24x96_1x1_14", 24, 96, 14, 1, 1, 1},
+      {"mobilenetv2", "dw_96_3x3_s2_14", 96, 96, 14, 3, 2, 96},
+      {"mobilenetv2", "project_96x32_1x1_7", 96, 32, 7, 1, 1, 1},
+      {"mobilenetv2", "expand_32x128_1x1_7", 32, 128, 7, 1, 1, 1},
+      {"mobilenetv2", "dw_128_3x3_7", 128, 128, 7, 3, 1, 128},
+      {"mobilenetv2", "project_128x64_1x1_7", 128, 64, 7, 1, 1, 1},
+      {"mobilenetv2", "head_64x256_1x1_7", 64, 256, 7, 1, 1, 1},
+  };
+  for (const Layer &l : layers) {
+    LayerKernelSpec s =
+        makeSpec(std::string("conv_") + std::to_string(kernelId++), isa, l.c,
+                 l.o, l.hw, l.k, l.stride, l.groups, 8);
+    std::string error;
+    auto kernel = x86::LayerKernel::create(s, error);
+    Entry entry = kernel ? loadKernel(*kernel, s) : nullptr;
+    if (!entry) {
+      std::fprintf(stderr, "%s: %s\n", l.name, error.c_str());
+      return 1;
+    }
+    for (int64_t n : {int64_t(1), int64_t(64)}) {
+      if (quick && n > 1)
+        continue;
+      Buffers b(s, n);
+      double macs =
+          double(n) * s.outH * s.outW * s.o * (s.c / s.groups) * s.kh * s.kw;
+      for (int t : threadCounts) {
+        setThreads(t);
+        double seconds = timeCalls([&] { entry(&b.inBuf, &b.outBuf); });
+        double ops = 2.0 * macs / seconds;
+        std::printf("{\"bench\":\"conv\",\"model\":\"%s\",\"layer\":\"%s\","
+                    "\"batch\":%lld,\"threads\":%d,\"us\":%.2f,\"gops\":%.2f,"
+                    "\"peak_pct\":%.1f,\"schedule\":\"%s\"}\n",
+                    l.model, l.name, (long long)n, t, seconds * 1e6, ops * 1e-9,
+                    peak.count(t) ? 100.0 * ops / peak[t] : 0.0,
+                    kernel->describe().c_str());
+        std::fflush(stdout);
+      }
+    }
+  }
+  std::filesystem::remove_all(scratch);
+  return 0;
+}
