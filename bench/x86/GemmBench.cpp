@@ -63,9 +63,8 @@ void DfqQGemm(benchmark::State &state) {
       state.SkipWithError(error.c_str());
       return;
     }
-  state.counters["GOPS"] =
-      benchmark::Counter(2e-9 * double(n) * n * n,
-                         benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GOPS"] = benchmark::Counter(
+      2e-9 * double(n) * n * n, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void DfqBaked(benchmark::State &state) {
@@ -94,9 +93,8 @@ void DfqBaked(benchmark::State &state) {
       state.SkipWithError(error.c_str());
       return;
     }
-  state.counters["GOPS"] =
-      benchmark::Counter(2e-9 * double(n) * n * n,
-                         benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GOPS"] = benchmark::Counter(
+      2e-9 * double(n) * n * n, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void OneDnnMatmul(benchmark::State &state) {
@@ -115,13 +113,12 @@ void OneDnnMatmul(benchmark::State &state) {
   fillRandom(x, w);
   memory ma(a, cpu, x.data()), mb(b, cpu, w.data()), mc(c, cpu, y.data());
   for (auto _ : state) {
-    product.execute(s, {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb},
-                        {DNNL_ARG_DST, mc}});
+    product.execute(
+        s, {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}});
     s.wait();
   }
-  state.counters["GOPS"] =
-      benchmark::Counter(2e-9 * double(n) * n * n,
-                         benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GOPS"] = benchmark::Counter(
+      2e-9 * double(n) * n * n, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 } // namespace

@@ -25,6 +25,7 @@
 #include "dfq/Targets/X86/LayerKernel.h"
 
 #include "HalideRuntime.h"
+#include "ZooConvLayers.h"
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -163,34 +164,6 @@ struct Buffers {
   }
 };
 
-/// Seconds per call: the best of 5 runs of enough calls to take ~40 ms.
-double timeCalls(const std::function<void()> &call) {
-  using clock = std::chrono::steady_clock;
-  for (int i = 0; i < 3; ++i)
-    call();
-  auto start = clock::now();
-  int64_t calls = 0;
-  while (std::chrono::duration<double>(clock::now() - start).count() < 0.04) {
-    call();
-    ++calls;
-  }
-  double best = 1e30;
-  for (int rep = 0; rep < 5; ++rep) {
-    auto t0 = clock::now();
-    for (int64_t i = 0; i < calls; ++i)
-      call();
-    best = std::min(best,
-                    std::chrono::duration<double>(clock::now() - t0).count() /
-                        double(calls));
-  }
-  return best;
-}
-
-struct Layer {
-  const char *model, *name;
-  int64_t c, o, hw, k, stride, groups;
-};
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -250,7 +223,8 @@ int main(int argc, char **argv) {
       Buffers b(s, 1);
       for (int t : threadCounts) {
         setThreads(t);
-        double seconds = timeCalls([&] { entry(&b.inBuf, &b.outBuf); });
+        double seconds =
+            dfq_bench::timeCalls([&] { entry(&b.inBuf, &b.outBuf); });
         if (bits == 8)
           int8Time[t] = seconds;
         double bytes = double(size) * double(size) *
@@ -272,27 +246,7 @@ int main(int argc, char **argv) {
   // (b) The zoo's convolutions (models/zoo.py): ResNet stages at 28x28,
   // 14x14 and 7x7 with 16/32/64 channels and 1x1 projection shortcuts;
   // MobileNetV2 inverted residuals after the stride-2 stem (14x14, 7x7).
-  const Layer layers[] = {
-      {"resnet", "stem_1x16_3x3_28", 1, 16, 28, 3, 1, 1},
-      {"resnet", "conv_16x16_3x3_28", 16, 16, 28, 3, 1, 1},
-      {"resnet", "conv_16x32_3x3_s2_28", 16, 32, 28, 3, 2, 1},
-      {"resnet", "down_16x32_1x1_s2_28", 16, 32, 28, 1, 2, 1},
-      {"resnet", "conv_32x32_3x3_14", 32, 32, 14, 3, 1, 1},
-      {"resnet", "conv_32x64_3x3_s2_14", 32, 64, 14, 3, 2, 1},
-      {"resnet", "down_32x64_1x1_s2_14", 32, 64, 14, 1, 2, 1},
-      {"resnet", "conv_64x64_3x3_7", 64, 64, 7, 3, 1, 1},
-      {"mobilenetv2", "expand_16x64_1x1_14", 16, 64, 14, 1, 1, 1},
-      {"mobilenetv2", "dw_64_3x3_14", 64, 64, 14, 3, 1, 64},
-      {"mobilenetv2", "project_64x24_1x1_14", 64, 24, 14, 1, 1, 1},
-      {"mobilenetv2", "expand_24x96_1x1_14", 24, 96, 14, 1, 1, 1},
-      {"mobilenetv2", "dw_96_3x3_s2_14", 96, 96, 14, 3, 2, 96},
-      {"mobilenetv2", "project_96x32_1x1_7", 96, 32, 7, 1, 1, 1},
-      {"mobilenetv2", "expand_32x128_1x1_7", 32, 128, 7, 1, 1, 1},
-      {"mobilenetv2", "dw_128_3x3_7", 128, 128, 7, 3, 1, 128},
-      {"mobilenetv2", "project_128x64_1x1_7", 128, 64, 7, 1, 1, 1},
-      {"mobilenetv2", "head_64x256_1x1_7", 64, 256, 7, 1, 1, 1},
-  };
-  for (const Layer &l : layers) {
+  for (const dfq_bench::ZooConvLayer &l : dfq_bench::kZooConvLayers) {
     LayerKernelSpec s =
         makeSpec(std::string("conv_") + std::to_string(kernelId++), isa, l.c,
                  l.o, l.hw, l.k, l.stride, l.groups, 8);
@@ -311,7 +265,8 @@ int main(int argc, char **argv) {
           double(n) * s.outH * s.outW * s.o * (s.c / s.groups) * s.kh * s.kw;
       for (int t : threadCounts) {
         setThreads(t);
-        double seconds = timeCalls([&] { entry(&b.inBuf, &b.outBuf); });
+        double seconds =
+            dfq_bench::timeCalls([&] { entry(&b.inBuf, &b.outBuf); });
         double ops = 2.0 * macs / seconds;
         std::printf("{\"bench\":\"conv\",\"model\":\"%s\",\"layer\":\"%s\","
                     "\"batch\":%lld,\"threads\":%d,\"us\":%.2f,\"gops\":%.2f,"

@@ -1,0 +1,77 @@
+//===- ZooConvLayers.h - the zoo's convolutions, and how they are timed ---===//
+//
+// Shared by the layer benchmarks of dfq and of its peers, so that both time
+// the same shapes the same way.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_BENCH_X86_ZOOCONVLAYERS_H
+#define DFQ_BENCH_X86_ZOOCONVLAYERS_H
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+
+namespace dfq_bench {
+
+/// A square convolution with "same" padding (k / 2).
+struct ZooConvLayer {
+  const char *model, *name;
+  int64_t c, o, hw, k, stride, groups;
+  int64_t outHw() const { return (hw + 2 * (k / 2) - k) / stride + 1; }
+  double macs(int64_t batch) const {
+    return double(batch) * outHw() * outHw() * o * (c / groups) * k * k;
+  }
+};
+
+/// models/zoo.py: ResNet stages at 28x28, 14x14 and 7x7 with 16/32/64
+/// channels and 1x1 projection shortcuts; MobileNetV2 inverted residuals
+/// after the stride-2 stem (14x14, 7x7).
+inline constexpr ZooConvLayer kZooConvLayers[] = {
+    {"resnet", "stem_1x16_3x3_28", 1, 16, 28, 3, 1, 1},
+    {"resnet", "conv_16x16_3x3_28", 16, 16, 28, 3, 1, 1},
+    {"resnet", "conv_16x32_3x3_s2_28", 16, 32, 28, 3, 2, 1},
+    {"resnet", "down_16x32_1x1_s2_28", 16, 32, 28, 1, 2, 1},
+    {"resnet", "conv_32x32_3x3_14", 32, 32, 14, 3, 1, 1},
+    {"resnet", "conv_32x64_3x3_s2_14", 32, 64, 14, 3, 2, 1},
+    {"resnet", "down_32x64_1x1_s2_14", 32, 64, 14, 1, 2, 1},
+    {"resnet", "conv_64x64_3x3_7", 64, 64, 7, 3, 1, 1},
+    {"mobilenetv2", "expand_16x64_1x1_14", 16, 64, 14, 1, 1, 1},
+    {"mobilenetv2", "dw_64_3x3_14", 64, 64, 14, 3, 1, 64},
+    {"mobilenetv2", "project_64x24_1x1_14", 64, 24, 14, 1, 1, 1},
+    {"mobilenetv2", "expand_24x96_1x1_14", 24, 96, 14, 1, 1, 1},
+    {"mobilenetv2", "dw_96_3x3_s2_14", 96, 96, 14, 3, 2, 96},
+    {"mobilenetv2", "project_96x32_1x1_7", 96, 32, 7, 1, 1, 1},
+    {"mobilenetv2", "expand_32x128_1x1_7", 32, 128, 7, 1, 1, 1},
+    {"mobilenetv2", "dw_128_3x3_7", 128, 128, 7, 3, 1, 128},
+    {"mobilenetv2", "project_128x64_1x1_7", 128, 64, 7, 1, 1, 1},
+    {"mobilenetv2", "head_64x256_1x1_7", 64, 256, 7, 1, 1, 1},
+};
+
+/// Seconds per call: warm up, size a 40 ms batch of calls, best of 5.
+inline double timeCalls(const std::function<void()> &call) {
+  using clock = std::chrono::steady_clock;
+  for (int i = 0; i < 3; ++i)
+    call();
+  auto start = clock::now();
+  int64_t calls = 0;
+  while (std::chrono::duration<double>(clock::now() - start).count() < 0.04) {
+    call();
+    ++calls;
+  }
+  double best = 1e30;
+  for (int rep = 0; rep < 5; ++rep) {
+    auto t0 = clock::now();
+    for (int64_t i = 0; i < calls; ++i)
+      call();
+    best = std::min(best,
+                    std::chrono::duration<double>(clock::now() - t0).count() /
+                        double(calls));
+  }
+  return best;
+}
+
+} // namespace dfq_bench
+
+#endif // DFQ_BENCH_X86_ZOOCONVLAYERS_H
