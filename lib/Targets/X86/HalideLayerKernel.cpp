@@ -556,11 +556,13 @@ void LayerKernel::Impl::buildDense() {
     Expr up = cast<uint8_t>(8 - bits * (r.y % perByte + 1));
     weight = reinterpret<int8_t>(byte << up) >> cast<int8_t>(8 - bits);
   }
-  dot(pv) = 0;
-  dot(pv) +=
-      cast<int32_t>(x(4 * r.y + r.x, ix, iy, img)) * cast<int32_t>(weight);
+  auto defineDot = [&](Func &f) {
+    f(pv) = 0;
+    f(pv) +=
+        cast<int32_t>(x(4 * r.y + r.x, ix, iy, img)) * cast<int32_t>(weight);
+  };
+  defineDot(dot);
 
-  Expr sum = cast<uint32_t>(dot(pv)) + cast<uint32_t>(base(o));
   if (!folded) {
     RDom t(0, int(s.c), 0, int(s.kw), 0, int(s.kh), "t");
     Expr tx = ox * int(s.strideW) - int(s.padLeft) + t.y * int(s.dilationW);
@@ -568,10 +570,27 @@ void LayerKernel::Impl::buildDense() {
     std::vector<Var> sv(pv.begin() + 1, pv.end());
     sumX(sv) = 0;
     sumX(sv) += cast<int32_t>(x(t.x, tx, ty, img));
-    sum -= cast<uint32_t>(weightZero(o)) *
-           cast<uint32_t>(rows ? sumX(n) : sumX(q, n));
   }
-  Expr result = requantize(reinterpret<int32_t>(sum), o);
+  auto resultOf = [&](Func &f) {
+    Expr sum = cast<uint32_t>(f(pv)) + cast<uint32_t>(base(o));
+    if (!folded)
+      sum -= cast<uint32_t>(weightZero(o)) *
+             cast<uint32_t>(rows ? sumX(n) : sumX(q, n));
+    return requantize(reinterpret<int32_t>(sum), o);
+  };
+  Expr result = resultOf(dot);
+
+  // A batch-1 gemm (GEMV) has its own dot product with one-row tiles (the
+  // general tiles would compute tileP rows for the one that exists), chosen
+  // by specializing the output on the batch: each specialization
+  // substitutes its condition, so it references only its own dot product.
+  Expr batchOne = input.dim(3).extent() == 1;
+  const bool gemv = rows && tileP > 1;
+  Func dotOne("dot_one");
+  if (gemv) {
+    defineDot(dotOne);
+    result = select(!batchOne, result, resultOf(dotOne));
+  }
 
   Func tiled = rows ? output : core;
   if (rows)
@@ -591,44 +610,60 @@ void LayerKernel::Impl::buildDense() {
   // channel and pixel (clamped reads; never copied out); the output of a
   // gemm guards its edge tiles.
   TailStrategy tail = rows ? TailStrategy::GuardWithIf : TailStrategy::RoundUp;
-  tiled.split(o, o, oi, tileO, tail)
-      .split(tp, tp, pi, tileP, tail)
-      .vectorize(oi, L)
-      .unroll(oi)
-      .unroll(pi);
   // A gemm runs its channel tiles in parallel (a batch-1 GEMV has nothing
   // else to split), a convolution its pixel tiles. (Fusing the two tile
   // loops into one parallel loop miscompiles in Halide 14 when the channel
   // tiles are partial: bounds inference then gives every tile the first
   // tile's channels.)
-  if (rows)
-    tiled.reorder(oi, pi, xv, yv, n, o);
-  else
-    tiled.reorder(oi, pi, o, q);
-  Var outer = rows ? o : q, tile = rows ? n : o;
-  if (s.schedule.parallel)
-    tiled.parallel(outer);
+  auto scheduleTiles = [&](Stage st, int pixels) {
+    st.split(o, o, oi, tileO, tail).vectorize(oi, L).unroll(oi);
+    if (pixels > 1)
+      st.split(tp, tp, pi, pixels, tail).unroll(pi);
+    if (rows && pixels > 1)
+      st.reorder(oi, pi, xv, yv, n, o);
+    else if (rows)
+      st.reorder(oi, xv, yv, n, o);
+    else if (pixels > 1)
+      st.reorder(oi, pi, o, q);
+    else
+      st.reorder(oi, o, q);
+    if (s.schedule.parallel)
+      st.parallel(rows ? o : q);
+  };
+  if (gemv) {
+    scheduleTiles(output.specialize(batchOne), 1);
+    scheduleTiles(output.specialize(!batchOne), tileP);
+    output.specialize_fail("unreachable: the batch is 1 or not");
+  } else {
+    scheduleTiles(tiled, tileP);
+  }
+  Var tile = rows ? n : o;
   // The dot products always cover whole register tiles (the weights are
   // padded to whole tiles, pixel indices clamped), so that every dot
-  // product is a 512-bit vpdpbusd even in edge tiles.
-  // (Constant extents: unrolling a loop whose extent depends on the tile
-  // makes Halide 14's loop partitioning drop the whole pipeline.)
-  dot.compute_at(tiled, tile)
-      .bound_extent(o, tileO)
-      .bound_extent(pv[1], tileP)
-      .vectorize(o, L, TailStrategy::RoundUp)
-      .unroll(o)
-      .unroll(pv[1]);
-  RVar kk(r.x), step(r.y), stepIn("step_in");
-  dot.update().split(step, step, stepIn, perByte);
-  dot.update()
-      .reorder(kk, o, pv[1], stepIn, step, r.z, r.w)
-      .atomic()
-      .vectorize(kk)
-      .vectorize(o, L, TailStrategy::RoundUp)
-      .unroll(o)
-      .unroll(pv[1])
-      .unroll(stepIn);
+  // product is a 512-bit vpdpbusd even in edge tiles. (Constant extents:
+  // unrolling a loop whose extent depends on the tile makes Halide 14's
+  // loop partitioning drop the whole pipeline.)
+  auto scheduleDot = [&](Func &f, int pixels) {
+    f.compute_at(tiled, tile)
+        .bound_extent(o, tileO)
+        .bound_extent(pv[1], pixels)
+        .vectorize(o, L, TailStrategy::RoundUp)
+        .unroll(o)
+        .unroll(pv[1]);
+    RVar kk(r.x), step(r.y), stepIn("step_in");
+    f.update().split(step, step, stepIn, perByte);
+    f.update()
+        .reorder(kk, o, pv[1], stepIn, step, r.z, r.w)
+        .atomic()
+        .vectorize(kk)
+        .vectorize(o, L, TailStrategy::RoundUp)
+        .unroll(o)
+        .unroll(pv[1])
+        .unroll(stepIn);
+  };
+  scheduleDot(dot, tileP);
+  if (gemv)
+    scheduleDot(dotOne, 1);
   if (!folded)
     sumX.compute_at(tiled, tile);
   if (!rows) {
@@ -643,7 +678,7 @@ void LayerKernel::Impl::buildDense() {
   std::ostringstream d;
   d << "dense " << (spec.isa == Isa::Avx512Vnni ? "vnni" : "avx2") << " "
     << tileO << "x" << tileP << " w" << bits << (bits < 8 ? "-packed" : "")
-    << (folded ? "" : " zw-correction")
+    << (folded ? "" : " zw-correction") << (gemv ? " gemv-1row" : "")
     << (s.schedule.parallel ? " parallel" : "");
   description = d.str();
 }
