@@ -247,9 +247,10 @@ def main():
         f"{versions.get('onnxruntime')} (onnx {versions.get('onnx')}, NumPy "
         f"{versions.get('numpy')}, in `.venv-bench`, scripts/setup-bench.sh), PyTorch "
         f"{torch.__version__} (Debian, NumPy {np.__version__}). One run of the script, "
-        f"{elapsed / 60:.1f} min; load average {' '.join(load_start)} at the start, "
-        f"{' '.join(load_end)} at the end (a machine shared with other jobs reads "
-        "above 0 before the run).", "",
+        f"{elapsed / 60:.1f} min; load averages (1, 5, 15 min) {' '.join(load_start)} "
+        f"at the start and {' '.join(load_end)} at the end, this run's own processes "
+        "included (the machine is shared with other jobs; 2-thread figures suffer most "
+        "from any other load).", "",
         "**How it was measured.** All latencies are the median time per batch in ms. "
         "Every executor times the same batches: the first Fashion-MNIST test images "
         f"in order, {', '.join(f'{runs[b]} batches at batch {b}' for b in args.batches)}; "
@@ -311,6 +312,18 @@ def main():
                   f"Best dfq speed-up over ORT int8 at batch 1 on a CNN: **{best[0]:.2f}×** "
                   f"({best[1]}, {best[2]} thread{'s' if best[2] > 1 else ''}); target ≥ 1.5×: "
                   f"**{'met' if best[0] >= 1.5 else 'not met'}**.", ""]
+
+    if 1 in args.threads and 2 in args.threads:
+        lines += ["## Thread scaling", "",
+                  "Latency with 1 thread / latency with 2 threads (2 would be perfect scaling).", "",
+                  "| model | batch | dfq x86 | ORT int8 | ORT float | PyTorch float |",
+                  "|---|---|---|---|---|---|"]
+        for name in args.models:
+            for batch in args.batches:
+                one, two = rows[(name, batch, 1)], rows[(name, batch, 2)]
+                lines.append(f"| {name} | {batch} | " + " | ".join(
+                    f"{one[k] / two[k]:.2f}" for k in ("dfq", "int8", "ort_float", "torch")) + " |")
+        lines.append("")
 
     lines += ["## Top-1 on the 10,000 test images", "",
               "| model | MACs / image | dfq calibration | dfq x86 (W8A8) | ORT int8 | ORT float | "
