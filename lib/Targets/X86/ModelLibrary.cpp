@@ -843,12 +843,13 @@ const int64_t *dfq_model_output_shape(int index);
 
 /* Allocates the activation arena for up to `max_batch` samples (ignored
  * when the batch is static) and checks that this CPU runs the kernels;
- * `threads` <= 0 keeps the default (all cores). NULL on failure, with
- * dfq_model_last_error() saying why. */
+ * `threads` <= 0 uses every CPU the process may run on. NULL on failure,
+ * with dfq_model_last_error() saying why. */
 dfq_model *dfq_model_create(int64_t max_batch, int threads);
 /* Runs `batch` samples: inputs[i] and outputs[i] point to dense float
- * arrays of the shapes above. 0 on success, else 1 with the error set. A
- * model runs one batch at a time; create one per thread. */
+ * arrays of the shapes above. 0 on success, else 1 with the error set. The
+ * batch is split over the model's threads (one sub-batch each); a model
+ * runs one batch at a time, so create one per calling thread. */
 int dfq_model_run(dfq_model *model, int64_t batch, const float *const *inputs,
                   float *const *outputs);
 /* Why the last call on this thread failed; "" after a successful run. */
@@ -896,8 +897,21 @@ std::string LibraryBuilder::source() {
      << (targetIsa == x86::Isa::Avx2 ? "DFQ_RT_ISA_AVX2"
                                      : "DFQ_RT_ISA_AVX512_VNNI")
      << "\n\n"
+     << "static const int64_t input_elements[] = {";
+  for (Type type : function.getArgumentTypes())
+    os << product(cast<RankedTensorType>(type).getShape().drop_front()) << ", ";
+  os << "};\nstatic const int64_t output_elements[] = {";
+  for (Type type : function.getResultTypes())
+    os << product(cast<RankedTensorType>(type).getShape().drop_front()) << ", ";
+  os << "};\n\n"
+     << "/* The program on n samples, arena holding ARENA_BYTES_PER_SAMPLE x n "
+        "bytes. */\n"
+     << "static int run_program(uint8_t *arena, int64_t n, const float *const "
+        "*inputs,\n                       float *const *outputs) {\n"
+     << body << outputsCode << "  return 0;\n}\n\n"
      << R"(struct dfq_model {
   int64_t max_batch;
+  int threads;
   uint8_t *arena;
 };
 
@@ -940,7 +954,10 @@ dfq_model *dfq_model_create(int64_t max_batch, int threads) {
     return NULL;
   }
   model->max_batch = max_batch;
-  dfq_rt_set_threads(threads);
+  /* Batches are split over the threads; the kernels' own parallel loops
+   * get one thread each, so the two levels do not oversubscribe. */
+  model->threads = threads > 0 ? threads : dfq_rt_default_threads();
+  dfq_rt_set_threads(1);
   return model;
 }
 
@@ -958,11 +975,13 @@ int dfq_model_run(dfq_model *model, int64_t n, const float *const *inputs,
   if (n < 1 || n > model->max_batch || (STATIC_BATCH && n != STATIC_BATCH))
     return dfq_rt_fail("dfq_model_run: batch %lld outside [1, %lld]",
                        (long long)n, (long long)model->max_batch);
-  uint8_t *arena = model->arena;
-  (void)arena;
   dfq_rt_fail("%s", "");
-)" << body
-     << outputsCode << "  return 0;\n}\n";
+  return dfq_rt_run_batch(run_program, model->arena, ARENA_BYTES_PER_SAMPLE, n,
+                          model->threads, DFQ_MODEL_NUM_INPUTS, inputs,
+                          input_elements, DFQ_MODEL_NUM_OUTPUTS, outputs,
+                          output_elements);
+}
+)";
   return s;
 }
 

@@ -8,14 +8,20 @@
  *
  *===----------------------------------------------------------------------===*/
 
+/* sched_getaffinity and CPU_COUNT. */
+#define _GNU_SOURCE
+
 #include "dfq_x86_runtime.h"
 
 #include "HalideRuntime.h"
 
 #include <cpuid.h>
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static __thread char last_error[512];
@@ -53,6 +59,86 @@ int dfq_rt_check_cpu(int isa) {
 void dfq_rt_set_threads(int threads) {
   if (threads > 0)
     halide_set_num_threads(threads);
+}
+
+int dfq_rt_default_threads(void) {
+  cpu_set_t cpus;
+  if (sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) > 0)
+    return CPU_COUNT(&cpus);
+  return 1;
+}
+
+/* One sub-batch of dfq_rt_run_batch. */
+struct part {
+  dfq_rt_program program;
+  uint8_t *arena;
+  int64_t n;
+  const float **inputs;
+  float **outputs;
+  int status;
+  char error[sizeof last_error];
+};
+
+static void *run_part(void *opaque) {
+  struct part *p = (struct part *)opaque;
+  p->status = p->program(p->arena, p->n, p->inputs, p->outputs);
+  if (p->status)
+    memcpy(p->error, last_error, sizeof p->error);
+  return NULL;
+}
+
+int dfq_rt_run_batch(dfq_rt_program program, uint8_t *arena,
+                     int64_t arena_bytes_per_sample, int64_t n, int threads,
+                     int num_inputs, const float *const *inputs,
+                     const int64_t *input_elements, int num_outputs,
+                     float *const *outputs, const int64_t *output_elements) {
+  int parts = threads < 1 ? 1 : threads;
+  if (parts > n)
+    parts = (int)n;
+  if (parts <= 1)
+    return program(arena, n, inputs, outputs);
+  struct part *p = (struct part *)calloc((size_t)parts, sizeof *p);
+  const float **ins =
+      (const float **)calloc((size_t)(parts * num_inputs + 1), sizeof *ins);
+  float **outs =
+      (float **)calloc((size_t)(parts * num_outputs + 1), sizeof *outs);
+  pthread_t *workers = (pthread_t *)calloc((size_t)parts, sizeof *workers);
+  if (!p || !ins || !outs || !workers) {
+    free(p), free(ins), free(outs), free(workers);
+    return dfq_rt_fail("cannot allocate %d batch parts", parts);
+  }
+  int64_t first = 0;
+  for (int t = 0; t < parts; ++t) {
+    int64_t count = n / parts + (t < n % parts);
+    p[t].program = program;
+    p[t].arena = arena + arena_bytes_per_sample * first;
+    p[t].n = count;
+    p[t].inputs = ins + t * num_inputs;
+    p[t].outputs = outs + t * num_outputs;
+    for (int i = 0; i < num_inputs; ++i)
+      p[t].inputs[i] = inputs[i] + input_elements[i] * first;
+    for (int i = 0; i < num_outputs; ++i)
+      p[t].outputs[i] = outputs[i] + output_elements[i] * first;
+    first += count;
+  }
+  /* Part 0 runs here; a part whose thread cannot start runs here too. */
+  int started[64] = {0};
+  for (int t = 1; t < parts; ++t)
+    started[t % 64] =
+        t < 64 && pthread_create(&workers[t], NULL, run_part, &p[t]) == 0;
+  for (int t = 1; t < parts; ++t)
+    if (!(t < 64 && started[t]))
+      run_part(&p[t]);
+  run_part(&p[0]);
+  for (int t = 1; t < parts; ++t)
+    if (t < 64 && started[t])
+      pthread_join(workers[t], NULL);
+  int status = 0;
+  for (int t = 0; t < parts && !status; ++t)
+    if (p[t].status)
+      status = dfq_rt_fail("%s", p[t].error);
+  free(p), free(ins), free(outs), free(workers);
+  return status;
 }
 
 /* Halide reports errors through this hook; keep the message for the caller

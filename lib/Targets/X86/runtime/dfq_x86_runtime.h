@@ -34,6 +34,24 @@ const char *dfq_rt_last_error(void);
 int dfq_rt_check_cpu(int isa);
 void dfq_rt_set_threads(int threads);
 
+/* The straight-line program of a model on `n` samples, with `arena` its
+ * activation memory (arena_bytes_per_sample x n). */
+typedef int (*dfq_rt_program)(uint8_t *arena, int64_t n,
+                              const float *const *inputs,
+                              float *const *outputs);
+/* The number of CPUs this process may run on. */
+int dfq_rt_default_threads(void);
+/* Runs `program` on `n` samples split into up to `threads` contiguous
+ * sub-batches, one per thread (the caller's among them), each with its own
+ * slice of `arena` and of every input and output; the *_elements arrays
+ * give the floats per sample of each. 0 on success, else 1 with the first
+ * failing part's error. */
+int dfq_rt_run_batch(dfq_rt_program program, uint8_t *arena,
+                     int64_t arena_bytes_per_sample, int64_t n, int threads,
+                     int num_inputs, const float *const *inputs,
+                     const int64_t *input_elements, int num_outputs,
+                     float *const *outputs, const int64_t *output_elements);
+
 /* Runs a kernel on NHWC u8 activations: input [n][h][w][c], output
  * [n][oh][ow][o]. 0 on success, else 1 with the error naming `layer`. */
 int dfq_rt_run_kernel(dfq_rt_kernel kernel, const char *layer,
