@@ -161,7 +161,9 @@ struct LowerToKernelsPass
     kernel.append("weight_storage", b.getStringAttr(storage));
     kernel.append("tile", b.getDenseI64ArrayAttr(
                               {choice.tileChannels, choice.tilePixels}));
-    kernel.append("parallel", b.getBoolAttr(true));
+    // The library splits batches over threads itself (docs/x86.md), so a
+    // kernel's own parallel loop would only add the thread pool's overhead.
+    kernel.append("parallel", b.getBoolAttr(false));
     kernel.append("epilogue", b.getArrayAttr(epilogue));
     op->setAttr("dfq.kernel", kernel.getDictionary(op->getContext()));
     return success();

@@ -23,7 +23,7 @@ struct ModelLibraryOptions {
   /// Where libmodel.so and model.h go (created if missing).
   std::string outputDir;
   /// The C compiler that builds and links the host code; empty: $CC, else
-  /// the first of cc, clang, gcc on PATH.
+  /// the first of clang-22, clang, cc, gcc on PATH.
   std::string compiler;
   /// Keep the generated sources and objects in `outputDir`/build.
   bool keepSources = false;

@@ -188,15 +188,12 @@ int dfq_rt_run_kernel(dfq_rt_kernel kernel, const char *layer,
   return 0;
 }
 
-/* clamp(round_half_even(x / scale) + zp, qmin, qmax), NaN to clamp(zp):
- * branch-free so that the loops vectorize (vdivps, vroundps). Sums stay
- * exact: a rounded quotient beyond 2^24 saturates either way. */
-static inline float quantize_one(float x, float scale, float zp, float qmin,
-                                 float qmax) {
-  float r = nearbyintf(x / scale) + zp;
-  r = r == r ? r : zp;
-  r = r < qmin ? qmin : r;
-  return r > qmax ? qmax : r;
+/* clamp(round_half_even(x / scale) + zp, qmin, qmax), NaN to clamp(zp),
+ * with dfq_rt_quantize_one: a rounded quotient beyond 2^24 saturates
+ * either way, so the float sum stays exact where it matters. */
+static float quantize_one(float x, float scale, float zp, float qmin,
+                          float qmax) {
+  return dfq_rt_quantize_one(x, scale, zp, qmin, qmax);
 }
 
 void dfq_rt_quantize(const float *x, uint8_t *q, int64_t n, int64_t c,
@@ -239,10 +236,8 @@ void dfq_rt_relu(const float *x, float *y, int64_t count) {
 }
 
 void dfq_rt_clip(const float *x, float *y, int64_t count, float lo, float hi) {
-  for (int64_t i = 0; i < count; ++i) {
-    float v = x[i] < lo ? lo : x[i];
-    y[i] = v > hi ? hi : v;
-  }
+  for (int64_t i = 0; i < count; ++i)
+    y[i] = dfq_rt_clip_one(x[i], lo, hi);
 }
 
 void dfq_rt_binary(int op, const float *a, const int64_t *a_strides,
@@ -294,13 +289,23 @@ void dfq_rt_global_avg_pool(const float *x, float *y, int64_t planes,
 
 void dfq_rt_global_avg_pool_nhwc(const float *x, float *y, int64_t planes,
                                  int64_t hw, int64_t c) {
-  for (int64_t p = 0; p < planes; ++p) {
-    const float *image = x + (p / c) * hw * c + p % c;
-    double sum = 0;
-    for (int64_t i = 0; i < hw; ++i)
-      sum += image[i * c];
-    y[p] = (float)(sum / (double)hw);
-  }
+  /* Pixels outer, a block of channels inner, so that the loads are
+   * contiguous and the sums vectorize; each channel is still summed in
+   * pixel order, as dfq_rt_global_avg_pool does. */
+  enum { BLOCK = 256 };
+  double sums[BLOCK];
+  for (int64_t b = 0; b < planes / c; ++b)
+    for (int64_t c0 = 0; c0 < c; c0 += BLOCK) {
+      int64_t width = c - c0 < BLOCK ? c - c0 : BLOCK;
+      const float *image = x + b * hw * c + c0;
+      for (int64_t j = 0; j < width; ++j)
+        sums[j] = 0;
+      for (int64_t p = 0; p < hw; ++p)
+        for (int64_t j = 0; j < width; ++j)
+          sums[j] += image[p * c + j];
+      for (int64_t j = 0; j < width; ++j)
+        y[b * c + c0 + j] = (float)(sums[j] / (double)hw);
+    }
 }
 
 void dfq_rt_nhwc_to_nchw(const float *x, float *y, int64_t n, int64_t c,

@@ -13,6 +13,7 @@
 #ifndef DFQ_X86_RUNTIME_H
 #define DFQ_X86_RUNTIME_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,6 +68,20 @@ void dfq_rt_quantize(const float *x, uint8_t *q, int64_t n, int64_t c,
 /* x = (q - zp) * scale, read from [n][hw][c] when `from_nhwc`. */
 void dfq_rt_dequantize(const uint8_t *q, float *x, int64_t n, int64_t c,
                        int64_t hw, float scale, int32_t zp, int from_nhwc);
+
+/* One element of dfq_rt_quantize (branch-free, so that fused loops in
+ * generated code vectorize) and of dfq_rt_clip. */
+static inline float dfq_rt_quantize_one(float x, float scale, float zp,
+                                        float qmin, float qmax) {
+  float r = nearbyintf(x / scale) + zp;
+  r = r == r ? r : zp;
+  r = r < qmin ? qmin : r;
+  return r > qmax ? qmax : r;
+}
+static inline float dfq_rt_clip_one(float x, float lo, float hi) {
+  float v = x < lo ? lo : x;
+  return v > hi ? hi : v;
+}
 
 void dfq_rt_relu(const float *x, float *y, int64_t count);
 void dfq_rt_clip(const float *x, float *y, int64_t count, float lo, float hi);
