@@ -2,11 +2,12 @@
 // RUN: dfq-opt %s --split-input-file --dfq-lower-to-kernels=target=x86-avx2 | FileCheck %s --check-prefix=AVX2
 
 // A dense convolution whose output zero point is the bottom of its range
-// (a fused ReLU): 2 output channels fill one 16-lane tile; 4-bit weights
+// (a fused ReLU): 2 output channels fill one 16-lane tile, its 16 output
+// pixels one tile of 16; 4-bit weights
 // are packed two per byte.
 // CHECK-LABEL: func.func @dense_relu
 // CHECK: dfq.qconv2d
-// CHECK-SAME: dfq.kernel = {epilogue = ["bias", "requantize", "relu", "clamp"], kind = "dense", layout = "nhwc", parallel = false, symbol = "dfq_kernel_0_conv1", target = "x86-avx512-vnni", tile = array<i64: 16, 6>, weight_storage = "i4x2"}
+// CHECK-SAME: dfq.kernel = {epilogue = ["bias", "requantize", "relu", "clamp"], kind = "dense", layout = "nhwc", parallel = false, symbol = "dfq_kernel_0_conv1", target = "x86-avx512-vnni", tile = array<i64: 16, 16>, weight_storage = "i4x2"}
 // AVX2-LABEL: func.func @dense_relu
 // AVX2: target = "x86-avx2"
 func.func @dense_relu(%x: tensor<?x3x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<?x2x4x4x!quant.uniform<u4:f32, 1.0>> {

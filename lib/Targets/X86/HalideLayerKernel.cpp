@@ -494,6 +494,21 @@ void LayerKernel::Impl::buildDense() {
   base.fill(0);
   weightZero.fill(0);
   const uint8_t mask = uint8_t((1u << bits) - 1);
+  // A gemm's sub-byte fields hold w + 2^(bits-1) (unsigned): unpacking is
+  // then a mask, or a 16-bit shift and a mask, where a signed field needs
+  // byte shifts x86 lacks (emulated in several instructions). The offset
+  // comes back out as 2^(bits-1) * sum(x) per row, one cheap reduction
+  // against the o * k dot product; a convolution would pay it per pixel.
+  const bool offsetFields = perByte > 1 && s.h == 1 && s.w == 1 && s.kh == 1 &&
+                            s.kw == 1 && s.outH * s.outW == 1;
+  const int offset = offsetFields ? 1 << (bits - 1) : 0;
+  if (offsetFields) {
+    // Fields past c (and past o) hold weight 0, i.e. the offset.
+    uint8_t neutral = 0;
+    for (int k = 0; k < perByte; ++k)
+      neutral |= uint8_t(offset << (bits * k));
+    packed.fill(neutral);
+  }
   for (int64_t oc = 0; oc < s.o; ++oc) {
     int64_t zw = s.weightZeroPoint[oc], columnSum = 0;
     for (int64_t ci = 0; ci < s.c; ++ci)
@@ -505,7 +520,9 @@ void LayerKernel::Impl::buildDense() {
           int64_t step = ci / 4;
           uint8_t &byte = packed(int(ci % 4), int(oc % L), int(step / perByte),
                                  int(j), int(i), int(oc / L));
-          byte |= uint8_t((uint8_t(v) & mask) << (bits * (step % perByte)));
+          int shift = bits * int(step % perByte);
+          byte = uint8_t(byte & ~(mask << shift)) |
+                 uint8_t((uint8_t(v + offset) & mask) << shift);
         }
     // bias - zx sum(w') [+ K zx zw when zw stays in the product]; modulo
     // 2^32 (see the file comment).
@@ -549,6 +566,9 @@ void LayerKernel::Impl::buildDense() {
   Expr weight;
   if (perByte == 1) {
     weight = reinterpret<int8_t>(byte);
+  } else if (offsetFields) {
+    Expr down = cast<uint8_t>(bits * (r.y % perByte));
+    weight = reinterpret<int8_t>((byte >> down) & cast<uint8_t>(mask));
   } else {
     // Sign-extend field (step % perByte): shift it to the top, then
     // arithmetically back down. The step's position in its byte is a
@@ -571,8 +591,19 @@ void LayerKernel::Impl::buildDense() {
     sumX(sv) = 0;
     sumX(sv) += cast<int32_t>(x(t.x, tx, ty, img));
   }
+  // Sum of each row's inputs over the padded depth, for the offset.
+  Func sumAll("sum_all");
+  if (offsetFields) {
+    // The caller's input, not the padded copy (which lives inside the
+    // tiles): the padding's channels hold the input zero point.
+    RDom a(0, int(s.c), "a");
+    sumAll(n) = int32_t((paddedC - s.c) * s.inputZeroPoint);
+    sumAll(n) += cast<int32_t>(input(a, 0, 0, min(n, batch - 1)));
+  }
   auto resultOf = [&](Func &f) {
     Expr sum = cast<uint32_t>(f(pv)) + cast<uint32_t>(base(o));
+    if (offsetFields)
+      sum -= cast<uint32_t>(offset) * cast<uint32_t>(sumAll(n));
     if (!folded)
       sum -= cast<uint32_t>(weightZero(o)) *
              cast<uint32_t>(rows ? sumX(n) : sumX(q, n));
@@ -666,6 +697,8 @@ void LayerKernel::Impl::buildDense() {
     scheduleDot(dotOne, 1);
   if (!folded)
     sumX.compute_at(tiled, tile);
+  if (offsetFields)
+    sumAll.compute_root();
   if (!rows) {
     core.compute_at(output, n);
     output.vectorize(o, L, TailStrategy::GuardWithIf);
@@ -677,7 +710,8 @@ void LayerKernel::Impl::buildDense() {
 
   std::ostringstream d;
   d << "dense " << (spec.isa == Isa::Avx512Vnni ? "vnni" : "avx2") << " "
-    << tileO << "x" << tileP << " w" << bits << (bits < 8 ? "-packed" : "")
+    << tileO << "x" << tileP << " w" << bits
+    << (bits < 8 ? (offsetFields ? "-packed-offset" : "-packed") : "")
     << (folded ? "" : " zw-correction") << (gemv ? " gemv-1row" : "")
     << (s.schedule.parallel ? " parallel" : "");
   description = d.str();
