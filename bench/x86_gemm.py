@@ -31,15 +31,19 @@ def main():
     parser.add_argument("--bin", default=os.path.join(ROOT, "build", "bin"))
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "results", "x86.md"))
     args = parser.parse_args()
-    lines = ["# x86 kernels against oneDNN", "",
+    lines = ["# x86 int8 GEMM against oneDNN", "",
              f"Made by `bench/x86_gemm.py` on {datetime.date.today()}, {cpu_name()}; "
              "best-effort Google Benchmark timings, dfq and oneDNN in the same process "
-             "and run. GOPS count 2·N³ operations. dfq: the JIT-compiled Halide "
-             "`dfq.qgemm` (u8 × s8, int32 accumulation, requantization to u8): zero "
-             "points moved out of the product, weights packed 4-deep per run, 512-bit "
-             "`vpdpbusd` dot products, 64 channels × 6 rows register tiles; oneDNN "
-             "2.6 u8s8s32 matmul.", "",
-             "| threads | N | dfq GOPS | oneDNN GOPS | dfq / oneDNN |", "|---|---|---|---|---|"]
+             "and run. GOPS count 2·N³ operations. **dfq baked**: the kernel "
+             "`dfq-compile --target x86` builds for a gemm layer (`LayerKernel`: "
+             "weights packed at compile time and baked in; u8 × s8 512-bit "
+             "`vpdpbusd`, int32 accumulation, requantization to u8), JIT-compiled "
+             "here, rows split over Halide's thread pool. **dfq runtime-packed**: "
+             "the JIT `dfq.qgemm` whose weights are operands, packed 4-deep on "
+             "every call. **oneDNN 2.6**: u8s8s32 matmul (no requantization "
+             "epilogue).", "",
+             "| threads | N | dfq baked GOPS | dfq runtime-packed GOPS | oneDNN GOPS | dfq baked / oneDNN |",
+             "|---|---|---|---|---|---|"]
     for threads in args.threads:
         env = dict(os.environ, HL_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
         proc = subprocess.run([os.path.join(args.bin, "dfq-bench-x86-gemm"),

@@ -21,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dfq/Support/KernelTiles.h"
 #include "dfq/Support/Requantization.h"
 #include "dfq/Targets/X86/LayerKernel.h"
 
@@ -113,10 +114,18 @@ LayerKernelSpec makeSpec(const std::string &name, x86::Isa isa, int64_t c,
   s.outH = s.outW = (hw + 2 * (k / 2) - k) / stride + 1;
   s.groups = groups;
   s.weightBits = weightBits;
+  // The schedule dfq-lower-to-kernels chooses for this layer (tiles, and
+  // whether Halide's parallel loop stays; it runs on one thread, as a model
+  // library splits batches over threads around its kernels).
+  KernelTiles tiles = chooseKernelTiles(o, c, groups, s.outH * s.outW,
+                                        isa == x86::Isa::Avx512Vnni);
   s.schedule.kind = groups == 1 ? LayerSchedule::Kind::Dense
                     : groups == c && groups == o
                         ? LayerSchedule::Kind::Depthwise
                         : LayerSchedule::Kind::Grouped;
+  s.schedule.tileChannels = int(tiles.channels);
+  s.schedule.tilePixels = int(tiles.pixels);
+  s.schedule.parallel = tiles.parallel;
   std::mt19937 rng(5);
   int lo = -(1 << (weightBits - 1)), hi = (1 << (weightBits - 1)) - 1;
   s.weights.resize(o * (c / groups) * k * k);
@@ -194,11 +203,13 @@ int main(int argc, char **argv) {
   std::filesystem::create_directories(scratch);
   if (!loadRuntime(isa))
     return 1;
-  const int threadCounts[] = {1, 2};
+  // Kernels run on one thread, as in a model library (which splits a batch
+  // over threads around them); the peak is measured on both counts.
+  const int threadCounts[] = {1};
 
   std::map<int, double> peak;
   if (x86::hostSupports(x86::Isa::Avx512Vnni))
-    for (int t : threadCounts) {
+    for (int t : {1, 2}) {
       peak[t] = dfq::bench::vnniPeakOpsPerSecond(t);
       std::printf("{\"bench\":\"vnni_peak\",\"threads\":%d,\"gops\":%.1f}\n", t,
                   peak[t] * 1e-9);

@@ -8,6 +8,7 @@
 
 #include "dfq/Conversion/Passes.h"
 #include "dfq/Dialect/DfqOps.h"
+#include "dfq/Support/KernelTiles.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Builders.h"
@@ -55,53 +56,6 @@ std::string symbolFor(int64_t index, Operation *op) {
   for (char c : getLayerName(op))
     symbol += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   return symbol.substr(0, 96);
-}
-
-struct KernelChoice {
-  StringRef kind = "dense";
-  int64_t tileChannels = 64, tilePixels = 6;
-};
-
-/// Register tiles of dense layers: up to 4 vectors of 16 output channels
-/// (fewer when the layer has fewer channels), and as many pixels as keep
-/// about 24 accumulators in the 32 vector registers (at most 16, the
-/// kernels' unrolling limit); among those pixel
-/// counts, the one that best trades the weight load amortized over the tile
-/// (tp / (tp + 1)) against the pixels wasted in the last tile of an image.
-/// A gemm's rows are its batch, unknown here: 6. Depthwise and grouped
-/// layers: one vector of channels by 4 pixels. AVX2 has half the lanes and
-/// half the registers.
-KernelChoice chooseTiles(int64_t channels, int64_t groups, int64_t inChannels,
-                         int64_t pixels, bool avx512) {
-  KernelChoice choice;
-  // 32 vector registers of 16 int32 lanes with AVX-512, 16 of 8 with AVX2.
-  const int64_t lanes = avx512 ? 16 : 8, accumulators = avx512 ? 24 : 12;
-  if (groups == 1) {
-    choice.tileChannels =
-        std::min<int64_t>(4 * lanes, (channels + lanes - 1) / lanes * lanes);
-    choice.tilePixels =
-        std::min<int64_t>(6, accumulators / (choice.tileChannels / lanes));
-    if (pixels <= 1)
-      return choice;
-    int64_t vectors = choice.tileChannels / lanes, best = 1;
-    double bestScore = 0;
-    for (int64_t tp = 1; tp <= std::min<int64_t>(16, accumulators / vectors);
-         ++tp) {
-      double used = double(pixels) / double((pixels + tp - 1) / tp * tp);
-      double score = used * double(tp) / double(tp + 1);
-      if (score > bestScore + 1e-9) {
-        bestScore = score;
-        best = tp;
-      }
-    }
-    choice.tilePixels = best;
-    return choice;
-  }
-  choice.kind =
-      groups == channels && groups == inChannels ? "depthwise" : "grouped";
-  choice.tileChannels = lanes;
-  choice.tilePixels = 4;
-  return choice;
 }
 
 struct LowerToKernelsPass
@@ -165,8 +119,8 @@ struct LowerToKernelsPass
         cast<RankedTensorType>(op->getResult(0).getType()).getShape();
     int64_t pixels =
         resultShape.size() == 4 ? resultShape[2] * resultShape[3] : 1;
-    KernelChoice choice = chooseTiles(channels, groups, inChannels, pixels,
-                                      target == "x86-avx512-vnni");
+    KernelTiles choice = chooseKernelTiles(channels, inChannels, groups, pixels,
+                                           target == "x86-avx512-vnni");
     unsigned bits = w.getStorageTypeIntegralWidth();
     StringRef storage = bits <= 2 ? "i2x4" : bits <= 4 ? "i4x2" : "i8";
 
@@ -191,11 +145,9 @@ struct LowerToKernelsPass
                   b.getStringAttr(isa<QConv2DOp>(op) ? "nhwc" : "nk"));
     kernel.append("kind", b.getStringAttr(choice.kind));
     kernel.append("weight_storage", b.getStringAttr(storage));
-    kernel.append("tile", b.getDenseI64ArrayAttr(
-                              {choice.tileChannels, choice.tilePixels}));
-    // The library splits batches over threads itself (docs/x86.md), so a
-    // kernel's own parallel loop would only add the thread pool's overhead.
-    kernel.append("parallel", b.getBoolAttr(false));
+    kernel.append("tile",
+                  b.getDenseI64ArrayAttr({choice.channels, choice.pixels}));
+    kernel.append("parallel", b.getBoolAttr(choice.parallel));
     kernel.append("epilogue", b.getArrayAttr(epilogue));
     op->setAttr("dfq.kernel", kernel.getDictionary(op->getContext()));
     return success();

@@ -26,7 +26,7 @@ func.func @dense_relu(%x: tensor<?x3x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tens
 // CHECK: dfq.qconv2d
 // CHECK-SAME: dfq.kernel = {epilogue = ["requantize", "clamp"], kind = "depthwise", layout = "nhwc", parallel = false, symbol = "dfq_kernel_0_dw", target = "x86-avx512-vnni", tile = array<i64: 16, 4>, weight_storage = "i8"}
 // CHECK: dfq.qgemm
-// CHECK-SAME: dfq.kernel = {epilogue = ["requantize", "clamp"], kind = "dense", layout = "nk", parallel = false, symbol = "dfq_kernel_1_fc", target = "x86-avx512-vnni", tile = array<i64: 64, 6>, weight_storage = "i2x4"}
+// CHECK-SAME: dfq.kernel = {epilogue = ["requantize", "clamp"], kind = "dense", layout = "nk", parallel = true, symbol = "dfq_kernel_1_fc", target = "x86-avx512-vnni", tile = array<i64: 64, 6>, weight_storage = "i2x4"}
 func.func @depthwise_then_gemm(%x: tensor<?x2x3x3x!quant.uniform<u8:f32, 0.5:3>>, %f: tensor<?x16x!quant.uniform<u8:f32, 2.0:1>>) -> (tensor<?x2x3x3x!quant.uniform<u8:f32, 1.0:7>>, tensor<?x70x!quant.uniform<u8:f32, 2.0:5>>) {
   %w = dfq.qconstant dense<1> : tensor<2x1x3x3xi8> : tensor<2x1x3x3x!quant.uniform<i8:f32, 0.5>>
   %y = dfq.qconv2d %x, %w {groups = 2 : i64, pads = array<i64: 1, 1, 1, 1>, multiplier = array<i32: 1073741824>, shift = array<i32: 32>} : (tensor<?x2x3x3x!quant.uniform<u8:f32, 0.5:3>>, tensor<2x1x3x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<?x2x3x3x!quant.uniform<u8:f32, 1.0:7>> loc("dw")

@@ -27,7 +27,7 @@ def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
     | `kind` | `dense` (output channels in vector lanes, input channels reduced 4 at a time: `vpdpbusd` on VNNI), `depthwise` (groups = C = O: channels in lanes, taps unrolled) or `grouped` (other groupings: a generic loop nest) |
     | `weight_storage` | `i8`, `i4x2` or `i2x4`: weights packed 8/b per byte (3-bit in 4-bit containers, 5..7-bit in bytes), unpacked in the kernel |
     | `tile` | `[output channels, output pixels]` of a register tile |
-    | `parallel` | whether the kernel splits its own loops over Halide's thread pool: `false`, because the model library splits batches over threads itself (whole sub-batches per thread, no per-kernel synchronization) |
+    | `parallel` | whether the kernel keeps Halide's parallel loop; the model library splits batches over threads itself and gives Halide's pool one thread, so this only changes code generation: `true` for gemms (their outlined channel-tile loop compiles to code about twice as fast), `false` for convolutions |
     | `epilogue` | what follows the dot product inside the kernel: `bias`, `requantize`, and `relu` / `clamp` when the output range saturates an activation function that `dfq-quantize` fused |
 
     Dense tiles use up to 4 vectors of 16 output channels (fewer for narrow

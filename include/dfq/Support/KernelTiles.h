@@ -1,0 +1,44 @@
+//===- KernelTiles.h - register tiles of the x86 layer kernels ---*- C++
+//-*-===//
+//
+// The schedule decision dfq-lower-to-kernels makes for each quantized layer,
+// as a plain function, so that benchmarks build exactly the kernels a model
+// library gets.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_SUPPORT_KERNELTILES_H
+#define DFQ_SUPPORT_KERNELTILES_H
+
+#include <cstdint>
+
+namespace mlir::dfq {
+
+struct KernelTiles {
+  /// "dense", "depthwise" or "grouped".
+  const char *kind = "dense";
+  int64_t channels = 64, pixels = 6;
+  /// Whether the kernel keeps Halide's parallel loop. A model library runs
+  /// kernels on one thread each (it splits batches over threads), but a
+  /// gemm's loop over channel tiles compiles to code about twice as fast
+  /// when Halide outlines it as a parallel loop body, even on one thread
+  /// (measured with LLVM 14: 4096^2 GEMV 256 -> 119 us); convolutions are
+  /// faster without it.
+  bool parallel = false;
+};
+
+/// Dense layers: up to 4 vectors of output channels (fewer when the layer
+/// has fewer), and as many pixels as keep about 24 accumulators in the 32
+/// vector registers (12 of 16 with AVX2; at most 16, the kernels'
+/// unrolling limit); among those pixel counts, the one that best trades the
+/// weight load amortized over the tile (tp / (tp + 1)) against the pixels
+/// wasted in the last tile of an image (`outputPixels` per image; 1 for a
+/// gemm, whose rows are its batch, unknown here: 6). Depthwise and grouped
+/// layers: one vector of channels by 4 pixels.
+KernelTiles chooseKernelTiles(int64_t outChannels, int64_t inChannels,
+                              int64_t groups, int64_t outputPixels,
+                              bool avx512);
+
+} // namespace mlir::dfq
+
+#endif // DFQ_SUPPORT_KERNELTILES_H
