@@ -9,9 +9,11 @@
 int main(void) {
   printf("abi %d target %s inputs %d outputs %d\n", dfq_model_abi_version(),
          dfq_model_target(), dfq_model_num_inputs(), dfq_model_num_outputs());
-  const int64_t *in = dfq_model_input_shape(0), *out = dfq_model_output_shape(0);
+  const int64_t *in = dfq_model_input_shape(0),
+                *out = dfq_model_output_shape(0);
   printf("input rank %d [%lld, %lld, %lld, %lld]\n", dfq_model_input_rank(0),
-         (long long)in[0], (long long)in[1], (long long)in[2], (long long)in[3]);
+         (long long)in[0], (long long)in[1], (long long)in[2],
+         (long long)in[3]);
   printf("output rank %d [%lld, %lld]\n", dfq_model_output_rank(0),
          (long long)out[0], (long long)out[1]);
   printf("bad index: rank %d shape %p\n", dfq_model_input_rank(7),
