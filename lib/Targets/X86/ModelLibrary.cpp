@@ -96,6 +96,15 @@ std::string floatLiteral(float value) {
   return text;
 }
 
+/// ", lo, hi" of a clip: its f64 bounds rounded to f32 once, as the
+/// interpreter's clamp of an f32 tensor rounds them.
+std::string clipBounds(ClipOp clip) {
+  return ", " +
+         floatLiteral(static_cast<float>(clip.getMin().convertToDouble())) +
+         ", " +
+         floatLiteral(static_cast<float>(clip.getMax().convertToDouble()));
+}
+
 /// A string as a C string literal.
 std::string stringLiteral(StringRef text) {
   std::string out = "\"";
@@ -628,11 +637,8 @@ void LibraryBuilder::flushGroup() {
       std::string x = read(op->getOperand(0));
       expr = x + " < 0.0f ? 0.0f : " + x;
     } else if (auto clip = dyn_cast<ClipOp>(op)) {
-      expr = "dfq_rt_clip_one(" + read(op->getOperand(0)) + ", " +
-             floatLiteral(static_cast<float>(clip.getMin().convertToDouble())) +
-             ", " +
-             floatLiteral(static_cast<float>(clip.getMax().convertToDouble())) +
-             ")";
+      expr =
+          "dfq_rt_clip_one(" + read(op->getOperand(0)) + clipBounds(clip) + ")";
     } else {
       expr = read(op->getOperand(0)) + (isa<AddOp>(op) ? " + " : " * ") +
              read(op->getOperand(1));
@@ -771,11 +777,7 @@ LogicalResult LibraryBuilder::emitOp(Operation *op, size_t step) {
   }
   if (auto clip = dyn_cast<ClipOp>(op)) {
     body += "  dfq_rt_clip(" + floatPtr(clip.getInput()) + ", " +
-            floatPtr(result) + ", " + count(result) + ", " +
-            floatLiteral(static_cast<float>(clip.getMin().convertToDouble())) +
-            ", " +
-            floatLiteral(static_cast<float>(clip.getMax().convertToDouble())) +
-            ");\n";
+            floatPtr(result) + ", " + count(result) + clipBounds(clip) + ");\n";
     return success();
   }
   if (auto gemm = dyn_cast<GemmOp>(op)) {
@@ -1261,9 +1263,15 @@ LogicalResult LibraryBuilder::build(x86::ModelLibrarySummary *summary) {
   if (std::error_code ec = llvm::sys::fs::create_directories(options.outputDir))
     return emitError(function.getLoc())
            << "cannot create '" << options.outputDir << "': " << ec.message();
-  llvm::SmallString<256> buildDir;
-  if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(
-          options.outputDir + "/.dfq-build", buildDir))
+  // createUniqueDirectory puts a relative prefix under the system's
+  // temporary directory; the build directory belongs inside outputDir.
+  llvm::SmallString<256> prefix(options.outputDir), buildDir;
+  llvm::sys::path::append(prefix, ".dfq-build");
+  if (std::error_code ec = llvm::sys::fs::make_absolute(prefix))
+    return emitError(function.getLoc())
+           << "cannot resolve '" << options.outputDir << "': " << ec.message();
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueDirectory(prefix, buildDir))
     return emitError(function.getLoc())
            << "cannot create a build directory: " << ec.message();
   llvm::scope_exit cleanup([&] {
