@@ -40,7 +40,9 @@ int64_t uniform(Rng &rng, int64_t lo, int64_t hi) {
   return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
 }
 
-enum class Shape { Conv, Gemm, Depthwise, Grouped };
+/// NarrowConv: a dense convolution with 1..3 input channels (a stem), whose
+/// kernel-row taps join the dot product.
+enum class Shape { Conv, NarrowConv, Gemm, Depthwise, Grouped };
 
 /// A random consistent spec of the given shape; false when the draw has no
 /// valid output extent (the caller draws again).
@@ -57,10 +59,13 @@ bool randomSpec(Rng &rng, Shape shape, x86::Isa isa, int weightBits,
   s.schedule.parallel = uniform(rng, 0, 3) != 0;
   switch (shape) {
   case Shape::Conv:
+  case Shape::NarrowConv:
   case Shape::Gemm:
     s.schedule.kind = LayerSchedule::Kind::Dense;
     s.groups = 1;
     s.c = uniform(rng, 0, 3) == 0 ? uniform(rng, 30, 80) : uniform(rng, 1, 24);
+    if (shape == Shape::NarrowConv)
+      s.c = uniform(rng, 1, 3);
     s.o = uniform(rng, 0, 3) == 0 ? uniform(rng, 40, 140) : uniform(rng, 1, 40);
     break;
   case Shape::Depthwise:
@@ -95,6 +100,18 @@ bool randomSpec(Rng &rng, Shape shape, x86::Isa isa, int weightBits,
       return false;
     s.outH = (s.h + s.padTop + padBottom - spanH) / s.strideH + 1;
     s.outW = (s.w + s.padLeft + padRight - spanW) / s.strideW + 1;
+    if ((shape == Shape::Conv || shape == Shape::NarrowConv ||
+         shape == Shape::Depthwise) &&
+        uniform(rng, 0, 1)) {
+      // Row tiles: pixels of one output row, a divisor of its width.
+      std::vector<int> divisors;
+      for (int d = 1; d <= std::min<int64_t>(16, s.outW); ++d)
+        if (s.outW % d == 0)
+          divisors.push_back(d);
+      s.schedule.tilePixels =
+          divisors[uniform(rng, 0, int64_t(divisors.size()) - 1)];
+      s.schedule.pixelTiles = LayerSchedule::PixelTiles::Row;
+    }
   }
 
   int64_t wmin = -(int64_t(1) << (weightBits - 1)),
@@ -197,7 +214,9 @@ std::string describeSpec(const LayerKernelSpec &s) {
       " wbits=" + std::to_string(s.weightBits) +
       " abits=" + std::to_string(s.activationBits) +
       " tile=" + std::to_string(s.schedule.tileChannels) + "x" +
-      std::to_string(s.schedule.tilePixels) + " " + x86::isaName(s.isa);
+      std::to_string(s.schedule.tilePixels) +
+      (s.schedule.pixelTiles == LayerSchedule::PixelTiles::Row ? " row" : "") +
+      " " + x86::isaName(s.isa);
   return d;
 }
 
@@ -357,6 +376,9 @@ void sweep(Shape shape, int count, unsigned seed) {
 // Several cases, so that lit runs them in parallel.
 TEST(X86LayerKernelTest, DenseConvolutions) { sweep(Shape::Conv, 100, 1); }
 TEST(X86LayerKernelTest, MoreDenseConvolutions) { sweep(Shape::Conv, 100, 5); }
+TEST(X86LayerKernelTest, NarrowInputConvolutions) {
+  sweep(Shape::NarrowConv, 40, 6);
+}
 TEST(X86LayerKernelTest, Gemms) { sweep(Shape::Gemm, 120, 2); }
 TEST(X86LayerKernelTest, DepthwiseConvolutions) {
   sweep(Shape::Depthwise, 100, 3);
@@ -406,6 +428,10 @@ TEST(X86LayerKernelTest, InvalidSpecsAreErrors) {
   s.activationBits = 4;
   s.inputZeroPoint = 16;
   EXPECT_FALSE(x86::LayerKernel::create(s, error));
+  s = smallGemm(); // 6 pixels do not divide a row of 1
+  s.schedule.pixelTiles = LayerSchedule::PixelTiles::Row;
+  EXPECT_FALSE(x86::LayerKernel::create(s, error));
+  EXPECT_NE(error.find("row pixel tiles"), std::string::npos) << error;
 }
 
 TEST(X86LayerKernelTest, ObjectFilesAreWritten) {

@@ -16,6 +16,10 @@
 //       is 2 x MACs per second over vnni_peak on the same thread count
 //
 // Usage: dfq-bench-x86-layers [--isa x86-avx512-vnni|x86-avx2] [--quick]
+//                              [--only SUBSTRING] [--keep-dir DIR]
+// --only times just the conv layers whose name contains SUBSTRING (no GEMV);
+// --keep-dir builds the kernels in DIR and keeps them there (with
+// DFQ_LAYER_KERNEL_STMT=1 also their assembly and lowered statements).
 // (threads 1 and 2 are both measured; the runtime's thread count is set
 // through halide_set_num_threads).
 //
@@ -117,7 +121,7 @@ LayerKernelSpec makeSpec(const std::string &name, x86::Isa isa, int64_t c,
   // The schedule dfq-lower-to-kernels chooses for this layer (tiles, and
   // whether Halide's parallel loop stays; it runs on one thread, as a model
   // library splits batches over threads around its kernels).
-  KernelTiles tiles = chooseKernelTiles(o, c, groups, s.outH * s.outW,
+  KernelTiles tiles = chooseKernelTiles(o, c, groups, s.outH, s.outW,
                                         isa == x86::Isa::Avx512Vnni);
   s.schedule.kind = groups == 1 ? LayerSchedule::Kind::Dense
                     : groups == c && groups == o
@@ -126,6 +130,8 @@ LayerKernelSpec makeSpec(const std::string &name, x86::Isa isa, int64_t c,
   s.schedule.tileChannels = int(tiles.channels);
   s.schedule.tilePixels = int(tiles.pixels);
   s.schedule.parallel = tiles.parallel;
+  s.schedule.pixelTiles = tiles.rowTiles ? LayerSchedule::PixelTiles::Row
+                                         : LayerSchedule::PixelTiles::Image;
   std::mt19937 rng(5);
   int lo = -(1 << (weightBits - 1)), hi = (1 << (weightBits - 1)) - 1;
   s.weights.resize(o * (c / groups) * k * k);
@@ -178,6 +184,7 @@ struct Buffers {
 int main(int argc, char **argv) {
   x86::Isa isa = x86::Isa::Avx512Vnni;
   bool quick = false;
+  std::string only, keepDir;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--isa") && i + 1 < argc) {
       if (!x86::parseIsa(argv[++i], isa)) {
@@ -186,9 +193,14 @@ int main(int argc, char **argv) {
       }
     } else if (!std::strcmp(argv[i], "--quick")) {
       quick = true;
+    } else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) {
+      only = argv[++i];
+    } else if (!std::strcmp(argv[i], "--keep-dir") && i + 1 < argc) {
+      keepDir = argv[++i];
     } else {
       std::fprintf(stderr,
-                   "usage: %s [--isa x86-avx512-vnni|x86-avx2] [--quick]\n",
+                   "usage: %s [--isa x86-avx512-vnni|x86-avx2] [--quick] "
+                   "[--only SUBSTRING] [--keep-dir DIR]\n",
                    argv[0]);
       return 1;
     }
@@ -197,9 +209,11 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "this CPU cannot run %s\n", x86::isaName(isa));
     return 1;
   }
-  scratch = (std::filesystem::temp_directory_path() /
-             ("dfq-layer-bench-" + std::to_string(::getpid())))
-                .string();
+  scratch = !keepDir.empty()
+                ? keepDir
+                : (std::filesystem::temp_directory_path() /
+                   ("dfq-layer-bench-" + std::to_string(::getpid())))
+                      .string();
   std::filesystem::create_directories(scratch);
   if (!loadRuntime(isa))
     return 1;
@@ -219,7 +233,8 @@ int main(int argc, char **argv) {
   // (a) Batch-1 GEMV: memory bound, so packed 4- and 2-bit weights should
   // approach 2x and 4x fewer bytes per call.
   int kernelId = 0;
-  for (int64_t size : {int64_t(1024), int64_t(4096)}) {
+  for (int64_t size : only.empty() ? std::vector<int64_t>{1024, 4096}
+                                   : std::vector<int64_t>{}) {
     std::map<int, double> int8Time;
     for (int bits : {8, 4, 2}) {
       LayerKernelSpec s = makeSpec("gemv_" + std::to_string(kernelId++), isa,
@@ -258,6 +273,8 @@ int main(int argc, char **argv) {
   // 14x14 and 7x7 with 16/32/64 channels and 1x1 projection shortcuts;
   // MobileNetV2 inverted residuals after the stride-2 stem (14x14, 7x7).
   for (const dfq_bench::ZooConvLayer &l : dfq_bench::kZooConvLayers) {
+    if (!only.empty() && !std::strstr(l.name, only.c_str()))
+      continue;
     LayerKernelSpec s =
         makeSpec(std::string("conv_") + std::to_string(kernelId++), isa, l.c,
                  l.o, l.hw, l.k, l.stride, l.groups, 8);
@@ -289,6 +306,7 @@ int main(int argc, char **argv) {
       }
     }
   }
-  std::filesystem::remove_all(scratch);
+  if (keepDir.empty())
+    std::filesystem::remove_all(scratch);
   return 0;
 }

@@ -117,10 +117,10 @@ struct LowerToKernelsPass
     int64_t inChannels = inputType.getDimSize(1);
     auto resultShape =
         cast<RankedTensorType>(op->getResult(0).getType()).getShape();
-    int64_t pixels =
-        resultShape.size() == 4 ? resultShape[2] * resultShape[3] : 1;
-    KernelTiles choice = chooseKernelTiles(channels, inChannels, groups, pixels,
-                                           target == "x86-avx512-vnni");
+    bool conv = resultShape.size() == 4;
+    KernelTiles choice = chooseKernelTiles(
+        channels, inChannels, groups, conv ? resultShape[2] : 1,
+        conv ? resultShape[3] : 1, target == "x86-avx512-vnni");
     unsigned bits = w.getStorageTypeIntegralWidth();
     StringRef storage = bits <= 2 ? "i2x4" : bits <= 4 ? "i4x2" : "i8";
 
@@ -147,6 +147,9 @@ struct LowerToKernelsPass
     kernel.append("weight_storage", b.getStringAttr(storage));
     kernel.append("tile",
                   b.getDenseI64ArrayAttr({choice.channels, choice.pixels}));
+    if (conv && StringRef(choice.kind) != "grouped")
+      kernel.append("pixel_tiles",
+                    b.getStringAttr(choice.rowTiles ? "row" : "image"));
     kernel.append("parallel", b.getBoolAttr(choice.parallel));
     kernel.append("epilogue", b.getArrayAttr(epilogue));
     op->setAttr("dfq.kernel", kernel.getDictionary(op->getContext()));

@@ -7,7 +7,7 @@
 // are packed two per byte.
 // CHECK-LABEL: func.func @dense_relu
 // CHECK: dfq.qconv2d
-// CHECK-SAME: dfq.kernel = {epilogue = ["bias", "requantize", "relu", "clamp"], kind = "dense", layout = "nhwc", parallel = false, symbol = "dfq_kernel_0_conv1", target = "x86-avx512-vnni", tile = array<i64: 16, 16>, weight_storage = "i4x2"}
+// CHECK-SAME: dfq.kernel = {epilogue = ["bias", "requantize", "relu", "clamp"], kind = "dense", layout = "nhwc", parallel = false, pixel_tiles = "image", symbol = "dfq_kernel_0_conv1", target = "x86-avx512-vnni", tile = array<i64: 16, 16>, weight_storage = "i4x2"}
 // AVX2-LABEL: func.func @dense_relu
 // AVX2: target = "x86-avx2"
 func.func @dense_relu(%x: tensor<?x3x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<?x2x4x4x!quant.uniform<u4:f32, 1.0>> {
@@ -19,12 +19,27 @@ func.func @dense_relu(%x: tensor<?x3x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tens
 
 // -----
 
+// A 28-pixel output row: tiles of 14 pixels of one row (a divisor of the
+// width, so no pixel is wasted and each tile's inputs are one address plus
+// constant offsets) beat 16 pixels numbered across rows.
+// CHECK-LABEL: func.func @row_tiles
+// CHECK: dfq.qconv2d
+// CHECK-SAME: pixel_tiles = "row"
+// CHECK-SAME: tile = array<i64: 16, 14>
+func.func @row_tiles(%x: tensor<?x1x28x28x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<?x16x28x28x!quant.uniform<u8:f32, 1.0>> {
+  %w = dfq.qconstant dense<1> : tensor<16x1x3x3xi8> : tensor<16x1x3x3x!quant.uniform<i8:f32, 0.5>>
+  %y = dfq.qconv2d %x, %w {pads = array<i64: 1, 1, 1, 1>, multiplier = array<i32: 1073741824>, shift = array<i32: 32>} : (tensor<?x1x28x28x!quant.uniform<u8:f32, 0.5:3>>, tensor<16x1x3x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<?x16x28x28x!quant.uniform<u8:f32, 1.0>> loc("stem")
+  return %y : tensor<?x16x28x28x!quant.uniform<u8:f32, 1.0>>
+}
+
+// -----
+
 // Depthwise (groups = C = O) without a bias and with an output zero point
 // inside the range: no relu in the epilogue. The gemm that follows has 70
 // output channels: tiles of 4 vectors; 2-bit weights pack four per byte.
 // CHECK-LABEL: func.func @depthwise_then_gemm
 // CHECK: dfq.qconv2d
-// CHECK-SAME: dfq.kernel = {epilogue = ["requantize", "clamp"], kind = "depthwise", layout = "nhwc", parallel = false, symbol = "dfq_kernel_0_dw", target = "x86-avx512-vnni", tile = array<i64: 16, 4>, weight_storage = "i8"}
+// CHECK-SAME: dfq.kernel = {epilogue = ["requantize", "clamp"], kind = "depthwise", layout = "nhwc", parallel = false, pixel_tiles = "row", symbol = "dfq_kernel_0_dw", target = "x86-avx512-vnni", tile = array<i64: 16, 3>, weight_storage = "i8"}
 // CHECK: dfq.qgemm
 // CHECK-SAME: dfq.kernel = {epilogue = ["requantize", "clamp"], kind = "dense", layout = "nk", parallel = true, symbol = "dfq_kernel_1_fc", target = "x86-avx512-vnni", tile = array<i64: 64, 6>, weight_storage = "i2x4"}
 func.func @depthwise_then_gemm(%x: tensor<?x2x3x3x!quant.uniform<u8:f32, 0.5:3>>, %f: tensor<?x16x!quant.uniform<u8:f32, 2.0:1>>) -> (tensor<?x2x3x3x!quant.uniform<u8:f32, 1.0:7>>, tensor<?x70x!quant.uniform<u8:f32, 2.0:5>>) {

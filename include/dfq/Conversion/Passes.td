@@ -27,13 +27,18 @@ def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
     | `kind` | `dense` (output channels in vector lanes, input channels reduced 4 at a time: `vpdpbusd` on VNNI), `depthwise` (groups = C = O: channels in lanes, taps unrolled) or `grouped` (other groupings: a generic loop nest) |
     | `weight_storage` | `i8`, `i4x2` or `i2x4`: weights packed 8/b per byte (3-bit in 4-bit containers, 5..7-bit in bytes), unpacked in the kernel |
     | `tile` | `[output channels, output pixels]` of a register tile |
+    | `pixel_tiles` | dense and depthwise convolutions: `row` when a tile's pixels are consecutive pixels of one output row (the tile divides the row: one input address plus constant offsets), `image` when they are numbered across the image row after row (no lanes wasted at the end of short rows, but each pixel's address is computed on its own; a depthwise tile is then one pixel) |
     | `parallel` | whether the kernel keeps Halide's parallel loop; the model library splits batches over threads itself and gives Halide's pool one thread, so this only changes code generation: `true` for gemms (their outlined channel-tile loop compiles to code about twice as fast), `false` for convolutions |
     | `epilogue` | what follows the dot product inside the kernel: `bias`, `requantize`, and `relu` / `clamp` when the output range saturates an activation function that `dfq-quantize` fused |
 
     Dense tiles use up to 4 vectors of 16 output channels (fewer for narrow
-    layers, so no lanes are wasted on channels that do not exist) by 6
-    pixels: 24 accumulators of the 32 vector registers, leaving registers
-    for the broadcast inputs and the weights. The whole function is also
+    layers, so no lanes are wasted on channels that do not exist) by up to
+    24 accumulators' worth of pixels (of the 32 vector registers, leaving
+    registers for the broadcast inputs and the weights; at most 16). Among
+    those pixel counts the pass takes the one that best trades the weight
+    loads amortized over the tile against pixels wasted in the last tile,
+    and tiles along output rows when a divisor of the row width does about
+    as well (row tiles address their inputs more cheaply). The whole function is also
     checked against what the target runs: float `dfq.conv2d`, `dfq.matmul`
     and `dfq.batch_norm`, signed or per-channel activations, and shapes that
     are dynamic beyond the batch are errors at the op. A float `dfq.gemm`

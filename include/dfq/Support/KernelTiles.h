@@ -25,6 +25,10 @@ struct KernelTiles {
   /// (measured with LLVM 14: 4096^2 GEMV 256 -> 119 us); convolutions are
   /// faster without it.
   bool parallel = false;
+  /// Dense and depthwise convolutions: whether a tile's pixels are
+  /// consecutive pixels of one output row (`pixels` divides the output
+  /// width) rather than of the image numbered row after row.
+  bool rowTiles = false;
 };
 
 /// Dense layers: up to 4 vectors of output channels (fewer when the layer
@@ -32,11 +36,14 @@ struct KernelTiles {
 /// vector registers (12 of 16 with AVX2; at most 16, the kernels'
 /// unrolling limit); among those pixel counts, the one that best trades the
 /// weight load amortized over the tile (tp / (tp + 1)) against the pixels
-/// wasted in the last tile of an image (`outputPixels` per image; 1 for a
-/// gemm, whose rows are its batch, unknown here: 6). Depthwise and grouped
-/// layers: one vector of channels by 4 pixels.
+/// wasted in the last tile of an image (outH x outW pixels; for a gemm,
+/// whose rows are its batch, unknown here: 6); row tiles instead
+/// when a divisor of the output width scores better after a bonus for their
+/// cheaper addressing. Depthwise layers: one vector of channels by the
+/// widest divisor of the row up to 8 pixels; grouped layers: one vector of
+/// channels. A gemm passes outH = outW = 1.
 KernelTiles chooseKernelTiles(int64_t outChannels, int64_t inChannels,
-                              int64_t groups, int64_t outputPixels,
+                              int64_t groups, int64_t outH, int64_t outW,
                               bool avx512);
 
 } // namespace mlir::dfq

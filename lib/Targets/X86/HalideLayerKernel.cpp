@@ -20,14 +20,21 @@
 // Schedules.
 //  - Dense: output channels in vector lanes, input channels reduced 4 at a
 //    time with 512-bit vpdpbusd (AVX-512 VNNI), register tiles of
-//    tileChannels x tilePixels accumulators. Pixels are numbered per image
+//    tileChannels x tilePixels accumulators. A tile's pixels are either
+//    consecutive pixels of one output row (row tiles, which divide the row:
+//    one input address plus constant offsets) or numbered per image
 //    (q = y * outW + x) so that a tile never wastes lanes at the end of a
-//    short row (7x7 and 14x14 outputs); a gemm tiles its batch rows instead.
-//    Weights are packed at build time to [o/16][kh][kw][c/4 / per-byte]
-//    [16][4], 2 or 4 bits per value packed along the c/4 dimension, so one
-//    64-byte load gives the 16 x 4 operand of one (8-bit) or of 2 or 4
-//    consecutive (4-, 2-bit) dot-product steps.
-//  - Depthwise: channels in vector lanes (NHWC), taps unrolled, int32.
+//    short row (7x7 outputs with 4 vectors of channels); a gemm tiles its
+//    batch rows instead. Weights are packed at build time to
+//    [o/16][kh][kw][c/4 / per-byte][16][4], 2 or 4 bits per value packed
+//    along the c/4 dimension, so one 64-byte load gives the 16 x 4 operand
+//    of one (8-bit) or of 2 or 4 consecutive (4-, 2-bit) dot-product steps.
+//    With few input channels (a grayscale stem) the taps of a kernel row
+//    join the channels in the dot product ([kh][1][kw * c / 4 ...]).
+//  - Requantization: in 32-bit lanes on the high half of acc * M when every
+//    shift is at least 33 (see requantize), else in 64-bit lanes.
+//  - Depthwise: channels in vector lanes (NHWC), taps unrolled, int32;
+//    register tiles of one vector by several pixels of a row.
 //  - Grouped: a direct loop nest, channels vectorized.
 //
 //===----------------------------------------------------------------------===//
@@ -202,6 +209,12 @@ bool validate(const LayerKernelSpec &s, std::string &error) {
     return fail(error, n,
                 "tileChannels must be a positive multiple of the vector "
                 "width (at most 8 vectors) and tilePixels in [1, 16]");
+  if (s.schedule.pixelTiles == LayerSchedule::PixelTiles::Row &&
+      (s.schedule.kind == LayerSchedule::Kind::Grouped ||
+       s.outW % s.schedule.tilePixels))
+    return fail(error, n,
+                "row pixel tiles need a dense or depthwise schedule whose "
+                "tilePixels divides the output width");
   if (s.weightBits < 2 || s.weightBits > 8 || s.activationBits < 2 ||
       s.activationBits > 8)
     return fail(error, n, "weight and activation bits must be in [2, 8]");
@@ -299,8 +312,9 @@ private:
   bool needsPadding() const;
   /// The input with `channels` channels (>= c): past the input, spatially
   /// and along channels, it reads the input zero point. The input itself
-  /// when nothing is out of range; otherwise a copy computed per image.
-  Func paddedInput(int64_t channels);
+  /// when nothing is out of range (and not `always`); otherwise a copy
+  /// computed per image.
+  Func paddedInput(int64_t channels, bool always = false);
   Expr requantize(Expr acc32, Expr o);
   void buildDense();
   void buildDepthwise();
@@ -310,7 +324,12 @@ private:
   int64_t paddedO = 0;
   Buffer<int32_t> base, weightZero, multiplier, shift;
   Buffer<int64_t> rounding;
+  /// For the 32-bit path (highHalfRequant): 2^(sh-33) and sh - 32.
+  Buffer<int32_t> roundingHigh, shiftHigh;
   bool uniformRequant = false;
+  /// Whether every shift is at least 33, so that requantization works on
+  /// the high half of the 64-bit product in 32-bit lanes.
+  bool highHalfRequant = false;
   Func padded;
 };
 
@@ -359,9 +378,9 @@ bool LayerKernel::Impl::needsPadding() const {
   return s.padTop > 0 || s.padLeft > 0 || lastY >= s.h || lastX >= s.w;
 }
 
-Func LayerKernel::Impl::paddedInput(int64_t channels) {
+Func LayerKernel::Impl::paddedInput(int64_t channels, bool always) {
   const LayerKernelSpec &s = spec;
-  if (channels == s.c && !needsPadding())
+  if (channels == s.c && !needsPadding() && !always)
     return input;
   Var c("c"), x("x"), y("y"), n("n");
   Func exterior = BoundaryConditions::constant_exterior(
@@ -382,6 +401,34 @@ Func LayerKernel::Impl::paddedInput(int64_t channels) {
 
 Expr LayerKernel::Impl::requantize(Expr acc32, Expr o) {
   const LayerKernelSpec &s = spec;
+  Expr y;
+  if (highHalfRequant) {
+    // All shifts are at least 33: with v = acc * M = hi * 2^32 + lo (hi the
+    // high half of the signed 64-bit product, 0 <= lo < 2^32),
+    //   floor((v + 2^(sh-1)) / 2^sh) = floor((hi + 2^(sh-33)) / 2^(sh-32)),
+    // exactly, because 2^(sh-1) is a multiple of 2^32. |hi| < 2^30, so the
+    // rest stays in 32-bit lanes: one signed high-half multiply instead of
+    // two 64-bit products, shifts and a 64-to-8-bit narrowing chain. This
+    // is most of the time of a 1x1 layer with few input channels.
+    Expr m, roundHi, shiftHi;
+    if (uniformRequant) {
+      m = Expr(int32_t(s.multiplier[0]));
+      roundHi = Expr(int32_t(1) << (s.shift[0] - 33));
+      shiftHi = Expr(int32_t(s.shift[0] - 32));
+    } else {
+      m = multiplier(o);
+      roundHi = roundingHigh(o);
+      shiftHi = shiftHigh(o);
+    }
+    Expr hi = Internal::mul_shift_right(acc32, m, 32);
+    // The sum cannot overflow, but Halide's bounds are those of any int32
+    // (whose overflow it rejects when folding constants): add modulo 2^32.
+    Expr rounded = reinterpret<int32_t>(cast<uint32_t>(hi) +
+                                        cast<uint32_t>(roundHi));
+    y = (rounded >> shiftHi) + Expr(int32_t(s.outputZeroPoint));
+    return cast<uint8_t>(
+        clamp(y, Expr(int32_t(s.outputMin)), Expr(int32_t(s.outputMax))));
+  }
   Expr m, sh, round;
   if (uniformRequant) {
     // Per-tensor parameters become immediates (constant shifts).
@@ -393,8 +440,8 @@ Expr LayerKernel::Impl::requantize(Expr acc32, Expr o) {
     sh = cast<uint64_t>(shift(o));
     round = rounding(o);
   }
-  Expr y = ((cast<int64_t>(acc32) * m + round) >> sh) +
-           Expr(int64_t(s.outputZeroPoint));
+  y = ((cast<int64_t>(acc32) * m + round) >> sh) +
+      Expr(int64_t(s.outputZeroPoint));
   return cast<uint8_t>(
       clamp(y, Expr(int64_t(s.outputMin)), Expr(int64_t(s.outputMax))));
 }
@@ -411,14 +458,28 @@ void LayerKernel::Impl::build() {
   multiplier.fill(1);
   shift.fill(0);
   rounding.fill(0);
-  uniformRequant = false;
+  uniformRequant = true;
+  highHalfRequant = true;
   for (int64_t i = 0; i < s.o; ++i) {
     multiplier(i) = s.multiplier[i];
     shift(i) = s.shift[i];
     rounding(i) = s.shift[i] > 0 ? int64_t(1) << (s.shift[i] - 1) : 0;
     uniformRequant &=
         s.multiplier[i] == s.multiplier[0] && s.shift[i] == s.shift[0];
+    highHalfRequant &= s.shift[i] >= 33;
   }
+  // Channels past o (whole vectors of the last tile) shift by 33.
+  roundingHigh =
+      Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_round_hi");
+  shiftHigh =
+      Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_shift_hi");
+  roundingHigh.fill(1);
+  shiftHigh.fill(1);
+  if (highHalfRequant)
+    for (int64_t i = 0; i < s.o; ++i) {
+      roundingHigh(i) = int32_t(1) << (s.shift[i] - 33);
+      shiftHigh(i) = int32_t(s.shift[i] - 32);
+    }
 
   switch (s.schedule.kind) {
   case LayerSchedule::Kind::Dense:
@@ -478,14 +539,24 @@ void LayerKernel::Impl::buildDense() {
   if (!folded)
     bits = containerBits(storedLo, storedHi);
   const int perByte = 8 / bits;
-  const int64_t paddedC = roundUp(s.c, 4 * perByte);
-  const int64_t steps = paddedC / 4; // dot-product steps per tap
+  // Narrow inputs (a grayscale stem: c = 1) would fill a 4-deep dot product
+  // with c channels and 4 - c zeros per tap. Their taps along a kernel row
+  // join the reduction instead: in NHWC the kw * c values a window row
+  // reads are contiguous (dilation 1), so one dot-product step takes 4 of
+  // them, and a 3x3 kernel on one channel takes 3 steps instead of 9.
+  const bool rowTaps =
+      s.kw > 1 && s.dilationW == 1 &&
+      roundUp(s.c * s.kw, 4 * perByte) < s.kw * roundUp(s.c, 4 * perByte);
+  const int64_t tapSlots = rowTaps ? 1 : s.kw;
+  const int64_t paddedC = roundUp(rowTaps ? s.c * s.kw : s.c, 4 * perByte);
+  const int64_t steps = paddedC / 4; // dot-product steps per tap slot
   const int64_t outerO = roundUp(s.o, tileO);
 
-  // [o/L][kh][kw][steps/perByte][L][4], values packed along `steps`, the
-  // first in the low bits; padding (channels past c, outputs past o) is 0.
+  // [o/L][kh][kw (1 with rowTaps)][steps/perByte][L][4], values packed
+  // along `steps`, the first in the low bits; padding (channels past c,
+  // outputs past o) is 0.
   Buffer<uint8_t> packed(
-      {4, L, int(steps / perByte), int(s.kw), int(s.kh), int(outerO / L)},
+      {4, L, int(steps / perByte), int(tapSlots), int(s.kh), int(outerO / L)},
       s.name + "_weights");
   packed.fill(0);
   base = Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_base");
@@ -517,9 +588,10 @@ void LayerKernel::Impl::buildDense() {
           int64_t v = s.weights[((oc * s.c + ci) * s.kh + i) * s.kw + j] -
                       (folded ? zw : 0);
           columnSum += v;
-          int64_t step = ci / 4;
-          uint8_t &byte = packed(int(ci % 4), int(oc % L), int(step / perByte),
-                                 int(j), int(i), int(oc / L));
+          int64_t depth = rowTaps ? j * s.c + ci : ci, step = depth / 4;
+          uint8_t &byte =
+              packed(int(depth % 4), int(oc % L), int(step / perByte),
+                     int(rowTaps ? 0 : j), int(i), int(oc / L));
           int shift = bits * int(step % perByte);
           byte = uint8_t(byte & ~(mask << shift)) |
                  uint8_t((uint8_t(v + offset) & mask) << shift);
@@ -532,35 +604,50 @@ void LayerKernel::Impl::buildDense() {
     weightZero(oc) = int32_t(zw);
   }
 
-  Func x = paddedInput(paddedC);
+  // Row taps read past the window (zero weights) and so past the input.
+  Func x = rowTaps ? paddedInput(s.c, /*always=*/true) : paddedInput(paddedC);
   Var o("o"), q("q"), n("n"), xv("x"), yv("y");
-  // Pixel coordinates of the dot product's pixel index. A gemm (1x1 output)
-  // tiles its batch rows, a convolution the pixels of one image; indices
-  // past the end (partial tiles) are clamped to a valid pixel and their
-  // results never stored.
+  // What a register tile's pixels are. A gemm (1x1 output) tiles its batch
+  // rows; a convolution either consecutive pixels of one output row (the
+  // tile divides the row: the pixels' inputs are one address plus constant
+  // offsets) or the pixels of one image numbered q = y * outW + x (no lanes
+  // wasted at the end of short rows, but every pixel's address takes a
+  // division and its own register). Indices past the end (partial tiles)
+  // are clamped to a valid pixel and their results never stored.
   const bool rows = s.outH * s.outW == 1;
+  const bool rowTiles =
+      !rows && s.schedule.pixelTiles == LayerSchedule::PixelTiles::Row;
   const int64_t pixels = s.outH * s.outW;
   Expr batch = input.dim(3).extent();
   Func dot("dot"), acc("acc"), core("core"), sumX("sum_x");
-  auto coordinates = [&](Expr pix, Expr image, Expr &ox, Expr &oy, Expr &img) {
-    if (rows) {
-      img = min(pix, batch - 1);
-      ox = oy = 0;
-      return;
-    }
-    Expr pc = min(pix, int(pixels - 1));
-    img = image;
+  std::vector<Var> pv = rows       ? std::vector<Var>{o, n}
+                        : rowTiles ? std::vector<Var>{o, xv, yv, n}
+                                   : std::vector<Var>{o, q, n};
+  Expr ox, oy, img;
+  if (rows) {
+    img = min(n, batch - 1);
+    ox = oy = 0;
+  } else if (rowTiles) {
+    img = n;
+    ox = xv;
+    oy = yv;
+  } else {
+    Expr pc = min(q, int(pixels - 1));
+    img = n;
     oy = pc / int(s.outW);
     ox = pc % int(s.outW);
-  };
-  std::vector<Var> pv =
-      rows ? std::vector<Var>{o, n} : std::vector<Var>{o, q, n};
-  Expr pix = rows ? Expr(n) : Expr(q);
-  Expr ox, oy, img;
-  coordinates(pix, rows ? Expr() : Expr(n), ox, oy, img);
+  }
+  // The pixel variables of a tile and of the per-pixel sums.
+  std::vector<Var> sv(pv.begin() + 1, pv.end());
 
-  RDom r(0, 4, 0, int(steps), 0, int(s.kw), 0, int(s.kh), "r");
+  RDom r(0, 4, 0, int(steps), 0, int(tapSlots), 0, int(s.kh), "r");
+  Expr depth = 4 * r.y + r.x;
   Expr ix = ox * int(s.strideW) - int(s.padLeft) + r.z * int(s.dilationW);
+  Expr channel = depth;
+  if (rowTaps) {
+    ix += depth / int(s.c);
+    channel = depth % int(s.c);
+  }
   Expr iy = oy * int(s.strideH) - int(s.padTop) + r.w * int(s.dilationH);
   Expr byte = packed(r.x, o % L, r.y / perByte, r.z, r.w, o / L);
   Expr weight;
@@ -579,7 +666,7 @@ void LayerKernel::Impl::buildDense() {
   auto defineDot = [&](Func &f) {
     f(pv) = 0;
     f(pv) +=
-        cast<int32_t>(x(4 * r.y + r.x, ix, iy, img)) * cast<int32_t>(weight);
+        cast<int32_t>(x(channel, ix, iy, img)) * cast<int32_t>(weight);
   };
   defineDot(dot);
 
@@ -587,7 +674,6 @@ void LayerKernel::Impl::buildDense() {
     RDom t(0, int(s.c), 0, int(s.kw), 0, int(s.kh), "t");
     Expr tx = ox * int(s.strideW) - int(s.padLeft) + t.y * int(s.dilationW);
     Expr ty = oy * int(s.strideH) - int(s.padTop) + t.z * int(s.dilationH);
-    std::vector<Var> sv(pv.begin() + 1, pv.end());
     sumX(sv) = 0;
     sumX(sv) += cast<int32_t>(x(t.x, tx, ty, img));
   }
@@ -606,7 +692,7 @@ void LayerKernel::Impl::buildDense() {
       sum -= cast<uint32_t>(offset) * cast<uint32_t>(sumAll(n));
     if (!folded)
       sum -= cast<uint32_t>(weightZero(o)) *
-             cast<uint32_t>(rows ? sumX(n) : sumX(q, n));
+             cast<uint32_t>(sumX(sv));
     return requantize(reinterpret<int32_t>(sum), o);
   };
   Expr result = resultOf(dot);
@@ -624,9 +710,12 @@ void LayerKernel::Impl::buildDense() {
   }
 
   Func tiled = rows ? output : core;
-  if (rows)
+  if (rows) {
     output(o, xv, yv, n) = result;
-  else {
+  } else if (rowTiles) {
+    core(o, xv, yv, n) = result;
+    output(o, xv, yv, n) = core(o, xv, yv, n);
+  } else {
     core(o, q, n) = result;
     output(o, xv, yv, n) = core(o, yv * int(s.outW) + xv, n);
   }
@@ -636,7 +725,7 @@ void LayerKernel::Impl::buildDense() {
   // one 512-bit vpdpbusd; the weights' packing steps are unrolled so that
   // each byte's fields are extracted with constant shifts.
   Var oi("oi"), pi("pi");
-  Var tp = rows ? n : q;
+  Var tp = rows ? n : rowTiles ? xv : q;
   // `core` (an intermediate) is computed in whole tiles, past the last
   // channel and pixel (clamped reads; never copied out); the output of a
   // gemm guards its edge tiles.
@@ -655,11 +744,11 @@ void LayerKernel::Impl::buildDense() {
     else if (rows)
       st.reorder(oi, xv, yv, n, o);
     else if (pixels > 1)
-      st.reorder(oi, pi, o, q);
+      st.reorder(oi, pi, o, tp);
     else
-      st.reorder(oi, o, q);
+      st.reorder(oi, o, tp);
     if (s.schedule.parallel)
-      st.parallel(rows ? o : q);
+      st.parallel(rows ? o : rowTiles ? yv : q);
   };
   if (gemv) {
     scheduleTiles(output.specialize(batchOne), 1);
@@ -710,9 +799,10 @@ void LayerKernel::Impl::buildDense() {
 
   std::ostringstream d;
   d << "dense " << (spec.isa == Isa::Avx512Vnni ? "vnni" : "avx2") << " "
-    << tileO << "x" << tileP << " w" << bits
+    << tileO << "x" << tileP << (rowTiles ? " row" : "") << " w" << bits
     << (bits < 8 ? (offsetFields ? "-packed-offset" : "-packed") : "")
-    << (folded ? "" : " zw-correction") << (gemv ? " gemv-1row" : "")
+    << (folded ? "" : " zw-correction") << (rowTaps ? " row-taps" : "")
+    << (gemv ? " gemv-1row" : "")
     << (s.schedule.parallel ? " parallel" : "");
   description = d.str();
 }
@@ -750,22 +840,49 @@ void LayerKernel::Impl::buildDepthwise() {
                                       cast<int32_t>(weights(o, r.x, r.y)));
   output(o, xv, yv, n) = requantize(reinterpret<int32_t>(acc(o, xv, yv, n)), o);
 
-  Var yn("yn");
-  output.vectorize(o, L, TailStrategy::GuardWithIf);
-  // Whole vectors (the weights and the padded input cover them).
-  acc.compute_at(output, o).vectorize(o, L, TailStrategy::RoundUp);
-  acc.update()
-      .reorder(o, r.x, r.y)
-      .vectorize(o, L, TailStrategy::RoundUp)
-      .unroll(r.x)
-      .unroll(r.y);
+  // Register tiles of one vector of channels by tileP pixels of a row
+  // (tileP divides the row): each tap's weights are loaded once per tile,
+  // and with stride 1 neighbouring pixels' taps read the same input
+  // vectors. Without row tiles, one vector at a time.
+  const bool rowTiles = s.schedule.pixelTiles == LayerSchedule::PixelTiles::Row;
+  const int tileP = rowTiles ? s.schedule.tilePixels : 1;
+  Var oo("oo"), oi("oi"), xo("xo"), xi("xi");
+  if (tileP > 1) {
+    output.split(o, oo, oi, L, TailStrategy::GuardWithIf)
+        .split(xv, xo, xi, tileP)
+        .reorder(oi, xi, oo, xo, yv, n)
+        .vectorize(oi)
+        .unroll(xi);
+    // Whole vectors (the weights and the padded input cover them).
+    acc.compute_at(output, oo)
+        .bound_extent(xv, tileP)
+        .vectorize(o, L, TailStrategy::RoundUp)
+        .unroll(xv);
+    acc.update()
+        .reorder(o, xv, r.x, r.y)
+        .vectorize(o, L, TailStrategy::RoundUp)
+        .unroll(xv)
+        .unroll(r.x)
+        .unroll(r.y);
+  } else {
+    output.vectorize(o, L, TailStrategy::GuardWithIf);
+    acc.compute_at(output, o).vectorize(o, L, TailStrategy::RoundUp);
+    acc.update()
+        .reorder(o, r.x, r.y)
+        .vectorize(o, L, TailStrategy::RoundUp)
+        .unroll(r.x)
+        .unroll(r.y);
+  }
   if (s.schedule.parallel)
     output.parallel(yv);
   if (padded.defined())
     padded.compute_at(output, n);
   std::ostringstream d;
   d << "depthwise " << (spec.isa == Isa::Avx512Vnni ? "avx512" : "avx2") << " "
-    << L << " lanes" << (s.schedule.parallel ? " parallel" : "");
+    << L << " lanes";
+  if (tileP > 1)
+    d << " x " << tileP << " row pixels";
+  d << (s.schedule.parallel ? " parallel" : "");
   description = d.str();
 }
 

@@ -362,6 +362,16 @@ LogicalResult LibraryBuilder::emitKernel(Operation *op, size_t step) {
   spec.schedule.tileChannels = tile[0];
   spec.schedule.tilePixels = tile[1];
   spec.schedule.parallel = parallel.getValue();
+  if (auto pixelTiles = kernelAttr.get("pixel_tiles")) {
+    auto name = dyn_cast<StringAttr>(pixelTiles);
+    if (!name || (name.getValue() != "row" && name.getValue() != "image"))
+      return op->emitError()
+             << "has an unknown 'pixel_tiles' value " << pixelTiles
+             << " (expected \"row\" or \"image\")";
+    spec.schedule.pixelTiles = name.getValue() == "row"
+                                   ? x86::LayerSchedule::PixelTiles::Row
+                                   : x86::LayerSchedule::PixelTiles::Image;
+  }
 
   auto inShape = cast<RankedTensorType>(input.getType()).getShape();
   auto outShape = cast<RankedTensorType>(op->getResult(0).getType()).getShape();

@@ -74,6 +74,18 @@ struct LayerSchedule {
   int tileChannels = 64;
   /// Output pixels (gemm: rows) per register tile.
   int tilePixels = 6;
+  /// Which pixels a dense or depthwise convolution's register tile holds
+  /// (depthwise: Image means one pixel per tile).
+  enum class PixelTiles {
+    /// tilePixels consecutive pixels of the image (q = y * outW + x), rows
+    /// wrapping: no lanes wasted at the end of short rows, but each pixel's
+    /// input address is computed on its own.
+    Image,
+    /// tilePixels consecutive pixels of one output row (tilePixels divides
+    /// outW): one input address plus constant offsets.
+    Row,
+  };
+  PixelTiles pixelTiles = PixelTiles::Image;
   /// Parallelize over the batch and output rows.
   bool parallel = true;
 };
