@@ -423,8 +423,8 @@ Expr LayerKernel::Impl::requantize(Expr acc32, Expr o) {
     Expr hi = Internal::mul_shift_right(acc32, m, 32);
     // The sum cannot overflow, but Halide's bounds are those of any int32
     // (whose overflow it rejects when folding constants): add modulo 2^32.
-    Expr rounded = reinterpret<int32_t>(cast<uint32_t>(hi) +
-                                        cast<uint32_t>(roundHi));
+    Expr rounded =
+        reinterpret<int32_t>(cast<uint32_t>(hi) + cast<uint32_t>(roundHi));
     y = (rounded >> shiftHi) + Expr(int32_t(s.outputZeroPoint));
     return cast<uint8_t>(
         clamp(y, Expr(int32_t(s.outputMin)), Expr(int32_t(s.outputMax))));
@@ -665,8 +665,7 @@ void LayerKernel::Impl::buildDense() {
   }
   auto defineDot = [&](Func &f) {
     f(pv) = 0;
-    f(pv) +=
-        cast<int32_t>(x(channel, ix, iy, img)) * cast<int32_t>(weight);
+    f(pv) += cast<int32_t>(x(channel, ix, iy, img)) * cast<int32_t>(weight);
   };
   defineDot(dot);
 
@@ -691,8 +690,7 @@ void LayerKernel::Impl::buildDense() {
     if (offsetFields)
       sum -= cast<uint32_t>(offset) * cast<uint32_t>(sumAll(n));
     if (!folded)
-      sum -= cast<uint32_t>(weightZero(o)) *
-             cast<uint32_t>(sumX(sv));
+      sum -= cast<uint32_t>(weightZero(o)) * cast<uint32_t>(sumX(sv));
     return requantize(reinterpret<int32_t>(sum), o);
   };
   Expr result = resultOf(dot);
@@ -802,8 +800,7 @@ void LayerKernel::Impl::buildDense() {
     << tileO << "x" << tileP << (rowTiles ? " row" : "") << " w" << bits
     << (bits < 8 ? (offsetFields ? "-packed-offset" : "-packed") : "")
     << (folded ? "" : " zw-correction") << (rowTaps ? " row-taps" : "")
-    << (gemv ? " gemv-1row" : "")
-    << (s.schedule.parallel ? " parallel" : "");
+    << (gemv ? " gemv-1row" : "") << (s.schedule.parallel ? " parallel" : "");
   description = d.str();
 }
 

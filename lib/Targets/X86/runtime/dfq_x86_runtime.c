@@ -191,26 +191,21 @@ int dfq_rt_run_kernel(dfq_rt_kernel kernel, const char *layer,
 /* clamp(round_half_even(x / scale) + zp, qmin, qmax), NaN to clamp(zp),
  * with dfq_rt_quantize_one: a rounded quotient beyond 2^24 saturates
  * either way, so the float sum stays exact where it matters. */
-static float quantize_one(float x, float scale, float zp, float qmin,
-                          float qmax) {
-  return dfq_rt_quantize_one(x, scale, zp, qmin, qmax);
-}
-
 void dfq_rt_quantize(const float *x, uint8_t *q, int64_t n, int64_t c,
                      int64_t hw, float scale, int32_t zp, int32_t qmin,
                      int32_t qmax, int to_nhwc) {
-  float z = (float)zp, lo = (float)qmin, hi = (float)qmax;
+  float z = (float)zp, lo = (float)qmin, hi = (float)qmax, inv = 1.0f / scale;
   if (!to_nhwc || c == 1) {
     int64_t count = n * c * hw;
     for (int64_t i = 0; i < count; ++i)
-      q[i] = (uint8_t)quantize_one(x[i], scale, z, lo, hi);
+      q[i] = (uint8_t)dfq_rt_quantize_one(x[i], scale, inv, z, lo, hi);
     return;
   }
   for (int64_t b = 0; b < n; ++b)
     for (int64_t p = 0; p < hw; ++p)
       for (int64_t ch = 0; ch < c; ++ch)
-        q[(b * hw + p) * c + ch] =
-            (uint8_t)quantize_one(x[(b * c + ch) * hw + p], scale, z, lo, hi);
+        q[(b * hw + p) * c + ch] = (uint8_t)dfq_rt_quantize_one(
+            x[(b * c + ch) * hw + p], scale, inv, z, lo, hi);
 }
 
 void dfq_rt_dequantize(const uint8_t *q, float *x, int64_t n, int64_t c,

@@ -69,11 +69,27 @@ void dfq_rt_quantize(const float *x, uint8_t *q, int64_t n, int64_t c,
 void dfq_rt_dequantize(const uint8_t *q, float *x, int64_t n, int64_t c,
                        int64_t hw, float scale, int32_t zp, int from_nhwc);
 
+/* The IEEE quotient x / scale without a division, given inv_scale =
+ * 1.0f / scale (itself correctly rounded): q0 = x * inv_scale is within
+ * about an ulp of x / scale, r = x - q0 * scale is exact with an FMA, and
+ * q0 + r * inv_scale rounds to the correctly rounded quotient (Markstein's
+ * correction step; checked bit for bit against the division on every f32
+ * in [2^-4, 2^10) for 100 scales, and by X86RuntimeTest). Where |q0| >=
+ * 2^24, or q0 is not finite, the quotient saturates any 8-bit quantization
+ * alike and q0 is returned. One multiply and two FMAs pipeline where a
+ * vector division does not: the fused loops that requantize a residual
+ * stream were bound by the divider. */
+static inline float dfq_rt_div_by_scale(float x, float scale, float inv_scale) {
+  float q0 = x * inv_scale;
+  float q1 = fmaf(fmaf(-q0, scale, x), inv_scale, q0);
+  return fabsf(q0) < 0x1p24f ? q1 : q0;
+}
+
 /* One element of dfq_rt_quantize (branch-free, so that fused loops in
  * generated code vectorize) and of dfq_rt_clip. */
-static inline float dfq_rt_quantize_one(float x, float scale, float zp,
-                                        float qmin, float qmax) {
-  float r = nearbyintf(x / scale) + zp;
+static inline float dfq_rt_quantize_one(float x, float scale, float inv_scale,
+                                        float zp, float qmin, float qmax) {
+  float r = nearbyintf(dfq_rt_div_by_scale(x, scale, inv_scale)) + zp;
   r = r == r ? r : zp;
   r = r < qmin ? qmin : r;
   return r > qmax ? qmax : r;
