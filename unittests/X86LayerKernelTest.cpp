@@ -289,8 +289,13 @@ public:
     }
     return true;
   }
+  /// Computes output rows [rowBegin, rowEnd) (all when rowEnd is 0) of
+  /// `output`, the whole tensor: a convolution takes any row range of its
+  /// output buffer, as model libraries split layers over threads.
   int run(const LayerKernelSpec &s, const uint8_t *input, int64_t n,
-          uint8_t *output) {
+          uint8_t *output, int64_t rowBegin = 0, int64_t rowEnd = 0) {
+    if (rowEnd == 0)
+      rowEnd = s.outH;
     halide_dimension_t in[4] = {{0, int32_t(s.c), 1, 0},
                                 {0, int32_t(s.w), int32_t(s.c), 0},
                                 {0, int32_t(s.h), int32_t(s.c * s.w), 0},
@@ -298,14 +303,15 @@ public:
     halide_dimension_t out[4] = {
         {0, int32_t(s.o), 1, 0},
         {0, int32_t(s.outW), int32_t(s.o), 0},
-        {0, int32_t(s.outH), int32_t(s.o * s.outW), 0},
+        {int32_t(rowBegin), int32_t(rowEnd - rowBegin), int32_t(s.o * s.outW),
+         0},
         {0, int32_t(n), int32_t(s.o * s.outW * s.outH), 0}};
     halide_buffer_t inBuf = {}, outBuf = {};
     inBuf.host = const_cast<uint8_t *>(input);
     inBuf.type = halide_type_t(halide_type_uint, 8);
     inBuf.dimensions = 4;
     inBuf.dim = in;
-    outBuf.host = output;
+    outBuf.host = output + rowBegin * s.outW * s.o;
     outBuf.type = halide_type_t(halide_type_uint, 8);
     outBuf.dimensions = 4;
     outBuf.dim = out;
@@ -319,8 +325,9 @@ private:
 
 /// Draws `count` specs of `shape` (cycling through weight and activation
 /// widths and the instruction sets this CPU runs) and checks each on two
-/// batch sizes through the object file, and every fourth also through the
-/// JIT (`run`), which compiles the same pipeline.
+/// batch sizes through the object file (convolutions also on two ranges of
+/// output rows, as threads share a layer), and every fourth also through
+/// the JIT (`run`), which compiles the same pipeline.
 void sweep(Shape shape, int count, unsigned seed) {
   std::vector<x86::Isa> isas;
   for (x86::Isa isa : {x86::Isa::Avx512Vnni, x86::Isa::Avx2})
@@ -351,23 +358,36 @@ void sweep(Shape shape, int count, unsigned seed) {
       for (auto &v : input)
         v = uint8_t(uniform(rng, 0, amax));
       std::vector<uint8_t> want = reference(s, input, n);
-      for (bool viaJit : {false, true}) {
-        if (viaJit && !jit)
+      // The object file on the whole output, the object file on two row
+      // ranges (convolutions), the JIT.
+      for (int mode : {0, 1, 2}) {
+        bool viaJit = mode == 2, rowRanges = mode == 1;
+        if ((viaJit && !jit) ||
+            (rowRanges && (s.outH < 2 || shape == Shape::Gemm)))
           continue;
         std::vector<uint8_t> got(want.size(), 0xa5);
-        if (viaJit)
+        if (viaJit) {
           ASSERT_TRUE(kernel->run(input.data(), n, got.data(), error))
               << error << "\n"
               << describeSpec(s);
-        else
+        } else if (rowRanges) {
+          int64_t split = uniform(rng, 1, s.outH - 1);
+          ASSERT_EQ(aot.run(s, input.data(), n, got.data(), 0, split), 0)
+              << describeSpec(s);
+          ASSERT_EQ(aot.run(s, input.data(), n, got.data(), split, s.outH), 0)
+              << describeSpec(s);
+        } else {
           ASSERT_EQ(aot.run(s, input.data(), n, got.data()), 0)
               << describeSpec(s);
+        }
+        const char *path = viaJit      ? "JIT"
+                           : rowRanges ? "object, 2 row ranges"
+                                       : "object";
         for (size_t i = 0; i < want.size(); ++i)
           ASSERT_EQ(int(got[i]), int(want[i]))
-              << (viaJit ? "JIT" : "object") << " trial " << trial
-              << " element " << i << " (o " << i % s.o << ", pixel " << i / s.o
-              << ") batch " << n << ": " << describeSpec(s) << " ["
-              << kernel->describe() << "]";
+              << path << " trial " << trial << " element " << i << " (o "
+              << i % s.o << ", pixel " << i / s.o << ") batch " << n << ": "
+              << describeSpec(s) << " [" << kernel->describe() << "]";
       }
     }
   }

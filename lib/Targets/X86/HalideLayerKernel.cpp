@@ -492,15 +492,19 @@ void LayerKernel::Impl::build() {
     buildGrouped();
     break;
   }
-  // Every extent but the batch is a constant of the pipeline.
+  // Every extent but the batch is a constant of the pipeline, except that a
+  // convolution computes any range of output rows it is given (within
+  // [0, outH)), so that threads can share a layer.
   int64_t strideIn = 1, strideOut = 1;
   int64_t inExtents[3] = {s.c, s.w, s.h}, outExtents[3] = {s.o, s.outW, s.outH};
+  const bool rowRanges = s.outH * s.outW > 1;
   for (int d = 0; d < 3; ++d) {
     input.dim(d)
         .set_min(0)
         .set_extent(int(inExtents[d]))
         .set_stride(int(strideIn));
-    output.output_buffer().dim(d).set_min(0).set_extent(int(outExtents[d]));
+    if (d != 2 || !rowRanges)
+      output.output_buffer().dim(d).set_min(0).set_extent(int(outExtents[d]));
     output.output_buffer().dim(d).set_stride(int(strideOut));
     strideIn *= inExtents[d];
     strideOut *= outExtents[d];

@@ -139,6 +139,11 @@ public:
 private:
   LogicalResult checkSignature();
   LogicalResult collectLiveOps();
+  /// The ops that are neither fused elementwise loops nor kernels.
+  LogicalResult emitHostOp(Operation *op, size_t step);
+  /// Makes the code emitted since `start` (one program step) run on the
+  /// first thread of a team, the others waiting at the barrier after it.
+  void runOnFirstPart(size_t start);
   void scheduleConversions();
   LogicalResult assignValue(Value value, size_t step);
   LogicalResult emitOp(Operation *op, size_t step);
@@ -490,12 +495,15 @@ LogicalResult LibraryBuilder::emitKernel(Operation *op, size_t step) {
   prototypes += "int " + spec.name +
                 "(struct halide_buffer_t *, struct halide_buffer_t *);\n";
   std::string layer = stringLiteral(getLayerName(op));
-  body += "  if (dfq_rt_run_kernel(" + spec.name + ", " + layer + ", " +
+  // Convolution kernels compute any range of output rows (a team splits
+  // them); a gemm's rows are its batch.
+  bool splitRows = spec.outH * spec.outW > 1;
+  body += "  failed |= dfq_rt_run_kernel(" + spec.name + ", " + layer + ", " +
           bytePtr(input) + ", n, " + std::to_string(spec.h) + ", " +
           std::to_string(spec.w) + ", " + std::to_string(spec.c) + ", " +
           bytePtr(op->getResult(0)) + ", " + std::to_string(spec.outH) + ", " +
-          std::to_string(spec.outW) + ", " + std::to_string(spec.o) +
-          "))\n    return 1;\n";
+          std::to_string(spec.outW) + ", " + std::to_string(spec.o) + ", " +
+          (splitRows ? "1" : "0") + ", team);\n  dfq_rt_barrier(team);\n";
   (void)step;
   return success();
 }
@@ -714,8 +722,10 @@ void LibraryBuilder::flushGroup() {
     }
   }
   body += "  /* fused: " + names + " */\n  {\n" + pointers +
-          "    for (int64_t i = 0; i < n * " + std::to_string(group.elements) +
-          "; ++i) {\n" + loop + "    }\n  }\n";
+          "    int64_t begin, end;\n    dfq_rt_share(team, n * " +
+          std::to_string(group.elements) +
+          ", &begin, &end);\n    for (int64_t i = begin; i < end; ++i) {\n" +
+          loop + "    }\n  }\n  dfq_rt_barrier(team);\n";
   group.ops.clear();
 }
 
@@ -748,6 +758,8 @@ LogicalResult LibraryBuilder::emitOp(Operation *op, size_t step) {
     body += "  /* " + op->getName().getStringRef().str() + " " +
             getLayerName(op) + " */\n";
   }
+  // What this op emits from here on is one step of the program.
+  size_t stepStart = body.size();
   if (!elementwise)
     for (Value operand : op->getOperands())
       ensureNchw(operand, step);
@@ -773,6 +785,22 @@ LogicalResult LibraryBuilder::emitOp(Operation *op, size_t step) {
     group.lastStep = step;
     return success();
   }
+  LogicalResult result = emitHostOp(op, step);
+  // Kernels split their rows over a team themselves; the other host ops
+  // are small and run on its first thread.
+  if (!isa<QConv2DOp, QGemmOp>(op))
+    runOnFirstPart(stepStart);
+  return result;
+}
+
+void LibraryBuilder::runOnFirstPart(size_t start) {
+  if (start == body.size())
+    return;
+  body.insert(start, "  if (team->part == 0) {\n");
+  body += "  }\n  dfq_rt_barrier(team);\n";
+}
+
+LogicalResult LibraryBuilder::emitHostOp(Operation *op, size_t step) {
   auto planes = [&](Value v) {
     const ValueInfo &i = values[v];
     return "n * " + std::to_string(i.sampleShape[0]);
@@ -1086,14 +1114,17 @@ std::string LibraryBuilder::source() {
     os << product(cast<RankedTensorType>(type).getShape().drop_front()) << ", ";
   os << "};\n\n"
      << "/* The program on n samples, arena holding ARENA_BYTES_PER_SAMPLE x n "
-        "bytes. */\n"
+        "bytes, run by\n * every thread of `team` (dfq_x86_runtime.h). */\n"
      << "static int run_program(uint8_t *arena, int64_t n, const float *const "
-        "*inputs,\n                       float *const *outputs) {\n"
-     << body << outputsCode << "  return 0;\n}\n\n"
+        "*inputs,\n                       float *const *outputs, const "
+        "dfq_rt_team *team) {\n  int failed = 0;\n"
+     << body << "  if (team->part == 0) {\n"
+     << outputsCode << "  }\n  return failed;\n}\n\n"
      << R"(struct dfq_model {
   int64_t max_batch;
-  int threads;
   uint8_t *arena;
+  /* Workers besides the caller; NULL runs on the caller alone. */
+  dfq_rt_pool *pool;
 };
 
 int dfq_model_abi_version(void) { return DFQ_MODEL_ABI_VERSION; }
@@ -1135,9 +1166,12 @@ dfq_model *dfq_model_create(int64_t max_batch, int threads) {
     return NULL;
   }
   model->max_batch = max_batch;
-  /* Batches are split over the threads; the kernels' own parallel loops
-   * get one thread each, so the two levels do not oversubscribe. */
-  model->threads = threads > 0 ? threads : dfq_rt_default_threads();
+  /* The model's threads split batches, or every step of a batch smaller
+   * than they are; the kernels' own parallel loops get one thread each, so
+   * the two levels do not oversubscribe. Without workers (none could be
+   * started) the caller runs alone. */
+  model->pool =
+      dfq_rt_pool_create(threads > 0 ? threads : dfq_rt_default_threads());
   dfq_rt_set_threads(1);
   return model;
 }
@@ -1145,6 +1179,7 @@ dfq_model *dfq_model_create(int64_t max_batch, int threads) {
 void dfq_model_destroy(dfq_model *model) {
   if (!model)
     return;
+  dfq_rt_pool_destroy(model->pool);
   free(model->arena);
   free(model);
 }
@@ -1157,10 +1192,10 @@ int dfq_model_run(dfq_model *model, int64_t n, const float *const *inputs,
     return dfq_rt_fail("dfq_model_run: batch %lld outside [1, %lld]",
                        (long long)n, (long long)model->max_batch);
   dfq_rt_fail("%s", "");
-  return dfq_rt_run_batch(run_program, model->arena, ARENA_BYTES_PER_SAMPLE, n,
-                          model->threads, DFQ_MODEL_NUM_INPUTS, inputs,
-                          input_elements, DFQ_MODEL_NUM_OUTPUTS, outputs,
-                          output_elements);
+  return dfq_rt_run_batch(run_program, model->pool, model->arena,
+                          ARENA_BYTES_PER_SAMPLE, n, DFQ_MODEL_NUM_INPUTS,
+                          inputs, input_elements, DFQ_MODEL_NUM_OUTPUTS,
+                          outputs, output_elements);
 }
 )";
   return s;
@@ -1274,6 +1309,7 @@ LogicalResult LibraryBuilder::build(x86::ModelLibrarySummary *summary) {
     if (failed(emitOp(op, step)))
       return failure();
   flushGroup();
+  size_t outputsStart = body.size();
   auto terminator = function.getBody().front().getTerminator();
   for (auto [i, result] : llvm::enumerate(terminator->getOperands())) {
     if (!values.count(result) && failed(constantAddress(result)))
@@ -1292,6 +1328,7 @@ LogicalResult LibraryBuilder::build(x86::ModelLibrarySummary *summary) {
                    floatPtr(result) + ", (size_t)(n * " +
                    std::to_string(bytes) + "));\n";
   }
+  runOnFirstPart(outputsStart);
   planArena();
   // Arena addresses are known only now.
   auto substitute = [&](std::string &text) {

@@ -20,7 +20,10 @@
 //
 // with Halide's buffer dimensions innermost first: input (c, w, h, n),
 // output (o, outW, outH, n); the batch extent n is free, every other extent
-// is checked against the spec. The object contains no Halide runtime; link
+// is checked against the spec, except that a convolution (outH * outW > 1)
+// computes whatever range of output rows within [0, outH) its output buffer
+// describes (min and extent of outH; host at its first element), which is
+// how threads share a layer. The object contains no Halide runtime; link
 // one from emitHalideRuntimeObject.
 //
 // Plain C++ interface: Halide (RTTI, exceptions, LLVM 14) stays inside

@@ -16,10 +16,12 @@
 #include "HalideRuntime.h"
 
 #include <cpuid.h>
+#include <immintrin.h>
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,48 +70,215 @@ int dfq_rt_default_threads(void) {
   return 1;
 }
 
-/* One sub-batch of dfq_rt_run_batch. */
+/*===----------------------------------------------------------------------===
+ * Thread pool and team barrier
+ *
+ * Workers live as long as the model. Between jobs they spin for about a
+ * millisecond (a batch loop calls again within microseconds, and waking a
+ * sleeping thread costs tens of microseconds, a whole batch-1 run), then
+ * sleep on a condition variable. A job runs on `parts` threads, the caller
+ * being part 0; within a job the parts meet at dfq_rt_barrier.
+ *===----------------------------------------------------------------------===*/
+
+enum { SPIN_LIMIT = 1 << 15 };
+
+struct dfq_rt_pool {
+  int workers; /* threads besides the caller */
+  pthread_t *threads;
+  pthread_mutex_t mutex;
+  pthread_cond_t wake;
+  atomic_uint generation; /* bumped for every job, and to stop */
+  atomic_int pending;     /* active workers still in the job */
+  atomic_int sleepers;
+  int stop;
+  int parts;
+  void (*job)(void *context, int part);
+  void *context;
+  /* The team barrier. */
+  atomic_int arrived;
+  atomic_uint barrier_generation;
+};
+
+struct worker_start {
+  dfq_rt_pool *pool;
+  int index;
+};
+
+static void *worker_main(void *opaque) {
+  struct worker_start start = *(struct worker_start *)opaque;
+  free(opaque);
+  dfq_rt_pool *pool = start.pool;
+  unsigned seen = 0;
+  for (;;) {
+    unsigned now;
+    int spins = 0;
+    while ((now = atomic_load(&pool->generation)) == seen) {
+      if (++spins < SPIN_LIMIT) {
+        _mm_pause();
+        continue;
+      }
+      /* The submitter bumps the generation before it reads `sleepers`, and
+       * this thread counts itself a sleeper before it reads the
+       * generation (both sequentially consistent), so one of the two sees
+       * the other; the wait itself re-checks under the mutex. */
+      pthread_mutex_lock(&pool->mutex);
+      atomic_fetch_add(&pool->sleepers, 1);
+      while (atomic_load(&pool->generation) == seen)
+        pthread_cond_wait(&pool->wake, &pool->mutex);
+      atomic_fetch_sub(&pool->sleepers, 1);
+      pthread_mutex_unlock(&pool->mutex);
+      spins = 0;
+    }
+    seen = now;
+    if (pool->stop)
+      return NULL;
+    if (start.index + 1 < pool->parts) {
+      pool->job(pool->context, start.index + 1);
+      atomic_fetch_sub(&pool->pending, 1);
+    }
+  }
+}
+
+dfq_rt_pool *dfq_rt_pool_create(int threads) {
+  if (threads < 2)
+    return NULL;
+  dfq_rt_pool *pool = (dfq_rt_pool *)calloc(1, sizeof *pool);
+  if (!pool)
+    return NULL;
+  pool->threads = (pthread_t *)calloc((size_t)threads - 1, sizeof(pthread_t));
+  pthread_mutex_init(&pool->mutex, NULL);
+  pthread_cond_init(&pool->wake, NULL);
+  for (int i = 0; pool->threads && i < threads - 1; ++i) {
+    struct worker_start *start = (struct worker_start *)malloc(sizeof *start);
+    if (!start)
+      break;
+    start->pool = pool;
+    start->index = i;
+    if (pthread_create(&pool->threads[i], NULL, worker_main, start) != 0) {
+      free(start);
+      break;
+    }
+    pool->workers = i + 1;
+  }
+  if (pool->workers == 0) {
+    dfq_rt_pool_destroy(pool);
+    return NULL;
+  }
+  return pool;
+}
+
+int dfq_rt_pool_threads(const dfq_rt_pool *pool) {
+  return pool ? pool->workers + 1 : 1;
+}
+
+static void pool_notify(dfq_rt_pool *pool) {
+  atomic_fetch_add(&pool->generation, 1);
+  if (atomic_load(&pool->sleepers) > 0) {
+    pthread_mutex_lock(&pool->mutex);
+    pthread_cond_broadcast(&pool->wake);
+    pthread_mutex_unlock(&pool->mutex);
+  }
+}
+
+void dfq_rt_pool_destroy(dfq_rt_pool *pool) {
+  if (!pool)
+    return;
+  pool->stop = 1;
+  pool_notify(pool);
+  for (int i = 0; i < pool->workers; ++i)
+    pthread_join(pool->threads[i], NULL);
+  pthread_mutex_destroy(&pool->mutex);
+  pthread_cond_destroy(&pool->wake);
+  free(pool->threads);
+  free(pool);
+}
+
+/* Runs job(context, part) for part in [0, parts), part 0 on the caller. */
+static void pool_run(dfq_rt_pool *pool, int parts,
+                     void (*job)(void *context, int part), void *context) {
+  pool->job = job;
+  pool->context = context;
+  pool->parts = parts;
+  atomic_store(&pool->pending, parts - 1);
+  pool_notify(pool);
+  job(context, 0);
+  while (atomic_load(&pool->pending) > 0)
+    _mm_pause();
+}
+
+void dfq_rt_barrier(const dfq_rt_team *team) {
+  if (team->parts <= 1)
+    return;
+  dfq_rt_pool *pool = team->pool;
+  unsigned generation = atomic_load(&pool->barrier_generation);
+  if (atomic_fetch_add(&pool->arrived, 1) == team->parts - 1) {
+    atomic_store(&pool->arrived, 0);
+    atomic_fetch_add(&pool->barrier_generation, 1);
+    return;
+  }
+  while (atomic_load(&pool->barrier_generation) == generation)
+    _mm_pause();
+}
+
+void dfq_rt_share(const dfq_rt_team *team, int64_t count, int64_t *begin,
+                  int64_t *end) {
+  /* Whole cache lines of bytes (64 elements) per part, so that no two
+   * parts write the same line. */
+  int64_t lines = (count + 63) / 64;
+  int64_t first = lines * team->part / team->parts * 64;
+  int64_t last = lines * (team->part + 1) / team->parts * 64;
+  *begin = first < count ? first : count;
+  *end = last < count ? last : count;
+}
+
+/*===----------------------------------------------------------------------===
+ * Batches
+ *===----------------------------------------------------------------------===*/
+
+/* One part of a dfq_rt_run_batch job: a sub-batch, or (a team) all of it. */
 struct part {
   dfq_rt_program program;
   uint8_t *arena;
   int64_t n;
   const float **inputs;
   float **outputs;
+  dfq_rt_team team;
   int status;
   char error[sizeof last_error];
 };
 
-static void *run_part(void *opaque) {
-  struct part *p = (struct part *)opaque;
-  p->status = p->program(p->arena, p->n, p->inputs, p->outputs);
+static void run_part(void *opaque, int index) {
+  struct part *p = (struct part *)opaque + index;
+  p->status = p->program(p->arena, p->n, p->inputs, p->outputs, &p->team);
   if (p->status)
     memcpy(p->error, last_error, sizeof p->error);
-  return NULL;
 }
 
-int dfq_rt_run_batch(dfq_rt_program program, uint8_t *arena,
-                     int64_t arena_bytes_per_sample, int64_t n, int threads,
-                     int num_inputs, const float *const *inputs,
-                     const int64_t *input_elements, int num_outputs,
-                     float *const *outputs, const int64_t *output_elements) {
-  int parts = threads < 1 ? 1 : threads;
-  if (parts > n)
-    parts = (int)n;
-  if (parts <= 1)
-    return program(arena, n, inputs, outputs);
+int dfq_rt_run_batch(dfq_rt_program program, dfq_rt_pool *pool, uint8_t *arena,
+                     int64_t arena_bytes_per_sample, int64_t n, int num_inputs,
+                     const float *const *inputs, const int64_t *input_elements,
+                     int num_outputs, float *const *outputs,
+                     const int64_t *output_elements) {
+  int parts = dfq_rt_pool_threads(pool);
+  if (parts <= 1) {
+    dfq_rt_team solo = {0, 1, NULL};
+    return program(arena, n, inputs, outputs, &solo);
+  }
+  /* Batches of at least one sample per thread are split into sub-batches;
+   * smaller ones run as a team that splits every step. */
+  int team = n < parts;
   struct part *p = (struct part *)calloc((size_t)parts, sizeof *p);
   const float **ins =
       (const float **)calloc((size_t)(parts * num_inputs + 1), sizeof *ins);
   float **outs =
       (float **)calloc((size_t)(parts * num_outputs + 1), sizeof *outs);
-  pthread_t *workers = (pthread_t *)calloc((size_t)parts, sizeof *workers);
-  if (!p || !ins || !outs || !workers) {
-    free(p), free(ins), free(outs), free(workers);
+  if (!p || !ins || !outs) {
+    free(p), free(ins), free(outs);
     return dfq_rt_fail("cannot allocate %d batch parts", parts);
   }
   int64_t first = 0;
   for (int t = 0; t < parts; ++t) {
-    int64_t count = n / parts + (t < n % parts);
+    int64_t count = team ? n : n / parts + (t < n % parts);
     p[t].program = program;
     p[t].arena = arena + arena_bytes_per_sample * first;
     p[t].n = count;
@@ -119,25 +288,18 @@ int dfq_rt_run_batch(dfq_rt_program program, uint8_t *arena,
       p[t].inputs[i] = inputs[i] + input_elements[i] * first;
     for (int i = 0; i < num_outputs; ++i)
       p[t].outputs[i] = outputs[i] + output_elements[i] * first;
-    first += count;
+    p[t].team.part = team ? t : 0;
+    p[t].team.parts = team ? parts : 1;
+    p[t].team.pool = pool;
+    if (!team)
+      first += count;
   }
-  /* Part 0 runs here; a part whose thread cannot start runs here too. */
-  int started[64] = {0};
-  for (int t = 1; t < parts; ++t)
-    started[t % 64] =
-        t < 64 && pthread_create(&workers[t], NULL, run_part, &p[t]) == 0;
-  for (int t = 1; t < parts; ++t)
-    if (!(t < 64 && started[t]))
-      run_part(&p[t]);
-  run_part(&p[0]);
-  for (int t = 1; t < parts; ++t)
-    if (t < 64 && started[t])
-      pthread_join(workers[t], NULL);
+  pool_run(pool, parts, run_part, p);
   int status = 0;
   for (int t = 0; t < parts && !status; ++t)
     if (p[t].status)
       status = dfq_rt_fail("%s", p[t].error);
-  free(p), free(ins), free(outs), free(workers);
+  free(p), free(ins), free(outs);
   return status;
 }
 
@@ -172,11 +334,25 @@ static void describe_nhwc(halide_buffer_t *buffer, halide_dimension_t *dims,
 int dfq_rt_run_kernel(dfq_rt_kernel kernel, const char *layer,
                       const uint8_t *input, int64_t n, int64_t h, int64_t w,
                       int64_t c, uint8_t *output, int64_t oh, int64_t ow,
-                      int64_t o) {
+                      int64_t o, int split_rows, const dfq_rt_team *team) {
   halide_buffer_t in, out;
   halide_dimension_t in_dims[4], out_dims[4];
   describe_nhwc(&in, in_dims, input, n, h, w, c);
   describe_nhwc(&out, out_dims, output, n, oh, ow, o);
+  if (team->parts > 1) {
+    if (!split_rows || oh < team->parts) {
+      if (team->part != 0)
+        return 0;
+    } else {
+      /* This part's output rows: the kernel computes only the region of
+       * the output buffer it is given (host at its first element). */
+      int64_t first = oh * team->part / team->parts;
+      int64_t last = oh * (team->part + 1) / team->parts;
+      out_dims[2].min = (int32_t)first;
+      out_dims[2].extent = (int32_t)(last - first);
+      out.host = output + first * ow * o;
+    }
+  }
   last_error[0] = 0;
   int status = kernel(&in, &out);
   if (status != 0) {

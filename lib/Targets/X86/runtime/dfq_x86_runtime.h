@@ -35,30 +35,53 @@ const char *dfq_rt_last_error(void);
 int dfq_rt_check_cpu(int isa);
 void dfq_rt_set_threads(int threads);
 
+/* Persistent worker threads (threads - 1 besides the caller); NULL for
+ * fewer than 2 threads or when none can be started. */
+typedef struct dfq_rt_pool dfq_rt_pool;
+dfq_rt_pool *dfq_rt_pool_create(int threads);
+void dfq_rt_pool_destroy(dfq_rt_pool *pool);
+/* The threads a pool runs a job on (the caller's included); 1 for NULL. */
+int dfq_rt_pool_threads(const dfq_rt_pool *pool);
+
+/* The threads running one program together: each runs every step, does
+ * its share of the work and meets the others at dfq_rt_barrier after the
+ * step. A team of one (parts = 1) does everything and never waits. */
+typedef struct dfq_rt_team {
+  int part, parts;
+  dfq_rt_pool *pool;
+} dfq_rt_team;
+void dfq_rt_barrier(const dfq_rt_team *team);
+/* This part's range [begin, end) of `count` elements: whole runs of 64. */
+void dfq_rt_share(const dfq_rt_team *team, int64_t count, int64_t *begin,
+                  int64_t *end);
+
 /* The straight-line program of a model on `n` samples, with `arena` its
- * activation memory (arena_bytes_per_sample x n). */
+ * activation memory (arena_bytes_per_sample x n), run by `team`. */
 typedef int (*dfq_rt_program)(uint8_t *arena, int64_t n,
-                              const float *const *inputs,
-                              float *const *outputs);
+                              const float *const *inputs, float *const *outputs,
+                              const dfq_rt_team *team);
 /* The number of CPUs this process may run on. */
 int dfq_rt_default_threads(void);
-/* Runs `program` on `n` samples split into up to `threads` contiguous
- * sub-batches, one per thread (the caller's among them), each with its own
- * slice of `arena` and of every input and output; the *_elements arrays
- * give the floats per sample of each. 0 on success, else 1 with the first
- * failing part's error. */
-int dfq_rt_run_batch(dfq_rt_program program, uint8_t *arena,
-                     int64_t arena_bytes_per_sample, int64_t n, int threads,
-                     int num_inputs, const float *const *inputs,
-                     const int64_t *input_elements, int num_outputs,
-                     float *const *outputs, const int64_t *output_elements);
+/* Runs `program` on `n` samples with the pool's threads (the caller's among
+ * them): split into contiguous sub-batches, each with its own slice of
+ * `arena` and of every input and output (the *_elements arrays give the
+ * floats per sample of each), when there are at least as many samples as
+ * threads; otherwise as one team that splits every step. 0 on success,
+ * else 1 with the first failing part's error. */
+int dfq_rt_run_batch(dfq_rt_program program, dfq_rt_pool *pool, uint8_t *arena,
+                     int64_t arena_bytes_per_sample, int64_t n, int num_inputs,
+                     const float *const *inputs, const int64_t *input_elements,
+                     int num_outputs, float *const *outputs,
+                     const int64_t *output_elements);
 
 /* Runs a kernel on NHWC u8 activations: input [n][h][w][c], output
- * [n][oh][ow][o]. 0 on success, else 1 with the error naming `layer`. */
+ * [n][oh][ow][o]; a team splits the output rows when `split_rows` (the
+ * kernel computes any row range) and there are enough, else its part 0
+ * runs it all. 0 on success, else 1 with the error naming `layer`. */
 int dfq_rt_run_kernel(dfq_rt_kernel kernel, const char *layer,
                       const uint8_t *input, int64_t n, int64_t h, int64_t w,
                       int64_t c, uint8_t *output, int64_t oh, int64_t ow,
-                      int64_t o);
+                      int64_t o, int split_rows, const dfq_rt_team *team);
 
 /* q = clamp(round_half_even(x / scale) + zp, qmin, qmax) over a [n][c][hw]
  * float tensor; written as [n][hw][c] when `to_nhwc`. */
