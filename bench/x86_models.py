@@ -40,6 +40,7 @@ import argparse
 import datetime
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -173,6 +174,9 @@ def main():
     parser.add_argument("--images", type=int, default=2000,
                         help="timed images per configuration (at least --min-runs batches)")
     parser.add_argument("--min-runs", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="dfq and ORT int8/float are timed this many times per "
+                        "configuration, alternately; the tables give the median round")
     parser.add_argument("--torch-seconds", type=float, default=8.0,
                         help="PyTorch stops after this long per configuration "
                         "(having timed at least --min-runs batches)")
@@ -225,16 +229,27 @@ def main():
             log(f"{name}: top-1 {info[name]}")
             for batch, threads in configs:
                 n = runs[batch]
-                d = dfq_run(args, outdir, batch, threads, n * batch)
-                o = ort(args, name, work, ["--images", test_npy, "--bench", str(batch),
-                                           str(threads), str(n), str(warmup[batch])])["bench"][0]
+                # Rounds alternate dfq and ORT, so that a burst of other load on
+                # the shared machine hits both; each round's ratio is kept.
+                dfq_rounds, ort_rounds = [], []
+                for _ in range(args.rounds):
+                    dfq_rounds.append(dfq_run(args, outdir, batch, threads,
+                                              n * batch)["latency_ms"])
+                    ort_rounds.append(ort(args, name, work, [
+                        "--images", test_npy, "--bench", str(batch), str(threads), str(n),
+                        str(warmup[batch])])["bench"][0])
+                d = {"latency_ms": statistics.median(dfq_rounds)}
+                o = {"int8_ms": statistics.median(r["int8_ms"] for r in ort_rounds),
+                     "float_ms": statistics.median(r["float_ms"] for r in ort_rounds)}
+                ratios = [r["int8_ms"] / t for r, t in zip(ort_rounds, dfq_rounds)]
                 torch.set_num_threads(threads)
                 batches = [x_test[i * batch:(i + 1) * batch] for i in range(n)]
                 p, p_runs = torch_latency(model, batches, warmup[batch], args.min_runs,
                                           args.torch_seconds)
                 rows[(name, batch, threads)] = {"dfq": d["latency_ms"], "int8": o["int8_ms"],
                                                 "ort_float": o["float_ms"], "torch": p,
-                                                "runs": n, "torch_runs": p_runs}
+                                                "runs": n, "torch_runs": p_runs,
+                                                "ratio_range": (min(ratios), max(ratios))}
                 log(f"{name} batch {batch} threads {threads}: {rows[(name, batch, threads)]}")
 
     elapsed = time.perf_counter() - start
@@ -255,7 +270,9 @@ def main():
         "Every executor times the same batches: the first Fashion-MNIST test images "
         f"in order, {', '.join(f'{runs[b]} batches at batch {b}' for b in args.batches)}; "
         "the configurations are interleaved (dfq, ORT, PyTorch back to back for each "
-        "batch size and thread count).",
+        f"batch size and thread count), and dfq and ONNX Runtime are timed in {args.rounds} "
+        "alternating rounds per configuration: the tables give the median round and, "
+        "for the speed-up over ORT int8, the lowest and highest of the rounds' ratios.",
         "",
         "* **dfq x86**: `dfq-compile MODEL.onnx --target x86 --wbits 8 --abits 8 --calib C` "
         "(Halide AVX-512 VNNI kernels in `libmodel.so`), timed by "
@@ -288,14 +305,17 @@ def main():
     for batch, threads in configs:
         lines += [f"## Batch {batch}, {threads} thread{'s' if threads > 1 else ''}", "",
                   "| model | dfq x86 ms | ORT int8 ms | ORT float ms | PyTorch float ms | "
-                  "×ORT int8 | ×PyTorch | dfq GOP/s | dfq top-1 | ORT int8 top-1 |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+                  "×ORT int8 | ×ORT int8, rounds | ×PyTorch | dfq GOP/s | dfq top-1 | "
+                  "ORT int8 top-1 |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
         for name in args.models:
             r, i = rows[(name, batch, threads)], info[name]
             gops = 2 * i["macs"] * batch / (r["dfq"] * 1e-3) / 1e9
             lines.append(
                 f"| {name} | {r['dfq']:.4g} | {r['int8']:.4g} | {r['ort_float']:.4g} | "
-                f"{r['torch']:.4g} | {r['int8'] / r['dfq']:.2f} | {r['torch'] / r['dfq']:.2f} | "
+                f"{r['torch']:.4g} | {r['int8'] / r['dfq']:.2f} | "
+                f"{r['ratio_range'][0]:.2f}–{r['ratio_range'][1]:.2f} | "
+                f"{r['torch'] / r['dfq']:.2f} | "
                 f"{gops:.1f} | {i['top1_dfq']:.4f} | {i['top1_int8']:.4f} |")
         short = [f"{name} {rows[(name, batch, threads)]['torch_runs']}"
                  for name in args.models
@@ -306,12 +326,26 @@ def main():
 
     cnns = [m for m in args.models if m != "mlp"]
     if 1 in args.batches and cnns:
-        best = max(((rows[(m, 1, t)]["int8"] / rows[(m, 1, t)]["dfq"], m, t)
-                    for m in cnns for t in args.threads))
+        def plural(t):
+            return f"{t} thread{'s' if t > 1 else ''}"
         lines += ["## Acceptance", "",
-                  f"Best dfq speed-up over ORT int8 at batch 1 on a CNN: **{best[0]:.2f}×** "
-                  f"({best[1]}, {best[2]} thread{'s' if best[2] > 1 else ''}); target ≥ 1.5×: "
-                  f"**{'met' if best[0] >= 1.5 else 'not met'}**.", ""]
+                  "dfq's speed-up over ORT int8 at batch 1 on the zoo's CNNs (median "
+                  "round; lowest and highest round):", ""]
+        met_always, met_median = [], []
+        for m in cnns:
+            for t in args.threads:
+                r = rows[(m, 1, t)]
+                median = r["int8"] / r["dfq"]
+                lines.append(f"* {m}, {plural(t)}: **{median:.2f}×** "
+                             f"({r['ratio_range'][0]:.2f}–{r['ratio_range'][1]:.2f})")
+                if r["ratio_range"][0] >= 1.5:
+                    met_always.append(f"{m} on {plural(t)}")
+                elif median >= 1.5:
+                    met_median.append(f"{m} on {plural(t)}")
+        verdict = ("met in every round by " + ", ".join(met_always) if met_always
+                   else "met in the median round by " + ", ".join(met_median)
+                   if met_median else "not met")
+        lines += ["", f"Target ≥ 1.5×: **{verdict}**.", ""]
 
     if 1 in args.threads and 2 in args.threads:
         lines += ["## Thread scaling", "",
