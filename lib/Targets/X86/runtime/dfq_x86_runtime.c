@@ -82,8 +82,21 @@ int dfq_rt_default_threads(void) {
 
 enum { SPIN_LIMIT = 1 << 15 };
 
+/* Waits a little: a pause while `*spins` is below SPIN_LIMIT, then gives
+ * the CPU away, so that threads that outnumber the CPUs (or share them
+ * with other jobs) still let the thread they wait for run. */
+static void backoff(int *spins) {
+  if (*spins < SPIN_LIMIT) {
+    ++*spins;
+    _mm_pause();
+  } else {
+    sched_yield();
+  }
+}
+
 struct dfq_rt_pool {
   int workers; /* threads besides the caller */
+  int cpus;    /* CPUs this process may run on, when created */
   pthread_t *threads;
   pthread_mutex_t mutex;
   pthread_cond_t wake;
@@ -109,9 +122,9 @@ static void *worker_main(void *opaque) {
   free(opaque);
   dfq_rt_pool *pool = start.pool;
   unsigned seen = 0;
+  int spins = 0;
   for (;;) {
     unsigned now;
-    int spins = 0;
     while ((now = atomic_load(&pool->generation)) == seen) {
       if (++spins < SPIN_LIMIT) {
         _mm_pause();
@@ -132,10 +145,15 @@ static void *worker_main(void *opaque) {
     seen = now;
     if (pool->stop)
       return NULL;
-    if (start.index + 1 < pool->parts) {
+    /* Every worker acknowledges every job, taking part or not, so that the
+     * caller never changes the job while a worker still reads it. One not
+     * needed (a team smaller than the pool) sleeps right away instead of
+     * spinning on a CPU the team needs. */
+    int needed = start.index + 1 < pool->parts;
+    if (needed)
       pool->job(pool->context, start.index + 1);
-      atomic_fetch_sub(&pool->pending, 1);
-    }
+    spins = needed ? 0 : SPIN_LIMIT;
+    atomic_fetch_sub(&pool->pending, 1);
   }
 }
 
@@ -145,6 +163,7 @@ dfq_rt_pool *dfq_rt_pool_create(int threads) {
   dfq_rt_pool *pool = (dfq_rt_pool *)calloc(1, sizeof *pool);
   if (!pool)
     return NULL;
+  pool->cpus = dfq_rt_default_threads();
   pool->threads = (pthread_t *)calloc((size_t)threads - 1, sizeof(pthread_t));
   pthread_mutex_init(&pool->mutex, NULL);
   pthread_cond_init(&pool->wake, NULL);
@@ -199,11 +218,12 @@ static void pool_run(dfq_rt_pool *pool, int parts,
   pool->job = job;
   pool->context = context;
   pool->parts = parts;
-  atomic_store(&pool->pending, parts - 1);
+  atomic_store(&pool->pending, pool->workers);
   pool_notify(pool);
   job(context, 0);
+  int spins = 0;
   while (atomic_load(&pool->pending) > 0)
-    _mm_pause();
+    backoff(&spins);
 }
 
 void dfq_rt_barrier(const dfq_rt_team *team) {
@@ -216,8 +236,9 @@ void dfq_rt_barrier(const dfq_rt_team *team) {
     atomic_fetch_add(&pool->barrier_generation, 1);
     return;
   }
+  int spins = 0;
   while (atomic_load(&pool->barrier_generation) == generation)
-    _mm_pause();
+    backoff(&spins);
 }
 
 void dfq_rt_share(const dfq_rt_team *team, int64_t count, int64_t *begin,
@@ -265,8 +286,15 @@ int dfq_rt_run_batch(dfq_rt_program program, dfq_rt_pool *pool, uint8_t *arena,
     return program(arena, n, inputs, outputs, &solo);
   }
   /* Batches of at least one sample per thread are split into sub-batches;
-   * smaller ones run as a team that splits every step. */
+   * smaller ones run as a team that splits every step, of at most one
+   * thread per CPU (a team member without a CPU stalls every barrier). */
   int team = n < parts;
+  if (team && parts > pool->cpus)
+    parts = pool->cpus > 1 ? pool->cpus : 1;
+  if (parts <= 1) {
+    dfq_rt_team solo = {0, 1, NULL};
+    return program(arena, n, inputs, outputs, &solo);
+  }
   struct part *p = (struct part *)calloc((size_t)parts, sizeof *p);
   const float **ins =
       (const float **)calloc((size_t)(parts * num_inputs + 1), sizeof *ins);
