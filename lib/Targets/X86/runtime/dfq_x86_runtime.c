@@ -280,17 +280,13 @@ int dfq_rt_run_batch(dfq_rt_program program, dfq_rt_pool *pool, uint8_t *arena,
                      const float *const *inputs, const int64_t *input_elements,
                      int num_outputs, float *const *outputs,
                      const int64_t *output_elements) {
-  int parts = dfq_rt_pool_threads(pool);
-  if (parts <= 1) {
-    dfq_rt_team solo = {0, 1, NULL};
-    return program(arena, n, inputs, outputs, &solo);
-  }
   /* Batches of at least one sample per thread are split into sub-batches;
    * smaller ones run as a team that splits every step, of at most one
    * thread per CPU (a team member without a CPU stalls every barrier). */
+  int parts = dfq_rt_pool_threads(pool);
   int team = n < parts;
   if (team && parts > pool->cpus)
-    parts = pool->cpus > 1 ? pool->cpus : 1;
+    parts = pool->cpus;
   if (parts <= 1) {
     dfq_rt_team solo = {0, 1, NULL};
     return program(arena, n, inputs, outputs, &solo);
