@@ -42,7 +42,9 @@ int64_t uniform(Rng &rng, int64_t lo, int64_t hi) {
 
 /// NarrowConv: a dense convolution with 1..3 input channels (a stem), whose
 /// kernel-row taps join the dot product.
-enum class Shape { Conv, NarrowConv, Gemm, Depthwise, Grouped };
+/// WideGemm: up to ~1000 input channels, as the GEMVs of a classifier head
+/// (packed weights with many bytes per output row).
+enum class Shape { Conv, NarrowConv, Gemm, WideGemm, Depthwise, Grouped };
 
 /// A random consistent spec of the given shape; false when the draw has no
 /// valid output extent (the caller draws again).
@@ -61,12 +63,17 @@ bool randomSpec(Rng &rng, Shape shape, x86::Isa isa, int weightBits,
   case Shape::Conv:
   case Shape::NarrowConv:
   case Shape::Gemm:
+  case Shape::WideGemm:
     s.schedule.kind = LayerSchedule::Kind::Dense;
     s.groups = 1;
     s.c = uniform(rng, 0, 3) == 0 ? uniform(rng, 30, 80) : uniform(rng, 1, 24);
     if (shape == Shape::NarrowConv)
       s.c = uniform(rng, 1, 3);
     s.o = uniform(rng, 0, 3) == 0 ? uniform(rng, 40, 140) : uniform(rng, 1, 40);
+    if (shape == Shape::WideGemm) {
+      s.c = uniform(rng, 100, 1100);
+      s.o = uniform(rng, 16, 130);
+    }
     break;
   case Shape::Depthwise:
     s.schedule.kind = LayerSchedule::Kind::Depthwise;
@@ -79,7 +86,7 @@ bool randomSpec(Rng &rng, Shape shape, x86::Isa isa, int weightBits,
     s.o = s.groups * uniform(rng, 1, 6);
     break;
   }
-  if (shape != Shape::Gemm) {
+  if (shape != Shape::Gemm && shape != Shape::WideGemm) {
     s.h = uniform(rng, 1, 11);
     s.w = uniform(rng, 1, 13);
     bool pointwise = uniform(rng, 0, 4) == 0;
@@ -336,6 +343,7 @@ void sweep(Shape shape, int count, unsigned seed) {
   if (isas.empty())
     GTEST_SKIP() << "this CPU has neither AVX2 nor AVX-512 VNNI";
   Rng rng(seed);
+  int maskedGemvs = 0;
   for (int trial = 0; trial < count;) {
     int weightBits = 2 + trial % 7;
     int activationBits = (trial / 7) % 2 ? 4 : 8;
@@ -348,6 +356,8 @@ void sweep(Shape shape, int count, unsigned seed) {
     std::unique_ptr<x86::LayerKernel> kernel =
         x86::LayerKernel::create(s, error);
     ASSERT_TRUE(kernel) << error << "\n" << describeSpec(s);
+    maskedGemvs +=
+        kernel->describe().find("gemv-masked-fields") != std::string::npos;
     AotKernel aot;
     ASSERT_TRUE(aot.load(*kernel, s, error)) << error << "\n"
                                              << describeSpec(s);
@@ -362,8 +372,7 @@ void sweep(Shape shape, int count, unsigned seed) {
       // ranges (convolutions), the JIT.
       for (int mode : {0, 1, 2}) {
         bool viaJit = mode == 2, rowRanges = mode == 1;
-        if ((viaJit && !jit) ||
-            (rowRanges && (s.outH < 2 || shape == Shape::Gemm)))
+        if ((viaJit && !jit) || (rowRanges && s.outH < 2))
           continue;
         std::vector<uint8_t> got(want.size(), 0xa5);
         if (viaJit) {
@@ -391,6 +400,9 @@ void sweep(Shape shape, int count, unsigned seed) {
       }
     }
   }
+  // Packed 2- to 4-bit GEMVs on AVX-512 VNNI take the masked-field path.
+  if (shape == Shape::WideGemm && x86::hostSupports(x86::Isa::Avx512Vnni))
+    EXPECT_GT(maskedGemvs, 0);
 }
 
 // Several cases, so that lit runs them in parallel.
@@ -400,6 +412,7 @@ TEST(X86LayerKernelTest, NarrowInputConvolutions) {
   sweep(Shape::NarrowConv, 40, 6);
 }
 TEST(X86LayerKernelTest, Gemms) { sweep(Shape::Gemm, 120, 2); }
+TEST(X86LayerKernelTest, WideGemms) { sweep(Shape::WideGemm, 28, 7); }
 TEST(X86LayerKernelTest, DepthwiseConvolutions) {
   sweep(Shape::Depthwise, 100, 3);
 }

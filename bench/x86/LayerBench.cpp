@@ -17,7 +17,8 @@
 //
 // Usage: dfq-bench-x86-layers [--isa x86-avx512-vnni|x86-avx2] [--quick]
 //                              [--only SUBSTRING] [--keep-dir DIR]
-// --only times just the conv layers whose name contains SUBSTRING (no GEMV);
+// --only times just the layers whose name contains SUBSTRING (GEMVs are
+// named gemv_<k>_w<bits>; the int8 one also runs for its speed-up);
 // --keep-dir builds the kernels in DIR and keeps them there (with
 // DFQ_LAYER_KERNEL_STMT=1 also their assembly and lowered statements).
 // (threads 1 and 2 are both measured; the runtime's thread count is set
@@ -233,10 +234,17 @@ int main(int argc, char **argv) {
   // (a) Batch-1 GEMV: memory bound, so packed 4- and 2-bit weights should
   // approach 2x and 4x fewer bytes per call.
   int kernelId = 0;
-  for (int64_t size : only.empty() ? std::vector<int64_t>{1024, 4096}
-                                   : std::vector<int64_t>{}) {
+  for (int64_t size : {1024, 4096}) {
     std::map<int, double> int8Time;
     for (int bits : {8, 4, 2}) {
+      auto wanted = [&](int b) {
+        std::string name =
+            "gemv_" + std::to_string(size) + "_w" + std::to_string(b);
+        return only.empty() || std::strstr(name.c_str(), only.c_str());
+      };
+      // The int8 GEMV is the others' reference.
+      if (!wanted(bits) && !(bits == 8 && (wanted(4) || wanted(2))))
+        continue;
       LayerKernelSpec s = makeSpec("gemv_" + std::to_string(kernelId++), isa,
                                    size, size, 1, 1, 1, 1, bits);
       std::string error;

@@ -577,6 +577,25 @@ void LayerKernel::Impl::buildDense() {
   const bool offsetFields = perByte > 1 && s.h == 1 && s.w == 1 && s.kh == 1 &&
                             s.kw == 1 && s.outH * s.outW == 1;
   const int offset = offsetFields ? 1 << (bits - 1) : 0;
+  // A GEMV extracts field f of a byte as `byte & (mask << bits f)`, i.e.
+  // 2^(bits f) times the field, with no shift (x86 has no byte shifts: a
+  // shift is a 16-bit shift and a mask, and with the masks it was most of
+  // the ALU work of the 4-bit inner loop). Each field position then has its
+  // own accumulator, scaled back by a shift once at the end. The masked
+  // fields reach 240 (4-bit) and no longer fit vpdpbusd's signed operand,
+  // so the weights become the unsigned operand and the inputs the signed
+  // one: x - 128, made once per input row (x ^ 0x80). Only with VNNI
+  // (AVX2's vpmaddubsw saturates its 16-bit pair sums), and only while a
+  // field's accumulator fits 32 bits, since the shift needs the exact sum.
+  const int64_t fieldTop = int64_t(mask) << (bits * (perByte - 1));
+  const bool maskedFields =
+      offsetFields && s.isa == Isa::Avx512Vnni &&
+      fieldTop * 128 * (paddedC / perByte) < (int64_t(1) << 31);
+  // sum n (x - 128) = sum n x - 128 sum n, with n = w' + offset the stored
+  // field (the offset alone past c): the base adds 128 sum n back.
+  Buffer<int32_t> maskedBase(std::vector<int>{int(paddedO)},
+                             s.name + "_masked_base");
+  maskedBase.fill(0);
   if (offsetFields) {
     // Fields past c (and past o) hold weight 0, i.e. the offset.
     uint8_t neutral = 0;
@@ -606,6 +625,8 @@ void LayerKernel::Impl::buildDense() {
                 (folded ? 0 : K * s.inputZeroPoint * zw);
     base(oc) = int32_t(uint32_t(uint64_t(b)));
     weightZero(oc) = int32_t(zw);
+    maskedBase(oc) = int32_t(
+        uint32_t(uint64_t(b + 128 * (columnSum + int64_t(offset) * paddedC))));
   }
 
   // Row taps read past the window (zero weights) and so past the input.
@@ -689,15 +710,15 @@ void LayerKernel::Impl::buildDense() {
     sumAll(n) = int32_t((paddedC - s.c) * s.inputZeroPoint);
     sumAll(n) += cast<int32_t>(input(a, 0, 0, min(n, batch - 1)));
   }
-  auto resultOf = [&](Func &f) {
-    Expr sum = cast<uint32_t>(f(pv)) + cast<uint32_t>(base(o));
+  auto resultOf = [&](Expr dotValue, Expr constant) {
+    Expr sum = cast<uint32_t>(dotValue) + cast<uint32_t>(constant);
     if (offsetFields)
       sum -= cast<uint32_t>(offset) * cast<uint32_t>(sumAll(n));
     if (!folded)
       sum -= cast<uint32_t>(weightZero(o)) * cast<uint32_t>(sumX(sv));
     return requantize(reinterpret<int32_t>(sum), o);
   };
-  Expr result = resultOf(dot);
+  Expr result = resultOf(dot(pv), base(o));
 
   // A batch-1 gemm (GEMV) has its own dot product with one-row tiles (the
   // general tiles would compute tileP rows for the one that exists), chosen
@@ -705,10 +726,25 @@ void LayerKernel::Impl::buildDense() {
   // substitutes its condition, so it references only its own dot product.
   Expr batchOne = input.dim(3).extent() == 1;
   const bool gemv = rows && tileP > 1;
-  Func dotOne("dot_one");
-  if (gemv) {
+  Func dotOne("dot_one"), signedInput("signed_input");
+  Var f("f"), c("c");
+  RDom rf(0, 4, 0, int(steps / perByte), "rf");
+  if (gemv && maskedFields) {
+    signedInput(c, n) = reinterpret<int8_t>(
+        cast<uint8_t>(x(c, 0, 0, min(n, batch - 1)) ^ cast<uint8_t>(0x80)));
+    Expr fieldDepth = 4 * (rf.y * perByte + f) + rf.x;
+    Expr fieldMask = cast<uint8_t>(mask) << cast<uint8_t>(bits * f);
+    dotOne(o, f, n) = 0;
+    dotOne(o, f, n) +=
+        cast<int32_t>(signedInput(fieldDepth, n)) *
+        cast<int32_t>(packed(rf.x, o % L, rf.y, 0, 0, o / L) & fieldMask);
+    Expr fieldSum = dotOne(o, 0, n);
+    for (int k = 1; k < perByte; ++k)
+      fieldSum += dotOne(o, k, n) >> (bits * k);
+    result = select(!batchOne, result, resultOf(fieldSum, maskedBase(o)));
+  } else if (gemv) {
     defineDot(dotOne);
-    result = select(!batchOne, result, resultOf(dotOne));
+    result = select(!batchOne, result, resultOf(dotOne(pv), base(o)));
   }
 
   Func tiled = rows ? output : core;
@@ -784,8 +820,26 @@ void LayerKernel::Impl::buildDense() {
         .unroll(stepIn);
   };
   scheduleDot(dot, tileP);
-  if (gemv)
+  if (gemv && maskedFields) {
+    // Accumulators: tileO / L vectors by perByte field positions.
+    dotOne.compute_at(tiled, tile)
+        .bound_extent(o, tileO)
+        .bound(f, 0, perByte)
+        .vectorize(o, L, TailStrategy::RoundUp)
+        .unroll(o)
+        .unroll(f);
+    dotOne.update()
+        .reorder(rf.x, o, f, rf.y)
+        .atomic()
+        .vectorize(rf.x)
+        .vectorize(o, L, TailStrategy::RoundUp)
+        .unroll(o)
+        .unroll(f);
+    signedInput.compute_at(tiled, tile)
+        .vectorize(c, 4 * L, TailStrategy::GuardWithIf);
+  } else if (gemv) {
     scheduleDot(dotOne, 1);
+  }
   if (!folded)
     sumX.compute_at(tiled, tile);
   if (offsetFields)
@@ -803,6 +857,7 @@ void LayerKernel::Impl::buildDense() {
   d << "dense " << (spec.isa == Isa::Avx512Vnni ? "vnni" : "avx2") << " "
     << tileO << "x" << tileP << (rowTiles ? " row" : "") << " w" << bits
     << (bits < 8 ? (offsetFields ? "-packed-offset" : "-packed") : "")
+    << (gemv && maskedFields ? " gemv-masked-fields" : "")
     << (folded ? "" : " zw-correction") << (rowTaps ? " row-taps" : "")
     << (gemv ? " gemv-1row" : "") << (s.schedule.parallel ? " parallel" : "");
   description = d.str();
