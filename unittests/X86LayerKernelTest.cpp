@@ -92,6 +92,9 @@ bool randomSpec(Rng &rng, Shape shape, x86::Isa isa, int weightBits,
     bool pointwise = uniform(rng, 0, 4) == 0;
     s.kh = pointwise ? 1 : uniform(rng, 1, 3) + (uniform(rng, 0, 6) == 0) * 2;
     s.kw = pointwise ? 1 : uniform(rng, 1, 3);
+    // Wide depthwise rows take more than one 4-tap dot product.
+    if (shape == Shape::Depthwise && !pointwise && uniform(rng, 0, 4) == 0)
+      s.kw += 2;
     s.strideH = uniform(rng, 1, 2);
     s.strideW = uniform(rng, 1, 2);
     bool dilated = uniform(rng, 0, 5) == 0;

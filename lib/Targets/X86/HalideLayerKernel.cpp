@@ -318,6 +318,7 @@ private:
   Expr requantize(Expr acc32, Expr o);
   void buildDense();
   void buildDepthwise();
+  bool buildDepthwiseDotProducts();
   void buildGrouped();
 
   /// Per-channel constants, padded with neutral values to `paddedO`.
@@ -330,6 +331,8 @@ private:
   /// Whether every shift is at least 33, so that requantization works on
   /// the high half of the 64-bit product in 32-bit lanes.
   bool highHalfRequant = false;
+  /// A depthwise kernel built on vpdpbusd (buildDepthwiseDotProducts).
+  bool depthwiseDotProducts = false;
   Func padded;
 };
 
@@ -342,8 +345,14 @@ static std::string withoutSapphireRapids(std::string target) {
 
 Target LayerKernel::Impl::codeTarget() const {
   std::string target = halideTargetFor(spec.isa);
-  if (spec.schedule.kind != LayerSchedule::Kind::Dense)
+  if (spec.schedule.kind != LayerSchedule::Kind::Dense && !depthwiseDotProducts)
     target = withoutSapphireRapids(target);
+  // LLVM's loop vectorizer turns the scalar channel loop of the padded
+  // input copy into partial vectors whose odd-sized pieces it moves with
+  // AVX512-FP16 `vmovsh` under -mcpu=sapphirerapids; Halide vectorizes
+  // everything that matters in these pipelines itself.
+  if (depthwiseDotProducts)
+    return Target(target).with_feature(Target::DisableLLVMLoopOpt);
   return Target(target);
 }
 
@@ -864,6 +873,8 @@ void LayerKernel::Impl::buildDense() {
 }
 
 void LayerKernel::Impl::buildDepthwise() {
+  if (buildDepthwiseDotProducts())
+    return;
   const LayerKernelSpec &s = spec;
   const int L = lanes();
   Func x = paddedInput(roundUp(s.c, L));
@@ -940,6 +951,105 @@ void LayerKernel::Impl::buildDepthwise() {
     d << " x " << tileP << " row pixels";
   d << (s.schedule.parallel ? " parallel" : "");
   description = d.str();
+}
+
+/// A depthwise convolution has no reduction over channels, so a vpdpbusd
+/// lane (one channel of one pixel) takes 4 taps of a kernel row instead:
+/// taps[k][c][x][y] = input(c, x * stride - pad + k * dilation, y), 4 taps
+/// interleaved per channel (a 3-tap row gets a fourth with weight 0), built
+/// once per image with dense stores of interleaved vectors; each output
+/// vector is then kh dot products (3 for 3x3, against 9 multiplies and adds
+/// in 32-bit lanes). Needs AVX-512 VNNI and w - zw in int8; false (nothing
+/// built) otherwise.
+bool LayerKernel::Impl::buildDepthwiseDotProducts() {
+  const LayerKernelSpec &s = spec;
+  if (s.isa != Isa::Avx512Vnni)
+    return false;
+  for (int64_t oc = 0; oc < s.o; ++oc)
+    for (int64_t t = 0; t < s.kh * s.kw; ++t) {
+      int64_t v = int64_t(s.weights[oc * s.kh * s.kw + t]) -
+                  int64_t(s.weightZeroPoint[oc]);
+      if (v < -128 || v > 127)
+        return false;
+    }
+  depthwiseDotProducts = true;
+  const int L = lanes();
+  const int64_t groups = (s.kw + 3) / 4, taps = 4 * groups;
+  // [tap % 4][o][tap / 4][kh]: one dense 64-byte load per dot product.
+  Buffer<int8_t> weights({4, int(paddedO), int(groups), int(s.kh)},
+                         s.name + "_weights");
+  weights.fill(0);
+  base = Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_base");
+  base.fill(0);
+  for (int64_t oc = 0; oc < s.o; ++oc) {
+    int64_t columnSum = 0;
+    for (int64_t i = 0; i < s.kh; ++i)
+      for (int64_t j = 0; j < s.kw; ++j) {
+        int64_t v = s.weights[(oc * s.kh + i) * s.kw + j] -
+                    int64_t(s.weightZeroPoint[oc]);
+        weights(int(j % 4), int(oc), int(j / 4), int(i)) = int8_t(v);
+        columnSum += v;
+      }
+    base(oc) = int32_t(
+        uint32_t(uint64_t(int64_t(s.bias[oc]) - s.inputZeroPoint * columnSum)));
+  }
+  // The padding taps read past the window: always the padded input.
+  Func x = paddedInput(roundUp(s.c, L), /*always=*/taps > s.kw);
+  Var k("k"), o("o"), xv("x"), yv("y"), n("n");
+  Func tapsOf("taps");
+  tapsOf(k, o, xv, yv, n) =
+      x(o, xv * int(s.strideW) - int(s.padLeft) + k * int(s.dilationW), yv, n);
+  RDom r(0, 4, 0, int(groups), 0, int(s.kh), "r");
+  Expr iy = yv * int(s.strideH) - int(s.padTop) + r.z * int(s.dilationH);
+  Func dot("dot");
+  dot(o, xv, yv, n) = 0;
+  dot(o, xv, yv, n) += cast<int32_t>(tapsOf(4 * r.y + r.x, o, xv, iy, n)) *
+                       cast<int32_t>(weights(r.x, o, r.y, r.z));
+  Expr sum = cast<uint32_t>(dot(o, xv, yv, n)) + cast<uint32_t>(base(o));
+  output(o, xv, yv, n) = requantize(reinterpret<int32_t>(sum), o);
+
+  // Register tiles of one vector of channels by tileP pixels of a row, as
+  // in buildDepthwise; the dot products are 4 deep innermost.
+  const bool rowTiles = s.schedule.pixelTiles == LayerSchedule::PixelTiles::Row;
+  const int tileP = rowTiles ? s.schedule.tilePixels : 1;
+  Var oo("oo"), oi("oi"), xo("xo"), xi("xi");
+  output.split(o, oo, oi, L, TailStrategy::GuardWithIf)
+      .split(xv, xo, xi, tileP)
+      .reorder(oi, xi, oo, xo, yv, n)
+      .vectorize(oi)
+      .unroll(xi);
+  dot.compute_at(output, oo)
+      .bound_extent(xv, tileP)
+      .vectorize(o, L, TailStrategy::RoundUp)
+      .unroll(xv);
+  dot.update()
+      .reorder(r.x, o, xv, r.y, r.z)
+      .atomic()
+      .vectorize(r.x)
+      .vectorize(o, L, TailStrategy::RoundUp)
+      .unroll(xv)
+      .unroll(r.y)
+      .unroll(r.z);
+  // Four strided stores of one vector each, which Halide merges into one
+  // dense store of their interleaving.
+  tapsOf.compute_at(output, n)
+      .bound(k, 0, int(taps))
+      .bound_extent(o, int(roundUp(s.c, L)))
+      .reorder(k, o, xv, yv, n)
+      .unroll(k)
+      .vectorize(o, L);
+  if (s.schedule.parallel)
+    output.parallel(yv);
+  if (padded.defined())
+    padded.compute_at(output, n);
+  std::ostringstream d;
+  d << "depthwise vnni " << L << " lanes";
+  if (tileP > 1)
+    d << " x " << tileP << " row pixels";
+  d << " taps " << taps << "x" << s.kh
+    << (s.schedule.parallel ? " parallel" : "");
+  description = d.str();
+  return true;
 }
 
 void LayerKernel::Impl::buildGrouped() {
