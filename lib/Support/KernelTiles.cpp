@@ -30,9 +30,17 @@ KernelTiles mlir::dfq::chooseKernelTiles(int64_t outChannels,
         }
     return tiles;
   }
-  tiles.channels =
-      std::min(4 * lanes, (outChannels + lanes - 1) / lanes * lanes);
-  int64_t vectors = tiles.channels / lanes;
+  // 4 vectors of channels, or 3 when they cover the channels with fewer
+  // padding vectors (96 channels: 2 tiles of 3 rather than 2 of 4, a
+  // quarter of them padding).
+  const int64_t outVectors = (outChannels + lanes - 1) / lanes;
+  int64_t vectors = std::min<int64_t>(4, outVectors);
+  auto used = [&](int64_t v) {
+    return double(outVectors) / double((outVectors + v - 1) / v * v);
+  };
+  if (vectors == 4 && used(3) > used(4) + 1e-9)
+    vectors = 3;
+  tiles.channels = vectors * lanes;
   int64_t maxPixels = std::min<int64_t>(16, accumulators / vectors);
   tiles.pixels = std::min<int64_t>(6, maxPixels);
   const int64_t outputPixels = outH * outW;

@@ -36,12 +36,14 @@ func.func @row_tiles(%x: tensor<?x1x28x28x!quant.uniform<u8:f32, 0.5:3>>) -> ten
 
 // Depthwise (groups = C = O) without a bias and with an output zero point
 // inside the range: no relu in the epilogue. The gemm that follows has 70
-// output channels: tiles of 4 vectors; 2-bit weights pack four per byte.
+// output channels (5 vectors): tiles of 3 vectors (2 tiles, 1 vector of
+// padding) rather than 4 (3 vectors of padding); 2-bit weights pack four
+// per byte.
 // CHECK-LABEL: func.func @depthwise_then_gemm
 // CHECK: dfq.qconv2d
 // CHECK-SAME: dfq.kernel = {epilogue = ["requantize", "clamp"], kind = "depthwise", layout = "nhwc", parallel = false, pixel_tiles = "row", symbol = "dfq_kernel_0_dw", target = "x86-avx512-vnni", tile = array<i64: 16, 3>, weight_storage = "i8"}
 // CHECK: dfq.qgemm
-// CHECK-SAME: dfq.kernel = {epilogue = ["requantize", "clamp"], kind = "dense", layout = "nk", parallel = true, symbol = "dfq_kernel_1_fc", target = "x86-avx512-vnni", tile = array<i64: 64, 6>, weight_storage = "i2x4"}
+// CHECK-SAME: dfq.kernel = {epilogue = ["requantize", "clamp"], kind = "dense", layout = "nk", parallel = true, symbol = "dfq_kernel_1_fc", target = "x86-avx512-vnni", tile = array<i64: 48, 6>, weight_storage = "i2x4"}
 func.func @depthwise_then_gemm(%x: tensor<?x2x3x3x!quant.uniform<u8:f32, 0.5:3>>, %f: tensor<?x16x!quant.uniform<u8:f32, 2.0:1>>) -> (tensor<?x2x3x3x!quant.uniform<u8:f32, 1.0:7>>, tensor<?x70x!quant.uniform<u8:f32, 2.0:5>>) {
   %w = dfq.qconstant dense<1> : tensor<2x1x3x3xi8> : tensor<2x1x3x3x!quant.uniform<i8:f32, 0.5>>
   %y = dfq.qconv2d %x, %w {groups = 2 : i64, pads = array<i64: 1, 1, 1, 1>, multiplier = array<i32: 1073741824>, shift = array<i32: 32>} : (tensor<?x2x3x3x!quant.uniform<u8:f32, 0.5:3>>, tensor<2x1x3x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<?x2x3x3x!quant.uniform<u8:f32, 1.0:7>> loc("dw")

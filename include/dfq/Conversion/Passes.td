@@ -32,7 +32,8 @@ def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
     | `epilogue` | what follows the dot product inside the kernel: `bias`, `requantize`, and `relu` / `clamp` when the output range saturates an activation function that `dfq-quantize` fused |
 
     Dense tiles use up to 4 vectors of 16 output channels (fewer for narrow
-    layers, so no lanes are wasted on channels that do not exist) by up to
+    layers, so no lanes are wasted on channels that do not exist; 3 when
+    tiles of 3 pad fewer vectors, as for 96 or 80 channels) by up to
     24 accumulators' worth of pixels (of the 32 vector registers, leaving
     registers for the broadcast inputs and the weights; at most 16). Among
     those pixel counts the pass takes the one that best trades the weight

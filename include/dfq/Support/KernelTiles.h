@@ -32,7 +32,7 @@ struct KernelTiles {
 };
 
 /// Dense layers: up to 4 vectors of output channels (fewer when the layer
-/// has fewer), and as many pixels as keep about 24 accumulators in the 32
+/// has fewer; 3 when tiles of 3 pad fewer vectors), and as many pixels as keep about 24 accumulators in the 32
 /// vector registers (12 of 16 with AVX2; at most 16, the kernels'
 /// unrolling limit); among those pixel counts, the one that best trades the
 /// weight load amortized over the tile (tp / (tp + 1)) against the pixels
