@@ -486,18 +486,26 @@ void dfq_rt_global_avg_pool_nhwc(const float *x, float *y, int64_t planes,
                                  int64_t hw, int64_t c) {
   /* Pixels outer, a block of channels inner, so that the loads are
    * contiguous and the sums vectorize; each channel is still summed in
-   * pixel order, as dfq_rt_global_avg_pool does. */
-  enum { BLOCK = 256 };
+   * pixel order, as dfq_rt_global_avg_pool does. Whole blocks have a
+   * constant width, so that their sums stay in vector registers across
+   * the pixels. */
+  enum { BLOCK = 64 };
   double sums[BLOCK];
   for (int64_t b = 0; b < planes / c; ++b)
     for (int64_t c0 = 0; c0 < c; c0 += BLOCK) {
       int64_t width = c - c0 < BLOCK ? c - c0 : BLOCK;
       const float *image = x + b * hw * c + c0;
-      for (int64_t j = 0; j < width; ++j)
+      for (int64_t j = 0; j < BLOCK; ++j)
         sums[j] = 0;
-      for (int64_t p = 0; p < hw; ++p)
-        for (int64_t j = 0; j < width; ++j)
-          sums[j] += image[p * c + j];
+      if (width == BLOCK) {
+        for (int64_t p = 0; p < hw; ++p)
+          for (int64_t j = 0; j < BLOCK; ++j)
+            sums[j] += image[p * c + j];
+      } else {
+        for (int64_t p = 0; p < hw; ++p)
+          for (int64_t j = 0; j < width; ++j)
+            sums[j] += image[p * c + j];
+      }
       for (int64_t j = 0; j < width; ++j)
         y[b * c + c0 + j] = (float)(sums[j] / (double)hw);
     }
@@ -566,11 +574,24 @@ void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
 
 void dfq_rt_gemm(const float *x, const float *w, const float *bias, float *y,
                  int64_t n, int64_t k, int64_t o) {
+  /* Products of two floats are exact in double. They are summed in LANES
+   * independent double lanes (vectors, so that neither one addition chain's
+   * latency nor scalar code limits the loop), then the lanes in order, and
+   * the sum is rounded to float once. */
+  enum { LANES = 32 };
   for (int64_t b = 0; b < n; ++b)
     for (int64_t c = 0; c < o; ++c) {
+      const float *row = x + b * k, *column = w + c * k;
+      double lanes[LANES] = {0};
+      int64_t i = 0;
+      for (; i + LANES <= k; i += LANES)
+        for (int l = 0; l < LANES; ++l)
+          lanes[l] += (double)row[i + l] * (double)column[i + l];
       double acc = 0;
-      for (int64_t i = 0; i < k; ++i)
-        acc += (double)x[b * k + i] * (double)w[c * k + i];
+      for (; i < k; ++i)
+        acc += (double)row[i] * (double)column[i];
+      for (int l = 0; l < LANES; ++l)
+        acc += lanes[l];
       y[b * o + c] = (float)acc + (bias ? bias[c] : 0.0f);
     }
 }
