@@ -416,6 +416,48 @@ TEST(X86LayerKernelTest, NarrowInputConvolutions) {
 }
 TEST(X86LayerKernelTest, Gemms) { sweep(Shape::Gemm, 120, 2); }
 TEST(X86LayerKernelTest, WideGemms) { sweep(Shape::WideGemm, 28, 7); }
+
+// Masked 4-bit fields sum up to 240 x 128 per input channel pair in one
+// 32-bit accumulator: past about 140,000 input channels a GEMV keeps the
+// shifted fields, and stays exact.
+TEST(X86LayerKernelTest, VeryDeepPackedGemvKeepsShiftedFields) {
+  if (!x86::hostSupports(x86::Isa::Avx512Vnni))
+    GTEST_SKIP() << "this CPU lacks AVX-512 VNNI";
+  LayerKernelSpec s;
+  s.name = "deep_gemv";
+  s.isa = x86::Isa::Avx512Vnni;
+  s.weightBits = 4;
+  s.c = 140000;
+  s.o = 16;
+  Rng rng(11);
+  s.weights.resize(s.o * s.c);
+  for (auto &v : s.weights)
+    v = int8_t(uniform(rng, -7, 7));
+  s.bias.assign(s.o, 5);
+  s.multiplier.assign(s.o, 1 << 30);
+  s.shift.assign(s.o, 41);
+  s.outputZeroPoint = 128;
+  s.weightZeroPoint.assign(s.o, 0);
+  s.inputZeroPoint = 3;
+  s.schedule.tileChannels = 16;
+  s.schedule.tilePixels = 6;
+  s.schedule.parallel = true;
+  std::string error;
+  std::unique_ptr<x86::LayerKernel> kernel = x86::LayerKernel::create(s, error);
+  ASSERT_TRUE(kernel) << error;
+  EXPECT_EQ(kernel->describe().find("masked"), std::string::npos)
+      << kernel->describe();
+  std::vector<uint8_t> input(s.c);
+  for (auto &v : input)
+    v = uint8_t(uniform(rng, 0, 255));
+  std::vector<uint8_t> want = reference(s, input, 1), got(s.o, 0xa5);
+  // Outputs spread over the range, not all clamped to one value.
+  EXPECT_GT(*std::max_element(want.begin(), want.end()),
+            *std::min_element(want.begin(), want.end()) + 8);
+  ASSERT_TRUE(kernel->run(input.data(), 1, got.data(), error)) << error;
+  for (int64_t i = 0; i < s.o; ++i)
+    EXPECT_EQ(int(got[i]), int(want[i])) << "output " << i;
+}
 TEST(X86LayerKernelTest, DepthwiseConvolutions) {
   sweep(Shape::Depthwise, 100, 3);
 }
