@@ -55,6 +55,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -319,6 +320,10 @@ private:
   void buildDense();
   void buildDepthwise();
   bool buildDepthwiseDotProducts();
+  /// Calls visit(channel, kernel row, kernel column, w - zw) for every
+  /// depthwise weight and sets `base` to bias - zx sum(w - zw).
+  void visitDepthwiseWeights(
+      const std::function<void(int64_t, int64_t, int64_t, int64_t)> &visit);
   void buildGrouped();
 
   /// Per-channel constants, padded with neutral values to `paddedO`.
@@ -872,6 +877,25 @@ void LayerKernel::Impl::buildDense() {
   description = d.str();
 }
 
+void LayerKernel::Impl::visitDepthwiseWeights(
+    const std::function<void(int64_t, int64_t, int64_t, int64_t)> &visit) {
+  const LayerKernelSpec &s = spec;
+  base = Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_base");
+  base.fill(0);
+  for (int64_t oc = 0; oc < s.o; ++oc) {
+    int64_t columnSum = 0;
+    for (int64_t i = 0; i < s.kh; ++i)
+      for (int64_t j = 0; j < s.kw; ++j) {
+        int64_t v = s.weights[(oc * s.kh + i) * s.kw + j] -
+                    int64_t(s.weightZeroPoint[oc]);
+        visit(oc, i, j, v);
+        columnSum += v;
+      }
+    base(oc) = int32_t(
+        uint32_t(uint64_t(int64_t(s.bias[oc]) - s.inputZeroPoint * columnSum)));
+  }
+}
+
 void LayerKernel::Impl::buildDepthwise() {
   if (buildDepthwiseDotProducts())
     return;
@@ -883,20 +907,9 @@ void LayerKernel::Impl::buildDepthwise() {
   Buffer<int32_t> weights({int(paddedO), int(s.kw), int(s.kh)},
                           s.name + "_weights");
   weights.fill(0);
-  base = Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_base");
-  base.fill(0);
-  for (int64_t oc = 0; oc < s.o; ++oc) {
-    int64_t columnSum = 0;
-    for (int64_t i = 0; i < s.kh; ++i)
-      for (int64_t j = 0; j < s.kw; ++j) {
-        int64_t v = s.weights[(oc * s.kh + i) * s.kw + j] -
-                    int64_t(s.weightZeroPoint[oc]);
-        weights(int(oc), int(j), int(i)) = int32_t(v);
-        columnSum += v;
-      }
-    base(oc) = int32_t(
-        uint32_t(uint64_t(int64_t(s.bias[oc]) - s.inputZeroPoint * columnSum)));
-  }
+  visitDepthwiseWeights([&](int64_t oc, int64_t i, int64_t j, int64_t v) {
+    weights(int(oc), int(j), int(i)) = int32_t(v);
+  });
   Var o("o"), xv("x"), yv("y"), n("n");
   RDom r(0, int(s.kw), 0, int(s.kh), "r");
   Expr ix = xv * int(s.strideW) - int(s.padLeft) + r.x * int(s.dilationW);
@@ -979,20 +992,9 @@ bool LayerKernel::Impl::buildDepthwiseDotProducts() {
   Buffer<int8_t> weights({4, int(paddedO), int(groups), int(s.kh)},
                          s.name + "_weights");
   weights.fill(0);
-  base = Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_base");
-  base.fill(0);
-  for (int64_t oc = 0; oc < s.o; ++oc) {
-    int64_t columnSum = 0;
-    for (int64_t i = 0; i < s.kh; ++i)
-      for (int64_t j = 0; j < s.kw; ++j) {
-        int64_t v = s.weights[(oc * s.kh + i) * s.kw + j] -
-                    int64_t(s.weightZeroPoint[oc]);
-        weights(int(j % 4), int(oc), int(j / 4), int(i)) = int8_t(v);
-        columnSum += v;
-      }
-    base(oc) = int32_t(
-        uint32_t(uint64_t(int64_t(s.bias[oc]) - s.inputZeroPoint * columnSum)));
-  }
+  visitDepthwiseWeights([&](int64_t oc, int64_t i, int64_t j, int64_t v) {
+    weights(int(j % 4), int(oc), int(j / 4), int(i)) = int8_t(v);
+  });
   // The padding taps read past the window: always the padded input.
   Func x = paddedInput(roundUp(s.c, L), /*always=*/taps > s.kw);
   Var k("k"), o("o"), xv("x"), yv("y"), n("n");
