@@ -1032,10 +1032,17 @@ bool LayerKernel::Impl::buildDepthwiseDotProducts() {
       .unroll(xv)
       .unroll(r.y)
       .unroll(r.z);
-  // Four strided stores of one vector each, which Halide merges into one
-  // dense store of their interleaving.
-  tapsOf.compute_at(output, n)
-      .bound(k, 0, int(taps))
+  // Four strided stores of one vector each (k unrolled), which Halide
+  // merges into one dense store of their interleaving. Row by row as the
+  // output rows advance, in a ring of rows (Halide's sliding window and
+  // storage folding): 4 rows of a 3-row kernel instead of the whole image.
+  // A parallel loop over rows cannot share the ring, so it takes the whole
+  // image first.
+  if (s.schedule.parallel)
+    tapsOf.compute_at(output, n);
+  else
+    tapsOf.store_at(output, n).compute_at(output, yv);
+  tapsOf.bound(k, 0, int(taps))
       .bound_extent(o, int(roundUp(s.c, L)))
       .reorder(k, o, xv, yv, n)
       .unroll(k)
