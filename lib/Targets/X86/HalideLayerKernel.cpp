@@ -324,6 +324,12 @@ private:
   /// depthwise weight and sets `base` to bias - zx sum(w - zw).
   void visitDepthwiseWeights(
       const std::function<void(int64_t, int64_t, int64_t, int64_t)> &visit);
+  /// Pixels of a depthwise register tile: tilePixels with row tiles, else 1.
+  int depthwiseTilePixels() const;
+  /// Splits the output into register tiles of one vector of channels by
+  /// tileP pixels of a row and computes `acc`'s initial value per tile
+  /// (the caller schedules its update).
+  void tileDepthwiseOutput(Func acc, Var o, Var xv, Var yv, Var n, int tileP);
   void buildGrouped();
 
   /// Per-channel constants, padded with neutral values to `paddedO`.
@@ -896,6 +902,28 @@ void LayerKernel::Impl::visitDepthwiseWeights(
   }
 }
 
+int LayerKernel::Impl::depthwiseTilePixels() const {
+  return spec.schedule.pixelTiles == LayerSchedule::PixelTiles::Row
+             ? spec.schedule.tilePixels
+             : 1;
+}
+
+void LayerKernel::Impl::tileDepthwiseOutput(Func acc, Var o, Var xv, Var yv,
+                                            Var n, int tileP) {
+  const int L = lanes();
+  Var oo("oo"), oi("oi"), xo("xo"), xi("xi");
+  output.split(o, oo, oi, L, TailStrategy::GuardWithIf)
+      .split(xv, xo, xi, tileP)
+      .reorder(oi, xi, oo, xo, yv, n)
+      .vectorize(oi)
+      .unroll(xi);
+  // Whole vectors (the weights and the padded input cover them).
+  acc.compute_at(output, oo)
+      .bound_extent(xv, tileP)
+      .vectorize(o, L, TailStrategy::RoundUp)
+      .unroll(xv);
+}
+
 void LayerKernel::Impl::buildDepthwise() {
   if (buildDepthwiseDotProducts())
     return;
@@ -924,20 +952,9 @@ void LayerKernel::Impl::buildDepthwise() {
   // (tileP divides the row): each tap's weights are loaded once per tile,
   // and with stride 1 neighbouring pixels' taps read the same input
   // vectors. Without row tiles, one vector at a time.
-  const bool rowTiles = s.schedule.pixelTiles == LayerSchedule::PixelTiles::Row;
-  const int tileP = rowTiles ? s.schedule.tilePixels : 1;
-  Var oo("oo"), oi("oi"), xo("xo"), xi("xi");
+  const int tileP = depthwiseTilePixels();
   if (tileP > 1) {
-    output.split(o, oo, oi, L, TailStrategy::GuardWithIf)
-        .split(xv, xo, xi, tileP)
-        .reorder(oi, xi, oo, xo, yv, n)
-        .vectorize(oi)
-        .unroll(xi);
-    // Whole vectors (the weights and the padded input cover them).
-    acc.compute_at(output, oo)
-        .bound_extent(xv, tileP)
-        .vectorize(o, L, TailStrategy::RoundUp)
-        .unroll(xv);
+    tileDepthwiseOutput(acc, o, xv, yv, n, tileP);
     acc.update()
         .reorder(o, xv, r.x, r.y)
         .vectorize(o, L, TailStrategy::RoundUp)
@@ -1012,18 +1029,8 @@ bool LayerKernel::Impl::buildDepthwiseDotProducts() {
 
   // Register tiles of one vector of channels by tileP pixels of a row, as
   // in buildDepthwise; the dot products are 4 deep innermost.
-  const bool rowTiles = s.schedule.pixelTiles == LayerSchedule::PixelTiles::Row;
-  const int tileP = rowTiles ? s.schedule.tilePixels : 1;
-  Var oo("oo"), oi("oi"), xo("xo"), xi("xi");
-  output.split(o, oo, oi, L, TailStrategy::GuardWithIf)
-      .split(xv, xo, xi, tileP)
-      .reorder(oi, xi, oo, xo, yv, n)
-      .vectorize(oi)
-      .unroll(xi);
-  dot.compute_at(output, oo)
-      .bound_extent(xv, tileP)
-      .vectorize(o, L, TailStrategy::RoundUp)
-      .unroll(xv);
+  const int tileP = depthwiseTilePixels();
+  tileDepthwiseOutput(dot, o, xv, yv, n, tileP);
   dot.update()
       .reorder(r.x, o, xv, r.y, r.z)
       .atomic()
