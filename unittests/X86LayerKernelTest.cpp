@@ -291,8 +291,7 @@ public:
       error = dlerror();
       return false;
     }
-    entry = reinterpret_cast<int (*)(halide_buffer_t *, halide_buffer_t *)>(
-        dlsym(handle, s.name.c_str()));
+    entry = dlsym(handle, s.name.c_str());
     if (!entry) {
       error = "no symbol " + s.name;
       return false;
@@ -304,6 +303,13 @@ public:
   /// output buffer, as model libraries split layers over threads.
   int run(const LayerKernelSpec &s, const uint8_t *input, int64_t n,
           uint8_t *output, int64_t rowBegin = 0, int64_t rowEnd = 0) {
+    return run(s, input, n, nullptr, {output}, rowBegin, rowEnd);
+  }
+  /// The same with a residual epilogue: the residual and every output are
+  /// described like the output (f32 or u8 elements).
+  int run(const LayerKernelSpec &s, const uint8_t *input, int64_t n,
+          const void *residual, const std::vector<void *> &outputs,
+          int64_t rowBegin = 0, int64_t rowEnd = 0) {
     if (rowEnd == 0)
       rowEnd = s.outH;
     halide_dimension_t in[4] = {{0, int32_t(s.c), 1, 0},
@@ -316,21 +322,55 @@ public:
         {int32_t(rowBegin), int32_t(rowEnd - rowBegin), int32_t(s.o * s.outW),
          0},
         {0, int32_t(n), int32_t(s.o * s.outW * s.outH), 0}};
-    halide_buffer_t inBuf = {}, outBuf = {};
+    halide_buffer_t inBuf = {};
     inBuf.host = const_cast<uint8_t *>(input);
     inBuf.type = halide_type_t(halide_type_uint, 8);
     inBuf.dimensions = 4;
     inBuf.dim = in;
-    outBuf.host = output + rowBegin * s.outW * s.o;
-    outBuf.type = halide_type_t(halide_type_uint, 8);
-    outBuf.dimensions = 4;
-    outBuf.dim = out;
-    return entry(&inBuf, &outBuf);
+    // Each buffer holds the rows from rowBegin on.
+    const x86::ResidualEpilogue &e = s.epilogue;
+    std::vector<halide_buffer_t> buffers;
+    auto add = [&](const void *host, bool isFloat) {
+      halide_buffer_t b = {};
+      int bytes = isFloat ? 4 : 1;
+      b.host = static_cast<uint8_t *>(const_cast<void *>(host)) +
+               rowBegin * s.outW * s.o * bytes;
+      b.type = isFloat ? halide_type_t(halide_type_float, 32)
+                       : halide_type_t(halide_type_uint, 8);
+      b.dimensions = 4;
+      b.dim = out;
+      buffers.push_back(b);
+    };
+    if (e.enabled())
+      add(residual, e.residual == x86::ResidualEpilogue::Residual::Float);
+    for (size_t i = 0; i < outputs.size(); ++i)
+      add(outputs[i], e.enabled() && e.floatOutput && i == 0);
+    using B = halide_buffer_t *;
+    B b[5] = {};
+    for (size_t i = 0; i < buffers.size() && i < 5; ++i)
+      b[i] = &buffers[i];
+    switch (buffers.size()) {
+    case 1:
+      return reinterpret_cast<int (*)(B, B)>(entry)(&inBuf, b[0]);
+    case 2:
+      return reinterpret_cast<int (*)(B, B, B)>(entry)(&inBuf, b[0], b[1]);
+    case 3:
+      return reinterpret_cast<int (*)(B, B, B, B)>(entry)(&inBuf, b[0], b[1],
+                                                          b[2]);
+    case 4:
+      return reinterpret_cast<int (*)(B, B, B, B, B)>(entry)(&inBuf, b[0], b[1],
+                                                             b[2], b[3]);
+    case 5:
+      return reinterpret_cast<int (*)(B, B, B, B, B, B)>(entry)(
+          &inBuf, b[0], b[1], b[2], b[3], b[4]);
+    default:
+      return -1;
+    }
   }
 
 private:
   void *handle = nullptr;
-  int (*entry)(halide_buffer_t *, halide_buffer_t *) = nullptr;
+  void *entry = nullptr;
 };
 
 /// Draws `count` specs of `shape` (cycling through weight and activation
@@ -462,6 +502,182 @@ TEST(X86LayerKernelTest, DepthwiseConvolutions) {
   sweep(Shape::Depthwise, 100, 3);
 }
 TEST(X86LayerKernelTest, GroupedConvolutions) { sweep(Shape::Grouped, 100, 4); }
+
+/// A random residual epilogue for `s`. Scales are powers of two times
+/// (1 + a few bits), and float residuals are often multiples of half an
+/// output scale, so that rounding ties (where a division by the scale and a
+/// multiplication by its reciprocal differ) come up often.
+void randomEpilogue(Rng &rng, LayerKernelSpec &s) {
+  using E = x86::ResidualEpilogue;
+  E &e = s.epilogue;
+  auto scale = [&] {
+    return float(std::ldexp(1.0 + double(uniform(rng, 0, 255)) / 256.0,
+                            -int(uniform(rng, 3, 8))));
+  };
+  e.residual = uniform(rng, 0, 1) ? E::Residual::Float : E::Residual::Quantized;
+  e.outputScale = scale();
+  e.residualScale = scale();
+  e.residualZeroPoint = int32_t(uniform(rng, 0, 255));
+  e.activation = E::Activation(uniform(rng, 0, 2));
+  e.clipMin = -float(uniform(rng, 0, 8)) * 0.125f;
+  e.clipMax = e.clipMin + float(uniform(rng, 1, 40)) * 0.0625f;
+  e.floatOutput = uniform(rng, 0, 2) != 0;
+  int64_t quantized = uniform(rng, e.floatOutput ? 0 : 1, 3);
+  for (int64_t i = 0; i < quantized; ++i) {
+    E::Quantization q;
+    q.scale = uniform(rng, 0, 2) == 0 ? e.outputScale : scale();
+    q.zeroPoint = uniform(rng, 0, 1) ? 0 : int32_t(uniform(rng, 0, 255));
+    q.min = 0;
+    q.max = uniform(rng, 0, 4) == 0 ? 15 : 255;
+    e.quantizedOutputs.push_back(q);
+  }
+}
+
+/// What the interpreter computes after the layer: dequantize, add, ReLU or
+/// clip, then the float result and each quantization.
+std::vector<std::vector<uint8_t>>
+epilogueReference(const LayerKernelSpec &s, const std::vector<uint8_t> &q,
+                  const std::vector<float> &residualFloat,
+                  const std::vector<uint8_t> &residualBytes) {
+  using E = x86::ResidualEpilogue;
+  const E &e = s.epilogue;
+  std::vector<std::vector<uint8_t>> outputs;
+  std::vector<float> y(q.size());
+  for (size_t i = 0; i < q.size(); ++i) {
+    float x = float(int32_t(q[i]) - s.outputZeroPoint) * e.outputScale;
+    float r = e.residual == E::Residual::Float
+                  ? residualFloat[i]
+                  : float(int32_t(residualBytes[i]) - e.residualZeroPoint) *
+                        e.residualScale;
+    float v = x + r;
+    if (e.activation == E::Activation::Relu)
+      v = v < 0.0f ? 0.0f : v;
+    if (e.activation == E::Activation::Clip) {
+      v = v < e.clipMin ? e.clipMin : v;
+      v = v > e.clipMax ? e.clipMax : v;
+    }
+    y[i] = v;
+  }
+  if (e.floatOutput) {
+    const uint8_t *bytes = reinterpret_cast<const uint8_t *>(y.data());
+    outputs.emplace_back(bytes, bytes + y.size() * sizeof(float));
+  }
+  for (const E::Quantization &quantization : e.quantizedOutputs) {
+    std::vector<uint8_t> out(q.size());
+    for (size_t i = 0; i < q.size(); ++i) {
+      float quotient = y[i] / quantization.scale;
+      float v = std::nearbyint(quotient) + float(quantization.zeroPoint);
+      v = v != v ? float(quantization.zeroPoint) : v;
+      v = v < float(quantization.min) ? float(quantization.min) : v;
+      v = v > float(quantization.max) ? float(quantization.max) : v;
+      out[i] = uint8_t(v);
+    }
+    outputs.push_back(std::move(out));
+  }
+  return outputs;
+}
+
+/// Residual epilogues on every kind of layer: the kernel's outputs (through
+/// the object file on the whole output and on two row ranges, and the JIT)
+/// equal the interpreter's f32 ops bit for bit.
+TEST(X86LayerKernelTest, ResidualEpilogues) {
+  std::vector<x86::Isa> isas;
+  for (x86::Isa isa : {x86::Isa::Avx512Vnni, x86::Isa::Avx2})
+    if (x86::hostSupports(isa))
+      isas.push_back(isa);
+  if (isas.empty())
+    GTEST_SKIP() << "this CPU has neither AVX2 nor AVX-512 VNNI";
+  using E = x86::ResidualEpilogue;
+  const Shape shapes[] = {Shape::Conv, Shape::Depthwise, Shape::Gemm,
+                          Shape::Grouped};
+  Rng rng(21);
+  int ties = 0;
+  for (int trial = 0; trial < 40;) {
+    x86::Isa isa = isas[(trial / 4) % isas.size()];
+    LayerKernelSpec s;
+    if (!randomSpec(rng, shapes[trial % 4], isa, 2 + trial % 7,
+                    trial % 5 ? 8 : 4, trial, s))
+      continue;
+    ++trial;
+    randomEpilogue(rng, s);
+    std::string error;
+    std::unique_ptr<x86::LayerKernel> kernel =
+        x86::LayerKernel::create(s, error);
+    ASSERT_TRUE(kernel) << error << "\n" << describeSpec(s);
+    AotKernel aot;
+    ASSERT_TRUE(aot.load(*kernel, s, error)) << error << "\n"
+                                             << describeSpec(s);
+    int64_t amax = (int64_t(1) << s.activationBits) - 1;
+    for (int64_t n : {int64_t(1), uniform(rng, 2, 5)}) {
+      std::vector<uint8_t> input(n * s.h * s.w * s.c);
+      for (auto &v : input)
+        v = uint8_t(uniform(rng, 0, amax));
+      std::vector<uint8_t> q = reference(s, input, n);
+      std::vector<float> residualFloat(q.size());
+      std::vector<uint8_t> residualBytes(q.size());
+      float step = s.epilogue.quantizedOutputs.empty()
+                       ? s.epilogue.outputScale
+                       : s.epilogue.quantizedOutputs[0].scale;
+      for (size_t i = 0; i < q.size(); ++i) {
+        residualBytes[i] = uint8_t(uniform(rng, 0, 255));
+        residualFloat[i] =
+            uniform(rng, 0, 1)
+                ? float(uniform(rng, -600, 600)) * (step * 0.5f)
+                : float(std::normal_distribution<double>(0.0, 1.0)(rng));
+      }
+      std::vector<std::vector<uint8_t>> want =
+          epilogueReference(s, q, residualFloat, residualBytes);
+      const void *residual =
+          s.epilogue.residual == E::Residual::Float
+              ? static_cast<const void *>(residualFloat.data())
+              : residualBytes.data();
+      for (const E::Quantization &quantization : s.epilogue.quantizedOutputs)
+        for (size_t i = 0;
+             i < q.size() && s.epilogue.activation == E::Activation::None;
+             ++i) {
+          float x =
+              float(int32_t(q[i]) - s.outputZeroPoint) *
+                  s.epilogue.outputScale +
+              (s.epilogue.residual == E::Residual::Float ? residualFloat[i]
+                                                         : 0.0f);
+          float t = x / quantization.scale;
+          ties += t - std::floor(t) == 0.5f;
+        }
+      for (int mode : {0, 1, 2}) {
+        if ((mode == 1 && s.outH < 2) || (mode == 2 && trial % 3))
+          continue;
+        std::vector<std::vector<uint8_t>> got;
+        std::vector<void *> outputs;
+        for (const std::vector<uint8_t> &w : want)
+          got.emplace_back(w.size(), 0xa5);
+        for (std::vector<uint8_t> &g : got)
+          outputs.push_back(g.data());
+        if (mode == 2) {
+          ASSERT_TRUE(kernel->run(input.data(), n, residual, outputs, error))
+              << error << "\n"
+              << describeSpec(s);
+        } else if (mode == 1) {
+          int64_t split = uniform(rng, 1, s.outH - 1);
+          ASSERT_EQ(aot.run(s, input.data(), n, residual, outputs, 0, split),
+                    0);
+          ASSERT_EQ(
+              aot.run(s, input.data(), n, residual, outputs, split, s.outH), 0);
+        } else {
+          ASSERT_EQ(aot.run(s, input.data(), n, residual, outputs), 0)
+              << describeSpec(s);
+        }
+        for (size_t k = 0; k < want.size(); ++k)
+          for (size_t i = 0; i < want[k].size(); ++i)
+            ASSERT_EQ(int(got[k][i]), int(want[k][i]))
+                << "mode " << mode << " trial " << trial << " output " << k
+                << " byte " << i << " batch " << n << ": " << describeSpec(s)
+                << " [" << kernel->describe() << "]";
+      }
+    }
+  }
+  // The sweep met rounding ties (x / scale exactly halfway).
+  EXPECT_GT(ties, 0);
+}
 
 LayerKernelSpec smallGemm() {
   LayerKernelSpec s;

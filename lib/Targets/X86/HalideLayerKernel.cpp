@@ -50,6 +50,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -257,6 +258,32 @@ bool validate(const LayerKernelSpec &s, std::string &error) {
                 "range");
   if (s.outputMin < 0 || s.outputMin > s.outputMax || s.outputMax > 255)
     return fail(error, n, "the output range must be within [0, 255]");
+  const ResidualEpilogue &e = s.epilogue;
+  if (!e.enabled())
+    return true;
+  auto positiveScale = [](float scale) {
+    return std::isfinite(scale) && scale > 0.0f;
+  };
+  if (!positiveScale(e.outputScale) ||
+      (e.residual == ResidualEpilogue::Residual::Quantized &&
+       (!positiveScale(e.residualScale) || e.residualZeroPoint < 0 ||
+        e.residualZeroPoint > 255)))
+    return fail(error, n,
+                "the residual epilogue's dequantizations need finite "
+                "positive scales and u8 zero points");
+  if (e.activation == ResidualEpilogue::Activation::Clip &&
+      !(e.clipMin <= e.clipMax))
+    return fail(error, n, "the residual epilogue's clip has min > max");
+  if (e.outputCount() == 0 || e.outputCount() > 4)
+    return fail(error, n,
+                "a residual epilogue has 1 to 4 outputs (the float result "
+                "and up to 4 quantizations)");
+  for (const ResidualEpilogue::Quantization &q : e.quantizedOutputs)
+    if (!positiveScale(q.scale) || q.min < 0 || q.min > q.max || q.max > 255 ||
+        q.zeroPoint < 0 || q.zeroPoint > 255)
+      return fail(error, n,
+                  "the residual epilogue's quantizations need finite positive "
+                  "scales and ranges and zero points within [0, 255]");
   return true;
 }
 
@@ -290,6 +317,8 @@ void disableSlpVectorizer() {
 struct LayerKernel::Impl {
   LayerKernelSpec spec;
   ImageParam input{UInt(8), 4, "input"};
+  /// The residual epilogue's residual (defined when it has one).
+  ImageParam residual;
   Func output{"output"};
   Pipeline pipeline;
   Target jitTarget;
@@ -306,6 +335,8 @@ struct LayerKernel::Impl {
   /// instruction forbiddenInstruction rejects (empty when none); false with
   /// `error` set when compilation fails.
   bool checkInstructions(std::string &bad, std::string &error);
+  /// The pipeline's arguments: the input, and the residual if any.
+  std::vector<Argument> arguments() const;
 
 private:
   int lanes() const { return spec.isa == Isa::Avx512Vnni ? 16 : 8; }
@@ -317,6 +348,8 @@ private:
   /// computed per image.
   Func paddedInput(int64_t channels, bool always = false);
   Expr requantize(Expr acc32, Expr o);
+  /// output(o, x, y, n) = the requantized q, or the residual epilogue of q.
+  void defineOutput(Var o, Var xv, Var yv, Var n, Expr q);
   void buildDense();
   void buildDepthwise();
   bool buildDepthwiseDotProducts();
@@ -362,9 +395,13 @@ Target LayerKernel::Impl::codeTarget() const {
   // input copy into partial vectors whose odd-sized pieces it moves with
   // AVX512-FP16 `vmovsh` under -mcpu=sapphirerapids; Halide vectorizes
   // everything that matters in these pipelines itself.
+  Target code(target);
   if (depthwiseDotProducts)
-    return Target(target).with_feature(Target::DisableLLVMLoopOpt);
-  return Target(target);
+    code = code.with_feature(Target::DisableLLVMLoopOpt);
+  // IEEE f32 throughout a residual epilogue (see defineOutput).
+  if (spec.epilogue.enabled())
+    code = code.with_feature(Target::StrictFloat);
+  return code;
 }
 
 bool LayerKernel::Impl::checkInstructions(std::string &bad,
@@ -375,7 +412,7 @@ bool LayerKernel::Impl::checkInstructions(std::string &bad,
                        std::to_string(counter++) + ".s"))
                          .string();
   try {
-    pipeline.compile_to_assembly(path, {input}, spec.name,
+    pipeline.compile_to_assembly(path, arguments(), spec.name,
                                  codeTarget().with_feature(Target::NoRuntime));
   } catch (const Halide::Error &e) {
     error = "layer kernel '" + spec.name + "': " + e.what();
@@ -466,8 +503,61 @@ Expr LayerKernel::Impl::requantize(Expr acc32, Expr o) {
       clamp(y, Expr(int64_t(s.outputMin)), Expr(int64_t(s.outputMax))));
 }
 
+void LayerKernel::Impl::defineOutput(Var o, Var xv, Var yv, Var n, Expr q) {
+  const ResidualEpilogue &e = spec.epilogue;
+  if (!e.enabled()) {
+    output(o, xv, yv, n) = q;
+    return;
+  }
+  // The interpreter's f32 ops, one after the other: strict_float keeps
+  // Halide and LLVM from contracting, reassociating or turning the
+  // division by a scale into a multiplication by its reciprocal (which
+  // differs in the last bit, and so at rounding ties).
+  Expr x = cast<float>(cast<int32_t>(q) - spec.outputZeroPoint) *
+           Expr(e.outputScale);
+  Expr r = residual(o, xv, yv, n);
+  if (e.residual == ResidualEpilogue::Residual::Quantized)
+    r = cast<float>(cast<int32_t>(r) - e.residualZeroPoint) *
+        Expr(e.residualScale);
+  Expr y = x + r;
+  if (e.activation == ResidualEpilogue::Activation::Relu) {
+    y = select(y < 0.0f, 0.0f, y);
+  } else if (e.activation == ResidualEpilogue::Activation::Clip) {
+    y = select(y < Expr(e.clipMin), Expr(e.clipMin), y);
+    y = select(y > Expr(e.clipMax), Expr(e.clipMax), y);
+  }
+  std::vector<Expr> values;
+  if (e.floatOutput)
+    values.push_back(strict_float(y));
+  for (const ResidualEpilogue::Quantization &quantization :
+       e.quantizedOutputs) {
+    Expr zero = Expr(float(quantization.zeroPoint));
+    Expr v = round(y / Expr(quantization.scale)) + zero;
+    v = select(is_nan(v), zero, v);
+    v = select(v < float(quantization.min), float(quantization.min), v);
+    v = select(v > float(quantization.max), float(quantization.max), v);
+    values.push_back(cast<uint8_t>(strict_float(v)));
+  }
+  if (values.size() == 1)
+    output(o, xv, yv, n) = values[0];
+  else
+    output(o, xv, yv, n) = Tuple(values);
+}
+
+std::vector<Argument> LayerKernel::Impl::arguments() const {
+  std::vector<Argument> args = {input};
+  if (spec.epilogue.enabled())
+    args.push_back(residual);
+  return args;
+}
+
 void LayerKernel::Impl::build() {
   const LayerKernelSpec &s = spec;
+  if (s.epilogue.enabled())
+    residual = ImageParam(
+        s.epilogue.residual == ResidualEpilogue::Residual::Float ? Float(32)
+                                                                 : UInt(8),
+        4, "residual");
   // Past any register tile (at most 8 vectors) that covers the last channel.
   paddedO = roundUp(s.o, 8 * lanes()) + 8 * lanes();
   multiplier =
@@ -512,29 +602,50 @@ void LayerKernel::Impl::build() {
     buildGrouped();
     break;
   }
+  if (const ResidualEpilogue &e = s.epilogue; e.enabled()) {
+    description +=
+        std::string(" + residual ") +
+        (e.residual == ResidualEpilogue::Residual::Float ? "f32" : "u8") +
+        (e.activation == ResidualEpilogue::Activation::Relu   ? " relu"
+         : e.activation == ResidualEpilogue::Activation::Clip ? " clip"
+                                                              : "") +
+        " -> " + (e.floatOutput ? "f32" : "");
+    for (size_t i = 0; i < e.quantizedOutputs.size(); ++i)
+      description += (i || e.floatOutput ? ", u8" : "u8");
+  }
   // Every extent but the batch is a constant of the pipeline, except that a
   // convolution computes any range of output rows it is given (within
   // [0, outH)), so that threads can share a layer.
   int64_t strideIn = 1, strideOut = 1;
   int64_t inExtents[3] = {s.c, s.w, s.h}, outExtents[3] = {s.o, s.outW, s.outH};
   const bool rowRanges = s.outH * s.outW > 1;
+  // The residual is described like the output. (Halide gives the outputs
+  // of a tuple the first one's mins and extents; only strides are set on
+  // the others.)
+  std::vector<OutputImageParam> shaped = {output.output_buffers()[0]},
+                                strided = output.output_buffers();
+  if (s.epilogue.enabled()) {
+    shaped.push_back(residual);
+    strided.push_back(residual);
+  }
   for (int d = 0; d < 3; ++d) {
     input.dim(d)
         .set_min(0)
         .set_extent(int(inExtents[d]))
         .set_stride(int(strideIn));
     if (d != 2 || !rowRanges)
-      output.output_buffer().dim(d).set_min(0).set_extent(int(outExtents[d]));
-    output.output_buffer().dim(d).set_stride(int(strideOut));
+      for (OutputImageParam &buffer : shaped)
+        buffer.dim(d).set_min(0).set_extent(int(outExtents[d]));
+    for (OutputImageParam &buffer : strided)
+      buffer.dim(d).set_stride(int(strideOut));
     strideIn *= inExtents[d];
     strideOut *= outExtents[d];
   }
   input.dim(3).set_min(0).set_stride(int(strideIn));
-  output.output_buffer()
-      .dim(3)
-      .set_min(0)
-      .set_stride(int(strideOut))
-      .set_extent(input.dim(3).extent());
+  for (OutputImageParam &buffer : shaped)
+    buffer.dim(3).set_min(0).set_extent(input.dim(3).extent());
+  for (OutputImageParam &buffer : strided)
+    buffer.dim(3).set_stride(int(strideOut));
 
   pipeline = Pipeline(output);
 }
@@ -769,13 +880,13 @@ void LayerKernel::Impl::buildDense() {
 
   Func tiled = rows ? output : core;
   if (rows) {
-    output(o, xv, yv, n) = result;
+    defineOutput(o, xv, yv, n, result);
   } else if (rowTiles) {
     core(o, xv, yv, n) = result;
-    output(o, xv, yv, n) = core(o, xv, yv, n);
+    defineOutput(o, xv, yv, n, core(o, xv, yv, n));
   } else {
     core(o, q, n) = result;
-    output(o, xv, yv, n) = core(o, yv * int(s.outW) + xv, n);
+    defineOutput(o, xv, yv, n, core(o, yv * int(s.outW) + xv, n));
   }
 
   // Register tiles: tileO channels (tileO / L vectors) x tileP pixels of
@@ -946,7 +1057,8 @@ void LayerKernel::Impl::buildDepthwise() {
   acc(o, xv, yv, n) = cast<uint32_t>(base(o));
   acc(o, xv, yv, n) += cast<uint32_t>(cast<int32_t>(x(o, ix, iy, n)) *
                                       cast<int32_t>(weights(o, r.x, r.y)));
-  output(o, xv, yv, n) = requantize(reinterpret<int32_t>(acc(o, xv, yv, n)), o);
+  defineOutput(o, xv, yv, n,
+               requantize(reinterpret<int32_t>(acc(o, xv, yv, n)), o));
 
   // Register tiles of one vector of channels by tileP pixels of a row
   // (tileP divides the row): each tap's weights are loaded once per tile,
@@ -1025,7 +1137,7 @@ bool LayerKernel::Impl::buildDepthwiseDotProducts() {
   dot(o, xv, yv, n) += cast<int32_t>(tapsOf(4 * r.y + r.x, o, xv, iy, n)) *
                        cast<int32_t>(weights(r.x, o, r.y, r.z));
   Expr sum = cast<uint32_t>(dot(o, xv, yv, n)) + cast<uint32_t>(base(o));
-  output(o, xv, yv, n) = requantize(reinterpret<int32_t>(sum), o);
+  defineOutput(o, xv, yv, n, requantize(reinterpret<int32_t>(sum), o));
 
   // Register tiles of one vector of channels by tileP pixels of a row, as
   // in buildDepthwise; the dot products are 4 deep innermost.
@@ -1101,7 +1213,8 @@ void LayerKernel::Impl::buildGrouped() {
   acc(o, xv, yv, n) = cast<uint32_t>(base(o));
   acc(o, xv, yv, n) += cast<uint32_t>(cast<int32_t>(x(channel, ix, iy, n)) *
                                       cast<int32_t>(weights(r.x, r.y, r.z, o)));
-  output(o, xv, yv, n) = requantize(reinterpret<int32_t>(acc(o, xv, yv, n)), o);
+  defineOutput(o, xv, yv, n,
+               requantize(reinterpret<int32_t>(acc(o, xv, yv, n)), o));
   acc.compute_at(output, xv);
   if (s.schedule.parallel)
     output.parallel(yv);
@@ -1137,11 +1250,23 @@ std::unique_ptr<LayerKernel> LayerKernel::create(const LayerKernelSpec &spec,
 
 bool LayerKernel::run(const uint8_t *input, int64_t n, uint8_t *output,
                       std::string &error) {
+  return run(input, n, nullptr, {output}, error);
+}
+
+bool LayerKernel::run(const uint8_t *input, int64_t n, const void *residual,
+                      const std::vector<void *> &outputs, std::string &error) {
   Impl &p = *impl;
   const LayerKernelSpec &s = p.spec;
-  if (!input || !output || n <= 0 ||
-      n >= (int64_t(1) << 31) / (s.c * s.h * s.w)) {
-    error = "layer kernel '" + s.name + "': null buffer or bad batch";
+  const ResidualEpilogue &e = s.epilogue;
+  size_t outputCount = e.enabled() ? e.outputCount() : 1;
+  bool buffersGiven = input && (residual != nullptr) == e.enabled() &&
+                      outputs.size() == outputCount &&
+                      std::all_of(outputs.begin(), outputs.end(),
+                                  [](void *b) { return b != nullptr; });
+  if (!buffersGiven || n <= 0 || n >= (int64_t(1) << 31) / (s.c * s.h * s.w) ||
+      n >= (int64_t(1) << 31) / (s.o * s.outH * s.outW)) {
+    error = "layer kernel '" + s.name +
+            "': null or missing buffers, or a bad batch";
     return false;
   }
   try {
@@ -1168,9 +1293,29 @@ bool LayerKernel::run(const uint8_t *input, int64_t n, uint8_t *output,
     }
     Buffer<uint8_t> in(const_cast<uint8_t *>(input),
                        {int(s.c), int(s.w), int(s.h), int(n)});
-    Buffer<uint8_t> out(output, {int(s.o), int(s.outW), int(s.outH), int(n)});
+    std::vector<int> outShape = {int(s.o), int(s.outW), int(s.outH), int(n)};
     p.input.set(in);
-    p.pipeline.realize(out, p.jitTarget);
+    std::vector<Buffer<>> outs;
+    if (!e.enabled()) {
+      outs.push_back(
+          Buffer<uint8_t>(static_cast<uint8_t *>(outputs[0]), outShape));
+    } else {
+      if (e.residual == ResidualEpilogue::Residual::Float)
+        p.residual.set(Buffer<float>(
+            static_cast<float *>(const_cast<void *>(residual)), outShape));
+      else
+        p.residual.set(Buffer<uint8_t>(
+            static_cast<uint8_t *>(const_cast<void *>(residual)), outShape));
+      size_t next = 0;
+      if (e.floatOutput)
+        outs.push_back(
+            Buffer<float>(static_cast<float *>(outputs[next++]), outShape));
+      while (next < outputs.size())
+        outs.push_back(
+            Buffer<uint8_t>(static_cast<uint8_t *>(outputs[next++]), outShape));
+    }
+    Realization realization(outs);
+    p.pipeline.realize(realization, p.jitTarget);
   } catch (const Halide::Error &e) {
     error = "layer kernel '" + s.name + "': " + e.what();
     return false;
@@ -1193,7 +1338,7 @@ bool LayerKernel::compileToObject(const std::string &path, std::string &error) {
     // lowered statement next to the object and keeps the assembly.
     if (std::getenv("DFQ_LAYER_KERNEL_STMT"))
       outputs[OutputFileType::stmt] = path + ".stmt";
-    p.pipeline.compile_to(outputs, {p.input}, p.spec.name, target);
+    p.pipeline.compile_to(outputs, p.arguments(), p.spec.name, target);
   } catch (const Halide::Error &e) {
     error = "layer kernel '" + p.spec.name + "': " + e.what();
     return false;

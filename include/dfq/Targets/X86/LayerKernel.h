@@ -18,13 +18,20 @@
 //   extern "C" int NAME(struct halide_buffer_t *input,
 //                       struct halide_buffer_t *output);
 //
+// or, with a residual epilogue (ResidualEpilogue),
+//
+//   extern "C" int NAME(struct halide_buffer_t *input,
+//                       struct halide_buffer_t *residual,
+//                       struct halide_buffer_t *output_0, ...);
+//
 // with Halide's buffer dimensions innermost first: input (c, w, h, n),
 // output (o, outW, outH, n); the batch extent n is free, every other extent
 // is checked against the spec, except that a convolution (outH * outW > 1)
 // computes whatever range of output rows within [0, outH) its output buffer
 // describes (min and extent of outH; host at its first element), which is
-// how threads share a layer. The object contains no Halide runtime; link
-// one from emitHalideRuntimeObject.
+// how threads share a layer; a residual and the epilogue's outputs are
+// described like the output (same row range). The object contains no Halide
+// runtime; link one from emitHalideRuntimeObject.
 //
 // Plain C++ interface: Halide (RTTI, exceptions, LLVM 14) stays inside
 // DfqX86Kernels.
@@ -93,6 +100,50 @@ struct LayerSchedule {
   bool parallel = true;
 };
 
+/// The tail of a residual block, computed in a layer kernel's epilogue
+/// (what dfq-lower-to-kernels records as `fused`): the requantized output q
+/// is dequantized, a residual of the output's shape is added, a ReLU or
+/// clip applied, and the float result y written and/or quantized. Every
+/// step is in f32 exactly as the reference interpreter computes
+/// dfq.dequantize, dfq.add, dfq.relu / dfq.clip and dfq.quantize, so the
+/// outputs are bit-identical to the unfused ops'. The layer's own u8 output
+/// is not written.
+struct ResidualEpilogue {
+  enum class Residual {
+    /// No epilogue: the kernel writes the requantized output.
+    None,
+    /// An f32 activation, NHWC.
+    Float,
+    /// A u8 activation, NHWC, dequantized as (r - zeroPoint) * scale.
+    Quantized,
+  };
+  Residual residual = Residual::None;
+  /// The layer output's dequantization: (q - outputZeroPoint) * outputScale.
+  float outputScale = 1.0f;
+  float residualScale = 1.0f;
+  int32_t residualZeroPoint = 0;
+  enum class Activation { None, Relu, Clip };
+  Activation activation = Activation::None;
+  /// Clip bounds (already rounded to f32, as the interpreter rounds them).
+  float clipMin = 0.0f, clipMax = 0.0f;
+  /// Whether y itself (f32, NHWC) is an output.
+  bool floatOutput = false;
+  /// u8 outputs clamp(round_half_even(y / scale) + zeroPoint, min, max),
+  /// NaN to clamp(zeroPoint).
+  struct Quantization {
+    float scale = 1.0f;
+    int32_t zeroPoint = 0, min = 0, max = 255;
+  };
+  std::vector<Quantization> quantizedOutputs;
+
+  bool enabled() const { return residual != Residual::None; }
+  /// The kernel's output buffers: y first (when floatOutput), then the
+  /// quantizations in order.
+  size_t outputCount() const {
+    return (floatOutput ? 1 : 0) + quantizedOutputs.size();
+  }
+};
+
 struct LayerKernelSpec {
   /// The symbol of the generated function (a C identifier).
   std::string name;
@@ -115,6 +166,8 @@ struct LayerKernelSpec {
   std::vector<int32_t> bias, multiplier, shift, weightZeroPoint;
   int32_t inputZeroPoint = 0, outputZeroPoint = 0;
   int32_t outputMin = 0, outputMax = 255;
+  /// A residual epilogue replaces the u8 output by its outputs.
+  ResidualEpilogue epilogue;
 };
 
 class LayerKernel {
@@ -130,6 +183,11 @@ public:
   /// [n][h][w][c], `output` [n][outH][outW][o], both u8.
   bool run(const uint8_t *input, int64_t n, uint8_t *output,
            std::string &error);
+  /// The same with a residual epilogue: `residual` is [n][outH][outW][o]
+  /// (f32 or u8), `outputs` the epilogue's outputs in order, each
+  /// [n][outH][outW][o] (f32 or u8).
+  bool run(const uint8_t *input, int64_t n, const void *residual,
+           const std::vector<void *> &outputs, std::string &error);
 
   /// Writes an object file defining the function described above.
   bool compileToObject(const std::string &path, std::string &error);
