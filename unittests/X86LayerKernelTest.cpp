@@ -726,6 +726,25 @@ TEST(X86LayerKernelTest, InvalidSpecsAreErrors) {
   s.schedule.pixelTiles = LayerSchedule::PixelTiles::Row;
   EXPECT_FALSE(x86::LayerKernel::create(s, error));
   EXPECT_NE(error.find("row pixel tiles"), std::string::npos) << error;
+  using E = x86::ResidualEpilogue;
+  s = smallGemm(); // an epilogue with no output
+  s.epilogue.residual = E::Residual::Float;
+  EXPECT_FALSE(x86::LayerKernel::create(s, error));
+  EXPECT_NE(error.find("1 to 4 outputs"), std::string::npos) << error;
+  s.epilogue.floatOutput = true;
+  s.epilogue.outputScale = 0.0f;
+  EXPECT_FALSE(x86::LayerKernel::create(s, error));
+  EXPECT_NE(error.find("finite positive scales"), std::string::npos) << error;
+  s.epilogue.outputScale = 0.5f;
+  s.epilogue.quantizedOutputs.push_back({0.25f, 3, 10, 5});
+  EXPECT_FALSE(x86::LayerKernel::create(s, error));
+  s.epilogue.quantizedOutputs.back() = {0.25f, 3, 0, 255};
+  s.epilogue.activation = E::Activation::Clip;
+  s.epilogue.clipMin = 1.0f;
+  EXPECT_FALSE(x86::LayerKernel::create(s, error));
+  EXPECT_NE(error.find("min > max"), std::string::npos) << error;
+  s.epilogue.clipMax = 2.0f;
+  EXPECT_TRUE(x86::LayerKernel::create(s, error)) << error;
 }
 
 TEST(X86LayerKernelTest, ObjectFilesAreWritten) {

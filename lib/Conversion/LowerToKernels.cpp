@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dfq/Conversion/Passes.h"
+#include "dfq/Conversion/ResidualChain.h"
 #include "dfq/Dialect/DfqOps.h"
 #include "dfq/Support/KernelTiles.h"
 
@@ -152,6 +153,14 @@ struct LowerToKernelsPass
                     b.getStringAttr(choice.rowTiles ? "row" : "image"));
     kernel.append("parallel", b.getBoolAttr(choice.parallel));
     kernel.append("epilogue", b.getArrayAttr(epilogue));
+    // The float tail of a residual block joins the epilogue.
+    std::optional<ResidualChain> chain;
+    if (fuseResiduals && (chain = matchResidualChain(op))) {
+      SmallVector<Attribute> fused;
+      for (Operation *tail : chain->fusedOps())
+        fused.push_back(b.getStringAttr(tail->getName().getStringRef()));
+      kernel.append("fused", b.getArrayAttr(fused));
+    }
     op->setAttr("dfq.kernel", kernel.getDictionary(op->getContext()));
     return success();
   }

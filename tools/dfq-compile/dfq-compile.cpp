@@ -82,6 +82,13 @@ static cl::opt<bool> keepSources(
     "keep-sources",
     cl::desc("x86 targets: keep the generated C and objects in OUTDIR/build"),
     cl::init(false), cl::cat(category));
+static cl::opt<bool> fuseResiduals(
+    "fuse-residuals",
+    cl::desc("x86 targets: compute the float tail of residual blocks "
+             "(dequantize, add, ReLU, quantize) in the kernel epilogues "
+             "instead of host loops (bit-identical; off by default, as it "
+             "was not faster where measured: docs/x86.md)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<int64_t> samples("samples",
                                 cl::desc("Synthetic calibration images"),
                                 cl::init(32), cl::cat(category));
@@ -366,8 +373,9 @@ int main(int argc, char **argv) {
       " abits=" + std::to_string(abits) +
       " first-last-bits=" + std::to_string(edgeBits) + "})";
   if (!kernelTarget.empty())
-    quantization +=
-        ",func.func(dfq-lower-to-kernels{target=" + kernelTarget + "})";
+    quantization += ",func.func(dfq-lower-to-kernels{target=" + kernelTarget +
+                    " fuse-residuals=" + (fuseResiduals ? "true" : "false") +
+                    "})";
   // Two stages, so that the calibrated float model can be kept for the
   // report's SQNR.
   PassManager calibrate = PassManager::on<ModuleOp>(&context);
@@ -417,10 +425,13 @@ int main(int argc, char **argv) {
         {"kernels", summary.kernels},
         {"arena_bytes_per_sample", summary.arenaBytesPerSample},
         {"unplanned_bytes_per_sample", summary.unplannedBytesPerSample},
+        {"fused_residual_chains", summary.fusedResidualChains},
+        {"unfused_residual_chains", summary.unfusedResidualChains},
         {"seconds", summary.compileSeconds}};
     llvm::errs() << "dfq-compile: built libmodel.so (" << summary.kernels
-                 << " kernels, arena " << summary.arenaBytesPerSample
-                 << " bytes per sample"
+                 << " kernels, " << summary.fusedResidualChains
+                 << " residual chains in their epilogues, arena "
+                 << summary.arenaBytesPerSample << " bytes per sample"
                  << llvm::format(", %.1f s)\n", summary.compileSeconds);
   }
   std::string ir;

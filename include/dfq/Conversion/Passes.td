@@ -30,6 +30,7 @@ def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
     | `pixel_tiles` | dense and depthwise convolutions: `row` when a tile's pixels are consecutive pixels of one output row (the tile divides the row: one input address plus constant offsets), `image` when they are numbered across the image row after row (no lanes wasted at the end of short rows, but each pixel's address is computed on its own; a depthwise tile is then one pixel) |
     | `parallel` | whether the kernel keeps Halide's parallel loop; the model library splits batches over threads itself and gives Halide's pool one thread, so this only changes code generation: `true` for gemms (their outlined channel-tile loop compiles to code about twice as fast), `false` for convolutions |
     | `epilogue` | what follows the dot product inside the kernel: `bias`, `requantize`, and `relu` / `clamp` when the output range saturates an activation function that `dfq-quantize` fused |
+    | `fused` | with `fuse-residuals`: the float tail of a residual block that the kernel also computes, by op name in order: the `dfq.dequantize` of the layer's output, the dequantization of a quantized residual (when nothing else reads it), the `dfq.add` of the residual, a `dfq.relu` or `dfq.clip` of the sum, and up to 4 `dfq.quantize` of the result into unsigned per-tensor activations. Present only for such chains (see below) |
 
     Dense tiles use up to 4 vectors of 16 output channels (fewer for narrow
     layers, so no lanes are wasted on channels that do not exist; 3 when
@@ -45,10 +46,27 @@ def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
     are dynamic beyond the batch are errors at the op. A float `dfq.gemm`
     (what `dfq-quantize` leaves for the layer that computes the network
     output) and the float ops between layers run on the host in f32.
+
+    With `fuse-residuals`, a residual chain is fused when the layer's output is read only by a
+    `dfq.dequantize`, that only by a `dfq.add` whose other operand (the
+    residual, f32 of the same type) is computed earlier in the block by an
+    op (not a constant or an argument), and that add by at most one
+    `dfq.relu` / `dfq.clip`. The kernel reads the residual (the quantized
+    activation itself when the residual is its dequantization), computes
+    the chain in IEEE f32 exactly as the interpreter does, and writes the
+    chain's result when anything else reads it and each fused quantization;
+    the layer's own output and the sum are never stored. The x86 library
+    leaves a recorded chain to host loops when the residual is in NCHW (a
+    float produced by a pooling, transpose or concat) and counts it in
+    `dfq-compile`'s report (`unfused_residual_chains`).
   }];
   let options = [
     Option<"target", "target", "std::string", "\"x86-avx512-vnni\"",
            "Code generation target: x86-avx512-vnni or x86-avx2">,
+    Option<"fuseResiduals", "fuse-residuals", "bool", "false",
+           "Record residual chains after layers as `fused`, to be computed "
+           "in the kernel epilogues (off by default: not faster on the "
+           "machines measured, see docs/x86.md)">,
   ];
   let dependentDialects = ["::mlir::quant::QuantDialect"];
 }

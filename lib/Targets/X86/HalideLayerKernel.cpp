@@ -503,6 +503,21 @@ Expr LayerKernel::Impl::requantize(Expr acc32, Expr o) {
       clamp(y, Expr(int64_t(s.outputMin)), Expr(int64_t(s.outputMax))));
 }
 
+/// The IEEE f32 quotient y / scale without a division (a vector division
+/// takes as long as the rest of the epilogue): y times the f64 reciprocal
+/// of the scale, rounded to f32. With y = Y 2^p and scale = S 2^q (Y, S
+/// integers in [2^23, 2^24)), a midpoint between neighbouring f32 values
+/// near y / scale is M 2^-24 (or M 2^-25 below 1) with M odd, times a power
+/// of two, and Y 2^24 - M S != 0 because S has at most 23 factors of two:
+/// y / scale is at least 2^-50 times itself away from every midpoint. The
+/// f64 reciprocal and product are each within 2^-53, so the approximation
+/// is within 2^-52 of y / scale and rounds to the same f32 (overflow to
+/// infinity, NaN and zero alike).
+static Expr quotientByScale(Expr y, float scale) {
+  double reciprocal = 1.0 / double(scale);
+  return cast<float>(cast<double>(y) * Expr(reciprocal));
+}
+
 void LayerKernel::Impl::defineOutput(Var o, Var xv, Var yv, Var n, Expr q) {
   const ResidualEpilogue &e = spec.epilogue;
   if (!e.enabled()) {
@@ -510,9 +525,9 @@ void LayerKernel::Impl::defineOutput(Var o, Var xv, Var yv, Var n, Expr q) {
     return;
   }
   // The interpreter's f32 ops, one after the other: strict_float keeps
-  // Halide and LLVM from contracting, reassociating or turning the
-  // division by a scale into a multiplication by its reciprocal (which
-  // differs in the last bit, and so at rounding ties).
+  // Halide and LLVM from contracting or reassociating them (or turning a
+  // division into a multiplication by an f32 reciprocal, which differs in
+  // the last bit, and so at rounding ties).
   Expr x = cast<float>(cast<int32_t>(q) - spec.outputZeroPoint) *
            Expr(e.outputScale);
   Expr r = residual(o, xv, yv, n);
@@ -532,7 +547,7 @@ void LayerKernel::Impl::defineOutput(Var o, Var xv, Var yv, Var n, Expr q) {
   for (const ResidualEpilogue::Quantization &quantization :
        e.quantizedOutputs) {
     Expr zero = Expr(float(quantization.zeroPoint));
-    Expr v = round(y / Expr(quantization.scale)) + zero;
+    Expr v = round(quotientByScale(y, quantization.scale)) + zero;
     v = select(is_nan(v), zero, v);
     v = select(v < float(quantization.min), float(quantization.min), v);
     v = select(v > float(quantization.max), float(quantization.max), v);

@@ -16,6 +16,7 @@
 
 #include "dfq/Targets/X86/ModelLibrary.h"
 
+#include "dfq/Conversion/ResidualChain.h"
 #include "dfq/Dialect/DfqOps.h"
 #include "dfq/Targets/X86/LayerKernel.h"
 
@@ -148,6 +149,15 @@ private:
   LogicalResult assignValue(Value value, size_t step);
   LogicalResult emitOp(Operation *op, size_t step);
   LogicalResult emitKernel(Operation *op, size_t step);
+  /// The residual chain dfq-lower-to-kernels recorded for `op` (`fused`),
+  /// when the library can compute it in the kernel: its residual is
+  /// already computed, in NHWC, and none of its ops has run yet.
+  std::optional<ResidualChain> fusibleResidualChain(Operation *op,
+                                                    DictionaryAttr kernel);
+  /// Sets up `spec.epilogue` and the values and buffers of `chain`, whose
+  /// ops the kernel then computes (they are skipped when reached).
+  LogicalResult fuseResidualChain(ResidualChain &chain,
+                                  x86::LayerKernelSpec &spec, size_t step);
   LogicalResult emitBinary(Operation *op, bool add);
   void ensureNchw(Value value, size_t step);
   LogicalResult emitDequantizedConstant(DequantizeOp op, QConstantOp weight);
@@ -193,6 +203,11 @@ private:
     size_t firstStep = 0, lastStep = 0;
   } group;
   llvm::DenseSet<Operation *> liveSet;
+  /// Ops computed by a kernel's residual epilogue.
+  llvm::DenseSet<Operation *> absorbed;
+  /// Residual chains computed in kernels, and recorded ones left to the
+  /// host (see fusibleResidualChain).
+  int64_t fusedChains = 0, unfusedChains = 0;
   int64_t arenaBytesPerSample = 0;
   int constantCount = 0;
 };
@@ -483,6 +498,10 @@ LogicalResult LibraryBuilder::emitKernel(Operation *op, size_t step) {
     spec.bias.assign(spec.o, 0);
   }
 
+  std::optional<ResidualChain> chain = fusibleResidualChain(op, kernelAttr);
+  if (chain && failed(fuseResidualChain(*chain, spec, step)))
+    return failure();
+
   std::string error;
   std::unique_ptr<x86::LayerKernel> kernel =
       x86::LayerKernel::create(spec, error);
@@ -492,19 +511,148 @@ LogicalResult LibraryBuilder::emitKernel(Operation *op, size_t step) {
   pipelines.push_back(std::move(kernel));
   kernels.emplace_back(op, object);
 
-  prototypes += "int " + spec.name +
-                "(struct halide_buffer_t *, struct halide_buffer_t *);\n";
   std::string layer = stringLiteral(getLayerName(op));
   // Convolution kernels compute any range of output rows (a team splits
   // them); a gemm's rows are its batch.
   bool splitRows = spec.outH * spec.outW > 1;
-  body += "  failed |= dfq_rt_run_kernel(" + spec.name + ", " + layer + ", " +
-          bytePtr(input) + ", n, " + std::to_string(spec.h) + ", " +
-          std::to_string(spec.w) + ", " + std::to_string(spec.c) + ", " +
-          bytePtr(op->getResult(0)) + ", " + std::to_string(spec.outH) + ", " +
-          std::to_string(spec.outW) + ", " + std::to_string(spec.o) + ", " +
-          (splitRows ? "1" : "0") + ", team);\n  dfq_rt_barrier(team);\n";
-  (void)step;
+  std::string inputArgs =
+      layer + ", " + bytePtr(input) + ", n, " + std::to_string(spec.h) + ", " +
+      std::to_string(spec.w) + ", " + std::to_string(spec.c) + ", ";
+  std::string outputArgs =
+      std::to_string(spec.outH) + ", " + std::to_string(spec.outW) + ", " +
+      std::to_string(spec.o) + ", " + (splitRows ? "1" : "0") + ", team);\n";
+  if (!chain) {
+    prototypes += "int " + spec.name +
+                  "(struct halide_buffer_t *, struct halide_buffer_t *);\n";
+    body += "  failed |= dfq_rt_run_kernel(" + spec.name + ", " + inputArgs +
+            bytePtr(op->getResult(0)) + ", " + outputArgs +
+            "  dfq_rt_barrier(team);\n";
+    return success();
+  }
+  // The residual, then the epilogue's outputs (LayerKernel.h), through a
+  // function that passes them to the kernel.
+  SmallVector<std::pair<Value, bool>> buffersOf = {
+      {chain->residualDequantize ? chain->residualDequantize.getInput()
+                                 : chain->residual,
+       !chain->residualDequantize}};
+  if (spec.epilogue.floatOutput)
+    buffersOf.push_back({chain->result, true});
+  for (QuantizeOp quantize : chain->quantizations)
+    buffersOf.push_back({quantize.getResult(), false});
+  std::string parameters = "struct halide_buffer_t *", arguments = "b[0]",
+              pointers, isFloat;
+  for (auto [i, buffer] : llvm::enumerate(buffersOf)) {
+    parameters += ", struct halide_buffer_t *";
+    arguments += ", b[" + std::to_string(i + 1) + "]";
+    pointers +=
+        std::string(i ? ", " : "") + "(void *)" +
+        (buffer.second ? floatPtr(buffer.first) : bytePtr(buffer.first));
+    isFloat += std::string(i ? ", " : "") + (buffer.second ? "1" : "0");
+  }
+  prototypes += "int " + spec.name + "(" + parameters + ");\nstatic int " +
+                spec.name + "_call(struct halide_buffer_t **b) {\n  return " +
+                spec.name + "(" + arguments + ");\n}\n";
+  body += "  {\n    void *const buffers[] = {" + pointers +
+          "};\n    static const int is_float[] = {" + isFloat +
+          "};\n    failed |= dfq_rt_run_epilogue_kernel(" + spec.name +
+          "_call, " + inputArgs + std::to_string(buffersOf.size()) +
+          ", buffers, is_float, " + outputArgs +
+          "  }\n  dfq_rt_barrier(team);\n";
+  return success();
+}
+
+std::optional<ResidualChain>
+LibraryBuilder::fusibleResidualChain(Operation *op, DictionaryAttr kernel) {
+  if (!kernel.get("fused"))
+    return std::nullopt;
+  auto declined = [&]() -> std::optional<ResidualChain> {
+    ++unfusedChains;
+    return std::nullopt;
+  };
+  std::optional<ResidualChain> chain = matchResidualChain(op);
+  if (!chain)
+    return declined();
+  // Dead quantizations are not computed at all.
+  llvm::erase_if(chain->quantizations, [&](QuantizeOp quantize) {
+    return !liveSet.contains(quantize);
+  });
+  if (!chain->resultStored && chain->quantizations.empty())
+    return declined();
+  Value source = chain->residualDequantize
+                     ? chain->residualDequantize.getInput()
+                     : chain->residual;
+  auto it = values.find(source);
+  if (it == values.end() || !it->second.hasBatch ||
+      it->second.quantized != bool(chain->residualDequantize) ||
+      it->second.sampleShape != values[op->getResult(0)].sampleShape)
+    return declined();
+  // A float residual in NCHW (made by a host op that is not elementwise)
+  // would need a transposition first.
+  if (!it->second.quantized && !it->second.nhwc &&
+      distinctLayouts(it->second.sampleShape))
+    return declined();
+  auto position = [&](Operation *o) {
+    return llvm::find(liveOps, o) - liveOps.begin();
+  };
+  for (Operation *fused : chain->fusedOps())
+    if (position(fused) == int64_t(liveOps.size()) ||
+        position(fused) <= position(op))
+      return declined();
+  return chain;
+}
+
+LogicalResult LibraryBuilder::fuseResidualChain(ResidualChain &chain,
+                                                x86::LayerKernelSpec &spec,
+                                                size_t step) {
+  using Epilogue = x86::ResidualEpilogue;
+  Epilogue &e = spec.epilogue;
+  auto outputType = perTensorActivation(chain.dequantize.getInput().getType());
+  e.outputScale = static_cast<float>(outputType.getScale());
+  Value source = chain.residual;
+  if (chain.residualDequantize) {
+    source = chain.residualDequantize.getInput();
+    auto type = perTensorActivation(source.getType());
+    e.residual = Epilogue::Residual::Quantized;
+    e.residualScale = static_cast<float>(type.getScale());
+    e.residualZeroPoint = type.getZeroPoint();
+  } else {
+    e.residual = Epilogue::Residual::Float;
+  }
+  if (isa_and_nonnull<ReluOp>(chain.activation)) {
+    e.activation = Epilogue::Activation::Relu;
+  } else if (auto clip = dyn_cast_or_null<ClipOp>(chain.activation)) {
+    // Rounded to f32 once, as the interpreter's clamp of an f32 tensor.
+    e.activation = Epilogue::Activation::Clip;
+    e.clipMin = static_cast<float>(clip.getMin().convertToDouble());
+    e.clipMax = static_cast<float>(clip.getMax().convertToDouble());
+  }
+  e.floatOutput = chain.resultStored;
+  for (QuantizeOp quantize : chain.quantizations) {
+    auto type = perTensorActivation(quantize.getType());
+    Epilogue::Quantization q;
+    q.scale = static_cast<float>(type.getScale());
+    q.zeroPoint = type.getZeroPoint();
+    q.min = type.getStorageTypeMin();
+    q.max = type.getStorageTypeMax();
+    e.quantizedOutputs.push_back(q);
+  }
+
+  // The layer's own output is never written; the residual is read now.
+  buffers[values[chain.dequantize.getInput()].buffer].bytesPerSample = 0;
+  if (int b = values[source].buffer; b >= 0)
+    buffers[b].last = std::max(buffers[b].last, step);
+  if (e.floatOutput) {
+    if (failed(assignValue(chain.result, step)))
+      return failure();
+    ValueInfo &y = values[chain.result];
+    y.nhwc = distinctLayouts(y.sampleShape);
+  }
+  for (QuantizeOp quantize : chain.quantizations)
+    if (failed(assignValue(quantize.getResult(), step)))
+      return failure();
+  for (Operation *fused : chain.fusedOps())
+    absorbed.insert(fused);
+  ++fusedChains;
   return success();
 }
 
@@ -730,6 +878,8 @@ void LibraryBuilder::flushGroup() {
 }
 
 LogicalResult LibraryBuilder::emitOp(Operation *op, size_t step) {
+  if (absorbed.contains(op))
+    return success();
   if (auto dequantize = dyn_cast<DequantizeOp>(op))
     if (auto weight = dequantize.getInput().getDefiningOp<QConstantOp>())
       return emitDequantizedConstant(dequantize, weight);
@@ -1395,6 +1545,8 @@ LogicalResult LibraryBuilder::build(x86::ModelLibrarySummary *summary) {
     summary->kernels = kernels.size();
     summary->arenaBytesPerSample = arenaBytesPerSample;
     summary->unplannedBytesPerSample = 0;
+    summary->fusedResidualChains = fusedChains;
+    summary->unfusedResidualChains = unfusedChains;
     for (const ArenaBuffer &b : buffers)
       summary->unplannedBytesPerSample += b.bytesPerSample;
     summary->compileSeconds =

@@ -355,30 +355,80 @@ static void describe_nhwc(halide_buffer_t *buffer, halide_dimension_t *dims,
   }
 }
 
+/* Which output rows this part of `team` computes: [*first, *last), or
+ * nothing (0) when part 0 runs the whole layer and this is another part. */
+static int team_rows(const dfq_rt_team *team, int64_t oh, int split_rows,
+                     int64_t *first, int64_t *last) {
+  *first = 0;
+  *last = oh;
+  if (team->parts <= 1)
+    return 1;
+  if (!split_rows || oh < team->parts)
+    return team->part == 0;
+  *first = oh * team->part / team->parts;
+  *last = oh * (team->part + 1) / team->parts;
+  return 1;
+}
+
+/* Describes rows [first, last) of an [n][oh][ow][o] tensor: the kernel
+ * computes only the region of the output buffers it is given (host at
+ * their first element). */
+static void describe_rows(halide_buffer_t *buffer, halide_dimension_t *dims,
+                          void *data, int element_bytes, int64_t n, int64_t oh,
+                          int64_t ow, int64_t o, int64_t first, int64_t last) {
+  describe_nhwc(buffer, dims, (const uint8_t *)data, n, oh, ow, o);
+  dims[2].min = (int32_t)first;
+  dims[2].extent = (int32_t)(last - first);
+  buffer->host = (uint8_t *)data + first * ow * o * element_bytes;
+  if (element_bytes == 4) {
+    buffer->type.code = halide_type_float;
+    buffer->type.bits = 32;
+  }
+}
+
+static int kernel_status(int status, const char *layer);
+
 int dfq_rt_run_kernel(dfq_rt_kernel kernel, const char *layer,
                       const uint8_t *input, int64_t n, int64_t h, int64_t w,
                       int64_t c, uint8_t *output, int64_t oh, int64_t ow,
                       int64_t o, int split_rows, const dfq_rt_team *team) {
+  int64_t first, last;
+  if (!team_rows(team, oh, split_rows, &first, &last))
+    return 0;
   halide_buffer_t in, out;
   halide_dimension_t in_dims[4], out_dims[4];
   describe_nhwc(&in, in_dims, input, n, h, w, c);
-  describe_nhwc(&out, out_dims, output, n, oh, ow, o);
-  if (team->parts > 1) {
-    if (!split_rows || oh < team->parts) {
-      if (team->part != 0)
-        return 0;
-    } else {
-      /* This part's output rows: the kernel computes only the region of
-       * the output buffer it is given (host at its first element). */
-      int64_t first = oh * team->part / team->parts;
-      int64_t last = oh * (team->part + 1) / team->parts;
-      out_dims[2].min = (int32_t)first;
-      out_dims[2].extent = (int32_t)(last - first);
-      out.host = output + first * ow * o;
-    }
+  describe_rows(&out, out_dims, output, 1, n, oh, ow, o, first, last);
+  last_error[0] = 0;
+  return kernel_status(kernel(&in, &out), layer);
+}
+
+int dfq_rt_run_epilogue_kernel(dfq_rt_kernel_call call, const char *layer,
+                               const uint8_t *input, int64_t n, int64_t h,
+                               int64_t w, int64_t c, int count,
+                               void *const *buffers, const int *is_float,
+                               int64_t oh, int64_t ow, int64_t o,
+                               int split_rows, const dfq_rt_team *team) {
+  int64_t first, last;
+  if (count < 1 || count > DFQ_RT_MAX_KERNEL_BUFFERS)
+    return dfq_rt_fail("%s: %d kernel buffers", layer, count);
+  if (!team_rows(team, oh, split_rows, &first, &last))
+    return 0;
+  halide_buffer_t all[1 + DFQ_RT_MAX_KERNEL_BUFFERS];
+  halide_buffer_t *args[1 + DFQ_RT_MAX_KERNEL_BUFFERS];
+  halide_dimension_t dims[1 + DFQ_RT_MAX_KERNEL_BUFFERS][4];
+  describe_nhwc(&all[0], dims[0], input, n, h, w, c);
+  args[0] = &all[0];
+  for (int i = 0; i < count; ++i) {
+    describe_rows(&all[i + 1], dims[i + 1], buffers[i], is_float[i] ? 4 : 1, n,
+                  oh, ow, o, first, last);
+    args[i + 1] = &all[i + 1];
   }
   last_error[0] = 0;
-  int status = kernel(&in, &out);
+  return kernel_status(call(args), layer);
+}
+
+static int kernel_status(int status, const char *layer) {
   if (status != 0) {
     char halide_message[sizeof last_error];
     memcpy(halide_message, last_error, sizeof halide_message);

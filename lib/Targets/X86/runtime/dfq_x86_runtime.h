@@ -83,6 +83,20 @@ int dfq_rt_run_kernel(dfq_rt_kernel kernel, const char *layer,
                       int64_t c, uint8_t *output, int64_t oh, int64_t ow,
                       int64_t o, int split_rows, const dfq_rt_team *team);
 
+/* A kernel with a residual epilogue (LayerKernel.h): its arguments after
+ * the input are `buffers[0..count)`, the residual and then the outputs, all
+ * [n][oh][ow][o], f32 where `is_float[i]` else u8. The generated library
+ * passes a function that calls the kernel with them. Rows are split as in
+ * dfq_rt_run_kernel, the same rows of every buffer. */
+#define DFQ_RT_MAX_KERNEL_BUFFERS 5
+typedef int (*dfq_rt_kernel_call)(struct halide_buffer_t **buffers);
+int dfq_rt_run_epilogue_kernel(dfq_rt_kernel_call call, const char *layer,
+                               const uint8_t *input, int64_t n, int64_t h,
+                               int64_t w, int64_t c, int count,
+                               void *const *buffers, const int *is_float,
+                               int64_t oh, int64_t ow, int64_t o,
+                               int split_rows, const dfq_rt_team *team);
+
 /* q = clamp(round_half_even(x / scale) + zp, qmin, qmax) over a [n][c][hw]
  * float tensor; written as [n][hw][c] when `to_nhwc`. */
 void dfq_rt_quantize(const float *x, uint8_t *q, int64_t n, int64_t c,
