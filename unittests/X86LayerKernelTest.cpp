@@ -373,16 +373,22 @@ private:
   void *entry = nullptr;
 };
 
+/// The instruction sets this CPU runs kernels for.
+std::vector<x86::Isa> supportedIsas() {
+  std::vector<x86::Isa> isas;
+  for (x86::Isa isa : {x86::Isa::Avx512Vnni, x86::Isa::Avx2})
+    if (x86::hostSupports(isa))
+      isas.push_back(isa);
+  return isas;
+}
+
 /// Draws `count` specs of `shape` (cycling through weight and activation
 /// widths and the instruction sets this CPU runs) and checks each on two
 /// batch sizes through the object file (convolutions also on two ranges of
 /// output rows, as threads share a layer), and every fourth also through
 /// the JIT (`run`), which compiles the same pipeline.
 void sweep(Shape shape, int count, unsigned seed) {
-  std::vector<x86::Isa> isas;
-  for (x86::Isa isa : {x86::Isa::Avx512Vnni, x86::Isa::Avx2})
-    if (x86::hostSupports(isa))
-      isas.push_back(isa);
+  std::vector<x86::Isa> isas = supportedIsas();
   if (isas.empty())
     GTEST_SKIP() << "this CPU has neither AVX2 nor AVX-512 VNNI";
   Rng rng(seed);
@@ -581,10 +587,7 @@ epilogueReference(const LayerKernelSpec &s, const std::vector<uint8_t> &q,
 /// the object file on the whole output and on two row ranges, and the JIT)
 /// equal the interpreter's f32 ops bit for bit.
 TEST(X86LayerKernelTest, ResidualEpilogues) {
-  std::vector<x86::Isa> isas;
-  for (x86::Isa isa : {x86::Isa::Avx512Vnni, x86::Isa::Avx2})
-    if (x86::hostSupports(isa))
-      isas.push_back(isa);
+  std::vector<x86::Isa> isas = supportedIsas();
   if (isas.empty())
     GTEST_SKIP() << "this CPU has neither AVX2 nor AVX-512 VNNI";
   using E = x86::ResidualEpilogue;

@@ -429,10 +429,12 @@ int main(int argc, char **argv) {
         {"unfused_residual_chains", summary.unfusedResidualChains},
         {"seconds", summary.compileSeconds}};
     llvm::errs() << "dfq-compile: built libmodel.so (" << summary.kernels
-                 << " kernels, " << summary.fusedResidualChains
-                 << " residual chains in their epilogues, arena "
-                 << summary.arenaBytesPerSample << " bytes per sample"
-                 << llvm::format(", %.1f s)\n", summary.compileSeconds);
+                 << " kernels, arena " << summary.arenaBytesPerSample
+                 << " bytes per sample";
+    if (fuseResiduals)
+      llvm::errs() << ", " << summary.fusedResidualChains
+                   << " residual chains in kernel epilogues";
+    llvm::errs() << llvm::format(", %.1f s)\n", summary.compileSeconds);
   }
   std::string ir;
   llvm::raw_string_ostream irStream(ir);
