@@ -503,9 +503,10 @@ Expr LayerKernel::Impl::requantize(Expr acc32, Expr o) {
       clamp(y, Expr(int64_t(s.outputMin)), Expr(int64_t(s.outputMax))));
 }
 
-/// The IEEE f32 quotient y / scale without a division (a vector division
-/// takes as long as the rest of the epilogue): y times the f64 reciprocal
-/// of the scale, rounded to f32. With y = Y 2^p and scale = S 2^q (Y, S
+/// The IEEE f32 quotient y / scale without a division (whose vector form
+/// has a long latency and a low throughput; Halide 14 has no FMA for the
+/// host loops' correction step): y times the f64 reciprocal of the scale,
+/// rounded to f32. With y = Y 2^p and scale = S 2^q (Y, S
 /// integers in [2^23, 2^24)), a midpoint between neighbouring f32 values
 /// near y / scale is M 2^-24 (or M 2^-25 below 1) with M odd, times a power
 /// of two, and Y 2^24 - M S != 0 because S has at most 23 factors of two:
