@@ -49,6 +49,12 @@ struct ResidualChain {
   /// writes it too).
   bool resultStored = false;
 
+  /// What the kernel reads as its residual: residualDequantize's input,
+  /// else `residual`.
+  Value kernelResidual() {
+    return residualDequantize ? residualDequantize.getInput() : residual;
+  }
+
   /// The ops the kernel computes instead of the host, in program order.
   SmallVector<Operation *> fusedOps() const;
 };

@@ -37,6 +37,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <tuple>
 
 using namespace mlir;
 using namespace mlir::dfq;
@@ -97,13 +98,17 @@ std::string floatLiteral(float value) {
   return text;
 }
 
-/// ", lo, hi" of a clip: its f64 bounds rounded to f32 once, as the
-/// interpreter's clamp of an f32 tensor rounds them.
+/// A clip's f64 bounds rounded to f32 once, as the interpreter's clamp of
+/// an f32 tensor rounds them.
+std::pair<float, float> clipBoundsF32(ClipOp clip) {
+  return {static_cast<float>(clip.getMin().convertToDouble()),
+          static_cast<float>(clip.getMax().convertToDouble())};
+}
+
+/// ", lo, hi" of a clip, for the runtime's clip calls.
 std::string clipBounds(ClipOp clip) {
-  return ", " +
-         floatLiteral(static_cast<float>(clip.getMin().convertToDouble())) +
-         ", " +
-         floatLiteral(static_cast<float>(clip.getMax().convertToDouble()));
+  auto [lo, hi] = clipBoundsF32(clip);
+  return ", " + floatLiteral(lo) + ", " + floatLiteral(hi);
 }
 
 /// A string as a C string literal.
@@ -532,9 +537,7 @@ LogicalResult LibraryBuilder::emitKernel(Operation *op, size_t step) {
   // The residual, then the epilogue's outputs (LayerKernel.h), through a
   // function that passes them to the kernel.
   SmallVector<std::pair<Value, bool>> buffersOf = {
-      {chain->residualDequantize ? chain->residualDequantize.getInput()
-                                 : chain->residual,
-       !chain->residualDequantize}};
+      {chain->kernelResidual(), !chain->residualDequantize}};
   if (spec.epilogue.floatOutput)
     buffersOf.push_back({chain->result, true});
   for (QuantizeOp quantize : chain->quantizations)
@@ -578,10 +581,7 @@ LibraryBuilder::fusibleResidualChain(Operation *op, DictionaryAttr kernel) {
   });
   if (!chain->resultStored && chain->quantizations.empty())
     return declined();
-  Value source = chain->residualDequantize
-                     ? chain->residualDequantize.getInput()
-                     : chain->residual;
-  auto it = values.find(source);
+  auto it = values.find(chain->kernelResidual());
   if (it == values.end() || !it->second.hasBatch ||
       it->second.quantized != bool(chain->residualDequantize) ||
       it->second.sampleShape != values[op->getResult(0)].sampleShape)
@@ -608,9 +608,8 @@ LogicalResult LibraryBuilder::fuseResidualChain(ResidualChain &chain,
   Epilogue &e = spec.epilogue;
   auto outputType = perTensorActivation(chain.dequantize.getInput().getType());
   e.outputScale = static_cast<float>(outputType.getScale());
-  Value source = chain.residual;
+  Value source = chain.kernelResidual();
   if (chain.residualDequantize) {
-    source = chain.residualDequantize.getInput();
     auto type = perTensorActivation(source.getType());
     e.residual = Epilogue::Residual::Quantized;
     e.residualScale = static_cast<float>(type.getScale());
@@ -621,10 +620,8 @@ LogicalResult LibraryBuilder::fuseResidualChain(ResidualChain &chain,
   if (isa_and_nonnull<ReluOp>(chain.activation)) {
     e.activation = Epilogue::Activation::Relu;
   } else if (auto clip = dyn_cast_or_null<ClipOp>(chain.activation)) {
-    // Rounded to f32 once, as the interpreter's clamp of an f32 tensor.
     e.activation = Epilogue::Activation::Clip;
-    e.clipMin = static_cast<float>(clip.getMin().convertToDouble());
-    e.clipMax = static_cast<float>(clip.getMax().convertToDouble());
+    std::tie(e.clipMin, e.clipMax) = clipBoundsF32(clip);
   }
   e.floatOutput = chain.resultStored;
   for (QuantizeOp quantize : chain.quantizations) {
