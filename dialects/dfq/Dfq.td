@@ -6,6 +6,7 @@
 include "DfqBase.td"
 include "DfqEnums.td"
 include "DfqAttrs.td"
+include "DfqTargetAttrs.td"
 include "DfqGraphOps.td"
 include "DfqQuantOps.td"
 

@@ -8,6 +8,7 @@
 #include "dfq/Calibration/Passes.h"
 #include "dfq/Conversion/Passes.h"
 #include "dfq/Dialect/DfqDialect.h"
+#include "dfq/Targets/Passes.h"
 #include "dfq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -26,6 +27,7 @@ int main(int argc, char **argv) {
   mlir::dfq::registerDfqPasses();
   mlir::dfq::registerDfqCalibrationPasses();
   mlir::dfq::registerDfqConversionPasses();
+  mlir::dfq::registerDfqTargetPasses();
 
   mlir::DialectRegistry registry;
   registry.insert<mlir::dfq::DfqDialect, mlir::arith::ArithDialect,

@@ -12,4 +12,14 @@
 #define GET_ATTRDEF_CLASSES
 #include "dfq/DfqAttrs.h.inc"
 
+#include <optional>
+
+namespace mlir::dfq {
+
+/// The kind of quantizable layer `op` is (dfq.conv2d and dfq.qconv2d with one
+/// input channel per group are depthwise), or nullopt for any other op.
+std::optional<LayerKind> classifyLayer(Operation *op);
+
+} // namespace mlir::dfq
+
 #endif // DFQ_DIALECT_DFQATTRS_H
