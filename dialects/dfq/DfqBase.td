@@ -35,6 +35,9 @@ def Dfq_Dialect : Dialect {
   }];
   let dependentDialects = ["::mlir::quant::QuantDialect"];
   let useDefaultAttributePrinterParser = 1;
+  // Discardable `dfq.*` attributes with a fixed meaning are checked where
+  // they are attached (`dfq.target`: a #dfq.target on a builtin.module).
+  let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
     void registerAttributes();
   }];
