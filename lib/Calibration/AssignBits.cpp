@@ -230,9 +230,14 @@ void AssignBitsPass::runOnOperation() {
     logits = softmax.getInput();
   std::vector<int> observe = {graph->nodeOf.lookup(logits)};
 
+  // A target runs only some layer kinds and widths: the others stay float
+  // (dfq-quantize leaves them too), and choices narrow to what it runs.
+  TargetAttr target = TargetAttr::lookup(module);
   std::vector<Layer> layers;
   entry.walk([&](Operation *op) {
     if (!isa<Conv2DOp, GemmOp>(op))
+      return;
+    if (target && !target.getLayer(*classifyLayer(op)))
       return;
     Layer layer;
     layer.op = op;
@@ -263,6 +268,34 @@ void AssignBitsPass::runOnOperation() {
     }
     layer.choices =
         layer.fixedBits ? std::vector<int64_t>{*layer.fixedBits} : bitChoices;
+    if (!target)
+      continue;
+    LayerSupportAttr support = target.getLayer(*classifyLayer(layer.op));
+    if (layer.fixedBits && !support.allowsWeightBits(*layer.fixedBits)) {
+      // A default edge width gives way to the widest the target runs.
+      if (layer.fixedWhy == "first/last layer" && !firstLastBits.hasValue()) {
+        layer.fixedBits = support.getWeightBits().back();
+        layer.fixedWhy = "first/last layer, the widest target '" +
+                         target.getName().str() + "' runs";
+        layer.choices = {*layer.fixedBits};
+        continue;
+      }
+      layer.op->emitError("dfq-assign-bits: target '")
+          << target.getName() << "' does not run "
+          << stringifyLayerKind(support.getKind()) << " layers with "
+          << *layer.fixedBits << "-bit weights (" << layer.fixedWhy << ")";
+      return signalPassFailure();
+    }
+    llvm::erase_if(layer.choices, [&](int64_t bits) {
+      return !support.allowsWeightBits(bits);
+    });
+    if (layer.choices.empty()) {
+      layer.op->emitError("dfq-assign-bits: target '")
+          << target.getName() << "' runs "
+          << stringifyLayerKind(support.getKind())
+          << " layers with none of the bit choices";
+      return signalPassFailure();
+    }
   }
 
   // Sensitivities: one forward per (free layer, choice).
@@ -331,11 +364,12 @@ void AssignBitsPass::runOnOperation() {
   }
 
   Builder b(&getContext());
-  std::string choiceList;
-  for (int64_t bits : bitChoices)
-    choiceList += (choiceList.empty() ? "" : ",") + std::to_string(bits);
   for (auto [layer, index] : llvm::zip_equal(layers, allocation.choice)) {
     int64_t bits = layer.choices[index];
+    // A target may have narrowed the layer's choices.
+    std::string choiceList;
+    for (int64_t choice : layer.choices)
+      choiceList += (choiceList.empty() ? "" : ",") + std::to_string(choice);
     std::string reason =
         layer.fixedBits
             ? llvm::formatv("dfq-assign-bits: {0} bits, {1}", bits,

@@ -84,6 +84,27 @@ double quantizationError(const std::vector<float> &values, double lo, double hi,
   return error;
 }
 
+/// Sum of |x - q(x)|^2.4 for `bits`-bit quantization of [lo, hi] (widened
+/// to hold 0) at exactly `scale`, signed or not, with dfq-quantize's zero
+/// point.
+double quantizationErrorAtScale(const std::vector<float> &values, double lo,
+                                double hi, double scale, int64_t bits,
+                                bool isSigned, bool symmetric) {
+  lo = std::min(lo, 0.0);
+  double qmin = isSigned ? -std::ldexp(1.0, bits - 1) : 0.0;
+  double qmax = isSigned ? std::ldexp(1.0, bits - 1) - 1
+                         : std::ldexp(1.0, bits) - 1;
+  double zero =
+      symmetric ? 0.0
+                : std::clamp(qmin + std::nearbyint(-lo / scale), qmin, qmax);
+  double error = 0;
+  for (float x : values) {
+    double q = std::clamp(std::nearbyint(x / scale) + zero, qmin, qmax);
+    error += std::pow(std::abs(x - scale * (q - zero)), 2.4);
+  }
+  return error;
+}
+
 struct CalibrateRangesPass
     : public mlir::dfq::impl::CalibrateRangesPassBase<CalibrateRangesPass> {
   using CalibrateRangesPassBase::CalibrateRangesPassBase;
@@ -92,6 +113,10 @@ struct CalibrateRangesPass
   FailureOr<std::pair<FloatArray, std::string>>
   loadImages(ModuleOp module, ArrayRef<int64_t> sampleShape);
   std::pair<double, double> choose(RangeAccumulator &acc);
+  std::pair<double, double> choosePowerOfTwo(RangeAccumulator &acc);
+
+  /// The module's target, when its activation scales must be powers of two.
+  TargetAttr pow2Target;
 };
 
 } // namespace
@@ -176,6 +201,8 @@ std::pair<double, double> CalibrateRangesPass::choose(RangeAccumulator &acc) {
     double lo = quantile(acc.sample, 1 - p), hi = quantile(acc.sample, p);
     return {std::max(lo, acc.lo), std::min(hi, acc.hi)};
   }
+  if (observer == "mse" && !acc.sample.empty() && pow2Target)
+    return choosePowerOfTwo(acc);
   if (observer == "mse" && !acc.sample.empty()) {
     double best = std::numeric_limits<double>::infinity();
     std::pair<double, double> range = {acc.lo, acc.hi};
@@ -193,8 +220,42 @@ std::pair<double, double> CalibrateRangesPass::choose(RangeAccumulator &acc) {
   return {acc.lo, acc.hi};
 }
 
+/// A power-of-two target rounds every activation scale to a power of two;
+/// the MSE observer then chooses among the powers of two at and below the
+/// min-max scale, and returns a range whose scale dfq-quantize maps to the
+/// chosen one (a hair below it, so that rounding up lands on it).
+std::pair<double, double>
+CalibrateRangesPass::choosePowerOfTwo(RangeAccumulator &acc) {
+  bool isSigned = pow2Target.getActSigned();
+  bool symmetric = pow2Target.getSymmetricActs();
+  double lo = std::min(acc.lo, 0.0), hi = std::max(acc.hi, 0.0);
+  double qmax = isSigned ? std::ldexp(1.0, bits - 1) - 1
+                         : std::ldexp(1.0, bits) - 1;
+  double qmin = isSigned ? -std::ldexp(1.0, bits - 1) : 0.0;
+  double minMaxScale =
+      symmetric ? std::max(-lo, hi) / qmax : (hi - lo) / (qmax - qmin);
+  if (!(minMaxScale > 0) || !std::isfinite(minMaxScale))
+    return {acc.lo, acc.hi};
+  int ceiling = int(std::ceil(std::log2(minMaxScale)));
+  double best = std::numeric_limits<double>::infinity(), bestScale = 0;
+  for (int k = ceiling; k >= ceiling - 4; --k) {
+    double scale = std::ldexp(1.0, k);
+    double error = quantizationErrorAtScale(acc.sample, lo, hi, scale, bits,
+                                            isSigned, symmetric);
+    if (error < best) {
+      best = error;
+      bestScale = scale;
+    }
+  }
+  double shrink = std::min(1.0, bestScale / minMaxScale * (1 - 1e-9));
+  return {acc.lo * shrink, acc.hi * shrink};
+}
+
 void CalibrateRangesPass::runOnOperation() {
   ModuleOp module = getOperation();
+  if (TargetAttr target = TargetAttr::lookup(module);
+      target && target.requiresPowerOfTwoScales())
+    pow2Target = target;
   if (observer != "minmax" && observer != "percentile" && observer != "mse") {
     module.emitError("dfq-calibrate-ranges: unknown observer '")
         << observer << "' (expected minmax, percentile or mse)";

@@ -29,6 +29,21 @@ std::optional<FixedPointMultiplier> mlir::dfq::encodeMultiplier(double real) {
   return FixedPointMultiplier{int32_t(mantissa), int32_t(shift)};
 }
 
+std::optional<FixedPointMultiplier>
+mlir::dfq::encodeShiftMultiplier(double real) {
+  if (!(real > 0.0) || !std::isfinite(real))
+    return std::nullopt;
+  int exponent = 0;
+  if (std::frexp(real, &exponent) != 0.5)
+    return std::nullopt; // real = 0.5 * 2^exponent only for powers of two
+  int e = exponent - 1;
+  if (e > 30 || -e > kMaxRequantShift)
+    return std::nullopt;
+  if (e <= 0)
+    return FixedPointMultiplier{1, int32_t(-e)};
+  return FixedPointMultiplier{int32_t(1) << e, 0};
+}
+
 double mlir::dfq::decodeMultiplier(FixedPointMultiplier m) {
   return std::ldexp(double(m.multiplier), -m.shift);
 }

@@ -82,6 +82,14 @@ FailureOr<TargetAttr> mlir::dfq::getBuiltinTarget(MLIRContext *context,
   return failure();
 }
 
+/// `text` from its first character that is neither whitespace nor part of
+/// a `//` comment.
+static StringRef skipCommentsAndSpace(StringRef text) {
+  while (!(text = text.ltrim()).empty() && text.starts_with("//"))
+    text = text.drop_until([](char c) { return c == '\n'; });
+  return text;
+}
+
 FailureOr<TargetAttr> mlir::dfq::loadTargetFile(MLIRContext *context,
                                                 StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
@@ -119,8 +127,10 @@ FailureOr<TargetAttr> mlir::dfq::loadTargetFile(MLIRContext *context,
         << "expected a #dfq.target<...>, got " << attr;
     return failure();
   }
-  StringRef rest = text.drop_front(numRead);
-  // Only whitespace and `//` comments may follow.
+  // `numRead` counts from the attribute's first character, after the
+  // whitespace and comments that lead the file; only whitespace and `//`
+  // comments may follow it.
+  StringRef rest = skipCommentsAndSpace(text).drop_front(numRead);
   while (!(rest = rest.ltrim()).empty()) {
     if (!rest.starts_with("//")) {
       size_t offset = text.size() - rest.size();

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dfq/Dialect/DfqOps.h"
+#include "dfq/Dialect/TargetConstraints.h"
 #include "dfq/Support/Requantization.h"
 #include "dfq/Transforms/Passes.h"
 
@@ -88,12 +89,42 @@ struct QuantizePass : public mlir::dfq::impl::QuantizePassBase<QuantizePass> {
 
   QParamsAttr activationParams(std::pair<double, double> range, int64_t bits);
   LogicalResult quantizeLayer(Operation *layer, bool isEdge);
+  FailureOr<int64_t> chooseBits(Operation *layer, LayerSupportAttr support,
+                                bool isWeight, int64_t requested,
+                                bool isExplicit, StringRef source);
   FailureOr<Value> quantizedInput(Operation *layer, Value input,
                                   QParamsAttr params);
 
   RangeSource source = RangeSource::Unknown;
   Observer observer = Observer::None;
+  /// The module's target description (null: no constraints) and the weight
+  /// granularity and symmetry it leaves.
+  TargetAttr target;
+  bool layerPerChannel = true, layerSymmetric = true;
 };
+
+/// Among the powers of two around `scale` (the min-max scale of `values`),
+/// the one whose symmetric quantization to [qmin, qmax] has the least squared
+/// error: a smaller power clips the largest weights, a larger one rounds
+/// the rest more coarsely, so the better one depends on the distribution.
+double bestPowerOfTwoScale(ArrayRef<float> values, double scale, int64_t qmin,
+                           int64_t qmax) {
+  int ceiling = int(std::ceil(std::log2(scale)));
+  double best = std::ldexp(1.0, ceiling), bestError = -1;
+  for (int k = ceiling; k >= ceiling - 2; --k) {
+    double candidate = std::ldexp(1.0, k), error = 0;
+    for (float w : values) {
+      double q = std::clamp(std::nearbyint(w / candidate), double(qmin),
+                            double(qmax));
+      error += (w - q * candidate) * (w - q * candidate);
+    }
+    if (bestError < 0 || error < bestError) {
+      best = candidate;
+      bestError = error;
+    }
+  }
+  return best;
+}
 
 } // namespace
 
@@ -101,15 +132,26 @@ QParamsAttr QuantizePass::activationParams(std::pair<double, double> range,
                                            int64_t bits) {
   // The grid must hold 0 exactly: padding and ReLU produce it.
   double lo = std::min(range.first, 0.0), hi = std::max(range.second, 0.0);
-  double levels = std::ldexp(1.0, bits) - 1;
-  double scale = (hi - lo) / levels;
+  bool isSigned = target && target.getActSigned();
+  bool isSymmetric = target && target.getSymmetricActs();
+  double qmin = isSigned ? -std::ldexp(1.0, bits - 1) : 0.0;
+  double qmax = isSigned ? std::ldexp(1.0, bits - 1) - 1
+                         : std::ldexp(1.0, bits) - 1;
+  double scale =
+      isSymmetric ? std::max(-lo, hi) / qmax : (hi - lo) / (qmax - qmin);
   if (!(scale > 0) || !std::isfinite(scale))
     scale = 1.0; // an all-zero activation: any scale represents it
-  int64_t zeroPoint = static_cast<int64_t>(
-      std::clamp(std::nearbyint(-lo / scale), 0.0, levels));
+  // Without data at hand, the smallest power of two that clips nothing.
+  if (target && target.requiresPowerOfTwoScales())
+    scale = std::ldexp(1.0, int(std::ceil(std::log2(scale))));
+  int64_t zeroPoint =
+      isSymmetric ? 0
+                  : static_cast<int64_t>(std::clamp(
+                        qmin + std::nearbyint(-lo / scale), qmin, qmax));
   Builder b(&getContext());
   return QParamsAttr::get(
-      &getContext(), bits, /*isSigned=*/false, QuantScheme::Asymmetric,
+      &getContext(), bits, isSigned,
+      isSymmetric ? QuantScheme::Symmetric : QuantScheme::Asymmetric,
       std::nullopt, b.getDenseF64ArrayAttr({scale}),
       b.getDenseI64ArrayAttr({zeroPoint}), b.getF64FloatAttr(range.first),
       b.getF64FloatAttr(range.second), source, observer);
@@ -131,19 +173,75 @@ FailureOr<Value> QuantizePass::quantizedInput(Operation *layer, Value input,
       .getResult();
 }
 
+FailureOr<int64_t> QuantizePass::chooseBits(Operation *layer,
+                                            LayerSupportAttr support,
+                                            bool isWeight, int64_t requested,
+                                            bool isExplicit,
+                                            StringRef source) {
+  if (!support)
+    return requested;
+  ArrayRef<int64_t> allowed =
+      isWeight ? support.getWeightBits() : support.getActBits();
+  if (llvm::is_contained(allowed, requested))
+    return requested;
+  // A default the target cannot run gives way to the widest width it can;
+  // a width somebody asked for is a request that cannot be honoured.
+  if (!isExplicit)
+    return allowed.back();
+  std::string widths;
+  llvm::raw_string_ostream os(widths);
+  llvm::interleaveComma(allowed, os);
+  return layer->emitError("dfq-quantize: target '")
+         << target.getName() << "' runs "
+         << stringifyLayerKind(support.getKind()) << " layers with "
+         << (isWeight ? "weight" : "activation") << " bits [" << widths
+         << "]; " << source << "=" << requested << " cannot be honoured";
+}
+
 LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
-  int64_t wBits = isEdge && firstLastBits > 0 ? firstLastBits : wbits;
-  int64_t aBits = isEdge && firstLastBits > 0 ? firstLastBits : abits;
+  LayerSupportAttr support;
+  if (target) {
+    LayerKind kind = *classifyLayer(layer);
+    support = target.getLayer(kind);
+    if (!support) {
+      layer->emitRemark("dfq-quantize: left in float, to run on the host: "
+                        "target '")
+          << target.getName() << "' does not run " << stringifyLayerKind(kind)
+          << " layers";
+      return success();
+    }
+  }
+  bool edgeBits = isEdge && firstLastBits > 0;
+  StringRef wSource = edgeBits ? "first-last-bits" : "wbits";
+  StringRef aSource = edgeBits ? "first-last-bits" : "abits";
+  int64_t wBits = edgeBits ? firstLastBits : wbits;
+  int64_t aBits = edgeBits ? firstLastBits : abits;
+  bool wExplicit = edgeBits ? firstLastBits.hasValue() : wbits.hasValue();
+  bool aExplicit = edgeBits ? firstLastBits.hasValue() : abits.hasValue();
   // A per-layer decision (dfq-compensate-mpc, dfq-assign-bits) wins.
-  for (auto [name, bits] :
-       {std::pair<StringRef, int64_t *>{"dfq.weight_bits", &wBits},
-        {"dfq.act_bits", &aBits}})
+  for (auto [name, bits, source, isExplicit] :
+       {std::tuple<StringRef, int64_t *, StringRef *, bool *>{
+            "dfq.weight_bits", &wBits, &wSource, &wExplicit},
+        {"dfq.act_bits", &aBits, &aSource, &aExplicit}})
     if (auto attr = layer->getAttrOfType<IntegerAttr>(name)) {
       *bits = attr.getInt();
+      *source = name;
+      *isExplicit = true;
       if (*bits < 2 || *bits > 8)
         return layer->emitError("dfq-quantize: ")
                << name << " must lie in [2, 8], got " << *bits;
     }
+  FailureOr<int64_t> chosenW =
+      chooseBits(layer, support, /*isWeight=*/true, wBits, wExplicit, wSource);
+  FailureOr<int64_t> chosenA =
+      chooseBits(layer, support, /*isWeight=*/false, aBits, aExplicit, aSource);
+  if (failed(chosenW) || failed(chosenA))
+    return failure();
+  wBits = *chosenW;
+  aBits = *chosenA;
+  bool perChannel = layerPerChannel, symmetric = layerSymmetric;
+  bool weightSigned = !target || target.getWeightSigned();
+  bool pow2 = target && target.requiresPowerOfTwoScales();
   Value input = layer->getOperand(0), weight = layer->getOperand(1);
   Value bias = layer->getNumOperands() > 2 ? layer->getOperand(2) : Value();
 
@@ -188,7 +286,9 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
   auto weightType = cast<RankedTensorType>(weight.getType());
   int64_t channels = weightType.getDimSize(0);
   int64_t perChannelSize = weightType.getNumElements() / channels;
-  int64_t qmax = (int64_t(1) << (wBits - 1)) - 1, qmin = -qmax - 1;
+  int64_t qmax = weightSigned ? (int64_t(1) << (wBits - 1)) - 1
+                              : (int64_t(1) << wBits) - 1;
+  int64_t qmin = weightSigned ? -qmax - 1 : 0;
   SmallVector<double> wScales;
   SmallVector<int64_t> wZeroPoints;
   // Asymmetric weights: [min(w, 0), max(w, 0)] on the full signed range.
@@ -201,6 +301,8 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
     double scale = (hi - lo) / double(qmax - qmin);
     if (!(scale > 0))
       scale = 1.0;
+    if (pow2) // the smallest power of two that clips nothing
+      scale = std::ldexp(1.0, int(std::ceil(std::log2(scale))));
     wScales.push_back(scale);
     wZeroPoints.push_back(static_cast<int64_t>(
         std::clamp<double>(std::nearbyint(double(qmin) - lo / scale),
@@ -216,6 +318,13 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
   if (grid && !symmetric)
     return layer->emitError("dfq-quantize: dfq.weight_grid holds symmetric "
                             "codes; symmetric=false cannot keep them");
+  if (grid && pow2)
+    return layer->emitError("dfq-quantize: dfq.weight_grid fixes each "
+                            "channel's scale, which target '")
+           << target.getName() << "' needs to be a power of two";
+  if (!symmetric && !weightSigned && !target)
+    return layer->emitError("dfq-quantize: internal error: unsigned weights "
+                            "without a target");
   if (!symmetric) {
     if (perChannel)
       for (int64_t o = 0; o < channels; ++o)
@@ -245,6 +354,13 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
   } else {
     wScales.push_back(scaleOf(0, weightType.getNumElements()));
   }
+  if (pow2 && symmetric) {
+    int64_t groupSize = perChannel ? perChannelSize : weightType.getNumElements();
+    for (auto [group, scale] : llvm::enumerate(wScales))
+      scale = bestPowerOfTwoScale(
+          ArrayRef<float>(*weights).slice(group * groupSize, groupSize), scale,
+          qmin, qmax);
+  }
   if (wZeroPoints.empty())
     wZeroPoints.assign(wScales.size(), 0);
   std::vector<int8_t> wInts(weights->size());
@@ -265,7 +381,7 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
   if (perChannel)
     axis = 0;
   auto wParams = QParamsAttr::get(
-      &getContext(), wBits, /*isSigned=*/true,
+      &getContext(), wBits, weightSigned,
       symmetric ? QuantScheme::Symmetric : QuantScheme::Asymmetric, axis,
       b.getDenseF64ArrayAttr(wScales), b.getDenseI64ArrayAttr(wZeroPoints),
       FloatAttr(), FloatAttr(), RangeSource::Weights, Observer::MinMax);
@@ -288,7 +404,9 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
     }
     if (!perChannel && o > 0)
       continue;
-    std::optional<FixedPointMultiplier> m = encodeMultiplier(sIn * sW / sOut);
+    std::optional<FixedPointMultiplier> m =
+        pow2 ? encodeShiftMultiplier(sIn * sW / sOut)
+             : encodeMultiplier(sIn * sW / sOut);
     if (!m)
       return layer->emitError("dfq-quantize: the requantization scale ")
              << sIn * sW / sOut << " of output channel " << o
@@ -344,6 +462,10 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
                              builder.getDenseI32ArrayAttr(shifts));
   }
   qLayer->setAttr("dfq.output_params", outParams);
+  // The same check dfq-verify-target runs: what this pass produces for a
+  // target, the target runs (the accumulator bound is only known now).
+  if (target && checkLayerAgainstTarget(qLayer, target, "dfq-quantize"))
+    return failure();
   // Why the layer has its bits, for reports.
   for (StringRef name :
        {"dfq.bits_reason", "dfq.mpc_compensation", "dfq.sensitivity"})
@@ -374,6 +496,33 @@ void QuantizePass::runOnOperation() {
                    "[2, 8], got ")
         << int64_t(firstLastBits);
     return signalPassFailure();
+  }
+  target = TargetAttr::lookup(func);
+  layerPerChannel = perChannel;
+  layerSymmetric = symmetric;
+  if (target) {
+    if (target.isPerTensorOnly()) {
+      if (perChannel.hasValue() && perChannel) {
+        func.emitError("dfq-quantize: target '")
+            << target.getName()
+            << "' takes one weight scale per layer; per-channel=true cannot "
+               "be honoured";
+        return signalPassFailure();
+      }
+      layerPerChannel = false;
+    }
+    if (target.getSymmetricWeights()) {
+      if (symmetric.hasValue() && !symmetric) {
+        func.emitError("dfq-quantize: target '")
+            << target.getName()
+            << "' runs symmetric weights only; symmetric=false cannot be "
+               "honoured";
+        return signalPassFailure();
+      }
+      layerSymmetric = true;
+    } else if (!target.getWeightSigned()) {
+      layerSymmetric = false; // unsigned weights need a zero point
+    }
   }
   if (auto module = func->getParentOfType<ModuleOp>()) {
     if (auto attr = module->getAttrOfType<StringAttr>("dfq.range_source"))

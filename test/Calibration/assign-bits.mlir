@@ -11,6 +11,17 @@
 // RUN: dfq-opt %t/net.mlir -o /dev/null --pass-pipeline="builtin.module(dfq-synthesize{method=gaussian samples=4},dfq-fold-bn,dfq-assign-bits{budget=bops:40000000 choices=4,8})" 2>&1 | FileCheck %s --check-prefix=BOPS
 // A layer that dfq-compensate-mpc gave bits keeps them.
 // RUN: dfq-opt %t/net.mlir -o /dev/null --pass-pipeline="builtin.module(dfq-synthesize{method=gaussian samples=4},func.func(dfq-compensate-mpc{low=3 high=6}),dfq-fold-bn,dfq-assign-bits{budget=avg-bits:6})" 2>&1 | FileCheck %s --check-prefix=MPC
+// A target narrows each layer's choices to the widths it runs; a default
+// first/last width it lacks gives way to its widest, an explicit one is an
+// error.
+// RUN: dfq-opt %t/net.mlir -o /dev/null --pass-pipeline="builtin.module(dfq-attach-target{file=%S/Inputs/mixed.target},dfq-synthesize{method=gaussian samples=4},dfq-fold-bn,dfq-assign-bits{budget=avg-bits:4})" 2>&1 | FileCheck %s --check-prefix=TARGET
+// RUN: not dfq-opt %t/net.mlir -o /dev/null --pass-pipeline="builtin.module(dfq-attach-target{file=%S/Inputs/mixed.target},dfq-synthesize{method=gaussian samples=4},dfq-fold-bn,dfq-assign-bits{budget=avg-bits:4 first-last-bits=8})" 2>&1 | FileCheck %s --check-prefix=TARGET-EDGE
+
+// TARGET: remark: '/0/Conv': dfq-assign-bits: 8 bits, first/last layer
+// TARGET: remark: '/4/Conv': dfq-assign-bits: {{[48]}} bits of {4,8} under avg-bits:4;
+// TARGET: remark: '/9/Gemm': dfq-assign-bits: {{[24]}} bits of {2,4} under avg-bits:4;
+// TARGET: remark: '/13/Gemm': dfq-assign-bits: 4 bits, first/last layer, the widest target 'mixed' runs
+// TARGET-EDGE: error: dfq-assign-bits: target 'mixed' does not run gemm layers with 8-bit weights (first/last layer)
 
 // AVG: remark: '/0/Conv': dfq-assign-bits: 8 bits, first/last layer
 // AVG: remark: '/4/Conv': dfq-assign-bits: {{[23468]}} bits of {2,3,4,6,8} under avg-bits:4; sensitivity {{.*}} (KL on the synthetic batch)

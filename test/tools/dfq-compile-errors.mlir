@@ -20,7 +20,7 @@
 // EDGE: error: --first-last-bits must be 'same' or lie in [2, 8], got '1'
 // CALIB: error: --calib must be dsg, zeroq, none or real:PATH, got 'gdfq'
 // REAL: error: calibration data '{{.*}}missing.npy' does not exist
-// TARGET: error: --target cuda-sm80 is not available; use ref, x86 (x86-avx512-vnni) or x86-avx2
+// TARGET: error: --target cuda-sm80 is not available; use ref, x86 (x86-avx512-vnni), x86-avx2 or c
 // BUDGET: error: --budget must be avg-bits:B, size:BYTES or bops:N with a positive number, got 'avg:4'
 // CHOICES: error: --bit-choices must list bit widths in [2, 8], got '1,4'
 // INFEASIBLE: error: dfq-assign-bits: budget avg-bits:1.5 is infeasible: the least allocation (every free layer at 2 bits) needs avg-bits:

@@ -2,12 +2,13 @@
 //
 // dfq-compile MODEL.onnx|MODEL.mlir -o OUTDIR [--wbits W] [--abits A]
 //     [--first-last-bits N|same] [--calib dsg|zeroq|none|real:PATH]
-//     [--target ref] [--mpc LOW/HIGH [--no-compensation]] [--seed N]
-//     [--threads N]
+//     [--target ref|x86|x86-avx512-vnni|x86-avx2|c] [--target-file FILE]
+//     [--mpc LOW/HIGH [--no-compensation]] [--seed N] [--threads N]
 //
 // Runs the pipeline import -> dfq-synthesize (dsg, zeroq; Gaussian noise for
 // `none`) -> [dfq-compensate-mpc] -> dfq-fold-bn -> dfq-calibrate-ranges ->
-// dfq-quantize and writes
+// dfq-quantize, under the target's description (#dfq.target: built in, or
+// from --target-file), and writes
 // OUTDIR/model.mlir (the quantized IR, run by dfq-run's reference
 // interpreter) and OUTDIR/report.json. Outputs are written to temporary
 // files and renamed at the end, so a failure leaves nothing half-written.
@@ -24,6 +25,7 @@
 #include "dfq/Runtime/Interpreter.h"
 #include "dfq/Support/CommandLine.h"
 #include "dfq/Support/DatasetIO.h"
+#include "dfq/Targets/TargetRegistry.h"
 #include "dfq/Targets/X86/ModelLibrary.h"
 #include "dfq/Transforms/Passes.h"
 
@@ -76,8 +78,16 @@ static cl::opt<std::string>
 static cl::opt<std::string> target(
     "target",
     cl::desc("ref (the reference interpreter runs model.mlir), x86 (alias "
-             "of x86-avx512-vnni) or x86-avx2: libmodel.so + model.h"),
+             "of x86-avx512-vnni) or x86-avx2: libmodel.so + model.h; c: "
+             "the portable C library (not implemented yet)"),
     cl::init("ref"), cl::cat(category));
+static cl::opt<std::string> targetFile(
+    "target-file",
+    cl::desc("A target description (one #dfq.target<...> in MLIR attribute "
+             "syntax, docs/targets.md): quantize only what it runs. Its "
+             "backend must be the one --target builds; with --target ref, "
+             "model.mlir is written for the reference interpreter"),
+    cl::value_desc("FILE"), cl::cat(category));
 static cl::opt<bool> keepSources(
     "keep-sources",
     cl::desc("x86 targets: keep the generated C and objects in OUTDIR/build"),
@@ -260,10 +270,17 @@ int main(int argc, char **argv) {
     kernelTarget = "x86-avx512-vnni";
   else if (target == "x86-avx2")
     kernelTarget = "x86-avx2";
+  else if (target == "c")
+    return fail("--target c: the portable C library generator is not "
+                "implemented yet; --target ref --target-file FILE quantizes "
+                "for a description and writes model.mlir for the reference "
+                "interpreter");
   else if (target != "ref")
     return fail("--target " + target +
-                " is not available; use ref, x86 (x86-avx512-vnni) or "
-                "x86-avx2");
+                " is not available; use ref, x86 (x86-avx512-vnni), "
+                "x86-avx2 or c");
+  if (!targetFile.empty() && !llvm::sys::fs::exists(targetFile))
+    return fail("target description '" + targetFile + "' does not exist");
   if (!budget.empty()) {
     auto [kind, value] = StringRef(budget).split(':');
     double amount = 0;
@@ -311,6 +328,27 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
+  // The description before the model: a bad one is a bad command line.
+  dfq::TargetAttr description;
+  if (!targetFile.empty()) {
+    FailureOr<dfq::TargetAttr> loaded =
+        dfq::loadTargetFile(&context, targetFile);
+    if (failed(loaded))
+      return 1;
+    description = *loaded;
+    if (!kernelTarget.empty() && description.getBackend() != dfq::Backend::X86)
+      return fail("--target-file '" + targetFile + "' describes a '" +
+                  dfq::stringifyBackend(description.getBackend()) +
+                  "' target; --target " + target + " builds x86 libraries");
+  } else if (!kernelTarget.empty()) {
+    std::string error;
+    FailureOr<dfq::TargetAttr> builtin =
+        dfq::getBuiltinTarget(&context, kernelTarget, error);
+    if (failed(builtin))
+      return fail(error);
+    description = *builtin;
+  }
+
   OwningOpRef<ModuleOp> module;
   StringRef ext = llvm::sys::path::extension(inputPath);
   if (ext == ".onnx")
@@ -321,6 +359,14 @@ int main(int argc, char **argv) {
     return fail("'" + inputPath + "': expected an .onnx or .mlir model");
   if (!module)
     return 1;
+  if (description) {
+    auto existing = dfq::TargetAttr::lookup(*module);
+    if (existing && existing != description)
+      return fail("'" + inputPath + "' already targets '" +
+                  existing.getName() + "'; cannot compile it for '" +
+                  description.getName() + "'");
+    (*module)->setAttr(dfq::TargetAttr::kAttrName, description);
+  }
 
   dfq::registerDfqPasses();
   dfq::registerDfqCalibrationPasses();
@@ -350,10 +396,16 @@ int main(int argc, char **argv) {
                " seed=" + std::to_string(seed) +
                " threads=" + std::to_string(threads) + "},");
   pipeline += "dfq-fold-bn,";
+  // Widths left at their defaults are not passed, so that a target that
+  // lacks them substitutes its widest (an explicit width it lacks is an
+  // error at the layer).
+  std::string edgeBitsOption =
+      firstLastBits.getNumOccurrences()
+          ? " first-last-bits=" + std::to_string(edgeBits)
+          : "";
   if (!budget.empty())
     pipeline += "dfq-assign-bits{budget=" + budget + " choices=" + bitChoices +
-                " abits=" + std::to_string(abits) +
-                " first-last-bits=" + std::to_string(edgeBits) +
+                " abits=" + std::to_string(abits) + edgeBitsOption +
                 " threads=" + std::to_string(threads) + "},";
   pipeline += "dfq-calibrate-ranges{observer=" + observer +
               " bits=" + std::to_string(abits);
@@ -368,10 +420,16 @@ int main(int argc, char **argv) {
                       (0.0 - meanOpt) / stdOpt, (1.0 - meanOpt) / stdOpt)
             .str();
   pipeline += " threads=" + std::to_string(threads) + "}";
-  std::string quantization =
-      "func.func(dfq-quantize{wbits=" + std::to_string(wbits) +
-      " abits=" + std::to_string(abits) +
-      " first-last-bits=" + std::to_string(edgeBits) + "})";
+  std::string quantizeOptions;
+  if (wbits.getNumOccurrences() || mpcLow)
+    quantizeOptions += " wbits=" + std::to_string(wbits);
+  if (abits.getNumOccurrences())
+    quantizeOptions += " abits=" + std::to_string(abits);
+  quantizeOptions += edgeBitsOption;
+  std::string quantization = "func.func(dfq-quantize";
+  if (!quantizeOptions.empty())
+    quantization += "{" + StringRef(quantizeOptions).ltrim().str() + "}";
+  quantization += ")";
   if (!kernelTarget.empty())
     quantization += ",func.func(dfq-lower-to-kernels{target=" + kernelTarget +
                     " fuse-residuals=" + (fuseResiduals ? "true" : "false") +
@@ -441,7 +499,10 @@ int main(int argc, char **argv) {
   module->print(irStream);
   llvm::json::Object header{
       {"model", inputPath.getValue()},
-      {"target", target.getValue()},
+      {"target", description ? description.getName().str() : target.getValue()},
+      {"target_file", targetFile.empty()
+                          ? llvm::json::Value(nullptr)
+                          : llvm::json::Value(targetFile.getValue())},
       {"wbits", wbits.getValue()},
       {"abits", abits.getValue()},
       {"first_last_bits", firstLastBits.getValue()},

@@ -87,6 +87,11 @@ def CalibrateRangesPass : Pass<"dfq-calibrate-ranges", "::mlir::ModuleOp"> {
       percentiles.
     - `mse`: among `[lo, hi] * (1 - 0.01 i)`, i < 80, the range whose
       `bits`-bit asymmetric quantization has the least L2.4 error (BRECQ).
+      Under a `#dfq.target` with `scales = pow2`, the candidates are the
+      powers of two at and up to four octaves below the min-max scale
+      instead, quantized with the target's signedness and symmetry, and the
+      range returned is one whose scale `dfq-quantize` rounds to the chosen
+      power (with `minmax` and `percentile`, it rounds the scale up).
     The input's range can be given instead of measured (`input-min`,
     `input-max`): a model's input range follows from its preprocessing (for
     images in [0, 1] normalized by mean m and deviation s, `[-m/s, (1-m)/s]`),
@@ -155,9 +160,17 @@ def AssignBitsPass : Pass<"dfq-assign-bits", "::mlir::ModuleOp"> {
     infeasible budget is an error that names the least feasible one.
 
     Each layer gets `dfq.weight_bits`, `dfq.bits_reason` and
-    `dfq.sensitivity` (`Ω` per entry of `choices`, in that order), and a
+    `dfq.sensitivity` (`Ω` per entry of the layer's choices, in
+    order: `choices`, narrowed by a target), and a
     remark; the module gets `dfq.bit_budget` and `dfq.bit_choices`.
     Activations keep uniform bits in this version.
+
+    **Target.** With a `#dfq.target` on the module, layers of a kind the
+    target does not run are left out (they stay float), and each layer's
+    choices narrow to the weight widths the target runs for its kind. A
+    default first/last width the target lacks gives way to the widest it
+    runs; an explicit one, or a `dfq.weight_bits` it lacks, is an error at
+    the layer, as is a layer left with no choice.
   }];
   let options = [
     Option<"budget", "budget", "std::string", "\"\"",

@@ -31,6 +31,12 @@ constexpr double kRequantRelativeTolerance = 1.0 / 1024.0;
 /// needs a shift outside [0, kMaxRequantShift].
 std::optional<FixedPointMultiplier> encodeMultiplier(double real);
 
+/// Encodes a power of two `2^e` for targets that requantize by shifting
+/// alone: `multiplier = 1, shift = -e` for e <= 0, and `multiplier = 2^e,
+/// shift = 0` for 0 < e <= 30. Returns nullopt when `real` is not such a power
+/// of two.
+std::optional<FixedPointMultiplier> encodeShiftMultiplier(double real);
+
 /// The real value `multiplier * 2^-shift`.
 double decodeMultiplier(FixedPointMultiplier m);
 

@@ -142,6 +142,27 @@ def QuantizePass : Pass<"dfq-quantize", "::mlir::func::FuncOp"> {
       narrower than on real ones, and clipping logits breaks the ranking.
       `quantize-output` requantizes these layers too.
 
+    - **Target**: with a `#dfq.target` on the module (`dfq-attach-target`),
+      the pass produces only what the target runs. A layer kind the target
+      lacks stays float, with a remark. Widths: a width given explicitly
+      (an option on the command line or a per-layer attribute) that the
+      target does not run for the layer's kind is an error at the layer; a
+      default gives way to the widest width the target runs. Per-tensor
+      targets get one weight scale per layer, symmetric-only targets zero
+      weight points (an explicit `per-channel=true` or `symmetric=false`
+      that contradicts the target is an error); unsigned weights are
+      asymmetric on `[0, 2^b - 1]`; signed activations use
+      `[-2^(b-1), 2^(b-1) - 1]`, symmetric ones a zero point of 0.
+      Power-of-two targets (`scales = pow2`) requantize by shifting alone:
+      activation scales are the smallest power of two that clips nothing
+      (no data is at hand to trade clipping for rounding), symmetric weight
+      scales the power of two among `2^ceil(log2 s)`, `2^(ceil - 1)` and
+      `2^(ceil - 2)` with the least squared weight error (a smaller power
+      clips the largest weights, a larger one rounds the rest more
+      coarsely), so that every multiplier is a power of two.
+      Each quantized layer then passes the checks of `dfq-verify-target`
+      (including the worst-case accumulator sum) or the pass fails at it.
+
     Consecutive layers exchange quantized values directly when the
     parameters agree; other ops (add, pooling, concat, softmax, ...) run in
     float on `dfq.dequantize`d values. BatchNorm must be folded first

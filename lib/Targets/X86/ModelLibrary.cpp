@@ -1427,12 +1427,19 @@ LogicalResult LibraryBuilder::compileAndLink(StringRef buildDir) {
 
 LogicalResult LibraryBuilder::build(x86::ModelLibrarySummary *summary) {
   auto start = std::chrono::steady_clock::now();
-  Operation *parent = function->getParentOp();
-  if (auto attr = parent ? parent->getAttrOfType<StringAttr>("dfq.target")
-                         : StringAttr()) {
-    if (!x86::parseIsa(attr.str(), targetIsa))
+  if (TargetAttr target = TargetAttr::lookup(function)) {
+    // A described x86 target names its ISA by its vector width.
+    if (target.getBackend() != Backend::X86 ||
+        !(x86::parseIsa(target.getName().str(), targetIsa) ||
+          target.getVectorBytes() == 64 || target.getVectorBytes() == 32))
       return emitError(function.getLoc())
-             << "unknown dfq.target '" << attr.getValue() << "'";
+             << "the x86 library generator cannot build for target '"
+             << target.getName() << "' (backend "
+             << stringifyBackend(target.getBackend()) << ", vector_bytes "
+             << target.getVectorBytes() << ")";
+    if (!x86::parseIsa(target.getName().str(), targetIsa))
+      targetIsa = target.getVectorBytes() == 64 ? x86::Isa::Avx512Vnni
+                                                : x86::Isa::Avx2;
   } else {
     // The schedule of the first kernel says what the function was lowered
     // for.

@@ -1,0 +1,32 @@
+// dfq-compile under a target description: --target-file quantizes for it,
+// and what the target cannot run ends in an error at the layer, exit 1 and
+// no output directory.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python %S/../Import/onnx_gen.py conv_bn_net %t/net.onnx
+// RUN: dfq-compile %t/net.onnx -o %t/npu8 --calib none --samples 2 --target-file %S/../../docs/targets/npu8.target 2>&1 | FileCheck %s --check-prefix=PIPELINE
+// RUN: dfq-opt %t/npu8/model.mlir --dfq-verify-target -o /dev/null
+// RUN: FileCheck %s --check-prefix=REPORT < %t/npu8/report.json
+// RUN: FileCheck %s --check-prefix=IR < %t/npu8/model.mlir
+// A default width the target lacks gives way (8-bit first/last layer on a
+// 4-bit NPU); --wbits it lacks is an error at the first layer that needs it.
+// RUN: dfq-compile %t/net.onnx -o %t/npu4 --calib none --samples 2 --target-file %S/../../docs/targets/npu4w8a.target
+// RUN: dfq-opt %t/npu4/model.mlir --dfq-verify-target -o /dev/null
+// RUN: not dfq-compile %t/net.onnx -o %t/out --calib none --samples 2 --wbits 2 --target-file %S/../../docs/targets/npu8.target 2>&1 | FileCheck %s --check-prefix=WBITS
+// RUN: not dfq-compile %t/net.onnx -o %t/out --calib none --samples 2 --target-file %S/../Targets/Inputs/acc16.target 2>&1 | FileCheck %s --check-prefix=ACC
+// RUN: not dfq-compile %t/net.onnx -o %t/out --target c 2>&1 | FileCheck %s --check-prefix=C
+// RUN: not dfq-compile %t/net.onnx -o %t/out --target x86 --target-file %S/../../docs/targets/npu8.target 2>&1 | FileCheck %s --check-prefix=BACKEND
+// RUN: not dfq-compile %t/net.onnx -o %t/out --target-file %t/missing.target 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: not dfq-compile %t/net.onnx -o %t/out --target-file %S/../Targets/Inputs/bad-field.target 2>&1 | FileCheck %s --check-prefix=FIELD
+// RUN: not ls %t/out
+
+// PIPELINE: dfq-compile: builtin.module(dfq-synthesize{method=gaussian {{.*}}func.func(dfq-quantize))
+// REPORT: "target": "npu8",
+// REPORT: "target_file": "{{.*}}npu8.target"
+// IR: module attributes {{.*}}dfq.target = #dfq.target<"npu8", backend = c,
+// IR: dfq.qconv2d {{.*}}multiplier = array<i32: 1>, {{.*}}shift = array<i32: {{[0-9]+}}>} : (tensor<?x1x8x8x!quant.uniform<i8:f32, {{[0-9.e+-]+}}:{{-?[0-9]+}}>>
+// WBITS: error: dfq-quantize: target 'npu8' runs {{[a-z_0-9]+}} layers with weight bits [8]; wbits=2 cannot be honoured
+// ACC: error: dfq-quantize: target 'acc16' has a 16-bit accumulator, which this layer's worst-case sum {{[0-9]+}} does not fit
+// C: error: --target c: the portable C library generator is not implemented yet
+// BACKEND: error: --target-file '{{.*}}npu8.target' describes a 'c' target; --target x86 builds x86 libraries
+// MISSING: error: target description '{{.*}}missing.target' does not exist
+// FIELD: bad-field.target:4:3: error: unknown target field 'acumulator_bits'
