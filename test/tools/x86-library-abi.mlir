@@ -7,6 +7,11 @@
 // RUN: ls %t/mlp | FileCheck %s --check-prefix=FILES
 // RUN: cc -std=c11 -I%t/mlp %S/Inputs/model_abi_check.c -L%t/mlp -lmodel -Wl,-rpath,%t/mlp -o %t/check
 // RUN: %t/check | FileCheck %s
+// A model without quantized layers has no kernel schedule to name the
+// target: the library is built for the one asked for.
+// RUN: dfq-compile %S/Inputs/affine-model.mlir -o %t/affine --calib none --target x86-avx2 2>/dev/null
+// RUN: cc -std=c11 -I%t/affine %S/Inputs/model_abi_check.c -L%t/affine -lmodel -Wl,-rpath,%t/affine -o %t/check-affine
+// RUN: %t/check-affine | FileCheck %s --check-prefix=AFFINE
 
 // BUILD: dfq-compile: built libmodel.so (2 kernels, arena {{[0-9]+}} bytes per sample
 // FILES-NOT: .dfq-build
@@ -15,6 +20,8 @@
 // FILES: model.mlir
 // FILES: report.html
 // FILES: report.json
+
+// AFFINE: abi 1 target x86-avx2 inputs 1 outputs 1
 
 // CHECK: abi 1 target x86-avx512-vnni inputs 1 outputs 1
 // CHECK: input rank 4 [-1, 1, 28, 28]

@@ -416,6 +416,7 @@ int main(int argc, char **argv) {
     dfq::x86::ModelLibraryOptions options;
     options.outputDir = outDir;
     options.keepSources = keepSources;
+    options.target = kernelTarget;
     dfq::x86::ModelLibrarySummary summary;
     if (failed(dfq::x86::emitModelLibrary(dfq::findEntryFunction(*module),
                                           options, &summary)))

@@ -1428,8 +1428,14 @@ LogicalResult LibraryBuilder::compileAndLink(StringRef buildDir) {
 LogicalResult LibraryBuilder::build(x86::ModelLibrarySummary *summary) {
   auto start = std::chrono::steady_clock::now();
   Operation *parent = function->getParentOp();
-  if (auto attr = parent ? parent->getAttrOfType<StringAttr>("dfq.target")
-                         : StringAttr()) {
+  if (!options.target.empty()) {
+    // A model without quantized layers has no kernel to say it.
+    if (!x86::parseIsa(options.target, targetIsa))
+      return emitError(function.getLoc())
+             << "unknown x86 target '" << options.target << "'";
+  } else if (auto attr = parent
+                             ? parent->getAttrOfType<StringAttr>("dfq.target")
+                             : StringAttr()) {
     if (!x86::parseIsa(attr.str(), targetIsa))
       return emitError(function.getLoc())
              << "unknown dfq.target '" << attr.getValue() << "'";

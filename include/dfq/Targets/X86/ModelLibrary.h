@@ -27,6 +27,10 @@ struct ModelLibraryOptions {
   std::string compiler;
   /// Keep the generated sources and objects in `outputDir`/build.
   bool keepSources = false;
+  /// The target the library is built for ("x86-avx512-vnni" or
+  /// "x86-avx2"); every kernel must be scheduled for it. Empty: the module's
+  /// `dfq.target`, else the first kernel's schedule, else x86-avx512-vnni.
+  std::string target;
 };
 
 /// What was built, for reports.
