@@ -2,14 +2,22 @@
 
 #include "CompiledModel.h"
 
+#include "dfq/Support/ModelFingerprint.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+
 #include <dlfcn.h>
 
 using namespace mlir::dfq;
 
-/// The entry points of model.h (ABI version 1).
+/// The model ABI this dfq-run reads (DFQ_MODEL_ABI_VERSION in model.h).
+static constexpr int kAbiVersion = 2;
+
+/// The entry points of model.h (ABI version 2).
 struct CompiledModel::Api {
   int (*abiVersion)();
   const char *(*target)();
+  const char *(*fingerprint)();
   int (*numInputs)();
   int (*numOutputs)();
   int (*inputRank)(int);
@@ -27,7 +35,8 @@ static llvm::Error failure(const llvm::Twine &message) {
 }
 
 llvm::Expected<std::unique_ptr<CompiledModel>>
-CompiledModel::load(const std::string &path, int64_t maxBatch, int threads) {
+CompiledModel::load(const std::string &path, const std::string &modelFile,
+                    int64_t maxBatch, int threads) {
   std::unique_ptr<CompiledModel> loaded(new CompiledModel());
   // A path without a slash would be searched for on the library path.
   std::string file = path.find('/') == std::string::npos ? "./" + path : path;
@@ -59,9 +68,34 @@ CompiledModel::load(const std::string &path, int64_t maxBatch, int threads) {
   if (!missing.empty())
     return failure("'" + path + "' is not a dfq model library (missing " +
                    missing + ")");
-  if (api.abiVersion() != 1)
+  // Added in ABI version 2; its absence marks an older library.
+  api.fingerprint = reinterpret_cast<const char *(*)()>(
+      dlsym(loaded->handle, "dfq_model_fingerprint"));
+  if (!api.fingerprint)
+    return failure("'" + path +
+                   "' has no dfq_model_fingerprint: it has model ABI version " +
+                   llvm::Twine(api.abiVersion()) + ", this dfq-run reads " +
+                   llvm::Twine(kAbiVersion) + " (rebuild it with dfq-compile)");
+  if (api.abiVersion() != kAbiVersion)
     return failure("'" + path + "' has model ABI version " +
-                   llvm::Twine(api.abiVersion()) + "; this dfq-run reads 1");
+                   llvm::Twine(api.abiVersion()) + "; this dfq-run reads " +
+                   llvm::Twine(kAbiVersion));
+  if (!modelFile.empty()) {
+    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> text =
+        llvm::MemoryBuffer::getFile(modelFile, /*IsText=*/false,
+                                    /*RequiresNullTerminator=*/false);
+    if (!text)
+      return failure("cannot read '" + modelFile + "' to check '" + path +
+                     "' against it: " + text.getError().message());
+    const char *built = api.fingerprint(), *target = api.target();
+    std::string expected =
+        computeModelFingerprint((*text)->getBuffer(), target ? target : "");
+    if (!built || expected != built)
+      return failure("'" + path + "' was not built from '" + modelFile +
+                     "': the library's fingerprint is " +
+                     (built ? built : "null") + ", the model's (target " +
+                     (target ? target : "null") + ") is " + expected);
+  }
   if (api.numInputs() != 1)
     return failure("the model takes " + llvm::Twine(api.numInputs()) +
                    " inputs; dfq-run feeds exactly one");
