@@ -1,7 +1,9 @@
-// dfq-run checks a library before it runs it: a library of an older ABI,
-// without dfq_model_fingerprint, and a library built from another model than
-// the model.mlir next to it are refused. Each refusal is one `error: ...`
-// line and exit status 1.
+// dfq-run checks a library before it runs it: a truncated file, or one that
+// is not a shared library, is refused before dlopen() (which crashed on a
+// half-length libmodel.so with SIGBUS); a library of an older ABI, without
+// dfq_model_fingerprint, and a library built from another model than the
+// model.mlir next to it, after. Each refusal is one `error: ...` line and
+// exit status 1, never a crash.
 // REQUIRES: x86-avx2
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python %S/make_idx.py %t/data --count 4
@@ -41,6 +43,36 @@
 // RUN: { dfq-run %t/lonely --input %t/data/images.npy 2>&1 || echo "exit $?"; } | FileCheck %s --check-prefix=LONELY
 // LONELY: error: '{{.*}}lonely' has libmodel.so but no model.mlir to check it against (not a dfq-compile output directory)
 // LONELY-NEXT: exit 1
+
+// Half a library, alone and in its dfq-compile directory: the section
+// headers, which linkers write last, lie past the end.
+// RUN: %python %S/truncate_copy.py %t/a/libmodel.so %t/half.so
+// RUN: { dfq-run %t/half.so --input %t/data/images.npy 2>&1 || echo "exit $?"; } | FileCheck %s --check-prefix=HALF
+// RUN: mkdir -p %t/cut && cp %t/a/model.mlir %t/cut/
+// RUN: %python %S/truncate_copy.py %t/a/libmodel.so %t/cut/libmodel.so
+// RUN: { dfq-run %t/cut --input %t/data/images.npy 2>&1 || echo "exit $?"; } | FileCheck %s --check-prefix=HALF
+// HALF: error: '{{.*}}{{half.so|libmodel.so}}': truncated or not a shared library (the section headers start at byte {{[0-9]+}}, the file has {{[0-9]+}} bytes)
+// HALF-NEXT: exit 1
+
+// Without a section table, the program headers' file ranges tell.
+// RUN: %python %S/truncate_copy.py %t/a/libmodel.so %t/nosections.so --no-section-headers
+// RUN: { dfq-run %t/nosections.so --input %t/data/images.npy 2>&1 || echo "exit $?"; } | FileCheck %s --check-prefix=SEGMENT
+// SEGMENT: error: '{{.*}}nosections.so': truncated or not a shared library (segment {{[0-9]+}} ends at byte {{[0-9]+}}, the file has {{[0-9]+}} bytes)
+// SEGMENT-NEXT: exit 1
+
+// The first bytes only, an empty file, and a file that is not ELF at all.
+// RUN: %python %S/truncate_copy.py %t/a/libmodel.so %t/head.so --fraction 0.0001
+// RUN: { dfq-run %t/head.so 2>&1 || echo "exit $?"; } | FileCheck %s --check-prefix=HEAD
+// HEAD: error: '{{.*}}head.so': truncated or not a shared library (the ELF header needs 64 bytes, the file has {{[0-9]+}} bytes)
+// HEAD-NEXT: exit 1
+// RUN: %python %S/truncate_copy.py %t/a/libmodel.so %t/empty.so --fraction 0
+// RUN: { dfq-run %t/empty.so 2>&1 || echo "exit $?"; } | FileCheck %s --check-prefix=EMPTY
+// EMPTY: error: '{{.*}}empty.so': truncated or not a shared library (empty file)
+// EMPTY-NEXT: exit 1
+// RUN: cp %t/a/model.mlir %t/text.so
+// RUN: { dfq-run %t/text.so 2>&1 || echo "exit $?"; } | FileCheck %s --check-prefix=NOTELF
+// NOTELF: error: '{{.*}}text.so': truncated or not a shared library (no ELF header)
+// NOTELF-NEXT: exit 1
 
 // A library of model ABI version 1 (no dfq_model_fingerprint), alone and
 // next to a model.mlir.

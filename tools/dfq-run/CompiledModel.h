@@ -20,7 +20,9 @@ namespace mlir::dfq {
 class CompiledModel {
 public:
   /// Loads `path` and creates the model for batches of up to `maxBatch`.
-  /// A library without the ABI's fingerprint is refused. When `modelFile` is
+  /// A file that is not a complete ELF shared object for this machine is
+  /// refused before dlopen() maps it (a truncated one would crash it), and
+  /// a library without the ABI's fingerprint after. When `modelFile` is
   /// not empty, the library must have been built from that model.mlir: its
   /// fingerprint must equal the one computed from the file's bytes
   /// (dfq/Support/ModelFingerprint.h).

@@ -6,8 +6,9 @@
 //
 // MODEL is an ONNX file (imported, then run by the reference interpreter), a
 // dfq .mlir file, a dfq-compile output directory (its libmodel.so when it
-// has one, else its model.mlir), or a compiled libmodel.so. A library must
-// carry the fingerprint of the model.mlir next to it.
+// has one, else its model.mlir), or a compiled libmodel.so. A library is
+// checked before it is loaded (a complete ELF shared object) and after (it
+// carries the fingerprint of the model.mlir next to it).
 // stdout carries only the result; progress and errors go to stderr.
 //
 //===----------------------------------------------------------------------===//
