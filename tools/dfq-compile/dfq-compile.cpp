@@ -34,6 +34,7 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OperationSupport.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -467,6 +468,15 @@ int main(int argc, char **argv) {
   }
   (*module)->removeAttr("dfq.calibration_data");
 
+  // The module is final: model.mlir is this text. The library's fingerprint
+  // (dfq/Support/ModelFingerprint.h) is a hash of exactly these bytes, which
+  // dfq-run recomputes from the file, so nothing may change the module
+  // from here on (checked before anything is written).
+  std::string ir;
+  llvm::raw_string_ostream irStream(ir);
+  module->print(irStream);
+  OperationFingerPrint printed(module->getOperation());
+
   if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
     return fail("cannot create '" + outDir + "': " + ec.message());
   llvm::json::Object library;
@@ -474,6 +484,8 @@ int main(int argc, char **argv) {
     dfq::x86::ModelLibraryOptions options;
     options.outputDir = outDir;
     options.keepSources = keepSources;
+    options.target = kernelTarget;
+    options.modelText = ir;
     dfq::x86::ModelLibrarySummary summary;
     if (failed(dfq::x86::emitModelLibrary(dfq::findEntryFunction(*module),
                                           options, &summary)))
@@ -485,6 +497,7 @@ int main(int argc, char **argv) {
         {"unplanned_bytes_per_sample", summary.unplannedBytesPerSample},
         {"fused_residual_chains", summary.fusedResidualChains},
         {"unfused_residual_chains", summary.unfusedResidualChains},
+        {"fingerprint", summary.fingerprint},
         {"seconds", summary.compileSeconds}};
     llvm::errs() << "dfq-compile: built libmodel.so (" << summary.kernels
                  << " kernels, arena " << summary.arenaBytesPerSample
@@ -494,9 +507,6 @@ int main(int argc, char **argv) {
                    << " residual chains in kernel epilogues";
     llvm::errs() << llvm::format(", %.1f s)\n", summary.compileSeconds);
   }
-  std::string ir;
-  llvm::raw_string_ostream irStream(ir);
-  module->print(irStream);
   llvm::json::Object header{
       {"model", inputPath.getValue()},
       {"target", description ? description.getName().str() : target.getValue()},
@@ -532,6 +542,10 @@ int main(int argc, char **argv) {
   llvm::raw_string_ostream reportStream(reportText);
   reportStream << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
                << "\n";
+
+  if (OperationFingerPrint(module->getOperation()) != printed)
+    return fail("internal error: the module changed after model.mlir was "
+                "printed; the library's fingerprint would not match it");
 
   llvm::SmallString<256> modelPath(outDir), reportPath(outDir),
       htmlPath(outDir);

@@ -2,14 +2,24 @@
 
 #include "CompiledModel.h"
 
+#include "dfq/Support/ModelFingerprint.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cstring>
 #include <dlfcn.h>
+#include <elf.h>
 
 using namespace mlir::dfq;
 
-/// The entry points of model.h (ABI version 1).
+/// The model ABI this dfq-run reads (DFQ_MODEL_ABI_VERSION in model.h).
+static constexpr int kAbiVersion = 2;
+
+/// The entry points of model.h (ABI version 2).
 struct CompiledModel::Api {
   int (*abiVersion)();
   const char *(*target)();
+  const char *(*fingerprint)();
   int (*numInputs)();
   int (*numOutputs)();
   int (*inputRank)(int);
@@ -26,8 +36,101 @@ static llvm::Error failure(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
+/// Whether [offset, offset + length) lies within a file of `size` bytes.
+static bool within(uint64_t offset, uint64_t length, uint64_t size) {
+  return offset <= size && length <= size - offset;
+}
+
+/// Checks that `bytes` hold a complete ELF shared object for this machine:
+/// dlopen() maps segments without looking at the file's size, and touching
+/// a page past its end raises SIGBUS. Ranges of no bytes are not checked.
+/// Returns why not, or "".
+static std::string describeBadSharedObject(llvm::StringRef bytes) {
+  uint64_t size = bytes.size();
+  std::string has = "the file has " + std::to_string(size) + " bytes";
+  if (size < SELFMAG || std::memcmp(bytes.data(), ELFMAG, SELFMAG))
+    return size ? "no ELF header" : "empty file";
+  if (size < EI_NIDENT || bytes[EI_CLASS] != ELFCLASS64 ||
+      bytes[EI_DATA] != ELFDATA2LSB)
+    return "not a 64-bit little-endian ELF file";
+  Elf64_Ehdr header;
+  if (size < sizeof header)
+    return "the ELF header needs " + std::to_string(sizeof header) +
+           " bytes, " + has;
+  std::memcpy(&header, bytes.data(), sizeof header);
+  if (header.e_type != ET_DYN)
+    return "ELF type " + std::to_string(header.e_type) +
+           ", not a shared object";
+#if defined(__x86_64__)
+  if (header.e_machine != EM_X86_64)
+    return "built for ELF machine " + std::to_string(header.e_machine) +
+           ", not x86-64";
+#endif
+  if (header.e_phnum == 0 || header.e_phentsize != sizeof(Elf64_Phdr))
+    return "no program headers";
+  uint64_t phBytes = uint64_t(header.e_phnum) * sizeof(Elf64_Phdr);
+  if (!within(header.e_phoff, phBytes, size))
+    return "the program headers end at byte " +
+           std::to_string(header.e_phoff + phBytes) + ", " + has;
+  // The section headers come last in the files linkers write, so a
+  // truncated file loses them first.
+  uint64_t sections = header.e_shnum;
+  if (header.e_shoff) {
+    if (header.e_shentsize != sizeof(Elf64_Shdr))
+      return "section headers of " + std::to_string(header.e_shentsize) +
+             " bytes";
+    if (!within(header.e_shoff, sizeof(Elf64_Shdr), size))
+      return "the section headers start at byte " +
+             std::to_string(header.e_shoff) + ", " + has;
+    // With 0xff00 or more sections, the count is the first one's size.
+    if (sections == 0) {
+      Elf64_Shdr first;
+      std::memcpy(&first, bytes.data() + header.e_shoff, sizeof first);
+      sections = first.sh_size;
+    }
+    if (sections > size / sizeof(Elf64_Shdr) ||
+        !within(header.e_shoff, sections * sizeof(Elf64_Shdr), size))
+      return "the section headers end at byte " +
+             std::to_string(header.e_shoff + sections * sizeof(Elf64_Shdr)) +
+             ", " + has;
+  }
+  for (uint64_t i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr segment;
+    std::memcpy(&segment,
+                bytes.data() + header.e_phoff + i * sizeof(Elf64_Phdr),
+                sizeof segment);
+    if (segment.p_filesz && !within(segment.p_offset, segment.p_filesz, size))
+      return "segment " + std::to_string(i) + " ends at byte " +
+             std::to_string(segment.p_offset + segment.p_filesz) + ", " + has;
+  }
+  for (uint64_t i = 0; header.e_shoff && i < sections; ++i) {
+    Elf64_Shdr section;
+    std::memcpy(&section,
+                bytes.data() + header.e_shoff + i * sizeof(Elf64_Shdr),
+                sizeof section);
+    if (section.sh_type != SHT_NOBITS && section.sh_size &&
+        !within(section.sh_offset, section.sh_size, size))
+      return "section " + std::to_string(i) + " ends at byte " +
+             std::to_string(section.sh_offset + section.sh_size) + ", " + has;
+  }
+  return "";
+}
+
 llvm::Expected<std::unique_ptr<CompiledModel>>
-CompiledModel::load(const std::string &path, int64_t maxBatch, int threads) {
+CompiledModel::load(const std::string &path, const std::string &modelFile,
+                    int64_t maxBatch, int threads) {
+  {
+    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> bytes =
+        llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                    /*RequiresNullTerminator=*/false);
+    if (!bytes)
+      return failure("cannot load '" + path +
+                     "': " + bytes.getError().message());
+    std::string bad = describeBadSharedObject((*bytes)->getBuffer());
+    if (!bad.empty())
+      return failure("'" + path + "': truncated or not a shared library (" +
+                     bad + ")");
+  }
   std::unique_ptr<CompiledModel> loaded(new CompiledModel());
   // A path without a slash would be searched for on the library path.
   std::string file = path.find('/') == std::string::npos ? "./" + path : path;
@@ -59,9 +162,34 @@ CompiledModel::load(const std::string &path, int64_t maxBatch, int threads) {
   if (!missing.empty())
     return failure("'" + path + "' is not a dfq model library (missing " +
                    missing + ")");
-  if (api.abiVersion() != 1)
+  // Added in ABI version 2; its absence marks an older library.
+  api.fingerprint = reinterpret_cast<const char *(*)()>(
+      dlsym(loaded->handle, "dfq_model_fingerprint"));
+  if (!api.fingerprint)
+    return failure("'" + path +
+                   "' has no dfq_model_fingerprint: it has model ABI version " +
+                   llvm::Twine(api.abiVersion()) + ", this dfq-run reads " +
+                   llvm::Twine(kAbiVersion) + " (rebuild it with dfq-compile)");
+  if (api.abiVersion() != kAbiVersion)
     return failure("'" + path + "' has model ABI version " +
-                   llvm::Twine(api.abiVersion()) + "; this dfq-run reads 1");
+                   llvm::Twine(api.abiVersion()) + "; this dfq-run reads " +
+                   llvm::Twine(kAbiVersion));
+  if (!modelFile.empty()) {
+    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> text =
+        llvm::MemoryBuffer::getFile(modelFile, /*IsText=*/false,
+                                    /*RequiresNullTerminator=*/false);
+    if (!text)
+      return failure("cannot read '" + modelFile + "' to check '" + path +
+                     "' against it: " + text.getError().message());
+    const char *built = api.fingerprint(), *target = api.target();
+    std::string expected =
+        computeModelFingerprint((*text)->getBuffer(), target ? target : "");
+    if (!built || expected != built)
+      return failure("'" + path + "' was not built from '" + modelFile +
+                     "': the library's fingerprint is " +
+                     (built ? built : "null") + ", the model's (target " +
+                     (target ? target : "null") + ") is " + expected);
+  }
   if (api.numInputs() != 1)
     return failure("the model takes " + llvm::Twine(api.numInputs()) +
                    " inputs; dfq-run feeds exactly one");

@@ -20,8 +20,15 @@ namespace mlir::dfq {
 class CompiledModel {
 public:
   /// Loads `path` and creates the model for batches of up to `maxBatch`.
+  /// A file that is not a complete ELF shared object for this machine is
+  /// refused before dlopen() maps it (a truncated one would crash it), and
+  /// a library without the ABI's fingerprint after. When `modelFile` is
+  /// not empty, the library must have been built from that model.mlir: its
+  /// fingerprint must equal the one computed from the file's bytes
+  /// (dfq/Support/ModelFingerprint.h).
   static llvm::Expected<std::unique_ptr<CompiledModel>>
-  load(const std::string &path, int64_t maxBatch, int threads);
+  load(const std::string &path, const std::string &modelFile, int64_t maxBatch,
+       int threads);
   ~CompiledModel();
 
   /// Shapes with the batch first; a dynamic batch reads -1.

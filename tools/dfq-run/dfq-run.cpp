@@ -6,7 +6,9 @@
 //
 // MODEL is an ONNX file (imported, then run by the reference interpreter), a
 // dfq .mlir file, a dfq-compile output directory (its libmodel.so when it
-// has one, else its model.mlir), or a compiled libmodel.so.
+// has one, else its model.mlir), or a compiled libmodel.so. A library is
+// checked before it is loaded (a complete ELF shared object) and after (it
+// carries the fingerprint of the model.mlir next to it).
 // stdout carries only the result; progress and errors go to stderr.
 //
 //===----------------------------------------------------------------------===//
@@ -212,16 +214,34 @@ int main(int argc, char **argv) {
   // has one), else the reference interpreter.
   if (executorOpt != "auto" && executorOpt != "ref")
     return fail("--executor must be auto or ref, got '" + executorOpt + "'");
-  std::string libraryPath;
+  // The library must have been built from the model.mlir dfq-compile wrote
+  // next to it (its fingerprint says from what): that of the directory, or,
+  // for a libmodel.so named directly, the one beside it when there is one.
+  std::string libraryPath, libraryModel;
   if (llvm::sys::path::extension(modelPath) == ".so") {
     if (executorOpt == "ref")
       return fail("--executor ref needs a model with IR, not a library");
     libraryPath = modelPath;
+    if (llvm::sys::path::filename(modelPath) == "libmodel.so") {
+      llvm::SmallString<256> beside(
+          llvm::sys::path::parent_path(modelPath.getValue()));
+      llvm::sys::path::append(beside, "model.mlir");
+      if (llvm::sys::fs::exists(beside))
+        libraryModel = beside.str().str();
+    }
   } else if (executorOpt == "auto" && llvm::sys::fs::is_directory(modelPath)) {
-    llvm::SmallString<256> library(modelPath.getValue());
+    llvm::SmallString<256> library(modelPath.getValue()),
+        model(modelPath.getValue());
     llvm::sys::path::append(library, "libmodel.so");
-    if (llvm::sys::fs::exists(library))
+    llvm::sys::path::append(model, "model.mlir");
+    if (llvm::sys::fs::exists(library)) {
+      if (!llvm::sys::fs::exists(model))
+        return fail("'" + modelPath +
+                    "' has libmodel.so but no model.mlir to check it "
+                    "against (not a dfq-compile output directory)");
       libraryPath = library.str().str();
+      libraryModel = model.str().str();
+    }
   }
   if (!libraryPath.empty() && simulateOpt)
     return fail("--simulate runs the reference interpreter; give it the IR "
@@ -244,7 +264,7 @@ int main(int argc, char **argv) {
   if (!libraryPath.empty()) {
     // The arena is sized for the largest batch this run uses.
     auto model = ::mlir::dfq::CompiledModel::load(
-        libraryPath,
+        libraryPath, libraryModel,
         std::max<int64_t>(
             1, std::min(batchOpt.getValue(), std::max<int64_t>(total, 1))),
         threads);

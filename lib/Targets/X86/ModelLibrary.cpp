@@ -18,6 +18,7 @@
 
 #include "dfq/Conversion/ResidualChain.h"
 #include "dfq/Dialect/DfqOps.h"
+#include "dfq/Support/ModelFingerprint.h"
 #include "dfq/Targets/X86/LayerKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -190,6 +191,8 @@ private:
   func::FuncOp function;
   const x86::ModelLibraryOptions &options;
   x86::Isa targetIsa = x86::Isa::Avx512Vnni;
+  /// Of options.modelText and the target (ModelFingerprint.h).
+  std::string fingerprint;
   /// The batch of the arguments: dynamic, or a static size.
   int64_t batch = ShapedType::kDynamic;
   SmallVector<Operation *> liveOps;
@@ -1167,7 +1170,10 @@ std::string LibraryBuilder::header() {
      << x86::isaName(targetIsa) << ". Plain C ABI; see docs/x86.md. */\n"
      << "#ifndef DFQ_MODEL_H\n#define DFQ_MODEL_H\n\n#include <stdint.h>\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
-     << "#define DFQ_MODEL_ABI_VERSION 1\n"
+     << "#define DFQ_MODEL_ABI_VERSION 2\n"
+     << "/* SHA-256 of model.mlir as written next to this library, a NUL byte\n"
+        " * and the target name (docs/x86.md). */\n"
+     << "#define DFQ_MODEL_FINGERPRINT \"" << fingerprint << "\"\n"
      << "#define DFQ_MODEL_NUM_INPUTS " << function.getNumArguments() << "\n"
      << "#define DFQ_MODEL_NUM_OUTPUTS " << function.getNumResults() << "\n";
   auto describe = [&](StringRef what, unsigned i, Type type) {
@@ -1185,10 +1191,12 @@ std::string LibraryBuilder::header() {
   os << R"(
 typedef struct dfq_model dfq_model;
 
-/* 1: the ABI this header describes. */
+/* 2: the ABI this header describes. */
 int dfq_model_abi_version(void);
 /* "x86-avx512-vnni" or "x86-avx2". */
 const char *dfq_model_target(void);
+/* DFQ_MODEL_FINGERPRINT: what the library was built from (64 hex digits). */
+const char *dfq_model_fingerprint(void);
 int dfq_model_num_inputs(void);
 int dfq_model_num_outputs(void);
 /* Shapes including the batch; a dynamic batch reads -1. */
@@ -1278,6 +1286,7 @@ int dfq_model_abi_version(void) { return DFQ_MODEL_ABI_VERSION; }
 const char *dfq_model_target(void) {
   return ISA == DFQ_RT_ISA_AVX2 ? "x86-avx2" : "x86-avx512-vnni";
 }
+const char *dfq_model_fingerprint(void) { return DFQ_MODEL_FINGERPRINT; }
 int dfq_model_num_inputs(void) { return DFQ_MODEL_NUM_INPUTS; }
 int dfq_model_num_outputs(void) { return DFQ_MODEL_NUM_OUTPUTS; }
 int dfq_model_input_rank(int i) {
@@ -1427,7 +1436,12 @@ LogicalResult LibraryBuilder::compileAndLink(StringRef buildDir) {
 
 LogicalResult LibraryBuilder::build(x86::ModelLibrarySummary *summary) {
   auto start = std::chrono::steady_clock::now();
-  if (TargetAttr target = TargetAttr::lookup(function)) {
+  if (!options.target.empty()) {
+    // A model without quantized layers has no kernel to say it.
+    if (!x86::parseIsa(options.target, targetIsa))
+      return emitError(function.getLoc())
+             << "unknown x86 target '" << options.target << "'";
+  } else if (TargetAttr target = TargetAttr::lookup(function)) {
     // A described x86 target names its ISA by its vector width.
     if (target.getBackend() != Backend::X86 ||
         !(x86::parseIsa(target.getName().str(), targetIsa) ||
@@ -1449,6 +1463,12 @@ LogicalResult LibraryBuilder::build(x86::ModelLibrarySummary *summary) {
           x86::parseIsa(target.str(), targetIsa);
     });
   }
+  if (options.modelText.empty())
+    return emitError(function.getLoc())
+           << "internal error: no model text to fingerprint the library with";
+  // The name dfq_model_target() returns, which dfq-run fingerprints with.
+  fingerprint =
+      computeModelFingerprint(options.modelText, x86::isaName(targetIsa));
   if (failed(checkSignature()) || failed(collectLiveOps()))
     return failure();
   for (BlockArgument arg : function.getArguments()) {
@@ -1551,6 +1571,7 @@ LogicalResult LibraryBuilder::build(x86::ModelLibrarySummary *summary) {
     summary->unplannedBytesPerSample = 0;
     summary->fusedResidualChains = fusedChains;
     summary->unfusedResidualChains = unfusedChains;
+    summary->fingerprint = fingerprint;
     for (const ArenaBuffer &b : buffers)
       summary->unplannedBytesPerSample += b.bytesPerSample;
     summary->compileSeconds =

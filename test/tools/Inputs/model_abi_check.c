@@ -1,14 +1,19 @@
 /* Uses a dfq-compile x86 library through model.h only, as an application
- * would: describes the model, runs a batch of zeros, and checks that misuse
- * ends in error messages rather than crashes. Prints what it sees. */
+ * would: describes the model (its fingerprint included), runs a batch of
+ * zeros, and checks that misuse ends in error messages rather than crashes.
+ * Prints what it sees. */
 #include "model.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int main(void) {
   printf("abi %d target %s inputs %d outputs %d\n", dfq_model_abi_version(),
          dfq_model_target(), dfq_model_num_inputs(), dfq_model_num_outputs());
+  printf("fingerprint %s, DFQ_MODEL_FINGERPRINT %s\n", dfq_model_fingerprint(),
+         strcmp(dfq_model_fingerprint(), DFQ_MODEL_FINGERPRINT) ? "differs"
+                                                                : "agrees");
   const int64_t *in = dfq_model_input_shape(0),
                 *out = dfq_model_output_shape(0);
   printf("input rank %d [%lld, %lld, %lld, %lld]\n", dfq_model_input_rank(0),

@@ -14,6 +14,7 @@
 #define DFQ_TARGETS_X86_MODELLIBRARY_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/StringRef.h"
 
 #include <string>
 
@@ -27,6 +28,15 @@ struct ModelLibraryOptions {
   std::string compiler;
   /// Keep the generated sources and objects in `outputDir`/build.
   bool keepSources = false;
+  /// The target the library is built for ("x86-avx512-vnni" or
+  /// "x86-avx2"); every kernel must be scheduled for it. Empty: the module's
+  /// `dfq.target`, else the first kernel's schedule, else x86-avx512-vnni.
+  std::string target;
+  /// The exact text of the model.mlir written next to the library (the
+  /// printed module, final). The library carries its fingerprint with the
+  /// library's target (dfq/Support/ModelFingerprint.h) as
+  /// `dfq_model_fingerprint()`. Not owned: must outlive the call.
+  llvm::StringRef modelText;
 };
 
 /// What was built, for reports.
@@ -41,6 +51,8 @@ struct ModelLibrarySummary {
   /// not in the kernels' layout or order.
   int64_t fusedResidualChains = 0, unfusedResidualChains = 0;
   double compileSeconds = 0;
+  /// The fingerprint the library carries (64 hex digits).
+  std::string fingerprint;
 };
 
 /// Builds the library. Every failure is an error diagnostic at the op it
