@@ -149,12 +149,13 @@ def EqualizeCrossLayerPass
     (in program order) repeats until no factor differs from 1 by more than
     1e-4, or `iterations` sweeps have run.
 
-    **ReLU6.** A `dfq.clip` with a finite bound does not commute with
-    scaling (`clip(x / s) != clip(x) / s`), so such a pair is skipped with a
-    remark at the clip. `relu6-as-relu=true` replaces every clip to `[0, M]`
-    inside a pair by a `dfq.relu`, as Nagel et al. do for MobileNetV2; this
-    **changes the float model** (activations above M are no longer
-    clipped), hence it is opt-in.
+    **ReLU6.** Any other `dfq.clip` does not commute with scaling
+    (`clip(x / s) != clip(x) / s`), so such a pair is skipped with a remark
+    at the clip. `relu6-as-relu=true` replaces a clip to `[0, M]` (ReLU6)
+    inside a pair by a `dfq.relu` and equalizes the pair, as Nagel et al. do
+    for MobileNetV2; this **changes the float model** (activations above M
+    are no longer clipped), hence it is opt-in. Clips with another lower
+    bound are always skipped.
 
     **Bias absorption** (`absorb-bias`, after the scaling). For a pair with
     a batch_norm and a ReLU, the batch_norm output of channel `i` is taken
@@ -163,7 +164,9 @@ def EqualizeCrossLayerPass
     input. `beta_i -= c_i` and `layer2` adds `sum_{o, c, kernel} W2 * c` to
     its bias (one is created if it has none). This narrows the activation
     range without changing the float model except for pre-activations below
-    `c_i` (under the Gaussian assumption 0.13 % of them). It is exact only
+    `c_i` (under the Gaussian assumption 0.13 % of them). In the original
+    units the shift does not depend on the rescaling (`c` scales with `beta`
+    and `gamma`). It is exact only
     where `layer2` sees every kernel tap of the shifted activation: a
     padded convolution reads zeros instead of `-c` at the borders, so
     absorption is applied only when `layer2` is a `dfq.gemm` or an unpadded
@@ -174,8 +177,11 @@ def EqualizeCrossLayerPass
     bias or batch_norm parameter that is not a constant; a layer with a
     `dfq.weight_grid` (run `dfq-equalize` before `dfq-compensate-mpc`).
     Other layers (whose output feeds an add, a pooling, ...) are not pairs
-    and are passed over silently, as are successful pairs; the statistics
-    count the pairs equalized and the biases absorbed (`-mlir-pass-statistics`).
+    and are passed over silently, as are successful pairs. The statistics
+    below count the pairs equalized and the pairs with a bias absorbed
+    (`-mlir-pass-statistics`); MLIR compiles pass statistics out when LLVM
+    is built without assertions (`NDEBUG`, as Debian's LLVM 22 is), and
+    then the report lists none.
   }];
   let options = [
     Option<"iterations", "iterations", "int64_t", "20",
