@@ -166,11 +166,10 @@ def EqualizeCrossLayerPass
     range without changing the float model except for pre-activations below
     `c_i` (under the Gaussian assumption 0.13 % of them). In the original
     units the shift does not depend on the rescaling (`c` scales with `beta`
-    and `gamma`). It is exact only
-    where `layer2` sees every kernel tap of the shifted activation: a
-    padded convolution reads zeros instead of `-c` at the borders, so
-    absorption is applied only when `layer2` is a `dfq.gemm` or an unpadded
-    `dfq.conv2d`.
+    and `gamma`). The bias correction `W2 * c` holds only where `layer2`
+    sees every kernel tap of the shifted activation: a padded convolution
+    reads zeros instead of `-c` at the borders, so absorption is applied
+    only when `layer2` is a `dfq.gemm` or an unpadded `dfq.conv2d`.
 
     **Left alone, with a remark at the op responsible:** a clip inside a
     pair (see above); a value of the chain that has several users; a weight,
