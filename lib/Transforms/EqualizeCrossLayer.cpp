@@ -224,6 +224,9 @@ FailureOr<Layer *> Equalizer::loadLayer(Operation *op) {
            "dfq-compensate-mpc";
     return failure();
   }
+  auto type = cast<RankedTensorType>(op->getOperand(1).getType());
+  if (type.getNumElements() == 0)
+    return failure(); // nothing to balance
   auto layer = std::make_unique<Layer>();
   layer->op = op;
   FailureOr<FloatConstant> weight =
@@ -243,7 +246,6 @@ FailureOr<Layer *> Equalizer::loadLayer(Operation *op) {
     return failure();
   }
   layer->weight = std::move(*weight);
-  auto type = cast<RankedTensorType>(op->getOperand(1).getType());
   layer->outChannels = type.getDimSize(0);
   layer->inPerGroup = type.getDimSize(1);
   layer->kernel =
