@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Exports a freshly built PyTorch CNN to ONNX with reference inputs/outputs.
 
-    torch_export_gen.py ARCH OUT_DIR [--seed N]
+    torch_export_gen.py ARCH OUT_DIR [--seed N] [--equalize]
 
 Writes OUT_DIR/model.onnx (opset 13, BatchNormalization preserved, dynamic
 batch), OUT_DIR/x.npy (inputs [8, 1, 28, 28]) and OUT_DIR/expected.npy
@@ -9,6 +9,17 @@ batch), OUT_DIR/x.npy (inputs [8, 1, 28, 28]) and OUT_DIR/expected.npy
 Fashion-MNIST-shaped model of the supported op set, as torch.onnx.export writes
 it, imports and runs with PyTorch's numerics. BN statistics are randomized so
 that folding or skipping BN would show.
+
+--equalize shapes the parameters for cross-layer equalization (dfq-equalize):
+per-output-channel weight scales spread over two decades, BN statistics fitted
+to the inputs, BN scales log-uniform over two decades (some negative) and BN
+biases up to 5 |scale|, so that the rescaling factors are far from 1 and bias
+absorption has channels to act on. It also writes OUT_DIR/expected_absorbed.npy:
+the outputs after Nagel et al.'s bias absorption, applied here in PyTorch to
+every Conv/Linear -> BN -> ReLU -> unpadded Conv/Linear chain, and prints the
+number of channels absorbed. Equalization itself leaves the function unchanged
+and absorption is invariant to it, so dfq-equalize's output must match
+expected.npy with absorb-bias=false and expected_absorbed.npy without.
 """
 
 import argparse
@@ -60,7 +71,73 @@ def build(arch):
                              *conv_bn(16, 16, 3, groups=16), nn.ReLU6(), *conv_bn(16, 8, 1),
                              TwoBranch(8, 8), nn.MaxPool2d(3, stride=2, padding=1),
                              nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(16, 10))
+    if arch == "depthwise-relu":
+        # MobileNet-v1-like with ReLU, flat so that chains are consecutive
+        # modules: depthwise (padded), 1x1, grouped 3x3 with two channels per
+        # group, a 1x1 pair with no activation between, and a BN1d gemm pair.
+        return nn.Sequential(*conv_bn(1, 16, 3, stride=2), nn.ReLU(),
+                             *conv_bn(16, 16, 3, groups=16), nn.ReLU(),
+                             *conv_bn(16, 32, 1), nn.ReLU(),
+                             *conv_bn(32, 64, 1), nn.ReLU(),
+                             *conv_bn(64, 64, 3, stride=2, groups=32), nn.ReLU(),
+                             *conv_bn(64, 32, 1), *conv_bn(32, 48, 1), nn.ReLU(),
+                             nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                             nn.Linear(48, 32), nn.BatchNorm1d(32), nn.ReLU(), nn.Linear(32, 10))
     raise SystemExit(f"unknown architecture '{arch}'")
+
+
+def shape_for_equalization(model, x):
+    """Spreads channel ranges and fits the BN statistics to `x` (see --equalize)."""
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                scale = 10 ** torch.empty(m.weight.shape[0]).uniform_(-1, 1)
+                m.weight.mul_(scale.view(-1, *[1] * (m.weight.dim() - 1)))
+            if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+                m.reset_running_stats()
+                m.momentum = None  # a cumulative average: the statistics of x
+        model.train()
+        model(x)
+        model.eval()
+        for m in model.modules():
+            if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+                n = m.weight.numel()
+                sign = torch.where(torch.rand(n) < 0.2, -1.0, 1.0)
+                m.weight.copy_(sign * 10 ** torch.empty(n).uniform_(-1.5, 0.5))
+                m.bias.copy_(m.weight.abs() * torch.empty(n).uniform_(-1, 5))
+
+
+def absorb_biases(model):
+    """Nagel et al.'s bias absorption on a flat nn.Sequential; returns the
+    number of channels absorbed."""
+    mods = list(model)
+    absorbed = 0
+    with torch.no_grad():
+        for k in range(len(mods) - 3):
+            first, bn, act, second = mods[k:k + 4]
+            if not (isinstance(first, (nn.Conv2d, nn.Linear))
+                    and isinstance(bn, (nn.BatchNorm1d, nn.BatchNorm2d))
+                    and isinstance(act, nn.ReLU)
+                    and isinstance(second, (nn.Conv2d, nn.Linear))):
+                continue
+            # Padding would read 0 instead of -c at the borders.
+            if isinstance(second, nn.Conv2d) and any(p != 0 for p in second.padding):
+                continue
+            c = (bn.bias - 3 * bn.weight.abs()).clamp(min=0)
+            bn.bias.sub_(c)
+            if isinstance(second, nn.Conv2d):
+                kh, kw = second.kernel_size
+                dh, dw = second.dilation
+                plane = c.view(1, -1, 1, 1).expand(1, c.numel(), dh * (kh - 1) + 1, dw * (kw - 1) + 1)
+                shift = nn.functional.conv2d(plane, second.weight, dilation=second.dilation,
+                                             groups=second.groups).view(-1)
+            else:
+                shift = second.weight @ c
+            if second.bias is None:
+                second.bias = nn.Parameter(torch.zeros(second.weight.shape[0]))
+            second.bias.add_(shift)
+            absorbed += int((c > 0).sum())
+    return absorbed
 
 
 def main():
@@ -68,6 +145,7 @@ def main():
     parser.add_argument("arch")
     parser.add_argument("out")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--equalize", action="store_true")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     model = build(args.arch)
@@ -81,6 +159,8 @@ def main():
     model.eval()
     os.makedirs(args.out, exist_ok=True)
     x = torch.randn(8, 1, 28, 28)
+    if args.equalize:
+        shape_for_equalization(model, x)
     torch.onnx.export(model, x[:1], os.path.join(args.out, "model.onnx"), opset_version=13,
                       training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
                       input_names=["input"], output_names=["output"],
@@ -89,6 +169,11 @@ def main():
         y = model(x)
     np.save(os.path.join(args.out, "x.npy"), x.numpy())
     np.save(os.path.join(args.out, "expected.npy"), y.numpy())
+    if args.equalize:
+        absorbed = absorb_biases(model)
+        with torch.no_grad():
+            np.save(os.path.join(args.out, "expected_absorbed.npy"), model(x).numpy())
+        print(f"absorbed_channels={absorbed}")
 
 
 if __name__ == "__main__":

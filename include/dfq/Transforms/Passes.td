@@ -102,6 +102,109 @@ def CompensateMpcPass : Pass<"dfq-compensate-mpc", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def EqualizeCrossLayerPass
+    : Pass<"dfq-equalize", "::mlir::func::FuncOp"> {
+  let summary = "Cross-layer equalization with bias absorption (Nagel et al., "
+                "ICCV 2019)";
+  let description = [{
+    Data-Free Quantization through weight equalization (Nagel, van Baalen,
+    Blankevoort and Welling, ICCV 2019, §4). Rescales the channels between
+    two consecutive layers so that each channel's weight range is the same in
+    both; the float function is unchanged, but per-tensor weight scales no
+    longer have to cover channels whose ranges differ by orders of magnitude
+    (depthwise convolutions, MobileNetV2). Runs on the float model before
+    `dfq-fold-bn`.
+
+    **Pairs.** A chain `layer1 -> [dfq.batch_norm] -> [dfq.relu] -> layer2`
+    where both layers are `dfq.conv2d` (grouped and depthwise included) or
+    both `dfq.gemm`, `layer2` reads the chain as its input, and every value
+    in the chain (the results of `layer1`, the batch_norm and the ReLU) has
+    exactly that one user, so the rescaled channels are seen by nobody else.
+    A `dfq.clip` to `[0, +inf)` counts as a ReLU. A layer may be in two
+    pairs (as `layer2` of one and `layer1` of the next).
+
+    **Scaling.** Per channel `i` of the chain, with `k_i = gamma_i / sqrt(
+    variance_i + epsilon)` (1 without a batch_norm):
+    ```
+    r1_i = max |W1[i, ...]| * |k_i|       (layer1's BN-folded output channel i)
+    r2_i = max |W2[o, c, ...]|            (every weight of layer2 reading i)
+    s_i  = sqrt(r1_i / r2_i)
+    ```
+    For a grouped `layer2` with `C/G` input channels per group, input
+    channel `i` is weight column `c = i mod C/G` of the output channels of
+    group `g = i div C/G`; depthwise, that is output channel `i` alone.
+    Channel `i` of `layer1`'s output is divided by `s_i` (with a batch_norm
+    `gamma_i` and `beta_i`, which leaves the running mean and variance that
+    data-free calibration matches untouched; without one `W1[i]` and
+    `b1[i]`), and every weight of `layer2` reading channel `i` is multiplied
+    by `s_i`. Afterwards both ranges are `sqrt(r1_i r2_i)`. Positive scaling
+    commutes with ReLU, so the function is unchanged up to one float
+    rounding of each rewritten constant (all arithmetic is in double).
+
+    A channel with a zero or non-finite range keeps `s_i = 1`. The product
+    of the factors applied to one channel over all sweeps stays within
+    `[1/max-scale, max-scale]`, so that a nearly dead channel (gamma close
+    to 0) cannot blow up the activation range that `beta / s` would give.
+    Since a layer in two pairs is rescaled by both, the sweep over all pairs
+    (in program order) repeats until no factor differs from 1 by more than
+    1e-4, or `iterations` sweeps have run.
+
+    **ReLU6.** Any other `dfq.clip` does not commute with scaling
+    (`clip(x / s) != clip(x) / s`), so such a pair is skipped with a remark
+    at the clip. `relu6-as-relu=true` replaces a clip to `[0, M]` (ReLU6)
+    inside a pair by a `dfq.relu` and equalizes the pair, as Nagel et al. do
+    for MobileNetV2; this **changes the float model** (activations above M
+    are no longer clipped), hence it is opt-in. Clips with another lower
+    bound are always skipped.
+
+    **Bias absorption** (`absorb-bias`, after the scaling). For a pair with
+    a batch_norm and a ReLU, the batch_norm output of channel `i` is taken
+    as `N(beta_i, gamma_i^2)`; `c_i = max(0, beta_i - 3 |gamma_i|)` is then
+    almost always below it, so `relu(x - c) = relu(x) - c` for nearly every
+    input. `beta_i -= c_i` and `layer2` adds `sum_{o, c, kernel} W2 * c` to
+    its bias (one is created if it has none). This narrows the activation
+    range without changing the float model except for pre-activations below
+    `c_i` (under the Gaussian assumption 0.13 % of them). In the original
+    units the shift does not depend on the rescaling (`c` scales with `beta`
+    and `gamma`). The bias correction `W2 * c` holds only where `layer2`
+    sees every kernel tap of the shifted activation: a padded convolution
+    reads zeros instead of `-c` at the borders, so absorption is applied
+    only when `layer2` is a `dfq.gemm` or an unpadded `dfq.conv2d`.
+
+    **Left alone, with a remark at the op responsible:** a clip inside a
+    pair (see above); a value of the chain that has several users; a weight,
+    bias or batch_norm parameter that is not a constant; a layer with a
+    `dfq.weight_grid` (run `dfq-equalize` before `dfq-compensate-mpc`).
+    Other layers (whose output feeds an add, a pooling, ...) are not pairs
+    and are passed over silently, as are successful pairs. The statistics
+    below count the pairs equalized and the pairs with a bias absorbed
+    (`-mlir-pass-statistics`); MLIR compiles pass statistics out when LLVM
+    is built without assertions (`NDEBUG`, as Debian's LLVM 22 is), and
+    then the report lists none.
+  }];
+  let options = [
+    Option<"iterations", "iterations", "int64_t", "20",
+           "Most sweeps over all pairs (stops earlier once every factor is "
+           "within 1e-4 of 1)">,
+    Option<"maxScale", "max-scale", "double", "100.0",
+           "Bound on the total factor of one channel: s in "
+           "[1/max-scale, max-scale]">,
+    Option<"relu6AsRelu", "relu6-as-relu", "bool", "false",
+           "Replace a clip to [0, M] inside a pair by a ReLU and equalize it "
+           "(changes the float model)">,
+    Option<"absorbBias", "absorb-bias", "bool", "true",
+           "Absorb the high bias of BatchNorm + ReLU channels into the next "
+           "layer's bias">,
+  ];
+  let statistics = [
+    Statistic<"numPairsEqualized", "pairs-equalized",
+              "Layer pairs whose channels were equalized">,
+    Statistic<"numBiasesAbsorbed", "biases-absorbed",
+              "Pairs whose layer2 absorbed part of layer1's bias">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def QuantizePass : Pass<"dfq-quantize", "::mlir::func::FuncOp"> {
   let summary = "Quantize conv2d and gemm layers to integer ops";
   let description = [{
