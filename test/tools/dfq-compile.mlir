@@ -80,7 +80,7 @@
 // NOCOMP: "weight_bits": 3
 // NOCOMP: "mpc": "3/8",
 
-// BUDGETLOG: dfq-assign-bits{budget=avg-bits:4 choices=2,4,8 abits=8 first-last-bits=8
+// BUDGETLOG: dfq-assign-bits{budget=avg-bits:4 choices=2,4,8 abits=8 threads=
 // BUDGETLOG: remark: dfq-assign-bits: avg-bits:{{([0-3]\.[0-9]+|4\.0000)}} of avg-bits:4
 // BUDGETLOG: wrote {{.*}}model.mlir, {{.*}}report.json and {{.*}}report.html
 
