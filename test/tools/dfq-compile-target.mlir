@@ -13,6 +13,11 @@
 // RUN: dfq-opt %t/npu4/model.mlir --dfq-verify-target -o /dev/null
 // RUN: not dfq-compile %t/net.onnx -o %t/out --calib none --samples 2 --wbits 2 --target-file %S/../../docs/targets/npu8.target 2>&1 | FileCheck %s --check-prefix=WBITS
 // RUN: not dfq-compile %t/net.onnx -o %t/out --calib none --samples 2 --target-file %S/../Targets/Inputs/acc16.target 2>&1 | FileCheck %s --check-prefix=ACC
+// Cross-layer equalization, the remedy for per-tensor weights, runs after
+// synthesis and before BatchNorm folding.
+// RUN: dfq-compile %t/net.onnx -o %t/cle --calib none --samples 2 --equalize --relu6-as-relu --target-file %S/../../docs/targets/npu8.target 2>&1 | FileCheck %s --check-prefix=CLE
+// RUN: dfq-opt %t/cle/model.mlir --dfq-verify-target -o /dev/null
+// RUN: not dfq-compile %t/net.onnx -o %t/out --relu6-as-relu 2>&1 | FileCheck %s --check-prefix=RELU6
 // RUN: not dfq-compile %t/net.onnx -o %t/out --target c 2>&1 | FileCheck %s --check-prefix=C
 // RUN: not dfq-compile %t/net.onnx -o %t/out --target x86 --target-file %S/../../docs/targets/npu8.target 2>&1 | FileCheck %s --check-prefix=BACKEND
 // RUN: not dfq-compile %t/net.onnx -o %t/out --target-file %t/missing.target 2>&1 | FileCheck %s --check-prefix=MISSING
@@ -26,6 +31,8 @@
 // IR: dfq.qconv2d {{.*}}multiplier = array<i32: 1>, {{.*}}shift = array<i32: {{[0-9]+}}>} : (tensor<?x1x8x8x!quant.uniform<i8:f32, {{[0-9.e+-]+}}:{{-?[0-9]+}}>>
 // WBITS: error: dfq-quantize: target 'npu8' runs {{[a-z_0-9]+}} layers with weight bits [8]; wbits=2 cannot be honoured
 // ACC: error: dfq-quantize: target 'acc16' has a 16-bit accumulator, which this layer's worst-case sum {{[0-9]+}} does not fit
+// CLE: dfq-compile: builtin.module(dfq-synthesize{{.*}}},func.func(dfq-equalize{relu6-as-relu=true}),dfq-fold-bn,
+// RELU6: error: --relu6-as-relu needs --equalize
 // C: error: --target c: the portable C library generator is not implemented yet
 // BACKEND: error: --target-file '{{.*}}npu8.target' describes a 'c' target; --target x86 builds x86 libraries
 // MISSING: error: target description '{{.*}}missing.target' does not exist

@@ -89,6 +89,17 @@ static cl::opt<std::string> targetFile(
              "backend must be the one --target builds; with --target ref, "
              "model.mlir is written for the reference interpreter"),
     cl::value_desc("FILE"), cl::cat(category));
+static cl::opt<bool> equalize(
+    "equalize",
+    cl::desc("Cross-layer equalization with bias absorption (dfq-equalize) "
+             "before BatchNorm folding: the remedy for per-tensor weights "
+             "on depthwise networks"),
+    cl::init(false), cl::cat(category));
+static cl::opt<bool> relu6AsRelu(
+    "relu6-as-relu",
+    cl::desc("With --equalize: equalize across ReLU6 by replacing it with "
+             "ReLU inside equalized pairs (changes the float model)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<bool> keepSources(
     "keep-sources",
     cl::desc("x86 targets: keep the generated C and objects in OUTDIR/build"),
@@ -313,6 +324,8 @@ int main(int argc, char **argv) {
   } else if (noCompensation) {
     return fail("--no-compensation needs --mpc");
   }
+  if (relu6AsRelu && !equalize)
+    return fail("--relu6-as-relu needs --equalize");
   if (!(stdOpt > 0))
     return fail("--std must be positive");
   if (samples <= 0 || iterations < 0)
@@ -379,6 +392,11 @@ int main(int argc, char **argv) {
                 " iterations=" + std::to_string(iterations) +
                 " seed=" + std::to_string(seed) +
                 " threads=" + std::to_string(threads) + "},";
+  // Equalization rescales BatchNorm's gamma and beta, not the running
+  // statistics synthesis fitted the images to.
+  if (equalize)
+    pipeline += std::string("func.func(dfq-equalize{relu6-as-relu=") +
+                (relu6AsRelu ? "true" : "false") + "}),";
   // Compensation needs the BatchNorms, and its ternary weights must be in
   // place before ranges are measured.
   if (mpcLow)
