@@ -29,6 +29,13 @@ def FoldBatchNormPass : Pass<"dfq-fold-bn"> {
 
     New weights keep the storage form of the old ones: `dense_resource`
     weights become new `dense_resource` blobs, `dense` stay `dense`.
+
+    **Output statistics.** The folded layer gets the discardable attribute
+    `dfq.bn_output = {mean = array<f64: beta...>, std = array<f64:
+    |gamma|...>}`: the BatchNorm normalizes its input, so per output channel
+    its output, and hence the folded layer's pre-activation, is taken to
+    be distributed as `N(beta, gamma^2)`. `dfq-correct-bias` derives the
+    next layer's expected input from it; `dfq-quantize` ignores it.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 
