@@ -118,6 +118,18 @@ struct FoldBatchNormPass
     // location on it so diagnostics and reports still name the layer pair.
     producer->setLoc(FusedLoc::get(producer->getContext(),
                                    {producer->getLoc(), bn.getLoc()}));
+    // The distribution the BatchNorm implies for its output, per channel:
+    // N(beta, gamma^2), for dfq-correct-bias.
+    SmallVector<double> absGamma;
+    for (double g : scale->values)
+      absGamma.push_back(std::abs(g));
+    Builder attrs(producer->getContext());
+    producer->setAttr(
+        "dfq.bn_output",
+        attrs.getDictionaryAttr(
+            {attrs.getNamedAttr("mean",
+                                attrs.getDenseF64ArrayAttr(shift->values)),
+             attrs.getNamedAttr("std", attrs.getDenseF64ArrayAttr(absGamma))}));
     bn.getResult().replaceAllUsesWith(produced);
     SmallVector<Value> oldParams = {weight,        bias,
                                     bn.getScale(), bn.getBias(),

@@ -10,6 +10,7 @@
 #include "dfq/Dialect/TargetConstraints.h"
 #include "dfq/Support/Requantization.h"
 #include "dfq/Transforms/Passes.h"
+#include "dfq/Transforms/WeightQuantizer.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
@@ -89,9 +90,6 @@ struct QuantizePass : public mlir::dfq::impl::QuantizePassBase<QuantizePass> {
 
   QParamsAttr activationParams(std::pair<double, double> range, int64_t bits);
   LogicalResult quantizeLayer(Operation *layer, bool isEdge);
-  FailureOr<int64_t> chooseBits(Operation *layer, LayerSupportAttr support,
-                                bool isWeight, int64_t requested,
-                                bool isExplicit, StringRef source);
   FailureOr<Value> quantizedInput(Operation *layer, Value input,
                                   QParamsAttr params);
 
@@ -100,31 +98,9 @@ struct QuantizePass : public mlir::dfq::impl::QuantizePassBase<QuantizePass> {
   /// The module's target description (null: no constraints) and the weight
   /// granularity and symmetry it leaves.
   TargetAttr target;
-  bool layerPerChannel = true, layerSymmetric = true;
+  WidthOptions widths;
+  WeightScheme scheme;
 };
-
-/// Among the powers of two around `scale` (the min-max scale of `values`),
-/// the one whose symmetric quantization to [qmin, qmax] has the least squared
-/// error: a smaller power clips the largest weights, a larger one rounds
-/// the rest more coarsely, so the better one depends on the distribution.
-double bestPowerOfTwoScale(ArrayRef<float> values, double scale, int64_t qmin,
-                           int64_t qmax) {
-  int ceiling = int(std::ceil(std::log2(scale)));
-  double best = std::ldexp(1.0, ceiling), bestError = -1;
-  for (int k = ceiling; k >= ceiling - 2; --k) {
-    double candidate = std::ldexp(1.0, k), error = 0;
-    for (float w : values) {
-      double q = std::clamp(std::nearbyint(w / candidate), double(qmin),
-                            double(qmax));
-      error += (w - q * candidate) * (w - q * candidate);
-    }
-    if (bestError < 0 || error < bestError) {
-      best = candidate;
-      bestError = error;
-    }
-  }
-  return best;
-}
 
 } // namespace
 
@@ -173,75 +149,24 @@ FailureOr<Value> QuantizePass::quantizedInput(Operation *layer, Value input,
       .getResult();
 }
 
-FailureOr<int64_t> QuantizePass::chooseBits(Operation *layer,
-                                            LayerSupportAttr support,
-                                            bool isWeight, int64_t requested,
-                                            bool isExplicit,
-                                            StringRef source) {
-  if (!support)
-    return requested;
-  ArrayRef<int64_t> allowed =
-      isWeight ? support.getWeightBits() : support.getActBits();
-  if (llvm::is_contained(allowed, requested))
-    return requested;
-  // A default the target cannot run gives way to the widest width it can;
-  // a width somebody asked for is a request that cannot be honoured.
-  if (!isExplicit)
-    return allowed.back();
-  std::string widths;
-  llvm::raw_string_ostream os(widths);
-  llvm::interleaveComma(allowed, os);
-  return layer->emitError("dfq-quantize: target '")
-         << target.getName() << "' runs "
-         << stringifyLayerKind(support.getKind()) << " layers with "
-         << (isWeight ? "weight" : "activation") << " bits [" << widths
-         << "]; " << source << "=" << requested << " cannot be honoured";
-}
-
 LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
-  LayerSupportAttr support;
-  if (target) {
-    LayerKind kind = *classifyLayer(layer);
-    support = target.getLayer(kind);
-    if (!support) {
-      layer->emitRemark("dfq-quantize: left in float, to run on the host: "
-                        "target '")
-          << target.getName() << "' does not run " << stringifyLayerKind(kind)
-          << " layers";
-      return success();
-    }
+  bool leftFloat;
+  LayerSupportAttr support = layerSupport(layer, target, &leftFloat);
+  if (leftFloat) {
+    layer->emitRemark("dfq-quantize: left in float, to run on the host: "
+                      "target '")
+        << target.getName() << "' does not run "
+        << stringifyLayerKind(*classifyLayer(layer)) << " layers";
+    return success();
   }
-  bool edgeBits = isEdge && firstLastBits > 0;
-  StringRef wSource = edgeBits ? "first-last-bits" : "wbits";
-  StringRef aSource = edgeBits ? "first-last-bits" : "abits";
-  int64_t wBits = edgeBits ? firstLastBits : wbits;
-  int64_t aBits = edgeBits ? firstLastBits : abits;
-  bool wExplicit = edgeBits ? firstLastBits.hasValue() : wbits.hasValue();
-  bool aExplicit = edgeBits ? firstLastBits.hasValue() : abits.hasValue();
-  // A per-layer decision (dfq-compensate-mpc, dfq-assign-bits) wins.
-  for (auto [name, bits, source, isExplicit] :
-       {std::tuple<StringRef, int64_t *, StringRef *, bool *>{
-            "dfq.weight_bits", &wBits, &wSource, &wExplicit},
-        {"dfq.act_bits", &aBits, &aSource, &aExplicit}})
-    if (auto attr = layer->getAttrOfType<IntegerAttr>(name)) {
-      *bits = attr.getInt();
-      *source = name;
-      *isExplicit = true;
-      if (*bits < 2 || *bits > 8)
-        return layer->emitError("dfq-quantize: ")
-               << name << " must lie in [2, 8], got " << *bits;
-    }
-  FailureOr<int64_t> chosenW =
-      chooseBits(layer, support, /*isWeight=*/true, wBits, wExplicit, wSource);
-  FailureOr<int64_t> chosenA =
-      chooseBits(layer, support, /*isWeight=*/false, aBits, aExplicit, aSource);
-  if (failed(chosenW) || failed(chosenA))
+  FailureOr<LayerBits> bits =
+      decideLayerBits(layer, target, support, isEdge, widths, "dfq-quantize");
+  if (failed(bits))
     return failure();
-  wBits = *chosenW;
-  aBits = *chosenA;
-  bool perChannel = layerPerChannel, symmetric = layerSymmetric;
-  bool weightSigned = !target || target.getWeightSigned();
-  bool pow2 = target && target.requiresPowerOfTwoScales();
+  int64_t wBits = bits->weight, aBits = bits->act;
+  bool perChannel = scheme.perChannel, symmetric = scheme.symmetric;
+  bool weightSigned = scheme.weightSigned;
+  bool pow2 = scheme.pow2;
   Value input = layer->getOperand(0), weight = layer->getOperand(1);
   Value bias = layer->getNumOperands() > 2 ? layer->getOperand(2) : Value();
 
@@ -285,96 +210,13 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
   // Weights: signed symmetric, per output channel (axis 0) or per tensor.
   auto weightType = cast<RankedTensorType>(weight.getType());
   int64_t channels = weightType.getDimSize(0);
-  int64_t perChannelSize = weightType.getNumElements() / channels;
-  int64_t qmax = weightSigned ? (int64_t(1) << (wBits - 1)) - 1
-                              : (int64_t(1) << wBits) - 1;
-  int64_t qmin = weightSigned ? -qmax - 1 : 0;
-  SmallVector<double> wScales;
-  SmallVector<int64_t> wZeroPoints;
-  // Asymmetric weights: [min(w, 0), max(w, 0)] on the full signed range.
-  auto asymmetricParams = [&](int64_t first, int64_t count) {
-    double lo = 0, hi = 0;
-    for (int64_t i = first; i < first + count; ++i) {
-      lo = std::min<double>(lo, (*weights)[i]);
-      hi = std::max<double>(hi, (*weights)[i]);
-    }
-    double scale = (hi - lo) / double(qmax - qmin);
-    if (!(scale > 0))
-      scale = 1.0;
-    if (pow2) // the smallest power of two that clips nothing
-      scale = std::ldexp(1.0, int(std::ceil(std::log2(scale))));
-    wScales.push_back(scale);
-    wZeroPoints.push_back(static_cast<int64_t>(
-        std::clamp<double>(std::nearbyint(double(qmin) - lo / scale),
-                           double(qmin), double(qmax))));
-  };
-  auto scaleOf = [&](int64_t first, int64_t count) {
-    double maxAbs = 0;
-    for (int64_t i = first; i < first + count; ++i)
-      maxAbs = std::max<double>(maxAbs, std::abs((*weights)[i]));
-    return maxAbs > 0 ? maxAbs / qmax : 1.0;
-  };
-  auto grid = layer->getAttrOfType<DenseI64ArrayAttr>("dfq.weight_grid");
-  if (grid && !symmetric)
-    return layer->emitError("dfq-quantize: dfq.weight_grid holds symmetric "
-                            "codes; symmetric=false cannot keep them");
-  if (grid && pow2)
-    return layer->emitError("dfq-quantize: dfq.weight_grid fixes each "
-                            "channel's scale, which target '")
-           << target.getName() << "' needs to be a power of two";
-  if (!symmetric && !weightSigned && !target)
-    return layer->emitError("dfq-quantize: internal error: unsigned weights "
-                            "without a target");
-  if (!symmetric) {
-    if (perChannel)
-      for (int64_t o = 0; o < channels; ++o)
-        asymmetricParams(o * perChannelSize, perChannelSize);
-    else
-      asymmetricParams(0, weightType.getNumElements());
-  } else if (grid) {
-    // The weights already lie on a grid (dfq-compensate-mpc): channel o is
-    // scale[o] * codes with max |code| = grid[o]; recover those codes.
-    if (!perChannel || grid.size() != channels)
-      return layer->emitError("dfq-quantize: dfq.weight_grid needs "
-                              "per-channel weights and one entry per output "
-                              "channel (")
-             << channels << "), got " << grid.size()
-             << (perChannel ? "" : " with per-channel=false");
-    for (int64_t o = 0; o < channels; ++o) {
-      if (grid[o] < 0 || grid[o] > qmax)
-        return layer->emitError("dfq-quantize: dfq.weight_grid entry ")
-               << grid[o] << " of channel " << o << " does not fit " << wBits
-               << "-bit weights";
-      double maxCode = scaleOf(o * perChannelSize, perChannelSize) * qmax;
-      wScales.push_back(grid[o] > 0 && maxCode > 0 ? maxCode / grid[o] : 1.0);
-    }
-  } else if (perChannel) {
-    for (int64_t o = 0; o < channels; ++o)
-      wScales.push_back(scaleOf(o * perChannelSize, perChannelSize));
-  } else {
-    wScales.push_back(scaleOf(0, weightType.getNumElements()));
-  }
-  if (pow2 && symmetric) {
-    int64_t groupSize = perChannel ? perChannelSize : weightType.getNumElements();
-    for (auto [group, scale] : llvm::enumerate(wScales))
-      scale = bestPowerOfTwoScale(
-          ArrayRef<float>(*weights).slice(group * groupSize, groupSize), scale,
-          qmin, qmax);
-  }
-  if (wZeroPoints.empty())
-    wZeroPoints.assign(wScales.size(), 0);
-  std::vector<int8_t> wInts(weights->size());
-  for (size_t i = 0; i < weights->size(); ++i) {
-    size_t group = perChannel ? i / perChannelSize : 0;
-    double s = wScales[group];
-    wInts[i] = static_cast<int8_t>(
-        quantizeValue((*weights)[i], s, wZeroPoints[group], qmin, qmax));
-    if (grid && std::abs((*weights)[i] / s - wInts[i]) > 1e-3)
-      return layer->emitError("dfq-quantize: weight ")
-             << i << " (" << (*weights)[i]
-             << ") is off the grid that dfq.weight_grid records; the weights "
-                "changed after dfq-compensate-mpc";
-  }
+  FailureOr<QuantizedWeights> quantized = quantizeLayerWeights(
+      layer, *weights, channels, wBits, scheme, target, "dfq-quantize");
+  if (failed(quantized))
+    return failure();
+  ArrayRef<double> wScales = quantized->scales;
+  ArrayRef<int64_t> wZeroPoints = quantized->zeroPoints;
+  const std::vector<int8_t> &wInts = quantized->codes;
 
   Builder b(&getContext());
   std::optional<int64_t> axis;
@@ -485,45 +327,22 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
 
 void QuantizePass::runOnOperation() {
   func::FuncOp func = getOperation();
-  for (int64_t bits : {int64_t(wbits), int64_t(abits)})
-    if (bits < 2 || bits > 8) {
-      func.emitError("dfq-quantize: bit widths must lie in [2, 8], got wbits=")
-          << int64_t(wbits) << " abits=" << int64_t(abits);
-      return signalPassFailure();
-    }
-  if (firstLastBits != 0 && (firstLastBits < 2 || firstLastBits > 8)) {
-    func.emitError("dfq-quantize: first-last-bits must be 0 (same) or lie in "
-                   "[2, 8], got ")
-        << int64_t(firstLastBits);
-    return signalPassFailure();
-  }
   target = TargetAttr::lookup(func);
-  layerPerChannel = perChannel;
-  layerSymmetric = symmetric;
-  if (target) {
-    if (target.isPerTensorOnly()) {
-      if (perChannel.hasValue() && perChannel) {
-        func.emitError("dfq-quantize: target '")
-            << target.getName()
-            << "' takes one weight scale per layer; per-channel=true cannot "
-               "be honoured";
-        return signalPassFailure();
-      }
-      layerPerChannel = false;
-    }
-    if (target.getSymmetricWeights()) {
-      if (symmetric.hasValue() && !symmetric) {
-        func.emitError("dfq-quantize: target '")
-            << target.getName()
-            << "' runs symmetric weights only; symmetric=false cannot be "
-               "honoured";
-        return signalPassFailure();
-      }
-      layerSymmetric = true;
-    } else if (!target.getWeightSigned()) {
-      layerSymmetric = false; // unsigned weights need a zero point
-    }
-  }
+  widths.wbits = wbits;
+  widths.abits = abits;
+  widths.firstLastBits = firstLastBits;
+  widths.wbitsExplicit = wbits.hasValue();
+  widths.abitsExplicit = abits.hasValue();
+  widths.firstLastBitsExplicit = firstLastBits.hasValue();
+  widths.perChannel = perChannel;
+  widths.symmetric = symmetric;
+  widths.perChannelExplicit = perChannel.hasValue();
+  widths.symmetricExplicit = symmetric.hasValue();
+  FailureOr<WeightScheme> resolved =
+      resolveWeightScheme(func, target, widths, "dfq-quantize");
+  if (failed(resolved))
+    return signalPassFailure();
+  scheme = *resolved;
   if (auto module = func->getParentOfType<ModuleOp>()) {
     if (auto attr = module->getAttrOfType<StringAttr>("dfq.range_source"))
       source =

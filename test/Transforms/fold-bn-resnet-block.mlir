@@ -4,7 +4,7 @@
 
 // CHECK-LABEL: func.func @main
 // CHECK-NOT: dfq.batch_norm
-// CHECK: dfq.conv2d %arg0, %{{.*}}, %{{.*}} {pads = array<i64: 1, 1, 1, 1>}
+// CHECK: dfq.conv2d %arg0, %{{.*}}, %{{.*}} {dfq.bn_output = {mean = array<f64: {{.*}}>, std = array<f64: {{.*}}>}, pads = array<i64: 1, 1, 1, 1>}
 // CHECK-NEXT: dfq.relu
 // CHECK-DAG: arith.constant dense_resource<b1_w1_bn_folded> : tensor<8x8x3x3xf32>
 // CHECK-DAG: arith.constant dense_resource<b1_w1_bn_folded_bias> : tensor<8xf32>

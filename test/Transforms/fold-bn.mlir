@@ -5,7 +5,8 @@
 // CHECK-LABEL: func.func @conv_without_bias
 // CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}1.000000e+00]]], {{\[\[\[}}2.000000e+00]]]]> : tensor<2x1x1x1xf32>
 // CHECK-DAG: %[[B:.*]] = arith.constant dense<[-5.000000e-01, -2.000000e+00]> : tensor<2xf32>
-// CHECK: %[[Y:.*]] = dfq.conv2d %arg0, %[[W]], %[[B]] : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+// The layer records the BatchNorm's output distribution N(bias, scale^2).
+// CHECK: %[[Y:.*]] = dfq.conv2d %arg0, %[[W]], %[[B]] {dfq.bn_output = {mean = array<f64: 5.000000e-01, -1.000000e+00>, std = array<f64: 2.000000e+00, 1.000000e+00>}} : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
 // CHECK-NOT: dfq.batch_norm
 // CHECK: return %[[Y]]
 func.func @conv_without_bias(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
@@ -25,7 +26,7 @@ func.func @conv_without_bias(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
 // CHECK-LABEL: func.func @conv_with_bias_depthwise
 // CHECK-DAG: arith.constant dense<{{\[\[\[\[}}2.000000e+00, 4.000000e+00]]], {{\[\[\[}}1.500000e+00, 2.500000e+00]]]]> : tensor<2x1x1x2xf32>
 // CHECK-DAG: arith.constant dense<[5.000000e+00, 1.000000e+00]> : tensor<2xf32>
-// CHECK: dfq.conv2d {{.*}} {groups = 2 : i64}
+// CHECK: dfq.conv2d {{.*}} {dfq.bn_output = {mean = array<f64: 1.000000e+00, 0.000000e+00>, std = array<f64: 2.000000e+00, 2.000000e+00>}, groups = 2 : i64}
 // CHECK-NOT: dfq.batch_norm
 func.func @conv_with_bias_depthwise(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x3xf32> {
   %w = arith.constant dense<[[[[1.0, 2.0]]], [[[3.0, 5.0]]]]> : tensor<2x1x1x2xf32>
@@ -46,7 +47,7 @@ func.func @conv_with_bias_depthwise(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x3xf
 // CHECK-LABEL: func.func @gemm
 // CHECK-DAG: arith.constant dense<{{\[\[}}5.000000e-01, 1.000000e+00], [3.000000e+00, 4.000000e+00]]> : tensor<2x2xf32>
 // CHECK-DAG: arith.constant dense<[0.000000e+00, 1.000000e+00]> : tensor<2xf32>
-// CHECK: dfq.gemm %arg0, {{.*}} : (tensor<3x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<3x2xf32>
+// CHECK: dfq.gemm %arg0, {{.*}} {dfq.bn_output = {mean = array<f64: 0.000000e+00, 1.000000e+00>, std = array<f64: 5.000000e-01, 1.000000e+00>}} : (tensor<3x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<3x2xf32>
 // CHECK-NOT: dfq.batch_norm
 func.func @gemm(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
   %w = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>

@@ -29,6 +29,13 @@ def FoldBatchNormPass : Pass<"dfq-fold-bn"> {
 
     New weights keep the storage form of the old ones: `dense_resource`
     weights become new `dense_resource` blobs, `dense` stay `dense`.
+
+    **Output statistics.** The folded layer gets the discardable attribute
+    `dfq.bn_output = {mean = array<f64: beta...>, std = array<f64:
+    |gamma|...>}`: the BatchNorm normalizes its input, so per output channel
+    its output, and hence the folded layer's pre-activation, is taken to
+    be distributed as `N(beta, gamma^2)`. `dfq-correct-bias` derives the
+    next layer's expected input from it; `dfq-quantize` ignores it.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 
@@ -201,6 +208,69 @@ def EqualizeCrossLayerPass
               "Layer pairs whose channels were equalized">,
     Statistic<"numBiasesAbsorbed", "biases-absorbed",
               "Pairs whose layer2 absorbed part of layer1's bias">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def CorrectBiasPass : Pass<"dfq-correct-bias", "::mlir::func::FuncOp"> {
+  let summary = "Data-free bias correction of the weight quantization error "
+                "(Nagel et al., ICCV 2019)";
+  let description = [{
+    Data-Free Quantization through weight equalization and bias correction
+    (Nagel, van Baalen, Blankevoort and Welling, ICCV 2019, §4.2).
+    Quantizing a layer's weights adds an error `eps = W_q - W`; its effect
+    on the output, `eps x`, has the mean `eps E[x]`, which is not zero and
+    shifts every later activation. This pass subtracts that mean from the
+    bias before `dfq-quantize` runs, so the quantized layer is unbiased.
+    Run it after `dfq-fold-bn` (and `dfq-calibrate-ranges`), just before
+    `dfq-quantize`, with the **same** width options (`wbits`,
+    `first-last-bits`, `per-channel`, `symmetric`) and the same target:
+    the weights are quantized by the very functions `dfq-quantize` uses
+    (width decision including `dfq.weight_bits`, target narrowing and
+    first/last layer; scales, zero points, power-of-two scales and
+    `dfq.weight_grid`), so `eps` is exactly the error `dfq-quantize`
+    makes. Changing only the bias leaves the weights, and so their
+    quantization, unchanged.
+
+    **Expected input.** A `dfq.conv2d` or `dfq.gemm` `L2` with constant
+    weights whose input is the result of a layer `L1` carrying
+    `dfq.bn_output` (recorded by `dfq-fold-bn`), directly or through one
+    `dfq.relu` or `dfq.clip`. Channel `c` of `L1`'s output is taken as
+    `z ~ N(mu_c, sigma_c^2)` (`mu = beta`, `sigma = |gamma|`), and
+    ```
+    none:          E[x] = mu
+    relu:          E[x] = mu Phi(mu/sigma) + sigma phi(mu/sigma)
+    clip to [a,b]: E[x] = a Phi(alpha) + b (1 - Phi(beta'))
+                          + mu (Phi(beta') - Phi(alpha))
+                          + sigma (phi(alpha) - phi(beta'))
+    ```
+    with `alpha = (a - mu)/sigma`, `beta' = (b - mu)/sigma` (ReLU6 is the
+    clip to `[0, 6]`; `sigma = 0` gives the activation of `mu`).
+
+    **Correction.** `b2[o] -= sum_{c, taps} eps[o, c, taps] E[x_c]`, over
+    the input channels `o` reads (its group's for grouped and depthwise
+    convolutions); a bias of zeros is created if `L2` has none. A padded
+    convolution reads zeros instead of `x` at the borders, so there the
+    correction is only approximate: it is exact for the interior outputs,
+    as in Nagel et al.
+
+    Layers whose input statistics are unknown (the network input, an add,
+    a pooling, a concat, ...) are left alone silently, as are layers the
+    target leaves in float and layers whose weight or bias is not a
+    constant. Errors of the width decision are reported as `dfq-quantize`
+    would report them.
+  }];
+  let options = [
+    Option<"wbits", "wbits", "int64_t", "8",
+           "Weight bits, as given to dfq-quantize (2..8)">,
+    Option<"abits", "abits", "int64_t", "8",
+           "Activation bits, as given to dfq-quantize (only checked)">,
+    Option<"firstLastBits", "first-last-bits", "int64_t", "8",
+           "Bits of the first and last layer, as given to dfq-quantize">,
+    Option<"perChannel", "per-channel", "bool", "true",
+           "Per-output-channel weight scales, as given to dfq-quantize">,
+    Option<"symmetric", "symmetric", "bool", "true",
+           "Symmetric weights, as given to dfq-quantize">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
