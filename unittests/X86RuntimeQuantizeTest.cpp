@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dfq_x86_runtime.h"
+#include "dfq_runtime.h"
 
 #include <gtest/gtest.h>
 

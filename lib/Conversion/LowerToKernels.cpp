@@ -34,19 +34,24 @@ quant::QuantizedType quantizedElement(Type type) {
                 : nullptr;
 }
 
-/// Activations must be unsigned and per tensor: the kernels read u8 with
-/// one zero point.
-LogicalResult checkActivation(Operation *op, Value value, StringRef what) {
+/// Activations must be per tensor, one value per byte: the kernels read one
+/// zero point. x86 kernels read them unsigned (u8 x s8 dot products).
+LogicalResult checkActivation(Operation *op, Value value, StringRef what,
+                              bool unsignedOnly) {
   quant::QuantizedType element = quantizedElement(value.getType());
   if (!element)
     return op->emitOpError() << what << " must be a quantized tensor";
-  if (element.isSigned())
+  if (element.getStorageTypeIntegralWidth() > 8)
+    return op->emitOpError()
+           << what << " is stored in " << element.getStorageTypeIntegralWidth()
+           << " bits; kernels take at most 8";
+  if (unsignedOnly && element.isSigned())
     return op->emitOpError()
            << what << " has signed storage (" << element.getStorageType()
            << "); x86 kernels take unsigned activations";
   if (!isa<quant::UniformQuantizedType>(element))
     return op->emitOpError()
-           << what << " is quantized per channel; x86 kernels take "
+           << what << " is quantized per channel; kernels take "
            << "activations quantized per tensor";
   return success();
 }
@@ -64,10 +69,10 @@ struct LowerToKernelsPass
   using LowerToKernelsPassBase::LowerToKernelsPassBase;
 
   void runOnOperation() override {
-    if (target != "x86-avx512-vnni" && target != "x86-avx2") {
+    if (target != "x86-avx512-vnni" && target != "x86-avx2" && target != "c") {
       emitError(getOperation().getLoc())
           << "dfq-lower-to-kernels: unknown target '" << target
-          << "' (expected x86-avx512-vnni or x86-avx2)";
+          << "' (expected x86-avx512-vnni, x86-avx2 or c)";
       return signalPassFailure();
     }
     bool failed = false;
@@ -105,13 +110,16 @@ struct LowerToKernelsPass
 
   LogicalResult lower(Operation *op, Value input, Value weight, int64_t groups,
                       int64_t index) {
-    if (failed(checkActivation(op, input, "input")) ||
-        failed(checkActivation(op, op->getResult(0), "result")))
+    bool portable = target == "c";
+    if (failed(checkActivation(op, input, "input", !portable)) ||
+        failed(checkActivation(op, op->getResult(0), "result", !portable)))
       return failure();
     quant::QuantizedType w = quantizedElement(weight.getType());
-    if (!w || !w.isSigned())
+    if (!w || (!portable && !w.isSigned()))
       return op->emitOpError() << "weight must have signed storage for the "
                                << target << " kernels (u8 x s8 dot products)";
+    if (portable)
+      return lowerPortable(op, w, groups, index);
     auto weightType = cast<RankedTensorType>(weight.getType());
     auto inputType = cast<RankedTensorType>(input.getType());
     int64_t channels = weightType.getDimSize(0);
@@ -161,6 +169,31 @@ struct LowerToKernelsPass
         fused.push_back(b.getStringAttr(tail->getName().getStringRef()));
       kernel.append("fused", b.getArrayAttr(fused));
     }
+    op->setAttr("dfq.kernel", kernel.getDictionary(op->getContext()));
+    return success();
+  }
+
+  /// The portable C backend's kernels are plain loop nests: nothing to
+  /// tile, and residual chains stay on the host.
+  LogicalResult lowerPortable(Operation *op, quant::QuantizedType weight,
+                              int64_t groups, int64_t index) {
+    Builder b(op->getContext());
+    auto weightShape =
+        cast<RankedTensorType>(op->getOperand(1).getType()).getShape();
+    auto inputShape =
+        cast<RankedTensorType>(op->getOperand(0).getType()).getShape();
+    StringRef kind = groups == 1 ? "dense"
+                     : groups == weightShape[0] && groups == inputShape[1]
+                         ? "depthwise"
+                         : "grouped";
+    NamedAttrList kernel;
+    kernel.append("target", b.getStringAttr(target));
+    kernel.append("symbol", b.getStringAttr(symbolFor(index, op)));
+    kernel.append("layout",
+                  b.getStringAttr(isa<QConv2DOp>(op) ? "nhwc" : "nk"));
+    kernel.append("kind", b.getStringAttr(kind));
+    kernel.append("weight_storage",
+                  b.getStringAttr(weight.isSigned() ? "i8" : "u8"));
     op->setAttr("dfq.kernel", kernel.getDictionary(op->getContext()));
     return success();
   }

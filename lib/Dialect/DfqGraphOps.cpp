@@ -447,6 +447,15 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+func::FuncOp mlir::dfq::findEntryFunction(ModuleOp module) {
+  if (auto main = module.lookupSymbol<func::FuncOp>("main"))
+    return main;
+  auto funcs = module.getOps<func::FuncOp>();
+  if (std::distance(funcs.begin(), funcs.end()) == 1)
+    return *funcs.begin();
+  return nullptr;
+}
+
 #define GET_OP_CLASSES
 #include "dfq/DfqOps.cpp.inc"
 

@@ -331,15 +331,6 @@ static rt::KernelResult execute(ops::QGemmOp op, const Frame &in) {
 // ReferenceInterpreter
 //===----------------------------------------------------------------------===//
 
-func::FuncOp mlir::dfq::findEntryFunction(ModuleOp module) {
-  if (auto main = module.lookupSymbol<func::FuncOp>("main"))
-    return main;
-  auto funcs = module.getOps<func::FuncOp>();
-  if (std::distance(funcs.begin(), funcs.end()) == 1)
-    return *funcs.begin();
-  return nullptr;
-}
-
 struct ReferenceInterpreter::Impl {
   /// Constants, converted once.
   llvm::DenseMap<Value, rt::Tensor> constants;

@@ -18,13 +18,19 @@
 // RUN: dfq-compile %t/net.onnx -o %t/cle --calib none --samples 2 --equalize --relu6-as-relu --target-file %S/../../docs/targets/npu8.target 2>&1 | FileCheck %s --check-prefix=CLE
 // RUN: dfq-opt %t/cle/model.mlir --dfq-verify-target -o /dev/null
 // RUN: not dfq-compile %t/net.onnx -o %t/out --relu6-as-relu 2>&1 | FileCheck %s --check-prefix=RELU6
-// RUN: not dfq-compile %t/net.onnx -o %t/out --target c 2>&1 | FileCheck %s --check-prefix=C
+// The portable C backend builds a library for the description's
+// quantization (signed activations, power-of-two scales) that dfq-run runs.
+// RUN: dfq-compile %t/net.onnx -o %t/c-npu8 --calib none --samples 2 --target c --target-file %S/../../docs/targets/npu8.target 2>&1 | FileCheck %s --check-prefix=C
+// RUN: %python -c "import numpy as np; np.save('%t/x.npy', np.random.default_rng(0).normal(size=(5, 1, 8, 8)).astype('float32'))"
+// RUN: dfq-run %t/c-npu8 --input %t/x.npy --output %t/c.npy --json 2>/dev/null | FileCheck %s --check-prefix=CRUN
+// RUN: dfq-run %t/c-npu8/model.mlir --input %t/x.npy --output %t/ref.npy 2>/dev/null >/dev/null
+// RUN: %python %S/../e2e/compare_npy.py %t/c.npy %t/ref.npy --atol 1e-5
 // RUN: not dfq-compile %t/net.onnx -o %t/out --target x86 --target-file %S/../../docs/targets/npu8.target 2>&1 | FileCheck %s --check-prefix=BACKEND
 // RUN: not dfq-compile %t/net.onnx -o %t/out --target-file %t/missing.target 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not dfq-compile %t/net.onnx -o %t/out --target-file %S/../Targets/Inputs/bad-field.target 2>&1 | FileCheck %s --check-prefix=FIELD
 // RUN: not ls %t/out
 
-// PIPELINE: dfq-compile: builtin.module(dfq-synthesize{method=gaussian {{.*}}func.func(dfq-quantize))
+// PIPELINE: dfq-compile: builtin.module(dfq-synthesize{method=gaussian {{.*}}func.func(dfq-quantize),dfq-verify-target)
 // REPORT: "target": "npu8",
 // REPORT: "target_file": "{{.*}}npu8.target"
 // IR: module attributes {{.*}}dfq.target = #dfq.target<"npu8", backend = c,
@@ -33,7 +39,9 @@
 // ACC: error: dfq-quantize: target 'acc16' has a 16-bit accumulator, which this layer's worst-case sum {{[0-9]+}} does not fit
 // CLE: dfq-compile: builtin.module(dfq-synthesize{{.*}}},func.func(dfq-equalize{relu6-as-relu=true}),dfq-fold-bn,
 // RELU6: error: --relu6-as-relu needs --equalize
-// C: error: --target c: the portable C library generator is not implemented yet
+// C: func.func(dfq-quantize),dfq-verify-target,func.func(dfq-lower-to-kernels{target=c fuse-residuals=false}))
+// C: dfq-compile: built libmodel.so (2 kernels
+// CRUN: "executor":"c"
 // BACKEND: error: --target-file '{{.*}}npu8.target' describes a 'c' target; --target x86 builds x86 libraries
 // MISSING: error: target description '{{.*}}missing.target' does not exist
 // FIELD: bad-field.target:4:3: error: unknown target field 'acumulator_bits'

@@ -25,8 +25,9 @@
 #include "dfq/Runtime/Interpreter.h"
 #include "dfq/Support/CommandLine.h"
 #include "dfq/Support/DatasetIO.h"
+#include "dfq/Targets/Backends.h"
+#include "dfq/Targets/ModelLibrary.h"
 #include "dfq/Targets/TargetRegistry.h"
-#include "dfq/Targets/X86/ModelLibrary.h"
 #include "dfq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -78,9 +79,10 @@ static cl::opt<std::string>
           cl::init("dsg"), cl::cat(category));
 static cl::opt<std::string> target(
     "target",
-    cl::desc("ref (the reference interpreter runs model.mlir), x86 (alias "
-             "of x86-avx512-vnni) or x86-avx2: libmodel.so + model.h; c: "
-             "the portable C library (not implemented yet)"),
+    cl::desc(
+        "ref (the reference interpreter runs model.mlir), x86 (alias "
+        "of x86-avx512-vnni) or x86-avx2: libmodel.so + model.h with Halide "
+        "kernels; c: the same as portable C99, for any machine"),
     cl::init("ref"), cl::cat(category));
 static cl::opt<std::string> targetFile(
     "target-file",
@@ -283,10 +285,7 @@ int main(int argc, char **argv) {
   else if (target == "x86-avx2")
     kernelTarget = "x86-avx2";
   else if (target == "c")
-    return fail("--target c: the portable C library generator is not "
-                "implemented yet; --target ref --target-file FILE quantizes "
-                "for a description and writes model.mlir for the reference "
-                "interpreter");
+    kernelTarget = "c";
   else if (target != "ref")
     return fail("--target " + target +
                 " is not available; use ref, x86 (x86-avx512-vnni), "
@@ -350,10 +349,13 @@ int main(int argc, char **argv) {
     if (failed(loaded))
       return 1;
     description = *loaded;
-    if (!kernelTarget.empty() && description.getBackend() != dfq::Backend::X86)
+    dfq::Backend builds =
+        kernelTarget == "c" ? dfq::Backend::C : dfq::Backend::X86;
+    if (!kernelTarget.empty() && description.getBackend() != builds)
       return fail("--target-file '" + targetFile + "' describes a '" +
                   dfq::stringifyBackend(description.getBackend()) +
-                  "' target; --target " + target + " builds x86 libraries");
+                  "' target; --target " + target + " builds " +
+                  dfq::stringifyBackend(builds).str() + " libraries");
   } else if (!kernelTarget.empty()) {
     std::string error;
     FailureOr<dfq::TargetAttr> builtin =
@@ -376,9 +378,8 @@ int main(int argc, char **argv) {
   if (description) {
     auto existing = dfq::TargetAttr::lookup(*module);
     if (existing && existing != description)
-      return fail("'" + inputPath + "' already targets '" +
-                  existing.getName() + "'; cannot compile it for '" +
-                  description.getName() + "'");
+      return fail("'" + inputPath + "' already targets '" + existing.getName() +
+                  "'; cannot compile it for '" + description.getName() + "'");
     (*module)->setAttr(dfq::TargetAttr::kAttrName, description);
   }
 
@@ -449,9 +450,14 @@ int main(int argc, char **argv) {
   if (!quantizeOptions.empty())
     quantization += "{" + StringRef(quantizeOptions).ltrim().str() + "}";
   quantization += ")";
+  // Every layer is checked against the description before code is
+  // generated for it.
+  if (description)
+    quantization += ",dfq-verify-target";
   if (!kernelTarget.empty())
     quantization += ",func.func(dfq-lower-to-kernels{target=" + kernelTarget +
-                    " fuse-residuals=" + (fuseResiduals ? "true" : "false") +
+                    " fuse-residuals=" +
+                    (fuseResiduals && kernelTarget != "c" ? "true" : "false") +
                     "})";
   // Two stages, so that the calibrated float model can be kept for the
   // report's SQNR.
@@ -499,14 +505,18 @@ int main(int argc, char **argv) {
     return fail("cannot create '" + outDir + "': " + ec.message());
   llvm::json::Object library;
   if (!kernelTarget.empty()) {
-    dfq::x86::ModelLibraryOptions options;
+    std::string error;
+    std::unique_ptr<dfq::LibraryBackend> backend =
+        dfq::createLibraryBackend(kernelTarget, error);
+    if (!backend)
+      return fail(error);
+    dfq::ModelLibraryOptions options;
     options.outputDir = outDir;
     options.keepSources = keepSources;
-    options.target = kernelTarget;
     options.modelText = ir;
-    dfq::x86::ModelLibrarySummary summary;
-    if (failed(dfq::x86::emitModelLibrary(dfq::findEntryFunction(*module),
-                                          options, &summary)))
+    dfq::ModelLibrarySummary summary;
+    if (failed(dfq::emitModelLibrary(dfq::findEntryFunction(*module), *backend,
+                                     options, &summary)))
       return 1;
     library = llvm::json::Object{
         {"target", kernelTarget},
@@ -520,7 +530,7 @@ int main(int argc, char **argv) {
     llvm::errs() << "dfq-compile: built libmodel.so (" << summary.kernels
                  << " kernels, arena " << summary.arenaBytesPerSample
                  << " bytes per sample";
-    if (fuseResiduals)
+    if (fuseResiduals && kernelTarget != "c")
       llvm::errs() << ", " << summary.fusedResidualChains
                    << " residual chains in kernel epilogues";
     llvm::errs() << llvm::format(", %.1f s)\n", summary.compileSeconds);

@@ -272,7 +272,10 @@ int main(int argc, char **argv) {
       return fail(model.takeError());
     compiled = std::move(*model);
     inputShape = compiled->inputShape();
-    executor = "x86";
+    // The backend a library was built by: x86-* or c.
+    executor = StringRef(compiled->target()).starts_with("x86")
+                   ? "x86"
+                   : compiled->target();
   } else {
     FailureOr<LoadedModel> loaded = loadModel(modelPath, context);
     if (failed(loaded))

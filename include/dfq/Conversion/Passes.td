@@ -16,12 +16,12 @@ def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
     Runs after `dfq-quantize`. Every `dfq.qconv2d` and `dfq.qgemm` becomes a
     kernel of the target: the pass decides how it is computed and records
     the decision on the op as a `dfq.kernel` dictionary, which the code
-    generator (`dfq-compile --target x86`) implements and the per-layer
-    report shows:
+    generator (`dfq-compile --target x86` / `--target c`, through the
+    backend in `lib/Targets`) implements and the per-layer report shows:
 
     | key | meaning |
     | --- | --- |
-    | `target` | `x86-avx512-vnni` or `x86-avx2` |
+    | `target` | `x86-avx512-vnni`, `x86-avx2` or `c` |
     | `symbol` | the generated function, `dfq_kernel_<index>_<layer>` |
     | `layout` | activations: `nhwc` for convolutions (channels innermost, the axis the dot products reduce), `nk` for gemms |
     | `kind` | `dense` (output channels in vector lanes, input channels reduced 4 at a time: `vpdpbusd` on VNNI), `depthwise` (groups = C = O: channels in lanes, taps unrolled) or `grouped` (other groupings: a generic loop nest) |
@@ -59,10 +59,17 @@ def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
     leaves a recorded chain to host loops when the residual is in NCHW (a
     float produced by a pooling, transpose or concat) and counts it in
     `dfq-compile`'s report (`unfused_residual_chains`).
+
+    For `target=c` (the portable C99 backend) a kernel is a plain loop nest:
+    the dictionary has `target`, `symbol`, `layout`, `kind` and
+    `weight_storage` (`i8` or `u8`: one weight per byte, signed or not)
+    only; activations may be signed or unsigned (per tensor, at most 8
+    bits), weights per tensor or per channel of any signedness, and
+    `fuse-residuals` records nothing (the host computes residual chains).
   }];
   let options = [
     Option<"target", "target", "std::string", "\"x86-avx512-vnni\"",
-           "Code generation target: x86-avx512-vnni or x86-avx2">,
+           "Code generation target: x86-avx512-vnni, x86-avx2 or c">,
     Option<"fuseResiduals", "fuse-residuals", "bool", "false",
            "Record residual chains after layers as `fused`, to be computed "
            "in the kernel epilogues (off by default: not faster on the "

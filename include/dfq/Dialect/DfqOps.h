@@ -7,6 +7,8 @@
 #include "dfq/Dialect/DfqDialect.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
@@ -24,6 +26,10 @@ namespace mlir::dfq {
 /// ONNX node name, also inside the fused locations that folding creates), or
 /// the op name when there is none.
 std::string getLayerName(Operation *op);
+
+/// The function a dfq tool runs: `@main`, or the module's only function;
+/// null when there is neither.
+func::FuncOp findEntryFunction(ModuleOp module);
 
 } // namespace mlir::dfq
 

@@ -9,6 +9,7 @@
 #ifndef DFQ_RUNTIME_INTERPRETER_H
 #define DFQ_RUNTIME_INTERPRETER_H
 
+#include "dfq/Dialect/DfqOps.h"
 #include "dfq/Runtime/Tensor.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -18,10 +19,6 @@
 #include <memory>
 
 namespace mlir::dfq {
-
-/// The function a dfq tool runs: `@main`, or the module's only function;
-/// null when there is neither.
-func::FuncOp findEntryFunction(ModuleOp module);
 
 /// How `dfq.qconv2d` and `dfq.qgemm` are executed.
 enum class QuantizedExecution {

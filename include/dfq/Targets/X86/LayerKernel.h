@@ -41,6 +41,8 @@
 #ifndef DFQ_TARGETS_X86_LAYERKERNEL_H
 #define DFQ_TARGETS_X86_LAYERKERNEL_H
 
+#include "dfq/Targets/LayerSpec.h"
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -100,50 +102,12 @@ struct LayerSchedule {
   bool parallel = true;
 };
 
-/// The tail of a residual block, computed in a layer kernel's epilogue
-/// (what dfq-lower-to-kernels records as `fused`): the requantized output q
-/// is dequantized, a residual of the output's shape is added, a ReLU or
-/// clip applied, and the float result y written and/or quantized. Every
-/// step is in f32 exactly as the reference interpreter computes
-/// dfq.dequantize, dfq.add, dfq.relu / dfq.clip and dfq.quantize, so the
-/// outputs are bit-identical to the unfused ops'. The layer's own u8 output
-/// is not written.
-struct ResidualEpilogue {
-  enum class Residual {
-    /// No epilogue: the kernel writes the requantized output.
-    None,
-    /// An f32 activation, NHWC.
-    Float,
-    /// A u8 activation, NHWC, dequantized as (r - zeroPoint) * scale.
-    Quantized,
-  };
-  Residual residual = Residual::None;
-  /// The layer output's dequantization: (q - outputZeroPoint) * outputScale.
-  float outputScale = 1.0f;
-  float residualScale = 1.0f;
-  int32_t residualZeroPoint = 0;
-  enum class Activation { None, Relu, Clip };
-  Activation activation = Activation::None;
-  /// Clip bounds (already rounded to f32, as the interpreter rounds them).
-  float clipMin = 0.0f, clipMax = 0.0f;
-  /// Whether y itself (f32, NHWC) is an output.
-  bool floatOutput = false;
-  /// u8 outputs clamp(round_half_even(y / scale) + zeroPoint, min, max),
-  /// NaN to clamp(zeroPoint).
-  struct Quantization {
-    float scale = 1.0f;
-    int32_t zeroPoint = 0, min = 0, max = 255;
-  };
-  std::vector<Quantization> quantizedOutputs;
+/// The epilogue every backend shares (dfq/Targets/LayerSpec.h).
+using ResidualEpilogue = dfq::ResidualEpilogue;
 
-  bool enabled() const { return residual != Residual::None; }
-  /// The kernel's output buffers: y first (when floatOutput), then the
-  /// quantizations in order.
-  size_t outputCount() const {
-    return (floatOutput ? 1 : 0) + quantizedOutputs.size();
-  }
-};
-
+/// A layer as the Halide generator builds it: the host compiler's LayerSpec
+/// narrowed to what these kernels take (signed weights of at most 8 bits,
+/// unsigned activations) plus the x86 schedule.
 struct LayerKernelSpec {
   /// The symbol of the generated function (a C identifier).
   std::string name;

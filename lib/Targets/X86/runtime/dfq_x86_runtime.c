@@ -1,42 +1,17 @@
-/*===- dfq_x86_runtime.c - host side of a compiled dfq model ------*- C -*-===//
+/*===- dfq_x86_runtime.c - the x86 backend's part of the host runtime -*- C -*-===//
  *
- * See dfq_x86_runtime.h. The float ops reproduce the reference
- * interpreter's f32 arithmetic: elementwise ops and quantize/dequantize are
- * single IEEE operations and agree bit for bit; average pooling sums in f32
- * in window order as ATen's kernel does; global average pooling and softmax
- * may differ from ATen's vectorized reductions in the last bit.
+ * See dfq_x86_runtime.h: the CPU check, and the calls of Halide kernels on
+ * arena memory. Everything else is the shared host runtime (dfq_runtime.c).
  *
  *===----------------------------------------------------------------------===*/
-
-/* sched_getaffinity and CPU_COUNT. */
-#define _GNU_SOURCE
 
 #include "dfq_x86_runtime.h"
 
 #include "HalideRuntime.h"
 
 #include <cpuid.h>
-#include <immintrin.h>
-#include <math.h>
-#include <pthread.h>
-#include <sched.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-static __thread char last_error[512];
-
-int dfq_rt_fail(const char *format, ...) {
-  va_list args;
-  va_start(args, format);
-  vsnprintf(last_error, sizeof last_error, format, args);
-  va_end(args);
-  return 1;
-}
-
-const char *dfq_rt_last_error(void) { return last_error; }
 
 int dfq_rt_check_cpu(int isa) {
   unsigned a = 0, b = 0, c = 0, d = 0;
@@ -61,270 +36,6 @@ int dfq_rt_check_cpu(int isa) {
 void dfq_rt_set_threads(int threads) {
   if (threads > 0)
     halide_set_num_threads(threads);
-}
-
-int dfq_rt_default_threads(void) {
-  cpu_set_t cpus;
-  if (sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) > 0)
-    return CPU_COUNT(&cpus);
-  return 1;
-}
-
-/*===----------------------------------------------------------------------===
- * Thread pool and team barrier
- *
- * Workers live as long as the model. Between jobs they spin for about a
- * millisecond (a batch loop calls again within microseconds, and waking a
- * sleeping thread costs tens of microseconds, a whole batch-1 run), then
- * sleep on a condition variable. A job runs on `parts` threads, the caller
- * being part 0; within a job the parts meet at dfq_rt_barrier.
- *===----------------------------------------------------------------------===*/
-
-enum { SPIN_LIMIT = 1 << 15 };
-
-/* Waits a little: a pause while `*spins` is below SPIN_LIMIT, then gives
- * the CPU away, so that threads that outnumber the CPUs (or share them
- * with other jobs) still let the thread they wait for run. */
-static void backoff(int *spins) {
-  if (*spins < SPIN_LIMIT) {
-    ++*spins;
-    _mm_pause();
-  } else {
-    sched_yield();
-  }
-}
-
-struct dfq_rt_pool {
-  int workers; /* threads besides the caller */
-  int cpus;    /* CPUs this process may run on, when created */
-  pthread_t *threads;
-  pthread_mutex_t mutex;
-  pthread_cond_t wake;
-  atomic_uint generation; /* bumped for every job, and to stop */
-  atomic_int pending;     /* active workers still in the job */
-  atomic_int sleepers;
-  int stop;
-  int parts;
-  void (*job)(void *context, int part);
-  void *context;
-  /* The team barrier. */
-  atomic_int arrived;
-  atomic_uint barrier_generation;
-};
-
-struct worker_start {
-  dfq_rt_pool *pool;
-  int index;
-};
-
-static void *worker_main(void *opaque) {
-  struct worker_start start = *(struct worker_start *)opaque;
-  free(opaque);
-  dfq_rt_pool *pool = start.pool;
-  unsigned seen = 0;
-  int spins = 0;
-  for (;;) {
-    unsigned now;
-    while ((now = atomic_load(&pool->generation)) == seen) {
-      if (++spins < SPIN_LIMIT) {
-        _mm_pause();
-        continue;
-      }
-      /* The submitter bumps the generation before it reads `sleepers`, and
-       * this thread counts itself a sleeper before it reads the
-       * generation (both sequentially consistent), so one of the two sees
-       * the other; the wait itself re-checks under the mutex. */
-      pthread_mutex_lock(&pool->mutex);
-      atomic_fetch_add(&pool->sleepers, 1);
-      while (atomic_load(&pool->generation) == seen)
-        pthread_cond_wait(&pool->wake, &pool->mutex);
-      atomic_fetch_sub(&pool->sleepers, 1);
-      pthread_mutex_unlock(&pool->mutex);
-      spins = 0;
-    }
-    seen = now;
-    if (pool->stop)
-      return NULL;
-    /* Every worker acknowledges every job, taking part or not, so that the
-     * caller never changes the job while a worker still reads it. One not
-     * needed (a team smaller than the pool) sleeps right away instead of
-     * spinning on a CPU the team needs. */
-    int needed = start.index + 1 < pool->parts;
-    if (needed)
-      pool->job(pool->context, start.index + 1);
-    spins = needed ? 0 : SPIN_LIMIT;
-    atomic_fetch_sub(&pool->pending, 1);
-  }
-}
-
-dfq_rt_pool *dfq_rt_pool_create(int threads) {
-  if (threads < 2)
-    return NULL;
-  dfq_rt_pool *pool = (dfq_rt_pool *)calloc(1, sizeof *pool);
-  if (!pool)
-    return NULL;
-  pool->cpus = dfq_rt_default_threads();
-  pool->threads = (pthread_t *)calloc((size_t)threads - 1, sizeof(pthread_t));
-  pthread_mutex_init(&pool->mutex, NULL);
-  pthread_cond_init(&pool->wake, NULL);
-  for (int i = 0; pool->threads && i < threads - 1; ++i) {
-    struct worker_start *start = (struct worker_start *)malloc(sizeof *start);
-    if (!start)
-      break;
-    start->pool = pool;
-    start->index = i;
-    if (pthread_create(&pool->threads[i], NULL, worker_main, start) != 0) {
-      free(start);
-      break;
-    }
-    pool->workers = i + 1;
-  }
-  if (pool->workers == 0) {
-    dfq_rt_pool_destroy(pool);
-    return NULL;
-  }
-  return pool;
-}
-
-int dfq_rt_pool_threads(const dfq_rt_pool *pool) {
-  return pool ? pool->workers + 1 : 1;
-}
-
-static void pool_notify(dfq_rt_pool *pool) {
-  atomic_fetch_add(&pool->generation, 1);
-  if (atomic_load(&pool->sleepers) > 0) {
-    pthread_mutex_lock(&pool->mutex);
-    pthread_cond_broadcast(&pool->wake);
-    pthread_mutex_unlock(&pool->mutex);
-  }
-}
-
-void dfq_rt_pool_destroy(dfq_rt_pool *pool) {
-  if (!pool)
-    return;
-  pool->stop = 1;
-  pool_notify(pool);
-  for (int i = 0; i < pool->workers; ++i)
-    pthread_join(pool->threads[i], NULL);
-  pthread_mutex_destroy(&pool->mutex);
-  pthread_cond_destroy(&pool->wake);
-  free(pool->threads);
-  free(pool);
-}
-
-/* Runs job(context, part) for part in [0, parts), part 0 on the caller. */
-static void pool_run(dfq_rt_pool *pool, int parts,
-                     void (*job)(void *context, int part), void *context) {
-  pool->job = job;
-  pool->context = context;
-  pool->parts = parts;
-  atomic_store(&pool->pending, pool->workers);
-  pool_notify(pool);
-  job(context, 0);
-  int spins = 0;
-  while (atomic_load(&pool->pending) > 0)
-    backoff(&spins);
-}
-
-void dfq_rt_barrier(const dfq_rt_team *team) {
-  if (team->parts <= 1)
-    return;
-  dfq_rt_pool *pool = team->pool;
-  unsigned generation = atomic_load(&pool->barrier_generation);
-  if (atomic_fetch_add(&pool->arrived, 1) == team->parts - 1) {
-    atomic_store(&pool->arrived, 0);
-    atomic_fetch_add(&pool->barrier_generation, 1);
-    return;
-  }
-  int spins = 0;
-  while (atomic_load(&pool->barrier_generation) == generation)
-    backoff(&spins);
-}
-
-void dfq_rt_share(const dfq_rt_team *team, int64_t count, int64_t *begin,
-                  int64_t *end) {
-  /* Whole cache lines of bytes (64 elements) per part, so that no two
-   * parts write the same line. */
-  int64_t lines = (count + 63) / 64;
-  int64_t first = lines * team->part / team->parts * 64;
-  int64_t last = lines * (team->part + 1) / team->parts * 64;
-  *begin = first < count ? first : count;
-  *end = last < count ? last : count;
-}
-
-/*===----------------------------------------------------------------------===
- * Batches
- *===----------------------------------------------------------------------===*/
-
-/* One part of a dfq_rt_run_batch job: a sub-batch, or (a team) all of it. */
-struct part {
-  dfq_rt_program program;
-  uint8_t *arena;
-  int64_t n;
-  const float **inputs;
-  float **outputs;
-  dfq_rt_team team;
-  int status;
-  char error[sizeof last_error];
-};
-
-static void run_part(void *opaque, int index) {
-  struct part *p = (struct part *)opaque + index;
-  p->status = p->program(p->arena, p->n, p->inputs, p->outputs, &p->team);
-  if (p->status)
-    memcpy(p->error, last_error, sizeof p->error);
-}
-
-int dfq_rt_run_batch(dfq_rt_program program, dfq_rt_pool *pool, uint8_t *arena,
-                     int64_t arena_bytes_per_sample, int64_t n, int num_inputs,
-                     const float *const *inputs, const int64_t *input_elements,
-                     int num_outputs, float *const *outputs,
-                     const int64_t *output_elements) {
-  /* Batches of at least one sample per thread are split into sub-batches;
-   * smaller ones run as a team that splits every step, of at most one
-   * thread per CPU (a team member without a CPU stalls every barrier). */
-  int parts = dfq_rt_pool_threads(pool);
-  int team = n < parts;
-  if (team && parts > pool->cpus)
-    parts = pool->cpus;
-  if (parts <= 1) {
-    dfq_rt_team solo = {0, 1, NULL};
-    return program(arena, n, inputs, outputs, &solo);
-  }
-  struct part *p = (struct part *)calloc((size_t)parts, sizeof *p);
-  const float **ins =
-      (const float **)calloc((size_t)(parts * num_inputs + 1), sizeof *ins);
-  float **outs =
-      (float **)calloc((size_t)(parts * num_outputs + 1), sizeof *outs);
-  if (!p || !ins || !outs) {
-    free(p), free(ins), free(outs);
-    return dfq_rt_fail("cannot allocate %d batch parts", parts);
-  }
-  int64_t first = 0;
-  for (int t = 0; t < parts; ++t) {
-    int64_t count = team ? n : n / parts + (t < n % parts);
-    p[t].program = program;
-    p[t].arena = arena + arena_bytes_per_sample * first;
-    p[t].n = count;
-    p[t].inputs = ins + t * num_inputs;
-    p[t].outputs = outs + t * num_outputs;
-    for (int i = 0; i < num_inputs; ++i)
-      p[t].inputs[i] = inputs[i] + input_elements[i] * first;
-    for (int i = 0; i < num_outputs; ++i)
-      p[t].outputs[i] = outputs[i] + output_elements[i] * first;
-    p[t].team.part = team ? t : 0;
-    p[t].team.parts = team ? parts : 1;
-    p[t].team.pool = pool;
-    if (!team)
-      first += count;
-  }
-  pool_run(pool, parts, run_part, p);
-  int status = 0;
-  for (int t = 0; t < parts && !status; ++t)
-    if (p[t].status)
-      status = dfq_rt_fail("%s", p[t].error);
-  free(p), free(ins), free(outs);
-  return status;
 }
 
 /* Halide reports errors through this hook; keep the message for the caller
@@ -355,21 +66,6 @@ static void describe_nhwc(halide_buffer_t *buffer, halide_dimension_t *dims,
   }
 }
 
-/* Which output rows this part of `team` computes: [*first, *last), or
- * nothing (0) when part 0 runs the whole layer and this is another part. */
-static int team_rows(const dfq_rt_team *team, int64_t oh, int split_rows,
-                     int64_t *first, int64_t *last) {
-  *first = 0;
-  *last = oh;
-  if (team->parts <= 1)
-    return 1;
-  if (!split_rows || oh < team->parts)
-    return team->part == 0;
-  *first = oh * team->part / team->parts;
-  *last = oh * (team->part + 1) / team->parts;
-  return 1;
-}
-
 /* Describes rows [first, last) of an [n][oh][ow][o] tensor: the kernel
  * computes only the region of the output buffers it is given (host at
  * their first element). */
@@ -393,13 +89,13 @@ int dfq_rt_run_kernel(dfq_rt_kernel kernel, const char *layer,
                       int64_t c, uint8_t *output, int64_t oh, int64_t ow,
                       int64_t o, int split_rows, const dfq_rt_team *team) {
   int64_t first, last;
-  if (!team_rows(team, oh, split_rows, &first, &last))
+  if (!dfq_rt_team_rows(team, oh, split_rows, &first, &last))
     return 0;
   halide_buffer_t in, out;
   halide_dimension_t in_dims[4], out_dims[4];
   describe_nhwc(&in, in_dims, input, n, h, w, c);
   describe_rows(&out, out_dims, output, 1, n, oh, ow, o, first, last);
-  last_error[0] = 0;
+  dfq_rt_clear_error();
   return kernel_status(kernel(&in, &out), layer);
 }
 
@@ -412,7 +108,7 @@ int dfq_rt_run_epilogue_kernel(dfq_rt_kernel_call call, const char *layer,
   int64_t first, last;
   if (count < 1 || count > DFQ_RT_MAX_KERNEL_BUFFERS)
     return dfq_rt_fail("%s: %d kernel buffers", layer, count);
-  if (!team_rows(team, oh, split_rows, &first, &last))
+  if (!dfq_rt_team_rows(team, oh, split_rows, &first, &last))
     return 0;
   halide_buffer_t all[1 + DFQ_RT_MAX_KERNEL_BUFFERS];
   halide_buffer_t *args[1 + DFQ_RT_MAX_KERNEL_BUFFERS];
@@ -424,278 +120,16 @@ int dfq_rt_run_epilogue_kernel(dfq_rt_kernel_call call, const char *layer,
                   oh, ow, o, first, last);
     args[i + 1] = &all[i + 1];
   }
-  last_error[0] = 0;
+  dfq_rt_clear_error();
   return kernel_status(call(args), layer);
 }
 
 static int kernel_status(int status, const char *layer) {
   if (status != 0) {
-    char halide_message[sizeof last_error];
-    memcpy(halide_message, last_error, sizeof halide_message);
+    char halide_message[512];
+    snprintf(halide_message, sizeof halide_message, "%s", dfq_rt_last_error());
     return dfq_rt_fail("%s: kernel failed (Halide error %d)%s%s", layer, status,
                        halide_message[0] ? ": " : "", halide_message);
   }
   return 0;
-}
-
-/* clamp(round_half_even(x / scale) + zp, qmin, qmax), NaN to clamp(zp),
- * with dfq_rt_quantize_one: a rounded quotient beyond 2^24 saturates
- * either way, so the float sum stays exact where it matters. */
-void dfq_rt_quantize(const float *x, uint8_t *q, int64_t n, int64_t c,
-                     int64_t hw, float scale, int32_t zp, int32_t qmin,
-                     int32_t qmax, int to_nhwc) {
-  float z = (float)zp, lo = (float)qmin, hi = (float)qmax, inv = 1.0f / scale;
-  if (!to_nhwc || c == 1) {
-    int64_t count = n * c * hw;
-    for (int64_t i = 0; i < count; ++i)
-      q[i] = (uint8_t)dfq_rt_quantize_one(x[i], scale, inv, z, lo, hi);
-    return;
-  }
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t p = 0; p < hw; ++p)
-      for (int64_t ch = 0; ch < c; ++ch)
-        q[(b * hw + p) * c + ch] = (uint8_t)dfq_rt_quantize_one(
-            x[(b * c + ch) * hw + p], scale, inv, z, lo, hi);
-}
-
-void dfq_rt_dequantize(const uint8_t *q, float *x, int64_t n, int64_t c,
-                       int64_t hw, float scale, int32_t zp, int from_nhwc) {
-  if (!from_nhwc || c == 1) {
-    int64_t count = n * c * hw;
-    for (int64_t i = 0; i < count; ++i)
-      x[i] = (float)((int32_t)q[i] - zp) * scale;
-    return;
-  }
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t ch = 0; ch < c; ++ch)
-      for (int64_t p = 0; p < hw; ++p) {
-        int64_t to = (b * c + ch) * hw + p;
-        int64_t from = from_nhwc ? (b * hw + p) * c + ch : to;
-        x[to] = (float)((int32_t)q[from] - zp) * scale;
-      }
-}
-
-void dfq_rt_relu(const float *x, float *y, int64_t count) {
-  for (int64_t i = 0; i < count; ++i)
-    y[i] = x[i] < 0.0f ? 0.0f : x[i];
-}
-
-void dfq_rt_clip(const float *x, float *y, int64_t count, float lo, float hi) {
-  for (int64_t i = 0; i < count; ++i)
-    y[i] = dfq_rt_clip_one(x[i], lo, hi);
-}
-
-void dfq_rt_binary(int op, const float *a, const int64_t *a_strides,
-                   const float *b, const int64_t *b_strides, float *y,
-                   const int64_t *dims, int rank) {
-  int64_t index[DFQ_RT_MAX_RANK] = {0};
-  int64_t count = 1;
-  int contiguous_a = 1, contiguous_b = 1;
-  for (int i = rank - 1; i >= 0; --i) {
-    contiguous_a &= a_strides[i] == count;
-    contiguous_b &= b_strides[i] == count;
-    count *= dims[i];
-  }
-  if (contiguous_a && contiguous_b) {
-    /* Same shapes: one vectorizable pass. */
-    if (op == DFQ_RT_ADD)
-      for (int64_t k = 0; k < count; ++k)
-        y[k] = a[k] + b[k];
-    else
-      for (int64_t k = 0; k < count; ++k)
-        y[k] = a[k] * b[k];
-    return;
-  }
-  int64_t ai = 0, bi = 0;
-  for (int64_t k = 0; k < count; ++k) {
-    y[k] = op == DFQ_RT_ADD ? a[ai] + b[bi] : a[ai] * b[bi];
-    /* Odometer increment of the output index, moving both operands. */
-    for (int d = rank - 1; d >= 0; --d) {
-      ai += a_strides[d];
-      bi += b_strides[d];
-      if (++index[d] < dims[d])
-        break;
-      ai -= a_strides[d] * dims[d];
-      bi -= b_strides[d] * dims[d];
-      index[d] = 0;
-    }
-  }
-}
-
-void dfq_rt_global_avg_pool(const float *x, float *y, int64_t planes,
-                            int64_t hw) {
-  for (int64_t p = 0; p < planes; ++p) {
-    double sum = 0;
-    for (int64_t i = 0; i < hw; ++i)
-      sum += x[p * hw + i];
-    y[p] = (float)(sum / (double)hw);
-  }
-}
-
-void dfq_rt_global_avg_pool_nhwc(const float *x, float *y, int64_t planes,
-                                 int64_t hw, int64_t c) {
-  /* Pixels outer, a block of channels inner, so that the loads are
-   * contiguous and the sums vectorize; each channel is still summed in
-   * pixel order, as dfq_rt_global_avg_pool does. Whole blocks have a
-   * constant width, so that their sums stay in vector registers across
-   * the pixels. */
-  enum { BLOCK = 64 };
-  double sums[BLOCK];
-  for (int64_t b = 0; b < planes / c; ++b)
-    for (int64_t c0 = 0; c0 < c; c0 += BLOCK) {
-      int64_t width = c - c0 < BLOCK ? c - c0 : BLOCK;
-      const float *image = x + b * hw * c + c0;
-      for (int64_t j = 0; j < BLOCK; ++j)
-        sums[j] = 0;
-      if (width == BLOCK) {
-        for (int64_t p = 0; p < hw; ++p)
-          for (int64_t j = 0; j < BLOCK; ++j)
-            sums[j] += image[p * c + j];
-      } else {
-        for (int64_t p = 0; p < hw; ++p)
-          for (int64_t j = 0; j < width; ++j)
-            sums[j] += image[p * c + j];
-      }
-      for (int64_t j = 0; j < width; ++j)
-        y[b * c + c0 + j] = (float)(sums[j] / (double)hw);
-    }
-}
-
-void dfq_rt_nhwc_to_nchw(const float *x, float *y, int64_t n, int64_t c,
-                         int64_t hw) {
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t p = 0; p < hw; ++p)
-      for (int64_t ch = 0; ch < c; ++ch)
-        y[(b * c + ch) * hw + p] = x[(b * hw + p) * c + ch];
-}
-
-void dfq_rt_max_pool2d(const float *x, float *y, int64_t planes, int64_t h,
-                       int64_t w, int64_t oh, int64_t ow, const int64_t *g) {
-  for (int64_t p = 0; p < planes; ++p)
-    for (int64_t oy = 0; oy < oh; ++oy)
-      for (int64_t ox = 0; ox < ow; ++ox) {
-        float best = -INFINITY;
-        for (int64_t i = 0; i < g[0]; ++i) {
-          int64_t iy = oy * g[2] - g[4] + i * g[8];
-          if (iy < 0 || iy >= h)
-            continue;
-          for (int64_t j = 0; j < g[1]; ++j) {
-            int64_t ix = ox * g[3] - g[5] + j * g[9];
-            if (ix < 0 || ix >= w)
-              continue;
-            float v = x[(p * h + iy) * w + ix];
-            /* NaN propagates, as in ATen. */
-            if (v > best || isnan(v))
-              best = v;
-            if (isnan(best))
-              break;
-          }
-        }
-        y[(p * oh + oy) * ow + ox] = best;
-      }
-}
-
-void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
-                       int64_t w, int64_t oh, int64_t ow, const int64_t *g,
-                       int count_include_pad) {
-  for (int64_t p = 0; p < planes; ++p)
-    for (int64_t oy = 0; oy < oh; ++oy)
-      for (int64_t ox = 0; ox < ow; ++ox) {
-        float sum = 0.0f;
-        int64_t taps = 0;
-        for (int64_t i = 0; i < g[0]; ++i) {
-          int64_t iy = oy * g[2] - g[4] + i;
-          int in_y = iy >= 0 && iy < h;
-          int on_pad_y = iy >= -g[4] && iy < h + g[6];
-          for (int64_t j = 0; j < g[1]; ++j) {
-            int64_t ix = ox * g[3] - g[5] + j;
-            int in_x = ix >= 0 && ix < w;
-            int on_pad_x = ix >= -g[5] && ix < w + g[7];
-            /* Window order, padding included as +0, as ATen sums the
-             * explicitly padded input. */
-            if (on_pad_y && on_pad_x)
-              sum += in_y && in_x ? x[(p * h + iy) * w + ix] : 0.0f;
-            taps += count_include_pad ? (on_pad_y && on_pad_x) : (in_y && in_x);
-          }
-        }
-        y[(p * oh + oy) * ow + ox] = sum / (float)taps;
-      }
-}
-
-void dfq_rt_gemm(const float *x, const float *w, const float *bias, float *y,
-                 int64_t n, int64_t k, int64_t o) {
-  /* Products of two floats are exact in double. They are summed in LANES
-   * independent double lanes (vectors, so that neither one addition chain's
-   * latency nor scalar code limits the loop), then the lanes in order, and
-   * the sum is rounded to float once. */
-  enum { LANES = 32 };
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t c = 0; c < o; ++c) {
-      const float *row = x + b * k, *column = w + c * k;
-      double lanes[LANES] = {0};
-      int64_t i = 0;
-      for (; i + LANES <= k; i += LANES)
-        for (int l = 0; l < LANES; ++l)
-          lanes[l] += (double)row[i + l] * (double)column[i + l];
-      double acc = 0;
-      for (; i < k; ++i)
-        acc += (double)row[i] * (double)column[i];
-      for (int l = 0; l < LANES; ++l)
-        acc += lanes[l];
-      y[b * o + c] = (float)acc + (bias ? bias[c] : 0.0f);
-    }
-}
-
-void dfq_rt_softmax(const float *x, float *y, int64_t outer, int64_t axis,
-                    int64_t inner) {
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t i = 0; i < inner; ++i) {
-      const float *in = x + o * axis * inner + i;
-      float *out = y + o * axis * inner + i;
-      float max = -INFINITY;
-      for (int64_t k = 0; k < axis; ++k)
-        max = in[k * inner] > max ? in[k * inner] : max;
-      float sum = 0.0f;
-      for (int64_t k = 0; k < axis; ++k) {
-        out[k * inner] = expf(in[k * inner] - max);
-        sum += out[k * inner];
-      }
-      for (int64_t k = 0; k < axis; ++k)
-        out[k * inner] /= sum;
-    }
-}
-
-void dfq_rt_concat_part(const void *x, void *y, int64_t outer, int64_t part,
-                        int64_t total, int64_t offset) {
-  const char *from = (const char *)x;
-  char *to = (char *)y;
-  for (int64_t o = 0; o < outer; ++o)
-    memcpy(to + o * total + offset, from + o * part, (size_t)part);
-}
-
-void dfq_rt_transpose(const float *x, float *y, const int64_t *dims,
-                      const int64_t *perm, int rank) {
-  int64_t in_strides[DFQ_RT_MAX_RANK], out_dims[DFQ_RT_MAX_RANK],
-      strides[DFQ_RT_MAX_RANK], index[DFQ_RT_MAX_RANK] = {0};
-  int64_t stride = 1, count = 1;
-  for (int d = rank - 1; d >= 0; --d) {
-    in_strides[d] = stride;
-    stride *= dims[d];
-  }
-  for (int d = 0; d < rank; ++d) {
-    out_dims[d] = dims[perm[d]];
-    strides[d] = in_strides[perm[d]];
-    count *= out_dims[d];
-  }
-  int64_t from = 0;
-  for (int64_t k = 0; k < count; ++k) {
-    y[k] = x[from];
-    for (int d = rank - 1; d >= 0; --d) {
-      from += strides[d];
-      if (++index[d] < out_dims[d])
-        break;
-      from -= strides[d] * out_dims[d];
-      index[d] = 0;
-    }
-  }
 }

@@ -1,37 +1,37 @@
-//===- ModelLibrary.h - a quantized model as an x86 shared library -*- C++
+//===- ModelLibrary.h - a quantized model as a shared library -----*- C++
 //-*-===//
 //
-// Turns a function that dfq-lower-to-kernels has prepared into `libmodel.so`
-// and `model.h`: one Halide kernel per quantized layer (LayerKernel.h),
-// compiled ahead of time with its weights baked in, and generated C host
-// code that runs the ops in program order on one arena whose layout is
-// planned at compile time. The C ABI is documented in docs/x86.md and in the
-// generated model.h.
+// The host compiler every backend shares: turns a function that
+// dfq-lower-to-kernels has prepared into `libmodel.so` and `model.h` (one
+// kernel per quantized layer from the backend, generated C host code that
+// runs the ops in program order on one arena planned at compile time), or
+// prints the generated code without building it (--emit-only). The C ABI
+// is documented in docs/x86.md and in the generated model.h.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef DFQ_TARGETS_X86_MODELLIBRARY_H
-#define DFQ_TARGETS_X86_MODELLIBRARY_H
+#ifndef DFQ_TARGETS_MODELLIBRARY_H
+#define DFQ_TARGETS_MODELLIBRARY_H
+
+#include "dfq/Targets/LibraryBackend.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <memory>
 #include <string>
+#include <vector>
 
-namespace mlir::dfq::x86 {
+namespace mlir::dfq {
 
 struct ModelLibraryOptions {
   /// Where libmodel.so and model.h go (created if missing).
   std::string outputDir;
   /// The C compiler that builds and links the host code; empty: $CC, else
-  /// the first of clang-22, clang, cc, gcc on PATH.
+  /// the backend's preferred ones on PATH.
   std::string compiler;
   /// Keep the generated sources and objects in `outputDir`/build.
   bool keepSources = false;
-  /// The target the library is built for ("x86-avx512-vnni" or
-  /// "x86-avx2"); every kernel must be scheduled for it. Empty: the module's
-  /// `dfq.target`, else the first kernel's schedule, else x86-avx512-vnni.
-  std::string target;
   /// The exact text of the model.mlir written next to the library (the
   /// printed module, final). The library carries its fingerprint with the
   /// library's target (dfq/Support/ModelFingerprint.h) as
@@ -57,10 +57,18 @@ struct ModelLibrarySummary {
 
 /// Builds the library. Every failure is an error diagnostic at the op it
 /// concerns (or the function), and leaves no libmodel.so/model.h behind.
-LogicalResult emitModelLibrary(func::FuncOp function,
+LogicalResult emitModelLibrary(func::FuncOp function, LibraryBackend &backend,
                                const ModelLibraryOptions &options,
                                ModelLibrarySummary *summary = nullptr);
 
-} // namespace mlir::dfq::x86
+/// Prints what emitModelLibrary would compile (model.h, model.c, the
+/// backend's sources and kernel specs), each file after a
+/// `// ----- NAME -----` line, and builds nothing. The fingerprint is
+/// computed from `modelText` when given, else left as zeros.
+LogicalResult printModelLibrary(func::FuncOp function, LibraryBackend &backend,
+                                llvm::raw_ostream &os,
+                                llvm::StringRef modelText = {});
 
-#endif // DFQ_TARGETS_X86_MODELLIBRARY_H
+} // namespace mlir::dfq
+
+#endif // DFQ_TARGETS_MODELLIBRARY_H

@@ -1,0 +1,102 @@
+//===- LayerSpec.h - one quantized layer, as every backend sees it -*- C++
+//-*-===//
+//
+// What the host compiler reads off a dfq.qconv2d or dfq.qgemm once and hands
+// to the backend that generates its kernel: the geometry, the integer
+// parameters of docs/design.md's semantics, and the residual epilogue the
+// host decided to compute in the kernel. Backends add their own schedule
+// (x86::LayerKernelSpec) but never re-derive these fields from the IR.
+//
+// Plain C++ (no MLIR types), so that kernel generators built with other
+// compilers' flags (Halide: RTTI and exceptions) can include it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_TARGETS_LAYERSPEC_H
+#define DFQ_TARGETS_LAYERSPEC_H
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlir::dfq {
+
+/// The tail of a residual block, computed in a layer kernel's epilogue
+/// (what dfq-lower-to-kernels records as `fused`): the requantized output q
+/// is dequantized, a residual of the output's shape is added, a ReLU or
+/// clip applied, and the float result y written and/or quantized. Every
+/// step is in f32 exactly as the reference interpreter computes
+/// dfq.dequantize, dfq.add, dfq.relu / dfq.clip and dfq.quantize, so the
+/// outputs are bit-identical to the unfused ops'. The layer's own output
+/// is not written.
+struct ResidualEpilogue {
+  enum class Residual {
+    /// No epilogue: the kernel writes the requantized output.
+    None,
+    /// An f32 activation, NHWC.
+    Float,
+    /// A u8 activation, NHWC, dequantized as (r - zeroPoint) * scale.
+    Quantized,
+  };
+  Residual residual = Residual::None;
+  /// The layer output's dequantization: (q - outputZeroPoint) * outputScale.
+  float outputScale = 1.0f;
+  float residualScale = 1.0f;
+  int32_t residualZeroPoint = 0;
+  enum class Activation { None, Relu, Clip };
+  Activation activation = Activation::None;
+  /// Clip bounds (already rounded to f32, as the interpreter rounds them).
+  float clipMin = 0.0f, clipMax = 0.0f;
+  /// Whether y itself (f32, NHWC) is an output.
+  bool floatOutput = false;
+  /// u8 outputs clamp(round_half_even(y / scale) + zeroPoint, min, max),
+  /// NaN to clamp(zeroPoint).
+  struct Quantization {
+    float scale = 1.0f;
+    int32_t zeroPoint = 0, min = 0, max = 255;
+  };
+  std::vector<Quantization> quantizedOutputs;
+
+  bool enabled() const { return residual != Residual::None; }
+  /// The kernel's output buffers: y first (when floatOutput), then the
+  /// quantizations in order.
+  size_t outputCount() const {
+    return (floatOutput ? 1 : 0) + quantizedOutputs.size();
+  }
+};
+
+/// A quantized convolution or gemm with everything known at compile time.
+/// Activations are NHWC, one value per byte (a gemm is the 1x1 case: input
+/// [n][k], output [n][o]); weights are [o][c/groups][kh][kw] (gemm: [o][k])
+/// as the IR stores them.
+struct LayerSpec {
+  /// The layer's name (dfq.layer_name, else the op's location).
+  std::string layerName;
+  /// The symbol of the generated kernel (a C identifier).
+  std::string symbol;
+  /// Convolution geometry; a gemm has h = w = kh = kw = outH = outW = 1 and
+  /// c = its reduction depth k.
+  int64_t c = 0, h = 1, w = 1, o = 0, kh = 1, kw = 1, outH = 1, outW = 1;
+  int64_t strideH = 1, strideW = 1, padTop = 0, padLeft = 0;
+  int64_t dilationH = 1, dilationW = 1, groups = 1;
+  bool isGemm = false;
+  /// Storage of the weights (2..8 bits).
+  int weightBits = 8;
+  bool weightsSigned = true;
+  /// Storage of the activations (2..8 bits, one per byte).
+  int activationBits = 8;
+  bool inputSigned = false, outputSigned = false;
+  /// [o][c/groups][kh][kw] weight codes.
+  std::vector<int32_t> weights;
+  /// One entry per output channel each (per-tensor parameters repeated).
+  std::vector<int32_t> bias, multiplier, shift, weightZeroPoint;
+  int32_t inputZeroPoint = 0, outputZeroPoint = 0;
+  int32_t outputMin = 0, outputMax = 255;
+  /// A residual epilogue replaces the quantized output by its outputs.
+  ResidualEpilogue epilogue;
+};
+
+} // namespace mlir::dfq
+
+#endif // DFQ_TARGETS_LAYERSPEC_H

@@ -1,0 +1,113 @@
+//===- LibraryBackend.h - what a target adds to the host compiler -*- C++
+//-*-===//
+//
+// The host compiler (ModelLibrary.h) turns a lowered function into a model
+// library: it schedules the ops, assigns values to a statically planned
+// arena, groups elementwise chains into loops, decides which residual
+// chains a kernel computes, prints the host C code and the model's C ABI,
+// and drives the toolchain. A backend supplies only what differs between
+// targets: whether a layer is legal and how it is scheduled, its kernel
+// (source or object), the host's call of that kernel, the runtime file its
+// kernels need, and the compiler flags. The x86 backend (Halide kernels) and
+// the portable C backend are the two implementations; docs/targets.md shows
+// how to add one.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_TARGETS_LIBRARYBACKEND_H
+#define DFQ_TARGETS_LIBRARYBACKEND_H
+
+#include "dfq/Targets/LayerSpec.h"
+
+#include "mlir/IR/Operation.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mlir::dfq {
+
+/// Where the host keeps a kernel's operands, as C expressions valid inside
+/// the generated program (`n` is the batch, `team` the threads running it).
+struct KernelOperands {
+  /// A C string literal naming the layer, for errors.
+  std::string layer;
+  /// The input activation's address.
+  std::string input;
+  /// The output's address, or (with an epilogue) the residual's and then
+  /// the epilogue's outputs', each with whether it is f32.
+  std::vector<std::pair<std::string, bool>> buffers;
+  /// Whether threads may split the output rows (a convolution with more
+  /// than one output pixel; a gemm's rows are its batch).
+  bool splitRows = false;
+};
+
+/// A source file a backend adds to the library, by name and contents.
+struct SourceFile {
+  std::string name, contents;
+  /// False for the runtime files that are the same for every model (which
+  /// --emit-only names without printing them).
+  bool generated = true;
+};
+
+class LibraryBackend {
+public:
+  virtual ~LibraryBackend();
+
+  /// What `dfq_model_target()` returns and the fingerprint covers.
+  virtual std::string getTargetName() const = 0;
+
+  /// Whether kernels may read and write signed (int8_t) activations; the
+  /// host converts to and from them in either case.
+  virtual bool supportsSignedActivations() const = 0;
+  /// Whether kernels compute residual epilogues (LayerSpec::epilogue);
+  /// otherwise the host computes every residual chain in its own loops.
+  virtual bool supportsResidualEpilogues() const = 0;
+
+  /// Checks that the target runs `spec` (and reads the op's schedule), and
+  /// records its kernel. Errors are reported at `op`.
+  virtual LogicalResult addKernel(Operation *op, const LayerSpec &spec) = 0;
+
+  /// The host code of the kernel added last: declarations at file scope
+  /// (`prototypes`) and the statements of its step (`body`), which set
+  /// `failed` on an error and end at a dfq_rt_barrier(team).
+  virtual void printKernelCall(const LayerSpec &spec,
+                               const KernelOperands &operands,
+                               std::string &prototypes, std::string &body) = 0;
+
+  /// The runtime header model.c includes besides dfq_runtime.h (empty for
+  /// none), and C statements that dfq_model_create runs before it
+  /// allocates (return NULL with dfq_rt_fail on a machine that cannot run
+  /// the kernels) and after it has created the thread pool.
+  virtual std::string getRuntimeHeader() const = 0;
+  virtual std::string getCreateCheck() const = 0;
+  virtual std::string getAfterPoolSetup() const = 0;
+
+  /// The backend's C sources: its runtime and, for backends that generate
+  /// C, the kernels. Written next to model.c and compiled with it.
+  virtual std::vector<SourceFile> getSources() const = 0;
+  /// Writes the backend's precompiled objects (none for a C backend) into
+  /// `directory`, returning their paths for the link. Errors at `loc`, or
+  /// at the op whose kernel failed.
+  virtual FailureOr<std::vector<std::string>> writeObjects(StringRef directory,
+                                                           Location loc) = 0;
+  /// Prints, for --emit-only, what writeObjects would compile (kernel
+  /// specs and schedules); C backends print nothing (their kernels are in
+  /// getSources()).
+  virtual void printObjects(llvm::raw_ostream &os) const = 0;
+
+  /// The C compilers to try, in order, when neither the caller nor $CC
+  /// names one.
+  virtual std::vector<std::string> getPreferredCompilers() const;
+  /// Flags for compiling model.c and the runtime (besides -I, -fPIC and
+  /// -shared, which the host adds).
+  virtual std::vector<std::string> getCompileFlags() const = 0;
+  /// Include directories the kernels' or runtime's headers need.
+  virtual std::vector<std::string> getIncludeDirectories() const;
+};
+
+} // namespace mlir::dfq
+
+#endif // DFQ_TARGETS_LIBRARYBACKEND_H

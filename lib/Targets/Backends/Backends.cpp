@@ -1,0 +1,27 @@
+//===- Backends.cpp - the library backends, by target name ----------------===//
+
+#include "dfq/Targets/Backends.h"
+
+#include "dfq/Targets/C/CBackend.h"
+#include "dfq/Targets/X86/X86Backend.h"
+
+using namespace mlir;
+using namespace mlir::dfq;
+
+std::vector<std::string> mlir::dfq::getLibraryBackendNames() {
+  return {"x86-avx512-vnni", "x86-avx2", "c"};
+}
+
+std::unique_ptr<LibraryBackend>
+mlir::dfq::createLibraryBackend(StringRef name, std::string &error) {
+  if (name == "c")
+    return c::createCBackend();
+  x86::Isa isa;
+  if (name == "x86")
+    return x86::createX86Backend(x86::Isa::Avx512Vnni);
+  if (x86::parseIsa(name.str(), isa))
+    return x86::createX86Backend(isa);
+  error = "no library backend for target '" + name.str() +
+          "' (expected x86, x86-avx512-vnni, x86-avx2 or c)";
+  return nullptr;
+}

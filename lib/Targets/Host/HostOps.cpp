@@ -1,0 +1,337 @@
+//===- HostOps.cpp - the host's C code for ops that are not kernels -------===//
+//
+// Quantizations that change layout, and the float ops between quantized
+// layers, as calls of dfq_runtime.c with the reference interpreter's
+// semantics.
+//
+//===----------------------------------------------------------------------===//
+
+#include "HostProgram.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace mlir::dfq;
+using namespace mlir::dfq::host;
+
+namespace {
+
+int64_t alignUp(int64_t bytes) {
+  return (bytes + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
+}
+
+} // namespace
+
+LogicalResult HostProgram::emitBinary(Operation *op, bool add) {
+  Value result = op->getResult(0);
+  const ValueInfo &out = values[result];
+  int rank = out.sampleShape.size() + 1;
+  if (rank > 6)
+    return op->emitError() << "has rank " << rank
+                           << "; the host runtime broadcasts up to rank 6";
+  std::string dims = "{n";
+  for (int64_t d : out.sampleShape)
+    dims += ", " + std::to_string(d);
+  dims += "}";
+  auto strides = [&](Value operand) -> FailureOr<std::string> {
+    const ValueInfo &in = values[operand];
+    // The operand's full shape, the batch written as -1.
+    SmallVector<int64_t> shape;
+    if (in.hasBatch)
+      shape.push_back(-1);
+    shape.append(in.sampleShape.begin(), in.sampleShape.end());
+    SmallVector<std::string> result(rank, "0");
+    std::string stride = "1";
+    int offset = rank - static_cast<int>(shape.size());
+    for (int d = static_cast<int>(shape.size()) - 1; d >= 0; --d) {
+      int64_t size = shape[d];
+      int64_t outSize = d + offset == 0 ? -1 : out.sampleShape[d + offset - 1];
+      if (size == -1) {
+        result[d + offset] = stride;
+        continue;
+      }
+      if (size != 1 || outSize == 1)
+        result[d + offset] = stride;
+      else if (d + offset == 0 && size != 1)
+        return op->emitError() << "broadcasts a constant along the batch";
+      stride = stride + " * " + std::to_string(size);
+    }
+    std::string text = "{";
+    for (auto [i, s] : llvm::enumerate(result))
+      text += (i ? ", " : "") + s;
+    return text + "}";
+  };
+  FailureOr<std::string> lhsStrides = strides(op->getOperand(0));
+  FailureOr<std::string> rhsStrides = strides(op->getOperand(1));
+  if (failed(lhsStrides) || failed(rhsStrides))
+    return failure();
+  body += "  {\n    const int64_t dims[] = " + dims +
+          ", lhs[] = " + *lhsStrides + ", rhs[] = " + *rhsStrides + ";\n";
+  body += std::string("    dfq_rt_binary(") +
+          (add ? "DFQ_RT_ADD" : "DFQ_RT_MUL") + ", " +
+          floatPtr(op->getOperand(0)) + ", lhs, " +
+          floatPtr(op->getOperand(1)) + ", rhs, " + floatPtr(result) +
+          ", dims, " + std::to_string(rank) + ");\n  }\n";
+  return success();
+}
+
+/// Gives the consumers of an NHWC float value from `step` on an NCHW copy
+/// of it (a buffer of its own, converted at `step`).
+void HostProgram::ensureNchw(Value value, size_t step) {
+  ValueInfo &v = values[value];
+  if (!v.nhwc)
+    return;
+  if (v.buffer >= 0)
+    buffers[v.buffer].last = std::max(buffers[v.buffer].last, step);
+  ArenaBuffer buffer;
+  buffer.bytesPerSample = alignUp(product(v.sampleShape) * 4);
+  buffer.first = buffer.last = step;
+  std::string from = floatPtr(value);
+  ValueInfo copy = v;
+  copy.nhwc = false;
+  copy.buffer = buffers.size();
+  copy.address = "@ARENA" + std::to_string(copy.buffer) + "@";
+  buffers.push_back(buffer);
+  v = copy;
+  body += "  dfq_rt_nhwc_to_nchw(" + from + ", " + floatPtr(value) + ", n, " +
+          std::to_string(v.sampleShape[0]) + ", " +
+          std::to_string(v.sampleShape[1] * v.sampleShape[2]) + ");\n";
+}
+
+/// A dequantized weight becomes a float constant, computed as the
+/// interpreter does: f32(q - z) * f32(s), per channel along the type's axis.
+LogicalResult HostProgram::emitDequantizedConstant(DequantizeOp op,
+                                                   QConstantOp weight) {
+  auto values = dyn_cast<DenseIntElementsAttr>(weight.getValue());
+  auto type = cast<RankedTensorType>(weight.getType());
+  if (!values)
+    return op->emitError() << "needs dense weight values on the " << targetName
+                           << " target";
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  int64_t axis = -1;
+  if (auto perAxis =
+          dyn_cast<quant::UniformQuantizedPerAxisType>(type.getElementType())) {
+    scales.assign(perAxis.getScales().begin(), perAxis.getScales().end());
+    zeroPoints.assign(perAxis.getZeroPoints().begin(),
+                      perAxis.getZeroPoints().end());
+    axis = perAxis.getQuantizedDimension();
+  } else {
+    auto uniform = cast<quant::UniformQuantizedType>(type.getElementType());
+    scales.push_back(uniform.getScale());
+    zeroPoints.push_back(uniform.getZeroPoint());
+  }
+  int64_t inner = 1;
+  for (int64_t d = axis + 1; axis >= 0 && d < type.getRank(); ++d)
+    inner *= type.getDimSize(d);
+  int64_t channels = axis >= 0 ? type.getDimSize(axis) : 1;
+  std::string name = "dfq_constant_" + std::to_string(constantCount++);
+  constantsCode +=
+      "/* " + getLayerName(op) + " */\nstatic const float " + name + "[] = {";
+  for (auto [i, q] : llvm::enumerate(values.getValues<APInt>())) {
+    int64_t c = axis >= 0 ? (static_cast<int64_t>(i) / inner) % channels : 0;
+    float x = static_cast<float>(q.getSExtValue() - zeroPoints[c]) *
+              static_cast<float>(scales[c]);
+    constantsCode += (i % 8 ? " " : "\n  ") + floatLiteral(x) + ",";
+  }
+  constantsCode += "\n};\n";
+  ValueInfo v;
+  v.address = name;
+  v.hasBatch = false;
+  v.sampleShape.assign(type.getShape().begin(), type.getShape().end());
+  this->values[op.getResult()] = v;
+  return success();
+}
+
+LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
+  auto planes = [&](Value v) {
+    const ValueInfo &i = values[v];
+    return "n * " + std::to_string(i.sampleShape[0]);
+  };
+  if (auto quantize = dyn_cast<QuantizeOp>(op)) {
+    auto type = perTensorActivation(quantize.getType());
+    if (!type)
+      return op->emitError()
+             << "quantizes to " << quantize.getType() << "; the " << targetName
+             << " target stores activations per tensor, in "
+                "at most 8 bits";
+    const ValueInfo &in = values[quantize.getInput()];
+    bool nhwc = values[quantize.getResult()].nhwc && !in.nhwc;
+    int64_t c = nhwc ? in.sampleShape[0] : 1;
+    int64_t hw = product(in.sampleShape) / c;
+    bool isSigned = values[quantize.getResult()].isSigned;
+    body += std::string("  dfq_rt_quantize") + (isSigned ? "_s8(" : "(") +
+            floatPtr(quantize.getInput()) + ", " +
+            bytePtr(quantize.getResult()) + ", n, " + std::to_string(c) + ", " +
+            std::to_string(hw) + ", " +
+            floatLiteral(static_cast<float>(type.getScale())) + ", " +
+            std::to_string(type.getZeroPoint()) + ", " +
+            std::to_string(type.getStorageTypeMin()) + ", " +
+            std::to_string(type.getStorageTypeMax()) + ", " +
+            (nhwc ? "1" : "0") + ");\n";
+    return success();
+  }
+  if (auto dequantize = dyn_cast<DequantizeOp>(op)) {
+    auto type = perTensorActivation(dequantize.getInput().getType());
+    if (!type)
+      return op->emitError()
+             << "dequantizes " << dequantize.getInput().getType() << "; the "
+             << targetName
+             << " target stores activations per tensor, in at most 8 bits";
+    // The result keeps the input's layout: a plain elementwise pass.
+    const ValueInfo &in = values[dequantize.getInput()];
+    bool isSigned = in.isSigned;
+    body += std::string("  dfq_rt_dequantize") + (isSigned ? "_s8(" : "(") +
+            bytePtr(dequantize.getInput()) + ", " +
+            floatPtr(dequantize.getResult()) + ", n, 1, " +
+            std::to_string(product(in.sampleShape)) + ", " +
+            floatLiteral(static_cast<float>(type.getScale())) + ", " +
+            std::to_string(type.getZeroPoint()) + ", 0);\n";
+    return success();
+  }
+  if (isa<QConv2DOp, QGemmOp>(op))
+    return emitKernel(op, step);
+  // Everything below is a float op, on NCHW data unless elementwise.
+  for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults()))
+    if (values[v].quantized)
+      return op->emitError()
+             << "reads or writes a quantized tensor, which the " << targetName
+             << " target "
+                "supports only in dfq.qconv2d, dfq.qgemm and (de)quantize";
+  Value result = op->getResult(0);
+  if (isa<ReluOp>(op)) {
+    body += "  dfq_rt_relu(" + floatPtr(op->getOperand(0)) + ", " +
+            floatPtr(result) + ", " + count(result) + ");\n";
+    return success();
+  }
+  if (auto clip = dyn_cast<ClipOp>(op)) {
+    body += "  dfq_rt_clip(" + floatPtr(clip.getInput()) + ", " +
+            floatPtr(result) + ", " + count(result) + clipBounds(clip) + ");\n";
+    return success();
+  }
+  if (auto gemm = dyn_cast<GemmOp>(op)) {
+    const ValueInfo &x = values[gemm.getInput()];
+    const ValueInfo &w = values[gemm.getWeight()];
+    if (!x.hasBatch || w.hasBatch)
+      return op->emitError() << "multiplies two activations or two "
+                                "constants; the "
+                             << targetName
+                             << " target runs a float gemm "
+                                "of an activation and constant weights";
+    body += "  dfq_rt_gemm(" + floatPtr(gemm.getInput()) + ", " +
+            floatPtr(gemm.getWeight()) + ", " +
+            (gemm.getBias() ? floatPtr(gemm.getBias()) : "NULL") + ", " +
+            floatPtr(result) + ", n, " + std::to_string(x.sampleShape[0]) +
+            ", " + std::to_string(w.sampleShape[0]) + ");\n";
+    return success();
+  }
+  if (isa<AddOp>(op))
+    return emitBinary(op, /*add=*/true);
+  if (isa<MulOp>(op))
+    return emitBinary(op, /*add=*/false);
+  if (isa<FlattenOp, ReshapeOp>(op))
+    return success(); // same bytes, new shape
+  if (isa<GlobalAvgPoolOp>(op)) {
+    const ValueInfo &in = values[op->getOperand(0)];
+    // The [C, 1, 1] result is the same in both layouts.
+    body += std::string("  dfq_rt_global_avg_pool") +
+            (in.nhwc ? "_nhwc(" : "(") + floatPtr(op->getOperand(0)) + ", " +
+            floatPtr(result) + ", " + planes(op->getOperand(0)) + ", " +
+            std::to_string(in.sampleShape[1] * in.sampleShape[2]) +
+            (in.nhwc ? ", " + std::to_string(in.sampleShape[0]) : "") + ");\n";
+    return success();
+  }
+  auto pool = [&](ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                  ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+                  StringRef call, StringRef extra) {
+    const ValueInfo &in = values[op->getOperand(0)];
+    const ValueInfo &out = values[result];
+    std::string geometry = "{";
+    for (int64_t g : {kernel[0], kernel[1], strides[0], strides[1], pads[0],
+                      pads[1], pads[2], pads[3], dilations[0], dilations[1]})
+      geometry += std::to_string(g) + ", ";
+    geometry += "}";
+    body += "  {\n    const int64_t geometry[] = " + geometry + ";\n    " +
+            call.str() + "(" + floatPtr(op->getOperand(0)) + ", " +
+            floatPtr(result) + ", " + planes(op->getOperand(0)) + ", " +
+            std::to_string(in.sampleShape[1]) + ", " +
+            std::to_string(in.sampleShape[2]) + ", " +
+            std::to_string(out.sampleShape[1]) + ", " +
+            std::to_string(out.sampleShape[2]) + ", geometry" + extra.str() +
+            ");\n  }\n";
+  };
+  if (auto maxPool = dyn_cast<MaxPool2DOp>(op)) {
+    pool(maxPool.getKernelShape(), maxPool.getStrides(), maxPool.getPads(),
+         maxPool.getDilations(), "dfq_rt_max_pool2d", "");
+    return success();
+  }
+  if (auto avgPool = dyn_cast<AvgPool2DOp>(op)) {
+    int64_t undilated[] = {1, 1};
+    pool(avgPool.getKernelShape(), avgPool.getStrides(), avgPool.getPads(),
+         undilated, "dfq_rt_avg_pool2d",
+         avgPool.getCountIncludePad() ? ", 1" : ", 0");
+    return success();
+  }
+  if (auto softmax = dyn_cast<SoftmaxOp>(op)) {
+    int64_t rank = values[result].sampleShape.size() + 1;
+    int64_t axis =
+        softmax.getAxis() < 0 ? softmax.getAxis() + rank : softmax.getAxis();
+    if (axis <= 0 || axis >= rank)
+      return op->emitError() << "softmax over the batch is not supported by "
+                                "the "
+                             << targetName << " target";
+    ArrayRef<int64_t> s = values[result].sampleShape;
+    int64_t outer = product(s.take_front(axis - 1));
+    int64_t inner = product(s.drop_front(axis));
+    body += "  dfq_rt_softmax(" + floatPtr(op->getOperand(0)) + ", " +
+            floatPtr(result) + ", n * " + std::to_string(outer) + ", " +
+            std::to_string(s[axis - 1]) + ", " + std::to_string(inner) + ");\n";
+    return success();
+  }
+  if (auto concat = dyn_cast<ConcatOp>(op)) {
+    int64_t rank = values[result].sampleShape.size() + 1;
+    int64_t axis =
+        concat.getAxis() < 0 ? concat.getAxis() + rank : concat.getAxis();
+    if (axis <= 0 || axis >= rank)
+      return op->emitError() << "concatenation along the batch is not "
+                                "supported by the "
+                             << targetName << " target";
+    ArrayRef<int64_t> s = values[result].sampleShape;
+    int64_t outer = product(s.take_front(axis - 1));
+    int64_t inner = product(s.drop_front(axis)) * 4;
+    int64_t offset = 0;
+    for (Value in : concat.getInputs()) {
+      if (!values[in].hasBatch)
+        return op->emitError() << "concatenates a constant; not supported "
+                                  "by the "
+                               << targetName << " target";
+      int64_t part = values[in].sampleShape[axis - 1] * inner;
+      body += "  dfq_rt_concat_part(" + floatPtr(in) + ", " + floatPtr(result) +
+              ", n * " + std::to_string(outer) + ", " + std::to_string(part) +
+              ", " + std::to_string(s[axis - 1] * inner) + ", " +
+              std::to_string(offset) + ");\n";
+      offset += part;
+    }
+    return success();
+  }
+  if (auto transpose = dyn_cast<TransposeOp>(op)) {
+    ArrayRef<int64_t> perm = transpose.getPerm();
+    if (perm.empty() || perm[0] != 0 || perm.size() > 6)
+      return op->emitError() << "moves the batch dimension or has rank > 6; "
+                                "not supported by the "
+                             << targetName << " target";
+    const ValueInfo &in = values[transpose.getInput()];
+    std::string dims = "{n", order = "{";
+    for (int64_t d : in.sampleShape)
+      dims += ", " + std::to_string(d);
+    for (auto [i, p] : llvm::enumerate(perm))
+      order += (i ? ", " : "") + std::to_string(p);
+    body += "  {\n    const int64_t dims[] = " + dims + "}, perm[] = " + order +
+            "};\n    dfq_rt_transpose(" + floatPtr(transpose.getInput()) +
+            ", " + floatPtr(result) + ", dims, perm, " +
+            std::to_string(perm.size()) + ");\n  }\n";
+    return success();
+  }
+  return op->emitError() << "is not supported by the " << targetName
+                         << " target";
+}

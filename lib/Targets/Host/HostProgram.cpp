@@ -1,0 +1,747 @@
+//===- HostProgram.cpp - a lowered function as a straight-line C program --===//
+//
+// Visits the live ops in the order they run and gives every value its
+// storage: the arena is planned once for all batch sizes (every activation
+// scales with the batch, so offsets planned per sample and multiplied by
+// the batch never overlap). Quantized layers become the backend's kernels;
+// consecutive elementwise ops one loop; the rest calls dfq_runtime.c
+// (HostOps.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#include "HostProgram.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <cmath>
+#include <cstdio>
+#include <tuple>
+
+using namespace mlir;
+using namespace mlir::dfq;
+using namespace mlir::dfq::host;
+
+namespace {
+
+int64_t alignUp(int64_t bytes) {
+  return (bytes + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
+}
+
+} // namespace
+
+int64_t host::product(ArrayRef<int64_t> dims) {
+  int64_t p = 1;
+  for (int64_t d : dims)
+    p *= d;
+  return p;
+}
+
+bool host::distinctLayouts(ArrayRef<int64_t> sampleShape) {
+  return sampleShape.size() == 3 && sampleShape[0] > 1 &&
+         sampleShape[1] * sampleShape[2] > 1;
+}
+
+std::string host::floatLiteral(float value) {
+  if (std::isnan(value))
+    return "NAN";
+  if (std::isinf(value))
+    return value > 0 ? "INFINITY" : "-INFINITY";
+  char text[64];
+  std::snprintf(text, sizeof text, "%af", static_cast<double>(value));
+  return text;
+}
+
+std::pair<float, float> host::clipBoundsF32(ClipOp clip) {
+  return {static_cast<float>(clip.getMin().convertToDouble()),
+          static_cast<float>(clip.getMax().convertToDouble())};
+}
+
+std::string host::stringLiteral(StringRef text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20)
+      continue;
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string host::clipBounds(ClipOp clip) {
+  auto [lo, hi] = clipBoundsF32(clip);
+  return ", " + floatLiteral(lo) + ", " + floatLiteral(hi);
+}
+
+quant::UniformQuantizedType host::perTensorActivation(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor)
+    return nullptr;
+  auto element = dyn_cast<quant::UniformQuantizedType>(tensor.getElementType());
+  return element && element.getStorageTypeIntegralWidth() <= 8 ? element
+                                                               : nullptr;
+}
+
+LogicalResult HostProgram::checkSignature() {
+  auto perSample = [&](Location loc, Type type,
+                       StringRef what) -> LogicalResult {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor || !tensor.getElementType().isF32() || tensor.getRank() < 1)
+      return emitError(loc) << what
+                            << " must be a ranked f32 tensor with a leading "
+                               "batch dimension, got "
+                            << type;
+    if (tensor.getNumDynamicDims() > (tensor.isDynamicDim(0) ? 1 : 0))
+      return emitError(loc)
+             << what << " " << type << " is dynamic beyond its batch dimension";
+    return success();
+  };
+  for (BlockArgument arg : function.getArguments()) {
+    if (failed(perSample(function.getLoc(), arg.getType(),
+                         "input " + std::to_string(arg.getArgNumber()))))
+      return failure();
+    int64_t leading = cast<RankedTensorType>(arg.getType()).getDimSize(0);
+    if (arg.getArgNumber() == 0)
+      batch = leading;
+    else if (leading != batch)
+      return emitError(function.getLoc())
+             << "the inputs disagree on the batch dimension";
+  }
+  if (function.getNumArguments() == 0)
+    return emitError(function.getLoc()) << "the model takes no inputs";
+  for (auto [i, type] : llvm::enumerate(function.getResultTypes()))
+    if (failed(
+            perSample(function.getLoc(), type, "output " + std::to_string(i))))
+      return failure();
+  return success();
+}
+
+/// The ops whose results reach an output, in program order; constants are
+/// materialized where they are used.
+void HostProgram::collectLiveOps() {
+  Block &block = function.getBody().front();
+  llvm::DenseSet<Operation *> live;
+  auto *terminator = block.getTerminator();
+  live.insert(terminator);
+  for (Operation &op : llvm::reverse(block)) {
+    if (!live.contains(&op))
+      continue;
+    for (Value operand : op.getOperands())
+      if (Operation *def = operand.getDefiningOp())
+        live.insert(def);
+  }
+  for (Operation &op : block)
+    if (live.contains(&op) && &op != terminator &&
+        !isa<arith::ConstantOp, QConstantOp>(op))
+      liveOps.push_back(&op);
+  scheduleConversions();
+}
+
+/// Moves quantizations of activations up to their operand and
+/// dequantizations down to their first user, so that they join the fused
+/// loop next to them instead of making loops of their own. In a residual
+/// network the float stream is quantized once per consumer (the block's
+/// first conv and the projection shortcut, which the IR orders after the
+/// block's other branch), and a block input is dequantized for the add
+/// that comes two convolutions later; moved, each is computed in the loop
+/// that already reads or writes the same elements, and a dequantized value
+/// used only there is never stored. Both moves keep every operand before
+/// its user: a quantization still follows its operand, a dequantization
+/// still precedes its users.
+void HostProgram::scheduleConversions() {
+  auto position = [&](Operation *op) {
+    return llvm::find(liveOps, op) - liveOps.begin();
+  };
+  for (Operation *op : SmallVector<Operation *>(liveOps)) {
+    auto quantize = dyn_cast<QuantizeOp>(op);
+    Operation *def = quantize ? quantize.getInput().getDefiningOp() : nullptr;
+    if (!def || !llvm::is_contained(liveOps, def))
+      continue;
+    liveOps.erase(liveOps.begin() + position(op));
+    liveOps.insert(liveOps.begin() + position(def) + 1, op);
+  }
+  for (Operation *op : SmallVector<Operation *>(liveOps)) {
+    auto dequantize = dyn_cast<DequantizeOp>(op);
+    if (!dequantize || dequantize.getInput().getDefiningOp<QConstantOp>())
+      continue;
+    int64_t first = int64_t(liveOps.size());
+    for (Operation *user : dequantize->getUsers())
+      if (llvm::is_contained(liveOps, user))
+        first = std::min<int64_t>(first, position(user));
+    int64_t from = position(op);
+    if (first == int64_t(liveOps.size()) || first <= from + 1)
+      continue;
+    liveOps.erase(liveOps.begin() + from);
+    liveOps.insert(liveOps.begin() + first - 1, op);
+  }
+}
+
+/// Gives a fresh op result its arena buffer (or, for reshapes, its
+/// operand's storage).
+LogicalResult HostProgram::assignValue(Value value, size_t step) {
+  auto type = cast<RankedTensorType>(value.getType());
+  Operation *op = value.getDefiningOp();
+  if (type.getNumDynamicDims() > (type.isDynamicDim(0) ? 1 : 0) ||
+      type.getDimSize(0) != batch)
+    return op->emitError()
+           << "the " << targetName
+           << " target needs every activation to keep the batch as "
+              "its leading dimension and static other dimensions; got "
+           << type;
+  ValueInfo v;
+  v.sampleShape.assign(type.getShape().begin() + 1, type.getShape().end());
+  auto element = dyn_cast<quant::QuantizedType>(type.getElementType());
+  v.quantized = element != nullptr;
+  v.isSigned = element && element.isSigned();
+  // Rank-4 results of quantized layers and quantizations are NHWC; ops that
+  // only look at elements keep their operand's layout (set in emitOp).
+  v.nhwc = v.quantized && distinctLayouts(v.sampleShape);
+  if (isa<FlattenOp, ReshapeOp>(op)) {
+    const ValueInfo &source = values[op->getOperand(0)];
+    v.address = source.address;
+    v.buffer = source.buffer;
+    values[value] = v;
+    return success();
+  }
+  int64_t elementBytes = v.quantized ? 1 : 4;
+  ArenaBuffer buffer;
+  buffer.bytesPerSample = alignUp(product(v.sampleShape) * elementBytes);
+  buffer.first = buffer.last = step;
+  v.buffer = buffers.size();
+  buffers.push_back(buffer);
+  v.address = "@ARENA" + std::to_string(v.buffer) + "@";
+  values[value] = v;
+  return success();
+}
+
+FailureOr<std::string> HostProgram::constantAddress(Value value) {
+  auto constant = value.getDefiningOp<arith::ConstantOp>();
+  auto type = constant ? dyn_cast<RankedTensorType>(constant.getType())
+                       : RankedTensorType();
+  if (!type || !type.getElementType().isF32())
+    return emitError(value.getLoc())
+           << "the " << targetName
+           << " target reads only f32 constants in float ops";
+  SmallVector<float> data;
+  if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue())) {
+    for (float f : dense.getValues<float>())
+      data.push_back(f);
+  } else if (auto resource =
+                 dyn_cast<DenseF32ResourceElementsAttr>(constant.getValue())) {
+    std::optional<ArrayRef<float>> blob = resource.tryGetAsArrayRef();
+    if (!blob)
+      return emitError(value.getLoc()) << "constant data is elided";
+    data.assign(blob->begin(), blob->end());
+  } else {
+    return emitError(value.getLoc()) << "unsupported constant storage";
+  }
+  std::string name = "dfq_constant_" + std::to_string(constantCount++);
+  constantsCode += "static const float " + name + "[] = {";
+  for (auto [i, f] : llvm::enumerate(data))
+    constantsCode += (i % 8 ? " " : "\n  ") + floatLiteral(f) + ",";
+  constantsCode += "\n};\n";
+  ValueInfo v;
+  v.address = name;
+  v.hasBatch = false;
+  v.sampleShape.assign(type.getShape().begin(), type.getShape().end());
+  values[value] = v;
+  return name;
+}
+
+FailureOr<LayerSpec> HostProgram::extractLayerSpec(Operation *op) {
+  auto kernelAttr = op->getAttrOfType<DictionaryAttr>("dfq.kernel");
+  if (!kernelAttr)
+    return op->emitError()
+           << "has no 'dfq.kernel' schedule; run dfq-lower-to-kernels first";
+  auto symbol = kernelAttr.getAs<StringAttr>("symbol");
+  if (!symbol || symbol.getValue().empty())
+    return op->emitError() << "has a malformed 'dfq.kernel' schedule "
+                           << kernelAttr;
+  Value input = op->getOperand(0), weight = op->getOperand(1);
+  auto inputType = perTensorActivation(input.getType());
+  auto outputType = perTensorActivation(op->getResult(0).getType());
+  auto weightElement = dyn_cast<quant::QuantizedType>(
+      cast<RankedTensorType>(weight.getType()).getElementType());
+  if (!inputType || !outputType || !weightElement ||
+      weightElement.getStorageTypeIntegralWidth() > 8)
+    return op->emitError() << "needs per-tensor activations and weights "
+                              "stored in at most 8 bits on the "
+                           << targetName << " target";
+  auto qconstant = weight.getDefiningOp<QConstantOp>();
+  auto weightValues = qconstant
+                          ? dyn_cast<DenseIntElementsAttr>(qconstant.getValue())
+                          : DenseIntElementsAttr();
+  if (!weightValues)
+    return op->emitError()
+           << "needs its weight as a dfq.qconstant with dense values";
+
+  LayerSpec spec;
+  spec.layerName = getLayerName(op);
+  spec.symbol = symbol.str();
+  auto inShape = cast<RankedTensorType>(input.getType()).getShape();
+  auto outShape = cast<RankedTensorType>(op->getResult(0).getType()).getShape();
+  auto wShape = cast<RankedTensorType>(weight.getType()).getShape();
+  spec.o = wShape[0];
+  spec.c = inShape[1];
+  ArrayRef<int32_t> multiplier, shift;
+  Value bias;
+  if (auto conv = dyn_cast<QConv2DOp>(op)) {
+    spec.h = inShape[2];
+    spec.w = inShape[3];
+    spec.kh = wShape[2];
+    spec.kw = wShape[3];
+    spec.outH = outShape[2];
+    spec.outW = outShape[3];
+    spec.strideH = conv.getStrides()[0];
+    spec.strideW = conv.getStrides()[1];
+    spec.padTop = conv.getPads()[0];
+    spec.padLeft = conv.getPads()[1];
+    spec.dilationH = conv.getDilations()[0];
+    spec.dilationW = conv.getDilations()[1];
+    spec.groups = conv.getGroups();
+    multiplier = conv.getMultiplier();
+    shift = conv.getShift();
+    bias = conv.getBias();
+  } else {
+    auto gemm = cast<QGemmOp>(op);
+    spec.isGemm = true;
+    multiplier = gemm.getMultiplier();
+    shift = gemm.getShift();
+    bias = gemm.getBias();
+  }
+  spec.weightBits = weightElement.getStorageTypeIntegralWidth();
+  spec.weightsSigned = weightElement.isSigned();
+  spec.activationBits = inputType.getStorageTypeIntegralWidth();
+  spec.inputSigned = inputType.isSigned();
+  spec.outputSigned = outputType.isSigned();
+  spec.inputZeroPoint = inputType.getZeroPoint();
+  spec.outputZeroPoint = outputType.getZeroPoint();
+  spec.outputMin = outputType.getStorageTypeMin();
+  spec.outputMax = outputType.getStorageTypeMax();
+  for (APInt v : weightValues.getValues<APInt>())
+    spec.weights.push_back(static_cast<int32_t>(
+        spec.weightsSigned ? v.getSExtValue() : int64_t(v.getZExtValue())));
+  auto perChannel = [&](auto values, std::vector<int32_t> &out) {
+    for (int64_t o = 0; o < spec.o; ++o)
+      out.push_back(values.size() == 1 ? values[0] : values[o]);
+  };
+  perChannel(multiplier, spec.multiplier);
+  perChannel(shift, spec.shift);
+  SmallVector<int32_t> zeroPoints;
+  if (auto perAxis =
+          dyn_cast<quant::UniformQuantizedPerAxisType>(weightElement))
+    for (int64_t z : perAxis.getZeroPoints())
+      zeroPoints.push_back(z);
+  else
+    zeroPoints.push_back(
+        cast<quant::UniformQuantizedType>(weightElement).getZeroPoint());
+  perChannel(ArrayRef<int32_t>(zeroPoints), spec.weightZeroPoint);
+  if (bias) {
+    DenseIntElementsAttr biasValues;
+    if (!matchPattern(bias, m_Constant(&biasValues)))
+      return op->emitError()
+             << "needs a constant bias on the " << targetName << " target";
+    for (APInt v : biasValues.getValues<APInt>())
+      spec.bias.push_back(static_cast<int32_t>(v.getSExtValue()));
+  } else {
+    spec.bias.assign(spec.o, 0);
+  }
+  return spec;
+}
+
+LogicalResult HostProgram::emitKernel(Operation *op, size_t step) {
+  FailureOr<LayerSpec> spec = extractLayerSpec(op);
+  if (failed(spec))
+    return failure();
+  std::optional<ResidualChain> chain = fusibleResidualChain(op);
+  if (chain && failed(fuseResidualChain(*chain, *spec, step)))
+    return failure();
+  if (failed(backend.addKernel(op, *spec)))
+    return failure();
+  ++kernelCount;
+
+  KernelOperands operands;
+  operands.layer = stringLiteral(spec->layerName);
+  operands.input = bytePtr(op->getOperand(0));
+  // Convolution kernels compute any range of output rows (a team splits
+  // them); a gemm's rows are its batch.
+  operands.splitRows = spec->outH * spec->outW > 1;
+  if (!chain) {
+    operands.buffers.push_back({bytePtr(op->getResult(0)), false});
+  } else {
+    // The residual, then the epilogue's outputs (LayerSpec.h).
+    Value residual = chain->kernelResidual();
+    bool residualIsFloat = !chain->residualDequantize;
+    operands.buffers.push_back(
+        {residualIsFloat ? floatPtr(residual) : bytePtr(residual),
+         residualIsFloat});
+    if (spec->epilogue.floatOutput)
+      operands.buffers.push_back({floatPtr(chain->result), true});
+    for (QuantizeOp quantize : chain->quantizations)
+      operands.buffers.push_back({bytePtr(quantize.getResult()), false});
+  }
+  backend.printKernelCall(*spec, operands, prototypes, body);
+  return success();
+}
+
+std::optional<ResidualChain> HostProgram::fusibleResidualChain(Operation *op) {
+  auto kernel = op->getAttrOfType<DictionaryAttr>("dfq.kernel");
+  if (!kernel || !kernel.get("fused"))
+    return std::nullopt;
+  if (!backend.supportsResidualEpilogues())
+    return std::nullopt;
+  auto declined = [&]() -> std::optional<ResidualChain> {
+    ++unfusedChains;
+    return std::nullopt;
+  };
+  std::optional<ResidualChain> chain = matchResidualChain(op);
+  if (!chain)
+    return declined();
+  // Dead quantizations are not computed at all.
+  llvm::erase_if(chain->quantizations, [&](QuantizeOp quantize) {
+    return !liveSet.contains(quantize);
+  });
+  if (!chain->resultStored && chain->quantizations.empty())
+    return declined();
+  auto it = values.find(chain->kernelResidual());
+  if (it == values.end() || !it->second.hasBatch ||
+      it->second.quantized != bool(chain->residualDequantize) ||
+      it->second.sampleShape != values[op->getResult(0)].sampleShape)
+    return declined();
+  // A float residual in NCHW (made by a host op that is not elementwise)
+  // would need a transposition first.
+  if (!it->second.quantized && !it->second.nhwc &&
+      distinctLayouts(it->second.sampleShape))
+    return declined();
+  auto position = [&](Operation *o) {
+    return llvm::find(liveOps, o) - liveOps.begin();
+  };
+  for (Operation *fused : chain->fusedOps())
+    if (position(fused) == int64_t(liveOps.size()) ||
+        position(fused) <= position(op))
+      return declined();
+  return chain;
+}
+
+LogicalResult HostProgram::fuseResidualChain(ResidualChain &chain,
+                                             LayerSpec &spec, size_t step) {
+  using Epilogue = ResidualEpilogue;
+  Epilogue &e = spec.epilogue;
+  auto outputType = perTensorActivation(chain.dequantize.getInput().getType());
+  e.outputScale = static_cast<float>(outputType.getScale());
+  Value source = chain.kernelResidual();
+  if (chain.residualDequantize) {
+    auto type = perTensorActivation(source.getType());
+    e.residual = Epilogue::Residual::Quantized;
+    e.residualScale = static_cast<float>(type.getScale());
+    e.residualZeroPoint = type.getZeroPoint();
+  } else {
+    e.residual = Epilogue::Residual::Float;
+  }
+  if (isa_and_nonnull<ReluOp>(chain.activation)) {
+    e.activation = Epilogue::Activation::Relu;
+  } else if (auto clip = dyn_cast_or_null<ClipOp>(chain.activation)) {
+    e.activation = Epilogue::Activation::Clip;
+    std::tie(e.clipMin, e.clipMax) = clipBoundsF32(clip);
+  }
+  e.floatOutput = chain.resultStored;
+  for (QuantizeOp quantize : chain.quantizations) {
+    auto type = perTensorActivation(quantize.getType());
+    Epilogue::Quantization q;
+    q.scale = static_cast<float>(type.getScale());
+    q.zeroPoint = type.getZeroPoint();
+    q.min = type.getStorageTypeMin();
+    q.max = type.getStorageTypeMax();
+    e.quantizedOutputs.push_back(q);
+  }
+
+  // The layer's own output is never written; the residual is read now.
+  buffers[values[chain.dequantize.getInput()].buffer].bytesPerSample = 0;
+  if (int b = values[source].buffer; b >= 0)
+    buffers[b].last = std::max(buffers[b].last, step);
+  if (e.floatOutput) {
+    if (failed(assignValue(chain.result, step)))
+      return failure();
+    ValueInfo &y = values[chain.result];
+    y.nhwc = distinctLayouts(y.sampleShape);
+  }
+  for (QuantizeOp quantize : chain.quantizations)
+    if (failed(assignValue(quantize.getResult(), step)))
+      return failure();
+  for (Operation *fused : chain.fusedOps())
+    absorbed.insert(fused);
+  ++fusedChains;
+  return success();
+}
+
+/// Elementwise ops that can share one loop: (de)quantizations that keep the
+/// layout, and float ReLU, clip, add and mul of whole activations.
+bool HostProgram::isFusible(Operation *op, bool elementwise) {
+  auto isActivation = [&](Value v) {
+    auto it = values.find(v);
+    return it != values.end() && it->second.hasBatch;
+  };
+  if (!llvm::all_of(op->getOperands(), isActivation))
+    return false;
+  if (auto quantize = dyn_cast<QuantizeOp>(op)) {
+    auto type = perTensorActivation(quantize.getType());
+    const ValueInfo &in = values[quantize.getInput()];
+    // A quantization into NHWC from NCHW transposes: not elementwise.
+    return type && (in.nhwc || !distinctLayouts(in.sampleShape));
+  }
+  if (auto dequantize = dyn_cast<DequantizeOp>(op))
+    return perTensorActivation(dequantize.getInput().getType()) != nullptr;
+  if (isa<ReluOp, ClipOp>(op))
+    return true;
+  return isa<AddOp, MulOp>(op) && elementwise;
+}
+
+/// Emits the pending group as one loop over its elements: values used only
+/// inside it stay in registers (their arena buffers shrink to nothing), the
+/// others are stored. Every buffer the loop reads or writes is kept live for
+/// the whole group, so that no two of them share memory and the pointers can
+/// be `restrict`.
+void HostProgram::flushGroup() {
+  if (group.ops.empty())
+    return;
+  llvm::DenseSet<Operation *> members(group.ops.begin(), group.ops.end());
+  llvm::DenseMap<Value, std::string> local, external;
+  std::string names, pointers, loop;
+  auto cType = [&](Value v) {
+    if (!values[v].quantized)
+      return std::string("float");
+    return std::string(values[v].isSigned ? "int8_t" : "uint8_t");
+  };
+  auto read = [&](Value v) -> std::string {
+    if (auto it = local.find(v); it != local.end())
+      return it->second;
+    if (auto it = external.find(v); it != external.end())
+      return it->second;
+    std::string name = "in" + std::to_string(external.size());
+    pointers += "    const " + cType(v) + " *restrict " + name + " = (const " +
+                cType(v) + " *)" + values[v].address + ";\n";
+    if (int b = values[v].buffer; b >= 0)
+      buffers[b].last = std::max(buffers[b].last, group.lastStep);
+    return external[v] = name + "[i]";
+  };
+  for (auto [k, op] : llvm::enumerate(group.ops)) {
+    names += (k ? ", " : "") + op->getName().getStringRef().str();
+    Value result = op->getResult(0);
+    std::string v = "v" + std::to_string(k), expr;
+    if (auto quantize = dyn_cast<QuantizeOp>(op)) {
+      auto type = perTensorActivation(quantize.getType());
+      float scale = static_cast<float>(type.getScale());
+      expr = "(" + cType(result) + ")dfq_rt_quantize_one(" +
+             read(op->getOperand(0)) + ", " + floatLiteral(scale) + ", " +
+             floatLiteral(1.0f / scale) + ", " +
+             std::to_string(type.getZeroPoint()) + ".0f, " +
+             std::to_string(type.getStorageTypeMin()) + ".0f, " +
+             std::to_string(type.getStorageTypeMax()) + ".0f)";
+    } else if (auto dequantize = dyn_cast<DequantizeOp>(op)) {
+      auto type = perTensorActivation(dequantize.getInput().getType());
+      expr = "(float)((int32_t)" + read(op->getOperand(0)) + " - " +
+             std::to_string(type.getZeroPoint()) + ") * " +
+             floatLiteral(static_cast<float>(type.getScale()));
+    } else if (isa<ReluOp>(op)) {
+      std::string x = read(op->getOperand(0));
+      expr = x + " < 0.0f ? 0.0f : " + x;
+    } else if (auto clip = dyn_cast<ClipOp>(op)) {
+      expr =
+          "dfq_rt_clip_one(" + read(op->getOperand(0)) + clipBounds(clip) + ")";
+    } else {
+      expr = read(op->getOperand(0)) + (isa<AddOp>(op) ? " + " : " * ") +
+             read(op->getOperand(1));
+    }
+    loop += "      " + cType(result) + " " + v + " = " + expr + ";\n";
+    local[result] = v;
+    bool stored = llvm::any_of(result.getUsers(), [&](Operation *user) {
+      return !members.contains(user) &&
+             (liveSet.contains(user) || isa<func::ReturnOp>(user));
+    });
+    ArenaBuffer &buffer = buffers[values[result].buffer];
+    if (stored) {
+      std::string name = "out" + std::to_string(k);
+      pointers += "    " + cType(result) + " *restrict " + name + " = (" +
+                  cType(result) + " *)" + values[result].address + ";\n";
+      loop += "      " + name + "[i] = " + v + ";\n";
+      buffer.first = std::min(buffer.first, group.firstStep);
+      buffer.last = std::max(buffer.last, group.lastStep);
+    } else {
+      buffer.bytesPerSample = 0;
+    }
+  }
+  body += "  /* fused: " + names + " */\n  {\n" + pointers +
+          "    int64_t begin, end;\n    dfq_rt_share(team, n * " +
+          std::to_string(group.elements) +
+          ", &begin, &end);\n    for (int64_t i = begin; i < end; ++i) {\n" +
+          loop + "    }\n  }\n  dfq_rt_barrier(team);\n";
+  group.ops.clear();
+}
+
+LogicalResult HostProgram::emitOp(Operation *op, size_t step) {
+  if (absorbed.contains(op))
+    return success();
+  if (auto dequantize = dyn_cast<DequantizeOp>(op))
+    if (auto weight = dequantize.getInput().getDefiningOp<QConstantOp>())
+      return emitDequantizedConstant(dequantize, weight);
+  // Operands: constants get static arrays; everything else is known.
+  for (Value operand : op->getOperands()) {
+    if (values.count(operand))
+      continue;
+    if (isa<QConv2DOp, QGemmOp>(op))
+      continue; // weights and bias are baked into the kernel
+    if (failed(constantAddress(operand)))
+      return failure();
+  }
+  // Elementwise ops, quantizations and global pooling work in either
+  // layout; everything else reads NCHW.
+  bool elementwise = isa<QuantizeOp, DequantizeOp, ReluOp, ClipOp, QConv2DOp,
+                         QGemmOp, GlobalAvgPoolOp>(op);
+  if (isa<AddOp, MulOp>(op)) {
+    const ValueInfo &lhs = values[op->getOperand(0)];
+    const ValueInfo &rhs = values[op->getOperand(1)];
+    elementwise = lhs.hasBatch && rhs.hasBatch &&
+                  lhs.sampleShape == rhs.sampleShape && lhs.nhwc == rhs.nhwc;
+  }
+  bool fused = isFusible(op, elementwise);
+  if (!fused) {
+    flushGroup();
+    body += "  /* " + op->getName().getStringRef().str() + " " +
+            getLayerName(op) + " */\n";
+  }
+  // What this op emits from here on is one step of the program.
+  size_t stepStart = body.size();
+  if (!elementwise)
+    for (Value operand : op->getOperands())
+      ensureNchw(operand, step);
+  for (Value result : op->getResults())
+    if (failed(assignValue(result, step)))
+      return failure();
+  if (isa<DequantizeOp, ReluOp, ClipOp, AddOp, MulOp>(op))
+    values[op->getResult(0)].nhwc = values[op->getOperand(0)].nhwc;
+  for (Value operand : op->getOperands())
+    if (auto it = values.find(operand);
+        it != values.end() && it->second.buffer >= 0)
+      buffers[it->second.buffer].last =
+          std::max(buffers[it->second.buffer].last, step);
+  if (fused) {
+    int64_t elements = product(values[op->getResult(0)].sampleShape);
+    if (!group.ops.empty() && group.elements != elements)
+      flushGroup();
+    if (group.ops.empty()) {
+      group.elements = elements;
+      group.firstStep = step;
+    }
+    group.ops.push_back(op);
+    group.lastStep = step;
+    return success();
+  }
+  LogicalResult result = emitHostOp(op, step);
+  // Kernels split their rows over a team themselves; the other host ops
+  // are small and run on its first thread.
+  if (!isa<QConv2DOp, QGemmOp>(op))
+    runOnFirstPart(stepStart);
+  return result;
+}
+
+void HostProgram::runOnFirstPart(size_t start) {
+  if (start == body.size())
+    return;
+  body.insert(start, "  if (team->part == 0) {\n");
+  body += "  }\n  dfq_rt_barrier(team);\n";
+}
+
+/// Greedy best-fit by size: each buffer, largest first, goes to the lowest
+/// offset that no buffer with an overlapping lifetime occupies.
+void HostProgram::planArena() {
+  std::vector<size_t> order(buffers.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  llvm::sort(order, [&](size_t a, size_t b) {
+    if (buffers[a].bytesPerSample != buffers[b].bytesPerSample)
+      return buffers[a].bytesPerSample > buffers[b].bytesPerSample;
+    return a < b;
+  });
+  std::vector<size_t> placed;
+  for (size_t i : order) {
+    ArenaBuffer &buffer = buffers[i];
+    std::vector<std::pair<int64_t, int64_t>> taken;
+    for (size_t j : placed)
+      if (buffers[j].first <= buffer.last && buffer.first <= buffers[j].last)
+        taken.emplace_back(buffers[j].offset,
+                           buffers[j].offset + buffers[j].bytesPerSample);
+    llvm::sort(taken);
+    int64_t offset = 0;
+    for (auto [begin, end] : taken) {
+      if (offset + buffer.bytesPerSample <= begin)
+        break;
+      offset = std::max(offset, end);
+    }
+    buffer.offset = offset;
+    arenaBytesPerSample =
+        std::max(arenaBytesPerSample, offset + buffer.bytesPerSample);
+    placed.push_back(i);
+  }
+}
+
+LogicalResult HostProgram::emitOutputs() {
+  size_t outputsStart = body.size();
+  auto terminator = function.getBody().front().getTerminator();
+  for (auto [i, result] : llvm::enumerate(terminator->getOperands())) {
+    if (!values.count(result) && failed(constantAddress(result)))
+      return failure();
+    ensureNchw(result, liveOps.size());
+    const ValueInfo &v = values[result];
+    if (v.quantized)
+      return emitError(result.getLoc())
+             << "output " << i << " is quantized; the " << targetName
+             << " target returns float tensors (dequantize it)";
+    if (v.buffer >= 0)
+      buffers[v.buffer].last = liveOps.size();
+    int64_t bytes = product(v.sampleShape) * 4;
+    outputsCode += "  memcpy(outputs[" + std::to_string(i) + "], " +
+                   floatPtr(result) + ", (size_t)(n * " +
+                   std::to_string(bytes) + "));\n";
+  }
+  runOnFirstPart(outputsStart);
+  return success();
+}
+
+LogicalResult HostProgram::build() {
+  if (failed(checkSignature()))
+    return failure();
+  collectLiveOps();
+  for (BlockArgument arg : function.getArguments()) {
+    ValueInfo v;
+    auto type = cast<RankedTensorType>(arg.getType());
+    v.sampleShape.assign(type.getShape().begin() + 1, type.getShape().end());
+    v.address = "inputs[" + std::to_string(arg.getArgNumber()) + "]";
+    values[arg] = v;
+  }
+  liveSet.insert(liveOps.begin(), liveOps.end());
+  for (auto [step, op] : llvm::enumerate(liveOps))
+    if (failed(emitOp(op, step)))
+      return failure();
+  flushGroup();
+  if (failed(emitOutputs()))
+    return failure();
+  planArena();
+  // Arena addresses are known only now.
+  auto substitute = [&](std::string &text) {
+    for (size_t i = buffers.size(); i-- > 0;) {
+      std::string key = "@ARENA" + std::to_string(i) + "@";
+      std::string address =
+          "(arena + " + std::to_string(buffers[i].offset) + "LL * n)";
+      for (size_t at = text.find(key); at != std::string::npos;
+           at = text.find(key, at + address.size()))
+        text.replace(at, key.size(), address);
+    }
+  };
+  substitute(body);
+  substitute(outputsCode);
+  return success();
+}

@@ -1,0 +1,208 @@
+/*===- dfq_runtime.h - host side of a compiled dfq model ----------*- C -*-===//
+ *
+ * What every compiled model's host code calls, whatever its backend: the
+ * float ops between quantized layers (docs/design.md's semantics, in the
+ * IR's NCHW layout), the conversions between float NCHW and quantized NHWC
+ * activations, integer requantization, the persistent thread pool and the
+ * teams that share a program's steps, and the call of a plain C kernel over
+ * a range of output rows. dfq-compile writes this file and its .c next to
+ * the generated model.c; it is C11 with POSIX threads, no intrinsics, so
+ * that it builds with any C compiler on any machine. A backend adds its own
+ * runtime next to it (dfq_x86_runtime.h) for what its kernels need.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef DFQ_RUNTIME_H
+#define DFQ_RUNTIME_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Records a message for dfq_model_last_error(); returns 1. */
+int dfq_rt_fail(const char *format, ...);
+const char *dfq_rt_last_error(void);
+/* Empties the error, before a call whose failure the caller reports. */
+void dfq_rt_clear_error(void);
+
+/* Persistent worker threads (threads - 1 besides the caller); NULL for
+ * fewer than 2 threads or when none can be started. */
+typedef struct dfq_rt_pool dfq_rt_pool;
+dfq_rt_pool *dfq_rt_pool_create(int threads);
+void dfq_rt_pool_destroy(dfq_rt_pool *pool);
+/* The threads a pool runs a job on (the caller's included); 1 for NULL. */
+int dfq_rt_pool_threads(const dfq_rt_pool *pool);
+
+/* The threads running one program together: each runs every step, does
+ * its share of the work and meets the others at dfq_rt_barrier after the
+ * step. A team of one (parts = 1) does everything and never waits. */
+typedef struct dfq_rt_team {
+  int part, parts;
+  dfq_rt_pool *pool;
+} dfq_rt_team;
+void dfq_rt_barrier(const dfq_rt_team *team);
+/* This part's range [begin, end) of `count` elements: whole runs of 64. */
+void dfq_rt_share(const dfq_rt_team *team, int64_t count, int64_t *begin,
+                  int64_t *end);
+
+/* The straight-line program of a model on `n` samples, with `arena` its
+ * activation memory (arena_bytes_per_sample x n), run by `team`. */
+typedef int (*dfq_rt_program)(uint8_t *arena, int64_t n,
+                              const float *const *inputs, float *const *outputs,
+                              const dfq_rt_team *team);
+/* The number of CPUs this process may run on. */
+int dfq_rt_default_threads(void);
+/* Runs `program` on `n` samples with the pool's threads (the caller's among
+ * them): split into contiguous sub-batches, each with its own slice of
+ * `arena` and of every input and output (the *_elements arrays give the
+ * floats per sample of each), when there are at least as many samples as
+ * threads; otherwise as one team that splits every step. 0 on success,
+ * else 1 with the first failing part's error. */
+int dfq_rt_run_batch(dfq_rt_program program, dfq_rt_pool *pool, uint8_t *arena,
+                     int64_t arena_bytes_per_sample, int64_t n, int num_inputs,
+                     const float *const *inputs, const int64_t *input_elements,
+                     int num_outputs, float *const *outputs,
+                     const int64_t *output_elements);
+
+/* Which output rows of an [n][oh][ow][o] layer this part of `team`
+ * computes: [*first, *last), or nothing (returns 0) when part 0 runs the
+ * whole layer and this is another part. The rows are split when
+ * `split_rows` and there are at least as many rows as parts. */
+int dfq_rt_team_rows(const dfq_rt_team *team, int64_t oh, int split_rows,
+                     int64_t *first, int64_t *last);
+
+/* A kernel as a plain C function: computes output rows [first_row,
+ * last_row) of its [n][oh][ow][o] output from its whole [n][h][w][c] input
+ * (both NHWC, one activation per byte); 0 on success. */
+typedef int (*dfq_rt_row_kernel)(const void *input, int64_t n,
+                                 int64_t first_row, int64_t last_row,
+                                 void *output);
+/* Runs it with the rows split over `team` as dfq_rt_team_rows says. 0 on
+ * success, else 1 with the error naming `layer`. */
+int dfq_rt_run_row_kernel(dfq_rt_row_kernel kernel, const char *layer,
+                          const void *input, int64_t n, void *output,
+                          int64_t oh, int split_rows, const dfq_rt_team *team);
+
+/* docs/design.md's requantization of one exact accumulator:
+ * clamp(zp + ((acc * m + 2^(shift-1)) >> shift), lo, hi), the shift
+ * arithmetic (a floor division, written so that it does not depend on how
+ * the compiler shifts negative numbers). |acc| < 2^31 and m < 2^31 keep the
+ * product inside int64. */
+static inline int32_t dfq_rt_requantize(int64_t acc, int32_t m, int32_t shift,
+                                        int32_t zp, int32_t lo, int32_t hi) {
+  int64_t p = acc * (int64_t)m;
+  if (shift > 0) {
+    p += (int64_t)1 << (shift - 1);
+    p = p >= 0 ? p >> shift : -((-(p + 1)) >> shift) - 1;
+  }
+  p += zp;
+  return (int32_t)(p < lo ? lo : (p > hi ? hi : p));
+}
+
+/* q = clamp(round_half_even(x / scale) + zp, qmin, qmax) over a [n][c][hw]
+ * float tensor; written as [n][hw][c] when `to_nhwc`. */
+void dfq_rt_quantize(const float *x, uint8_t *q, int64_t n, int64_t c,
+                     int64_t hw, float scale, int32_t zp, int32_t qmin,
+                     int32_t qmax, int to_nhwc);
+/* x = (q - zp) * scale, read from [n][hw][c] when `from_nhwc`. */
+void dfq_rt_dequantize(const uint8_t *q, float *x, int64_t n, int64_t c,
+                       int64_t hw, float scale, int32_t zp, int from_nhwc);
+/* The same for signed (int8_t) storage. */
+void dfq_rt_quantize_s8(const float *x, int8_t *q, int64_t n, int64_t c,
+                        int64_t hw, float scale, int32_t zp, int32_t qmin,
+                        int32_t qmax, int to_nhwc);
+void dfq_rt_dequantize_s8(const int8_t *q, float *x, int64_t n, int64_t c,
+                          int64_t hw, float scale, int32_t zp, int from_nhwc);
+
+/* The IEEE quotient x / scale without a division, given inv_scale =
+ * 1.0f / scale (itself correctly rounded): q0 = x * inv_scale is within
+ * about an ulp of x / scale, r = x - q0 * scale is exact with an FMA, and
+ * q0 + r * inv_scale rounds to the correctly rounded quotient (Markstein's
+ * correction step; checked bit for bit against the division on every f32
+ * in [2^-4, 2^10) for 100 scales, and by X86RuntimeTest). Where |q0| >=
+ * 2^24, or q0 is not finite, the quotient saturates any 8-bit quantization
+ * alike and q0 is returned. One multiply and two FMAs pipeline where a
+ * vector division does not: the fused loops that requantize a residual
+ * stream were bound by the divider. */
+static inline float dfq_rt_div_by_scale(float x, float scale, float inv_scale) {
+  float q0 = x * inv_scale;
+  float q1 = fmaf(fmaf(-q0, scale, x), inv_scale, q0);
+  return fabsf(q0) < 0x1p24f ? q1 : q0;
+}
+
+/* One element of dfq_rt_quantize (branch-free, so that fused loops in
+ * generated code vectorize) and of dfq_rt_clip. */
+static inline float dfq_rt_quantize_one(float x, float scale, float inv_scale,
+                                        float zp, float qmin, float qmax) {
+  float r = nearbyintf(dfq_rt_div_by_scale(x, scale, inv_scale)) + zp;
+  r = r == r ? r : zp;
+  r = r < qmin ? qmin : r;
+  return r > qmax ? qmax : r;
+}
+static inline float dfq_rt_clip_one(float x, float lo, float hi) {
+  float v = x < lo ? lo : x;
+  return v > hi ? hi : v;
+}
+
+void dfq_rt_relu(const float *x, float *y, int64_t count);
+void dfq_rt_clip(const float *x, float *y, int64_t count, float lo, float hi);
+
+/* y = a + b or a * b over an output of rank <= DFQ_RT_MAX_RANK; the strides
+ * (in elements) of a broadcast dimension are 0. */
+#define DFQ_RT_MAX_RANK 6
+enum { DFQ_RT_ADD = 0, DFQ_RT_MUL = 1 };
+void dfq_rt_binary(int op, const float *a, const int64_t *a_strides,
+                   const float *b, const int64_t *b_strides, float *y,
+                   const int64_t *dims, int rank);
+
+/* Mean over each of `planes` planes of `hw` elements. */
+void dfq_rt_global_avg_pool(const float *x, float *y, int64_t planes,
+                            int64_t hw);
+/* The same over [n][hw][c] data, summing each channel in the same order;
+ * `planes` is n * c. */
+void dfq_rt_global_avg_pool_nhwc(const float *x, float *y, int64_t planes,
+                                 int64_t hw, int64_t c);
+
+/* y[n][c][hw] = x[n][hw][c]. */
+void dfq_rt_nhwc_to_nchw(const float *x, float *y, int64_t n, int64_t c,
+                         int64_t hw);
+
+/* Pooling over [planes][h][w] → [planes][oh][ow]; `geometry` is
+ * {kh, kw, stride_h, stride_w, pad_top, pad_left, pad_bottom, pad_right,
+ *  dilation_h, dilation_w}. Average pooling divides by the taps inside the
+ * input, or also on explicit pads when `count_include_pad`. */
+void dfq_rt_max_pool2d(const float *x, float *y, int64_t planes, int64_t h,
+                       int64_t w, int64_t oh, int64_t ow,
+                       const int64_t *geometry);
+void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
+                       int64_t w, int64_t oh, int64_t ow,
+                       const int64_t *geometry, int count_include_pad);
+
+/* y[n][o] = bias[o] + sum_k x[n][k] * w[o][k] (a float dfq.gemm; `bias` may
+ * be NULL). Accumulates in double and rounds once. */
+void dfq_rt_gemm(const float *x, const float *w, const float *bias, float *y,
+                 int64_t n, int64_t k, int64_t o);
+
+/* Softmax along the middle dimension of [outer][axis][inner]. */
+void dfq_rt_softmax(const float *x, float *y, int64_t outer, int64_t axis,
+                    int64_t inner);
+
+/* Copies one input of a concatenation: [outer][part] into [outer][total]
+ * at column `offset` (sizes in bytes). */
+void dfq_rt_concat_part(const void *x, void *y, int64_t outer, int64_t part,
+                        int64_t total, int64_t offset);
+
+/* y = transpose(x) for a tensor of `dims` (rank <= DFQ_RT_MAX_RANK) whose
+ * output dimension i is input dimension perm[i]. */
+void dfq_rt_transpose(const float *x, float *y, const int64_t *dims,
+                      const int64_t *perm, int rank);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DFQ_RUNTIME_H */

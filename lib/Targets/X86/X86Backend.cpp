@@ -1,0 +1,239 @@
+//===- X86Backend.cpp - Halide kernels for x86 model libraries ------------===//
+//
+// Reads each layer's `dfq.kernel` schedule, narrows the host's LayerSpec to
+// the Halide generator's x86::LayerKernelSpec, compiles one object per
+// kernel plus Halide's runtime, and prints the calls through
+// dfq_x86_runtime.c (which describes arena memory as halide_buffer_t).
+//
+//===----------------------------------------------------------------------===//
+
+#include "dfq/Targets/X86/X86Backend.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
+
+using namespace mlir;
+using namespace mlir::dfq;
+using namespace mlir::dfq::x86;
+
+namespace {
+
+#include "X86RuntimeSources.inc"
+
+class X86Backend : public LibraryBackend {
+public:
+  explicit X86Backend(Isa isa) : isa(isa) {}
+
+  std::string getTargetName() const override { return isaName(isa); }
+  bool supportsSignedActivations() const override { return false; }
+  bool supportsResidualEpilogues() const override { return true; }
+
+  LogicalResult addKernel(Operation *op, const LayerSpec &layer) override;
+  void printKernelCall(const LayerSpec &layer, const KernelOperands &operands,
+                       std::string &prototypes, std::string &body) override;
+
+  std::string getRuntimeHeader() const override { return "dfq_x86_runtime.h"; }
+  std::string getCreateCheck() const override {
+    return std::string("  if (dfq_rt_check_cpu(") +
+           (isa == Isa::Avx2 ? "DFQ_RT_ISA_AVX2" : "DFQ_RT_ISA_AVX512_VNNI") +
+           "))\n    return NULL;";
+  }
+  std::string getAfterPoolSetup() const override {
+    return "  dfq_rt_set_threads(1);";
+  }
+  std::vector<SourceFile> getSources() const override {
+    return {{"dfq_x86_runtime.h", kX86RuntimeHeader, /*generated=*/false},
+            {"dfq_x86_runtime.c", kX86RuntimeSource, /*generated=*/false}};
+  }
+  FailureOr<std::vector<std::string>> writeObjects(StringRef directory,
+                                                   Location loc) override;
+  void printObjects(llvm::raw_ostream &os) const override;
+
+  std::vector<std::string> getPreferredCompilers() const override {
+    // Clang first: it vectorizes the fused elementwise loops without the
+    // masked divisions GCC 12 if-converts them into (measured: ResNet at
+    // batch 1 is about 8% faster).
+    return {"clang-22", "clang", "cc", "gcc"};
+  }
+  std::vector<std::string> getCompileFlags() const override {
+    // Vectorized for the target's ISA, but IEEE: no fast-math, no FMA
+    // contraction; -fno-math-errno only lets nearbyintf become vroundps.
+    return {"-O3", isa == Isa::Avx2 ? "-march=x86-64-v3" : "-march=x86-64-v4",
+            // 512-bit vectors for the fused loops: half the instructions of
+            // the 256-bit ones clang picks by default (ResNet batch 1: 2.5 %
+            // faster).
+            isa == Isa::Avx2 ? "-mprefer-vector-width=256"
+                             : "-mprefer-vector-width=512",
+            "-fno-math-errno", "-ffp-contract=off"};
+  }
+  std::vector<std::string> getIncludeDirectories() const override {
+    return {DFQ_HALIDE_INCLUDE_DIR};
+  }
+
+private:
+  FailureOr<LayerSchedule> readSchedule(Operation *op);
+
+  Isa isa;
+  struct Kernel {
+    Operation *op;
+    LayerKernelSpec spec;
+    std::unique_ptr<LayerKernel> pipeline;
+  };
+  std::vector<Kernel> kernels;
+};
+
+FailureOr<LayerSchedule> X86Backend::readSchedule(Operation *op) {
+  auto kernelAttr = op->getAttrOfType<DictionaryAttr>("dfq.kernel");
+  auto target = kernelAttr.getAs<StringAttr>("target");
+  auto kind = kernelAttr.getAs<StringAttr>("kind");
+  auto tile = kernelAttr.getAs<DenseI64ArrayAttr>("tile");
+  auto parallel = kernelAttr.getAs<BoolAttr>("parallel");
+  Isa kernelIsa;
+  if (target &&
+      (!parseIsa(target.getValue().str(), kernelIsa) || kernelIsa != isa))
+    return op->emitError() << "is scheduled for " << target.getValue()
+                           << " but the library is built for " << isaName(isa);
+  if (!target || !kind || !tile || tile.size() != 2 || !parallel)
+    return op->emitError() << "has a malformed 'dfq.kernel' schedule "
+                           << kernelAttr;
+  LayerSchedule schedule;
+  StringRef k = kind.getValue();
+  if (k != "dense" && k != "depthwise" && k != "grouped")
+    return op->emitError() << "has an unknown kernel kind '" << k << "'";
+  schedule.kind = k == "depthwise" ? LayerSchedule::Kind::Depthwise
+                  : k == "grouped" ? LayerSchedule::Kind::Grouped
+                                   : LayerSchedule::Kind::Dense;
+  schedule.tileChannels = tile[0];
+  schedule.tilePixels = tile[1];
+  schedule.parallel = parallel.getValue();
+  if (auto pixelTiles = kernelAttr.get("pixel_tiles")) {
+    auto name = dyn_cast<StringAttr>(pixelTiles);
+    if (!name || (name.getValue() != "row" && name.getValue() != "image"))
+      return op->emitError()
+             << "has an unknown 'pixel_tiles' value " << pixelTiles
+             << " (expected \"row\" or \"image\")";
+    schedule.pixelTiles = name.getValue() == "row"
+                              ? LayerSchedule::PixelTiles::Row
+                              : LayerSchedule::PixelTiles::Image;
+  }
+  return schedule;
+}
+
+LogicalResult X86Backend::addKernel(Operation *op, const LayerSpec &layer) {
+  FailureOr<LayerSchedule> schedule = readSchedule(op);
+  if (failed(schedule))
+    return failure();
+  if (layer.inputSigned || layer.outputSigned || !layer.weightsSigned)
+    return op->emitError() << "needs unsigned per-tensor activations and "
+                              "signed weights on the x86 target";
+  LayerKernelSpec spec;
+  spec.name = layer.symbol;
+  spec.isa = isa;
+  spec.schedule = *schedule;
+  spec.c = layer.c;
+  spec.h = layer.h;
+  spec.w = layer.w;
+  spec.o = layer.o;
+  spec.kh = layer.kh;
+  spec.kw = layer.kw;
+  spec.outH = layer.outH;
+  spec.outW = layer.outW;
+  spec.strideH = layer.strideH;
+  spec.strideW = layer.strideW;
+  spec.padTop = layer.padTop;
+  spec.padLeft = layer.padLeft;
+  spec.dilationH = layer.dilationH;
+  spec.dilationW = layer.dilationW;
+  spec.groups = layer.groups;
+  spec.weightBits = layer.weightBits;
+  spec.activationBits = layer.activationBits;
+  spec.weights.assign(layer.weights.begin(), layer.weights.end());
+  spec.bias = layer.bias;
+  spec.multiplier = layer.multiplier;
+  spec.shift = layer.shift;
+  spec.weightZeroPoint = layer.weightZeroPoint;
+  spec.inputZeroPoint = layer.inputZeroPoint;
+  spec.outputZeroPoint = layer.outputZeroPoint;
+  spec.outputMin = layer.outputMin;
+  spec.outputMax = layer.outputMax;
+  spec.epilogue = layer.epilogue;
+  std::string error;
+  std::unique_ptr<LayerKernel> pipeline = LayerKernel::create(spec, error);
+  if (!pipeline)
+    return op->emitError() << "cannot generate its kernel: " << error;
+  kernels.push_back({op, std::move(spec), std::move(pipeline)});
+  return success();
+}
+
+void X86Backend::printKernelCall(const LayerSpec &layer,
+                                 const KernelOperands &operands,
+                                 std::string &prototypes, std::string &body) {
+  const std::string &name = layer.symbol;
+  std::string inputArgs = operands.layer + ", " + operands.input + ", n, " +
+                          std::to_string(layer.h) + ", " +
+                          std::to_string(layer.w) + ", " +
+                          std::to_string(layer.c) + ", ";
+  std::string outputArgs = std::to_string(layer.outH) + ", " +
+                           std::to_string(layer.outW) + ", " +
+                           std::to_string(layer.o) + ", " +
+                           (operands.splitRows ? "1" : "0") + ", team);\n";
+  if (!layer.epilogue.enabled()) {
+    prototypes += "int " + name +
+                  "(struct halide_buffer_t *, struct halide_buffer_t *);\n";
+    body += "  failed |= dfq_rt_run_kernel(" + name + ", " + inputArgs +
+            operands.buffers[0].first + ", " + outputArgs +
+            "  dfq_rt_barrier(team);\n";
+    return;
+  }
+  // The residual, then the epilogue's outputs (LayerKernel.h), through a
+  // function that passes them to the kernel.
+  std::string parameters = "struct halide_buffer_t *", arguments = "b[0]",
+              pointers, isFloat;
+  for (auto [i, buffer] : llvm::enumerate(operands.buffers)) {
+    parameters += ", struct halide_buffer_t *";
+    arguments += ", b[" + std::to_string(i + 1) + "]";
+    pointers += std::string(i ? ", " : "") + "(void *)" + buffer.first;
+    isFloat += std::string(i ? ", " : "") + (buffer.second ? "1" : "0");
+  }
+  prototypes += "int " + name + "(" + parameters + ");\nstatic int " + name +
+                "_call(struct halide_buffer_t **b) {\n  return " + name + "(" +
+                arguments + ");\n}\n";
+  body += "  {\n    void *const buffers[] = {" + pointers +
+          "};\n    static const int is_float[] = {" + isFloat +
+          "};\n    failed |= dfq_rt_run_epilogue_kernel(" + name + "_call, " +
+          inputArgs + std::to_string(operands.buffers.size()) +
+          ", buffers, is_float, " + outputArgs +
+          "  }\n  dfq_rt_barrier(team);\n";
+}
+
+FailureOr<std::vector<std::string>>
+X86Backend::writeObjects(StringRef directory, Location loc) {
+  std::vector<std::string> objects;
+  std::string error;
+  for (Kernel &kernel : kernels) {
+    std::string path = (directory + "/" + kernel.spec.name + ".o").str();
+    if (!kernel.pipeline->compileToObject(path, error))
+      return kernel.op->emitError() << "cannot compile its kernel: " << error;
+    objects.push_back(path);
+  }
+  std::string runtime = (directory + "/halide_runtime.o").str();
+  if (!emitHalideRuntimeObject(isa, runtime, error))
+    return emitError(loc) << "cannot emit the Halide runtime: " << error;
+  objects.push_back(runtime);
+  return objects;
+}
+
+void X86Backend::printObjects(llvm::raw_ostream &os) const {
+  os << "// ----- kernels (Halide, " << isaName(isa) << ") -----\n";
+  for (const Kernel &kernel : kernels)
+    os << "// " << kernel.spec.name << ": " << kernel.pipeline->describe()
+       << "\n";
+}
+
+} // namespace
+
+std::unique_ptr<LibraryBackend> x86::createX86Backend(Isa isa) {
+  return std::make_unique<X86Backend>(isa);
+}
