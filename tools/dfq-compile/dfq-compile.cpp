@@ -27,6 +27,7 @@
 #include "dfq/Support/DatasetIO.h"
 #include "dfq/Targets/Backends.h"
 #include "dfq/Targets/ModelLibrary.h"
+#include "dfq/Targets/Passes.h"
 #include "dfq/Targets/TargetRegistry.h"
 #include "dfq/Transforms/Passes.h"
 
@@ -386,6 +387,7 @@ int main(int argc, char **argv) {
   dfq::registerDfqPasses();
   dfq::registerDfqCalibrationPasses();
   dfq::registerDfqConversionPasses();
+  dfq::registerDfqTargetPasses();
   std::string pipeline;
   if (!synthesis.empty())
     pipeline += "dfq-synthesize{method=" + synthesis +
