@@ -7,6 +7,7 @@ include "DfqBase.td"
 include "DfqEnums.td"
 include "DfqAttrs.td"
 include "DfqTargetAttrs.td"
+include "DfqKernelAttrs.td"
 include "DfqGraphOps.td"
 include "DfqQuantOps.td"
 

@@ -35,9 +35,39 @@ def Dfq_Dialect : Dialect {
   }];
   let dependentDialects = ["::mlir::quant::QuantDialect"];
   let useDefaultAttributePrinterParser = 1;
-  // Discardable `dfq.*` attributes with a fixed meaning are checked where
-  // they are attached (`dfq.target`: a #dfq.target on a builtin.module).
+  // Discardable `dfq.*` attributes are checked where they are attached
+  // (their types below; `dfq.target` only on a builtin.module, `dfq.kernel`
+  // only on quantized layers).
   let hasOperationAttrVerify = 1;
+  // The discardable `dfq.*` attributes passes attach and read, with their
+  // types (the dialect checks every one it finds; helpers are generated as
+  // `get<Name>AttrHelper()`). On the module: the target, the calibration
+  // set and its provenance, the import source, the bit budget. On layers:
+  // the kernel schedule, bit widths and why, sensitivities, ranges and the
+  // BatchNorm statistics folded into them. On arguments and results: names.
+  let discardableAttrs = (ins
+    "::mlir::dfq::TargetAttr":$target,
+    "::mlir::dfq::KernelScheduleAttrInterface":$kernel,
+    "::mlir::dfq::QParamsAttr":$output_params,
+    "::mlir::IntegerAttr":$weight_bits,
+    "::mlir::IntegerAttr":$act_bits,
+    "::mlir::StringAttr":$bits_reason,
+    "::mlir::DenseI64ArrayAttr":$weight_grid,
+    "::mlir::DenseF64ArrayAttr":$mpc_compensation,
+    "::mlir::DenseF64ArrayAttr":$sensitivity,
+    "::mlir::DenseF64ArrayAttr":$range,
+    "::mlir::DictionaryAttr":$bn_output,
+    "::mlir::DenseResourceElementsAttr":$calibration_data,
+    "::mlir::StringAttr":$calibration_source,
+    "::mlir::StringAttr":$range_source,
+    "::mlir::StringAttr":$range_observer,
+    "::mlir::DenseI64ArrayAttr":$bit_choices,
+    "::mlir::StringAttr":$bit_budget,
+    "::mlir::StringAttr":$source,
+    "::mlir::StringAttr":$onnx_producer,
+    "::mlir::IntegerAttr":$onnx_opset,
+    "::mlir::StringAttr":$name
+  );
   let extraClassDeclaration = [{
     void registerAttributes();
   }];

@@ -119,7 +119,7 @@ struct LowerToKernelsPass
       return op->emitOpError() << "weight must have signed storage for the "
                                << target << " kernels (u8 x s8 dot products)";
     if (portable)
-      return lowerPortable(op, w, groups, index);
+      return lowerPortable(op, groups, index);
     auto weightType = cast<RankedTensorType>(weight.getType());
     auto inputType = cast<RankedTensorType>(input.getType());
     int64_t channels = weightType.getDimSize(0);
@@ -130,71 +130,43 @@ struct LowerToKernelsPass
     KernelTiles choice = chooseKernelTiles(
         channels, inChannels, groups, conv ? resultShape[2] : 1,
         conv ? resultShape[3] : 1, target == "x86-avx512-vnni");
-    unsigned bits = w.getStorageTypeIntegralWidth();
-    StringRef storage = bits <= 2 ? "i2x4" : bits <= 4 ? "i4x2" : "i8";
-
-    auto output = cast<quant::UniformQuantizedType>(
-        quantizedElement(op->getResult(0).getType()));
+    std::optional<KernelKind> kind = symbolizeKernelKind(choice.kind);
+    assert(kind && "chooseKernelTiles names a kernel kind");
     Builder b(op->getContext());
-    SmallVector<Attribute> epilogue;
-    if (op->getNumOperands() > 2)
-      epilogue.push_back(b.getStringAttr("bias"));
-    epilogue.push_back(b.getStringAttr("requantize"));
-    // dfq-quantize fuses a ReLU into the output range by putting the zero
-    // point at the bottom of the storage range; a clip also narrows the
-    // top, which only the range says.
-    if (output.getZeroPoint() == output.getStorageTypeMin())
-      epilogue.push_back(b.getStringAttr("relu"));
-    epilogue.push_back(b.getStringAttr("clamp"));
-
-    NamedAttrList kernel;
-    kernel.append("target", b.getStringAttr(target));
-    kernel.append("symbol", b.getStringAttr(symbolFor(index, op)));
-    kernel.append("layout",
-                  b.getStringAttr(isa<QConv2DOp>(op) ? "nhwc" : "nk"));
-    kernel.append("kind", b.getStringAttr(choice.kind));
-    kernel.append("weight_storage", b.getStringAttr(storage));
-    kernel.append("tile",
-                  b.getDenseI64ArrayAttr({choice.channels, choice.pixels}));
-    if (conv && StringRef(choice.kind) != "grouped")
-      kernel.append("pixel_tiles",
-                    b.getStringAttr(choice.rowTiles ? "row" : "image"));
-    kernel.append("parallel", b.getBoolAttr(choice.parallel));
-    kernel.append("epilogue", b.getArrayAttr(epilogue));
     // The float tail of a residual block joins the epilogue.
-    std::optional<ResidualChain> chain;
-    if (fuseResiduals && (chain = matchResidualChain(op))) {
-      SmallVector<Attribute> fused;
+    ArrayAttr fused;
+    if (std::optional<ResidualChain> chain;
+        fuseResiduals && (chain = matchResidualChain(op))) {
+      SmallVector<Attribute> names;
       for (Operation *tail : chain->fusedOps())
-        fused.push_back(b.getStringAttr(tail->getName().getStringRef()));
-      kernel.append("fused", b.getArrayAttr(fused));
+        names.push_back(b.getStringAttr(tail->getName().getStringRef()));
+      fused = b.getArrayAttr(names);
     }
-    op->setAttr("dfq.kernel", kernel.getDictionary(op->getContext()));
+    auto schedule = X86KernelAttr::get(
+        op->getContext(),
+        target == "x86-avx2" ? X86Isa::Avx2 : X86Isa::Avx512Vnni,
+        symbolFor(index, op), *kind, choice.channels, choice.pixels,
+        conv && choice.rowTiles && *kind != KernelKind::Grouped
+            ? PixelTiles::Row
+            : PixelTiles::Image,
+        choice.parallel, fused);
+    op->setAttr(kKernelAttrName, schedule);
     return success();
   }
 
   /// The portable C backend's kernels are plain loop nests: nothing to
   /// tile, and residual chains stay on the host.
-  LogicalResult lowerPortable(Operation *op, quant::QuantizedType weight,
-                              int64_t groups, int64_t index) {
-    Builder b(op->getContext());
+  LogicalResult lowerPortable(Operation *op, int64_t groups, int64_t index) {
     auto weightShape =
         cast<RankedTensorType>(op->getOperand(1).getType()).getShape();
     auto inputShape =
         cast<RankedTensorType>(op->getOperand(0).getType()).getShape();
-    StringRef kind = groups == 1 ? "dense"
-                     : groups == weightShape[0] && groups == inputShape[1]
-                         ? "depthwise"
-                         : "grouped";
-    NamedAttrList kernel;
-    kernel.append("target", b.getStringAttr(target));
-    kernel.append("symbol", b.getStringAttr(symbolFor(index, op)));
-    kernel.append("layout",
-                  b.getStringAttr(isa<QConv2DOp>(op) ? "nhwc" : "nk"));
-    kernel.append("kind", b.getStringAttr(kind));
-    kernel.append("weight_storage",
-                  b.getStringAttr(weight.isSigned() ? "i8" : "u8"));
-    op->setAttr("dfq.kernel", kernel.getDictionary(op->getContext()));
+    KernelKind kind = groups == 1 ? KernelKind::Dense
+                      : groups == weightShape[0] && groups == inputShape[1]
+                          ? KernelKind::Depthwise
+                          : KernelKind::Grouped;
+    op->setAttr(kKernelAttrName,
+                CKernelAttr::get(op->getContext(), symbolFor(index, op), kind));
     return success();
   }
 };

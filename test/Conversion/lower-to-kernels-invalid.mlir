@@ -1,7 +1,7 @@
 // RUN: dfq-opt %s --split-input-file --verify-diagnostics --dfq-lower-to-kernels
 // RUN: not dfq-opt %s --split-input-file --dfq-lower-to-kernels=target=arm 2>&1 | FileCheck %s --check-prefix=TARGET
 
-// TARGET: error: dfq-lower-to-kernels: unknown target 'arm' (expected x86-avx512-vnni or x86-avx2)
+// TARGET: error: dfq-lower-to-kernels: unknown target 'arm' (expected x86-avx512-vnni, x86-avx2 or c)
 
 func.func @float_conv(%x: tensor<?x1x4x4xf32>, %w: tensor<2x1x1x1xf32>) -> tensor<?x2x4x4xf32> {
   // expected-error @+1 {{'dfq.conv2d' op is not quantized; the x86-avx512-vnni target runs quantized layers only (run dfq-fold-bn and dfq-quantize first)}}

@@ -14,17 +14,17 @@
 // earlier one's quantized output as its residual.
 // CHECK-LABEL: func.func @identity_block
 // CHECK: dfq.qconv2d
-// CHECK-NOT: fused
 // CHECK-SAME: symbol = "dfq_kernel_0_conv1"
-// CHECK: dfq.qconv2d
-// CHECK-SAME: fused = ["dfq.dequantize", "dfq.add", "dfq.relu", "dfq.quantize", "dfq.quantize"]
-// CHECK-SAME: symbol = "dfq_kernel_1_conv2"
-// CHECK: dfq.qconv2d
 // CHECK-NOT: fused
-// CHECK-SAME: symbol = "dfq_kernel_2_conv3"
 // CHECK: dfq.qconv2d
-// CHECK-SAME: fused = ["dfq.dequantize", "dfq.dequantize", "dfq.add"]
+// CHECK-SAME: symbol = "dfq_kernel_1_conv2"
+// CHECK-SAME: fused = ["dfq.dequantize", "dfq.add", "dfq.relu", "dfq.quantize", "dfq.quantize"]
+// CHECK: dfq.qconv2d
+// CHECK-SAME: symbol = "dfq_kernel_2_conv3"
+// CHECK-NOT: fused
+// CHECK: dfq.qconv2d
 // CHECK-SAME: symbol = "dfq_kernel_3_conv4"
+// CHECK-SAME: fused = ["dfq.dequantize", "dfq.dequantize", "dfq.add"]
 // OFF-LABEL: func.func @identity_block
 // OFF-NOT: fused
 func.func @identity_block(%x: !x, %r: !f) -> !f {
@@ -61,11 +61,11 @@ func.func @identity_block(%x: !x, %r: !f) -> !f {
 // quantization: the float sum is the function's result.
 // CHECK-LABEL: func.func @two_branches
 // CHECK: dfq.qconv2d
-// CHECK-NOT: fused
 // CHECK-SAME: symbol = "dfq_kernel_0_main"
+// CHECK-NOT: fused
 // CHECK: dfq.qconv2d
-// CHECK-SAME: fused = ["dfq.dequantize", "dfq.dequantize", "dfq.add", "dfq.clip"]
 // CHECK-SAME: symbol = "dfq_kernel_1_shortcut"
+// CHECK-SAME: fused = ["dfq.dequantize", "dfq.dequantize", "dfq.add", "dfq.clip"]
 func.func @two_branches(%x: !x) -> !f {
   %w = dfq.qconstant dense<1> : tensor<4x4x1x1xi8> : !w
   %m = dfq.qconv2d %x, %w {multiplier = array<i32: 1073741824>, shift = array<i32: 30>} : (!x, !w) -> !q loc("main")

@@ -3,13 +3,12 @@
 
 // A dense convolution whose output zero point is the bottom of its range
 // (a fused ReLU): 2 output channels fill one 16-lane tile, its 16 output
-// pixels one tile of 16; 4-bit weights
-// are packed two per byte.
+// pixels one tile of 16 (numbered across the image, the default).
 // CHECK-LABEL: func.func @dense_relu
 // CHECK: dfq.qconv2d
-// CHECK-SAME: dfq.kernel = {epilogue = ["bias", "requantize", "relu", "clamp"], kind = "dense", layout = "nhwc", parallel = false, pixel_tiles = "image", symbol = "dfq_kernel_0_conv1", target = "x86-avx512-vnni", tile = array<i64: 16, 16>, weight_storage = "i4x2"}
+// CHECK-SAME: dfq.kernel = #dfq.x86_kernel<isa = avx512_vnni, symbol = "dfq_kernel_0_conv1", kind = dense, tile_channels = 16, tile_pixels = 16, parallel = false>
 // AVX2-LABEL: func.func @dense_relu
-// AVX2: target = "x86-avx2"
+// AVX2: #dfq.x86_kernel<isa = avx2,
 func.func @dense_relu(%x: tensor<?x3x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<?x2x4x4x!quant.uniform<u4:f32, 1.0>> {
   %w = dfq.qconstant dense<[[[[1]], [[-8]], [[7]]], [[[0]], [[2]], [[-3]]]]> : tensor<2x3x1x1xi8> {params = #dfq.qparams<i4, symmetric, axis = 0, scales = [0.25, 0.125], zero_points = [0, 0], source = weights>} : tensor<2x3x1x1x!quant.uniform<i4:f32:0, {0.25, 0.125}>>
   %b = arith.constant dense<[1, -2]> : tensor<2xi32>
@@ -24,8 +23,7 @@ func.func @dense_relu(%x: tensor<?x3x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tens
 // constant offsets) beat 16 pixels numbered across rows.
 // CHECK-LABEL: func.func @row_tiles
 // CHECK: dfq.qconv2d
-// CHECK-SAME: pixel_tiles = "row"
-// CHECK-SAME: tile = array<i64: 16, 14>
+// CHECK-SAME: tile_channels = 16, tile_pixels = 14, pixel_tiles = row
 func.func @row_tiles(%x: tensor<?x1x28x28x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<?x16x28x28x!quant.uniform<u8:f32, 1.0>> {
   %w = dfq.qconstant dense<1> : tensor<16x1x3x3xi8> : tensor<16x1x3x3x!quant.uniform<i8:f32, 0.5>>
   %y = dfq.qconv2d %x, %w {pads = array<i64: 1, 1, 1, 1>, multiplier = array<i32: 1073741824>, shift = array<i32: 32>} : (tensor<?x1x28x28x!quant.uniform<u8:f32, 0.5:3>>, tensor<16x1x3x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<?x16x28x28x!quant.uniform<u8:f32, 1.0>> loc("stem")
@@ -37,13 +35,13 @@ func.func @row_tiles(%x: tensor<?x1x28x28x!quant.uniform<u8:f32, 0.5:3>>) -> ten
 // Depthwise (groups = C = O) without a bias and with an output zero point
 // inside the range: no relu in the epilogue. The gemm that follows has 70
 // output channels (5 vectors): tiles of 3 vectors (2 tiles, 1 vector of
-// padding) rather than 4 (3 vectors of padding); 2-bit weights pack four
-// per byte.
+// padding) rather than 4 (3 vectors of padding), and keeps Halide's
+// parallel loop.
 // CHECK-LABEL: func.func @depthwise_then_gemm
 // CHECK: dfq.qconv2d
-// CHECK-SAME: dfq.kernel = {epilogue = ["requantize", "clamp"], kind = "depthwise", layout = "nhwc", parallel = false, pixel_tiles = "row", symbol = "dfq_kernel_0_dw", target = "x86-avx512-vnni", tile = array<i64: 16, 3>, weight_storage = "i8"}
+// CHECK-SAME: dfq.kernel = #dfq.x86_kernel<isa = avx512_vnni, symbol = "dfq_kernel_0_dw", kind = depthwise, tile_channels = 16, tile_pixels = 3, pixel_tiles = row, parallel = false>
 // CHECK: dfq.qgemm
-// CHECK-SAME: dfq.kernel = {epilogue = ["requantize", "clamp"], kind = "dense", layout = "nk", parallel = true, symbol = "dfq_kernel_1_fc", target = "x86-avx512-vnni", tile = array<i64: 48, 6>, weight_storage = "i2x4"}
+// CHECK-SAME: dfq.kernel = #dfq.x86_kernel<isa = avx512_vnni, symbol = "dfq_kernel_1_fc", kind = dense, tile_channels = 48, tile_pixels = 6, parallel = true>
 func.func @depthwise_then_gemm(%x: tensor<?x2x3x3x!quant.uniform<u8:f32, 0.5:3>>, %f: tensor<?x16x!quant.uniform<u8:f32, 2.0:1>>) -> (tensor<?x2x3x3x!quant.uniform<u8:f32, 1.0:7>>, tensor<?x70x!quant.uniform<u8:f32, 2.0:5>>) {
   %w = dfq.qconstant dense<1> : tensor<2x1x3x3xi8> : tensor<2x1x3x3x!quant.uniform<i8:f32, 0.5>>
   %y = dfq.qconv2d %x, %w {groups = 2 : i64, pads = array<i64: 1, 1, 1, 1>, multiplier = array<i32: 1073741824>, shift = array<i32: 32>} : (tensor<?x2x3x3x!quant.uniform<u8:f32, 0.5:3>>, tensor<2x1x3x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<?x2x3x3x!quant.uniform<u8:f32, 1.0:7>> loc("dw")

@@ -24,4 +24,4 @@
 // CHECK: mlp npu8: max_abs_diff={{.*}} argmax_agree=256/256 OK
 // CHECK: mlp npu4w8a: max_abs_diff={{.*}} argmax_agree=256/256 OK
 // IR: dfq.target = #dfq.target<"npu8", backend = c,
-// IR: dfq.qconv2d {{.*}}dfq.kernel = {kind = "dense", layout = "nhwc", symbol = "dfq_kernel_0_{{[A-Za-z0-9_]*}}", target = "c", weight_storage = "i8"}
+// IR: dfq.qconv2d {{.*}}dfq.kernel = #dfq.c_kernel<symbol = "dfq_kernel_0_{{[A-Za-z0-9_]*}}", kind = dense>

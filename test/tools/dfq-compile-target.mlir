@@ -22,7 +22,7 @@
 // quantization (signed activations, power-of-two scales) that dfq-run runs.
 // RUN: dfq-compile %t/net.onnx -o %t/c-npu8 --calib none --samples 2 --target c --target-file %S/../../docs/targets/npu8.target 2>&1 | FileCheck %s --check-prefix=C
 // RUN: %python -c "import numpy as np; np.save('%t/x.npy', np.random.default_rng(0).normal(size=(5, 1, 8, 8)).astype('float32'))"
-// RUN: dfq-run %t/c-npu8 --input %t/x.npy --output %t/c.npy --json 2>/dev/null | FileCheck %s --check-prefix=CRUN
+// RUN: dfq-run %t/c-npu8 --input %t/x.npy --output %t/c.npy --json 2>/dev/null | FileCheck %s --check-prefix=CEXEC
 // RUN: dfq-run %t/c-npu8/model.mlir --input %t/x.npy --output %t/ref.npy 2>/dev/null >/dev/null
 // RUN: %python %S/../e2e/compare_npy.py %t/c.npy %t/ref.npy --atol 1e-5
 // RUN: not dfq-compile %t/net.onnx -o %t/out --target x86 --target-file %S/../../docs/targets/npu8.target 2>&1 | FileCheck %s --check-prefix=BACKEND
@@ -41,7 +41,7 @@
 // RELU6: error: --relu6-as-relu needs --equalize
 // C: func.func(dfq-quantize),dfq-verify-target,func.func(dfq-lower-to-kernels{target=c fuse-residuals=false}))
 // C: dfq-compile: built libmodel.so (2 kernels
-// CRUN: "executor":"c"
+// CEXEC: "executor":"c"
 // BACKEND: error: --target-file '{{.*}}npu8.target' describes a 'c' target; --target x86 builds x86 libraries
 // MISSING: error: target description '{{.*}}missing.target' does not exist
 // FIELD: bad-field.target:4:3: error: unknown target field 'acumulator_bits'

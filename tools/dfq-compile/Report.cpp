@@ -204,24 +204,25 @@ llvm::json::Object mlir::dfq::buildReport(ModuleOp quantizedModel,
       layer["range_source"] = stringifyRangeSource(params.getSource()).str();
       layer["observer"] = stringifyObserver(params.getObserver()).str();
     }
-    // What dfq-lower-to-kernels decided for the layer, on x86 targets.
-    if (auto kernel = op->getAttrOfType<DictionaryAttr>("dfq.kernel")) {
-      llvm::json::Object schedule;
-      for (NamedAttribute entry : kernel) {
-        if (auto text = dyn_cast<StringAttr>(entry.getValue()))
-          schedule[entry.getName().str()] = text.str();
-        else if (auto tile = dyn_cast<DenseI64ArrayAttr>(entry.getValue()))
-          schedule[entry.getName().str()] =
-              llvm::json::Array(tile.asArrayRef());
-        else if (auto flag = dyn_cast<BoolAttr>(entry.getValue()))
-          schedule[entry.getName().str()] = flag.getValue();
-        else if (auto list = dyn_cast<ArrayAttr>(entry.getValue())) {
-          llvm::json::Array items;
-          for (Attribute item : list)
-            if (auto text = dyn_cast<StringAttr>(item))
-              items.push_back(text.str());
-          schedule[entry.getName().str()] = std::move(items);
-        }
+    // What dfq-lower-to-kernels decided for the layer.
+    if (auto kernel =
+            op->getAttrOfType<KernelScheduleAttrInterface>(kKernelAttrName)) {
+      llvm::json::Object schedule{
+          {"target", kernel.getTargetName()},
+          {"symbol", kernel.getSymbol().str()},
+          {"kind", stringifyKernelKind(kernel.getKind()).str()}};
+      if (auto x86 = dyn_cast<X86KernelAttr>(kernel)) {
+        schedule["tile"] =
+            llvm::json::Array{x86.getTileChannels(), x86.getTilePixels()};
+        schedule["pixel_tiles"] =
+            stringifyPixelTiles(x86.getPixelTiles()).str();
+        schedule["parallel"] = x86.getParallel();
+      }
+      if (ArrayAttr fused = kernel.getFused()) {
+        llvm::json::Array names;
+        for (Attribute name : fused)
+          names.push_back(cast<StringAttr>(name).str());
+        schedule["fused"] = std::move(names);
       }
       layer["kernel"] = std::move(schedule);
     }

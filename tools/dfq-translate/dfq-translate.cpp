@@ -63,10 +63,11 @@ static llvm::cl::opt<std::string> libraryTarget(
 static std::string scheduledTarget(Operation *module) {
   std::string found;
   module->walk([&](Operation *op) {
-    if (auto kernel = op->getAttrOfType<DictionaryAttr>("dfq.kernel"))
-      if (auto target = kernel.getAs<StringAttr>("target"))
-        if (found.empty())
-          found = target.str();
+    if (auto schedule =
+            op->getAttrOfType<mlir::dfq::KernelScheduleAttrInterface>(
+                mlir::dfq::kKernelAttrName))
+      if (found.empty())
+        found = schedule.getTargetName();
   });
   return found;
 }

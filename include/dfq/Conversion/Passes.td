@@ -15,22 +15,31 @@ def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
   let description = [{
     Runs after `dfq-quantize`. Every `dfq.qconv2d` and `dfq.qgemm` becomes a
     kernel of the target: the pass decides how it is computed and records
-    the decision on the op as a `dfq.kernel` dictionary, which the code
-    generator (`dfq-compile --target x86` / `--target c`, through the
-    backend in `lib/Targets`) implements and the per-layer report shows:
+    the decision on the op as its `dfq.kernel` attribute, a typed schedule
+    of the target's backend (`#dfq.x86_kernel` or `#dfq.c_kernel`, with
+    verifiers; see the dialect reference), which the backend's generator
+    (`dfq-compile --target x86` / `--target c`) reads and the per-layer
+    report shows. Every field is decided here and only here; what follows
+    from the types (layouts: NHWC activations for convolutions, `[n][k]`
+    for gemms; the epilogue: bias, requantization, clamp to the output
+    range; how the x86 generator packs sub-byte weights, which it chooses
+    from the codes' range) is not repeated in the schedule.
 
-    | key | meaning |
-    | --- | --- |
-    | `target` | `x86-avx512-vnni`, `x86-avx2` or `c` |
-    | `symbol` | the generated function, `dfq_kernel_<index>_<layer>` |
-    | `layout` | activations: `nhwc` for convolutions (channels innermost, the axis the dot products reduce), `nk` for gemms |
-    | `kind` | `dense` (output channels in vector lanes, input channels reduced 4 at a time: `vpdpbusd` on VNNI), `depthwise` (groups = C = O: channels in lanes, taps unrolled) or `grouped` (other groupings: a generic loop nest) |
-    | `weight_storage` | `i8`, `i4x2` or `i2x4`: weights packed 8/b per byte (3-bit in 4-bit containers, 5..7-bit in bytes), unpacked in the kernel |
-    | `tile` | `[output channels, output pixels]` of a register tile |
-    | `pixel_tiles` | dense and depthwise convolutions: `row` when a tile's pixels are consecutive pixels of one output row (the tile divides the row: one input address plus constant offsets), `image` when they are numbered across the image row after row (no lanes wasted at the end of short rows, but each pixel's address is computed on its own; a depthwise tile is then one pixel) |
-    | `parallel` | whether the kernel keeps Halide's parallel loop; the model library splits batches over threads itself and gives Halide's pool one thread, so this only changes code generation: `true` for gemms (their outlined channel-tile loop compiles to code about twice as fast), `false` for convolutions |
-    | `epilogue` | what follows the dot product inside the kernel: `bias`, `requantize`, and `relu` / `clamp` when the output range saturates an activation function that `dfq-quantize` fused |
-    | `fused` | with `fuse-residuals`: the float tail of a residual block that the kernel also computes, by op name in order: the `dfq.dequantize` of the layer's output, the dequantization of a quantized residual (when nothing else reads it), the `dfq.add` of the residual, a `dfq.relu` or `dfq.clip` of the sum, and up to 4 `dfq.quantize` of the result into unsigned per-tensor activations. Present only for such chains (see below) |
+    For x86 (`#dfq.x86_kernel<isa = ..., symbol = ..., kind = ...,
+    tile_channels = ..., tile_pixels = ..., pixel_tiles = ..., parallel = ...,
+    fused = [...]>`): `kind` is `dense` (output channels in vector lanes,
+    input channels reduced 4 at a time: `vpdpbusd` on VNNI), `depthwise`
+    (groups = C = O: channels in lanes, taps unrolled) or `grouped` (other
+    groupings: a generic loop nest); the register tile is `tile_channels` x
+    `tile_pixels`; `pixel_tiles = row` when a tile's pixels are consecutive
+    pixels of one output row (the tile divides the row: one input address
+    plus constant offsets), `image` (the default) when they are numbered
+    across the image; `parallel` keeps Halide's parallel loop (the library
+    splits batches over threads itself and gives Halide's pool one thread,
+    so this only changes code generation: `true` for gemms, whose outlined
+    channel-tile loop compiles to code about twice as fast); `fused`, with
+    `fuse-residuals`, lists the float tail of a residual block that the
+    kernel also computes (see below).
 
     Dense tiles use up to 4 vectors of 16 output channels (fewer for narrow
     layers, so no lanes are wasted on channels that do not exist; 3 when
@@ -61,11 +70,10 @@ def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
     `dfq-compile`'s report (`unfused_residual_chains`).
 
     For `target=c` (the portable C99 backend) a kernel is a plain loop nest:
-    the dictionary has `target`, `symbol`, `layout`, `kind` and
-    `weight_storage` (`i8` or `u8`: one weight per byte, signed or not)
-    only; activations may be signed or unsigned (per tensor, at most 8
-    bits), weights per tensor or per channel of any signedness, and
-    `fuse-residuals` records nothing (the host computes residual chains).
+    `#dfq.c_kernel<symbol = ..., kind = ...>`. Activations may be signed or
+    unsigned (per tensor, at most 8 bits), weights per tensor or per
+    channel of any signedness, and `fuse-residuals` records nothing (the
+    host computes residual chains).
   }];
   let options = [
     Option<"target", "target", "std::string", "\"x86-avx512-vnni\"",

@@ -9,12 +9,20 @@
 
 #include "dfq/DfqEnums.h.inc"
 
+#include "dfq/DfqAttrInterfaces.h.inc"
+
 #define GET_ATTRDEF_CLASSES
 #include "dfq/DfqAttrs.h.inc"
 
 #include <optional>
+#include <string>
 
 namespace mlir::dfq {
+
+/// The discardable attribute of a dfq.qconv2d / dfq.qgemm that holds its
+/// kernel schedule (a KernelScheduleAttrInterface: #dfq.x86_kernel,
+/// #dfq.c_kernel), written by dfq-lower-to-kernels.
+constexpr llvm::StringLiteral kKernelAttrName = "dfq.kernel";
 
 /// The kind of quantizable layer `op` is (dfq.conv2d and dfq.qconv2d with one
 /// input channel per group are depthwise), or nullopt for any other op.

@@ -11,6 +11,8 @@
 
 #include "dfq/Targets/C/CBackend.h"
 
+#include "dfq/Dialect/DfqAttrs.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 
@@ -26,12 +28,12 @@ public:
   bool supportsResidualEpilogues() const override { return false; }
 
   LogicalResult addKernel(Operation *op, const LayerSpec &spec) override {
-    auto kernel = op->getAttrOfType<DictionaryAttr>("dfq.kernel");
-    auto target = kernel.getAs<StringAttr>("target");
-    if (!target || target.getValue() != "c")
+    auto schedule =
+        op->getAttrOfType<KernelScheduleAttrInterface>(kKernelAttrName);
+    if (!isa_and_nonnull<CKernelAttr>(schedule))
       return op->emitError()
              << "is scheduled for "
-             << (target ? target.getValue() : StringRef("no target"))
+             << (schedule ? schedule.getTargetName() : std::string("no target"))
              << " but the library is built for c";
     std::string source, error;
     if (!c::emitCKernel(spec, source, error))

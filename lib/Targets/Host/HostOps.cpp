@@ -14,14 +14,6 @@ using namespace mlir;
 using namespace mlir::dfq;
 using namespace mlir::dfq::host;
 
-namespace {
-
-int64_t alignUp(int64_t bytes) {
-  return (bytes + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
-}
-
-} // namespace
-
 LogicalResult HostProgram::emitBinary(Operation *op, bool add) {
   Value result = op->getResult(0);
   const ValueInfo &out = values[result];
@@ -274,8 +266,9 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
   }
   if (auto softmax = dyn_cast<SoftmaxOp>(op)) {
     int64_t rank = values[result].sampleShape.size() + 1;
-    int64_t axis =
-        softmax.getAxis() < 0 ? softmax.getAxis() + rank : softmax.getAxis();
+    // I64Attr getters return uint64_t: a negative axis needs the cast.
+    int64_t axis = static_cast<int64_t>(softmax.getAxis());
+    axis = axis < 0 ? axis + rank : axis;
     if (axis <= 0 || axis >= rank)
       return op->emitError() << "softmax over the batch is not supported by "
                                 "the "
@@ -290,8 +283,8 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
   }
   if (auto concat = dyn_cast<ConcatOp>(op)) {
     int64_t rank = values[result].sampleShape.size() + 1;
-    int64_t axis =
-        concat.getAxis() < 0 ? concat.getAxis() + rank : concat.getAxis();
+    int64_t axis = static_cast<int64_t>(concat.getAxis());
+    axis = axis < 0 ? axis + rank : axis;
     if (axis <= 0 || axis >= rank)
       return op->emitError() << "concatenation along the batch is not "
                                 "supported by the "

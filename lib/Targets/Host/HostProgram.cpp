@@ -25,14 +25,6 @@ using namespace mlir;
 using namespace mlir::dfq;
 using namespace mlir::dfq::host;
 
-namespace {
-
-int64_t alignUp(int64_t bytes) {
-  return (bytes + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
-}
-
-} // namespace
-
 int64_t host::product(ArrayRef<int64_t> dims) {
   int64_t p = 1;
   for (int64_t d : dims)
@@ -253,14 +245,11 @@ FailureOr<std::string> HostProgram::constantAddress(Value value) {
 }
 
 FailureOr<LayerSpec> HostProgram::extractLayerSpec(Operation *op) {
-  auto kernelAttr = op->getAttrOfType<DictionaryAttr>("dfq.kernel");
-  if (!kernelAttr)
+  auto schedule =
+      op->getAttrOfType<KernelScheduleAttrInterface>(kKernelAttrName);
+  if (!schedule)
     return op->emitError()
            << "has no 'dfq.kernel' schedule; run dfq-lower-to-kernels first";
-  auto symbol = kernelAttr.getAs<StringAttr>("symbol");
-  if (!symbol || symbol.getValue().empty())
-    return op->emitError() << "has a malformed 'dfq.kernel' schedule "
-                           << kernelAttr;
   Value input = op->getOperand(0), weight = op->getOperand(1);
   auto inputType = perTensorActivation(input.getType());
   auto outputType = perTensorActivation(op->getResult(0).getType());
@@ -281,7 +270,7 @@ FailureOr<LayerSpec> HostProgram::extractLayerSpec(Operation *op) {
 
   LayerSpec spec;
   spec.layerName = getLayerName(op);
-  spec.symbol = symbol.str();
+  spec.symbol = schedule.getSymbol().str();
   auto inShape = cast<RankedTensorType>(input.getType()).getShape();
   auto outShape = cast<RankedTensorType>(op->getResult(0).getType()).getShape();
   auto wShape = cast<RankedTensorType>(weight.getType()).getShape();
@@ -389,8 +378,9 @@ LogicalResult HostProgram::emitKernel(Operation *op, size_t step) {
 }
 
 std::optional<ResidualChain> HostProgram::fusibleResidualChain(Operation *op) {
-  auto kernel = op->getAttrOfType<DictionaryAttr>("dfq.kernel");
-  if (!kernel || !kernel.get("fused"))
+  auto schedule =
+      op->getAttrOfType<KernelScheduleAttrInterface>(kKernelAttrName);
+  if (!schedule || !schedule.getFused())
     return std::nullopt;
   if (!backend.supportsResidualEpilogues())
     return std::nullopt;
@@ -714,6 +704,10 @@ LogicalResult HostProgram::emitOutputs() {
 LogicalResult HostProgram::build() {
   if (failed(checkSignature()))
     return failure();
+  // At least 16 bytes, so that every float and SIMD load of the runtime is
+  // naturally aligned whatever the description says.
+  if (TargetAttr target = TargetAttr::lookup(function))
+    alignment = std::max<int64_t>(target.getAlignment(), 16);
   collectLiveOps();
   for (BlockArgument arg : function.getArguments()) {
     ValueInfo v;

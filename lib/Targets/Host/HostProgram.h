@@ -33,8 +33,9 @@
 
 namespace mlir::dfq::host {
 
-/// Every arena buffer starts at a multiple of this many bytes.
-constexpr int64_t kArenaAlignment = 64;
+/// Every arena buffer starts at a multiple of this many bytes, unless the
+/// module's target description asks for another alignment.
+constexpr int64_t kDefaultArenaAlignment = 64;
 
 /// A buffer of the arena, live from the step that defines it to the last
 /// step that reads it (or the end, for outputs).
@@ -96,6 +97,8 @@ public:
   /// host (see fusibleResidualChain).
   int64_t fusedChains = 0, unfusedChains = 0;
   int64_t arenaBytesPerSample = 0;
+  /// Of every arena buffer: the target's `alignment`, else the default.
+  int64_t alignment = kDefaultArenaAlignment;
   std::vector<ArenaBuffer> buffers;
 
 private:
@@ -129,6 +132,9 @@ private:
   FailureOr<std::string> constantAddress(Value value);
   LogicalResult emitOutputs();
   void planArena();
+  int64_t alignUp(int64_t bytes) const {
+    return (bytes + alignment - 1) / alignment * alignment;
+  }
 
   std::string floatPtr(Value value) {
     return "((float *)" + values[value].address + ")";

@@ -112,6 +112,7 @@ std::string HostProgram::source() {
   int64_t staticBatch = ShapedType::isDynamic(batch) ? 0 : batch;
   os << "\n#define ARENA_BYTES_PER_SAMPLE " << arenaBytesPerSample << "LL\n"
      << "#define STATIC_BATCH " << staticBatch << "LL\n"
+     << "#define ARENA_ALIGNMENT " << alignment << "\n"
      << "#define TARGET " << stringLiteral(targetName) << "\n\n"
      << "static const int64_t input_elements[] = {";
   for (Type type : function.getArgumentTypes())
@@ -165,7 +166,8 @@ dfq_model *dfq_model_create(int64_t max_batch, int threads) {
   }
   dfq_model *model = (dfq_model *)calloc(1, sizeof *model);
   size_t bytes = (size_t)(ARENA_BYTES_PER_SAMPLE * max_batch);
-  model->arena = (uint8_t *)aligned_alloc(64, bytes ? bytes : 64);
+  model->arena =
+      (uint8_t *)aligned_alloc(ARENA_ALIGNMENT, bytes ? bytes : ARENA_ALIGNMENT);
   if (!model->arena) {
     free(model);
     dfq_rt_fail("cannot allocate %zu bytes of activations", bytes);

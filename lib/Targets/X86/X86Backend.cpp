@@ -9,6 +9,8 @@
 
 #include "dfq/Targets/X86/X86Backend.h"
 
+#include "dfq/Dialect/DfqAttrs.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
@@ -85,40 +87,27 @@ private:
 };
 
 FailureOr<LayerSchedule> X86Backend::readSchedule(Operation *op) {
-  auto kernelAttr = op->getAttrOfType<DictionaryAttr>("dfq.kernel");
-  auto target = kernelAttr.getAs<StringAttr>("target");
-  auto kind = kernelAttr.getAs<StringAttr>("kind");
-  auto tile = kernelAttr.getAs<DenseI64ArrayAttr>("tile");
-  auto parallel = kernelAttr.getAs<BoolAttr>("parallel");
-  Isa kernelIsa;
-  if (target &&
-      (!parseIsa(target.getValue().str(), kernelIsa) || kernelIsa != isa))
-    return op->emitError() << "is scheduled for " << target.getValue()
-                           << " but the library is built for " << isaName(isa);
-  if (!target || !kind || !tile || tile.size() != 2 || !parallel)
-    return op->emitError() << "has a malformed 'dfq.kernel' schedule "
-                           << kernelAttr;
-  LayerSchedule schedule;
-  StringRef k = kind.getValue();
-  if (k != "dense" && k != "depthwise" && k != "grouped")
-    return op->emitError() << "has an unknown kernel kind '" << k << "'";
-  schedule.kind = k == "depthwise" ? LayerSchedule::Kind::Depthwise
-                  : k == "grouped" ? LayerSchedule::Kind::Grouped
-                                   : LayerSchedule::Kind::Dense;
-  schedule.tileChannels = tile[0];
-  schedule.tilePixels = tile[1];
-  schedule.parallel = parallel.getValue();
-  if (auto pixelTiles = kernelAttr.get("pixel_tiles")) {
-    auto name = dyn_cast<StringAttr>(pixelTiles);
-    if (!name || (name.getValue() != "row" && name.getValue() != "image"))
-      return op->emitError()
-             << "has an unknown 'pixel_tiles' value " << pixelTiles
-             << " (expected \"row\" or \"image\")";
-    schedule.pixelTiles = name.getValue() == "row"
-                              ? LayerSchedule::PixelTiles::Row
-                              : LayerSchedule::PixelTiles::Image;
-  }
-  return schedule;
+  auto schedule =
+      op->getAttrOfType<KernelScheduleAttrInterface>(kKernelAttrName);
+  auto x86 = dyn_cast_or_null<X86KernelAttr>(schedule);
+  std::string built = isaName(isa);
+  if (!x86 || x86.getTargetName() != built)
+    return op->emitError() << "is scheduled for "
+                           << (schedule ? schedule.getTargetName()
+                                        : std::string("no target"))
+                           << " but the library is built for " << built;
+  LayerSchedule result;
+  result.kind =
+      x86.getKind() == KernelKind::Depthwise ? LayerSchedule::Kind::Depthwise
+      : x86.getKind() == KernelKind::Grouped ? LayerSchedule::Kind::Grouped
+                                             : LayerSchedule::Kind::Dense;
+  result.tileChannels = x86.getTileChannels();
+  result.tilePixels = x86.getTilePixels();
+  result.parallel = x86.getParallel();
+  result.pixelTiles = x86.getPixelTiles() == PixelTiles::Row
+                          ? LayerSchedule::PixelTiles::Row
+                          : LayerSchedule::PixelTiles::Image;
+  return result;
 }
 
 LogicalResult X86Backend::addKernel(Operation *op, const LayerSpec &layer) {

@@ -1,0 +1,113 @@
+//===- DfqKernelAttrs.td - typed kernel schedules ----------*- tablegen -*-===//
+//
+// What dfq-lower-to-kernels decides for each quantized layer, per backend,
+// as typed attributes with verifiers: the `dfq.kernel` attribute of a
+// dfq.qconv2d / dfq.qgemm. Every field is decided once, by the lowering
+// pass, and read by the backend's generator.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_KERNEL_ATTRS_TD
+#define DFQ_KERNEL_ATTRS_TD
+
+include "DfqBase.td"
+include "DfqAttrInterfaces.td"
+include "mlir/IR/EnumAttr.td"
+
+def Dfq_KernelKind : I32EnumAttr<"KernelKind",
+    "how a layer's kernel is organised", [
+      I32EnumAttrCase<"Dense", 0, "dense">,
+      I32EnumAttrCase<"Depthwise", 1, "depthwise">,
+      I32EnumAttrCase<"Grouped", 2, "grouped">
+    ]> {
+  let cppNamespace = "::mlir::dfq";
+  let genSpecializedAttr = 0;
+}
+
+def Dfq_PixelTiles : I32EnumAttr<"PixelTiles",
+    "which output pixels a register tile holds", [
+      I32EnumAttrCase<"Image", 0, "image">,
+      I32EnumAttrCase<"Row", 1, "row">
+    ]> {
+  let cppNamespace = "::mlir::dfq";
+  let genSpecializedAttr = 0;
+}
+
+def Dfq_X86Isa : I32EnumAttr<"X86Isa",
+    "the x86 instruction set a kernel is compiled for", [
+      I32EnumAttrCase<"Avx512Vnni", 0, "avx512_vnni">,
+      I32EnumAttrCase<"Avx2", 1, "avx2">
+    ]> {
+  let cppNamespace = "::mlir::dfq";
+  let genSpecializedAttr = 0;
+}
+
+def Dfq_X86KernelAttr : Dfq_Attr<"X86Kernel", "x86_kernel",
+    [Dfq_KernelScheduleAttrInterface]> {
+  let summary = "How an x86 Halide kernel computes one layer";
+  let description = [{
+    - `isa`: `avx512_vnni` (512-bit `vpdpbusd`) or `avx2`.
+    - `symbol`: the generated function, `dfq_kernel_<index>_<layer>`.
+    - `kind`: `dense` (output channels in vector lanes, input channels
+      reduced 4 at a time), `depthwise` (groups = C = O: channels in lanes,
+      taps unrolled) or `grouped` (other groupings: a generic loop nest).
+    - `tile_channels` x `tile_pixels`: the register tile; `tile_channels` a
+      multiple of the vector width (16 lanes on VNNI, 8 on AVX2).
+    - `pixel_tiles`: `row` when a tile's pixels are consecutive pixels of
+      one output row (`tile_pixels` divides the row), `image` (default)
+      when they are numbered across the image.
+    - `parallel`: whether the kernel keeps Halide's parallel loop.
+    - `fused`: the float tail of a residual block the kernel also computes
+      (op names in order), when the host can; absent otherwise.
+
+    ```mlir
+    #dfq.x86_kernel<isa = avx512_vnni, symbol = "dfq_kernel_0_conv1",
+                    kind = dense, tile_channels = 16, tile_pixels = 14,
+                    pixel_tiles = row, parallel = false>
+    ```
+  }];
+  let parameters = (ins
+    EnumParameter<Dfq_X86Isa>:$isa,
+    StringRefParameter<"the kernel's C symbol">:$symbol,
+    EnumParameter<Dfq_KernelKind>:$kind,
+    "int64_t":$tile_channels,
+    "int64_t":$tile_pixels,
+    DefaultValuedParameter<"::mlir::dfq::PixelTiles",
+                           "::mlir::dfq::PixelTiles::Image",
+                           "which pixels a tile holds">:$pixel_tiles,
+    "bool":$parallel,
+    OptionalParameter<"::mlir::ArrayAttr">:$fused
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    std::string getTargetName() const {
+      return getIsa() == ::mlir::dfq::X86Isa::Avx2 ? "x86-avx2"
+                                                   : "x86-avx512-vnni";
+    }
+  }];
+}
+
+def Dfq_CKernelAttr : Dfq_Attr<"CKernel", "c_kernel",
+    [Dfq_KernelScheduleAttrInterface]> {
+  let summary = "A portable C99 kernel: a plain loop nest";
+  let description = [{
+    The C backend's kernels need no schedule beyond their name and kind:
+    ```mlir
+    #dfq.c_kernel<symbol = "dfq_kernel_0_conv1", kind = dense>
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"the kernel's C symbol">:$symbol,
+    EnumParameter<Dfq_KernelKind>:$kind
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    std::string getTargetName() const { return "c"; }
+    /// Residual chains stay on the host.
+    ::mlir::ArrayAttr getFused() const { return {}; }
+  }];
+}
+
+#endif // DFQ_KERNEL_ATTRS_TD

@@ -1,0 +1,115 @@
+//===- HalideLayerPipeline.h - a layer kernel's pipeline state --*- C++ -*-===//
+//
+// LayerKernel::Impl: one layer's Halide pipeline and what it is built from,
+// shared by the translation units of LayerKernel. HalideLayerKernel.cpp
+// checks the spec and compiles the pipeline (just in time or to an object,
+// with the instruction check); HalideLayerPipeline.cpp builds what every
+// schedule shares (the per-channel constants, the padded input,
+// requantization, the residual epilogue, the buffer shapes) and the
+// depthwise and grouped schedules; HalideDenseLayer.cpp builds the dense
+// schedule of convolutions and gemms. Included only by Halide translation
+// units.
+//
+// Arithmetic. With x' the input (padded taps read the input zero point zx)
+// and w' = w - zw[o] the weights relative to their zero point,
+//
+//   acc[o] = bias[o] + sum (x' - zx) w' = bias[o] - zx sum(w') + sum x' w'
+//
+// so the inner loop is a u8 x s8 dot product (vpdpbusd) and the rest is a
+// per-channel constant `base`. w' is stored whenever it fits the container
+// (always for 2..7-bit weights with in-range zero points); otherwise (8-bit
+// weights with a zero point) w itself is stored and the kernel subtracts
+// zw[o] * sum(x') per pixel. The combination is done modulo 2^32: every
+// term is exact modulo 2^32 and docs/design.md guarantees that acc itself
+// fits int32, so the wrapped sum is acc exactly.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_LIB_TARGETS_X86_HALIDELAYERPIPELINE_H
+#define DFQ_LIB_TARGETS_X86_HALIDELAYERPIPELINE_H
+
+#include "dfq/Targets/X86/LayerKernel.h"
+
+#include "Halide.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mlir::dfq::x86 {
+
+/// a rounded up to a multiple of b.
+inline int64_t roundUp(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
+
+struct LayerKernel::Impl {
+  LayerKernelSpec spec;
+  Halide::ImageParam input{Halide::UInt(8), 4, "input"};
+  /// The residual epilogue's residual (defined when it has one).
+  Halide::ImageParam residual;
+  Halide::Func output{"output"};
+  Halide::Pipeline pipeline;
+  Halide::Target jitTarget;
+  bool jitCompiled = false;
+  std::string description;
+
+  void build();
+  /// The target this pipeline is compiled for: halideTargetFor(isa), less
+  /// avx512_sapphirerapids where the pipeline has no dot products (it sets
+  /// -mcpu=sapphirerapids, under which LLVM picks AVX512-FP16 moves that
+  /// AVX-512 VNNI CPUs such as Zen 4 lack).
+  Halide::Target codeTarget() const;
+  /// Compiles the pipeline to assembly and sets `bad` to the first
+  /// instruction forbiddenInstruction rejects (empty when none); false with
+  /// `error` set when compilation fails.
+  bool checkInstructions(std::string &bad, std::string &error);
+  /// The pipeline's arguments: the input, and the residual if any.
+  std::vector<Halide::Argument> arguments() const;
+
+private:
+  int lanes() const { return spec.isa == Isa::Avx512Vnni ? 16 : 8; }
+  /// Whether some window reads outside the input (padding).
+  bool needsPadding() const;
+  /// The input with `channels` channels (>= c): past the input, spatially
+  /// and along channels, it reads the input zero point. The input itself
+  /// when nothing is out of range (and not `always`); otherwise a copy
+  /// computed per image.
+  Halide::Func paddedInput(int64_t channels, bool always = false);
+  Halide::Expr requantize(Halide::Expr acc32, Halide::Expr o);
+  /// output(o, x, y, n) = the requantized q, or the residual epilogue of q.
+  void defineOutput(Halide::Var o, Halide::Var xv, Halide::Var yv,
+                    Halide::Var n, Halide::Expr q);
+  void buildDense();
+  void buildDepthwise();
+  bool buildDepthwiseDotProducts();
+  /// Calls visit(channel, kernel row, kernel column, w - zw) for every
+  /// depthwise weight and sets `base` to bias - zx sum(w - zw).
+  void visitDepthwiseWeights(
+      const std::function<void(int64_t, int64_t, int64_t, int64_t)> &visit);
+  /// Pixels of a depthwise register tile: tilePixels with row tiles, else 1.
+  int depthwiseTilePixels() const;
+  /// Splits the output into register tiles of one vector of channels by
+  /// tileP pixels of a row and computes `acc`'s initial value per tile
+  /// (the caller schedules its update).
+  void tileDepthwiseOutput(Halide::Func acc, Halide::Var o, Halide::Var xv,
+                           Halide::Var yv, Halide::Var n, int tileP);
+  void buildGrouped();
+
+  /// Per-channel constants, padded with neutral values to `paddedO`.
+  int64_t paddedO = 0;
+  Halide::Buffer<int32_t> base, weightZero, multiplier, shift;
+  Halide::Buffer<int64_t> rounding;
+  /// For the 32-bit path (highHalfRequant): 2^(sh-33) and sh - 32.
+  Halide::Buffer<int32_t> roundingHigh, shiftHigh;
+  bool uniformRequant = false;
+  /// Whether every shift is at least 33, so that requantization works on
+  /// the high half of the 64-bit product in 32-bit lanes.
+  bool highHalfRequant = false;
+  /// A depthwise kernel built on vpdpbusd (buildDepthwiseDotProducts).
+  bool depthwiseDotProducts = false;
+  Halide::Func padded;
+};
+
+} // namespace mlir::dfq::x86
+
+#endif // DFQ_LIB_TARGETS_X86_HALIDELAYERPIPELINE_H

@@ -1,0 +1,24 @@
+// RUN: dfq-opt %s --split-input-file | FileCheck %s
+// RUN: dfq-opt %s --split-input-file | dfq-opt --split-input-file | FileCheck %s
+
+// Typed kernel schedules round-trip; pixel_tiles = image and an absent
+// fused are defaults and are not printed.
+// CHECK-LABEL: func.func @x86
+// CHECK: dfq.kernel = #dfq.x86_kernel<isa = avx512_vnni, symbol = "k0", kind = dense, tile_channels = 64, tile_pixels = 6, parallel = false>
+// CHECK: dfq.kernel = #dfq.x86_kernel<isa = avx2, symbol = "k1", kind = depthwise, tile_channels = 8, tile_pixels = 7, pixel_tiles = row, parallel = true, fused = ["dfq.dequantize", "dfq.add"]>
+func.func @x86(%x: tensor<?x16x!quant.uniform<u8:f32, 2.0:1>>) -> (tensor<?x4x!quant.uniform<u8:f32, 2.0:5>>, tensor<?x4x!quant.uniform<u8:f32, 2.0:5>>) {
+  %v = dfq.qconstant dense<1> : tensor<4x16xi8> : tensor<4x16x!quant.uniform<i8:f32, 0.5>>
+  %a = dfq.qgemm %x, %v {multiplier = array<i32: 1073741824>, shift = array<i32: 31>, dfq.kernel = #dfq.x86_kernel<isa = avx512_vnni, symbol = "k0", kind = dense, tile_channels = 64, tile_pixels = 6, pixel_tiles = image, parallel = false>} : (tensor<?x16x!quant.uniform<u8:f32, 2.0:1>>, tensor<4x16x!quant.uniform<i8:f32, 0.5>>) -> tensor<?x4x!quant.uniform<u8:f32, 2.0:5>>
+  %b = dfq.qgemm %x, %v {multiplier = array<i32: 1073741824>, shift = array<i32: 31>, dfq.kernel = #dfq.x86_kernel<isa = avx2, symbol = "k1", kind = depthwise, tile_channels = 8, tile_pixels = 7, pixel_tiles = row, parallel = true, fused = ["dfq.dequantize", "dfq.add"]>} : (tensor<?x16x!quant.uniform<u8:f32, 2.0:1>>, tensor<4x16x!quant.uniform<i8:f32, 0.5>>) -> tensor<?x4x!quant.uniform<u8:f32, 2.0:5>>
+  return %a, %b : tensor<?x4x!quant.uniform<u8:f32, 2.0:5>>, tensor<?x4x!quant.uniform<u8:f32, 2.0:5>>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @c
+// CHECK: dfq.kernel = #dfq.c_kernel<symbol = "dfq_kernel_0_fc", kind = grouped>
+func.func @c(%x: tensor<?x16x!quant.uniform<i8:f32, 2.0:1>>) -> tensor<?x4x!quant.uniform<i8:f32, 2.0:5>> {
+  %v = dfq.qconstant dense<1> : tensor<4x16xi8> : tensor<4x16x!quant.uniform<i8:f32, 0.5>>
+  %a = dfq.qgemm %x, %v {multiplier = array<i32: 1073741824>, shift = array<i32: 31>, dfq.kernel = #dfq.c_kernel<symbol = "dfq_kernel_0_fc", kind = grouped>} : (tensor<?x16x!quant.uniform<i8:f32, 2.0:1>>, tensor<4x16x!quant.uniform<i8:f32, 0.5>>) -> tensor<?x4x!quant.uniform<i8:f32, 2.0:5>>
+  return %a : tensor<?x4x!quant.uniform<i8:f32, 2.0:5>>
+}
