@@ -28,8 +28,8 @@
 // AFFINE: abi 2 target x86-avx2 inputs 1 outputs 1
 
 // CHECK: {{^}}[[FP:[0-9a-f]{64}]]{{$}}
-// CHECK: #define DFQ_MODEL_ABI_VERSION 2
 // CHECK: #define DFQ_MODEL_FINGERPRINT "[[FP]]"
+// CHECK: #define DFQ_MODEL_ABI_VERSION 2
 // CHECK: const char *dfq_model_fingerprint(void);
 // CHECK: "library": {
 // CHECK: "fingerprint": "[[FP]]",

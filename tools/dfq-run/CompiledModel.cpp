@@ -3,6 +3,7 @@
 #include "CompiledModel.h"
 
 #include "dfq/Support/ModelFingerprint.h"
+#include "dfq_model_abi.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -12,24 +13,25 @@
 
 using namespace mlir::dfq;
 
-/// The model ABI this dfq-run reads (DFQ_MODEL_ABI_VERSION in model.h).
-static constexpr int kAbiVersion = 2;
+/// The model ABI this dfq-run reads: the one its dfq_model_abi.h, which every
+/// generated model.h contains, describes.
+static constexpr int kAbiVersion = DFQ_MODEL_ABI_VERSION;
 
-/// The entry points of model.h (ABI version 2).
+/// The entry points of dfq_model_abi.h, bound with dlsym.
 struct CompiledModel::Api {
-  int (*abiVersion)();
-  const char *(*target)();
-  const char *(*fingerprint)();
-  int (*numInputs)();
-  int (*numOutputs)();
-  int (*inputRank)(int);
-  const int64_t *(*inputShape)(int);
-  int (*outputRank)(int);
-  const int64_t *(*outputShape)(int);
-  void *(*create)(int64_t, int);
-  int (*run)(void *, int64_t, const float *const *, float *const *);
-  const char *(*lastError)();
-  void (*destroy)(void *);
+  decltype(&dfq_model_abi_version) abiVersion;
+  decltype(&dfq_model_target) target;
+  decltype(&dfq_model_fingerprint) fingerprint;
+  decltype(&dfq_model_num_inputs) numInputs;
+  decltype(&dfq_model_num_outputs) numOutputs;
+  decltype(&dfq_model_input_rank) inputRank;
+  decltype(&dfq_model_input_shape) inputShape;
+  decltype(&dfq_model_output_rank) outputRank;
+  decltype(&dfq_model_output_shape) outputShape;
+  decltype(&dfq_model_create) create;
+  decltype(&dfq_model_run) run;
+  decltype(&dfq_model_last_error) lastError;
+  decltype(&dfq_model_destroy) destroy;
 };
 
 static llvm::Error failure(const llvm::Twine &message) {

@@ -15,6 +15,9 @@
 #include <string>
 #include <vector>
 
+/// A compiled model's state (dfq_model_abi.h).
+struct dfq_model;
+
 namespace mlir::dfq {
 
 class CompiledModel {
@@ -45,7 +48,8 @@ private:
   struct Api;
   std::unique_ptr<Api> api;
   void *handle = nullptr;
-  void *model = nullptr;
+  /// The library's model (dfq_model_abi.h).
+  ::dfq_model *model = nullptr;
   std::vector<int64_t> input, output;
   std::vector<std::vector<float>> extraOutputs;
 };
