@@ -22,6 +22,7 @@
 #include "dfq/Dialect/DfqDialect.h"
 #include "dfq/Dialect/DfqOps.h"
 #include "dfq/Import/OnnxImporter.h"
+#include "dfq/Pipelines/CompilePipeline.h"
 #include "dfq/Runtime/Interpreter.h"
 #include "dfq/Support/CommandLine.h"
 #include "dfq/Support/DatasetIO.h"
@@ -388,79 +389,36 @@ int main(int argc, char **argv) {
   dfq::registerDfqCalibrationPasses();
   dfq::registerDfqConversionPasses();
   dfq::registerDfqTargetPasses();
-  std::string pipeline;
-  if (!synthesis.empty())
-    pipeline += "dfq-synthesize{method=" + synthesis +
-                " samples=" + std::to_string(samples) +
-                " iterations=" + std::to_string(iterations) +
-                " seed=" + std::to_string(seed) +
-                " threads=" + std::to_string(threads) + "},";
-  // Equalization rescales BatchNorm's gamma and beta, not the running
-  // statistics synthesis fitted the images to.
-  if (equalize)
-    pipeline += std::string("func.func(dfq-equalize{relu6-as-relu=") +
-                (relu6AsRelu ? "true" : "false") + "}),";
-  // Compensation needs the BatchNorms, and its ternary weights must be in
-  // place before ranges are measured.
-  if (mpcLow)
-    pipeline +=
-        llvm::formatv("func.func(dfq-compensate-mpc{{low={0} high={1} "
-                      "compensate={2}}),",
-                      mpcLow, mpcHigh, noCompensation ? "false" : "true")
-            .str();
-  // The MSE observer weighs clipping against rounding at the bits used.
-  // Sensitivities are measured on synthetic images even when the ranges
-  // come from real ones.
-  if (!budget.empty() && synthesis.empty())
-    pipeline.insert(
-        0, "dfq-synthesize{method=dsg samples=" + std::to_string(samples) +
-               " iterations=" + std::to_string(iterations) +
-               " seed=" + std::to_string(seed) +
-               " threads=" + std::to_string(threads) + "},");
-  pipeline += "dfq-fold-bn,";
-  // Widths left at their defaults are not passed, so that a target that
-  // lacks them substitutes its widest (an explicit width it lacks is an
-  // error at the layer).
-  std::string edgeBitsOption =
-      firstLastBits.getNumOccurrences()
-          ? " first-last-bits=" + std::to_string(edgeBits)
-          : "";
-  if (!budget.empty())
-    pipeline += "dfq-assign-bits{budget=" + budget + " choices=" + bitChoices +
-                " abits=" + std::to_string(abits) + edgeBitsOption +
-                " threads=" + std::to_string(threads) + "},";
-  pipeline += "dfq-calibrate-ranges{observer=" + observer +
-              " bits=" + std::to_string(abits);
-  if (!realData.empty())
-    pipeline += " data=" + realData + " mean=" + std::to_string(meanOpt) +
-                " std=" + std::to_string(stdOpt);
-  // The input is an image in [0, 1] normalized by mean and std; synthetic
-  // images, fitted only to statistics, stray far outside that range.
-  if (!measureInputRange)
-    pipeline +=
-        llvm::formatv(" input-min={0:g9} input-max={1:g9}",
-                      (0.0 - meanOpt) / stdOpt, (1.0 - meanOpt) / stdOpt)
-            .str();
-  pipeline += " threads=" + std::to_string(threads) + "}";
-  std::string quantizeOptions;
-  if (wbits.getNumOccurrences() || mpcLow)
-    quantizeOptions += " wbits=" + std::to_string(wbits);
-  if (abits.getNumOccurrences())
-    quantizeOptions += " abits=" + std::to_string(abits);
-  quantizeOptions += edgeBitsOption;
-  std::string quantization = "func.func(dfq-quantize";
-  if (!quantizeOptions.empty())
-    quantization += "{" + StringRef(quantizeOptions).ltrim().str() + "}";
-  quantization += ")";
-  // Every layer is checked against the description before code is
-  // generated for it.
-  if (description)
-    quantization += ",dfq-verify-target";
-  if (!kernelTarget.empty())
-    quantization += ",func.func(dfq-lower-to-kernels{target=" + kernelTarget +
-                    " fuse-residuals=" +
-                    (fuseResiduals && kernelTarget != "c" ? "true" : "false") +
-                    "})";
+  dfq::CompilePipelineOptions stages;
+  stages.calib = calib.getValue();
+  stages.samples = samples;
+  stages.iterations = iterations;
+  stages.seed = seed;
+  stages.threads = threads;
+  stages.equalize = equalize;
+  stages.relu6AsRelu = relu6AsRelu;
+  stages.mpcLow = mpcLow;
+  stages.mpcHigh = mpcHigh;
+  stages.compensate = !noCompensation;
+  stages.budget = budget.getValue();
+  stages.bitChoices = bitChoices.getValue();
+  // Widths left at their defaults are not passed on (0 / -1), so that a
+  // target that lacks them substitutes its widest.
+  stages.wbits = wbits.getNumOccurrences() || mpcLow ? int(wbits) : 0;
+  stages.abits = abits.getNumOccurrences() ? int(abits) : 0;
+  stages.firstLastBits = firstLastBits.getNumOccurrences() ? int(edgeBits) : -1;
+  stages.observer = observer.getValue();
+  stages.mean = meanOpt;
+  stages.std = stdOpt;
+  stages.measureInputRange = measureInputRange;
+  stages.verifyTarget = bool(description);
+  stages.target = kernelTarget;
+  stages.fuseResiduals = fuseResiduals;
+  if (std::string error = dfq::checkCompilePipelineOptions(stages);
+      !error.empty())
+    return fail("internal error: " + error);
+  std::string pipeline = dfq::getCalibrationPipeline(stages);
+  std::string quantization = dfq::getQuantizationPipeline(stages);
   // Two stages, so that the calibrated float model can be kept for the
   // report's SQNR.
   PassManager calibrate = PassManager::on<ModuleOp>(&context);

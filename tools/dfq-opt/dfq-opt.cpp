@@ -8,6 +8,7 @@
 #include "dfq/Calibration/Passes.h"
 #include "dfq/Conversion/Passes.h"
 #include "dfq/Dialect/DfqDialect.h"
+#include "dfq/Pipelines/CompilePipeline.h"
 #include "dfq/Targets/Passes.h"
 #include "dfq/Transforms/Passes.h"
 
@@ -28,6 +29,7 @@ int main(int argc, char **argv) {
   mlir::dfq::registerDfqCalibrationPasses();
   mlir::dfq::registerDfqConversionPasses();
   mlir::dfq::registerDfqTargetPasses();
+  mlir::dfq::registerCompilePipeline();
 
   mlir::DialectRegistry registry;
   registry.insert<mlir::dfq::DfqDialect, mlir::arith::ArithDialect,
