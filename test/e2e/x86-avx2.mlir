@@ -9,7 +9,7 @@
 // RUN:   dfq-run %t/$m/model.mlir --limit 256 --output %t/$m/ref.npy 2>/dev/null >/dev/null && \
 // RUN:   echo "$m `%python %S/compare_npy.py %t/$m/x86.npy %t/$m/ref.npy --atol 0.05 | tr '\n' ' '`" || exit 1; \
 // RUN: done | FileCheck %s
-// RUN: grep -c 'target = "x86-avx2"' %t/resnet/model.mlir | FileCheck %s --check-prefix=ATTRS
+// RUN: grep -c '#dfq.x86_kernel<isa = avx2,' %t/resnet/model.mlir | FileCheck %s --check-prefix=ATTRS
 
 // CHECK: resnet max_abs_diff={{.*}} argmax_agree=256/256 OK
 // CHECK: mobilenetv2 max_abs_diff={{.*}} argmax_agree=256/256 OK
