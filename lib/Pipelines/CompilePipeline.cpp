@@ -95,10 +95,13 @@ mlir::dfq::getQuantizationPipeline(const CompilePipelineOptions &o) {
   if (o.abits)
     options += " abits=" + std::to_string(o.abits);
   options += edgeBitsOption(o);
-  std::string pipeline = "func.func(dfq-quantize";
-  if (!options.empty())
-    pipeline += "{" + StringRef(options).ltrim().str() + "}";
-  pipeline += ")";
+  std::string braced =
+      options.empty() ? "" : "{" + StringRef(options).ltrim().str() + "}";
+  // Bias correction predicts dfq-quantize's weight error: the same options.
+  std::string pipeline;
+  if (o.correctBias)
+    pipeline += "func.func(dfq-correct-bias" + braced + "),";
+  pipeline += "func.func(dfq-quantize" + braced + ")";
   // Every layer is checked against the description before code is
   // generated for it.
   if (o.verifyTarget)

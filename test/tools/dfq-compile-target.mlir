@@ -14,8 +14,9 @@
 // RUN: not dfq-compile %t/net.onnx -o %t/out --calib none --samples 2 --wbits 2 --target-file %S/../../docs/targets/npu8.target 2>&1 | FileCheck %s --check-prefix=WBITS
 // RUN: not dfq-compile %t/net.onnx -o %t/out --calib none --samples 2 --target-file %S/../Targets/Inputs/acc16.target 2>&1 | FileCheck %s --check-prefix=ACC
 // Cross-layer equalization, the remedy for per-tensor weights, runs after
-// synthesis and before BatchNorm folding.
-// RUN: dfq-compile %t/net.onnx -o %t/cle --calib none --samples 2 --equalize --relu6-as-relu --target-file %S/../../docs/targets/npu8.target 2>&1 | FileCheck %s --check-prefix=CLE
+// synthesis and before BatchNorm folding; bias correction right before
+// quantization, with its options.
+// RUN: dfq-compile %t/net.onnx -o %t/cle --calib none --samples 2 --equalize --relu6-as-relu --correct-bias --target-file %S/../../docs/targets/npu8.target 2>&1 | FileCheck %s --check-prefix=CLE
 // RUN: dfq-opt %t/cle/model.mlir --dfq-verify-target -o /dev/null
 // RUN: not dfq-compile %t/net.onnx -o %t/out --relu6-as-relu 2>&1 | FileCheck %s --check-prefix=RELU6
 // The portable C backend builds a library for the description's
@@ -37,7 +38,7 @@
 // IR: dfq.qconv2d {{.*}}multiplier = array<i32: 1>, {{.*}}shift = array<i32: {{[0-9]+}}>} : (tensor<?x1x8x8x!quant.uniform<i8:f32, {{[0-9.e+-]+}}:{{-?[0-9]+}}>>
 // WBITS: error: dfq-quantize: target 'npu8' runs {{[a-z_0-9]+}} layers with weight bits [8]; wbits=2 cannot be honoured
 // ACC: error: dfq-quantize: target 'acc16' has a 16-bit accumulator, which this layer's worst-case sum {{[0-9]+}} does not fit
-// CLE: dfq-compile: builtin.module(dfq-synthesize{{.*}}},func.func(dfq-equalize{relu6-as-relu=true}),dfq-fold-bn,
+// CLE: dfq-compile: builtin.module(dfq-synthesize{{.*}}},func.func(dfq-equalize{relu6-as-relu=true}),dfq-fold-bn,{{.*}},func.func(dfq-correct-bias),func.func(dfq-quantize),dfq-verify-target)
 // RELU6: error: --relu6-as-relu needs --equalize
 // C: func.func(dfq-quantize),dfq-verify-target,func.func(dfq-lower-to-kernels{target=c fuse-residuals=false}))
 // C: dfq-compile: built libmodel.so (2 kernels

@@ -104,6 +104,12 @@ static cl::opt<bool> relu6AsRelu(
     cl::desc("With --equalize: equalize across ReLU6 by replacing it with "
              "ReLU inside equalized pairs (changes the float model)"),
     cl::init(false), cl::cat(category));
+static cl::opt<bool> correctBias(
+    "correct-bias",
+    cl::desc("Data-free bias correction (dfq-correct-bias, Nagel et al. "
+             "2019) of the weight quantization error before quantizing: the "
+             "remedy, with --equalize, for per-tensor weights"),
+    cl::cat(category));
 static cl::opt<bool> keepSources(
     "keep-sources",
     cl::desc("x86 targets: keep the generated C and objects in OUTDIR/build"),
@@ -407,6 +413,7 @@ int main(int argc, char **argv) {
   stages.wbits = wbits.getNumOccurrences() || mpcLow ? int(wbits) : 0;
   stages.abits = abits.getNumOccurrences() ? int(abits) : 0;
   stages.firstLastBits = firstLastBits.getNumOccurrences() ? int(edgeBits) : -1;
+  stages.correctBias = correctBias;
   stages.observer = observer.getValue();
   stages.mean = meanOpt;
   stages.std = stdOpt;

@@ -69,6 +69,10 @@ struct CompilePipelineOptions
       llvm::cl::desc("Bits of the first and last layers (0: the other "
                      "layers' widths; -1: dfq-quantize's default)"),
       llvm::cl::init(-1)};
+  Option<bool> correctBias{
+      *this, "correct-bias",
+      llvm::cl::desc("dfq-correct-bias before dfq-quantize, with its options"),
+      llvm::cl::init(false)};
   Option<std::string> observer{*this, "observer",
                                llvm::cl::desc("dfq-calibrate-ranges' observer"),
                                llvm::cl::init("minmax")};
