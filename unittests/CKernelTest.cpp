@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LayerReference.h"
 #include "dfq/Support/Requantization.h"
 #include "dfq/Targets/C/CBackend.h"
 
@@ -189,48 +190,6 @@ bool randomSpec(Rng &rng, Shape shape, int weightBits, bool weightsSigned,
   s.outputMin = uniform(rng, 0, 3) == 0 ? s.outputZeroPoint : int32_t(lo);
   s.outputMax = int32_t(hi);
   return true;
-}
-
-/// docs/design.md's qconv2d (qgemm as its 1x1 case), NHWC activations of
-/// one byte each, [o][c/g][kh][kw] weights; the output bytes.
-/// Counts in `ties` the accumulators whose scaled value lies exactly
-/// halfway between two integers (where rounding matters most).
-std::vector<uint8_t> reference(const LayerSpec &s,
-                               const std::vector<uint8_t> &input, int64_t n,
-                               int64_t &ties) {
-  std::vector<uint8_t> out(n * s.outH * s.outW * s.o);
-  int64_t cpg = s.c / s.groups, opg = s.o / s.groups;
-  auto activation = [&](uint8_t byte) -> int64_t {
-    return s.inputSigned ? int64_t(int8_t(byte)) : int64_t(byte);
-  };
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t oy = 0; oy < s.outH; ++oy)
-      for (int64_t ox = 0; ox < s.outW; ++ox)
-        for (int64_t oc = 0; oc < s.o; ++oc) {
-          int64_t g = oc / opg, acc = s.bias[oc];
-          for (int64_t ci = 0; ci < cpg; ++ci)
-            for (int64_t i = 0; i < s.kh; ++i)
-              for (int64_t j = 0; j < s.kw; ++j) {
-                int64_t y = oy * s.strideH - s.padTop + i * s.dilationH;
-                int64_t x = ox * s.strideW - s.padLeft + j * s.dilationW;
-                if (y < 0 || y >= s.h || x < 0 || x >= s.w)
-                  continue; // padding holds the zero point
-                int64_t xv = activation(
-                    input[((b * s.h + y) * s.w + x) * s.c + g * cpg + ci]);
-                int64_t wv = s.weights[((oc * cpg + ci) * s.kh + i) * s.kw + j];
-                acc += (xv - s.inputZeroPoint) * (wv - s.weightZeroPoint[oc]);
-              }
-          EXPECT_EQ(acc, int64_t(int32_t(acc)));
-          int32_t shift = s.shift[oc];
-          ties += shift > 0 &&
-                  ((acc * s.multiplier[oc]) & ((int64_t(1) << shift) - 1)) ==
-                      int64_t(1) << (shift - 1);
-          int64_t q = requantize(
-              int32_t(acc), FixedPointMultiplier{s.multiplier[oc], s.shift[oc]},
-              s.outputZeroPoint, s.outputMin, s.outputMax);
-          out[((b * s.outH + oy) * s.outW + ox) * s.o + oc] = uint8_t(q);
-        }
-  return out;
 }
 
 std::string describeSpec(const LayerSpec &s) {
@@ -405,7 +364,8 @@ void sweep(const std::string &name, std::vector<Shape> shapes, Storage storage,
       std::vector<uint8_t> input(n * s.h * s.w * s.c);
       for (auto &v : input)
         v = uint8_t(uniform(rng, amin, amax));
-      std::vector<uint8_t> want = reference(s, input, n, ties);
+      std::vector<uint8_t> want =
+          referenceLayer(s, input, n, s.inputSigned, &ties);
       for (bool rowRanges : {false, true}) {
         if (rowRanges && s.outH < 2)
           continue;
@@ -467,6 +427,39 @@ TEST(CKernelTest, UnsignedWeights) {
   sweep("unsigned_weights",
         {Shape::Conv, Shape::Gemm, Shape::Depthwise, Shape::Grouped},
         Storage::UnsignedWeights, 100, 6);
+}
+
+/// A gemm deeper than 2^15 input channels: one tap's sum over them may
+/// leave int32, so the kernel sums it in int64. Here it is 40000 * 255 * 255
+/// (about 2^31.3), brought back into int32 by the bias: summed in int32 it
+/// would wrap and the output would be 127 instead of 128.
+TEST(CKernelTest, VeryDeepGemmSumsInInt64) {
+  LayerSpec s;
+  s.layerName = "deep gemm";
+  s.symbol = "deep_gemm";
+  s.isGemm = true;
+  s.c = 40000;
+  s.o = 1;
+  s.weightsSigned = false;
+  s.weights.assign(s.c, 255);
+  s.bias = {INT32_MIN};
+  s.multiplier = {1 << 30};
+  s.shift = {62};
+  s.weightZeroPoint = {0};
+  s.outputZeroPoint = 128;
+  std::string source, error;
+  ASSERT_TRUE(c::emitCKernel(s, source, error)) << error;
+  EXPECT_NE(source.find("int64_t tap = 0;"), std::string::npos);
+  ScratchDir dir("deep_gemm");
+  KernelLibrary library;
+  ASSERT_TRUE(library.build(dir.path, source, error)) << error;
+  KernelLibrary::RowKernel kernel = library.lookup(s.symbol);
+  ASSERT_TRUE(kernel);
+  std::vector<uint8_t> input(s.c, 255), got(1, 0xa5);
+  ASSERT_EQ(kernel(input.data(), 1, 0, 1, got.data()), 0);
+  std::vector<uint8_t> want = referenceLayer(s, input, 1);
+  EXPECT_EQ(int(want[0]), 128);
+  EXPECT_EQ(int(got[0]), int(want[0]));
 }
 
 LayerSpec smallGemm() {

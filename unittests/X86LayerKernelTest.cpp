@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LayerReference.h"
 #include "dfq/Support/Requantization.h"
 #include "dfq/Targets/X86/LayerKernel.h"
 
@@ -178,37 +179,6 @@ bool randomSpec(Rng &rng, Shape shape, x86::Isa isa, int weightBits,
   s.outputMax =
       std::max<int32_t>(s.outputMin, uniform(rng, 0, 5) == 0 ? 15 : 255);
   return true;
-}
-
-/// docs/design.md's qconv2d, NHWC activations, [o][c/g][kh][kw] weights.
-std::vector<uint8_t> reference(const LayerKernelSpec &s,
-                               const std::vector<uint8_t> &input, int64_t n) {
-  std::vector<uint8_t> out(n * s.outH * s.outW * s.o);
-  int64_t cpg = s.c / s.groups, opg = s.o / s.groups;
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t oy = 0; oy < s.outH; ++oy)
-      for (int64_t ox = 0; ox < s.outW; ++ox)
-        for (int64_t oc = 0; oc < s.o; ++oc) {
-          int64_t g = oc / opg, acc = s.bias[oc];
-          for (int64_t ci = 0; ci < cpg; ++ci)
-            for (int64_t i = 0; i < s.kh; ++i)
-              for (int64_t j = 0; j < s.kw; ++j) {
-                int64_t y = oy * s.strideH - s.padTop + i * s.dilationH;
-                int64_t x = ox * s.strideW - s.padLeft + j * s.dilationW;
-                if (y < 0 || y >= s.h || x < 0 || x >= s.w)
-                  continue; // padding holds the zero point
-                int64_t xv =
-                    input[((b * s.h + y) * s.w + x) * s.c + g * cpg + ci];
-                int64_t wv = s.weights[((oc * cpg + ci) * s.kh + i) * s.kw + j];
-                acc += (xv - s.inputZeroPoint) * (wv - s.weightZeroPoint[oc]);
-              }
-          EXPECT_EQ(acc, int64_t(int32_t(acc)));
-          out[((b * s.outH + oy) * s.outW + ox) * s.o + oc] = uint8_t(
-              requantize(int32_t(acc),
-                         FixedPointMultiplier{s.multiplier[oc], s.shift[oc]},
-                         s.outputZeroPoint, s.outputMin, s.outputMax));
-        }
-  return out;
 }
 
 std::string describeSpec(const LayerKernelSpec &s) {
@@ -416,7 +386,7 @@ void sweep(Shape shape, int count, unsigned seed) {
       std::vector<uint8_t> input(n * s.h * s.w * s.c);
       for (auto &v : input)
         v = uint8_t(uniform(rng, 0, amax));
-      std::vector<uint8_t> want = reference(s, input, n);
+      std::vector<uint8_t> want = referenceLayer(s, input, n);
       // The object file on the whole output, the object file on two row
       // ranges (convolutions), the JIT.
       for (int mode : {0, 1, 2}) {
@@ -496,7 +466,7 @@ TEST(X86LayerKernelTest, VeryDeepPackedGemvKeepsShiftedFields) {
   std::vector<uint8_t> input(s.c);
   for (auto &v : input)
     v = uint8_t(uniform(rng, 0, 255));
-  std::vector<uint8_t> want = reference(s, input, 1), got(s.o, 0xa5);
+  std::vector<uint8_t> want = referenceLayer(s, input, 1), got(s.o, 0xa5);
   // Outputs spread over the range, not all clamped to one value.
   EXPECT_GT(*std::max_element(want.begin(), want.end()),
             *std::min_element(want.begin(), want.end()) + 8);
@@ -615,7 +585,7 @@ TEST(X86LayerKernelTest, ResidualEpilogues) {
       std::vector<uint8_t> input(n * s.h * s.w * s.c);
       for (auto &v : input)
         v = uint8_t(uniform(rng, 0, amax));
-      std::vector<uint8_t> q = reference(s, input, n);
+      std::vector<uint8_t> q = referenceLayer(s, input, n);
       std::vector<float> residualFloat(q.size());
       std::vector<uint8_t> residualBytes(q.size());
       float step = s.epilogue.quantizedOutputs.empty()

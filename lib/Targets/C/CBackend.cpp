@@ -73,7 +73,7 @@ public:
   std::vector<std::string> getCompileFlags() const override {
     // IEEE float, as the interpreter computes: no fast-math, no FMA
     // contraction; nothing tied to one machine.
-    return {"-O2", "-ffp-contract=off", "-fno-math-errno"};
+    return {"-O3", "-ffp-contract=off", "-fno-math-errno"};
   }
 
 private:

@@ -11,6 +11,7 @@
 #include "dfq/Targets/C/CBackend.h"
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 using namespace mlir::dfq;
@@ -108,92 +109,98 @@ bool c::emitCKernel(const LayerSpec &s, std::string &source,
                           str(s.outH) + "x" + str(s.outW)) +
           "; w" + str(s.weightBits) + (s.weightsSigned ? "s" : "u") + " a" +
           str(s.activationBits) + " */\n";
-  text += array(weight, f + "_weights", s.weights);
+  // Weights in [o][kh][kw][c/groups] order: each tap's input channels are
+  // contiguous in the weights as in the NHWC input, so the innermost loop
+  // is a dot product of two contiguous runs the compiler vectorizes.
+  std::vector<int32_t> tapMajor;
+  tapMajor.reserve(s.weights.size());
+  for (int64_t oc = 0; oc < s.o; ++oc)
+    for (int64_t i = 0; i < s.kh; ++i)
+      for (int64_t j = 0; j < s.kw; ++j)
+        for (int64_t ci = 0; ci < cpg; ++ci)
+          tapMajor.push_back(
+              s.weights[((oc * cpg + ci) * s.kh + i) * s.kw + j]);
+  text += array(weight, f + "_weights", tapMajor);
   text += array("int32_t", f + "_bias", s.bias);
   text += array("int32_t", f + "_multiplier", s.multiplier);
   text += array("int32_t", f + "_shift", s.shift);
   text += array("int32_t", f + "_weight_zero_point", s.weightZeroPoint);
-  text +=
-      "int " + f +
-      "(const void *input_data, int64_t n, int64_t first_row,\n"
-      "    int64_t last_row, void *output_data) {\n"
-      "  const " +
-      in + " *input = (const " + in +
-      " *)input_data;\n"
-      "  " +
-      out + " *output = (" + out +
-      " *)output_data;\n"
-      "  for (int64_t b = 0; b < n; ++b)\n"
-      "    for (int64_t oy = first_row; oy < last_row; ++oy)\n"
-      "      for (int64_t ox = 0; ox < " +
-      str(s.outW) +
-      "; ++ox) {\n"
-      "        " +
-      out + " *pixel = output + ((b * " + str(s.outH) + " + oy) * " +
-      str(s.outW) + " + ox) * " + str(s.o) +
-      ";\n"
-      "        for (int64_t oc = 0; oc < " +
-      str(s.o) +
-      "; ++oc) {\n"
-      "          const " +
-      weight + " *w = " + f + "_weights + oc * " + str(taps) +
-      ";\n"
-      "          const int64_t wz = " +
-      f +
-      "_weight_zero_point[oc];\n"
-      "          const int64_t channel0 = " +
-      (s.groups == 1 ? std::string("0")
-                     : "oc / " + str(opg) + " * " + str(cpg)) +
-      ";\n"
-      "          int64_t acc = " +
-      f +
-      "_bias[oc];\n"
-      "          for (int64_t i = 0; i < " +
-      str(s.kh) +
-      "; ++i) {\n"
-      "            const int64_t y = oy * " +
-      str(s.strideH) + " - " + str(s.padTop) + " + i * " + str(s.dilationH) +
-      ";\n"
-      "            if (y < 0 || y >= " +
-      str(s.h) +
-      ")\n"
-      "              continue; /* padding holds the zero point */\n"
-      "            for (int64_t j = 0; j < " +
-      str(s.kw) +
-      "; ++j) {\n"
-      "              const int64_t x = ox * " +
-      str(s.strideW) + " - " + str(s.padLeft) + " + j * " + str(s.dilationW) +
-      ";\n"
-      "              if (x < 0 || x >= " +
-      str(s.w) +
-      ")\n"
-      "                continue;\n"
-      "              const " +
-      in + " *px = input + ((b * " + str(s.h) + " + y) * " + str(s.w) +
-      " + x) * " + str(s.c) +
-      " + channel0;\n"
-      "              for (int64_t ci = 0; ci < " +
-      str(cpg) +
-      "; ++ci)\n"
-      "                acc += ((int64_t)px[ci] - " +
-      str(s.inputZeroPoint) +
-      ") *\n"
-      "                       ((int64_t)w[(ci * " +
-      str(s.kh) + " + i) * " + str(s.kw) +
-      " + j] - wz);\n"
-      "            }\n"
-      "          }\n"
-      "          pixel[oc] = (" +
-      out +
-      ")dfq_rt_requantize(\n"
-      "              acc, " +
-      f + "_multiplier[oc], " + f + "_shift[oc], " + str(s.outputZeroPoint) +
-      ", " + str(s.outputMin) + ", " + str(s.outputMax) +
-      ");\n"
-      "        }\n"
-      "      }\n"
-      "  return 0;\n"
-      "}\n\n";
+  // A product of two differences of 8-bit codes is below 2^16 in
+  // magnitude, so one tap's sum over the input channels fits int32 (what
+  // vectorizes well) unless there are more than 2^15 of them; the layer's
+  // sum is kept in int64, exact whatever the accumulator bound.
+  std::string body =
+      R"(int @F@(const void *input_data, int64_t n, int64_t first_row,
+    int64_t last_row, void *output_data) {
+  const @IN@ *input = (const @IN@ *)input_data;
+  @OUT@ *output = (@OUT@ *)output_data;
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t oy = first_row; oy < last_row; ++oy)
+      for (int64_t ox = 0; ox < @OW@; ++ox) {
+        @OUT@ *pixel = output + ((b * @OH@ + oy) * @OW@ + ox) * @O@;
+        for (int64_t oc = 0; oc < @O@; ++oc) {
+          const @W@ *w = @F@_weights + oc * @TAPS@;
+          const int32_t wz = @F@_weight_zero_point[oc];
+          const int64_t channel0 = @CHANNEL0@;
+          int64_t acc = @F@_bias[oc];
+          for (int64_t i = 0; i < @KH@; ++i) {
+            const int64_t y = oy * @SH@ - @PT@ + i * @DH@;
+            if (y < 0 || y >= @H@)
+              continue; /* padding holds the zero point */
+            for (int64_t j = 0; j < @KW@; ++j) {
+              const int64_t x = ox * @SW@ - @PL@ + j * @DW@;
+              if (x < 0 || x >= @WIDTH@)
+                continue;
+              const @IN@ *px = input + ((b * @H@ + y) * @WIDTH@ + x) * @C@ + channel0;
+              const @W@ *wt = w + (i * @KW@ + j) * @CPG@;
+              @TAP@ tap = 0;
+              for (int64_t ci = 0; ci < @CPG@; ++ci)
+                tap += ((int32_t)px[ci] - @IZP@) * ((int32_t)wt[ci] - wz);
+              acc += tap;
+            }
+          }
+          pixel[oc] = (@OUT@)dfq_rt_requantize(acc, @F@_multiplier[oc],
+                                               @F@_shift[oc], @OZP@, @QMIN@, @QMAX@);
+        }
+      }
+  return 0;
+}
+
+)";
+  const std::pair<const char *, std::string> fields[] = {
+      {"@F@", f},
+      {"@IN@", in},
+      {"@OUT@", out},
+      {"@W@", weight},
+      {"@OH@", str(s.outH)},
+      {"@OW@", str(s.outW)},
+      {"@O@", str(s.o)},
+      {"@TAPS@", str(taps)},
+      {"@CHANNEL0@", s.groups == 1 ? std::string("0")
+                                   : "oc / " + str(opg) + " * " + str(cpg)},
+      {"@KH@", str(s.kh)},
+      {"@KW@", str(s.kw)},
+      {"@SH@", str(s.strideH)},
+      {"@SW@", str(s.strideW)},
+      {"@PT@", str(s.padTop)},
+      {"@PL@", str(s.padLeft)},
+      {"@DH@", str(s.dilationH)},
+      {"@DW@", str(s.dilationW)},
+      {"@H@", str(s.h)},
+      {"@WIDTH@", str(s.w)},
+      {"@C@", str(s.c)},
+      {"@CPG@", str(cpg)},
+      {"@TAP@", cpg * 65025 < (int64_t(1) << 31) ? "int32_t" : "int64_t"},
+      {"@IZP@", str(s.inputZeroPoint)},
+      {"@OZP@", str(s.outputZeroPoint)},
+      {"@QMIN@", str(s.outputMin)},
+      {"@QMAX@", str(s.outputMax)},
+  };
+  for (const auto &[key, value] : fields)
+    for (size_t at = body.find(key); at != std::string::npos;
+         at = body.find(key, at + value.size()))
+      body.replace(at, std::strlen(key), value);
+  text += body;
   source = std::move(text);
   return true;
 }

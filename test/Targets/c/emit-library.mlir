@@ -1,8 +1,8 @@
 // The C backend's code generation, checked without a compiler: the host
 // program (signed activations converted by the _s8 runtime functions, the
 // kernel called over row ranges through dfq_rt_run_row_kernel) and the
-// kernel itself (weights as a constant int8_t array, the loop nest over the
-// exact integer semantics).
+// kernel itself (weights as a constant int8_t array in tap-major order, the
+// loop nest over the exact integer semantics).
 // RUN: sed 's/SIGN/i8/g; s/ZP/-3/g' %S/../Inputs/conv-model.mlir > %t.mlir
 // RUN: dfq-opt %t.mlir --dfq-lower-to-kernels=target=c --mlir-print-debuginfo | dfq-translate --emit-library | FileCheck %s
 // A model lowered for c is not an x86 model, and the other way round.
@@ -36,7 +36,7 @@
 // CHECK: #include "dfq_runtime.h"
 // CHECK: /* conv: conv2d 3x3 stride 1x1 pad 1,1 dilation 1x1 groups 1, 2x4x4 -> 3x4x4; w8s a8 */
 // CHECK: static const int8_t dfq_kernel_0_conv_weights[54] = {
-// CHECK-NEXT: 1, -2, 3, 0, 1, 0, -1, 2, -3, 4, 0, -4,
+// CHECK-NEXT: 1, 4, -2, 0, 3, -4, 0, 1, 1, 1, 0, 1,
 // CHECK: static const int32_t dfq_kernel_0_conv_bias[3] = {
 // CHECK-NEXT: 1, -2, 3,
 // CHECK: static const int32_t dfq_kernel_0_conv_multiplier[3] = {
@@ -46,9 +46,12 @@
 // CHECK: int dfq_kernel_0_conv(const void *input_data, int64_t n, int64_t first_row,
 // CHECK: const int8_t *input = (const int8_t *)input_data;
 // CHECK: for (int64_t oy = first_row; oy < last_row; ++oy)
-// CHECK: acc += ((int64_t)px[ci] - -3) *
-// CHECK: pixel[oc] = (int8_t)dfq_rt_requantize(
-// CHECK-NEXT: acc, dfq_kernel_0_conv_multiplier[oc], dfq_kernel_0_conv_shift[oc], -3, -128, 127);
+// CHECK: const int8_t *wt = w + (i * 3 + j) * 2;
+// CHECK: int32_t tap = 0;
+// CHECK: tap += ((int32_t)px[ci] - -3) * ((int32_t)wt[ci] - wz);
+// CHECK: acc += tap;
+// CHECK: pixel[oc] = (int8_t)dfq_rt_requantize(acc, dfq_kernel_0_conv_multiplier[oc],
+// CHECK-NEXT: dfq_kernel_0_conv_shift[oc], -3, -128, 127);
 // CHECK-NOT: kernels (Halide
 
 // MISMATCH: error: is scheduled for c but the library is built for x86-avx2

@@ -327,75 +327,46 @@ int dfq_rt_team_rows(const dfq_rt_team *team, int64_t oh, int split_rows,
 
 /* clamp(round_half_even(x / scale) + zp, qmin, qmax), NaN to clamp(zp),
  * with dfq_rt_quantize_one: a rounded quotient beyond 2^24 saturates
- * either way, so the float sum stays exact where it matters. */
-void dfq_rt_quantize(const float *x, uint8_t *q, int64_t n, int64_t c,
-                     int64_t hw, float scale, int32_t zp, int32_t qmin,
-                     int32_t qmax, int to_nhwc) {
-  float z = (float)zp, lo = (float)qmin, hi = (float)qmax, inv = 1.0f / scale;
-  if (!to_nhwc || c == 1) {
-    int64_t count = n * c * hw;
-    for (int64_t i = 0; i < count; ++i)
-      q[i] = (uint8_t)dfq_rt_quantize_one(x[i], scale, inv, z, lo, hi);
-    return;
+ * either way, so the float sum stays exact where it matters; and back.
+ * Defined once for unsigned storage (dfq_rt_quantize, dfq_rt_dequantize)
+ * and signed storage (the _s8 variants). */
+#define DFQ_RT_DEFINE_CONVERSIONS(SUFFIX, T)                                   \
+  void dfq_rt_quantize##SUFFIX(const float *x, T *q, int64_t n, int64_t c,     \
+                               int64_t hw, float scale, int32_t zp,            \
+                               int32_t qmin, int32_t qmax, int to_nhwc) {      \
+    float z = (float)zp, lo = (float)qmin, hi = (float)qmax;                   \
+    float inv = 1.0f / scale;                                                  \
+    if (!to_nhwc || c == 1) {                                                  \
+      int64_t count = n * c * hw;                                              \
+      for (int64_t i = 0; i < count; ++i)                                      \
+        q[i] = (T)dfq_rt_quantize_one(x[i], scale, inv, z, lo, hi);            \
+      return;                                                                  \
+    }                                                                          \
+    for (int64_t b = 0; b < n; ++b)                                            \
+      for (int64_t p = 0; p < hw; ++p)                                         \
+        for (int64_t ch = 0; ch < c; ++ch)                                     \
+          q[(b * hw + p) * c + ch] = (T)dfq_rt_quantize_one(                   \
+              x[(b * c + ch) * hw + p], scale, inv, z, lo, hi);                \
+  }                                                                            \
+                                                                               \
+  void dfq_rt_dequantize##SUFFIX(const T *q, float *x, int64_t n, int64_t c,   \
+                                 int64_t hw, float scale, int32_t zp,          \
+                                 int from_nhwc) {                              \
+    if (!from_nhwc || c == 1) {                                                \
+      int64_t count = n * c * hw;                                              \
+      for (int64_t i = 0; i < count; ++i)                                      \
+        x[i] = (float)((int32_t)q[i] - zp) * scale;                            \
+      return;                                                                  \
+    }                                                                          \
+    for (int64_t b = 0; b < n; ++b)                                            \
+      for (int64_t ch = 0; ch < c; ++ch)                                       \
+        for (int64_t p = 0; p < hw; ++p)                                       \
+          x[(b * c + ch) * hw + p] =                                           \
+              (float)((int32_t)q[(b * hw + p) * c + ch] - zp) * scale;         \
   }
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t p = 0; p < hw; ++p)
-      for (int64_t ch = 0; ch < c; ++ch)
-        q[(b * hw + p) * c + ch] = (uint8_t)dfq_rt_quantize_one(
-            x[(b * c + ch) * hw + p], scale, inv, z, lo, hi);
-}
 
-void dfq_rt_dequantize(const uint8_t *q, float *x, int64_t n, int64_t c,
-                       int64_t hw, float scale, int32_t zp, int from_nhwc) {
-  if (!from_nhwc || c == 1) {
-    int64_t count = n * c * hw;
-    for (int64_t i = 0; i < count; ++i)
-      x[i] = (float)((int32_t)q[i] - zp) * scale;
-    return;
-  }
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t ch = 0; ch < c; ++ch)
-      for (int64_t p = 0; p < hw; ++p) {
-        int64_t to = (b * c + ch) * hw + p;
-        int64_t from = from_nhwc ? (b * hw + p) * c + ch : to;
-        x[to] = (float)((int32_t)q[from] - zp) * scale;
-      }
-}
-
-/* The same for signed storage. */
-void dfq_rt_quantize_s8(const float *x, int8_t *q, int64_t n, int64_t c,
-                     int64_t hw, float scale, int32_t zp, int32_t qmin,
-                     int32_t qmax, int to_nhwc) {
-  float z = (float)zp, lo = (float)qmin, hi = (float)qmax, inv = 1.0f / scale;
-  if (!to_nhwc || c == 1) {
-    int64_t count = n * c * hw;
-    for (int64_t i = 0; i < count; ++i)
-      q[i] = (int8_t)dfq_rt_quantize_one(x[i], scale, inv, z, lo, hi);
-    return;
-  }
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t p = 0; p < hw; ++p)
-      for (int64_t ch = 0; ch < c; ++ch)
-        q[(b * hw + p) * c + ch] = (int8_t)dfq_rt_quantize_one(
-            x[(b * c + ch) * hw + p], scale, inv, z, lo, hi);
-}
-
-void dfq_rt_dequantize_s8(const int8_t *q, float *x, int64_t n, int64_t c,
-                       int64_t hw, float scale, int32_t zp, int from_nhwc) {
-  if (!from_nhwc || c == 1) {
-    int64_t count = n * c * hw;
-    for (int64_t i = 0; i < count; ++i)
-      x[i] = (float)((int32_t)q[i] - zp) * scale;
-    return;
-  }
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t ch = 0; ch < c; ++ch)
-      for (int64_t p = 0; p < hw; ++p) {
-        int64_t to = (b * c + ch) * hw + p;
-        int64_t from = from_nhwc ? (b * hw + p) * c + ch : to;
-        x[to] = (float)((int32_t)q[from] - zp) * scale;
-      }
-}
+DFQ_RT_DEFINE_CONVERSIONS(, uint8_t)
+DFQ_RT_DEFINE_CONVERSIONS(_s8, int8_t)
 
 int dfq_rt_run_row_kernel(dfq_rt_row_kernel kernel, const char *layer,
                           const void *input, int64_t n, void *output,
