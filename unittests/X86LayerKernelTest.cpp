@@ -104,13 +104,8 @@ bool randomSpec(Rng &rng, Shape shape, x86::Isa isa, int weightBits,
     s.padTop = uniform(rng, 0, 2);
     s.padLeft = uniform(rng, 0, 2);
     int64_t padBottom = uniform(rng, 0, 2), padRight = uniform(rng, 0, 2);
-    int64_t spanH = s.dilationH * (s.kh - 1) + 1,
-            spanW = s.dilationW * (s.kw - 1) + 1;
-    if (s.h + s.padTop + padBottom < spanH ||
-        s.w + s.padLeft + padRight < spanW)
+    if (!s.setOutputExtent(padBottom, padRight))
       return false;
-    s.outH = (s.h + s.padTop + padBottom - spanH) / s.strideH + 1;
-    s.outW = (s.w + s.padLeft + padRight - spanW) / s.strideW + 1;
     if ((shape == Shape::Conv || shape == Shape::NarrowConv ||
          shape == Shape::Depthwise) &&
         uniform(rng, 0, 1)) {

@@ -66,20 +66,35 @@ struct ResidualEpilogue {
   }
 };
 
+/// The shape of a quantized convolution or gemm; a gemm has h = w = kh = kw =
+/// outH = outW = 1 and c = its reduction depth k.
+struct LayerGeometry {
+  int64_t c = 0, h = 1, w = 1, o = 0, kh = 1, kw = 1, outH = 1, outW = 1;
+  int64_t strideH = 1, strideW = 1, padTop = 0, padLeft = 0;
+  int64_t dilationH = 1, dilationW = 1, groups = 1;
+
+  /// Sets outH and outW from the input extent, kernel, strides, dilations
+  /// and pads (top and left here, bottom and right given); false when the
+  /// dilated kernel does not fit the padded input.
+  bool setOutputExtent(int64_t padBottom, int64_t padRight) {
+    int64_t spanH = dilationH * (kh - 1) + 1, spanW = dilationW * (kw - 1) + 1;
+    if (h + padTop + padBottom < spanH || w + padLeft + padRight < spanW)
+      return false;
+    outH = (h + padTop + padBottom - spanH) / strideH + 1;
+    outW = (w + padLeft + padRight - spanW) / strideW + 1;
+    return true;
+  }
+};
+
 /// A quantized convolution or gemm with everything known at compile time.
 /// Activations are NHWC, one value per byte (a gemm is the 1x1 case: input
 /// [n][k], output [n][o]); weights are [o][c/groups][kh][kw] (gemm: [o][k])
 /// as the IR stores them.
-struct LayerSpec {
+struct LayerSpec : LayerGeometry {
   /// The layer's name (dfq.layer_name, else the op's location).
   std::string layerName;
   /// The symbol of the generated kernel (a C identifier).
   std::string symbol;
-  /// Convolution geometry; a gemm has h = w = kh = kw = outH = outW = 1 and
-  /// c = its reduction depth k.
-  int64_t c = 0, h = 1, w = 1, o = 0, kh = 1, kw = 1, outH = 1, outW = 1;
-  int64_t strideH = 1, strideW = 1, padTop = 0, padLeft = 0;
-  int64_t dilationH = 1, dilationW = 1, groups = 1;
   bool isGemm = false;
   /// Storage of the weights (2..8 bits).
   int weightBits = 8;

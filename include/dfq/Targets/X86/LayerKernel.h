@@ -108,16 +108,11 @@ using ResidualEpilogue = dfq::ResidualEpilogue;
 /// A layer as the Halide generator builds it: the host compiler's LayerSpec
 /// narrowed to what these kernels take (signed weights of at most 8 bits,
 /// unsigned activations) plus the x86 schedule.
-struct LayerKernelSpec {
+struct LayerKernelSpec : LayerGeometry {
   /// The symbol of the generated function (a C identifier).
   std::string name;
   Isa isa = Isa::Avx512Vnni;
   LayerSchedule schedule;
-  /// Convolution geometry; a gemm has h = w = kh = kw = outH = outW = 1 and
-  /// c = its reduction depth k.
-  int64_t c = 0, h = 1, w = 1, o = 0, kh = 1, kw = 1, outH = 1, outW = 1;
-  int64_t strideH = 1, strideW = 1, padTop = 0, padLeft = 0;
-  int64_t dilationH = 1, dilationW = 1, groups = 1;
   /// Storage bits of the weights (2..8, signed); 2- and 4-bit weights (and
   /// 3-bit ones, in 4-bit containers) are packed per docs/design.md's
   /// "Sub-byte storage and packing" and unpacked in the kernel.
