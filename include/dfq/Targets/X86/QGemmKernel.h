@@ -7,8 +7,12 @@
 //   acc[n][o] = bias[o] + sum_k (x[n][k] - zx) * (w[o][k] - zw[o])   int32
 //   out[n][o] = clamp(zy + ((acc * M[o] + 2^(sh[o]-1)) >> sh[o]), lo, hi)
 //
-// x is u8 [N, K] row-major, w i8 [O, K] row-major, out u8 [N, O]. This
-// version compiles just in time; ahead-of-time model libraries come next.
+// x is u8 [N, K] row-major, w i8 [O, K] row-major, out u8 [N, O], weights
+// passed at run time and compiled just in time. Model libraries do not use
+// it (their layers are LayerKernel.h pipelines with the weights baked in);
+// it stays as the general GEMM that bench/x86/GemmBench.cpp measures
+// against oneDNN and the VNNI peak (docs/results/x86.md) and that
+// X86QGemmTest checks.
 //
 //===----------------------------------------------------------------------===//
 
