@@ -458,17 +458,10 @@ TEST(CKernelTest, VeryDeepGemmSumsInInt64) {
 }
 
 LayerSpec smallGemm() {
-  LayerSpec s;
+  LayerSpec s = smallGemmSpec<LayerSpec>();
   s.layerName = "small gemm";
   s.symbol = "small_gemm";
   s.isGemm = true;
-  s.c = 5;
-  s.o = 3;
-  s.weights = {1, -2, 3, -4, 5, 6, 7, -8, 9, 10, -11, 12, 13, 14, -15};
-  s.bias = {1, 2, 3};
-  s.multiplier = {1 << 30, 1 << 30, 1 << 30};
-  s.shift = {31, 31, 31};
-  s.weightZeroPoint = {0, 0, 0};
   return s;
 }
 

@@ -65,6 +65,20 @@ referenceLayer(const Spec &s, const std::vector<uint8_t> &input, int64_t n,
   return out;
 }
 
+/// A 3 x 5 gemm with small signed weights and exact requantization by 1/2,
+/// the valid spec the invalid-spec tests of every backend start from.
+template <typename Spec> Spec smallGemmSpec() {
+  Spec s;
+  s.c = 5;
+  s.o = 3;
+  s.weights = {1, -2, 3, -4, 5, 6, 7, -8, 9, 10, -11, 12, 13, 14, -15};
+  s.bias = {1, 2, 3};
+  s.multiplier = {1 << 30, 1 << 30, 1 << 30};
+  s.shift = {31, 31, 31};
+  s.weightZeroPoint = {0, 0, 0};
+  return s;
+}
+
 } // namespace mlir::dfq
 
 #endif // DFQ_UNITTESTS_LAYERREFERENCE_H

@@ -648,15 +648,8 @@ TEST(X86LayerKernelTest, ResidualEpilogues) {
 }
 
 LayerKernelSpec smallGemm() {
-  LayerKernelSpec s;
+  LayerKernelSpec s = smallGemmSpec<LayerKernelSpec>();
   s.name = "small_gemm";
-  s.c = 5;
-  s.o = 3;
-  s.weights = {1, -2, 3, -4, 5, 6, 7, -8, 9, 10, -11, 12, 13, 14, -15};
-  s.bias = {1, 2, 3};
-  s.multiplier = {1 << 30, 1 << 30, 1 << 30};
-  s.shift = {31, 31, 31};
-  s.weightZeroPoint = {0, 0, 0};
   return s;
 }
 
