@@ -374,4 +374,7 @@ void QuantizePass::runOnOperation() {
     if (constant->use_empty())
       constant->erase();
   });
+  // The BatchNorm statistics dfq-fold-bn recorded are read before
+  // quantization only (dfq-correct-bias); a layer left float keeps no copy.
+  func.walk([](Operation *op) { op->removeAttr("dfq.bn_output"); });
 }

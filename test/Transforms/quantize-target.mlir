@@ -75,10 +75,13 @@ func.func @unsigned_weights(%x: tensor<?x2xf32> {dfq.range = array<f64: -1.0, 3.
 // -----
 
 // A kind the target lacks (gemm) stays a float op; the conv is quantized.
+// The BatchNorm statistics dfq-fold-bn recorded on it are dropped: only
+// passes before quantization read them.
 // CHECK-LABEL: func.func @missing_kind
 // CHECK: dfq.qconv2d
 // CHECK: %[[FC:.*]] = arith.constant dense<{{\[\[}}1.000000e+00, -1.000000e+00]]> : tensor<1x2xf32>
 // CHECK: dfq.gemm %{{.*}}, %[[FC]]
+// CHECK-NOT: dfq.bn_output
 module attributes {dfq.target = #dfq.target<"convs-only", backend = c, layers = [#dfq.layer<conv2d, weight_bits = [8], act_bits = [8]>]>} {
 func.func @missing_kind(%x: tensor<?x1x4x4xf32> {dfq.range = array<f64: 0.0, 1.0>}) -> tensor<?x1xf32> {
   %w = arith.constant dense<[[[[0.5]]], [[[-0.25]]]]> : tensor<2x1x1x1xf32>
@@ -86,7 +89,7 @@ func.func @missing_kind(%x: tensor<?x1x4x4xf32> {dfq.range = array<f64: 0.0, 1.0
   %1 = dfq.global_avg_pool %0 {dfq.range = array<f64: -1.0, 2.0>} : (tensor<?x2x4x4xf32>) -> tensor<?x2x1x1xf32>
   %2 = dfq.flatten %1 {dfq.range = array<f64: -1.0, 2.0>} : (tensor<?x2x1x1xf32>) -> tensor<?x2xf32>
   %fc = arith.constant dense<[[1.0, -1.0]]> : tensor<1x2xf32>
-  %3 = dfq.gemm %2, %fc {dfq.range = array<f64: -2.0, 2.0>} : (tensor<?x2xf32>, tensor<1x2xf32>) -> tensor<?x1xf32>
+  %3 = dfq.gemm %2, %fc {dfq.range = array<f64: -2.0, 2.0>, dfq.bn_output = {mean = array<f64: 0.0>, std = array<f64: 1.0>}} : (tensor<?x2xf32>, tensor<1x2xf32>) -> tensor<?x1xf32>
   return %3 : tensor<?x1xf32>
 }
 }
