@@ -92,8 +92,7 @@ CorrectBiasPass::expectedInput(Operation *layer) {
   auto stdDev = stats.getAs<DenseF64ArrayAttr>("std");
   auto inputType = cast<RankedTensorType>(input.getType());
   int64_t channels = inputType.getDimSize(1);
-  if (!mean || !stdDev || mean.size() != channels ||
-      stdDev.size() != channels)
+  if (!mean || !stdDev || mean.size() != channels || stdDev.size() != channels)
     return std::nullopt;
   SmallVector<double> expected;
   for (int64_t c = 0; c < channels; ++c)
@@ -177,16 +176,7 @@ LogicalResult CorrectBiasPass::correct(Operation *layer, bool isEdge) {
 void CorrectBiasPass::runOnOperation() {
   func::FuncOp func = getOperation();
   target = TargetAttr::lookup(func);
-  widths.wbits = wbits;
-  widths.abits = abits;
-  widths.firstLastBits = firstLastBits;
-  widths.wbitsExplicit = wbits.hasValue();
-  widths.abitsExplicit = abits.hasValue();
-  widths.firstLastBitsExplicit = firstLastBits.hasValue();
-  widths.perChannel = perChannel;
-  widths.symmetric = symmetric;
-  widths.perChannelExplicit = perChannel.hasValue();
-  widths.symmetricExplicit = symmetric.hasValue();
+  widths = readWidthOptions(wbits, abits, firstLastBits, perChannel, symmetric);
   FailureOr<WeightScheme> resolved =
       resolveWeightScheme(func, target, widths, "dfq-correct-bias");
   if (failed(resolved))

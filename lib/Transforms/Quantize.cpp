@@ -111,8 +111,8 @@ QParamsAttr QuantizePass::activationParams(std::pair<double, double> range,
   bool isSigned = target && target.getActSigned();
   bool isSymmetric = target && target.getSymmetricActs();
   double qmin = isSigned ? -std::ldexp(1.0, bits - 1) : 0.0;
-  double qmax = isSigned ? std::ldexp(1.0, bits - 1) - 1
-                         : std::ldexp(1.0, bits) - 1;
+  double qmax =
+      isSigned ? std::ldexp(1.0, bits - 1) - 1 : std::ldexp(1.0, bits) - 1;
   double scale =
       isSymmetric ? std::max(-lo, hi) / qmax : (hi - lo) / (qmax - qmin);
   if (!(scale > 0) || !std::isfinite(scale))
@@ -328,16 +328,7 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer, bool isEdge) {
 void QuantizePass::runOnOperation() {
   func::FuncOp func = getOperation();
   target = TargetAttr::lookup(func);
-  widths.wbits = wbits;
-  widths.abits = abits;
-  widths.firstLastBits = firstLastBits;
-  widths.wbitsExplicit = wbits.hasValue();
-  widths.abitsExplicit = abits.hasValue();
-  widths.firstLastBitsExplicit = firstLastBits.hasValue();
-  widths.perChannel = perChannel;
-  widths.symmetric = symmetric;
-  widths.perChannelExplicit = perChannel.hasValue();
-  widths.symmetricExplicit = symmetric.hasValue();
+  widths = readWidthOptions(wbits, abits, firstLastBits, perChannel, symmetric);
   FailureOr<WeightScheme> resolved =
       resolveWeightScheme(func, target, widths, "dfq-quantize");
   if (failed(resolved))

@@ -3,7 +3,8 @@
 // The calibration numerics engine: runs a Graph (dfq/Calibration/Graph.h) on
 // ATen, with autograd with respect to the input, and synthesizes calibration
 // images from the network's BatchNorm statistics with ZeroQ or DSG-PTQ
-// (/work/shared/docs/algorithms.md sections 1.5, 2.1 and 3). Plain C++: no
+// (Cai et al., "ZeroQ", CVPR 2020; Zhang et al., "Diversifying Sample
+// Generation for Accurate Data-Free Quantization", CVPR 2021). Plain C++: no
 // libtorch and no MLIR here; nothing crosses this API as an exception.
 //
 //===----------------------------------------------------------------------===//

@@ -2,7 +2,7 @@
 //
 // The arithmetic of DF-MPC (Chen et al., "Data-Free Quantization via
 // Mixed-Precision Compensation without Fine-Tuning", Pattern Recognition
-// 2023; ../shared/docs/algorithms.md §4): the per-layer low-bit weight
+// 2023): the per-layer low-bit weight
 // quantizers it pairs with, and the per-channel compensation coefficients
 // computed from the weights and BatchNorm parameters alone. Plain C++ so that
 // the pass and the unit tests share one definition.

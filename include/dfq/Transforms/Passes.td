@@ -46,7 +46,7 @@ def CompensateMpcPass : Pass<"dfq-compensate-mpc", "::mlir::func::FuncOp"> {
                 "high-bit successors, without data";
   let description = [{
     Data-Free Mixed-Precision Compensation (Chen et al., Pattern Recognition
-    2023; `../shared/docs/algorithms.md` §4). Runs on the float model before
+    2023). Runs on the float model before
     `dfq-fold-bn`: it needs each layer's BatchNorm.
 
     **Pairing.** Layers (`dfq.conv2d`, `dfq.gemm`) are visited in program

@@ -30,6 +30,28 @@ struct WidthOptions {
   bool perChannelExplicit = false, symmetricExplicit = false;
 };
 
+/// The width options of a pass that declares dfq-quantize's (`wbits`,
+/// `abits`, `first-last-bits`, `per-channel`, `symmetric`), and which of
+/// them were given: dfq-quantize and dfq-correct-bias read them alike.
+template <typename IntOption, typename BoolOption>
+WidthOptions readWidthOptions(const IntOption &wbits, const IntOption &abits,
+                              const IntOption &firstLastBits,
+                              const BoolOption &perChannel,
+                              const BoolOption &symmetric) {
+  WidthOptions widths;
+  widths.wbits = wbits;
+  widths.abits = abits;
+  widths.firstLastBits = firstLastBits;
+  widths.wbitsExplicit = wbits.hasValue();
+  widths.abitsExplicit = abits.hasValue();
+  widths.firstLastBitsExplicit = firstLastBits.hasValue();
+  widths.perChannel = perChannel;
+  widths.symmetric = symmetric;
+  widths.perChannelExplicit = perChannel.hasValue();
+  widths.symmetricExplicit = symmetric.hasValue();
+  return widths;
+}
+
 /// What the function-wide options and the target leave for every layer's
 /// weights.
 struct WeightScheme {
@@ -85,9 +107,8 @@ struct QuantizedWeights {
 /// `dfq.weight_grid`. Errors are reported at the layer, prefixed with `pass`.
 FailureOr<QuantizedWeights>
 quantizeLayerWeights(Operation *layer, ArrayRef<float> weights,
-                     int64_t channels, int64_t bits,
-                     const WeightScheme &scheme, TargetAttr target,
-                     StringRef pass);
+                     int64_t channels, int64_t bits, const WeightScheme &scheme,
+                     TargetAttr target, StringRef pass);
 
 } // namespace mlir::dfq
 

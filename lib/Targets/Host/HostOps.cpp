@@ -264,12 +264,18 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
          avgPool.getCountIncludePad() ? ", 1" : ", 0");
     return success();
   }
-  if (auto softmax = dyn_cast<SoftmaxOp>(op)) {
+  // An axis of the result counted with the batch (negative from the end),
+  // or 0 when it is the batch or out of range. I64Attr getters return
+  // uint64_t: a negative axis needs the cast.
+  auto sampleAxis = [&](uint64_t attribute) -> int64_t {
     int64_t rank = values[result].sampleShape.size() + 1;
-    // I64Attr getters return uint64_t: a negative axis needs the cast.
-    int64_t axis = static_cast<int64_t>(softmax.getAxis());
+    int64_t axis = static_cast<int64_t>(attribute);
     axis = axis < 0 ? axis + rank : axis;
-    if (axis <= 0 || axis >= rank)
+    return axis > 0 && axis < rank ? axis : 0;
+  };
+  if (auto softmax = dyn_cast<SoftmaxOp>(op)) {
+    int64_t axis = sampleAxis(softmax.getAxis());
+    if (axis == 0)
       return op->emitError() << "softmax over the batch is not supported by "
                                 "the "
                              << targetName << " target";
@@ -282,10 +288,8 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
     return success();
   }
   if (auto concat = dyn_cast<ConcatOp>(op)) {
-    int64_t rank = values[result].sampleShape.size() + 1;
-    int64_t axis = static_cast<int64_t>(concat.getAxis());
-    axis = axis < 0 ? axis + rank : axis;
-    if (axis <= 0 || axis >= rank)
+    int64_t axis = sampleAxis(concat.getAxis());
+    if (axis == 0)
       return op->emitError() << "concatenation along the batch is not "
                                 "supported by the "
                              << targetName << " target";
