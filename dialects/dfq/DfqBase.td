@@ -81,4 +81,13 @@ class Dfq_Attr<string name, string attrMnemonic, list<Trait> traits = []>
   let mnemonic = attrMnemonic;
 }
 
+// A ranked tensor of uniformly quantized values. Storage width and
+// per-tensor/per-channel form are checked by the op verifiers, which can give
+// precise messages.
+def Dfq_UniformQuantized : Type<
+    CPred<"::llvm::isa<::mlir::quant::UniformQuantizedType, "
+          "::mlir::quant::UniformQuantizedPerAxisType>($_self)">,
+    "uniform quantized type (!quant.uniform)">;
+def Dfq_QuantTensor : RankedTensorOf<[Dfq_UniformQuantized]>;
+
 #endif // DFQ_BASE_TD

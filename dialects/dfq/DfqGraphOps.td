@@ -280,16 +280,24 @@ def Dfq_TransposeOp : Dfq_InferredGraphOp<"transpose"> {
   let description = [{
     `result` dimension `i` is `input` dimension `perm[i]`; `perm` is a
     permutation of `[0, rank)`. The importer also uses it for ONNX Gemm with
-    `transA` or a non-constant `B`.
+    `transA` or a non-constant `B`, and dfq-convert-layouts for every layout
+    change between channels-last layers and the NCHW ops around them.
+
+    The elements are float, or quantized per tensor (a transposition moves
+    codes and keeps their meaning; a per-axis type would move its axis).
+    A transposition of a transposition folds into one, and the identity
+    permutation folds away.
   }];
   let arguments = (ins
-    Dfq_FloatTensor:$input,
+    AnyTypeOf<[Dfq_FloatTensor, Dfq_QuantTensor]>:$input,
     DenseI64ArrayAttr:$perm
   );
-  let results = (outs Dfq_FloatTensor:$result);
+  let results = (outs AnyTypeOf<[Dfq_FloatTensor, Dfq_QuantTensor]>:$result);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
   }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Dfq_ConcatOp : Dfq_InferredGraphOp<"concat"> {

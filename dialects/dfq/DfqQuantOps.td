@@ -13,14 +13,6 @@ include "DfqBase.td"
 include "DfqAttrs.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
-// A ranked tensor of uniformly quantized values. Storage width and
-// per-tensor/per-channel form are checked by the op verifiers, which can give
-// precise messages.
-def Dfq_UniformQuantized : Type<
-    CPred<"::llvm::isa<::mlir::quant::UniformQuantizedType, "
-          "::mlir::quant::UniformQuantizedPerAxisType>($_self)">,
-    "uniform quantized type (!quant.uniform)">;
-def Dfq_QuantTensor : RankedTensorOf<[Dfq_UniformQuantized]>;
 def Dfq_Float : RankedTensorOf<[F32, F16, BF16, F64]>;
 
 def Dfq_QuantizeOp : Dfq_Op<"quantize", [Pure]> {
@@ -113,6 +105,10 @@ def Dfq_QConv2DOp : Dfq_RequantOp<"qconv2d"> {
   let summary = "Quantized 2-D convolution with integer requantization";
   let description = [{
     The integer counterpart of `dfq.conv2d` (same attributes, same shapes).
+    With `channels_last` the input and the result are `[N, H, W, C]`
+    instead of `[N, C, H, W]` (the weight stays `[O, I / groups, KH, KW]`);
+    dfq-convert-layouts sets it, with the transpositions around the layer,
+    for the kernels, which reduce over channels stored contiguously.
   }] # requantDescription;
   let arguments = (ins
     Dfq_QuantTensor:$input,
@@ -123,9 +119,16 @@ def Dfq_QConv2DOp : Dfq_RequantOp<"qconv2d"> {
     DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
     DefaultValuedAttr<I64Attr, "1">:$groups,
     DenseI32ArrayAttr:$multiplier,
-    DenseI32ArrayAttr:$shift
+    DenseI32ArrayAttr:$shift,
+    UnitAttr:$channels_last
   );
   let results = (outs Dfq_QuantTensor:$result);
+  let extraClassDeclaration = [{
+    /// The input's and the result's shapes in NCHW order, whatever the
+    /// layout.
+    ::llvm::SmallVector<int64_t, 4> getInputShapeNchw();
+    ::llvm::SmallVector<int64_t, 4> getResultShapeNchw();
+  }];
 }
 
 def Dfq_QGemmOp : Dfq_RequantOp<"qgemm"> {

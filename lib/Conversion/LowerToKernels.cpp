@@ -97,10 +97,17 @@ struct LowerToKernelsPass
           failed = true;
           return;
         }
-      if (auto conv = dyn_cast<QConv2DOp>(op))
+      if (auto conv = dyn_cast<QConv2DOp>(op)) {
+        if (!conv.getChannelsLast()) {
+          op->emitOpError() << "is not channels-last; the " << target
+                            << " kernels read NHWC activations (run "
+                            << "dfq-convert-layouts first)";
+          failed = true;
+          return;
+        }
         failed |= ::failed(lower(op, conv.getInput(), conv.getWeight(),
                                  conv.getGroups(), index++));
-      else if (auto gemm = dyn_cast<QGemmOp>(op))
+      } else if (auto gemm = dyn_cast<QGemmOp>(op))
         failed |=
             ::failed(lower(op, gemm.getInput(), gemm.getWeight(), 1, index++));
     });
@@ -121,15 +128,16 @@ struct LowerToKernelsPass
     if (portable)
       return lowerPortable(op, groups, index);
     auto weightType = cast<RankedTensorType>(weight.getType());
-    auto inputType = cast<RankedTensorType>(input.getType());
     int64_t channels = weightType.getDimSize(0);
-    int64_t inChannels = inputType.getDimSize(1);
-    auto resultShape =
-        cast<RankedTensorType>(op->getResult(0).getType()).getShape();
-    bool conv = resultShape.size() == 4;
-    KernelTiles choice = chooseKernelTiles(
-        channels, inChannels, groups, conv ? resultShape[2] : 1,
-        conv ? resultShape[3] : 1, target == "x86-avx512-vnni");
+    auto conv = dyn_cast<QConv2DOp>(op);
+    int64_t inChannels =
+        conv ? conv.getInputShapeNchw()[1]
+             : cast<RankedTensorType>(input.getType()).getDimSize(1);
+    SmallVector<int64_t, 4> outShape =
+        conv ? conv.getResultShapeNchw() : SmallVector<int64_t, 4>{};
+    KernelTiles choice =
+        chooseKernelTiles(channels, inChannels, groups, conv ? outShape[2] : 1,
+                          conv ? outShape[3] : 1, target == "x86-avx512-vnni");
     std::optional<KernelKind> kind = symbolizeKernelKind(choice.kind);
     assert(kind && "chooseKernelTiles names a kernel kind");
     Builder b(op->getContext());
@@ -159,10 +167,10 @@ struct LowerToKernelsPass
   LogicalResult lowerPortable(Operation *op, int64_t groups, int64_t index) {
     auto weightShape =
         cast<RankedTensorType>(op->getOperand(1).getType()).getShape();
-    auto inputShape =
-        cast<RankedTensorType>(op->getOperand(0).getType()).getShape();
+    int64_t inChannels =
+        isa<QConv2DOp>(op) ? cast<QConv2DOp>(op).getInputShapeNchw()[1] : 0;
     KernelKind kind = groups == 1 ? KernelKind::Dense
-                      : groups == weightShape[0] && groups == inputShape[1]
+                      : groups == weightShape[0] && groups == inChannels
                           ? KernelKind::Depthwise
                           : KernelKind::Grouped;
     op->setAttr(kKernelAttrName,

@@ -3,6 +3,7 @@
 #include "ShapeInference.h"
 #include "dfq/Dialect/DfqOps.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -399,6 +400,31 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
   }
   inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
   return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  Type element = cast<RankedTensorType>(getInput().getType()).getElementType();
+  if (isa<quant::UniformQuantizedPerAxisType>(element))
+    return emitOpError("cannot transpose a tensor quantized per axis (")
+           << element << "): the permutation would move its axis";
+  return success();
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  // Two transpositions in a row are one: result dimension i is
+  // inner-input dimension inner[outer[i]].
+  if (auto inner = getInput().getDefiningOp<TransposeOp>()) {
+    SmallVector<int64_t> composed;
+    for (int64_t p : getPerm())
+      composed.push_back(inner.getPerm()[p]);
+    setPerm(composed);
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
+  for (auto [i, p] : llvm::enumerate(getPerm()))
+    if (static_cast<int64_t>(i) != p)
+      return {};
+  return getInput();
 }
 
 LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,

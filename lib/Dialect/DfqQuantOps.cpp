@@ -221,20 +221,46 @@ static LogicalResult verifyRequantization(Operation *op, RankedTensorType input,
   return success();
 }
 
+/// [N, H, W, C] <-> [N, C, H, W]; other ranks are left alone for the
+/// shape inference to reject.
+static SmallVector<int64_t, 4> toNchw(ArrayRef<int64_t> nhwc) {
+  if (nhwc.size() != 4)
+    return SmallVector<int64_t, 4>(nhwc);
+  return {nhwc[0], nhwc[3], nhwc[1], nhwc[2]};
+}
+static SmallVector<int64_t, 4> toNhwc(ArrayRef<int64_t> nchw) {
+  if (nchw.size() != 4)
+    return SmallVector<int64_t, 4>(nchw);
+  return {nchw[0], nchw[2], nchw[3], nchw[1]};
+}
+
+SmallVector<int64_t, 4> QConv2DOp::getInputShapeNchw() {
+  ArrayRef<int64_t> shape = getInput().getType().getShape();
+  return getChannelsLast() ? toNchw(shape) : SmallVector<int64_t, 4>(shape);
+}
+
+SmallVector<int64_t, 4> QConv2DOp::getResultShapeNchw() {
+  ArrayRef<int64_t> shape = getType().getShape();
+  return getChannelsLast() ? toNchw(shape) : SmallVector<int64_t, 4>(shape);
+}
+
 LogicalResult QConv2DOp::verify() {
   RankedTensorType input = getInput().getType(), weight = getWeight().getType();
   std::optional<ArrayRef<int64_t>> biasShape;
   if (Value bias = getBias())
     biasShape = cast<RankedTensorType>(bias.getType()).getShape();
   FailureOr<Shape> shape = inferConv2dShape(
-      getLoc(), getOperationName(), input.getShape(), weight.getShape(),
+      getLoc(), getOperationName(), getInputShapeNchw(), weight.getShape(),
       biasShape, getStrides(), getPads(), getDilations(), getGroups());
   if (failed(shape))
     return failure();
+  if (getChannelsLast())
+    *shape = Shape(toNhwc(*shape));
   if (ArrayRef<int64_t>(*shape) != getType().getShape())
     return emitOpError("result shape ")
            << formatShape(getType().getShape())
-           << " differs from the inferred shape " << formatShape(*shape);
+           << " differs from the inferred shape " << formatShape(*shape)
+           << (getChannelsLast() ? " (channels last)" : "");
   return verifyRequantization(*this, input, weight, getType(), getMultiplier(),
                               getShift());
 }

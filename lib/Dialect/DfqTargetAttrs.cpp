@@ -66,14 +66,16 @@ LayerSupportAttr TargetAttr::getLayer(LayerKind kind) const {
   return {};
 }
 
-LogicalResult TargetAttr::verify(
-    function_ref<InFlightDiagnostic()> emitError, StringRef name,
-    Backend backend, ArrayRef<LayerSupportAttr> layers,
-    WeightGranularity weightGranularity, bool weightSigned,
-    bool symmetricWeights, bool actSigned, bool symmetricActs,
-    ScaleConstraint scales, unsigned accumulatorBits, bool saturating,
-    unsigned vectorBytes, ArrayRef<int64_t> tile, int64_t bufferBytes,
-    unsigned alignment) {
+LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 StringRef name, Backend backend,
+                                 ArrayRef<LayerSupportAttr> layers,
+                                 WeightGranularity weightGranularity,
+                                 bool weightSigned, bool symmetricWeights,
+                                 bool actSigned, bool symmetricActs,
+                                 ScaleConstraint scales,
+                                 unsigned accumulatorBits, bool saturating,
+                                 unsigned vectorBytes, ArrayRef<int64_t> tile,
+                                 int64_t bufferBytes, unsigned alignment) {
   if (name.empty())
     return emitError() << "a target needs a non-empty name";
   if (layers.empty())
@@ -108,8 +110,7 @@ LogicalResult TargetAttr::verify(
                           "buffer), got "
                        << bufferBytes;
   if (alignment == 0 || (alignment & (alignment - 1)) != 0)
-    return emitError() << "alignment must be a power of two, got "
-                       << alignment;
+    return emitError() << "alignment must be a power of two, got " << alignment;
   return success();
 }
 
@@ -146,9 +147,10 @@ static ParseResult parseBool(AsmParser &parser, bool &value) {
 }
 
 template <typename EnumT>
-static ParseResult parseEnumKeyword(AsmParser &parser, EnumT &value,
-                                    std::optional<EnumT> (*symbolize)(StringRef),
-                                    StringRef choices) {
+static ParseResult
+parseEnumKeyword(AsmParser &parser, EnumT &value,
+                 std::optional<EnumT> (*symbolize)(StringRef),
+                 StringRef choices) {
   SMLoc loc = parser.getCurrentLocation();
   StringRef keyword;
   if (parser.parseKeyword(&keyword))
@@ -225,9 +227,9 @@ static ParseResult parseField(AsmParser &parser, StringRef key, SMLoc keyLoc,
     return parseNonNegative(parser, fields.vectorBytes);
   if (key == "tile") {
     fields.tile.clear();
-    return parser.parseCommaSeparatedList(
-        AsmParser::Delimiter::Square,
-        [&] { return parser.parseInteger(fields.tile.emplace_back()); });
+    return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+      return parser.parseInteger(fields.tile.emplace_back());
+    });
   }
   if (key == "buffer_bytes")
     return parseNonNegative(parser, fields.bufferBytes);
@@ -274,17 +276,18 @@ Attribute TargetAttr::parse(AsmParser &parser, Type) {
       fields.weightSigned, fields.symmetricWeights, fields.actSigned,
       fields.symmetricActs, fields.scales, fields.accumulatorBits,
       fields.saturating, fields.vectorBytes, ArrayRef<int64_t>(fields.tile),
-      fields.bufferBytes,
-      fields.alignment);
+      fields.bufferBytes, fields.alignment);
 }
 
 void TargetAttr::print(AsmPrinter &printer) const {
   auto boolean = [](bool value) { return value ? "true" : "false"; };
-  printer << "<\"" << getName() << "\", backend = "
-          << stringifyBackend(getBackend()) << ", layers = [";
+  printer << "<\"" << getName()
+          << "\", backend = " << stringifyBackend(getBackend())
+          << ", layers = [";
   llvm::interleaveComma(getLayers(), printer,
                         [&](LayerSupportAttr layer) { printer << layer; });
-  printer << "], weights = " << stringifyWeightGranularity(getWeightGranularity())
+  printer << "], weights = "
+          << stringifyWeightGranularity(getWeightGranularity())
           << ", weight_signed = " << boolean(getWeightSigned())
           << ", symmetric_weights = " << boolean(getSymmetricWeights())
           << ", act_signed = " << boolean(getActSigned())

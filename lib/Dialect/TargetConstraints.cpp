@@ -106,7 +106,8 @@ std::optional<int64_t> mlir::dfq::worstCaseAccumulator(Operation *qlayer) {
   for (const APInt &raw : *values) {
     int64_t channel = index / perChannel;
     int64_t zw = w->zeroPoints[w->perAxis ? channel : 0];
-    int64_t code = w->isSigned ? raw.getSExtValue() : int64_t(raw.getZExtValue());
+    int64_t code =
+        w->isSigned ? raw.getSExtValue() : int64_t(raw.getZExtValue());
     sum += std::abs(code - zw) * maxInput;
     if (++index % perChannel == 0) {
       if (!biases.empty())
@@ -119,13 +120,12 @@ std::optional<int64_t> mlir::dfq::worstCaseAccumulator(Operation *qlayer) {
 }
 
 unsigned mlir::dfq::checkLayerAgainstTarget(Operation *qlayer,
-                                            TargetAttr target,
-                                            StringRef pass) {
+                                            TargetAttr target, StringRef pass) {
   unsigned violations = 0;
   auto error = [&]() -> InFlightDiagnostic {
     ++violations;
-    return qlayer->emitError() << pass << ": target '" << target.getName()
-                               << "' ";
+    return qlayer->emitError()
+           << pass << ": target '" << target.getName() << "' ";
   };
   std::optional<LayerKind> kind = classifyLayer(qlayer);
   if (!kind)
@@ -157,12 +157,12 @@ unsigned mlir::dfq::checkLayerAgainstTarget(Operation *qlayer,
       llvm::any_of(w->zeroPoints, [](int64_t zp) { return zp != 0; }))
     error() << "needs symmetric weights (zero points 0)";
 
-  for (auto [what, act] : {std::pair<StringRef, TensorQuant &>{"input", *x},
-                           {"output", *y}}) {
+  for (auto [what, act] :
+       {std::pair<StringRef, TensorQuant &>{"input", *x}, {"output", *y}}) {
     if (!support.allowsActBits(act.bits))
       error() << "runs " << kindName << " layers with activation bits ["
-              << joinBits(support.getActBits()) << "], not " << act.bits << " (the "
-              << what << ")";
+              << joinBits(support.getActBits()) << "], not " << act.bits
+              << " (the " << what << ")";
     if (act.isSigned != target.getActSigned())
       error() << "needs " << (target.getActSigned() ? "signed" : "unsigned")
               << " activations (the " << what << ")";
@@ -175,15 +175,14 @@ unsigned mlir::dfq::checkLayerAgainstTarget(Operation *qlayer,
     auto notPowerOfTwo = [](ArrayRef<double> scales) {
       return llvm::any_of(scales, [](double s) { return !isPowerOfTwo(s); });
     };
-    for (auto [what, q] :
-         {std::pair<StringRef, TensorQuant &>{"input", *x},
-          {"weight", *w},
-          {"output", *y}})
+    for (auto [what, q] : {std::pair<StringRef, TensorQuant &>{"input", *x},
+                           {"weight", *w},
+                           {"output", *y}})
       if (notPowerOfTwo(q.scales))
         error() << "needs power-of-two scales (scales = pow2); the " << what
-                << " has scale "
-                << *llvm::find_if(q.scales,
-                                  [](double s) { return !isPowerOfTwo(s); });
+                << " has scale " << *llvm::find_if(q.scales, [](double s) {
+                     return !isPowerOfTwo(s);
+                   });
     auto multipliers = qlayer->getAttrOfType<DenseI32ArrayAttr>("multiplier");
     if (multipliers && llvm::any_of(multipliers.asArrayRef(), [](int32_t m) {
           return m <= 0 || (m & (m - 1)) != 0;

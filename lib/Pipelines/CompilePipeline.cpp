@@ -106,9 +106,11 @@ mlir::dfq::getQuantizationPipeline(const CompilePipelineOptions &o) {
   // generated for it.
   if (o.verifyTarget)
     pipeline += ",dfq-verify-target";
-  // The C backend has no residual epilogues.
+  // Layouts are decided before the kernels that read them; the C backend
+  // has no residual epilogues.
   if (!o.target.empty())
-    pipeline += ",func.func(dfq-lower-to-kernels{target=" + o.target +
+    pipeline += ",func.func(dfq-convert-layouts,dfq-lower-to-kernels{target=" +
+                o.target +
                 " fuse-residuals=" +
                 (o.fuseResiduals && o.target != "c" ? "true" : "false") + "})";
   return pipeline;

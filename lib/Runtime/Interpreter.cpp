@@ -312,11 +312,22 @@ static rt::KernelResult execute(ops::QConv2DOp op, const Frame &in) {
   rt::Conv2dParams conv{op.getStrides().vec(), op.getPads().vec(),
                         op.getDilations().vec(),
                         static_cast<int64_t>(op.getGroups())};
-  if (in.quantized == QuantizedExecution::Simulated)
-    return rt::kernels::qconv2dSimulated(in(op.getInput()), in(op.getWeight()),
-                                         conv, in.layer(op));
-  return rt::kernels::qconv2d(in(op.getInput()), in(op.getWeight()), conv,
-                              in.layer(op));
+  // Channels last is the same arithmetic on transposed data.
+  rt::Tensor input = in(op.getInput());
+  if (op.getChannelsLast()) {
+    rt::KernelResult nchw = rt::kernels::transpose(input, {0, 3, 1, 2});
+    if (!nchw.ok())
+      return nchw;
+    input = nchw.value;
+  }
+  rt::KernelResult result =
+      in.quantized == QuantizedExecution::Simulated
+          ? rt::kernels::qconv2dSimulated(input, in(op.getWeight()), conv,
+                                          in.layer(op))
+          : rt::kernels::qconv2d(input, in(op.getWeight()), conv, in.layer(op));
+  if (!op.getChannelsLast() || !result.ok())
+    return result;
+  return rt::kernels::transpose(result.value, {0, 2, 3, 1});
 }
 
 static rt::KernelResult execute(ops::QGemmOp op, const Frame &in) {

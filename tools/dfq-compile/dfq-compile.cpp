@@ -491,7 +491,6 @@ int main(int argc, char **argv) {
         {"arena_bytes_per_sample", summary.arenaBytesPerSample},
         {"unplanned_bytes_per_sample", summary.unplannedBytesPerSample},
         {"fused_residual_chains", summary.fusedResidualChains},
-        {"unfused_residual_chains", summary.unfusedResidualChains},
         {"fingerprint", summary.fingerprint},
         {"seconds", summary.compileSeconds}};
     llvm::errs() << "dfq-compile: built libmodel.so (" << summary.kernels

@@ -9,6 +9,39 @@
 
 include "mlir/Pass/PassBase.td"
 
+def ConvertLayoutsPass : Pass<"dfq-convert-layouts", "::mlir::func::FuncOp"> {
+  let summary = "Make the quantized convolutions channels-last and place "
+                "the layout changes between them as dfq.transpose ops";
+  let description = [{
+    Runs after `dfq-quantize`, before `dfq-lower-to-kernels` (which takes
+    only channels-last convolutions). Every `dfq.qconv2d` becomes
+    `channels_last` (input and result `[N, H, W, C]`: the layout the kernels
+    reduce over), between a `dfq.transpose` of its input to NHWC and one of
+    its result back to NCHW. The transpositions are then moved down, as
+    far as they go, through the ops that only look at elements:
+    `dfq.quantize` and `dfq.dequantize` (per tensor), `dfq.relu`,
+    `dfq.clip`, and `dfq.add` / `dfq.mul` of two operands of the same
+    shape. A transposition moves only when every op reading it can take it;
+    an add whose other operand is an NCHW value computed by an op takes it
+    when the transposition is back to NCHW, by transposing that operand to
+    NHWC right where it is computed (so the sum and what follows stay
+    NHWC). Two transpositions in a row fold into one, and inverse pairs
+    vanish: between two convolutions no transposition remains, and a
+    residual network's float stream stays NHWC from one block to the next.
+    What remains is a `dfq.transpose` in front of each op that reads NCHW
+    (pooling, flatten, concat, softmax, the function's results) and after
+    each NCHW value a channels-last op reads.
+
+    The elements are never changed, only where they are stored: the module
+    computes exactly what it computed before. The library generators store
+    every tensor in the order of its type's dimensions and print each
+    `dfq.transpose` as a copy, fused with the quantization before it, the
+    dequantization before it, or the global average pooling after it when
+    that op is its only reader, and as nothing when it only moves
+    dimensions of size 1.
+  }];
+}
+
 def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
   let summary = "Choose layouts, weight packing and schedules for the "
                 "quantized layers of a target";

@@ -47,9 +47,8 @@ struct ModelLibrarySummary {
   /// Bytes of activations per sample if every value had its own buffer.
   int64_t unplannedBytesPerSample = 0;
   /// Residual chains (`fused` in `dfq.kernel`) computed in kernel
-  /// epilogues, and those left to host loops because their residual was
-  /// not in the kernels' layout or order.
-  int64_t fusedResidualChains = 0, unfusedResidualChains = 0;
+  /// epilogues.
+  int64_t fusedResidualChains = 0;
   double compileSeconds = 0;
   /// The fingerprint the library carries (64 hex digits).
   std::string fingerprint;

@@ -69,27 +69,6 @@ LogicalResult HostProgram::emitBinary(Operation *op, bool add) {
 
 /// Gives the consumers of an NHWC float value from `step` on an NCHW copy
 /// of it (a buffer of its own, converted at `step`).
-void HostProgram::ensureNchw(Value value, size_t step) {
-  ValueInfo &v = values[value];
-  if (!v.nhwc)
-    return;
-  if (v.buffer >= 0)
-    buffers[v.buffer].last = std::max(buffers[v.buffer].last, step);
-  ArenaBuffer buffer;
-  buffer.bytesPerSample = alignUp(product(v.sampleShape) * 4);
-  buffer.first = buffer.last = step;
-  std::string from = floatPtr(value);
-  ValueInfo copy = v;
-  copy.nhwc = false;
-  copy.buffer = buffers.size();
-  copy.address = "@ARENA" + std::to_string(copy.buffer) + "@";
-  buffers.push_back(buffer);
-  v = copy;
-  body += "  dfq_rt_nhwc_to_nchw(" + from + ", " + floatPtr(value) + ", n, " +
-          std::to_string(v.sampleShape[0]) + ", " +
-          std::to_string(v.sampleShape[1] * v.sampleShape[2]) + ");\n";
-}
-
 /// A dequantized weight becomes a float constant, computed as the
 /// interpreter does: f32(q - z) * f32(s), per channel along the type's axis.
 LogicalResult HostProgram::emitDequantizedConstant(DequantizeOp op,
@@ -140,56 +119,23 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
     const ValueInfo &i = values[v];
     return "n * " + std::to_string(i.sampleShape[0]);
   };
-  if (auto quantize = dyn_cast<QuantizeOp>(op)) {
-    auto type = perTensorActivation(quantize.getType());
-    if (!type)
-      return op->emitError()
-             << "quantizes to " << quantize.getType() << "; the " << targetName
-             << " target stores activations per tensor, in "
-                "at most 8 bits";
-    const ValueInfo &in = values[quantize.getInput()];
-    bool nhwc = values[quantize.getResult()].nhwc && !in.nhwc;
-    int64_t c = nhwc ? in.sampleShape[0] : 1;
-    int64_t hw = product(in.sampleShape) / c;
-    bool isSigned = values[quantize.getResult()].isSigned;
-    body += std::string("  dfq_rt_quantize") + (isSigned ? "_s8(" : "(") +
-            floatPtr(quantize.getInput()) + ", " +
-            bytePtr(quantize.getResult()) + ", n, " + std::to_string(c) + ", " +
-            std::to_string(hw) + ", " +
-            floatLiteral(static_cast<float>(type.getScale())) + ", " +
-            std::to_string(type.getZeroPoint()) + ", " +
-            std::to_string(type.getStorageTypeMin()) + ", " +
-            std::to_string(type.getStorageTypeMax()) + ", " +
-            (nhwc ? "1" : "0") + ");\n";
-    return success();
-  }
-  if (auto dequantize = dyn_cast<DequantizeOp>(op)) {
-    auto type = perTensorActivation(dequantize.getInput().getType());
-    if (!type)
-      return op->emitError()
-             << "dequantizes " << dequantize.getInput().getType() << "; the "
-             << targetName
-             << " target stores activations per tensor, in at most 8 bits";
-    // The result keeps the input's layout: a plain elementwise pass.
-    const ValueInfo &in = values[dequantize.getInput()];
-    bool isSigned = in.isSigned;
-    body += std::string("  dfq_rt_dequantize") + (isSigned ? "_s8(" : "(") +
-            bytePtr(dequantize.getInput()) + ", " +
-            floatPtr(dequantize.getResult()) + ", n, 1, " +
-            std::to_string(product(in.sampleShape)) + ", " +
-            floatLiteral(static_cast<float>(type.getScale())) + ", " +
-            std::to_string(type.getZeroPoint()) + ", 0);\n";
-    return success();
-  }
+  if (auto quantize = dyn_cast<QuantizeOp>(op))
+    return emitQuantize(quantize, quantize.getResult(), /*toNhwc=*/false);
+  if (auto dequantize = dyn_cast<DequantizeOp>(op))
+    return emitDequantize(dequantize, dequantize.getResult(),
+                          /*fromNhwc=*/false);
+  if (auto transpose = dyn_cast<TransposeOp>(op))
+    return emitTranspose(transpose, step);
   if (isa<QConv2DOp, QGemmOp>(op))
     return emitKernel(op, step);
-  // Everything below is a float op, on NCHW data unless elementwise.
+  // Everything below is a float op.
   for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults()))
     if (values[v].quantized)
       return op->emitError()
              << "reads or writes a quantized tensor, which the " << targetName
              << " target "
-                "supports only in dfq.qconv2d, dfq.qgemm and (de)quantize";
+                "supports only in dfq.qconv2d, dfq.qgemm, (de)quantize and "
+                "transpose";
   Value result = op->getResult(0);
   if (isa<ReluOp>(op)) {
     body += "  dfq_rt_relu(" + floatPtr(op->getOperand(0)) + ", " +
@@ -224,13 +170,23 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
   if (isa<FlattenOp, ReshapeOp>(op))
     return success(); // same bytes, new shape
   if (isa<GlobalAvgPoolOp>(op)) {
+    // A transposition from channels-last is read as it is: the pooling
+    // sums every channel in the same order in both layouts.
+    auto transpose = op->getOperand(0).getDefiningOp<TransposeOp>();
+    if (transpose && printedElsewhere.contains(transpose)) {
+      Value nhwc = transpose.getInput();
+      readAt(nhwc, step);
+      const ValueInfo &in = values[nhwc];
+      body += "  dfq_rt_global_avg_pool_nhwc(" + floatPtr(nhwc) + ", " +
+              floatPtr(result) + ", " + planes(result) + ", " +
+              std::to_string(in.sampleShape[0] * in.sampleShape[1]) + ", " +
+              std::to_string(in.sampleShape[2]) + ");\n";
+      return success();
+    }
     const ValueInfo &in = values[op->getOperand(0)];
-    // The [C, 1, 1] result is the same in both layouts.
-    body += std::string("  dfq_rt_global_avg_pool") +
-            (in.nhwc ? "_nhwc(" : "(") + floatPtr(op->getOperand(0)) + ", " +
+    body += "  dfq_rt_global_avg_pool(" + floatPtr(op->getOperand(0)) + ", " +
             floatPtr(result) + ", " + planes(op->getOperand(0)) + ", " +
-            std::to_string(in.sampleShape[1] * in.sampleShape[2]) +
-            (in.nhwc ? ", " + std::to_string(in.sampleShape[0]) : "") + ");\n";
+            std::to_string(in.sampleShape[1] * in.sampleShape[2]) + ");\n";
     return success();
   }
   auto pool = [&](ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
@@ -311,24 +267,95 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
     }
     return success();
   }
-  if (auto transpose = dyn_cast<TransposeOp>(op)) {
-    ArrayRef<int64_t> perm = transpose.getPerm();
-    if (perm.empty() || perm[0] != 0 || perm.size() > 6)
-      return op->emitError() << "moves the batch dimension or has rank > 6; "
-                                "not supported by the "
-                             << targetName << " target";
-    const ValueInfo &in = values[transpose.getInput()];
-    std::string dims = "{n", order = "{";
-    for (int64_t d : in.sampleShape)
-      dims += ", " + std::to_string(d);
-    for (auto [i, p] : llvm::enumerate(perm))
-      order += (i ? ", " : "") + std::to_string(p);
-    body += "  {\n    const int64_t dims[] = " + dims + "}, perm[] = " + order +
-            "};\n    dfq_rt_transpose(" + floatPtr(transpose.getInput()) +
-            ", " + floatPtr(result) + ", dims, perm, " +
-            std::to_string(perm.size()) + ");\n  }\n";
-    return success();
-  }
   return op->emitError() << "is not supported by the " << targetName
                          << " target";
+}
+
+LogicalResult HostProgram::emitQuantize(QuantizeOp quantize, Value result,
+                                        bool toNhwc) {
+  auto type = perTensorActivation(quantize.getType());
+  if (!type)
+    return quantize->emitError()
+           << "quantizes to " << quantize.getType() << "; the " << targetName
+           << " target stores activations per tensor, in at most 8 bits";
+  const ValueInfo &in = values[quantize.getInput()];
+  int64_t c = toNhwc ? in.sampleShape[0] : 1;
+  int64_t hw = product(in.sampleShape) / c;
+  body += std::string("  dfq_rt_quantize") + (type.isSigned() ? "_s8(" : "(") +
+          floatPtr(quantize.getInput()) + ", " + bytePtr(result) + ", n, " +
+          std::to_string(c) + ", " + std::to_string(hw) + ", " +
+          floatLiteral(static_cast<float>(type.getScale())) + ", " +
+          std::to_string(type.getZeroPoint()) + ", " +
+          std::to_string(type.getStorageTypeMin()) + ", " +
+          std::to_string(type.getStorageTypeMax()) + ", " +
+          (toNhwc ? "1" : "0") + ");\n";
+  return success();
+}
+
+LogicalResult HostProgram::emitDequantize(DequantizeOp dequantize, Value result,
+                                          bool fromNhwc) {
+  auto type = perTensorActivation(dequantize.getInput().getType());
+  if (!type)
+    return dequantize->emitError()
+           << "dequantizes " << dequantize.getInput().getType() << "; the "
+           << targetName
+           << " target stores activations per tensor, in at most 8 bits";
+  const ValueInfo &in = values[dequantize.getInput()];
+  // Channels-last [H, W, C] read into [C, H, W].
+  int64_t c = fromNhwc ? in.sampleShape[2] : 1;
+  int64_t hw = product(in.sampleShape) / c;
+  body += std::string("  dfq_rt_dequantize") +
+          (type.isSigned() ? "_s8(" : "(") + bytePtr(dequantize.getInput()) +
+          ", " + floatPtr(result) + ", n, " + std::to_string(c) + ", " +
+          std::to_string(hw) + ", " +
+          floatLiteral(static_cast<float>(type.getScale())) + ", " +
+          std::to_string(type.getZeroPoint()) + ", " + (fromNhwc ? "1" : "0") +
+          ");\n";
+  return success();
+}
+
+LogicalResult HostProgram::emitTranspose(TransposeOp transpose, size_t step) {
+  Value result = transpose.getResult();
+  if (Operation *producer = fusedTransposeProducer(transpose)) {
+    readAt(producer->getOperand(0), step);
+    if (auto quantize = dyn_cast<QuantizeOp>(producer))
+      return emitQuantize(quantize, result, /*toNhwc=*/true);
+    return emitDequantize(cast<DequantizeOp>(producer), result,
+                          /*fromNhwc=*/true);
+  }
+  // Only dimensions of size 1 move: the result aliases the input.
+  if (values[result].address == values[transpose.getInput()].address)
+    return success();
+  ArrayRef<int64_t> perm = transpose.getPerm();
+  const ValueInfo &in = values[transpose.getInput()];
+  if (perm.empty() || perm[0] != 0 || perm.size() > 6 || !in.hasBatch)
+    return transpose->emitError()
+           << "moves the batch dimension, transposes a constant or has rank "
+              "> 6; not supported by the "
+           << targetName << " target";
+  std::string x = in.quantized ? "(const uint8_t *)" + in.address
+                               : floatPtr(transpose.getInput());
+  std::string y =
+      in.quantized ? "(uint8_t *)" + values[result].address : floatPtr(result);
+  std::string suffix = in.quantized ? "_bytes(" : "(";
+  // The layout changes around channels-last layers have loops of their own.
+  if (isToNchw(perm) || isToNhwc(perm)) {
+    ArrayRef<int64_t> shape = in.sampleShape;
+    bool toNchw = isToNchw(perm);
+    int64_t c = toNchw ? shape[2] : shape[0];
+    int64_t hw = toNchw ? shape[0] * shape[1] : shape[1] * shape[2];
+    body += std::string("  dfq_rt_") +
+            (toNchw ? "nhwc_to_nchw" : "nchw_to_nhwc") + suffix + x + ", " + y +
+            ", n, " + std::to_string(c) + ", " + std::to_string(hw) + ");\n";
+    return success();
+  }
+  std::string dims = "{n", order = "{";
+  for (int64_t d : in.sampleShape)
+    dims += ", " + std::to_string(d);
+  for (auto [i, p] : llvm::enumerate(perm))
+    order += (i ? ", " : "") + std::to_string(p);
+  body += "  {\n    const int64_t dims[] = " + dims + "}, perm[] = " + order +
+          "};\n    dfq_rt_transpose" + suffix + x + ", " + y +
+          ", dims, perm, " + std::to_string(perm.size()) + ");\n  }\n";
+  return success();
 }

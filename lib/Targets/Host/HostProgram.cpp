@@ -32,9 +32,26 @@ int64_t host::product(ArrayRef<int64_t> dims) {
   return p;
 }
 
-bool host::distinctLayouts(ArrayRef<int64_t> sampleShape) {
-  return sampleShape.size() == 3 && sampleShape[0] > 1 &&
-         sampleShape[1] * sampleShape[2] > 1;
+bool host::movesElements(ArrayRef<int64_t> shape, ArrayRef<int64_t> perm) {
+  // The elements keep their order exactly when the dimensions larger than
+  // one keep theirs.
+  int64_t previous = -1;
+  for (int64_t p : perm) {
+    if (shape[p] == 1)
+      continue;
+    if (p < previous)
+      return true;
+    previous = p;
+  }
+  return false;
+}
+
+bool host::isToNhwc(ArrayRef<int64_t> perm) {
+  return perm == ArrayRef<int64_t>({0, 2, 3, 1});
+}
+
+bool host::isToNchw(ArrayRef<int64_t> perm) {
+  return perm == ArrayRef<int64_t>({0, 3, 1, 2});
 }
 
 std::string host::floatLiteral(float value) {
@@ -130,7 +147,6 @@ void HostProgram::collectLiveOps() {
     if (live.contains(&op) && &op != terminator &&
         !isa<arith::ConstantOp, QConstantOp>(op))
       liveOps.push_back(&op);
-  scheduleConversions();
 }
 
 /// Moves quantizations of activations up to their operand and
@@ -151,19 +167,32 @@ void HostProgram::scheduleConversions() {
   for (Operation *op : SmallVector<Operation *>(liveOps)) {
     auto quantize = dyn_cast<QuantizeOp>(op);
     Operation *def = quantize ? quantize.getInput().getDefiningOp() : nullptr;
-    if (!def || !llvm::is_contained(liveOps, def))
+    if (!def || !llvm::is_contained(liveOps, def) || absorbed.count(op))
       continue;
     liveOps.erase(liveOps.begin() + position(op));
     liveOps.insert(liveOps.begin() + position(def) + 1, op);
+    // A transposition printed with the quantization moves along.
+    if (!quantize->hasOneUse())
+      continue;
+    auto transpose = dyn_cast<TransposeOp>(*quantize->getUsers().begin());
+    if (transpose && fusedTransposeProducer(transpose) == op &&
+        llvm::is_contained(liveOps, transpose.getOperation())) {
+      liveOps.erase(liveOps.begin() + position(transpose));
+      liveOps.insert(liveOps.begin() + position(op) + 1, transpose);
+    }
   }
   for (Operation *op : SmallVector<Operation *>(liveOps)) {
     auto dequantize = dyn_cast<DequantizeOp>(op);
-    if (!dequantize || dequantize.getInput().getDefiningOp<QConstantOp>())
+    if (!dequantize || dequantize.getInput().getDefiningOp<QConstantOp>() ||
+        absorbed.count(op))
       continue;
+    // An op a kernel computes runs where the kernel does.
     int64_t first = int64_t(liveOps.size());
     for (Operation *user : dequantize->getUsers())
       if (llvm::is_contained(liveOps, user))
-        first = std::min<int64_t>(first, position(user));
+        first = std::min<int64_t>(
+            first,
+            position(absorbed.lookup(user) ? absorbed.lookup(user) : user));
     int64_t from = position(op);
     if (first == int64_t(liveOps.size()) || first <= from + 1)
       continue;
@@ -189,10 +218,12 @@ LogicalResult HostProgram::assignValue(Value value, size_t step) {
   auto element = dyn_cast<quant::QuantizedType>(type.getElementType());
   v.quantized = element != nullptr;
   v.isSigned = element && element.isSigned();
-  // Rank-4 results of quantized layers and quantizations are NHWC; ops that
-  // only look at elements keep their operand's layout (set in emitOp).
-  v.nhwc = v.quantized && distinctLayouts(v.sampleShape);
-  if (isa<FlattenOp, ReshapeOp>(op)) {
+  auto transpose = dyn_cast<TransposeOp>(op);
+  if (isa<FlattenOp, ReshapeOp>(op) ||
+      (transpose &&
+       !movesElements(
+           cast<RankedTensorType>(transpose.getInput().getType()).getShape(),
+           transpose.getPerm()))) {
     const ValueInfo &source = values[op->getOperand(0)];
     v.address = source.address;
     v.buffer = source.buffer;
@@ -271,14 +302,19 @@ FailureOr<LayerSpec> HostProgram::extractLayerSpec(Operation *op) {
   LayerSpec spec;
   spec.layerName = getLayerName(op);
   spec.symbol = schedule.getSymbol().str();
-  auto inShape = cast<RankedTensorType>(input.getType()).getShape();
-  auto outShape = cast<RankedTensorType>(op->getResult(0).getType()).getShape();
   auto wShape = cast<RankedTensorType>(weight.getType()).getShape();
   spec.o = wShape[0];
-  spec.c = inShape[1];
+  spec.c = cast<RankedTensorType>(input.getType()).getDimSize(1);
   ArrayRef<int32_t> multiplier, shift;
   Value bias;
   if (auto conv = dyn_cast<QConv2DOp>(op)) {
+    // Kernels read and write NHWC: dfq-convert-layouts made it explicit.
+    if (!conv.getChannelsLast())
+      return op->emitError() << "is not channels-last; run "
+                                "dfq-convert-layouts before generating code";
+    SmallVector<int64_t, 4> inShape = conv.getInputShapeNchw();
+    SmallVector<int64_t, 4> outShape = conv.getResultShapeNchw();
+    spec.c = inShape[1];
     spec.h = inShape[2];
     spec.w = inShape[3];
     spec.kh = wShape[2];
@@ -346,9 +382,12 @@ LogicalResult HostProgram::emitKernel(Operation *op, size_t step) {
   FailureOr<LayerSpec> spec = extractLayerSpec(op);
   if (failed(spec))
     return failure();
-  std::optional<ResidualChain> chain = fusibleResidualChain(op);
-  if (chain && failed(fuseResidualChain(*chain, *spec, step)))
-    return failure();
+  std::optional<ResidualChain> chain;
+  if (auto it = chains.find(op); it != chains.end()) {
+    chain = it->second;
+    if (failed(fuseResidualChain(*chain, *spec, step)))
+      return failure();
+  }
   if (failed(backend.addKernel(op, *spec)))
     return failure();
   ++kernelCount;
@@ -377,44 +416,33 @@ LogicalResult HostProgram::emitKernel(Operation *op, size_t step) {
   return success();
 }
 
-std::optional<ResidualChain> HostProgram::fusibleResidualChain(Operation *op) {
-  auto schedule =
-      op->getAttrOfType<KernelScheduleAttrInterface>(kKernelAttrName);
-  if (!schedule || !schedule.getFused())
-    return std::nullopt;
-  if (!backend.supportsResidualEpilogues())
-    return std::nullopt;
-  auto declined = [&]() -> std::optional<ResidualChain> {
-    ++unfusedChains;
-    return std::nullopt;
-  };
-  std::optional<ResidualChain> chain = matchResidualChain(op);
-  if (!chain)
-    return declined();
-  // Dead quantizations are not computed at all.
-  llvm::erase_if(chain->quantizations, [&](QuantizeOp quantize) {
-    return !liveSet.contains(quantize);
-  });
-  if (!chain->resultStored && chain->quantizations.empty())
-    return declined();
-  auto it = values.find(chain->kernelResidual());
-  if (it == values.end() || !it->second.hasBatch ||
-      it->second.quantized != bool(chain->residualDequantize) ||
-      it->second.sampleShape != values[op->getResult(0)].sampleShape)
-    return declined();
-  // A float residual in NCHW (made by a host op that is not elementwise)
-  // would need a transposition first.
-  if (!it->second.quantized && !it->second.nhwc &&
-      distinctLayouts(it->second.sampleShape))
-    return declined();
-  auto position = [&](Operation *o) {
-    return llvm::find(liveOps, o) - liveOps.begin();
-  };
-  for (Operation *fused : chain->fusedOps())
-    if (position(fused) == int64_t(liveOps.size()) ||
-        position(fused) <= position(op))
-      return declined();
-  return chain;
+LogicalResult HostProgram::collectResidualChains() {
+  for (Operation *op : liveOps) {
+    auto schedule =
+        op->getAttrOfType<KernelScheduleAttrInterface>(kKernelAttrName);
+    if (!schedule || !schedule.getFused())
+      continue;
+    if (!backend.supportsResidualEpilogues())
+      return op->emitError()
+             << "has a residual chain recorded as fused, but the " << targetName
+             << " backend has no residual epilogues";
+    std::optional<ResidualChain> chain = matchResidualChain(op);
+    if (!chain)
+      return op->emitError()
+             << "has a residual chain recorded as fused that the IR no "
+                "longer holds; run dfq-lower-to-kernels again";
+    // Dead quantizations are not computed at all.
+    llvm::erase_if(chain->quantizations, [&](QuantizeOp quantize) {
+      return !liveSet.contains(quantize);
+    });
+    // With nothing of the chain live, the layer itself is dead.
+    if (!chain->resultStored && chain->quantizations.empty())
+      continue;
+    for (Operation *fused : chain->fusedOps())
+      absorbed[fused] = op;
+    chains[op] = std::move(*chain);
+  }
+  return success();
 }
 
 LogicalResult HostProgram::fuseResidualChain(ResidualChain &chain,
@@ -424,6 +452,14 @@ LogicalResult HostProgram::fuseResidualChain(ResidualChain &chain,
   auto outputType = perTensorActivation(chain.dequantize.getInput().getType());
   e.outputScale = static_cast<float>(outputType.getScale());
   Value source = chain.kernelResidual();
+  // The lowering fused the chain because the residual is computed before
+  // the layer, and scheduling keeps it there.
+  auto known = values.find(source);
+  if (known == values.end() || !known->second.hasBatch)
+    return chain.add->emitError()
+           << "is fused into the kernel of "
+           << getLayerName(chain.dequantize.getInput().getDefiningOp())
+           << " but its residual is not computed before it";
   if (chain.residualDequantize) {
     auto type = perTensorActivation(source.getType());
     e.residual = Epilogue::Residual::Quantized;
@@ -453,23 +489,17 @@ LogicalResult HostProgram::fuseResidualChain(ResidualChain &chain,
   buffers[values[chain.dequantize.getInput()].buffer].bytesPerSample = 0;
   if (int b = values[source].buffer; b >= 0)
     buffers[b].last = std::max(buffers[b].last, step);
-  if (e.floatOutput) {
-    if (failed(assignValue(chain.result, step)))
-      return failure();
-    ValueInfo &y = values[chain.result];
-    y.nhwc = distinctLayouts(y.sampleShape);
-  }
+  if (e.floatOutput && failed(assignValue(chain.result, step)))
+    return failure();
   for (QuantizeOp quantize : chain.quantizations)
     if (failed(assignValue(quantize.getResult(), step)))
       return failure();
-  for (Operation *fused : chain.fusedOps())
-    absorbed.insert(fused);
   ++fusedChains;
   return success();
 }
 
-/// Elementwise ops that can share one loop: (de)quantizations that keep the
-/// layout, and float ReLU, clip, add and mul of whole activations.
+/// Elementwise ops that can share one loop: per-tensor (de)quantizations,
+/// and float ReLU, clip, add and mul of whole activations.
 bool HostProgram::isFusible(Operation *op, bool elementwise) {
   auto isActivation = [&](Value v) {
     auto it = values.find(v);
@@ -477,12 +507,8 @@ bool HostProgram::isFusible(Operation *op, bool elementwise) {
   };
   if (!llvm::all_of(op->getOperands(), isActivation))
     return false;
-  if (auto quantize = dyn_cast<QuantizeOp>(op)) {
-    auto type = perTensorActivation(quantize.getType());
-    const ValueInfo &in = values[quantize.getInput()];
-    // A quantization into NHWC from NCHW transposes: not elementwise.
-    return type && (in.nhwc || !distinctLayouts(in.sampleShape));
-  }
+  if (auto quantize = dyn_cast<QuantizeOp>(op))
+    return perTensorActivation(quantize.getType()) != nullptr;
   if (auto dequantize = dyn_cast<DequantizeOp>(op))
     return perTensorActivation(dequantize.getInput().getType()) != nullptr;
   if (isa<ReluOp, ClipOp>(op))
@@ -573,29 +599,39 @@ void HostProgram::flushGroup() {
 }
 
 LogicalResult HostProgram::emitOp(Operation *op, size_t step) {
-  if (absorbed.contains(op))
+  if (absorbed.count(op) || printedElsewhere.contains(op))
     return success();
   if (auto dequantize = dyn_cast<DequantizeOp>(op))
     if (auto weight = dequantize.getInput().getDefiningOp<QConstantOp>())
       return emitDequantizedConstant(dequantize, weight);
   // Operands: constants get static arrays; everything else is known.
   for (Value operand : op->getOperands()) {
-    if (values.count(operand))
+    if (values.count(operand) ||
+        printedElsewhere.contains(operand.getDefiningOp()))
       continue;
     if (isa<QConv2DOp, QGemmOp>(op))
       continue; // weights and bias are baked into the kernel
     if (failed(constantAddress(operand)))
       return failure();
   }
-  // Elementwise ops, quantizations and global pooling work in either
-  // layout; everything else reads NCHW.
-  bool elementwise = isa<QuantizeOp, DequantizeOp, ReluOp, ClipOp, QConv2DOp,
-                         QGemmOp, GlobalAvgPoolOp>(op);
+  // A transposition printed with the op that writes or reads it.
+  auto transpose = dyn_cast<TransposeOp>(op);
+  bool printedByUser = transpose
+                           ? fusedTransposeReader(transpose) != nullptr
+                           : llvm::any_of(op->getUsers(), [&](Operation *user) {
+                               auto t = dyn_cast<TransposeOp>(user);
+                               return t && fusedTransposeProducer(t) == op;
+                             });
+  if (printedByUser) {
+    printedElsewhere.insert(op);
+    return success();
+  }
+  bool elementwise = true;
   if (isa<AddOp, MulOp>(op)) {
     const ValueInfo &lhs = values[op->getOperand(0)];
     const ValueInfo &rhs = values[op->getOperand(1)];
-    elementwise = lhs.hasBatch && rhs.hasBatch &&
-                  lhs.sampleShape == rhs.sampleShape && lhs.nhwc == rhs.nhwc;
+    elementwise =
+        lhs.hasBatch && rhs.hasBatch && lhs.sampleShape == rhs.sampleShape;
   }
   bool fused = isFusible(op, elementwise);
   if (!fused) {
@@ -605,19 +641,11 @@ LogicalResult HostProgram::emitOp(Operation *op, size_t step) {
   }
   // What this op emits from here on is one step of the program.
   size_t stepStart = body.size();
-  if (!elementwise)
-    for (Value operand : op->getOperands())
-      ensureNchw(operand, step);
   for (Value result : op->getResults())
     if (failed(assignValue(result, step)))
       return failure();
-  if (isa<DequantizeOp, ReluOp, ClipOp, AddOp, MulOp>(op))
-    values[op->getResult(0)].nhwc = values[op->getOperand(0)].nhwc;
   for (Value operand : op->getOperands())
-    if (auto it = values.find(operand);
-        it != values.end() && it->second.buffer >= 0)
-      buffers[it->second.buffer].last =
-          std::max(buffers[it->second.buffer].last, step);
+    readAt(operand, step);
   if (fused) {
     int64_t elements = product(values[op->getResult(0)].sampleShape);
     if (!group.ops.empty() && group.elements != elements)
@@ -636,6 +664,46 @@ LogicalResult HostProgram::emitOp(Operation *op, size_t step) {
   if (!isa<QConv2DOp, QGemmOp>(op))
     runOnFirstPart(stepStart);
   return result;
+}
+
+void HostProgram::readAt(Value value, size_t step) {
+  if (auto it = values.find(value);
+      it != values.end() && it->second.buffer >= 0)
+    buffers[it->second.buffer].last =
+        std::max(buffers[it->second.buffer].last, step);
+}
+
+Operation *HostProgram::fusedTransposeProducer(TransposeOp transpose) {
+  Operation *producer = transpose.getInput().getDefiningOp();
+  if (!producer || !producer->hasOneUse() || absorbed.count(producer))
+    return nullptr;
+  ArrayRef<int64_t> perm = transpose.getPerm();
+  if (!movesElements(
+          cast<RankedTensorType>(transpose.getInput().getType()).getShape(),
+          perm))
+    return nullptr;
+  // dfq_rt_quantize writes [n][hw][c] from [n][c][hw]; dfq_rt_dequantize
+  // reads it.
+  if (auto quantize = dyn_cast<QuantizeOp>(producer))
+    return isToNhwc(perm) && perTensorActivation(quantize.getType()) ? producer
+                                                                     : nullptr;
+  if (auto dequantize = dyn_cast<DequantizeOp>(producer))
+    return isToNchw(perm) &&
+                   perTensorActivation(dequantize.getInput().getType()) &&
+                   cast<RankedTensorType>(dequantize.getType())
+                       .getElementType()
+                       .isF32()
+               ? producer
+               : nullptr;
+  return nullptr;
+}
+
+Operation *HostProgram::fusedTransposeReader(TransposeOp transpose) {
+  if (!transpose->hasOneUse() || !isToNchw(transpose.getPerm()) ||
+      fusedTransposeProducer(transpose))
+    return nullptr;
+  Operation *reader = *transpose->getUsers().begin();
+  return isa<GlobalAvgPoolOp>(reader) ? reader : nullptr;
 }
 
 void HostProgram::runOnFirstPart(size_t start) {
@@ -684,7 +752,6 @@ LogicalResult HostProgram::emitOutputs() {
   for (auto [i, result] : llvm::enumerate(terminator->getOperands())) {
     if (!values.count(result) && failed(constantAddress(result)))
       return failure();
-    ensureNchw(result, liveOps.size());
     const ValueInfo &v = values[result];
     if (v.quantized)
       return emitError(result.getLoc())
@@ -709,6 +776,10 @@ LogicalResult HostProgram::build() {
   if (TargetAttr target = TargetAttr::lookup(function))
     alignment = std::max<int64_t>(target.getAlignment(), 16);
   collectLiveOps();
+  liveSet.insert(liveOps.begin(), liveOps.end());
+  if (failed(collectResidualChains()))
+    return failure();
+  scheduleConversions();
   for (BlockArgument arg : function.getArguments()) {
     ValueInfo v;
     auto type = cast<RankedTensorType>(arg.getType());
@@ -716,7 +787,6 @@ LogicalResult HostProgram::build() {
     v.address = "inputs[" + std::to_string(arg.getArgNumber()) + "]";
     values[arg] = v;
   }
-  liveSet.insert(liveOps.begin(), liveOps.end());
   for (auto [step, op] : llvm::enumerate(liveOps))
     if (failed(emitOp(op, step)))
       return failure();

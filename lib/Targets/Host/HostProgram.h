@@ -8,10 +8,10 @@
 // the ops that are not kernels, ModelSource.cpp prints model.h and model.c,
 // ModelLibrary.cpp runs the toolchain.
 //
-// Quantized rank-4 activations live in NHWC, the layout the kernels reduce
-// over; float tensors keep the IR's NCHW, so every float op has exactly the
-// reference interpreter's semantics and only dfq.quantize/dfq.dequantize
-// change layout.
+// Every tensor is stored in the order of its type's dimensions: layouts are
+// decided in the IR (dfq-convert-layouts), and a layout change is a
+// dfq.transpose, printed as a copy fused with the op next to it where one
+// loop can do both (see fusedTransposeProducer and fusedTransposeReader).
 //
 //===----------------------------------------------------------------------===//
 
@@ -54,16 +54,18 @@ struct ValueInfo {
   bool quantized = false;
   /// Quantized with signed storage (int8_t elements, else uint8_t).
   bool isSigned = false;
-  bool nhwc = false;
   /// The shape without the batch (constants: the whole shape, batch < 0).
   SmallVector<int64_t> sampleShape;
   bool hasBatch = true;
 };
 
 int64_t product(ArrayRef<int64_t> dims);
-/// Whether NHWC and NCHW order the elements of a [C, H, W] sample
-/// differently (they coincide for one channel or one pixel).
-bool distinctLayouts(ArrayRef<int64_t> sampleShape);
+/// Whether transposing a tensor of `shape` by `perm` moves its elements in
+/// memory (it does not when it only moves dimensions of size 1).
+bool movesElements(ArrayRef<int64_t> shape, ArrayRef<int64_t> perm);
+/// The rank-4 permutations to and from channels-last.
+bool isToNhwc(ArrayRef<int64_t> perm);
+bool isToNchw(ArrayRef<int64_t> perm);
 /// A float as an exact C literal.
 std::string floatLiteral(float value);
 /// A string as a C string literal.
@@ -93,9 +95,8 @@ public:
   LibraryBackend &backend;
   std::string targetName;
   int64_t kernelCount = 0;
-  /// Residual chains computed in kernels, and recorded ones left to the
-  /// host (see fusibleResidualChain).
-  int64_t fusedChains = 0, unfusedChains = 0;
+  /// Residual chains computed in kernels (as dfq-lower-to-kernels recorded).
+  int64_t fusedChains = 0;
   int64_t arenaBytesPerSample = 0;
   /// Of every arena buffer: the target's `alignment`, else the default.
   int64_t alignment = kDefaultArenaAlignment;
@@ -104,6 +105,9 @@ public:
 private:
   LogicalResult checkSignature();
   void collectLiveOps();
+  /// Finds the residual chain of every kernel that dfq-lower-to-kernels
+  /// recorded as `fused`: the kernel computes it, as decided there.
+  LogicalResult collectResidualChains();
   void scheduleConversions();
   LogicalResult assignValue(Value value, size_t step);
   LogicalResult emitOp(Operation *op, size_t step);
@@ -112,11 +116,6 @@ private:
   LogicalResult emitHostOp(Operation *op, size_t step);
   LogicalResult emitKernel(Operation *op, size_t step);
   FailureOr<LayerSpec> extractLayerSpec(Operation *op);
-  /// The residual chain dfq-lower-to-kernels recorded for `op` (`fused`),
-  /// when the library can compute it in the kernel: the backend has
-  /// epilogues, its residual is already computed, in NHWC, and none of its
-  /// ops has run yet.
-  std::optional<ResidualChain> fusibleResidualChain(Operation *op);
   /// Sets up `spec.epilogue` and the values and buffers of `chain`, whose
   /// ops the kernel then computes (they are skipped when reached).
   LogicalResult fuseResidualChain(ResidualChain &chain, LayerSpec &spec,
@@ -125,7 +124,19 @@ private:
   /// first thread of a team, the others waiting at the barrier after it.
   void runOnFirstPart(size_t start);
   LogicalResult emitBinary(Operation *op, bool add);
-  void ensureNchw(Value value, size_t step);
+  LogicalResult emitTranspose(TransposeOp transpose, size_t step);
+  LogicalResult emitQuantize(QuantizeOp quantize, Value result, bool toNhwc);
+  LogicalResult emitDequantize(DequantizeOp dequantize, Value result,
+                               bool fromNchw);
+  /// The quantization to channels-last or the dequantization from it that
+  /// `transpose` is printed with: the transposition's operand, when it is
+  /// that op's only reader.
+  Operation *fusedTransposeProducer(TransposeOp transpose);
+  /// The global average pooling that reads `transpose` (back to NCHW) as its
+  /// only reader, and reads the channels-last data itself.
+  Operation *fusedTransposeReader(TransposeOp transpose);
+  /// Extends the life of `value`'s arena buffer to `step`.
+  void readAt(Value value, size_t step);
   LogicalResult emitDequantizedConstant(DequantizeOp op, QConstantOp weight);
   bool isFusible(Operation *op, bool elementwise);
   void flushGroup();
@@ -163,8 +174,13 @@ private:
     int64_t elements = 0;
     size_t firstStep = 0, lastStep = 0;
   } group;
-  /// Ops computed by a kernel's residual epilogue.
-  llvm::DenseSet<Operation *> absorbed;
+  /// The recorded residual chain of each kernel that has one.
+  llvm::DenseMap<Operation *, ResidualChain> chains;
+  /// Ops computed by a kernel's residual epilogue, and the kernel.
+  llvm::DenseMap<Operation *, Operation *> absorbed;
+  /// Ops printed together with another op (a transposition with the
+  /// (de)quantization or pooling next to it): skipped when reached.
+  llvm::DenseSet<Operation *> printedElsewhere;
   int constantCount = 0;
 };
 

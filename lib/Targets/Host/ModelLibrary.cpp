@@ -208,7 +208,6 @@ LogicalResult mlir::dfq::emitModelLibrary(func::FuncOp function,
     summary->arenaBytesPerSample = program.arenaBytesPerSample;
     summary->unplannedBytesPerSample = 0;
     summary->fusedResidualChains = program.fusedChains;
-    summary->unfusedResidualChains = program.unfusedChains;
     summary->fingerprint = fingerprint;
     for (const host::ArenaBuffer &b : program.buffers)
       summary->unplannedBytesPerSample += b.bytesPerSample;

@@ -467,13 +467,23 @@ void dfq_rt_global_avg_pool_nhwc(const float *x, float *y, int64_t planes,
     }
 }
 
-void dfq_rt_nhwc_to_nchw(const float *x, float *y, int64_t n, int64_t c,
-                         int64_t hw) {
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t p = 0; p < hw; ++p)
-      for (int64_t ch = 0; ch < c; ++ch)
-        y[(b * c + ch) * hw + p] = x[(b * hw + p) * c + ch];
-}
+#define DFQ_RT_LAYOUT_COPIES(NAME, T)                                          \
+  void dfq_rt_nhwc_to_nchw##NAME(const T *x, T *y, int64_t n, int64_t c,       \
+                                 int64_t hw) {                                 \
+    for (int64_t b = 0; b < n; ++b)                                            \
+      for (int64_t p = 0; p < hw; ++p)                                         \
+        for (int64_t ch = 0; ch < c; ++ch)                                     \
+          y[(b * c + ch) * hw + p] = x[(b * hw + p) * c + ch];                 \
+  }                                                                            \
+  void dfq_rt_nchw_to_nhwc##NAME(const T *x, T *y, int64_t n, int64_t c,       \
+                                 int64_t hw) {                                 \
+    for (int64_t b = 0; b < n; ++b)                                            \
+      for (int64_t p = 0; p < hw; ++p)                                         \
+        for (int64_t ch = 0; ch < c; ++ch)                                     \
+          y[(b * hw + p) * c + ch] = x[(b * c + ch) * hw + p];                 \
+  }
+DFQ_RT_LAYOUT_COPIES(, float)
+DFQ_RT_LAYOUT_COPIES(_bytes, uint8_t)
 
 void dfq_rt_max_pool2d(const float *x, float *y, int64_t planes, int64_t h,
                        int64_t w, int64_t oh, int64_t ow, const int64_t *g) {
@@ -579,29 +589,32 @@ void dfq_rt_concat_part(const void *x, void *y, int64_t outer, int64_t part,
     memcpy(to + o * total + offset, from + o * part, (size_t)part);
 }
 
-void dfq_rt_transpose(const float *x, float *y, const int64_t *dims,
-                      const int64_t *perm, int rank) {
-  int64_t in_strides[DFQ_RT_MAX_RANK], out_dims[DFQ_RT_MAX_RANK],
-      strides[DFQ_RT_MAX_RANK], index[DFQ_RT_MAX_RANK] = {0};
-  int64_t stride = 1, count = 1;
-  for (int d = rank - 1; d >= 0; --d) {
-    in_strides[d] = stride;
-    stride *= dims[d];
+#define DFQ_RT_TRANSPOSE(NAME, T)                                              \
+  void NAME(const T *x, T *y, const int64_t *dims, const int64_t *perm,        \
+            int rank) {                                                        \
+    int64_t in_strides[DFQ_RT_MAX_RANK], out_dims[DFQ_RT_MAX_RANK],            \
+        strides[DFQ_RT_MAX_RANK], index[DFQ_RT_MAX_RANK] = {0};                \
+    int64_t stride = 1, count = 1;                                             \
+    for (int d = rank - 1; d >= 0; --d) {                                      \
+      in_strides[d] = stride;                                                  \
+      stride *= dims[d];                                                       \
+    }                                                                          \
+    for (int d = 0; d < rank; ++d) {                                           \
+      out_dims[d] = dims[perm[d]];                                             \
+      strides[d] = in_strides[perm[d]];                                        \
+      count *= out_dims[d];                                                    \
+    }                                                                          \
+    int64_t from = 0;                                                          \
+    for (int64_t k = 0; k < count; ++k) {                                      \
+      y[k] = x[from];                                                          \
+      for (int d = rank - 1; d >= 0; --d) {                                    \
+        from += strides[d];                                                    \
+        if (++index[d] < out_dims[d])                                          \
+          break;                                                               \
+        from -= strides[d] * out_dims[d];                                      \
+        index[d] = 0;                                                          \
+      }                                                                        \
+    }                                                                          \
   }
-  for (int d = 0; d < rank; ++d) {
-    out_dims[d] = dims[perm[d]];
-    strides[d] = in_strides[perm[d]];
-    count *= out_dims[d];
-  }
-  int64_t from = 0;
-  for (int64_t k = 0; k < count; ++k) {
-    y[k] = x[from];
-    for (int d = rank - 1; d >= 0; --d) {
-      from += strides[d];
-      if (++index[d] < out_dims[d])
-        break;
-      from -= strides[d] * out_dims[d];
-      index[d] = 0;
-    }
-  }
-}
+DFQ_RT_TRANSPOSE(dfq_rt_transpose, float)
+DFQ_RT_TRANSPOSE(dfq_rt_transpose_bytes, uint8_t)

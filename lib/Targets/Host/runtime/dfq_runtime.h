@@ -167,9 +167,16 @@ void dfq_rt_global_avg_pool(const float *x, float *y, int64_t planes,
 void dfq_rt_global_avg_pool_nhwc(const float *x, float *y, int64_t planes,
                                  int64_t hw, int64_t c);
 
-/* y[n][c][hw] = x[n][hw][c]. */
+/* y[n][c][hw] = x[n][hw][c], and back; the _bytes variants move one-byte
+ * codes. */
 void dfq_rt_nhwc_to_nchw(const float *x, float *y, int64_t n, int64_t c,
                          int64_t hw);
+void dfq_rt_nchw_to_nhwc(const float *x, float *y, int64_t n, int64_t c,
+                         int64_t hw);
+void dfq_rt_nhwc_to_nchw_bytes(const uint8_t *x, uint8_t *y, int64_t n,
+                               int64_t c, int64_t hw);
+void dfq_rt_nchw_to_nhwc_bytes(const uint8_t *x, uint8_t *y, int64_t n,
+                               int64_t c, int64_t hw);
 
 /* Pooling over [planes][h][w] → [planes][oh][ow]; `geometry` is
  * {kh, kw, stride_h, stride_w, pad_top, pad_left, pad_bottom, pad_right,
@@ -200,6 +207,8 @@ void dfq_rt_concat_part(const void *x, void *y, int64_t outer, int64_t part,
  * output dimension i is input dimension perm[i]. */
 void dfq_rt_transpose(const float *x, float *y, const int64_t *dims,
                       const int64_t *perm, int rank);
+void dfq_rt_transpose_bytes(const uint8_t *x, uint8_t *y, const int64_t *dims,
+                            const int64_t *perm, int rank);
 
 #ifdef __cplusplus
 }

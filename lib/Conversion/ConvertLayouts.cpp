@@ -1,0 +1,185 @@
+//===- ConvertLayouts.cpp - channels-last convolutions as IR --------------===//
+//
+// The kernels reduce over channels stored contiguously, the float graph ops
+// keep ONNX's NCHW. This pass makes every quantized convolution channels-last
+// and states each layout change as a dfq.transpose, then moves those down
+// through the ops that only look at elements until they cancel or reach an
+// op that needs NCHW. The library generators then store every tensor in the
+// order of its type and decide nothing about layouts (see Passes.td).
+//
+//===----------------------------------------------------------------------===//
+
+#include "dfq/Conversion/Passes.h"
+#include "dfq/Dialect/DfqOps.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::dfq {
+#define GEN_PASS_DEF_CONVERTLAYOUTSPASS
+#include "dfq/Conversion/Passes.h.inc"
+} // namespace mlir::dfq
+
+using namespace mlir;
+using namespace mlir::dfq;
+
+namespace {
+
+constexpr int64_t kToNhwc[] = {0, 2, 3, 1};
+constexpr int64_t kToNchw[] = {0, 3, 1, 2};
+
+/// `type` with its dimensions permuted: dimension i is type's perm[i].
+RankedTensorType permuted(RankedTensorType type, ArrayRef<int64_t> perm) {
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(type.getDimSize(p));
+  return RankedTensorType::get(shape, type.getElementType());
+}
+
+SmallVector<int64_t> inverse(ArrayRef<int64_t> perm) {
+  SmallVector<int64_t> result(perm.size());
+  for (auto [i, p] : llvm::enumerate(perm))
+    result[p] = static_cast<int64_t>(i);
+  return result;
+}
+
+bool isPerTensor(Type type) {
+  return isa<quant::UniformQuantizedType>(
+      cast<RankedTensorType>(type).getElementType());
+}
+
+/// Whether every element of `op`'s result is computed from the elements at
+/// the same index of its operands alone, so that transposed operands give
+/// the transposed result.
+bool isElementwise(Operation *op) {
+  if (isa<ReluOp, ClipOp>(op))
+    return true;
+  if (auto quantize = dyn_cast<QuantizeOp>(op))
+    return isPerTensor(quantize.getType());
+  if (auto dequantize = dyn_cast<DequantizeOp>(op))
+    return isPerTensor(dequantize.getInput().getType());
+  if (isa<AddOp, MulOp>(op))
+    return op->getOperand(0).getType() == op->getResult(0).getType() &&
+           op->getOperand(1).getType() == op->getResult(0).getType();
+  return false;
+}
+
+/// Whether `value` may be transposed where it is computed: an activation
+/// made by an op, or an argument, not a constant.
+bool isTransposableActivation(Value value) {
+  Operation *def = value.getDefiningOp();
+  return !def ||
+         (!def->hasTrait<OpTrait::ConstantLike>() && !isa<TransposeOp>(def));
+}
+
+/// How `op` takes transposed operands: the transpositions it reads (one per
+/// operand, null where an operand is not transposed and will be transposed
+/// to match), or failure when it cannot take them.
+FailureOr<SmallVector<TransposeOp, 2>> transposedOperands(Operation *op) {
+  if (!isElementwise(op))
+    return failure();
+  SmallVector<TransposeOp, 2> transposes;
+  for (Value operand : op->getOperands())
+    transposes.push_back(operand.getDefiningOp<TransposeOp>());
+  if (transposes.size() == 1) {
+    if (!transposes[0])
+      return failure();
+    return transposes;
+  }
+  TransposeOp lhs = transposes[0], rhs = transposes[1];
+  if (lhs && rhs) {
+    if (lhs.getPerm() != rhs.getPerm())
+      return failure();
+    return transposes;
+  }
+  // One operand back to NCHW, the other an NCHW activation: the sum is
+  // computed in NHWC, transposing the other operand instead. Only in this
+  // direction, so that the rewrite cannot undo itself.
+  TransposeOp one = lhs ? lhs : rhs;
+  Value other = op->getOperand(lhs ? 1 : 0);
+  if (!one || one.getPerm() != ArrayRef<int64_t>(kToNchw) ||
+      !isTransposableActivation(other))
+    return failure();
+  return transposes;
+}
+
+/// Whether every reader of `transpose` can take it moved below itself.
+bool allReadersTakeIt(TransposeOp transpose) {
+  return llvm::all_of(transpose->getUsers(), [](Operation *user) {
+    return succeeded(transposedOperands(user));
+  });
+}
+
+/// op(transpose(x)) -> transpose(op(x)) for the elementwise ops.
+struct SinkTranspose : public RewritePattern {
+  SinkTranspose(MLIRContext *context)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<SmallVector<TransposeOp, 2>> transposes = transposedOperands(op);
+    if (failed(transposes))
+      return rewriter.notifyMatchFailure(op, "does not take transpositions");
+    ArrayRef<int64_t> perm;
+    for (TransposeOp transpose : *transposes) {
+      if (!transpose)
+        continue;
+      if (!allReadersTakeIt(transpose))
+        return rewriter.notifyMatchFailure(op, "a transposition stays");
+      perm = transpose.getPerm();
+    }
+    SmallVector<int64_t> back = inverse(perm);
+    SmallVector<Value, 2> operands;
+    for (auto [operand, transpose] :
+         llvm::zip_equal(op->getOperands(), *transposes)) {
+      if (transpose) {
+        operands.push_back(transpose.getInput());
+        continue;
+      }
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointAfterValue(operand);
+      operands.push_back(
+          TransposeOp::create(rewriter, operand.getLoc(), operand,
+                              rewriter.getDenseI64ArrayAttr(back))
+              .getResult());
+    }
+    Operation *moved = rewriter.clone(*op);
+    moved->setOperands(operands);
+    moved->getResult(0).setType(
+        permuted(cast<RankedTensorType>(op->getResult(0).getType()), back));
+    rewriter.replaceOpWithNewOp<TransposeOp>(
+        op, moved->getResult(0), rewriter.getDenseI64ArrayAttr(perm));
+    return success();
+  }
+};
+
+struct ConvertLayoutsPass
+    : public mlir::dfq::impl::ConvertLayoutsPassBase<ConvertLayoutsPass> {
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    getOperation().walk([&](QConv2DOp conv) {
+      if (conv.getChannelsLast())
+        return;
+      rewriter.setInsertionPoint(conv);
+      Location loc = conv.getLoc();
+      Value input = TransposeOp::create(rewriter, loc, conv.getInput(),
+                                        rewriter.getDenseI64ArrayAttr(kToNhwc));
+      auto nhwc = cast<QConv2DOp>(rewriter.clone(*conv));
+      nhwc.getInputMutable().assign(input);
+      nhwc.setChannelsLast(true);
+      nhwc.getResult().setType(permuted(conv.getType(), kToNhwc));
+      rewriter.replaceOpWithNewOp<TransposeOp>(
+          conv, nhwc.getResult(), rewriter.getDenseI64ArrayAttr(kToNchw));
+    });
+    RewritePatternSet patterns(&getContext());
+    patterns.add<SinkTranspose>(&getContext());
+    GreedyRewriteConfig config;
+    config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
