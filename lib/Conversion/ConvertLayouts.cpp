@@ -179,6 +179,15 @@ struct ConvertLayoutsPass
     if (failed(
             applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       return signalPassFailure();
+    // A value read by several channels-last layers is transposed once; the
+    // first transposition precedes the others in the block.
+    llvm::DenseMap<std::pair<Value, Attribute>, TransposeOp> first;
+    getOperation().walk([&](TransposeOp transpose) {
+      auto [it, inserted] = first.try_emplace(
+          {transpose.getInput(), transpose.getPermAttr()}, transpose);
+      if (!inserted && it->second->getBlock() == transpose->getBlock())
+        rewriter.replaceOp(transpose, it->second.getResult());
+    });
   }
 };
 

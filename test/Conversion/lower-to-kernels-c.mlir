@@ -1,5 +1,5 @@
-// RUN: dfq-opt %s --split-input-file --dfq-lower-to-kernels=target=c | FileCheck %s
-// RUN: dfq-opt %s --split-input-file --dfq-lower-to-kernels="target=c fuse-residuals=true" | FileCheck %s
+// RUN: dfq-opt %s --split-input-file --dfq-convert-layouts --dfq-lower-to-kernels=target=c | FileCheck %s
+// RUN: dfq-opt %s --split-input-file --dfq-convert-layouts --dfq-lower-to-kernels="target=c fuse-residuals=true" | FileCheck %s
 
 // The portable C backend: a plain loop nest per layer, so the schedule is
 // the symbol and the kind; signed activations and unsigned weights are

@@ -1,5 +1,5 @@
-// RUN: dfq-opt %s --split-input-file --dfq-lower-to-kernels=fuse-residuals=true | FileCheck %s
-// RUN: dfq-opt %s --split-input-file --dfq-lower-to-kernels | FileCheck %s --check-prefix=OFF
+// RUN: dfq-opt %s --split-input-file --dfq-convert-layouts --dfq-lower-to-kernels=fuse-residuals=true | FileCheck %s
+// RUN: dfq-opt %s --split-input-file --dfq-convert-layouts --dfq-lower-to-kernels | FileCheck %s --check-prefix=OFF
 
 !x = tensor<?x4x3x3x!quant.uniform<u8:f32, 0.5:3>>
 !q = tensor<?x4x3x3x!quant.uniform<u8:f32, 0.25:8>>
@@ -84,10 +84,13 @@ func.func @two_branches(%x: !x) -> !f {
 !f = tensor<?x4x3x3xf32>
 !w = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
 
-// Not a chain: the residual is the function's argument (the model's
-// inputs are NCHW floats), the layer's output has a second reader, and a
+// A residual that is the function's argument (an NCHW float) is
+// transposed to NHWC where it is defined, before the layer, and the chain
+// fused. Not chains: the layer's output has a second reader, and a
 // residual that is a constant.
 // CHECK-LABEL: func.func @not_chains
+// CHECK: dfq.transpose %arg1 {perm = array<i64: 0, 2, 3, 1>}
+// CHECK: symbol = "dfq_kernel_0_from_argument"{{.*}}fused = ["dfq.dequantize", "dfq.add"]
 // CHECK-NOT: fused
 // CHECK: return
 func.func @not_chains(%x: !x, %r: !f) -> (!f, !q, !f) {

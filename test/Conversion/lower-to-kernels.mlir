@@ -1,5 +1,5 @@
-// RUN: dfq-opt %s --split-input-file --dfq-lower-to-kernels | FileCheck %s
-// RUN: dfq-opt %s --split-input-file --dfq-lower-to-kernels=target=x86-avx2 | FileCheck %s --check-prefix=AVX2
+// RUN: dfq-opt %s --split-input-file --dfq-convert-layouts --dfq-lower-to-kernels | FileCheck %s
+// RUN: dfq-opt %s --split-input-file --dfq-convert-layouts --dfq-lower-to-kernels=target=x86-avx2 | FileCheck %s --check-prefix=AVX2
 
 // A dense convolution whose output zero point is the bottom of its range
 // (a fused ReLU): 2 output channels fill one 16-lane tile, its 16 output

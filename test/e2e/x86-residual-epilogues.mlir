@@ -13,9 +13,9 @@
 // RUN:   dfq-run %t/$m-host --limit 512 --batch 64 --threads 1 --output %t/$m-host.npy >/dev/null 2>&1 && \
 // RUN:   dfq-run %t/$m-fused --limit 512 --batch 64 --threads 1 --output %t/$m-fused.npy >/dev/null 2>&1 && \
 // RUN:   dfq-run %t/$m-fused --limit 512 --batch 1 --threads 2 --output %t/$m-team.npy >/dev/null 2>&1 && \
-// RUN:   echo "$m `grep -o '"fused_residual_chains": [0-9]*' %t/$m-fused/report.json` `grep -o '"unfused_residual_chains": [0-9]*' %t/$m-fused/report.json` host: `grep -o '"fused_residual_chains": [0-9]*' %t/$m-host/report.json` fused: `%python %S/compare_npy.py %t/$m-fused.npy %t/$m-host.npy --atol 0 | tr '\n' ' '` team: `%python %S/compare_npy.py %t/$m-team.npy %t/$m-host.npy --atol 0 | tr '\n' ' '`" || exit 1; \
+// RUN:   echo "$m `grep -o '"fused_residual_chains": [0-9]*' %t/$m-fused/report.json` host: `grep -o '"fused_residual_chains": [0-9]*' %t/$m-host/report.json` fused: `%python %S/compare_npy.py %t/$m-fused.npy %t/$m-host.npy --atol 0 | tr '\n' ' '` team: `%python %S/compare_npy.py %t/$m-team.npy %t/$m-host.npy --atol 0 | tr '\n' ' '`" || exit 1; \
 // RUN: done | FileCheck %s
 
-// CHECK: resnet-w8a8 "fused_residual_chains": 6 "unfused_residual_chains": 0 host: "fused_residual_chains": 0 fused: max_abs_diff=0 argmax_agree=512/512 OK team: max_abs_diff=0 argmax_agree=512/512 OK
-// CHECK: mobilenetv2-w8a8 "fused_residual_chains": 3 "unfused_residual_chains": 0 host: "fused_residual_chains": 0 fused: max_abs_diff=0 argmax_agree=512/512 OK team: max_abs_diff=0 argmax_agree=512/512 OK
-// CHECK: resnet-w4a4 "fused_residual_chains": 6 "unfused_residual_chains": 0 host: "fused_residual_chains": 0 fused: max_abs_diff=0 argmax_agree=512/512 OK team: max_abs_diff=0 argmax_agree=512/512 OK
+// CHECK: resnet-w8a8 "fused_residual_chains": 6 host: "fused_residual_chains": 0 fused: max_abs_diff=0 argmax_agree=512/512 OK team: max_abs_diff=0 argmax_agree=512/512 OK
+// CHECK: mobilenetv2-w8a8 "fused_residual_chains": 3 host: "fused_residual_chains": 0 fused: max_abs_diff=0 argmax_agree=512/512 OK team: max_abs_diff=0 argmax_agree=512/512 OK
+// CHECK: resnet-w4a4 "fused_residual_chains": 6 host: "fused_residual_chains": 0 fused: max_abs_diff=0 argmax_agree=512/512 OK team: max_abs_diff=0 argmax_agree=512/512 OK

@@ -4,9 +4,9 @@
 // kernel itself (weights as a constant int8_t array in tap-major order, the
 // loop nest over the exact integer semantics).
 // RUN: sed 's/SIGN/i8/g; s/ZP/-3/g' %S/../Inputs/conv-model.mlir > %t.mlir
-// RUN: dfq-opt %t.mlir --dfq-lower-to-kernels=target=c --mlir-print-debuginfo | dfq-translate --emit-library | FileCheck %s
+// RUN: dfq-opt %t.mlir --dfq-convert-layouts --dfq-lower-to-kernels=target=c --mlir-print-debuginfo | dfq-translate --emit-library | FileCheck %s
 // A model lowered for c is not an x86 model, and the other way round.
-// RUN: dfq-opt %t.mlir --dfq-lower-to-kernels=target=c | not dfq-translate --emit-library --library-target=x86-avx2 2>&1 | FileCheck %s --check-prefix=MISMATCH
+// RUN: dfq-opt %t.mlir --dfq-convert-layouts --dfq-lower-to-kernels=target=c | not dfq-translate --emit-library --library-target=x86-avx2 2>&1 | FileCheck %s --check-prefix=MISMATCH
 // RUN: not dfq-translate --emit-library %t.mlir 2>&1 | FileCheck %s --check-prefix=UNLOWERED
 // RUN: not dfq-translate --emit-library --library-target=c %t.mlir 2>&1 | FileCheck %s --check-prefix=NOSCHEDULE
 // RUN: not dfq-translate --emit-library --library-target=npu %t.mlir 2>&1 | FileCheck %s --check-prefix=UNKNOWN
@@ -23,9 +23,8 @@
 // CHECK: dfq_rt_quantize_s8(((float *)inputs[0]), ((int8_t *)(arena + [[IN:[0-9]+]]LL * n)), n, 2, 16, 0x1p-1f, -3, -128, 127, 1);
 // CHECK: failed |= dfq_rt_run_row_kernel(dfq_kernel_0_conv, "conv", ((int8_t *)(arena + [[IN]]LL * n)), n, ((int8_t *)(arena + [[OUT:[0-9]+]]LL * n)), 4, 1, team);
 // CHECK-NEXT: dfq_rt_barrier(team);
-// CHECK: const int8_t *restrict in0 = (const int8_t *)(arena + [[OUT]]LL * n);
-// CHECK: float v0 = (float)((int32_t)in0[i] - -3) * 0x1p-2f;
-// CHECK: dfq_rt_nhwc_to_nchw(
+// The dequantization and the transposition back to NCHW are one pass.
+// CHECK: dfq_rt_dequantize_s8(((int8_t *)(arena + [[OUT]]LL * n)), ((float *)(arena + {{[0-9]+}}LL * n)), n, 3, 16, 0x1p-2f, -3, 1);
 // CHECK: const char *dfq_model_target(void) { return TARGET; }
 // CHECK: dfq_model *dfq_model_create(int64_t max_batch, int threads) {
 // CHECK-NOT: dfq_rt_check_cpu
