@@ -154,6 +154,37 @@ struct SinkTranspose : public RewritePattern {
   }
 };
 
+/// transpose(op(x)) -> op(t) for a unary elementwise op when x is already
+/// transposed the same way by t, which stays for another reader: one
+/// transposition of x instead of two.
+struct ShareTransposition : public OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(TransposeOp transpose,
+                                PatternRewriter &rewriter) const override {
+    Operation *producer = transpose.getInput().getDefiningOp();
+    if (!producer || producer->getNumOperands() != 1 ||
+        !isElementwise(producer))
+      return rewriter.notifyMatchFailure(transpose, "not after a unary op");
+    TransposeOp shared;
+    for (Operation *user : producer->getOperand(0).getUsers()) {
+      auto other = dyn_cast<TransposeOp>(user);
+      if (other && other != transpose &&
+          other.getPerm() == transpose.getPerm() &&
+          other->getBlock() == transpose->getBlock() &&
+          other->isBeforeInBlock(transpose) && !allReadersTakeIt(other))
+        shared = other;
+    }
+    if (!shared)
+      return rewriter.notifyMatchFailure(transpose, "no shared transposition");
+    Operation *moved = rewriter.clone(*producer);
+    moved->setOperands(shared.getResult());
+    moved->getResult(0).setType(transpose.getType());
+    rewriter.replaceOp(transpose, moved->getResults());
+    return success();
+  }
+};
+
 struct ConvertLayoutsPass
     : public mlir::dfq::impl::ConvertLayoutsPassBase<ConvertLayoutsPass> {
   void runOnOperation() override {
@@ -173,7 +204,7 @@ struct ConvertLayoutsPass
           conv, nhwc.getResult(), rewriter.getDenseI64ArrayAttr(kToNchw));
     });
     RewritePatternSet patterns(&getContext());
-    patterns.add<SinkTranspose>(&getContext());
+    patterns.add<SinkTranspose, ShareTransposition>(&getContext());
     GreedyRewriteConfig config;
     config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
     if (failed(

@@ -1,0 +1,151 @@
+// RUN: dfq-opt %s --split-input-file --dfq-convert-layouts | FileCheck %s
+// The pass only moves elements: the interpreter gives the same bits before
+// and after it, on a zoo ResNet (residual blocks, projection shortcuts, the
+// global pooling) and MobileNetV2 (depthwise, clipped residuals).
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: dfq-compile %models/resnet.onnx --calib none -o %t/resnet >/dev/null 2>&1
+// RUN: dfq-opt %t/resnet/model.mlir --dfq-convert-layouts -o %t/resnet-nhwc.mlir
+// RUN: dfq-run %t/resnet/model.mlir --limit 256 --output %t/resnet.npy >/dev/null 2>&1
+// RUN: dfq-run %t/resnet-nhwc.mlir --limit 256 --output %t/resnet-nhwc.npy >/dev/null 2>&1
+// RUN: %python %S/../e2e/compare_npy.py %t/resnet.npy %t/resnet-nhwc.npy --atol 0 | FileCheck %s --check-prefix=SAME
+// RUN: dfq-compile %models/mobilenetv2.onnx --calib none -o %t/mobilenet >/dev/null 2>&1
+// RUN: dfq-opt %t/mobilenet/model.mlir --dfq-convert-layouts -o %t/mobilenet-nhwc.mlir
+// RUN: dfq-run %t/mobilenet/model.mlir --limit 256 --output %t/mobilenet.npy >/dev/null 2>&1
+// RUN: dfq-run %t/mobilenet-nhwc.mlir --limit 256 --output %t/mobilenet-nhwc.npy >/dev/null 2>&1
+// RUN: %python %S/../e2e/compare_npy.py %t/mobilenet.npy %t/mobilenet-nhwc.npy --atol 0 | FileCheck %s --check-prefix=SAME
+// SAME: max_abs_diff=0 argmax_agree=256/256
+
+!x = tensor<?x3x8x8xf32>
+!q3 = tensor<?x3x8x8x!quant.uniform<u8:f32, 0.5:3>>
+!q4 = tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
+!f4 = tensor<?x4x8x8xf32>
+!w34 = tensor<4x3x1x1x!quant.uniform<i8:f32, 0.5>>
+!w44 = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
+
+// Two convolutions in a row: the transpositions between them cancel. The
+// network input is quantized in NCHW and transposed once; the result is
+// dequantized in NHWC and transposed back once, for the function's result.
+// CHECK-LABEL: func.func @chain
+// CHECK: %[[Q:.*]] = dfq.quantize %arg0
+// CHECK-NEXT: %[[T:.*]] = dfq.transpose %[[Q]] {perm = array<i64: 0, 2, 3, 1>} : (tensor<?x3x8x8x{{.*}}>) -> tensor<?x8x8x3x
+// CHECK-NEXT: %[[C1:.*]] = dfq.qconv2d %[[T]], %{{.*}} {channels_last, {{.*}}} : (tensor<?x8x8x3x{{.*}}) -> tensor<?x8x8x4x
+// CHECK-NEXT: %[[C2:.*]] = dfq.qconv2d %[[C1]], %{{.*}} {channels_last, {{.*}}} : (tensor<?x8x8x4x{{.*}}) -> tensor<?x8x8x4x
+// CHECK-NEXT: %[[D:.*]] = dfq.dequantize %[[C2]] : tensor<?x8x8x4x{{.*}}> -> tensor<?x8x8x4xf32>
+// CHECK-NEXT: %[[R:.*]] = dfq.transpose %[[D]] {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x8x8x4xf32>) -> tensor<?x4x8x8xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @chain(%x: !x) -> !f4 {
+  %w1 = dfq.qconstant dense<1> : tensor<4x3x1x1xi8> : !w34
+  %w2 = dfq.qconstant dense<1> : tensor<4x4x1x1xi8> : !w44
+  %q = dfq.quantize %x {params = #dfq.qparams<u8, asymmetric, scales = [0.5], zero_points = [3]>} : !x -> !q3
+  %c1 = dfq.qconv2d %q, %w1 {multiplier = array<i32: 1073741824>, shift = array<i32: 30>} : (!q3, !w34) -> !q4
+  %c2 = dfq.qconv2d %c1, %w2 {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (!q4, !w44) -> !q4
+  %d = dfq.dequantize %c2 : !q4 -> !f4
+  return %d : !f4
+}
+
+// -----
+
+!q = tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
+!f = tensor<?x4x8x8xf32>
+!w = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
+
+// A residual block: the block input is transposed once, for the layer,
+// and dequantized from there for the sum; the sum, the ReLU and the
+// quantization for the next block stay NHWC, and the block's output is
+// read by the next block's add in NHWC too. Only the function's result is
+// transposed back.
+// CHECK-LABEL: func.func @residual_blocks
+// CHECK-COUNT-1: dfq.transpose
+// CHECK-NOT: dfq.transpose
+// CHECK: dfq.add {{.*}} : (tensor<?x8x8x4xf32>, tensor<?x8x8x4xf32>) -> tensor<?x8x8x4xf32>
+// CHECK: dfq.relu {{.*}} : tensor<?x8x8x4xf32>
+// CHECK: dfq.quantize {{.*}} -> tensor<?x8x8x4x
+// CHECK: dfq.add {{.*}} : (tensor<?x8x8x4xf32>, tensor<?x8x8x4xf32>) -> tensor<?x8x8x4xf32>
+// CHECK-NEXT: dfq.transpose {{.*}} {perm = array<i64: 0, 3, 1, 2>}
+// CHECK-NEXT: return
+func.func @residual_blocks(%x: !q) -> !f {
+  %w = dfq.qconstant dense<1> : tensor<4x4x1x1xi8> : !w
+  %c1 = dfq.qconv2d %x, %w {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (!q, !w) -> !q
+  %d1 = dfq.dequantize %c1 : !q -> !f
+  %dx = dfq.dequantize %x : !q -> !f
+  %s1 = dfq.add %d1, %dx : (!f, !f) -> !f
+  %r1 = dfq.relu %s1 : !f
+  %q1 = dfq.quantize %r1 {params = #dfq.qparams<u8, asymmetric, scales = [0.25], zero_points = [8]>} : !f -> !q
+  %c2 = dfq.qconv2d %q1, %w {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (!q, !w) -> !q
+  %d2 = dfq.dequantize %c2 : !q -> !f
+  %s2 = dfq.add %d2, %r1 : (!f, !f) -> !f
+  return %s2 : !f
+}
+
+// -----
+
+!q = tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
+!f = tensor<?x4x8x8xf32>
+!p = tensor<?x4x4x4xf32>
+!qp = tensor<?x4x4x4x!quant.uniform<u8:f32, 0.25:8>>
+!w = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
+
+// An op that needs NCHW (max pooling) reads a transposition back; its NCHW
+// result is transposed to NHWC where it is computed, once, for both its
+// readers: the next convolution's quantization and an add with a layer's
+// output (which then stays NHWC). A broadcast add is not elementwise and
+// keeps NCHW.
+// CHECK-LABEL: func.func @around_pooling
+// CHECK: %[[D:.*]] = dfq.dequantize %{{.*}} -> tensor<?x8x8x4xf32>
+// CHECK-NEXT: %[[N:.*]] = dfq.transpose %[[D]] {perm = array<i64: 0, 3, 1, 2>}
+// CHECK-NEXT: %[[P:.*]] = dfq.max_pool2d %[[N]]
+// CHECK-NEXT: %[[T:.*]] = dfq.transpose %[[P]] {perm = array<i64: 0, 2, 3, 1>}
+// CHECK-NEXT: %[[Q:.*]] = dfq.quantize %[[T]]
+// CHECK-NEXT: %[[C:.*]] = dfq.qconv2d %[[Q]]
+// CHECK-NEXT: %[[DC:.*]] = dfq.dequantize %[[C]]
+// CHECK-NEXT: %[[S:.*]] = dfq.add %[[DC]], %[[T]] : (tensor<?x4x4x4xf32>, tensor<?x4x4x4xf32>)
+// CHECK-NEXT: %[[B:.*]] = dfq.transpose %[[S]] {perm = array<i64: 0, 3, 1, 2>}
+// CHECK-NEXT: dfq.add %[[B]], %{{.*}} : (tensor<?x4x4x4xf32>, tensor<1x4x1x1xf32>)
+func.func @around_pooling(%x: !q) -> !p {
+  %w = dfq.qconstant dense<1> : tensor<4x4x1x1xi8> : !w
+  %k = arith.constant dense<1.0> : tensor<1x4x1x1xf32>
+  %c1 = dfq.qconv2d %x, %w {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (!q, !w) -> !q
+  %d1 = dfq.dequantize %c1 : !q -> !f
+  %p = dfq.max_pool2d %d1 {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (!f) -> !p
+  %qp = dfq.quantize %p {params = #dfq.qparams<u8, asymmetric, scales = [0.25], zero_points = [8]>} : !p -> !qp
+  %c2 = dfq.qconv2d %qp, %w {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (!qp, !w) -> !qp
+  %d2 = dfq.dequantize %c2 : !qp -> !p
+  %s = dfq.add %d2, %p : (!p, !p) -> !p
+  %b = dfq.add %s, %k : (!p, tensor<1x4x1x1xf32>) -> !p
+  return %b : !p
+}
+
+// -----
+
+!q = tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
+!f = tensor<?x4x8x8xf32>
+!w = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
+
+// A transposition read by an op that needs NCHW as well as by an
+// elementwise one stays where it is (moving it would transpose twice); the
+// global pooling reads it.
+// CHECK-LABEL: func.func @shared_transposition
+// CHECK: %[[D:.*]] = dfq.dequantize {{.*}} -> tensor<?x8x8x4xf32>
+// CHECK-NEXT: %[[N:.*]] = dfq.transpose %[[D]] {perm = array<i64: 0, 3, 1, 2>}
+// CHECK-NEXT: dfq.global_avg_pool %[[N]]
+// CHECK-NEXT: dfq.relu %[[N]] : tensor<?x4x8x8xf32>
+func.func @shared_transposition(%x: !q) -> (tensor<?x4x1x1xf32>, !f) {
+  %w = dfq.qconstant dense<1> : tensor<4x4x1x1xi8> : !w
+  %c = dfq.qconv2d %x, %w {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (!q, !w) -> !q
+  %d = dfq.dequantize %c : !q -> !f
+  %g = dfq.global_avg_pool %d : (!f) -> tensor<?x4x1x1xf32>
+  %r = dfq.relu %d : !f
+  return %g, %r : tensor<?x4x1x1xf32>, !f
+}
+
+// -----
+
+// Already channels-last: nothing to do.
+// CHECK-LABEL: func.func @already_channels_last
+// CHECK-NOT: dfq.transpose
+// CHECK: return
+func.func @already_channels_last(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>> {
+  %w = dfq.qconstant dense<1> : tensor<4x4x1x1xi8> : tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
+  %c = dfq.qconv2d %x, %w {channels_last, multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>, tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>) -> tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>
+  return %c : tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>
+}
