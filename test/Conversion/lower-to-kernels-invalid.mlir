@@ -34,3 +34,13 @@ func.func @dynamic_spatial(%x: tensor<?x3x?x8xf32>) -> tensor<?x3x?x8xf32> {
   %r = dfq.relu %x : tensor<?x3x?x8xf32>
   return %r : tensor<?x3x?x8xf32>
 }
+
+// -----
+
+// Kernels read NHWC activations: a convolution must be channels-last.
+func.func @nchw_conv(%x: tensor<?x3x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<?x2x8x8x!quant.uniform<u8:f32, 1.0>> {
+  %w = dfq.qconstant dense<1> : tensor<2x3x1x1xi8> : tensor<2x3x1x1x!quant.uniform<i8:f32, 0.25>>
+  // expected-error @+1 {{'dfq.qconv2d' op is not channels-last; the x86-avx512-vnni kernels read NHWC activations (run dfq-convert-layouts first)}}
+  %y = dfq.qconv2d %x, %w {multiplier = array<i32: 1073741824>, shift = array<i32: 33>} : (tensor<?x3x8x8x!quant.uniform<u8:f32, 0.5:3>>, tensor<2x3x1x1x!quant.uniform<i8:f32, 0.25>>) -> tensor<?x2x8x8x!quant.uniform<u8:f32, 1.0>>
+  return %y : tensor<?x2x8x8x!quant.uniform<u8:f32, 1.0>>
+}

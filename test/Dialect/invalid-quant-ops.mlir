@@ -792,3 +792,33 @@ func.func @qconstant_too_wide() {
   %w = dfq.qconstant dense<[18446744073709551621, 3]> : tensor<2xi128> : tensor<2x!quant.uniform<u8:f32, 0.5>>
   return
 }
+
+// -----
+
+// qconv2d: with channels_last the result is [N, H, W, O], not [N, O, H, W].
+func.func @qconv2d_channels_last_shape(%x: tensor<1x8x8x3x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x4x4x!quant.uniform<u8:f32, 1.0>> {
+  %w = dfq.qconstant dense<1> : tensor<2x3x1x1xi8> : tensor<2x3x1x1x!quant.uniform<i8:f32, 0.25>>
+  // expected-error @+1 {{'dfq.qconv2d' op result shape [1, 2, 4, 4] differs from the inferred shape [1, 4, 4, 2] (channels last)}}
+  %y = dfq.qconv2d %x, %w {channels_last, strides = array<i64: 2, 2>, multiplier = array<i32: 1073741824>, shift = array<i32: 33>} : (tensor<1x8x8x3x!quant.uniform<u8:f32, 0.5:3>>, tensor<2x3x1x1x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x2x4x4x!quant.uniform<u8:f32, 1.0>>
+  return %y : tensor<1x2x4x4x!quant.uniform<u8:f32, 1.0>>
+}
+
+// -----
+
+// qconv2d: channels_last reads the channels from the last dimension.
+func.func @qconv2d_channels_last_channels(%x: tensor<1x3x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x4x2x!quant.uniform<u8:f32, 1.0>> {
+  %w = dfq.qconstant dense<1> : tensor<2x3x1x1xi8> : tensor<2x3x1x1x!quant.uniform<i8:f32, 0.25>>
+  // expected-error @+1 {{'dfq.qconv2d' op weight expects 3 input channels per group (3 in 1 groups) but the input has 8}}
+  %y = dfq.qconv2d %x, %w {channels_last, strides = array<i64: 2, 2>, multiplier = array<i32: 1073741824>, shift = array<i32: 33>} : (tensor<1x3x8x8x!quant.uniform<u8:f32, 0.5:3>>, tensor<2x3x1x1x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x2x4x2x!quant.uniform<u8:f32, 1.0>>
+  return %y : tensor<1x2x4x2x!quant.uniform<u8:f32, 1.0>>
+}
+
+// -----
+
+// transpose: a per-axis quantized tensor would move its axis.
+func.func @transpose_per_axis(%x: tensor<1x2x4x4x!quant.uniform<i8:f32:1, {0.5, 0.25}>>) -> tensor<1x4x4x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>> {
+  // expected-error @+1 {{'dfq.transpose' op cannot transpose a tensor quantized per axis}}
+  %y = dfq.transpose %x {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x2x4x4x!quant.uniform<i8:f32:1, {0.5, 0.25}>>) -> tensor<1x4x4x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>
+  return %y : tensor<1x4x4x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>
+}
+

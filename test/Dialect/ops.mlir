@@ -129,6 +129,18 @@ func.func @qconv2d(%x: tensor<1x3x8x8x!quant.uniform<u8:f32, 0.5:3>>, %b: tensor
   return %y : tensor<1x2x4x4x!quant.uniform<u4:f32, 1.0:1>>
 }
 
+// CHECK-LABEL: func.func @qconv2d_channels_last
+// CHECK: dfq.transpose %{{.*}} {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x3x8x8x!quant.uniform<u8:f32, 5.000000e-01:3>>) -> tensor<1x8x8x3x!quant.uniform<u8:f32, 5.000000e-01:3>>
+// CHECK: dfq.qconv2d %{{.*}}, %{{.*}} {channels_last, multiplier = array<i32: 1073741824>, shift = array<i32: 33>, strides = array<i64: 2, 2>} : (tensor<1x8x8x3x!quant.uniform<u8:f32, 5.000000e-01:3>>, tensor<2x3x1x1x!quant.uniform<i4:f32, 2.500000e-01>>) -> tensor<1x4x4x2x!quant.uniform<u4:f32, 1.000000e+00:1>>
+// GENERIC-LABEL: sym_name = "qconv2d_channels_last"
+// GENERIC: "dfq.qconv2d"({{.*}}) <{channels_last, dilations
+func.func @qconv2d_channels_last(%x: tensor<1x3x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x4x4x2x!quant.uniform<u4:f32, 1.0:1>> {
+  %w = dfq.qconstant dense<1> : tensor<2x3x1x1xi8> : tensor<2x3x1x1x!quant.uniform<i4:f32, 0.25>>
+  %t = dfq.transpose %x {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x3x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x8x8x3x!quant.uniform<u8:f32, 0.5:3>>
+  %y = dfq.qconv2d %t, %w {channels_last, strides = array<i64: 2, 2>, multiplier = array<i32: 1073741824>, shift = array<i32: 33>} : (tensor<1x8x8x3x!quant.uniform<u8:f32, 0.5:3>>, tensor<2x3x1x1x!quant.uniform<i4:f32, 0.25>>) -> tensor<1x4x4x2x!quant.uniform<u4:f32, 1.0:1>>
+  return %y : tensor<1x4x4x2x!quant.uniform<u4:f32, 1.0:1>>
+}
+
 // CHECK-LABEL: func.func @qgemm
 // CHECK: dfq.qconstant dense_resource<fc_w> : tensor<10x16xi8> : tensor<10x16x!quant.uniform<i2:f32, 5.000000e-01>>
 // CHECK: dfq.qgemm %{{.*}}, %{{.*}} {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<2x16x!quant.uniform<i3:f32, 2.000000e+00:-1>>, tensor<10x16x!quant.uniform<i2:f32, 5.000000e-01>>) -> tensor<2x10x!quant.uniform<i8:f32, 2.000000e+00>>

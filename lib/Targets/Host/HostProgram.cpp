@@ -310,8 +310,8 @@ FailureOr<LayerSpec> HostProgram::extractLayerSpec(Operation *op) {
   if (auto conv = dyn_cast<QConv2DOp>(op)) {
     // Kernels read and write NHWC: dfq-convert-layouts made it explicit.
     if (!conv.getChannelsLast())
-      return op->emitError() << "is not channels-last; run "
-                                "dfq-convert-layouts before generating code";
+      return op->emitOpError() << "is not channels-last; run "
+                                  "dfq-convert-layouts before generating code";
     SmallVector<int64_t, 4> inShape = conv.getInputShapeNchw();
     SmallVector<int64_t, 4> outShape = conv.getResultShapeNchw();
     spec.c = inShape[1];
@@ -423,12 +423,12 @@ LogicalResult HostProgram::collectResidualChains() {
     if (!schedule || !schedule.getFused())
       continue;
     if (!backend.supportsResidualEpilogues())
-      return op->emitError()
+      return op->emitOpError()
              << "has a residual chain recorded as fused, but the " << targetName
              << " backend has no residual epilogues";
     std::optional<ResidualChain> chain = matchResidualChain(op);
     if (!chain)
-      return op->emitError()
+      return op->emitOpError()
              << "has a residual chain recorded as fused that the IR no "
                 "longer holds; run dfq-lower-to-kernels again";
     // Dead quantizations are not computed at all.
