@@ -43,8 +43,8 @@ def ConvertLayoutsPass : Pass<"dfq-convert-layouts", "::mlir::func::FuncOp"> {
 }
 
 def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
-  let summary = "Choose layouts, weight packing and schedules for the "
-                "quantized layers of a target";
+  let summary = "Choose weight packing and schedules for the quantized "
+                "layers of a target";
   let description = [{
     Runs after `dfq-quantize`. Every `dfq.qconv2d` and `dfq.qgemm` becomes a
     kernel of the target: the pass decides how it is computed and records
@@ -53,8 +53,9 @@ def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
     verifiers; see the dialect reference), which the backend's generator
     (`dfq-compile --target x86` / `--target c`) reads and the per-layer
     report shows. Every field is decided here and only here; what follows
-    from the types (layouts: NHWC activations for convolutions, `[n][k]`
-    for gemms; the epilogue: bias, requantization, clamp to the output
+    from the types (layouts: convolutions must be `channels_last`, as
+    `dfq-convert-layouts` makes them, gemms read `[n][k]`; the epilogue:
+    bias, requantization, clamp to the output
     range; how the x86 generator packs sub-byte weights, which it chooses
     from the codes' range) is not repeated in the schedule.
 
@@ -92,15 +93,15 @@ def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
     With `fuse-residuals`, a residual chain is fused when the layer's output is read only by a
     `dfq.dequantize`, that only by a `dfq.add` whose other operand (the
     residual, f32 of the same type) is computed earlier in the block by an
-    op (not a constant or an argument), and that add by at most one
+    op (not a constant or an argument, though an argument transposed by
+    `dfq-convert-layouts` is an op), and that add by at most one
     `dfq.relu` / `dfq.clip`. The kernel reads the residual (the quantized
     activation itself when the residual is its dequantization), computes
     the chain in IEEE f32 exactly as the interpreter does, and writes the
     chain's result when anything else reads it and each fused quantization;
-    the layer's own output and the sum are never stored. The x86 library
-    leaves a recorded chain to host loops when the residual is in NCHW (a
-    float produced by a pooling, transpose or concat) and counts it in
-    `dfq-compile`'s report (`unfused_residual_chains`).
+    the layer's own output and the sum are never stored. The decision is
+    final: the library computes every recorded chain (run after
+    `dfq-convert-layouts`, a residual is always in the layer's layout).
 
     For `target=c` (the portable C99 backend) a kernel is a plain loop nest:
     `#dfq.c_kernel<symbol = ..., kind = ...>`. Activations may be signed or
