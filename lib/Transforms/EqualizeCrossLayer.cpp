@@ -478,11 +478,16 @@ void EqualizeCrossLayerPass::runOnOperation() {
     if (largestChange < kTolerance)
       break;
   }
+  int64_t absorbed = 0;
   if (absorbBias)
     for (Pair &pair : pairs)
-      if (equalizer.absorb(pair))
-        ++numBiasesAbsorbed;
+      absorbed += equalizer.absorb(pair) ? 1 : 0;
+  numBiasesAbsorbed += absorbed;
   numPairsEqualized += pairs.size();
+  if (summary)
+    getOperation().emitRemark("dfq-equalize: ")
+        << pairs.size() << " layer pairs equalized, " << absorbed
+        << " with a bias absorbed";
 
   equalizer.writeBack();
   // Replace the clips last: pairs hold them as their activation.

@@ -4,6 +4,17 @@
 // RUN: dfq-opt %s -split-input-file -dfq-equalize=iterations=1 | FileCheck %s --check-prefix=ONCE
 // RUN: not dfq-opt %s -split-input-file -dfq-equalize=iterations=0 2>&1 | FileCheck %s --check-prefix=ERR-ITER
 // RUN: not dfq-opt %s -split-input-file -dfq-equalize=max-scale=0.5 2>&1 | FileCheck %s --check-prefix=ERR-SCALE
+// Pass statistics are compiled out of release LLVM builds; `summary`
+// reports the same counts as a remark at each function.
+// RUN: dfq-opt %s -split-input-file -dfq-equalize=summary=true 2>&1 >/dev/null | FileCheck %s --check-prefix=SUMMARY
+// RUN: dfq-opt %s -split-input-file -dfq-equalize="summary=true relu6-as-relu=true absorb-bias=false" 2>&1 >/dev/null | FileCheck %s --check-prefix=SUMMARY-RELU6
+// One remark per function, in order (the clip stops @relu6's pair unless
+// it becomes a ReLU):
+// SUMMARY: remark: dfq-equalize: 0 layer pairs equalized, 0 with a bias absorbed
+// SUMMARY: remark: dfq-equalize: 1 layer pairs equalized, 1 with a bias absorbed
+// SUMMARY: remark: dfq-equalize: 1 layer pairs equalized, 0 with a bias absorbed
+// SUMMARY: remark: dfq-equalize: 2 layer pairs equalized, 0 with a bias absorbed
+// SUMMARY-RELU6: remark: dfq-equalize: 1 layer pairs equalized, 0 with a bias absorbed
 
 // ERR-ITER: error: dfq-equalize: iterations must be at least 1, got 0
 // ERR-SCALE: error: dfq-equalize: max-scale must be finite and at least 1, got 5.000000e-01

@@ -187,7 +187,8 @@ def EqualizeCrossLayerPass
     below count the pairs equalized and the pairs with a bias absorbed
     (`-mlir-pass-statistics`); MLIR compiles pass statistics out when LLVM
     is built without assertions (`NDEBUG`, as Debian's LLVM 22 is), and
-    then the report lists none.
+    then the report lists none: `summary` gives the same counts as a remark
+    at each function on any build.
   }];
   let options = [
     Option<"iterations", "iterations", "int64_t", "20",
@@ -202,6 +203,10 @@ def EqualizeCrossLayerPass
     Option<"absorbBias", "absorb-bias", "bool", "true",
            "Absorb the high bias of BatchNorm + ReLU channels into the next "
            "layer's bias">,
+    Option<"summary", "summary", "bool", "false",
+           "Emit a remark at each function with the number of pairs "
+           "equalized and of biases absorbed (the pass statistics, which "
+           "release builds of LLVM compile out)">,
   ];
   let statistics = [
     Statistic<"numPairsEqualized", "pairs-equalized",
