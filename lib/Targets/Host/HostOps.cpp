@@ -314,6 +314,41 @@ LogicalResult HostProgram::emitDequantize(DequantizeOp dequantize, Value result,
   return success();
 }
 
+Operation *HostProgram::fusedTransposeProducer(TransposeOp transpose) {
+  // A pooling that reads channels-last data as it is comes first: the
+  // producer then stays a contiguous loop.
+  Operation *producer = transpose.getInput().getDefiningOp();
+  if (!producer || !producer->hasOneUse() || absorbed.count(producer) ||
+      fusedTransposeReader(transpose))
+    return nullptr;
+  ArrayRef<int64_t> perm = transpose.getPerm();
+  if (!movesElements(
+          cast<RankedTensorType>(transpose.getInput().getType()).getShape(),
+          perm))
+    return nullptr;
+  // dfq_rt_quantize writes [n][hw][c] from [n][c][hw]; dfq_rt_dequantize
+  // reads it.
+  if (auto quantize = dyn_cast<QuantizeOp>(producer))
+    return isToNhwc(perm) && perTensorActivation(quantize.getType()) ? producer
+                                                                     : nullptr;
+  if (auto dequantize = dyn_cast<DequantizeOp>(producer))
+    return isToNchw(perm) &&
+                   perTensorActivation(dequantize.getInput().getType()) &&
+                   cast<RankedTensorType>(dequantize.getType())
+                       .getElementType()
+                       .isF32()
+               ? producer
+               : nullptr;
+  return nullptr;
+}
+
+Operation *HostProgram::fusedTransposeReader(TransposeOp transpose) {
+  if (!transpose->hasOneUse() || !isToNchw(transpose.getPerm()))
+    return nullptr;
+  Operation *reader = *transpose->getUsers().begin();
+  return isa<GlobalAvgPoolOp>(reader) ? reader : nullptr;
+}
+
 LogicalResult HostProgram::emitTranspose(TransposeOp transpose, size_t step) {
   Value result = transpose.getResult();
   if (Operation *producer = fusedTransposeProducer(transpose)) {

@@ -673,39 +673,6 @@ void HostProgram::readAt(Value value, size_t step) {
         std::max(buffers[it->second.buffer].last, step);
 }
 
-Operation *HostProgram::fusedTransposeProducer(TransposeOp transpose) {
-  Operation *producer = transpose.getInput().getDefiningOp();
-  if (!producer || !producer->hasOneUse() || absorbed.count(producer))
-    return nullptr;
-  ArrayRef<int64_t> perm = transpose.getPerm();
-  if (!movesElements(
-          cast<RankedTensorType>(transpose.getInput().getType()).getShape(),
-          perm))
-    return nullptr;
-  // dfq_rt_quantize writes [n][hw][c] from [n][c][hw]; dfq_rt_dequantize
-  // reads it.
-  if (auto quantize = dyn_cast<QuantizeOp>(producer))
-    return isToNhwc(perm) && perTensorActivation(quantize.getType()) ? producer
-                                                                     : nullptr;
-  if (auto dequantize = dyn_cast<DequantizeOp>(producer))
-    return isToNchw(perm) &&
-                   perTensorActivation(dequantize.getInput().getType()) &&
-                   cast<RankedTensorType>(dequantize.getType())
-                       .getElementType()
-                       .isF32()
-               ? producer
-               : nullptr;
-  return nullptr;
-}
-
-Operation *HostProgram::fusedTransposeReader(TransposeOp transpose) {
-  if (!transpose->hasOneUse() || !isToNchw(transpose.getPerm()) ||
-      fusedTransposeProducer(transpose))
-    return nullptr;
-  Operation *reader = *transpose->getUsers().begin();
-  return isa<GlobalAvgPoolOp>(reader) ? reader : nullptr;
-}
-
 void HostProgram::runOnFirstPart(size_t start) {
   if (start == body.size())
     return;

@@ -467,6 +467,8 @@ void dfq_rt_global_avg_pool_nhwc(const float *x, float *y, int64_t planes,
     }
 }
 
+/* [n][hw][c] -> [n][c][hw]; read with c and hw exchanged, the same loop
+ * transposes [n][c][hw] -> [n][hw][c]. */
 #define DFQ_RT_LAYOUT_COPIES(NAME, T)                                          \
   void dfq_rt_nhwc_to_nchw##NAME(const T *x, T *y, int64_t n, int64_t c,       \
                                  int64_t hw) {                                 \
@@ -477,10 +479,7 @@ void dfq_rt_global_avg_pool_nhwc(const float *x, float *y, int64_t planes,
   }                                                                            \
   void dfq_rt_nchw_to_nhwc##NAME(const T *x, T *y, int64_t n, int64_t c,       \
                                  int64_t hw) {                                 \
-    for (int64_t b = 0; b < n; ++b)                                            \
-      for (int64_t p = 0; p < hw; ++p)                                         \
-        for (int64_t ch = 0; ch < c; ++ch)                                     \
-          y[(b * hw + p) * c + ch] = x[(b * c + ch) * hw + p];                 \
+    dfq_rt_nhwc_to_nchw##NAME(x, y, n, hw, c);                                 \
   }
 DFQ_RT_LAYOUT_COPIES(, float)
 DFQ_RT_LAYOUT_COPIES(_bytes, uint8_t)
