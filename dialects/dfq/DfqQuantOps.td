@@ -73,6 +73,8 @@ def Dfq_QConstantOp : Dfq_Op<"qconstant", [Pure, ConstantLike]> {
   let results = (outs Dfq_QuantTensor:$result);
   let assemblyFormat = "$value attr-dict `:` type($result)";
   let hasVerifier = 1;
+  // Its value, so that rewrite drivers unique constants by value.
+  let hasFolder = 1;
 }
 
 class Dfq_RequantOp<string mnemonic> : Dfq_Op<mnemonic, [Pure]> {

@@ -207,6 +207,8 @@ struct ConvertLayoutsPass
     patterns.add<SinkTranspose, ShareTransposition>(&getContext());
     GreedyRewriteConfig config;
     config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+    // Constants stay where they are: the pass moves activations only.
+    config.enableConstantCSE(false);
     if (failed(
             applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       return signalPassFailure();

@@ -101,6 +101,8 @@ LogicalResult DequantizeOp::verify() {
 // QConstantOp
 //===----------------------------------------------------------------------===//
 
+OpFoldResult QConstantOp::fold(FoldAdaptor) { return getValue(); }
+
 LogicalResult QConstantOp::verify() {
   RankedTensorType result = getType();
   auto valueType = cast<ShapedType>(getValue().getType());

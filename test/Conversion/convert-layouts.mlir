@@ -13,7 +13,20 @@
 // RUN: dfq-run %t/mobilenet/model.mlir --limit 256 --output %t/mobilenet.npy >/dev/null 2>&1
 // RUN: dfq-run %t/mobilenet-nhwc.mlir --limit 256 --output %t/mobilenet-nhwc.npy >/dev/null 2>&1
 // RUN: %python %S/../e2e/compare_npy.py %t/mobilenet.npy %t/mobilenet-nhwc.npy --atol 0 | FileCheck %s --check-prefix=SAME
+// With signed activations and power-of-two per-tensor weights (npu8),
+// several layers' weights have one type: the pass keeps every constant (a
+// rewrite driver once merged distinct weights of one type), and
+// --canonicalize keeps them too.
+// RUN: dfq-compile %models/resnet.onnx --calib none --target-file %S/../../docs/targets/npu8.target -o %t/npu8 >/dev/null 2>&1
+// RUN: dfq-opt %t/npu8/model.mlir --dfq-convert-layouts -o %t/npu8-nhwc.mlir
+// RUN: dfq-run %t/npu8/model.mlir --limit 256 --output %t/npu8.npy >/dev/null 2>&1
+// RUN: dfq-run %t/npu8-nhwc.mlir --limit 256 --output %t/npu8-nhwc.npy >/dev/null 2>&1
+// RUN: %python %S/../e2e/compare_npy.py %t/npu8.npy %t/npu8-nhwc.npy --atol 0 | FileCheck %s --check-prefix=SAME
+// RUN: grep -c dfq.qconstant %t/npu8/model.mlir | FileCheck %s --check-prefix=WEIGHTS
+// RUN: grep -c dfq.qconstant %t/npu8-nhwc.mlir | FileCheck %s --check-prefix=WEIGHTS
+// RUN: dfq-opt %t/npu8/model.mlir --canonicalize | grep -c dfq.qconstant | FileCheck %s --check-prefix=WEIGHTS
 // SAME: max_abs_diff=0 argmax_agree=256/256
+// WEIGHTS: 16
 
 !x = tensor<?x3x8x8xf32>
 !q3 = tensor<?x3x8x8x!quant.uniform<u8:f32, 0.5:3>>
