@@ -191,23 +191,36 @@ def Dfq_SoftmaxOp : Dfq_GraphOp<"softmax", [SameOperandsAndResultType]> {
 //===----------------------------------------------------------------------===//
 
 def Dfq_MaxPool2DOp : Dfq_InferredGraphOp<"max_pool2d"> {
-  let summary = "2-D max pooling over NCHW";
+  let summary = "2-D max pooling over NCHW (or NHWC), of floats or codes";
   let description = [{
     Padding positions never win the maximum. With `ceil_mode` the output size
     rounds up, as in ONNX, but a window never starts inside the end padding.
+
+    The elements are floats, or the codes of a per-tensor quantized type
+    (the result has the input's type). Dequantization `(q - zp) * scale`
+    with a positive scale is increasing, so the maximum of the codes is the
+    code of the maximum: pooling codes and dequantizing the result gives
+    exactly the floats that pooling the dequantized input gives
+    (dfq-sink-dequantize relies on this).
+
+    With `channels_last` the input and the result are `[N, H, W, C]`
+    instead of `[N, C, H, W]`.
   }];
   let arguments = (ins
-    Dfq_Float4DTensor:$input,
+    AnyTypeOf<[Dfq_Float4DTensor, 4DTensorOf<[Dfq_UniformQuantized]>]>:$input,
     DenseI64ArrayAttr:$kernel_shape,
     DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
     DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
     DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
-    DefaultValuedAttr<BoolAttr, "false">:$ceil_mode
+    DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+    UnitAttr:$channels_last
   );
-  let results = (outs Dfq_Float4DTensor:$result);
+  let results = (outs
+    AnyTypeOf<[Dfq_Float4DTensor, 4DTensorOf<[Dfq_UniformQuantized]>]>:$result);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
   }];
+  let hasVerifier = 1;
 }
 
 def Dfq_AvgPool2DOp : Dfq_InferredGraphOp<"avg_pool2d"> {

@@ -77,6 +77,15 @@ bool isTransposableActivation(Value value) {
 /// operand, null where an operand is not transposed and will be transposed
 /// to match), or failure when it cannot take them.
 FailureOr<SmallVector<TransposeOp, 2>> transposedOperands(Operation *op) {
+  // Max pooling has a channels-last form: it takes data transposed back to
+  // NCHW as it is.
+  if (auto pool = dyn_cast<MaxPool2DOp>(op)) {
+    auto transpose = pool.getInput().getDefiningOp<TransposeOp>();
+    if (pool.getChannelsLast() || !transpose ||
+        transpose.getPerm() != ArrayRef<int64_t>(kToNchw))
+      return failure();
+    return SmallVector<TransposeOp, 2>{transpose};
+  }
   if (!isElementwise(op))
     return failure();
   SmallVector<TransposeOp, 2> transposes;
@@ -111,7 +120,8 @@ bool allReadersTakeIt(TransposeOp transpose) {
   });
 }
 
-/// op(transpose(x)) -> transpose(op(x)) for the elementwise ops.
+/// op(transpose(x)) -> transpose(op(x)) for the elementwise ops and max
+/// pooling (which becomes channels-last).
 struct SinkTranspose : public RewritePattern {
   SinkTranspose(MLIRContext *context)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
@@ -146,6 +156,8 @@ struct SinkTranspose : public RewritePattern {
     }
     Operation *moved = rewriter.clone(*op);
     moved->setOperands(operands);
+    if (auto pool = dyn_cast<MaxPool2DOp>(moved))
+      pool.setChannelsLast(true);
     moved->getResult(0).setType(
         permuted(cast<RankedTensorType>(op->getResult(0).getType()), back));
     rewriter.replaceOpWithNewOp<TransposeOp>(

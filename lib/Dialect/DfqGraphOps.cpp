@@ -268,13 +268,30 @@ LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *,
       getRanked(loc, opName, adaptor.getInput(), "input");
   if (failed(input))
     return failure();
+  // Channels last: infer in NCHW order, then move the channels back.
+  bool last = adaptor.getChannelsLast() && input->getRank() == 4;
+  ArrayRef<int64_t> s = input->getShape();
+  Shape nchw = last ? Shape{s[0], s[3], s[1], s[2]} : Shape(s);
   FailureOr<Shape> shape =
-      inferPool2dShape(loc, opName, input->getShape(), adaptor.getKernelShape(),
+      inferPool2dShape(loc, opName, nchw, adaptor.getKernelShape(),
                        adaptor.getStrides(), adaptor.getPads(),
                        adaptor.getDilations(), adaptor.getCeilMode());
   if (failed(shape))
     return failure();
+  if (last)
+    *shape = Shape{(*shape)[0], (*shape)[2], (*shape)[3], (*shape)[1]};
   inferred.push_back(RankedTensorType::get(*shape, input->getElementType()));
+  return success();
+}
+
+LogicalResult MaxPool2DOp::verify() {
+  Type element = cast<RankedTensorType>(getInput().getType()).getElementType();
+  if (isa<quant::UniformQuantizedPerAxisType>(element))
+    return emitOpError("pools codes quantized per tensor only, got ")
+           << element;
+  if (auto q = dyn_cast<quant::UniformQuantizedType>(element);
+      q && !(q.getScale() > 0))
+    return emitOpError("pools codes of a positive scale only, got ") << element;
   return success();
 }
 

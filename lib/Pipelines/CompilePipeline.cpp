@@ -106,10 +106,12 @@ mlir::dfq::getQuantizationPipeline(const CompilePipelineOptions &o) {
   // generated for it.
   if (o.verifyTarget)
     pipeline += ",dfq-verify-target";
-  // Layouts are decided before the kernels that read them; the C backend
-  // has no residual epilogues.
+  // Activations stay quantized where ops allow it, layouts are decided
+  // before the kernels that read them; the C backend has no residual
+  // epilogues.
   if (!o.target.empty())
-    pipeline += ",func.func(dfq-convert-layouts,dfq-lower-to-kernels{target=" +
+    pipeline += ",func.func(dfq-sink-dequantize,dfq-convert-layouts,"
+                "dfq-lower-to-kernels{target=" +
                 o.target +
                 " fuse-residuals=" +
                 (o.fuseResiduals && o.target != "c" ? "true" : "false") + "})";

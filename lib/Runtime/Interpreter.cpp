@@ -181,7 +181,17 @@ static rt::KernelResult execute(ops::MaxPool2DOp op, const Frame &in) {
   rt::Pool2dParams params{op.getKernelShape().vec(), op.getStrides().vec(),
                           op.getPads().vec(),        op.getDilations().vec(),
                           op.getCeilMode(),          false};
-  return rt::kernels::maxPool2d(in(op.getInput()), params);
+  // Codes travel as f32 and compare as their integers; channels last is the
+  // same pooling on transposed data.
+  if (!op.getChannelsLast())
+    return rt::kernels::maxPool2d(in(op.getInput()), params);
+  rt::KernelResult nchw = rt::kernels::transpose(in(op.getInput()), {0, 3, 1, 2});
+  if (!nchw.ok())
+    return nchw;
+  rt::KernelResult pooled = rt::kernels::maxPool2d(nchw.value, params);
+  if (!pooled.ok())
+    return pooled;
+  return rt::kernels::transpose(pooled.value, {0, 2, 3, 1});
 }
 
 static rt::KernelResult execute(ops::AvgPool2DOp op, const Frame &in) {

@@ -98,15 +98,15 @@ func.func @residual_blocks(%x: !q) -> !f {
 !qp = tensor<?x4x4x4x!quant.uniform<u8:f32, 0.25:8>>
 !w = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
 
-// An op that needs NCHW (max pooling) reads a transposition back; its NCHW
+// An op that needs NCHW (average pooling) reads a transposition back; its NCHW
 // result is transposed to NHWC where it is computed, once, for both its
 // readers: the next convolution's quantization and an add with a layer's
 // output (which then stays NHWC). A broadcast add is not elementwise and
 // keeps NCHW.
-// CHECK-LABEL: func.func @around_pooling
+// CHECK-LABEL: func.func @around_average_pooling
 // CHECK: %[[D:.*]] = dfq.dequantize %{{.*}} -> tensor<?x8x8x4xf32>
 // CHECK-NEXT: %[[N:.*]] = dfq.transpose %[[D]] {perm = array<i64: 0, 3, 1, 2>}
-// CHECK-NEXT: %[[P:.*]] = dfq.max_pool2d %[[N]]
+// CHECK-NEXT: %[[P:.*]] = dfq.avg_pool2d %[[N]]
 // CHECK-NEXT: %[[T:.*]] = dfq.transpose %[[P]] {perm = array<i64: 0, 2, 3, 1>}
 // CHECK-NEXT: %[[Q:.*]] = dfq.quantize %[[T]]
 // CHECK-NEXT: %[[C:.*]] = dfq.qconv2d %[[Q]]
@@ -114,18 +114,44 @@ func.func @residual_blocks(%x: !q) -> !f {
 // CHECK-NEXT: %[[S:.*]] = dfq.add %[[DC]], %[[T]] : (tensor<?x4x4x4xf32>, tensor<?x4x4x4xf32>)
 // CHECK-NEXT: %[[B:.*]] = dfq.transpose %[[S]] {perm = array<i64: 0, 3, 1, 2>}
 // CHECK-NEXT: dfq.add %[[B]], %{{.*}} : (tensor<?x4x4x4xf32>, tensor<1x4x1x1xf32>)
-func.func @around_pooling(%x: !q) -> !p {
+func.func @around_average_pooling(%x: !q) -> !p {
   %w = dfq.qconstant dense<1> : tensor<4x4x1x1xi8> : !w
   %k = arith.constant dense<1.0> : tensor<1x4x1x1xf32>
   %c1 = dfq.qconv2d %x, %w {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (!q, !w) -> !q
   %d1 = dfq.dequantize %c1 : !q -> !f
-  %p = dfq.max_pool2d %d1 {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (!f) -> !p
+  %p = dfq.avg_pool2d %d1 {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (!f) -> !p
   %qp = dfq.quantize %p {params = #dfq.qparams<u8, asymmetric, scales = [0.25], zero_points = [8]>} : !p -> !qp
   %c2 = dfq.qconv2d %qp, %w {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (!qp, !w) -> !qp
   %d2 = dfq.dequantize %c2 : !qp -> !p
   %s = dfq.add %d2, %p : (!p, !p) -> !p
   %b = dfq.add %s, %k : (!p, tensor<1x4x1x1xf32>) -> !p
   return %b : !p
+}
+
+// -----
+
+!q = tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
+!f = tensor<?x4x8x8xf32>
+!p = tensor<?x4x4x4xf32>
+!w = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
+
+// Max pooling has a channels-last form: it pools the layer's NHWC output
+// where it is, and no transposition remains around it.
+// CHECK-LABEL: func.func @max_pooling
+// CHECK: %[[D:.*]] = dfq.dequantize %{{.*}} -> tensor<?x8x8x4xf32>
+// CHECK-NEXT: %[[P:.*]] = dfq.max_pool2d %[[D]] {channels_last, kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x8x8x4xf32>) -> tensor<?x4x4x4xf32>
+// CHECK-NEXT: dfq.quantize %[[P]]
+// CHECK-NOT: dfq.transpose
+// CHECK: return
+func.func @max_pooling(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> tensor<?x4x4x4x!quant.uniform<u8:f32, 0.25:8>> {
+  %w = dfq.qconstant dense<1> : tensor<4x4x1x1xi8> : !w
+  %c1 = dfq.qconv2d %x, %w {channels_last, multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>, !w) -> tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>
+  %t = dfq.transpose %c1 {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> !q
+  %d1 = dfq.dequantize %t : !q -> !f
+  %p = dfq.max_pool2d %d1 {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (!f) -> !p
+  %qp = dfq.quantize %p {params = #dfq.qparams<u8, asymmetric, scales = [0.25], zero_points = [8]>} : !p -> tensor<?x4x4x4x!quant.uniform<u8:f32, 0.25:8>>
+  %back = dfq.transpose %qp {perm = array<i64: 0, 2, 3, 1>} : (tensor<?x4x4x4x!quant.uniform<u8:f32, 0.25:8>>) -> tensor<?x4x4x4x!quant.uniform<u8:f32, 0.25:8>>
+  return %back : tensor<?x4x4x4x!quant.uniform<u8:f32, 0.25:8>>
 }
 
 // -----

@@ -600,7 +600,7 @@ func.func @softmax_axis_low(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
 
 // max_pool2d: ODS requires a 4-D input.
 func.func @max_pool_rank(%x: tensor<4x8x8xf32>) -> tensor<4x4x4xf32> {
-  // expected-error @+1 {{'dfq.max_pool2d' op operand #0 must be 4D tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values, but got 'tensor<4x8x8xf32>'}}
+  // expected-error @+1 {{'dfq.max_pool2d' op operand #0 must be 4D tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values or 4D tensor of uniform quantized type (!quant.uniform) values, but got 'tensor<4x8x8xf32>'}}
   %y = dfq.max_pool2d %x {kernel_shape = array<i64: 2, 2>} : (tensor<4x8x8xf32>) -> tensor<4x4x4xf32>
   return %y : tensor<4x4x4xf32>
 }

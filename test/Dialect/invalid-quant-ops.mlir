@@ -822,3 +822,23 @@ func.func @transpose_per_axis(%x: tensor<1x2x4x4x!quant.uniform<i8:f32:1, {0.5, 
   return %y : tensor<1x4x4x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>
 }
 
+// -----
+
+// max_pool2d: codes quantized per axis would pool channels of different
+// scales.
+func.func @max_pool_per_axis(%x: tensor<1x2x4x4x!quant.uniform<i8:f32:1, {0.5, 0.25}>>) -> tensor<1x2x2x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>> {
+  // expected-error @+1 {{'dfq.max_pool2d' op pools codes quantized per tensor only}}
+  %y = dfq.max_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4x!quant.uniform<i8:f32:1, {0.5, 0.25}>>) -> tensor<1x2x2x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>
+  return %y : tensor<1x2x2x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>
+}
+
+// -----
+
+// max_pool2d: the result has the codes' own type.
+func.func @max_pool_requantizes(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25:3>> {
+  // expected-error @+2 {{'dfq.max_pool2d' op inferred type(s) 'tensor<1x2x2x2x!quant.uniform<u8:f32, 5.000000e-01:3>>' are incompatible with return type(s)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = dfq.max_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25:3>>
+  return %y : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25:3>>
+}
+

@@ -141,6 +141,13 @@ func.func @qconv2d_channels_last(%x: tensor<1x3x8x8x!quant.uniform<u8:f32, 0.5:3
   return %y : tensor<1x4x4x2x!quant.uniform<u4:f32, 1.0:1>>
 }
 
+// CHECK-LABEL: func.func @max_pool_codes
+// CHECK: dfq.max_pool2d %{{.*}} {channels_last, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x8x8x3x!quant.uniform<u8:f32, 5.000000e-01:3>>) -> tensor<1x4x4x3x!quant.uniform<u8:f32, 5.000000e-01:3>>
+func.func @max_pool_codes(%x: tensor<1x8x8x3x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x4x4x3x!quant.uniform<u8:f32, 0.5:3>> {
+  %y = dfq.max_pool2d %x {channels_last, kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x8x3x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x4x4x3x!quant.uniform<u8:f32, 0.5:3>>
+  return %y : tensor<1x4x4x3x!quant.uniform<u8:f32, 0.5:3>>
+}
+
 // CHECK-LABEL: func.func @qgemm
 // CHECK: dfq.qconstant dense_resource<fc_w> : tensor<10x16xi8> : tensor<10x16x!quant.uniform<i2:f32, 5.000000e-01>>
 // CHECK: dfq.qgemm %{{.*}}, %{{.*}} {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<2x16x!quant.uniform<i3:f32, 2.000000e+00:-1>>, tensor<10x16x!quant.uniform<i2:f32, 5.000000e-01>>) -> tensor<2x10x!quant.uniform<i8:f32, 2.000000e+00>>

@@ -364,4 +364,28 @@ def QuantizePass : Pass<"dfq-quantize", "::mlir::func::FuncOp"> {
                            "::mlir::quant::QuantDialect"];
 }
 
+def SinkDequantizePass : Pass<"dfq-sink-dequantize", "::mlir::func::FuncOp"> {
+  let summary = "Keep activations quantized through ops that commute with "
+                "dequantization";
+  let description = [{
+    Runs after `dfq-quantize`. Float ops between two quantized layers cost a
+    dequantization of the whole activation before them; where an op commutes
+    with dequantization, it can work on the codes instead and the
+    dequantization moves after it, onto its (often smaller) result:
+
+    - `dfq.max_pool2d(dfq.dequantize(q))` becomes
+      `dfq.dequantize(dfq.max_pool2d(q))` when `q` is quantized per tensor:
+      `(q - zp) * scale` with a positive scale is increasing, so the
+      maximum of the codes is the code of the maximum (padding never wins
+      in either form). The result is the same floats, bit for bit.
+    - `dfq.quantize(dfq.dequantize(q))` into `q`'s own type is `q`: with a
+      normal positive scale, `(q - zp) * scale / scale` lies within
+      255 * 2^-23 of the integer `q - zp`, which rounding returns exactly.
+
+    A dequantization with other readers stays for them. In a ResNet stem the
+    max pooling then reads the convolution's codes (a quarter of the bytes
+    of its float output) and only the pooled result is dequantized.
+  }];
+}
+
 #endif // DFQ_TRANSFORMS_PASSES_TD

@@ -128,14 +128,16 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
     return emitTranspose(transpose, step);
   if (isa<QConv2DOp, QGemmOp>(op))
     return emitKernel(op, step);
+  if (auto maxPool = dyn_cast<MaxPool2DOp>(op))
+    return emitMaxPool(maxPool);
   // Everything below is a float op.
   for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults()))
     if (values[v].quantized)
       return op->emitError()
              << "reads or writes a quantized tensor, which the " << targetName
              << " target "
-                "supports only in dfq.qconv2d, dfq.qgemm, (de)quantize and "
-                "transpose";
+                "supports only in dfq.qconv2d, dfq.qgemm, (de)quantize, "
+                "transpose and max_pool2d";
   Value result = op->getResult(0);
   if (isa<ReluOp>(op)) {
     body += "  dfq_rt_relu(" + floatPtr(op->getOperand(0)) + ", " +
@@ -194,12 +196,8 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
                   StringRef call, StringRef extra) {
     const ValueInfo &in = values[op->getOperand(0)];
     const ValueInfo &out = values[result];
-    std::string geometry = "{";
-    for (int64_t g : {kernel[0], kernel[1], strides[0], strides[1], pads[0],
-                      pads[1], pads[2], pads[3], dilations[0], dilations[1]})
-      geometry += std::to_string(g) + ", ";
-    geometry += "}";
-    body += "  {\n    const int64_t geometry[] = " + geometry + ";\n    " +
+    body += "  {\n    const int64_t geometry[] = " +
+            poolGeometry(kernel, strides, pads, dilations) + ";\n    " +
             call.str() + "(" + floatPtr(op->getOperand(0)) + ", " +
             floatPtr(result) + ", " + planes(op->getOperand(0)) + ", " +
             std::to_string(in.sampleShape[1]) + ", " +
@@ -208,11 +206,6 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
             std::to_string(out.sampleShape[2]) + ", geometry" + extra.str() +
             ");\n  }\n";
   };
-  if (auto maxPool = dyn_cast<MaxPool2DOp>(op)) {
-    pool(maxPool.getKernelShape(), maxPool.getStrides(), maxPool.getPads(),
-         maxPool.getDilations(), "dfq_rt_max_pool2d", "");
-    return success();
-  }
   if (auto avgPool = dyn_cast<AvgPool2DOp>(op)) {
     int64_t undilated[] = {1, 1};
     pool(avgPool.getKernelShape(), avgPool.getStrides(), avgPool.getPads(),
@@ -392,5 +385,45 @@ LogicalResult HostProgram::emitTranspose(TransposeOp transpose, size_t step) {
   body += "  {\n    const int64_t dims[] = " + dims + "}, perm[] = " + order +
           "};\n    dfq_rt_transpose" + suffix + x + ", " + y +
           ", dims, perm, " + std::to_string(perm.size()) + ");\n  }\n";
+  return success();
+}
+
+std::string host::poolGeometry(ArrayRef<int64_t> kernel,
+                               ArrayRef<int64_t> strides,
+                               ArrayRef<int64_t> pads,
+                               ArrayRef<int64_t> dilations) {
+  std::string geometry = "{";
+  for (int64_t g : {kernel[0], kernel[1], strides[0], strides[1], pads[0],
+                    pads[1], pads[2], pads[3], dilations[0], dilations[1]})
+    geometry += std::to_string(g) + ", ";
+  return geometry + "}";
+}
+
+LogicalResult HostProgram::emitMaxPool(MaxPool2DOp pool) {
+  Value input = pool.getInput(), result = pool.getResult();
+  const ValueInfo &in = values[input];
+  const ValueInfo &out = values[result];
+  if (in.quantized && !perTensorActivation(input.getType()))
+    return pool->emitError() << "pools " << input.getType() << "; the "
+                             << targetName
+                             << " target pools codes of at most 8 bits";
+  // Codes are unsigned or signed bytes; channels last passes the channels.
+  std::string suffix = !in.quantized ? "" : in.isSigned ? "_s8" : "_u8";
+  ArrayRef<int64_t> s = in.sampleShape, o = out.sampleShape;
+  bool last = pool.getChannelsLast();
+  std::string sizes =
+      last ? "n, " + std::to_string(s[0]) + ", " + std::to_string(s[1]) +
+                 ", " + std::to_string(s[2]) + ", " + std::to_string(o[0]) +
+                 ", " + std::to_string(o[1])
+           : "n * " + std::to_string(s[0]) + ", " + std::to_string(s[1]) +
+                 ", " + std::to_string(s[2]) + ", " + std::to_string(o[1]) +
+                 ", " + std::to_string(o[2]);
+  std::string x = in.quantized ? bytePtr(input) : floatPtr(input);
+  std::string y = in.quantized ? bytePtr(result) : floatPtr(result);
+  body += "  {\n    const int64_t geometry[] = " +
+          poolGeometry(pool.getKernelShape(), pool.getStrides(),
+                       pool.getPads(), pool.getDilations()) +
+          ";\n    dfq_rt_max_pool2d" + (last ? "_nhwc" : "") + suffix + "(" +
+          x + ", " + y + ", " + sizes + ", geometry);\n  }\n";
   return success();
 }

@@ -66,6 +66,9 @@ bool movesElements(ArrayRef<int64_t> shape, ArrayRef<int64_t> perm);
 /// The rank-4 permutations to and from channels-last.
 bool isToNhwc(ArrayRef<int64_t> perm);
 bool isToNchw(ArrayRef<int64_t> perm);
+/// The `geometry` array of the runtime's pooling calls, as a C initializer.
+std::string poolGeometry(ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                         ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations);
 /// A float as an exact C literal.
 std::string floatLiteral(float value);
 /// A string as a C string literal.
@@ -125,6 +128,7 @@ private:
   void runOnFirstPart(size_t start);
   LogicalResult emitBinary(Operation *op, bool add);
   LogicalResult emitTranspose(TransposeOp transpose, size_t step);
+  LogicalResult emitMaxPool(MaxPool2DOp pool);
   LogicalResult emitQuantize(QuantizeOp quantize, Value result, bool toNhwc);
   LogicalResult emitDequantize(DequantizeOp dequantize, Value result,
                                bool fromNchw);

@@ -510,6 +510,82 @@ void dfq_rt_max_pool2d(const float *x, float *y, int64_t planes, int64_t h,
       }
 }
 
+void dfq_rt_max_pool2d_nhwc(const float *x, float *y, int64_t n, int64_t h,
+                            int64_t w, int64_t c, int64_t oh, int64_t ow,
+                            const int64_t *g) {
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t oy = 0; oy < oh; ++oy)
+      for (int64_t ox = 0; ox < ow; ++ox) {
+        float *out = y + ((b * oh + oy) * ow + ox) * c;
+        for (int64_t ch = 0; ch < c; ++ch)
+          out[ch] = -INFINITY;
+        /* The taps in dfq_rt_max_pool2d's order: the first NaN wins. */
+        for (int64_t i = 0; i < g[0]; ++i) {
+          int64_t iy = oy * g[2] - g[4] + i * g[8];
+          if (iy < 0 || iy >= h)
+            continue;
+          for (int64_t j = 0; j < g[1]; ++j) {
+            int64_t ix = ox * g[3] - g[5] + j * g[9];
+            if (ix < 0 || ix >= w)
+              continue;
+            const float *in = x + ((b * h + iy) * w + ix) * c;
+            for (int64_t ch = 0; ch < c; ++ch)
+              if (!isnan(out[ch]) && (in[ch] > out[ch] || isnan(in[ch])))
+                out[ch] = in[ch];
+          }
+        }
+      }
+}
+
+/* Codes compare as their integers; padding never wins. */
+#define DFQ_RT_MAX_POOL_CODES(NAME, T, LOWEST)                                 \
+  void dfq_rt_max_pool2d##NAME(const T *x, T *y, int64_t planes, int64_t h,   \
+                               int64_t w, int64_t oh, int64_t ow,             \
+                               const int64_t *g) {                            \
+    for (int64_t p = 0; p < planes; ++p)                                      \
+      for (int64_t oy = 0; oy < oh; ++oy)                                     \
+        for (int64_t ox = 0; ox < ow; ++ox) {                                 \
+          T best = LOWEST;                                                    \
+          for (int64_t i = 0; i < g[0]; ++i) {                                \
+            int64_t iy = oy * g[2] - g[4] + i * g[8];                         \
+            if (iy < 0 || iy >= h)                                            \
+              continue;                                                       \
+            for (int64_t j = 0; j < g[1]; ++j) {                              \
+              int64_t ix = ox * g[3] - g[5] + j * g[9];                       \
+              if (ix >= 0 && ix < w && x[(p * h + iy) * w + ix] > best)       \
+                best = x[(p * h + iy) * w + ix];                              \
+            }                                                                 \
+          }                                                                   \
+          y[(p * oh + oy) * ow + ox] = best;                                  \
+        }                                                                     \
+  }                                                                           \
+  void dfq_rt_max_pool2d_nhwc##NAME(const T *x, T *y, int64_t n, int64_t h,   \
+                                    int64_t w, int64_t c, int64_t oh,         \
+                                    int64_t ow, const int64_t *g) {           \
+    for (int64_t b = 0; b < n; ++b)                                           \
+      for (int64_t oy = 0; oy < oh; ++oy)                                     \
+        for (int64_t ox = 0; ox < ow; ++ox) {                                 \
+          T *out = y + ((b * oh + oy) * ow + ox) * c;                         \
+          for (int64_t ch = 0; ch < c; ++ch)                                  \
+            out[ch] = LOWEST;                                                 \
+          for (int64_t i = 0; i < g[0]; ++i) {                                \
+            int64_t iy = oy * g[2] - g[4] + i * g[8];                         \
+            if (iy < 0 || iy >= h)                                            \
+              continue;                                                       \
+            for (int64_t j = 0; j < g[1]; ++j) {                              \
+              int64_t ix = ox * g[3] - g[5] + j * g[9];                       \
+              if (ix < 0 || ix >= w)                                          \
+                continue;                                                     \
+              const T *in = x + ((b * h + iy) * w + ix) * c;                  \
+              for (int64_t ch = 0; ch < c; ++ch)                              \
+                out[ch] = in[ch] > out[ch] ? in[ch] : out[ch];                \
+            }                                                                 \
+          }                                                                   \
+        }                                                                     \
+  }
+DFQ_RT_MAX_POOL_CODES(_u8, uint8_t, 0)
+DFQ_RT_MAX_POOL_CODES(_s8, int8_t, INT8_MIN)
+
 void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
                        int64_t w, int64_t oh, int64_t ow, const int64_t *g,
                        int count_include_pad) {

@@ -185,6 +185,23 @@ void dfq_rt_nchw_to_nhwc_bytes(const uint8_t *x, uint8_t *y, int64_t n,
 void dfq_rt_max_pool2d(const float *x, float *y, int64_t planes, int64_t h,
                        int64_t w, int64_t oh, int64_t ow,
                        const int64_t *geometry);
+/* The same over [n][h][w][c] data, and both forms over the codes of a
+ * per-tensor quantized tensor (unsigned and signed bytes). */
+void dfq_rt_max_pool2d_nhwc(const float *x, float *y, int64_t n, int64_t h,
+                            int64_t w, int64_t c, int64_t oh, int64_t ow,
+                            const int64_t *geometry);
+void dfq_rt_max_pool2d_u8(const uint8_t *x, uint8_t *y, int64_t planes,
+                          int64_t h, int64_t w, int64_t oh, int64_t ow,
+                          const int64_t *geometry);
+void dfq_rt_max_pool2d_s8(const int8_t *x, int8_t *y, int64_t planes,
+                          int64_t h, int64_t w, int64_t oh, int64_t ow,
+                          const int64_t *geometry);
+void dfq_rt_max_pool2d_nhwc_u8(const uint8_t *x, uint8_t *y, int64_t n,
+                               int64_t h, int64_t w, int64_t c, int64_t oh,
+                               int64_t ow, const int64_t *geometry);
+void dfq_rt_max_pool2d_nhwc_s8(const int8_t *x, int8_t *y, int64_t n,
+                               int64_t h, int64_t w, int64_t c, int64_t oh,
+                               int64_t ow, const int64_t *geometry);
 void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
                        int64_t w, int64_t oh, int64_t ow,
                        const int64_t *geometry, int count_include_pad);
