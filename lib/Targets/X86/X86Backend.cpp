@@ -16,6 +16,9 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <atomic>
+#include <thread>
+
 using namespace mlir;
 using namespace mlir::dfq;
 using namespace mlir::dfq::x86;
@@ -185,14 +188,31 @@ void X86Backend::printKernelCall(const LayerSpec &layer,
 
 FailureOr<std::vector<std::string>>
 X86Backend::writeObjects(StringRef directory, Location loc) {
-  std::vector<std::string> objects;
-  std::string error;
-  for (Kernel &kernel : kernels) {
-    std::string path = (directory + "/" + kernel.spec.name + ".o").str();
-    if (!kernel.pipeline->compileToObject(path, error))
+  // Each kernel is an independent Halide pipeline with its own LLVM module:
+  // they compile on all cores at once (Halide compiles distinct pipelines
+  // concurrently), each into its own file. Diagnostics wait for the main
+  // thread.
+  std::vector<std::string> objects(kernels.size()), errors(kernels.size());
+  std::vector<char> compiled(kernels.size(), 0);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < kernels.size(); i = next++) {
+      objects[i] = (directory + "/" + kernels[i].spec.name + ".o").str();
+      compiled[i] = kernels[i].pipeline->compileToObject(objects[i], errors[i]);
+    }
+  };
+  size_t workers = std::min<size_t>(
+      kernels.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (size_t w = 1; w < workers; ++w)
+    pool.emplace_back(work);
+  work();
+  for (std::thread &thread : pool)
+    thread.join();
+  for (auto [kernel, ok, error] : llvm::zip_equal(kernels, compiled, errors))
+    if (!ok)
       return kernel.op->emitError() << "cannot compile its kernel: " << error;
-    objects.push_back(path);
-  }
+  std::string error;
   std::string runtime = (directory + "/halide_runtime.o").str();
   if (!emitHalideRuntimeObject(isa, runtime, error))
     return emitError(loc) << "cannot emit the Halide runtime: " << error;
