@@ -110,6 +110,12 @@ static cl::opt<bool> correctBias(
              "2019) of the weight quantization error before quantizing: the "
              "remedy, with --equalize, for per-tensor weights"),
     cl::cat(category));
+static cl::opt<bool> timing(
+    "timing",
+    cl::desc("Print how long each stage took, as a tree (mlir-opt's "
+             "--mlir-timing): import, every pass, the report's layer SQNR, "
+             "the library's phases, and writing the outputs"),
+    cl::init(false));
 static cl::opt<bool> keepSources(
     "keep-sources",
     cl::desc("x86 targets: keep the generated C and objects in OUTDIR/build"),
@@ -373,6 +379,13 @@ int main(int argc, char **argv) {
     description = *builtin;
   }
 
+  // Declared before the root scope, which must stop first; prints the
+  // report when it is destroyed.
+  DefaultTimingManager timingManager;
+  timingManager.setEnabled(timing);
+  timingManager.setDisplayMode(DefaultTimingManager::DisplayMode::Tree);
+  TimingScope rootTiming = timingManager.getRootScope();
+  TimingScope importTiming = rootTiming.nest("import");
   OwningOpRef<ModuleOp> module;
   StringRef ext = llvm::sys::path::extension(inputPath);
   if (ext == ".onnx")
@@ -383,6 +396,7 @@ int main(int argc, char **argv) {
     return fail("'" + inputPath + "': expected an .onnx or .mlir model");
   if (!module)
     return 1;
+  importTiming.stop();
   if (description) {
     auto existing = dfq::TargetAttr::lookup(*module);
     if (existing && existing != description)
@@ -437,17 +451,24 @@ int main(int argc, char **argv) {
   pipeline += "," + quantization;
   llvm::errs() << "dfq-compile: builtin.module(" << pipeline << ")\n";
   auto start = std::chrono::steady_clock::now();
+  TimingScope calibrateTiming = rootTiming.nest("calibration");
+  calibrate.enableTiming(calibrateTiming);
   if (failed(calibrate.run(*module)))
     return 1;
+  calibrateTiming.stop();
   OwningOpRef<ModuleOp> floatModel = module->clone();
+  TimingScope quantizeTiming = rootTiming.nest("quantization");
+  quantize.enableTiming(quantizeTiming);
   if (failed(quantize.run(*module)))
     return 1;
+  quantizeTiming.stop();
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
 
   // SQNR per layer on the calibration images, then the output keeps only
   // the model.
+  TimingScope sqnrTiming = rootTiming.nest("layer SQNR (report)");
   FailureOr<dfq::rt::Tensor> images = reportImages(*floatModel, realData);
   llvm::StringMap<double> sqnr;
   if (succeeded(images)) {
@@ -457,6 +478,7 @@ int main(int argc, char **argv) {
       return 1;
     sqnr = std::move(*measured);
   }
+  sqnrTiming.stop();
   (*module)->removeAttr("dfq.calibration_data");
 
   // The module is final: model.mlir is this text. The library's fingerprint
@@ -482,6 +504,8 @@ int main(int argc, char **argv) {
     options.keepSources = keepSources;
     options.modelText = ir;
     dfq::ModelLibrarySummary summary;
+    TimingScope libraryTiming = rootTiming.nest("library");
+    options.timing = &libraryTiming;
     if (failed(dfq::emitModelLibrary(dfq::findEntryFunction(*module), *backend,
                                      options, &summary)))
       return 1;
@@ -501,6 +525,7 @@ int main(int argc, char **argv) {
                    << " residual chains in kernel epilogues";
     llvm::errs() << llvm::format(", %.1f s)\n", summary.compileSeconds);
   }
+  TimingScope outputTiming = rootTiming.nest("report and outputs");
   llvm::json::Object header{
       {"model", inputPath.getValue()},
       {"target", description ? description.getName().str() : target.getValue()},

@@ -18,6 +18,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringRef.h"
 
+#include "mlir/Support/Timing.h"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +39,9 @@ struct ModelLibraryOptions {
   /// library's target (dfq/Support/ModelFingerprint.h) as
   /// `dfq_model_fingerprint()`. Not owned: must outlive the call.
   llvm::StringRef modelText;
+  /// Where the phases of the build are timed (`dfq-compile --timing`), or
+  /// null.
+  TimingScope *timing = nullptr;
 };
 
 /// What was built, for reports.

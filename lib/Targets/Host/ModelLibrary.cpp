@@ -141,6 +141,8 @@ LogicalResult mlir::dfq::emitModelLibrary(func::FuncOp function,
                                           const ModelLibraryOptions &options,
                                           ModelLibrarySummary *summary) {
   auto start = std::chrono::steady_clock::now();
+  TimingScope untimed;
+  TimingScope &timing = options.timing ? *options.timing : untimed;
   Location loc = function.getLoc();
   if (options.modelText.empty())
     return emitError(loc)
@@ -149,8 +151,10 @@ LogicalResult mlir::dfq::emitModelLibrary(func::FuncOp function,
   std::string fingerprint =
       computeModelFingerprint(options.modelText, backend.getTargetName());
   host::HostProgram program(function, backend);
+  TimingScope programTiming = timing.nest("host program and kernel pipelines");
   if (failed(program.build()))
     return failure();
+  programTiming.stop();
 
   // Build in a private directory, then move the results into place, so a
   // failure leaves nothing half-written.
@@ -174,10 +178,13 @@ LogicalResult mlir::dfq::emitModelLibrary(func::FuncOp function,
   });
   auto in = [&](StringRef name) { return (buildDir + "/" + name).str(); };
 
+  TimingScope objectsTiming = timing.nest("kernel objects");
   FailureOr<std::vector<std::string>> objects =
       backend.writeObjects(buildDir, loc);
   if (failed(objects))
     return failure();
+  objectsTiming.stop();
+  TimingScope linkTiming = timing.nest("host code: compile and link");
   FailureOr<std::string> compiler =
       findCompiler(loc, backend, options.compiler);
   if (failed(compiler))
@@ -192,6 +199,7 @@ LogicalResult mlir::dfq::emitModelLibrary(func::FuncOp function,
   if (failed(
           compileAndLink(loc, backend, *compiler, buildDir, sources, *objects)))
     return failure();
+  linkTiming.stop();
   for (StringRef name : {"model.h", "libmodel.so"}) {
     std::string to = options.outputDir + "/" + name.str();
     if (std::error_code ec = llvm::sys::fs::rename(in(name), to))
