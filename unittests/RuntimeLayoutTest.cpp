@@ -1,11 +1,13 @@
-//===- RuntimeLayoutTest.cpp - the host runtime's transpositions ----------===//
+//===- RuntimeLayoutTest.cpp - the host runtime's layout-aware ops --------===//
 //
 // Model libraries print every dfq.transpose as a call of the host runtime:
 // the copies between NHWC and NCHW (float and one-byte codes) and the
-// general permutation. This test compiles dfq_runtime.c as a model library
-// does and checks each copy against the definition of dfq.transpose
-// (result dimension i is input dimension perm[i]) on shapes of every kind,
-// dimensions of size 1 included.
+// general permutation; and max pooling in either layout, over floats or
+// codes. This test compiles dfq_runtime.c as a model library does and
+// checks each copy against the definition of dfq.transpose (result
+// dimension i is input dimension perm[i]) on shapes of every kind,
+// dimensions of size 1 included, and each pooling against dfq.max_pool2d's
+// (padding never wins, the first NaN does).
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +16,8 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -103,7 +107,7 @@ const std::vector<int64_t> kToNchw = {0, 3, 1, 2}, kToNhwc = {0, 2, 3, 1};
 
 /// [n, a, b, c] shapes, read as NHWC ([n, h, w, c]) or NCHW ([n, c, h, w]).
 const std::vector<std::vector<int64_t>> kShapes = {
-    {1, 1, 1, 1}, {2, 3, 5, 7}, {1, 28, 28, 16}, {3, 1, 4, 1},
+    {1, 1, 1, 1},  {2, 3, 5, 7},   {1, 28, 28, 16}, {3, 1, 4, 1},
     {1, 7, 1, 64}, {2, 112, 3, 3}, {4, 2, 2, 33}};
 
 TEST(RuntimeLayout, ChannelsLastCopiesMatchTranspose) {
@@ -159,6 +163,107 @@ TEST(RuntimeLayout, GeneralTransposeMatchesDefinition) {
     bytes(xb.data(), yb.data(), dims.data(), perm.data(),
           static_cast<int>(dims.size()));
     EXPECT_EQ(yb, reference(xb, dims, perm));
+  }
+}
+
+/// dfq.max_pool2d over NCHW floats or codes, `g` as the runtime's geometry.
+template <typename T>
+std::vector<T> referencePool(const std::vector<T> &x, int64_t planes, int64_t h,
+                             int64_t w, int64_t oh, int64_t ow,
+                             const std::vector<int64_t> &g) {
+  std::vector<T> y;
+  for (int64_t p = 0; p < planes; ++p)
+    for (int64_t oy = 0; oy < oh; ++oy)
+      for (int64_t ox = 0; ox < ow; ++ox) {
+        bool any = false;
+        T best{};
+        for (int64_t i = 0; i < g[0]; ++i)
+          for (int64_t j = 0; j < g[1]; ++j) {
+            int64_t iy = oy * g[2] - g[4] + i * g[8];
+            int64_t ix = ox * g[3] - g[5] + j * g[9];
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+              continue;
+            T v = x[(p * h + iy) * w + ix];
+            bool bestIsNan = any && best != best;
+            if (!any || (!bestIsNan && (v > best || v != v)))
+              best = v;
+            any = true;
+          }
+        y.push_back(best);
+      }
+  return y;
+}
+
+/// Both layouts of one pooling against the reference: NCHW directly, NHWC
+/// on the transposed input (its result transposed back).
+template <typename T, typename Nchw, typename Nhwc>
+void checkPool(Nchw nchw, Nhwc nhwc, const std::vector<T> &x, int64_t n,
+               int64_t c, int64_t h, int64_t w, int64_t oh, int64_t ow,
+               const std::vector<int64_t> &g) {
+  std::vector<T> expected = referencePool(x, n * c, h, w, oh, ow, g);
+  std::vector<T> y(expected.size());
+  nchw(x.data(), y.data(), n * c, h, w, oh, ow, g.data());
+  EXPECT_TRUE(std::equal(y.begin(), y.end(), expected.begin(), [](T a, T b) {
+    return a == b || (a != a && b != b);
+  }));
+  std::vector<T> xt = reference(x, {n, c, h, w}, kToNhwc);
+  std::vector<T> yt(expected.size());
+  nhwc(xt.data(), yt.data(), n, h, w, c, oh, ow, g.data());
+  std::vector<T> back = reference(yt, {n, oh, ow, c}, kToNchw);
+  EXPECT_TRUE(
+      std::equal(back.begin(), back.end(), expected.begin(),
+                 [](T a, T b) { return a == b || (a != a && b != b); }));
+}
+
+TEST(RuntimeLayout, MaxPoolingMatchesDefinition) {
+  Runtime runtime;
+  using FloatPool = void (*)(const float *, float *, int64_t, int64_t, int64_t,
+                             int64_t, int64_t, const int64_t *);
+  using FloatPoolNhwc =
+      void (*)(const float *, float *, int64_t, int64_t, int64_t, int64_t,
+               int64_t, int64_t, const int64_t *);
+  using U8Pool = void (*)(const uint8_t *, uint8_t *, int64_t, int64_t, int64_t,
+                          int64_t, int64_t, const int64_t *);
+  using U8PoolNhwc =
+      void (*)(const uint8_t *, uint8_t *, int64_t, int64_t, int64_t, int64_t,
+               int64_t, int64_t, const int64_t *);
+  using S8Pool = void (*)(const int8_t *, int8_t *, int64_t, int64_t, int64_t,
+                          int64_t, int64_t, const int64_t *);
+  using S8PoolNhwc =
+      void (*)(const int8_t *, int8_t *, int64_t, int64_t, int64_t, int64_t,
+               int64_t, int64_t, const int64_t *);
+  auto f = runtime.lookup<FloatPool>("dfq_rt_max_pool2d");
+  auto fn = runtime.lookup<FloatPoolNhwc>("dfq_rt_max_pool2d_nhwc");
+  auto u = runtime.lookup<U8Pool>("dfq_rt_max_pool2d_u8");
+  auto un = runtime.lookup<U8PoolNhwc>("dfq_rt_max_pool2d_nhwc_u8");
+  auto s8 = runtime.lookup<S8Pool>("dfq_rt_max_pool2d_s8");
+  auto sn = runtime.lookup<S8PoolNhwc>("dfq_rt_max_pool2d_nhwc_s8");
+  ASSERT_TRUE(f && fn && u && un && s8 && sn);
+  // {kh, kw, sh, sw, top, left, bottom, right, dh, dw}, and the output size
+  // dfq.max_pool2d infers for a 7x9 input.
+  struct Case {
+    std::vector<int64_t> g;
+    int64_t oh, ow;
+  };
+  const std::vector<Case> cases = {{{2, 2, 2, 2, 0, 0, 0, 0, 1, 1}, 3, 4},
+                                   {{3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, 4, 5},
+                                   {{3, 2, 1, 2, 1, 0, 1, 1, 2, 1}, 5, 5},
+                                   {{1, 3, 3, 1, 0, 2, 0, 2, 1, 2}, 3, 9}};
+  const int64_t n = 2, c = 5, h = 7, w = 9;
+  std::mt19937 rng(7);
+  for (const Case &k : cases) {
+    std::vector<float> xf(n * c * h * w);
+    for (float &v : xf)
+      v = static_cast<float>(static_cast<int>(rng() % 41) - 20) * 0.25f;
+    xf[3] = NAN; // the first NaN of a window wins
+    xf[40] = -INFINITY;
+    checkPool<float>(f, fn, xf, n, c, h, w, k.oh, k.ow, k.g);
+    checkPool<uint8_t>(u, un, randomData<uint8_t>(xf.size(), rng()), n, c, h, w,
+                       k.oh, k.ow, k.g);
+    std::vector<int8_t> xs(xf.size());
+    for (int8_t &v : xs)
+      v = static_cast<int8_t>(static_cast<int>(rng() % 256) - 128);
+    checkPool<int8_t>(s8, sn, xs, n, c, h, w, k.oh, k.ow, k.g);
   }
 }
 

@@ -484,107 +484,51 @@ void dfq_rt_global_avg_pool_nhwc(const float *x, float *y, int64_t planes,
 DFQ_RT_LAYOUT_COPIES(, float)
 DFQ_RT_LAYOUT_COPIES(_bytes, uint8_t)
 
-void dfq_rt_max_pool2d(const float *x, float *y, int64_t planes, int64_t h,
-                       int64_t w, int64_t oh, int64_t ow, const int64_t *g) {
-  for (int64_t p = 0; p < planes; ++p)
-    for (int64_t oy = 0; oy < oh; ++oy)
-      for (int64_t ox = 0; ox < ow; ++ox) {
-        float best = -INFINITY;
-        for (int64_t i = 0; i < g[0]; ++i) {
-          int64_t iy = oy * g[2] - g[4] + i * g[8];
-          if (iy < 0 || iy >= h)
-            continue;
-          for (int64_t j = 0; j < g[1]; ++j) {
-            int64_t ix = ox * g[3] - g[5] + j * g[9];
-            if (ix < 0 || ix >= w)
-              continue;
-            float v = x[(p * h + iy) * w + ix];
-            /* NaN propagates, as in ATen. */
-            if (v > best || isnan(v))
-              best = v;
-            if (isnan(best))
-              break;
-          }
-        }
-        y[(p * oh + oy) * ow + ox] = best;
-      }
-}
-
-void dfq_rt_max_pool2d_nhwc(const float *x, float *y, int64_t n, int64_t h,
-                            int64_t w, int64_t c, int64_t oh, int64_t ow,
-                            const int64_t *g) {
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t oy = 0; oy < oh; ++oy)
-      for (int64_t ox = 0; ox < ow; ++ox) {
-        float *out = y + ((b * oh + oy) * ow + ox) * c;
-        for (int64_t ch = 0; ch < c; ++ch)
-          out[ch] = -INFINITY;
-        /* The taps in dfq_rt_max_pool2d's order: the first NaN wins. */
-        for (int64_t i = 0; i < g[0]; ++i) {
-          int64_t iy = oy * g[2] - g[4] + i * g[8];
-          if (iy < 0 || iy >= h)
-            continue;
-          for (int64_t j = 0; j < g[1]; ++j) {
-            int64_t ix = ox * g[3] - g[5] + j * g[9];
-            if (ix < 0 || ix >= w)
-              continue;
-            const float *in = x + ((b * h + iy) * w + ix) * c;
-            for (int64_t ch = 0; ch < c; ++ch)
-              if (!isnan(out[ch]) && (in[ch] > out[ch] || isnan(in[ch])))
-                out[ch] = in[ch];
-          }
-        }
-      }
-}
-
-/* Codes compare as their integers; padding never wins. */
-#define DFQ_RT_MAX_POOL_CODES(NAME, T, LOWEST)                                 \
-  void dfq_rt_max_pool2d##NAME(const T *x, T *y, int64_t planes, int64_t h,   \
-                               int64_t w, int64_t oh, int64_t ow,             \
-                               const int64_t *g) {                            \
-    for (int64_t p = 0; p < planes; ++p)                                      \
-      for (int64_t oy = 0; oy < oh; ++oy)                                     \
-        for (int64_t ox = 0; ox < ow; ++ox) {                                 \
-          T best = LOWEST;                                                    \
-          for (int64_t i = 0; i < g[0]; ++i) {                                \
-            int64_t iy = oy * g[2] - g[4] + i * g[8];                         \
-            if (iy < 0 || iy >= h)                                            \
-              continue;                                                       \
-            for (int64_t j = 0; j < g[1]; ++j) {                              \
-              int64_t ix = ox * g[3] - g[5] + j * g[9];                       \
-              if (ix >= 0 && ix < w && x[(p * h + iy) * w + ix] > best)       \
-                best = x[(p * h + iy) * w + ix];                              \
-            }                                                                 \
-          }                                                                   \
-          y[(p * oh + oy) * ow + ox] = best;                                  \
-        }                                                                     \
-  }                                                                           \
-  void dfq_rt_max_pool2d_nhwc##NAME(const T *x, T *y, int64_t n, int64_t h,   \
-                                    int64_t w, int64_t c, int64_t oh,         \
-                                    int64_t ow, const int64_t *g) {           \
-    for (int64_t b = 0; b < n; ++b)                                           \
-      for (int64_t oy = 0; oy < oh; ++oy)                                     \
-        for (int64_t ox = 0; ox < ow; ++ox) {                                 \
-          T *out = y + ((b * oh + oy) * ow + ox) * c;                         \
-          for (int64_t ch = 0; ch < c; ++ch)                                  \
-            out[ch] = LOWEST;                                                 \
-          for (int64_t i = 0; i < g[0]; ++i) {                                \
-            int64_t iy = oy * g[2] - g[4] + i * g[8];                         \
-            if (iy < 0 || iy >= h)                                            \
-              continue;                                                       \
-            for (int64_t j = 0; j < g[1]; ++j) {                              \
-              int64_t ix = ox * g[3] - g[5] + j * g[9];                       \
-              if (ix < 0 || ix >= w)                                          \
-                continue;                                                     \
-              const T *in = x + ((b * h + iy) * w + ix) * c;                  \
-              for (int64_t ch = 0; ch < c; ++ch)                              \
-                out[ch] = in[ch] > out[ch] ? in[ch] : out[ch];                \
-            }                                                                 \
-          }                                                                   \
-        }                                                                     \
+/* Max pooling over [n][h][w][c] (NHWC), for floats and for codes. TAKES(best,
+ * v) says whether v replaces the best so far: for floats the first NaN wins
+ * (NaN propagates, as in ATen), codes compare as their integers. Padding never
+ * wins: the taps outside the input are skipped, and every window holds at least
+ * one that is not. */
+#define DFQ_RT_MAX_POOL(NAME, T, LOWEST, TAKES)                                \
+  void dfq_rt_max_pool2d_nhwc##NAME(const T *x, T *y, int64_t n, int64_t h,    \
+                                    int64_t w, int64_t c, int64_t oh,          \
+                                    int64_t ow, const int64_t *g) {            \
+    for (int64_t b = 0; b < n; ++b)                                            \
+      for (int64_t oy = 0; oy < oh; ++oy)                                      \
+        for (int64_t ox = 0; ox < ow; ++ox) {                                  \
+          T *out = y + ((b * oh + oy) * ow + ox) * c;                          \
+          for (int64_t ch = 0; ch < c; ++ch)                                   \
+            out[ch] = LOWEST;                                                  \
+          for (int64_t i = 0; i < g[0]; ++i) {                                 \
+            int64_t iy = oy * g[2] - g[4] + i * g[8];                          \
+            if (iy < 0 || iy >= h)                                             \
+              continue;                                                        \
+            for (int64_t j = 0; j < g[1]; ++j) {                               \
+              int64_t ix = ox * g[3] - g[5] + j * g[9];                        \
+              if (ix < 0 || ix >= w)                                           \
+                continue;                                                      \
+              const T *in = x + ((b * h + iy) * w + ix) * c;                   \
+              for (int64_t ch = 0; ch < c; ++ch)                               \
+                out[ch] = TAKES(out[ch], in[ch]) ? in[ch] : out[ch];           \
+            }                                                                  \
+          }                                                                    \
+        }                                                                      \
   }
-DFQ_RT_MAX_POOL_CODES(_u8, uint8_t, 0)
-DFQ_RT_MAX_POOL_CODES(_s8, int8_t, INT8_MIN)
+/* [planes][h][w] is [n][h][w][c] with n = planes and c = 1. */
+#define DFQ_RT_MAX_POOL_NCHW(NAME, T)                                          \
+  void dfq_rt_max_pool2d##NAME(const T *x, T *y, int64_t planes, int64_t h,    \
+                               int64_t w, int64_t oh, int64_t ow,              \
+                               const int64_t *g) {                             \
+    dfq_rt_max_pool2d_nhwc##NAME(x, y, planes, h, w, 1, oh, ow, g);            \
+  }
+#define DFQ_RT_TAKES_FLOAT(best, v) (!isnan(best) && ((v) > (best) || isnan(v)))
+#define DFQ_RT_TAKES_CODE(best, v) ((v) > (best))
+DFQ_RT_MAX_POOL(, float, -INFINITY, DFQ_RT_TAKES_FLOAT)
+DFQ_RT_MAX_POOL(_u8, uint8_t, 0, DFQ_RT_TAKES_CODE)
+DFQ_RT_MAX_POOL(_s8, int8_t, INT8_MIN, DFQ_RT_TAKES_CODE)
+DFQ_RT_MAX_POOL_NCHW(, float)
+DFQ_RT_MAX_POOL_NCHW(_u8, uint8_t)
+DFQ_RT_MAX_POOL_NCHW(_s8, int8_t)
 
 void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
                        int64_t w, int64_t oh, int64_t ow, const int64_t *g,
