@@ -26,9 +26,6 @@ using namespace mlir::dfq;
 
 namespace {
 
-constexpr int64_t kToNhwc[] = {0, 2, 3, 1};
-constexpr int64_t kToNchw[] = {0, 3, 1, 2};
-
 /// `type` with its dimensions permuted: dimension i is type's perm[i].
 RankedTensorType permuted(RankedTensorType type, ArrayRef<int64_t> perm) {
   SmallVector<int64_t> shape;
@@ -82,7 +79,7 @@ FailureOr<SmallVector<TransposeOp, 2>> transposedOperands(Operation *op) {
   if (auto pool = dyn_cast<MaxPool2DOp>(op)) {
     auto transpose = pool.getInput().getDefiningOp<TransposeOp>();
     if (pool.getChannelsLast() || !transpose ||
-        transpose.getPerm() != ArrayRef<int64_t>(kToNchw))
+        transpose.getPerm() != ArrayRef<int64_t>(kNhwcToNchw))
       return failure();
     return SmallVector<TransposeOp, 2>{transpose};
   }
@@ -107,7 +104,7 @@ FailureOr<SmallVector<TransposeOp, 2>> transposedOperands(Operation *op) {
   // direction, so that the rewrite cannot undo itself.
   TransposeOp one = lhs ? lhs : rhs;
   Value other = op->getOperand(lhs ? 1 : 0);
-  if (!one || one.getPerm() != ArrayRef<int64_t>(kToNchw) ||
+  if (!one || one.getPerm() != ArrayRef<int64_t>(kNhwcToNchw) ||
       !isTransposableActivation(other))
     return failure();
   return transposes;
@@ -206,14 +203,15 @@ struct ConvertLayoutsPass
         return;
       rewriter.setInsertionPoint(conv);
       Location loc = conv.getLoc();
-      Value input = TransposeOp::create(rewriter, loc, conv.getInput(),
-                                        rewriter.getDenseI64ArrayAttr(kToNhwc));
+      Value input =
+          TransposeOp::create(rewriter, loc, conv.getInput(),
+                              rewriter.getDenseI64ArrayAttr(kNchwToNhwc));
       auto nhwc = cast<QConv2DOp>(rewriter.clone(*conv));
       nhwc.getInputMutable().assign(input);
       nhwc.setChannelsLast(true);
-      nhwc.getResult().setType(permuted(conv.getType(), kToNhwc));
+      nhwc.getResult().setType(permuted(conv.getType(), kNchwToNhwc));
       rewriter.replaceOpWithNewOp<TransposeOp>(
-          conv, nhwc.getResult(), rewriter.getDenseI64ArrayAttr(kToNchw));
+          conv, nhwc.getResult(), rewriter.getDenseI64ArrayAttr(kNhwcToNchw));
     });
     RewritePatternSet patterns(&getContext());
     patterns.add<SinkTranspose, ShareTransposition>(&getContext());

@@ -269,17 +269,15 @@ LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *,
   if (failed(input))
     return failure();
   // Channels last: infer in NCHW order, then move the channels back.
-  bool last = adaptor.getChannelsLast() && input->getRank() == 4;
-  ArrayRef<int64_t> s = input->getShape();
-  Shape nchw = last ? Shape{s[0], s[3], s[1], s[2]} : Shape(s);
-  FailureOr<Shape> shape =
-      inferPool2dShape(loc, opName, nchw, adaptor.getKernelShape(),
-                       adaptor.getStrides(), adaptor.getPads(),
-                       adaptor.getDilations(), adaptor.getCeilMode());
+  bool last = adaptor.getChannelsLast();
+  Shape nchw = last ? toNchw(input->getShape()) : Shape(input->getShape());
+  FailureOr<Shape> shape = inferPool2dShape(
+      loc, opName, nchw, adaptor.getKernelShape(), adaptor.getStrides(),
+      adaptor.getPads(), adaptor.getDilations(), adaptor.getCeilMode());
   if (failed(shape))
     return failure();
   if (last)
-    *shape = Shape{(*shape)[0], (*shape)[2], (*shape)[3], (*shape)[1]};
+    *shape = toNhwc(*shape);
   inferred.push_back(RankedTensorType::get(*shape, input->getElementType()));
   return success();
 }

@@ -223,19 +223,6 @@ static LogicalResult verifyRequantization(Operation *op, RankedTensorType input,
   return success();
 }
 
-/// [N, H, W, C] <-> [N, C, H, W]; other ranks are left alone for the
-/// shape inference to reject.
-static SmallVector<int64_t, 4> toNchw(ArrayRef<int64_t> nhwc) {
-  if (nhwc.size() != 4)
-    return SmallVector<int64_t, 4>(nhwc);
-  return {nhwc[0], nhwc[3], nhwc[1], nhwc[2]};
-}
-static SmallVector<int64_t, 4> toNhwc(ArrayRef<int64_t> nchw) {
-  if (nchw.size() != 4)
-    return SmallVector<int64_t, 4>(nchw);
-  return {nchw[0], nchw[2], nchw[3], nchw[1]};
-}
-
 SmallVector<int64_t, 4> QConv2DOp::getInputShapeNchw() {
   ArrayRef<int64_t> shape = getInput().getType().getShape();
   return getChannelsLast() ? toNchw(shape) : SmallVector<int64_t, 4>(shape);
@@ -257,7 +244,7 @@ LogicalResult QConv2DOp::verify() {
   if (failed(shape))
     return failure();
   if (getChannelsLast())
-    *shape = Shape(toNhwc(*shape));
+    *shape = toNhwc(*shape);
   if (ArrayRef<int64_t>(*shape) != getType().getShape())
     return emitOpError("result shape ")
            << formatShape(getType().getShape())

@@ -177,3 +177,15 @@ mlir::dfq::inferGemmShape(std::optional<Location> loc, StringRef opName,
                           formatShape(weight.take_front()));
   return Shape{input[0], weight[0]};
 }
+
+Shape mlir::dfq::toNchw(ArrayRef<int64_t> nhwc) {
+  if (nhwc.size() != 4)
+    return Shape(nhwc);
+  return {nhwc[0], nhwc[3], nhwc[1], nhwc[2]};
+}
+
+Shape mlir::dfq::toNhwc(ArrayRef<int64_t> nchw) {
+  if (nchw.size() != 4)
+    return Shape(nchw);
+  return {nchw[0], nchw[2], nchw[3], nchw[1]};
+}

@@ -56,6 +56,11 @@ LogicalResult emitShapeError(std::optional<Location> loc, StringRef opName,
 /// "[1, 3, ?, 4]": shapes as they appear in diagnostics.
 std::string formatShape(ArrayRef<int64_t> shape);
 
+/// [N, H, W, C] -> [N, C, H, W] and back; other ranks are left alone for
+/// the shape inference to reject.
+Shape toNchw(ArrayRef<int64_t> nhwc);
+Shape toNhwc(ArrayRef<int64_t> nchw);
+
 } // namespace mlir::dfq
 
 #endif // DFQ_LIB_DIALECT_SHAPEINFERENCE_H

@@ -177,21 +177,35 @@ static rt::KernelResult execute(ops::SoftmaxOp op, const Frame &in) {
 
 // Pooling.
 
+/// `kernel`, an NCHW kernel, on `input`: with `channelsLast` the same
+/// arithmetic on the input transposed to NCHW, its result transposed back.
+template <typename Kernel>
+static rt::KernelResult inLayout(bool channelsLast, const rt::Tensor &input,
+                                 Kernel kernel) {
+  if (!channelsLast)
+    return kernel(input);
+  std::vector<int64_t> toNchw(std::begin(ops::kNhwcToNchw),
+                              std::end(ops::kNhwcToNchw));
+  std::vector<int64_t> toNhwc(std::begin(ops::kNchwToNhwc),
+                              std::end(ops::kNchwToNhwc));
+  rt::KernelResult nchw = rt::kernels::transpose(input, toNchw);
+  if (!nchw.ok())
+    return nchw;
+  rt::KernelResult result = kernel(nchw.value);
+  if (!result.ok())
+    return result;
+  return rt::kernels::transpose(result.value, toNhwc);
+}
+
 static rt::KernelResult execute(ops::MaxPool2DOp op, const Frame &in) {
   rt::Pool2dParams params{op.getKernelShape().vec(), op.getStrides().vec(),
                           op.getPads().vec(),        op.getDilations().vec(),
                           op.getCeilMode(),          false};
-  // Codes travel as f32 and compare as their integers; channels last is the
-  // same pooling on transposed data.
-  if (!op.getChannelsLast())
-    return rt::kernels::maxPool2d(in(op.getInput()), params);
-  rt::KernelResult nchw = rt::kernels::transpose(in(op.getInput()), {0, 3, 1, 2});
-  if (!nchw.ok())
-    return nchw;
-  rt::KernelResult pooled = rt::kernels::maxPool2d(nchw.value, params);
-  if (!pooled.ok())
-    return pooled;
-  return rt::kernels::transpose(pooled.value, {0, 2, 3, 1});
+  // Codes travel as f32 and compare as their integers.
+  return inLayout(op.getChannelsLast(), in(op.getInput()),
+                  [&](const rt::Tensor &nchw) {
+                    return rt::kernels::maxPool2d(nchw, params);
+                  });
 }
 
 static rt::KernelResult execute(ops::AvgPool2DOp op, const Frame &in) {
@@ -322,22 +336,14 @@ static rt::KernelResult execute(ops::QConv2DOp op, const Frame &in) {
   rt::Conv2dParams conv{op.getStrides().vec(), op.getPads().vec(),
                         op.getDilations().vec(),
                         static_cast<int64_t>(op.getGroups())};
-  // Channels last is the same arithmetic on transposed data.
-  rt::Tensor input = in(op.getInput());
-  if (op.getChannelsLast()) {
-    rt::KernelResult nchw = rt::kernels::transpose(input, {0, 3, 1, 2});
-    if (!nchw.ok())
-      return nchw;
-    input = nchw.value;
-  }
-  rt::KernelResult result =
-      in.quantized == QuantizedExecution::Simulated
-          ? rt::kernels::qconv2dSimulated(input, in(op.getWeight()), conv,
-                                          in.layer(op))
-          : rt::kernels::qconv2d(input, in(op.getWeight()), conv, in.layer(op));
-  if (!op.getChannelsLast() || !result.ok())
-    return result;
-  return rt::kernels::transpose(result.value, {0, 2, 3, 1});
+  return inLayout(
+      op.getChannelsLast(), in(op.getInput()), [&](const rt::Tensor &nchw) {
+        return in.quantized == QuantizedExecution::Simulated
+                   ? rt::kernels::qconv2dSimulated(nchw, in(op.getWeight()),
+                                                   conv, in.layer(op))
+                   : rt::kernels::qconv2d(nchw, in(op.getWeight()), conv,
+                                          in.layer(op));
+      });
 }
 
 static rt::KernelResult execute(ops::QGemmOp op, const Frame &in) {

@@ -22,6 +22,10 @@
 
 namespace mlir::dfq {
 
+/// The `dfq.transpose` permutations between NCHW and channels-last NHWC.
+inline constexpr int64_t kNchwToNhwc[] = {0, 2, 3, 1};
+inline constexpr int64_t kNhwcToNchw[] = {0, 3, 1, 2};
+
 /// The name a person knows a layer by: the first name in its location (the
 /// ONNX node name, also inside the fused locations that folding creates), or
 /// the op name when there is none.

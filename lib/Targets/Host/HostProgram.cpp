@@ -47,11 +47,11 @@ bool host::movesElements(ArrayRef<int64_t> shape, ArrayRef<int64_t> perm) {
 }
 
 bool host::isToNhwc(ArrayRef<int64_t> perm) {
-  return perm == ArrayRef<int64_t>({0, 2, 3, 1});
+  return perm == ArrayRef<int64_t>(kNchwToNhwc);
 }
 
 bool host::isToNchw(ArrayRef<int64_t> perm) {
-  return perm == ArrayRef<int64_t>({0, 3, 1, 2});
+  return perm == ArrayRef<int64_t>(kNhwcToNchw);
 }
 
 std::string host::floatLiteral(float value) {
