@@ -1,9 +1,10 @@
 //===- IntegerExecutionTest.cpp - Quantized ops against scalar semantics --===//
 //
 // The reference interpreter's integer execution of dfq.qconv2d and dfq.qgemm
-// (ATen, f64 accumulation, int64 requantization) must equal, bit for bit, a
-// direct loop over the normative scalar semantics of Support/Requantization,
-// and so must the simulated (fake-quantization, real arithmetic) execution.
+// (ATen, exact f32 slices or f64 accumulation, int64 requantization) must
+// equal, bit for bit, a direct loop over the normative scalar semantics of
+// Support/Requantization, and so must the simulated (fake-quantization, real
+// arithmetic) execution.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,11 +18,11 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <random>
 
 using namespace mlir;
@@ -92,35 +93,77 @@ struct IntegerExecutionTest : public ::testing::Test {
   std::mt19937 rng{1234};
 };
 
+/// `value` printed with enough digits to parse back to the same double.
+std::string exactText(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.17g", value);
+  return text;
+}
+
 int64_t uniform(std::mt19937 &rng, int64_t lo, int64_t hi) {
   return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
 }
 
-TEST_F(IntegerExecutionTest, QConv2dMatchesScalarSemantics) {
-  // u8 input (zp 7), i4 per-channel weights with zero points, i32 bias,
-  // u8 output (zp 3); asymmetric pads, stride 2, two groups.
-  const int64_t C = 4, O = 4, H = 6, W = 5, KH = 3, KW = 2, G = 2;
-  const int64_t sh = 2, sw = 1, pt = 1, pl = 0, pb = 2, pr = 1;
+/// A convolution to check against the scalar semantics: u8 input (zp 7), i32
+/// bias, u8 output (zp 3), stride 2.
+struct ConvCase {
+  int64_t C = 4, O = 4, G = 1; // channels, groups
+  std::string weightType = "i4";
+  int64_t wLo = -8, wHi = 7, zwMax = 2; // weights; per-channel zero points
+  int64_t qLo = 0, qHi = 255;           // input codes
+  bool pads = true;                     // asymmetric pads, else none
+  /// The output multiplier of channel o is gain * (o + 1); the bias cancels
+  /// the channel's mean accumulator plus [0, 500), so that with a constant
+  /// input and no pads an accumulator off by a few units changes the codes.
+  double gain = 0.004;
+};
+
+void checkConv(IntegerExecutionTest &t, const ConvCase &k) {
+  const int64_t C = k.C, O = k.O, G = k.G;
+  std::mt19937 &rng = t.rng;
+  const int64_t H = 6, W = 5, KH = 3, KW = 2;
+  const int64_t sh = 2, sw = 1, pt = k.pads, pl = 0, pb = 2 * k.pads,
+                pr = k.pads;
   const int64_t OH = (H + pt + pb - KH) / sh + 1,
                 OW = (W + pl + pr - KW) / sw + 1;
-  const double sx = 0.02, sy = 0.05;
+  const double sx = 0.02, sy = sx * 0.01 / k.gain;
   const int64_t zx = 7, zy = 3;
   std::vector<double> swScales;
   std::vector<int64_t> zw, bias, q(C * H * W), w(O * (C / G) * KH * KW);
   std::vector<int64_t> multipliers, shifts;
+  for (int64_t o = 0; o < O; ++o)
+    zw.push_back(uniform(rng, -k.zwMax, k.zwMax));
+  for (int64_t &v : q)
+    v = uniform(rng, k.qLo, k.qHi);
+  for (int64_t &v : w)
+    v = uniform(rng, k.wLo, k.wHi);
+  // sum (x - zx)(w - zw) of output o at (oy, ox), by the scalar semantics.
+  auto accumulator = [&](int64_t o, int64_t oy, int64_t ox) {
+    int64_t g = o / (O / G), acc = 0;
+    for (int64_t c = 0; c < C / G; ++c)
+      for (int64_t i = 0; i < KH; ++i)
+        for (int64_t j = 0; j < KW; ++j) {
+          int64_t y = oy * sh - pt + i, xx = ox * sw - pl + j;
+          if (y < 0 || y >= H || xx < 0 || xx >= W)
+            continue; // padding holds zp_x: contributes 0
+          int64_t ci = g * (C / G) + c;
+          acc += (q[(ci * H + y) * W + xx] - zx) *
+                 (w[((o * (C / G) + c) * KH + i) * KW + j] - zw[o]);
+        }
+    return acc;
+  };
   for (int64_t o = 0; o < O; ++o) {
+    int64_t total = 0;
+    for (int64_t oy = 0; oy < OH; ++oy)
+      for (int64_t ox = 0; ox < OW; ++ox)
+        total += accumulator(o, oy, ox);
     swScales.push_back(0.01 * (o + 1));
-    zw.push_back(uniform(rng, -2, 2));
-    bias.push_back(uniform(rng, -500, 500));
+    bias.push_back(-total / (OH * OW) + uniform(rng, 0, 499));
     auto m = encodeMultiplier(sx * swScales[o] / sy);
     ASSERT_TRUE(m);
     multipliers.push_back(m->multiplier);
     shifts.push_back(m->shift);
   }
-  for (int64_t &v : q)
-    v = uniform(rng, 0, 255);
-  for (int64_t &v : w)
-    v = uniform(rng, -8, 7);
 
   std::string source;
   llvm::raw_string_ostream os(source);
@@ -128,23 +171,22 @@ TEST_F(IntegerExecutionTest, QConv2dMatchesScalarSemantics) {
                        std::to_string(H) + "x" + std::to_string(W);
   std::string outType = "tensor<1x" + std::to_string(O) + "x" +
                         std::to_string(OH) + "x" + std::to_string(OW);
-  std::string qIn = inType + "x!quant.uniform<u8:f32, " +
-                    llvm::formatv("{0:g17}", sx).str() + ":7>>";
+  std::string qIn =
+      inType + "x!quant.uniform<u8:f32, " + exactText(sx) + ":7>>";
   std::string qW = "tensor<" + std::to_string(O) + "x" + std::to_string(C / G) +
                    "x" + std::to_string(KH) + "x" + std::to_string(KW) +
-                   "x!quant.uniform<i4:f32:0, {";
+                   "x!quant.uniform<" + k.weightType + ":f32:0, {";
   for (int64_t o = 0; o < O; ++o)
-    qW += (o ? "," : "") + llvm::formatv("{0:g17}", swScales[o]).str() + ":" +
-          std::to_string(zw[o]);
+    qW += (o ? "," : "") + exactText(swScales[o]) + ":" + std::to_string(zw[o]);
   qW += "}>>";
-  std::string qOut = outType + "x!quant.uniform<u8:f32, " +
-                     llvm::formatv("{0:g17}", sy).str() + ":3>>";
+  std::string qOut =
+      outType + "x!quant.uniform<u8:f32, " + exactText(sy) + ":3>>";
   os << "func.func @main(%x: " << inType << "xf32>) -> " << outType
      << "xf32> {\n"
      << "  %q = dfq.quantize %x {params = #dfq.qparams<u8, asymmetric, scales "
         "= ["
-     << llvm::formatv("{0:g17}", sx) << "], zero_points = [7]>} : " << inType
-     << "xf32> -> " << qIn << "\n"
+     << exactText(sx) << "], zero_points = [7]>} : " << inType << "xf32> -> "
+     << qIn << "\n"
      << "  %w = dfq.qconstant dense<" << hexI8(w) << "> : tensor<" << O << "x"
      << C / G << "x" << KH << "x" << KW << "xi8> : " << qW << "\n"
      << "  %b = arith.constant dense<[" << join(bias) << "]> : tensor<" << O
@@ -162,24 +204,14 @@ TEST_F(IntegerExecutionTest, QConv2dMatchesScalarSemantics) {
   std::vector<float> x(q.size());
   for (size_t i = 0; i < q.size(); ++i)
     x[i] = float(q[i] - zx) * float(sx);
-  std::vector<float> got = run(source, {1, C, H, W}, x);
+  std::vector<float> got = t.run(source, {1, C, H, W}, x);
   ASSERT_EQ(got.size(), size_t(O * OH * OW));
 
+  int64_t inRange = 0;
   for (int64_t o = 0; o < O; ++o) {
-    int64_t g = o / (O / G);
     for (int64_t oy = 0; oy < OH; ++oy)
       for (int64_t ox = 0; ox < OW; ++ox) {
-        int64_t acc = bias[o];
-        for (int64_t c = 0; c < C / G; ++c)
-          for (int64_t i = 0; i < KH; ++i)
-            for (int64_t j = 0; j < KW; ++j) {
-              int64_t y = oy * sh - pt + i, xx = ox * sw - pl + j;
-              if (y < 0 || y >= H || xx < 0 || xx >= W)
-                continue; // padding holds zp_x: contributes 0
-              int64_t ci = g * (C / G) + c;
-              acc += (q[(ci * H + y) * W + xx] - zx) *
-                     (w[((o * (C / G) + c) * KH + i) * KW + j] - zw[o]);
-            }
+        int64_t acc = bias[o] + accumulator(o, oy, ox);
         int64_t expected = requantize(
             static_cast<int32_t>(acc),
             FixedPointMultiplier{int32_t(multipliers[o]), int32_t(shifts[o])},
@@ -187,8 +219,46 @@ TEST_F(IntegerExecutionTest, QConv2dMatchesScalarSemantics) {
         float want = float(expected - zy) * float(sy);
         EXPECT_EQ(got[(o * OH + oy) * OW + ox], want)
             << "channel " << o << " at (" << oy << ", " << ox << ")";
+        inRange += expected > 0 && expected < 255;
       }
   }
+  // Most outputs are not clamped, so the comparison sees the accumulators.
+  EXPECT_GT(inRange, O * OH * OW / 2);
+}
+
+TEST_F(IntegerExecutionTest, QConv2dMatchesScalarSemantics) {
+  // Two groups of 4-bit weights, pads: f32 accumulation in one slice.
+  ConvCase k;
+  k.G = 2;
+  checkConv(*this, k);
+}
+
+/// 300 channels of 8-bit weights near 127 on an input of 254s: every partial
+/// sum is positive and the accumulators exceed 2^24 ((254 - 7) * 6 taps * 120
+/// per channel), where f32 would round.
+ConvCase wideCase() {
+  ConvCase k;
+  k.C = 300;
+  k.weightType = "i8";
+  k.wLo = 110, k.wHi = 127, k.zwMax = 3;
+  k.qLo = k.qHi = 254; // x - zx = 247, odd: products need every bit
+  k.pads = false;
+  k.gain = 0.125;
+  return k;
+}
+
+TEST_F(IntegerExecutionTest, QConv2dWideAccumulatorMatchesScalarSemantics) {
+  // About 94 channels per exact f32 slice: four slices added in f64.
+  checkConv(*this, wideCase());
+}
+
+TEST_F(IntegerExecutionTest, QConv2dWideGroupedAccumulatorMatchesScalar) {
+  // A grouped convolution is not sliced: 300 channels per group exceed f32's
+  // exact range, so the whole layer accumulates in f64.
+  ConvCase k = wideCase();
+  k.C = 600;
+  k.G = 2;
+  checkConv(*this, k);
 }
 
 void checkGemm(IntegerExecutionTest &t, int64_t K, int64_t wLo, int64_t wHi) {
@@ -248,7 +318,8 @@ TEST_F(IntegerExecutionTest, QGemmMatchesScalarSemantics) {
 }
 
 TEST_F(IntegerExecutionTest, QGemmWideAccumulatorMatchesScalarSemantics) {
-  // 135 * sum|w| (about 1500 * 123) > 2^24: the f64 accumulator path.
+  // 135 * sum|w| (about 1500 * 123) > 2^24: two exact f32 slices of the
+  // 1500 columns, added in f64.
   checkGemm(*this, 1500, 120, 127);
 }
 

@@ -43,9 +43,28 @@ struct RangeAccumulator {
   std::vector<float> sample;
 
   void add(const float *values, int64_t count, bool keepSample) {
-    for (int64_t i = 0; i < count; ++i) {
-      lo = std::min<double>(lo, values[i]);
-      hi = std::max<double>(hi, values[i]);
+    // Independent lanes, so that the compiler vectorizes the scan (a single
+    // running min/max is a serial dependency it may not reorder). NaNs are
+    // skipped: `v < l` is false for them.
+    constexpr int64_t kLanes = 16;
+    float laneLo[kLanes], laneHi[kLanes];
+    std::fill(laneLo, laneLo + kLanes, std::numeric_limits<float>::infinity());
+    std::fill(laneHi, laneHi + kLanes, -std::numeric_limits<float>::infinity());
+    int64_t i = 0;
+    for (; i + kLanes <= count; i += kLanes)
+      for (int64_t j = 0; j < kLanes; ++j) {
+        float v = values[i + j];
+        laneLo[j] = v < laneLo[j] ? v : laneLo[j];
+        laneHi[j] = v > laneHi[j] ? v : laneHi[j];
+      }
+    for (int64_t j = 0; i < count; ++i, ++j) {
+      float v = values[i];
+      laneLo[j] = v < laneLo[j] ? v : laneLo[j];
+      laneHi[j] = v > laneHi[j] ? v : laneHi[j];
+    }
+    for (int64_t j = 0; j < kLanes; ++j) {
+      lo = std::min<double>(lo, laneLo[j]);
+      hi = std::max<double>(hi, laneHi[j]);
     }
     if (!keepSample)
       return;
@@ -92,8 +111,8 @@ double quantizationErrorAtScale(const std::vector<float> &values, double lo,
                                 bool isSigned, bool symmetric) {
   lo = std::min(lo, 0.0);
   double qmin = isSigned ? -std::ldexp(1.0, bits - 1) : 0.0;
-  double qmax = isSigned ? std::ldexp(1.0, bits - 1) - 1
-                         : std::ldexp(1.0, bits) - 1;
+  double qmax =
+      isSigned ? std::ldexp(1.0, bits - 1) - 1 : std::ldexp(1.0, bits) - 1;
   double zero =
       symmetric ? 0.0
                 : std::clamp(qmin + std::nearbyint(-lo / scale), qmin, qmax);
@@ -229,8 +248,8 @@ CalibrateRangesPass::choosePowerOfTwo(RangeAccumulator &acc) {
   bool isSigned = pow2Target.getActSigned();
   bool symmetric = pow2Target.getSymmetricActs();
   double lo = std::min(acc.lo, 0.0), hi = std::max(acc.hi, 0.0);
-  double qmax = isSigned ? std::ldexp(1.0, bits - 1) - 1
-                         : std::ldexp(1.0, bits) - 1;
+  double qmax =
+      isSigned ? std::ldexp(1.0, bits - 1) - 1 : std::ldexp(1.0, bits) - 1;
   double qmin = isSigned ? -std::ldexp(1.0, bits - 1) : 0.0;
   double minMaxScale =
       symmetric ? std::max(-lo, hi) / qmax : (hi - lo) / (qmax - qmin);

@@ -441,8 +441,11 @@ LogicalResult ReferenceInterpreter::Impl::prepare(Operation &op) {
              << op.getName() << "' as an i32 constant";
     // The weight is a constant converted above (dfq.qconstant precedes its
     // users), so the accumulator choice is made once here.
-    params->accumulateInF32 = rt::kernels::accumulatorFitsF32(
-        constants.lookup(op.getOperand(1)), *params);
+    int64_t groups = 1;
+    if (auto conv = dyn_cast<ops::QConv2DOp>(op))
+      groups = conv.getGroups();
+    params->f32Slices = rt::kernels::exactF32Slices(
+        constants.lookup(op.getOperand(1)), *params, groups);
     layers[&op] = std::move(*params);
   }
   schedule.push_back(&op);

@@ -6,9 +6,10 @@
 //   dequantize: x = (q - zp) * scale_f32, in f32
 //   qconv2d/qgemm: acc = bias + sum (x - zp_x)(w - zp_w) exactly, then
 //     y = clamp(zp_y + ((acc * M + 2^(sh-1)) >> sh), qmin_y, qmax_y)
-// The accumulation is exact: in f32 when the layer's bound on partial sums
-// stays below 2^24, else in f64 (8-bit operands stay far below 2^53), so the
-// summation order of ATen's kernels cannot matter. The requantization runs in
+// The accumulation is exact: in f32 over slices of the input channels whose
+// bound on partial sums stays below 2^24, the slices then added in f64 (8-bit
+// operands stay far below 2^53), so the summation order of ATen's kernels
+// cannot matter. The requantization runs in
 // int64 (acc * M < 2^62).
 //
 // The simulated kernels at the end compute the same layers as fake
@@ -24,6 +25,7 @@
 #include <ATen/ops/add.h>
 #include <ATen/ops/clamp.h>
 #include <ATen/ops/div.h>
+#include <ATen/ops/empty.h>
 #include <ATen/ops/floor.h>
 #include <ATen/ops/linear.h>
 #include <ATen/ops/max.h>
@@ -33,6 +35,7 @@
 #include <ATen/ops/sum.h>
 #include <ATen/ops/tensor.h>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir::dfq::rt;
@@ -91,69 +94,153 @@ KernelResult kernels::dequantize(const Tensor &input,
   });
 }
 
-/// Applies bias and requantization to exact f64 accumulators whose channel
-/// dimension is 1.
-static at::Tensor requantize(at::Tensor acc, const QuantLayerParams &params) {
-  int64_t rank = acc.dim();
+/// Applies bias and requantization to exact accumulators (f32 or f64 holding
+/// integers) whose channel dimension is 1, in one pass over them: with
+/// ATen's elementwise ops the eight steps each read and wrote the whole
+/// tensor in int64, four times the time of the convolutions at 224x224.
+static at::Tensor requantize(const at::Tensor &accumulator,
+                             const QuantLayerParams &params) {
+  TORCH_CHECK(accumulator.dim() >= 2, "accumulators need a channel axis");
+  at::Tensor acc = accumulator.scalar_type() == at::kFloat
+                       ? accumulator.contiguous()
+                       : accumulator.to(at::kDouble).contiguous();
+  int64_t images = acc.size(0), channels = acc.size(1);
+  int64_t inner = channels ? acc.numel() / (images * channels) : 0;
+  auto perChannel = [&](const std::vector<int32_t> &values, const char *name) {
+    TORCH_CHECK(values.size() == 1 || int64_t(values.size()) == channels,
+                "expected one or ", channels, " values in '", name, "', got ",
+                values.size());
+    return [&values](int64_t c) {
+      return int64_t(values[values.size() == 1 ? 0 : c]);
+    };
+  };
+  auto multiplier = perChannel(params.multipliers, "multipliers");
+  auto shift = perChannel(params.shifts, "shifts");
+  auto bias = [&](int64_t c) {
+    return params.bias.empty() ? int64_t(0) : int64_t(params.bias[c]);
+  };
   if (!params.bias.empty())
-    acc = acc + alongAxis(params.bias, 1, rank, at::kDouble);
-  at::Tensor acc64 = acc.to(at::kLong);
-  std::vector<int64_t> rounding, divisor;
-  for (int32_t shift : params.shifts) {
-    TORCH_CHECK(shift >= 0 && shift <= 62, "shift ", shift,
+    TORCH_CHECK(int64_t(params.bias.size()) == channels,
+                "expected one bias per channel");
+  for (int64_t c = 0; c < channels; ++c)
+    TORCH_CHECK(shift(c) >= 0 && shift(c) <= 62, "shift ", shift(c),
                 " is outside [0, 62]");
-    rounding.push_back(shift > 0 ? int64_t(1) << (shift - 1) : 0);
-    divisor.push_back(int64_t(1) << shift);
-  }
-  at::Tensor multiplier = alongAxis(params.multipliers, 1, rank, at::kLong);
-  at::Tensor product =
-      acc64 * multiplier + alongAxis(rounding, 1, rank, at::kLong);
-  // Floor division by 2^shift is the arithmetic right shift.
-  at::Tensor shifted =
-      at::div(product, alongAxis(divisor, 1, rank, at::kLong), "floor");
-  at::Tensor y = at::clamp(shifted + params.outputZeroPoint, params.outputMin,
-                           params.outputMax);
-  return y.to(at::kFloat);
+
+  at::Tensor y = at::empty(acc.sizes(), acc.options().dtype(at::kFloat));
+  float *out = y.data_ptr<float>();
+  bool overflow = false;
+  auto run = [&](const auto *in) {
+    for (int64_t n = 0; n < images; ++n) {
+      for (int64_t c = 0; c < channels; ++c) {
+        int64_t m = multiplier(c), sh = shift(c), b = bias(c);
+        int64_t rounding = sh > 0 ? int64_t(1) << (sh - 1) : 0;
+        int64_t offset = (n * channels + c) * inner;
+        for (int64_t i = offset; i < offset + inner; ++i) {
+          int64_t product;
+          overflow |= __builtin_mul_overflow(int64_t(in[i]) + b, m, &product);
+          // Floor division by 2^sh: an arithmetic right shift (the product
+          // and its rounding term stay below 2^62 by the design's bound).
+          int64_t q = ((product + rounding) >> sh) + params.outputZeroPoint;
+          out[i] = float(std::clamp(q, params.outputMin, params.outputMax));
+        }
+      }
+    }
+  };
+  if (acc.scalar_type() == at::kFloat)
+    run(acc.data_ptr<float>());
+  else
+    run(acc.data_ptr<double>());
+  TORCH_CHECK(!overflow, "an accumulator times its multiplier exceeds 2^63");
+  return y;
 }
 
-/// Whether every partial sum of the layer fits f32's exact integer range:
-/// |acc| <= max|x - zp_x| * max_o sum_k |w[o, k] - zp_w[o]| (+ |bias|) < 2^24.
-/// Then f32 arithmetic, and ATen's fast f32 kernels, compute the exact
-/// accumulator whatever the summation order; otherwise f64 does (its exact
-/// range, 2^53, is far beyond what 8-bit operands reach).
-bool kernels::accumulatorFitsF32(const Tensor &weight,
-                                 const QuantLayerParams &params) noexcept {
+/// The bound on a partial sum over input channels [c0, c1) of output o is
+/// max|x - zp_x| * sum_{c0 <= c < c1, kh, kw} |w[o, c, kh, kw] - zp_w[o]|.
+/// While it stays below 2^24, f32 arithmetic, and ATen's fast f32 kernels,
+/// compute that partial sum exactly whatever the summation order; the slices'
+/// sums are then added in f64, whose exact range (2^53) is far beyond what
+/// 8-bit operands reach, and so is the bias (in requantize). Slices are
+/// grown greedily, which gives the fewest consecutive ones.
+std::vector<int64_t> kernels::exactF32Slices(const Tensor &weight,
+                                             const QuantLayerParams &params,
+                                             int64_t groups) noexcept {
   try {
     c10::InferenceMode guard;
     const at::Tensor &w = unwrap(weight);
     at::Tensor shifted = w.to(at::kDouble) - alongAxis(params.weightZeroPoints,
                                                        0, w.dim(), at::kDouble);
+    int64_t outputs = w.size(0), inputs = w.size(1);
+    // |w - zp_w| summed over everything but the output and input channels.
+    at::Tensor perChannel =
+        shifted.abs().reshape({outputs, inputs, -1}).sum(2).contiguous();
+    auto sums = perChannel.accessor<double, 2>();
     double maxInput =
         std::max(std::abs(double(params.inputMin - params.inputZeroPoint)),
                  std::abs(double(params.inputMax - params.inputZeroPoint)));
-    double maxWeightSum =
-        shifted.abs().reshape({w.size(0), -1}).sum(1).max().item<double>();
-    double maxBias = 0;
-    for (int32_t b : params.bias)
-      maxBias = std::max(maxBias, std::abs(double(b)));
-    return maxInput * maxWeightSum + maxBias < double(1 << 24);
+    constexpr double kExactF32 = double(1 << 24);
+    std::vector<int64_t> bounds = {0};
+    std::vector<double> running(outputs, 0.0);
+    for (int64_t c = 0; c < inputs; ++c) {
+      bool fits = true;
+      for (int64_t o = 0; o < outputs && fits; ++o)
+        fits = (running[o] + sums[o][c]) * maxInput < kExactF32;
+      if (!fits) {
+        // A channel that does not fit alone, or a grouped convolution
+        // (whose slices would have to be cut per group), needs f64.
+        if (c == bounds.back() || groups != 1)
+          return {};
+        bounds.push_back(c);
+        std::fill(running.begin(), running.end(), 0.0);
+      }
+      for (int64_t o = 0; o < outputs; ++o)
+        running[o] += sums[o][c];
+    }
+    bounds.push_back(inputs);
+    return bounds;
   } catch (...) {
-    return false; // f64 is exact in every case
+    return {}; // f64 is exact in every case
   }
 }
 
-/// The input and weight with their zero points removed, in the layer's
-/// accumulator type. Removing the zero point before the product makes
-/// padding read real zeros, exactly as the integer semantics pad with zp_x.
+/// The input and weight with their zero points removed, in f32 when the
+/// layer has exact f32 slices, else in f64. Removing the zero point before
+/// the product makes padding read real zeros, exactly as the integer
+/// semantics pad with zp_x.
 static std::pair<at::Tensor, at::Tensor>
 shiftedOperands(const Tensor &input, const Tensor &weight,
                 const QuantLayerParams &params) {
-  at::ScalarType type = params.accumulateInF32 ? at::kFloat : at::kDouble;
+  at::ScalarType type = params.f32Slices.empty() ? at::kDouble : at::kFloat;
   const at::Tensor &w = unwrap(weight);
-  at::Tensor x = unwrap(input).to(type) - double(params.inputZeroPoint);
+  // Copies (`to` alone would alias an f32 operand, which sub_ then changed).
+  at::Tensor x = unwrap(input)
+                     .to(type, /*non_blocking=*/false, /*copy=*/true)
+                     .sub_(double(params.inputZeroPoint));
   at::Tensor ws =
-      w.to(type) - alongAxis(params.weightZeroPoints, 0, w.dim(), type);
+      w.to(type, /*non_blocking=*/false, /*copy=*/true)
+          .sub_(alongAxis(params.weightZeroPoints, 0, w.dim(), type));
   return {x, ws};
+}
+
+/// The exact accumulator in f64: `product(x, w)` of the whole operands, or
+/// the f64 sum of its results on every f32 slice of the input channels (the
+/// weight's axis 1, the input's axis 1 too for a convolution and its last
+/// axis for a gemm).
+template <typename Product>
+static at::Tensor accumulate(const at::Tensor &x, const at::Tensor &w,
+                             const QuantLayerParams &params, int64_t inputAxis,
+                             Product product) {
+  const std::vector<int64_t> &bounds = params.f32Slices;
+  if (bounds.size() <= 2)
+    return product(x, w);
+  at::Tensor acc;
+  for (size_t i = 0; i + 1 < bounds.size(); ++i) {
+    int64_t begin = bounds[i], length = bounds[i + 1] - bounds[i];
+    at::Tensor part =
+        product(x.narrow(inputAxis, begin, length), w.narrow(1, begin, length))
+            .to(at::kDouble);
+    acc = acc.defined() ? acc + part : part;
+  }
+  return acc;
 }
 
 KernelResult kernels::qconv2d(const Tensor &input, const Tensor &weight,
@@ -161,8 +248,12 @@ KernelResult kernels::qconv2d(const Tensor &input, const Tensor &weight,
                               const QuantLayerParams &params) noexcept {
   return runKernel([&] {
     auto [x, w] = shiftedOperands(input, weight, params);
-    return requantize(aten::conv2d(x, w, c10::nullopt, conv).to(at::kDouble),
-                      params);
+    return requantize(
+        accumulate(x, w, params, 1,
+                   [&](const at::Tensor &xs, const at::Tensor &ws) {
+                     return aten::conv2d(xs, ws, c10::nullopt, conv);
+                   }),
+        params);
   });
 }
 
@@ -170,7 +261,12 @@ KernelResult kernels::qgemm(const Tensor &input, const Tensor &weight,
                             const QuantLayerParams &params) noexcept {
   return runKernel([&] {
     auto [x, w] = shiftedOperands(input, weight, params);
-    return requantize(at::linear(x, w).to(at::kDouble), params);
+    return requantize(
+        accumulate(x, w, params, x.dim() - 1,
+                   [](const at::Tensor &xs, const at::Tensor &ws) {
+                     return at::linear(xs, ws);
+                   }),
+        params);
   });
 }
 

@@ -70,9 +70,11 @@ struct QuantLayerParams {
   /// The f32 scales of the types, used only by simulated execution.
   double inputScale = 1;
   std::vector<double> weightScales; // one, or one per output channel
-  /// Accumulate in f32 (proven exact by kernels::accumulatorFitsF32) rather
-  /// than f64.
-  bool accumulateInF32 = false;
+  /// Where the accumulation runs in f32: the boundaries 0 = b0 < ... < bn of
+  /// the weight's input-channel axis (kernels::exactF32Slices) whose slices
+  /// are summed in f32 each, exactly, and then added in f64. Empty: the
+  /// whole layer accumulates in f64.
+  std::vector<int64_t> f32Slices;
 };
 
 namespace kernels {
@@ -113,10 +115,13 @@ KernelResult concat(const std::vector<Tensor> &inputs, int64_t axis) noexcept;
 KernelResult quantize(const Tensor &input, const QuantParams &params) noexcept;
 KernelResult dequantize(const Tensor &input,
                         const QuantParams &params) noexcept;
-/// Whether f32 accumulation is exact for this layer's weights and input
-/// range (decided once per layer; false on any doubt).
-bool accumulatorFitsF32(const Tensor &weight,
-                        const QuantLayerParams &params) noexcept;
+/// Splits the weight's input-channel axis into the fewest consecutive slices
+/// whose f32 accumulation is exact for this layer's weights and input range
+/// (decided once per layer). A grouped convolution is not split: it gets one
+/// slice or none. Empty when f64 must accumulate (and on any doubt).
+std::vector<int64_t> exactF32Slices(const Tensor &weight,
+                                    const QuantLayerParams &params,
+                                    int64_t groups) noexcept;
 KernelResult qconv2d(const Tensor &input, const Tensor &weight,
                      const Conv2dParams &conv,
                      const QuantLayerParams &params) noexcept;

@@ -44,9 +44,11 @@ std::vector<float> realValues(Operation *op, const rt::Tensor &tensor) {
   const float *data = tensor.dataF32();
   std::vector<float> values(data, data + tensor.numElements());
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
-  if (auto q = dyn_cast<quant::UniformQuantizedType>(type.getElementType()))
+  if (auto q = dyn_cast<quant::UniformQuantizedType>(type.getElementType())) {
+    double zeroPoint = q.getZeroPoint(), scale = q.getScale();
     for (float &v : values)
-      v = float((double(v) - q.getZeroPoint()) * q.getScale());
+      v = float((double(v) - zeroPoint) * scale);
+  }
   return values;
 }
 
@@ -119,38 +121,53 @@ mlir::dfq::measureLayerSqnr(ModuleOp floatModel, ModuleOp quantizedModel,
   if (failed(floatRun) || failed(quantizedRun))
     return failure();
 
-  llvm::StringMap<std::vector<float>> reference;
-  SmallVector<rt::Tensor> outputs;
-  if (failed((*floatRun)->run(
-          {images}, outputs, [&](Operation *op, const rt::Tensor &value) {
-            if (Operation *layer = layerProducedBy(op))
-              reference[getLayerName(layer)] = realValues(op, value);
-          })))
-    return failure();
+  // The images run a few at a time, so that the float model's layer outputs
+  // kept for the comparison stay small (all of them for every image of a
+  // 224x224 network would be gigabytes); signal and noise energies add up
+  // over the batches.
+  constexpr int64_t kImagesPerBatch = 16;
+  std::vector<int64_t> shape = images.shape();
+  int64_t count = shape.empty() ? 0 : shape[0];
+  int64_t sampleSize = count ? images.numElements() / count : 0;
+  llvm::StringMap<std::pair<double, double>> energies; // signal, noise
+  for (int64_t first = 0; first < count; first += kImagesPerBatch) {
+    shape[0] = std::min(kImagesPerBatch, count - first);
+    rt::Tensor batch =
+        rt::Tensor::fromF32(shape, images.dataF32() + first * sampleSize);
+    llvm::StringMap<std::vector<float>> reference;
+    SmallVector<rt::Tensor> outputs;
+    if (failed((*floatRun)->run(
+            {batch}, outputs, [&](Operation *op, const rt::Tensor &value) {
+              if (Operation *layer = layerProducedBy(op))
+                reference[getLayerName(layer)] = realValues(op, value);
+            })))
+      return failure();
+    if (failed((*quantizedRun)
+                   ->run({batch}, outputs,
+                         [&](Operation *op, const rt::Tensor &value) {
+                           Operation *layer = layerProducedBy(op);
+                           if (!layer)
+                             return;
+                           auto it = reference.find(getLayerName(layer));
+                           std::vector<float> got = realValues(op, value);
+                           if (it == reference.end() ||
+                               it->second.size() != got.size())
+                             return;
+                           auto &[signal, noise] = energies[it->first()];
+                           for (size_t i = 0; i < got.size(); ++i) {
+                             double f = it->second[i], d = f - got[i];
+                             signal += f * f;
+                             noise += d * d;
+                           }
+                         })))
+      return failure();
+  }
   llvm::StringMap<double> sqnr;
-  if (failed((*quantizedRun)
-                 ->run({images}, outputs,
-                       [&](Operation *op, const rt::Tensor &value) {
-                         Operation *layer = layerProducedBy(op);
-                         if (!layer)
-                           return;
-                         auto it = reference.find(getLayerName(layer));
-                         std::vector<float> got = realValues(op, value);
-                         if (it == reference.end() ||
-                             it->second.size() != got.size())
-                           return;
-                         double signal = 0, noise = 0;
-                         for (size_t i = 0; i < got.size(); ++i) {
-                           double f = it->second[i], d = f - got[i];
-                           signal += f * f;
-                           noise += d * d;
-                         }
-                         sqnr[it->first()] =
-                             noise > 0
-                                 ? 10 * std::log10(signal / noise)
-                                 : std::numeric_limits<double>::infinity();
-                       })))
-    return failure();
+  for (const auto &entry : energies) {
+    auto [signal, noise] = entry.second;
+    sqnr[entry.first()] = noise > 0 ? 10 * std::log10(signal / noise)
+                                    : std::numeric_limits<double>::infinity();
+  }
   return sqnr;
 }
 

@@ -262,6 +262,7 @@ static FailureOr<dfq::rt::Tensor> reportImages(ModuleOp module,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  mlir::dfq::keepFreedMemoryInProcess();
   cl::HideUnrelatedOptions(category);
   cl::AddExtraVersionPrinter(
       [](llvm::raw_ostream &os) { os << "dfq-compile (dfq 0.1, MLIR 22)\n"; });

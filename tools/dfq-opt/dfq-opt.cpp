@@ -9,6 +9,7 @@
 #include "dfq/Conversion/Passes.h"
 #include "dfq/Dialect/DfqDialect.h"
 #include "dfq/Pipelines/CompilePipeline.h"
+#include "dfq/Support/CommandLine.h"
 #include "dfq/Targets/Passes.h"
 #include "dfq/Transforms/Passes.h"
 
@@ -23,6 +24,7 @@
 #include "mlir/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
+  mlir::dfq::keepFreedMemoryInProcess();
   mlir::registerTransformsPasses(); // canonicalize, cse, inline, ...
   mlir::quant::registerQuantPasses();
   mlir::dfq::registerDfqPasses();

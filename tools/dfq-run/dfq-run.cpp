@@ -155,6 +155,7 @@ static std::string formatShape(llvm::ArrayRef<int64_t> shape) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  mlir::dfq::keepFreedMemoryInProcess();
   cl::opt<int> *threadsOpt = mlir::dfq::adoptThreadsOption(
       runCategory, "Threads for the numerics engine (0: its default)");
   cl::HideUnrelatedOptions(runCategory);

@@ -14,6 +14,15 @@ namespace mlir::dfq {
 llvm::cl::opt<int> *adoptThreadsOption(llvm::cl::OptionCategory &category,
                                        llvm::StringRef description);
 
+/// Makes the allocator keep freed memory in the process instead of handing
+/// it back to the kernel. The reference interpreter allocates and frees
+/// tensors of tens or hundreds of megabytes per op at 224x224; glibc serves
+/// those with fresh mappings whose pages the kernel zeroes on first touch,
+/// which took a third of dfq-compile's time on ResNet-50. Peak memory grows a
+/// little (fragmentation). A no-op where the C library offers no such
+/// control.
+void keepFreedMemoryInProcess();
+
 } // namespace mlir::dfq
 
 #endif // DFQ_SUPPORT_COMMANDLINE_H
