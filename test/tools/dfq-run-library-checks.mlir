@@ -80,5 +80,10 @@
 // RUN: clang-22 -shared -fPIC -o %t/old/libmodel.so %S/Inputs/old_abi_library.c
 // RUN: { dfq-run %t/old/libmodel.so --input %t/data/images.npy 2>&1 || echo "exit $?"; } | FileCheck %s --check-prefix=OLD
 // RUN: { dfq-run %t/old --input %t/data/images.npy 2>&1 || echo "exit $?"; } | FileCheck %s --check-prefix=OLD
-// OLD: error: '{{.*}}libmodel.so' has no dfq_model_fingerprint: it has model ABI version 1, this dfq-run reads 2 (rebuild it with dfq-compile)
+// OLD: error: '{{.*}}libmodel.so' has no dfq_model_fingerprint: it has model ABI version 1, this dfq-run reads 3 (rebuild it with dfq-compile)
 // OLD-NEXT: exit 1
+// RUN: mkdir -p %t/v2
+// RUN: clang-22 -shared -fPIC -DABI_VERSION_2 -o %t/v2/libmodel.so %S/Inputs/old_abi_library.c
+// RUN: { dfq-run %t/v2/libmodel.so --input %t/data/images.npy 2>&1 || echo "exit $?"; } | FileCheck %s --check-prefix=V2
+// V2: error: '{{.*}}libmodel.so' has model ABI version 2; this dfq-run reads 3
+// V2-NEXT: exit 1

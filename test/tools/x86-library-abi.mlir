@@ -25,16 +25,16 @@
 // FILES: report.html
 // FILES: report.json
 
-// AFFINE: abi 2 target x86-avx2 inputs 1 outputs 1
+// AFFINE: abi 3 target x86-avx2 inputs 1 outputs 1
 
 // CHECK: {{^}}[[FP:[0-9a-f]{64}]]{{$}}
 // CHECK: #define DFQ_MODEL_FINGERPRINT "[[FP]]"
-// CHECK: #define DFQ_MODEL_ABI_VERSION 2
+// CHECK: #define DFQ_MODEL_ABI_VERSION 3
 // CHECK: const char *dfq_model_fingerprint(void);
 // CHECK: "library": {
 // CHECK: "fingerprint": "[[FP]]",
 // CHECK: "target": "x86-avx512-vnni"
-// CHECK: abi 2 target x86-avx512-vnni inputs 1 outputs 1
+// CHECK: abi 3 target x86-avx512-vnni inputs 1 outputs 1
 // CHECK-NEXT: fingerprint [[FP]], DFQ_MODEL_FINGERPRINT agrees
 // CHECK: input rank 4 [-1, 1, 28, 28]
 // CHECK: output rank 2 [-1, 10]
@@ -43,3 +43,6 @@
 // CHECK: run(5): dfq_model_run: batch 5 outside [1, 4]
 // CHECK: run(null): dfq_model_run: null model, inputs or outputs
 // CHECK: run(4): ok, image 0 and 3 agree: 1, error now ''
+// CHECK-NEXT: steps [[STEPS:[0-9]+]], first conversion '/net/net.1/Gemm', last outputs 'outputs', out of range (nil) (nil)
+// CHECK-NEXT: profile(null): dfq_model_profile: null model
+// CHECK-NEXT: unprofiled: 0 s; profiled: [[STEPS]] of [[STEPS]] steps timed, 0 negative; stopped: unchanged

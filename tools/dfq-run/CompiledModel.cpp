@@ -32,6 +32,12 @@ struct CompiledModel::Api {
   decltype(&dfq_model_run) run;
   decltype(&dfq_model_last_error) lastError;
   decltype(&dfq_model_destroy) destroy;
+  // ABI version 3.
+  decltype(&dfq_model_num_steps) numSteps;
+  decltype(&dfq_model_step_name) stepName;
+  decltype(&dfq_model_step_kind) stepKind;
+  decltype(&dfq_model_profile) profile;
+  decltype(&dfq_model_step_seconds) stepSeconds;
 };
 
 static llvm::Error failure(const llvm::Twine &message) {
@@ -176,6 +182,14 @@ CompiledModel::load(const std::string &path, const std::string &modelFile,
     return failure("'" + path + "' has model ABI version " +
                    llvm::Twine(api.abiVersion()) + "; this dfq-run reads " +
                    llvm::Twine(kAbiVersion));
+  bind(api.numSteps, "dfq_model_num_steps");
+  bind(api.stepName, "dfq_model_step_name");
+  bind(api.stepKind, "dfq_model_step_kind");
+  bind(api.profile, "dfq_model_profile");
+  bind(api.stepSeconds, "dfq_model_step_seconds");
+  if (!missing.empty())
+    return failure("'" + path + "' says model ABI version " +
+                   llvm::Twine(kAbiVersion) + " but lacks " + missing);
   if (!modelFile.empty()) {
     llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> text =
         llvm::MemoryBuffer::getFile(modelFile, /*IsText=*/false,
@@ -233,4 +247,22 @@ llvm::Error CompiledModel::run(const float *samples, int64_t batch,
   if (api->run(model, batch, inputs, pointers.data()))
     return failure(api->lastError());
   return llvm::Error::success();
+}
+
+llvm::Error CompiledModel::setProfiling(bool enabled) {
+  if (api->profile(model, enabled ? 1 : 0))
+    return failure(api->lastError());
+  return llvm::Error::success();
+}
+
+std::vector<CompiledModel::StepTime> CompiledModel::stepTimes() const {
+  std::vector<StepTime> steps(std::max(0, api->numSteps()));
+  const double *seconds = api->stepSeconds(model);
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const char *name = api->stepName(int(i)), *kind = api->stepKind(int(i));
+    steps[i].name = name ? name : "";
+    steps[i].kind = kind ? kind : "";
+    steps[i].seconds = seconds ? seconds[i] : 0;
+  }
+  return steps;
 }

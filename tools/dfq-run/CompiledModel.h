@@ -43,6 +43,16 @@ public:
   llvm::Error run(const float *samples, int64_t batch,
                   std::vector<float> &result);
 
+  /// A step of the library's program and the seconds its profiled runs
+  /// spent in it (dfq_model_step_seconds).
+  struct StepTime {
+    std::string name, kind;
+    double seconds = 0;
+  };
+  /// Starts recording step times (cleared) or stops.
+  llvm::Error setProfiling(bool enabled);
+  std::vector<StepTime> stepTimes() const;
+
 private:
   CompiledModel() = default;
   struct Api;

@@ -2,7 +2,7 @@
 //
 // dfq-run MODEL [--dataset fashion-mnist[:test|:train]] [--input x.npy]
 //               [--output y.npy] [--batch N] [--limit N] [--mean M --std S]
-//               [--threads N] [--json] [--simulate]
+//               [--threads N] [--json] [--simulate] [--profile]
 //
 // MODEL is an ONNX file (imported, then run by the reference interpreter), a
 // dfq .mlir file, a dfq-compile output directory (its libmodel.so when it
@@ -93,6 +93,13 @@ static cl::opt<std::string> executorOpt(
              "dfq-compile directory has one, else the reference "
              "interpreter; ref: always the interpreter (model.mlir)"),
     cl::init("auto"), cl::cat(runCategory));
+
+static cl::opt<bool> profileOpt(
+    "profile",
+    cl::desc("Compiled libraries: time every step of the program (kernel, "
+             "host loop, conversion, host op) over the run and print the "
+             "time per batch of each, by kind and by step"),
+    cl::cat(runCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs()) << message << "\n";
@@ -244,6 +251,9 @@ int main(int argc, char **argv) {
       libraryModel = model.str().str();
     }
   }
+  if (libraryPath.empty() && profileOpt)
+    return fail("--profile times the steps of a compiled library; '" +
+                modelPath + "' runs on the reference interpreter");
   if (!libraryPath.empty() && simulateOpt)
     return fail("--simulate runs the reference interpreter; give it the IR "
                 "(--executor ref)");
@@ -340,6 +350,10 @@ int main(int argc, char **argv) {
     batch = inputShape[0];
   }
 
+  if (profileOpt)
+    if (llvm::Error error = compiled->setProfiling(true))
+      return fail(std::move(error));
+
   std::vector<float> outputs;
   std::vector<int64_t> outputSampleShape;
   std::vector<double> batchMillis;
@@ -425,6 +439,28 @@ int main(int argc, char **argv) {
   double imagesPerSecond = execSeconds > 0 ? total / execSeconds : 0;
   double top1 = total ? double(correct) / total : 0;
 
+  // Step times per batch, and their sums by kind in order of appearance.
+  std::vector<::mlir::dfq::CompiledModel::StepTime> steps;
+  std::vector<std::pair<std::string, double>> kinds;
+  double profiledMs = 0;
+  if (profileOpt) {
+    steps = compiled->stepTimes();
+    double batches = std::max<size_t>(1, batchMillis.size());
+    for (auto &step : steps) {
+      step.seconds = step.seconds * 1000 / batches; // now ms per batch
+      profiledMs += step.seconds;
+      auto it =
+          llvm::find_if(kinds, [&](auto &k) { return k.first == step.kind; });
+      if (it == kinds.end())
+        kinds.push_back({step.kind, step.seconds});
+      else
+        it->second += step.seconds;
+    }
+  }
+  auto share = [&](double ms) {
+    return profiledMs > 0 ? 100 * ms / profiledMs : 0.0;
+  };
+
   if (jsonOpt) {
     llvm::json::Object result{{"model", modelPath.getValue()},
                               {"executor", executor},
@@ -434,6 +470,20 @@ int main(int argc, char **argv) {
                               {"images_per_s", imagesPerSecond}};
     if (!labels.empty())
       result["top1"] = top1;
+    if (profileOpt) {
+      llvm::json::Array stepArray;
+      for (const auto &step : steps)
+        stepArray.push_back(llvm::json::Object{
+            {"name", step.name}, {"kind", step.kind}, {"ms", step.seconds}});
+      llvm::json::Object byKind;
+      for (const auto &[kind, ms] : kinds)
+        byKind[kind] = ms;
+      result["profile"] =
+          llvm::json::Object{{"batches", int64_t(batchMillis.size())},
+                             {"ms_per_batch", profiledMs},
+                             {"by_kind", std::move(byKind)},
+                             {"steps", std::move(stepArray)}};
+    }
     llvm::outs() << llvm::json::Value(std::move(result)) << "\n";
   } else {
     if (!labels.empty())
@@ -443,6 +493,22 @@ int main(int argc, char **argv) {
                  << llvm::format(", %.3f ms per batch (median), %.1f "
                                  "samples/s\n",
                                  median, imagesPerSecond);
+    if (profileOpt) {
+      llvm::outs() << llvm::format("profile: %zu steps, %.3f ms per batch "
+                                   "(mean over %zu batches)\n",
+                                   steps.size(), profiledMs,
+                                   batchMillis.size());
+      for (const auto &[kind, ms] : kinds)
+        llvm::outs() << llvm::format("  %-10s %10.3f ms %6.1f%%\n",
+                                     kind.c_str(), ms, share(ms));
+      llvm::outs() << llvm::format("  %4s  %-10s %10s %7s  %s\n", "step",
+                                   "kind", "ms", "share", "name");
+      for (auto [index, step] : llvm::enumerate(steps))
+        llvm::outs() << llvm::format("  %4zu  %-10s %10.3f %6.1f%%  ", index,
+                                     step.kind.c_str(), step.seconds,
+                                     share(step.seconds))
+                     << step.name << "\n";
+    }
   }
   return 0;
 }

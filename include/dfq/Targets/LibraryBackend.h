@@ -72,7 +72,8 @@ public:
 
   /// The host code of the kernel added last: declarations at file scope
   /// (`prototypes`) and the statements of its step (`body`), which set
-  /// `failed` on an error and end at a dfq_rt_barrier(team).
+  /// `failed` on an error; the host program ends the step after them (with
+  /// a barrier of the team).
   virtual void printKernelCall(const LayerSpec &spec,
                                const KernelOperands &operands,
                                std::string &prototypes, std::string &body) = 0;

@@ -49,8 +49,7 @@ public:
     body += "  failed |= dfq_rt_run_row_kernel(" + spec.symbol + ", " +
             operands.layer + ", " + operands.input + ", n, " +
             operands.buffers[0].first + ", " + std::to_string(spec.outH) +
-            ", " + (operands.splitRows ? "1" : "0") +
-            ", team);\n  dfq_rt_barrier(team);\n";
+            ", " + (operands.splitRows ? "1" : "0") + ", team);\n";
   }
 
   std::string getRuntimeHeader() const override { return ""; }

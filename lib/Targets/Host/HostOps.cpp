@@ -404,25 +404,25 @@ LogicalResult HostProgram::emitMaxPool(MaxPool2DOp pool) {
   const ValueInfo &in = values[input];
   const ValueInfo &out = values[result];
   if (in.quantized && !perTensorActivation(input.getType()))
-    return pool->emitError() << "pools " << input.getType() << "; the "
-                             << targetName
-                             << " target pools codes of at most 8 bits";
+    return pool->emitError()
+           << "pools " << input.getType() << "; the " << targetName
+           << " target pools codes of at most 8 bits";
   // Codes are unsigned or signed bytes; channels last passes the channels.
   std::string suffix = !in.quantized ? "" : in.isSigned ? "_s8" : "_u8";
   ArrayRef<int64_t> s = in.sampleShape, o = out.sampleShape;
   bool last = pool.getChannelsLast();
   std::string sizes =
-      last ? "n, " + std::to_string(s[0]) + ", " + std::to_string(s[1]) +
-                 ", " + std::to_string(s[2]) + ", " + std::to_string(o[0]) +
-                 ", " + std::to_string(o[1])
+      last ? "n, " + std::to_string(s[0]) + ", " + std::to_string(s[1]) + ", " +
+                 std::to_string(s[2]) + ", " + std::to_string(o[0]) + ", " +
+                 std::to_string(o[1])
            : "n * " + std::to_string(s[0]) + ", " + std::to_string(s[1]) +
                  ", " + std::to_string(s[2]) + ", " + std::to_string(o[1]) +
                  ", " + std::to_string(o[2]);
   std::string x = in.quantized ? bytePtr(input) : floatPtr(input);
   std::string y = in.quantized ? bytePtr(result) : floatPtr(result);
   body += "  {\n    const int64_t geometry[] = " +
-          poolGeometry(pool.getKernelShape(), pool.getStrides(),
-                       pool.getPads(), pool.getDilations()) +
+          poolGeometry(pool.getKernelShape(), pool.getStrides(), pool.getPads(),
+                       pool.getDilations()) +
           ";\n    dfq_rt_max_pool2d" + (last ? "_nhwc" : "") + suffix + "(" +
           x + ", " + y + ", " + sizes + ", geometry);\n  }\n";
   return success();

@@ -16,6 +16,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <cmath>
 #include <cstdio>
@@ -594,7 +595,22 @@ void HostProgram::flushGroup() {
           "    int64_t begin, end;\n    dfq_rt_share(team, n * " +
           std::to_string(group.elements) +
           ", &begin, &end);\n    for (int64_t i = begin; i < end; ++i) {\n" +
-          loop + "    }\n  }\n  dfq_rt_barrier(team);\n";
+          loop + "    }\n  }\n";
+  // The step is named after the model's ops it computes, each once: those
+  // that are not (de)quantizations (named after the layers they convert),
+  // or all when there are only those.
+  bool onlyConversions = llvm::all_of(group.ops, [](Operation *op) {
+    return isa<QuantizeOp, DequantizeOp>(op);
+  });
+  std::string layers;
+  llvm::StringSet<> seen;
+  for (Operation *op : group.ops) {
+    std::string layer = getLayerName(op);
+    if ((onlyConversions || !isa<QuantizeOp, DequantizeOp>(op)) &&
+        seen.insert(layer).second)
+      layers += (layers.empty() ? "" : ", ") + layer;
+  }
+  endStep(layers, onlyConversions ? "conversion" : "host loop");
   group.ops.clear();
 }
 
@@ -661,8 +677,10 @@ LogicalResult HostProgram::emitOp(Operation *op, size_t step) {
   LogicalResult result = emitHostOp(op, step);
   // Kernels split their rows over a team themselves; the other host ops
   // are small and run on its first thread.
-  if (!isa<QConv2DOp, QGemmOp>(op))
-    runOnFirstPart(stepStart);
+  if (isa<QConv2DOp, QGemmOp>(op))
+    endStep(getLayerName(op), "kernel");
+  else
+    runOnFirstPart(stepStart, op);
   return result;
 }
 
@@ -673,11 +691,19 @@ void HostProgram::readAt(Value value, size_t step) {
         std::max(buffers[it->second.buffer].last, step);
 }
 
-void HostProgram::runOnFirstPart(size_t start) {
+void HostProgram::runOnFirstPart(size_t start, Operation *op) {
   if (start == body.size())
     return;
   body.insert(start, "  if (team->part == 0) {\n");
-  body += "  }\n  dfq_rt_barrier(team);\n";
+  body += "  }\n";
+  endStep(getLayerName(op), isa<QuantizeOp, DequantizeOp, TransposeOp>(op)
+                                ? "conversion"
+                                : "host op");
+}
+
+void HostProgram::endStep(std::string name, StringRef kind) {
+  body += "  dfq_rt_step_end(team, " + std::to_string(steps.size()) + ");\n";
+  steps.push_back({std::move(name), kind.str()});
 }
 
 /// Greedy best-fit by size: each buffer, largest first, goes to the lowest
@@ -731,7 +757,9 @@ LogicalResult HostProgram::emitOutputs() {
                    floatPtr(result) + ", (size_t)(n * " +
                    std::to_string(bytes) + "));\n";
   }
-  runOnFirstPart(outputsStart);
+  runOnFirstPart(outputsStart, terminator);
+  // The copies into `outputs` (printed by ModelSource.cpp) end the program.
+  steps.push_back({"outputs", "outputs"});
   return success();
 }
 

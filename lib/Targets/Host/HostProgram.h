@@ -104,6 +104,12 @@ public:
   /// Of every arena buffer: the target's `alignment`, else the default.
   int64_t alignment = kDefaultArenaAlignment;
   std::vector<ArenaBuffer> buffers;
+  /// The program's steps in order (dfq_model_step_name/_kind): each ends at
+  /// a dfq_rt_step_end(team, index); the last one copies the outputs.
+  struct Step {
+    std::string name, kind;
+  };
+  std::vector<Step> steps;
 
 private:
   LogicalResult checkSignature();
@@ -123,9 +129,12 @@ private:
   /// ops the kernel then computes (they are skipped when reached).
   LogicalResult fuseResidualChain(ResidualChain &chain, LayerSpec &spec,
                                   size_t step);
-  /// Makes the code emitted since `start` (one program step) run on the
-  /// first thread of a team, the others waiting at the barrier after it.
-  void runOnFirstPart(size_t start);
+  /// Makes the code emitted since `start` (one program step, computing `op`)
+  /// run on the first thread of a team, the others waiting at the barrier
+  /// after it.
+  void runOnFirstPart(size_t start, Operation *op);
+  /// Ends the step emitted last: it computes `name` and is of `kind`.
+  void endStep(std::string name, StringRef kind);
   LogicalResult emitBinary(Operation *op, bool add);
   LogicalResult emitTranspose(TransposeOp transpose, size_t step);
   LogicalResult emitMaxPool(MaxPool2DOp pool);

@@ -83,19 +83,32 @@ std::string HostProgram::source() {
   os << "};\nstatic const int64_t output_elements[] = {";
   for (Type type : function.getResultTypes())
     os << product(cast<RankedTensorType>(type).getShape().drop_front()) << ", ";
-  os << "};\n\n"
+  os << "};\n\n#define NUM_STEPS " << steps.size() << "\n";
+  for (StringRef field : {"name", "kind"}) {
+    os << "static const char *const step_" << field << "s[] = {\n";
+    for (const Step &step : steps)
+      os << "  " << stringLiteral(field == "name" ? step.name : step.kind)
+         << ",\n";
+    os << "};\n";
+  }
+  os << "\n"
      << "/* The program on n samples, arena holding ARENA_BYTES_PER_SAMPLE x n "
         "bytes, run by\n * every thread of `team` (dfq_runtime.h). */\n"
      << "static int run_program(uint8_t *arena, int64_t n, const float *const "
         "*inputs,\n                       float *const *outputs, const "
         "dfq_rt_team *team) {\n  int failed = 0;\n"
      << body << "  if (team->part == 0) {\n"
-     << outputsCode << "  }\n  return failed;\n}\n\n"
+     << outputsCode << "  }\n  dfq_rt_step_end(team, NUM_STEPS - 1);\n"
+     << "  return failed;\n}\n\n"
      << R"(struct dfq_model {
   int64_t max_batch;
   uint8_t *arena;
   /* Workers besides the caller; NULL runs on the caller alone. */
   dfq_rt_pool *pool;
+  /* dfq_model_profile: whether runs record step times, and where. */
+  int profiling;
+  dfq_rt_profile profile;
+  double step_seconds[NUM_STEPS];
 };
 
 int dfq_model_abi_version(void) { return DFQ_MODEL_ABI_VERSION; }
@@ -116,6 +129,24 @@ const int64_t *dfq_model_output_shape(int i) {
   return i >= 0 && i < DFQ_MODEL_NUM_OUTPUTS ? output_shapes[i] : NULL;
 }
 const char *dfq_model_last_error(void) { return dfq_rt_last_error(); }
+int dfq_model_num_steps(void) { return NUM_STEPS; }
+const char *dfq_model_step_name(int step) {
+  return step >= 0 && step < NUM_STEPS ? step_names[step] : NULL;
+}
+const char *dfq_model_step_kind(int step) {
+  return step >= 0 && step < NUM_STEPS ? step_kinds[step] : NULL;
+}
+int dfq_model_profile(dfq_model *model, int enabled) {
+  if (!model)
+    return dfq_rt_fail("dfq_model_profile: null model");
+  if (enabled)
+    memset(model->step_seconds, 0, sizeof model->step_seconds);
+  model->profiling = enabled != 0;
+  return 0;
+}
+const double *dfq_model_step_seconds(const dfq_model *model) {
+  return model ? model->step_seconds : NULL;
+}
 
 dfq_model *dfq_model_create(int64_t max_batch, int threads) {
 )" << backend.getCreateCheck()
@@ -137,6 +168,7 @@ dfq_model *dfq_model_create(int64_t max_batch, int threads) {
     return NULL;
   }
   model->max_batch = max_batch;
+  model->profile.seconds = model->step_seconds;
   /* The model's threads split batches, or every step of a batch smaller
    * than they are; the kernels' own parallel loops get one thread each, so
    * the two levels do not oversubscribe. Without workers (none could be
@@ -167,7 +199,8 @@ int dfq_model_run(dfq_model *model, int64_t n, const float *const *inputs,
   return dfq_rt_run_batch(run_program, model->pool, model->arena,
                           ARENA_BYTES_PER_SAMPLE, n, DFQ_MODEL_NUM_INPUTS,
                           inputs, input_elements, DFQ_MODEL_NUM_OUTPUTS,
-                          outputs, output_elements);
+                          outputs, output_elements,
+                          model->profiling ? &model->profile : NULL);
 }
 )";
   return s;

@@ -161,8 +161,7 @@ void X86Backend::printKernelCall(const LayerSpec &layer,
     prototypes += "int " + name +
                   "(struct halide_buffer_t *, struct halide_buffer_t *);\n";
     body += "  failed |= dfq_rt_run_kernel(" + name + ", " + inputArgs +
-            operands.buffers[0].first + ", " + outputArgs +
-            "  dfq_rt_barrier(team);\n";
+            operands.buffers[0].first + ", " + outputArgs;
     return;
   }
   // The residual, then the epilogue's outputs (LayerKernel.h), through a
@@ -182,8 +181,7 @@ void X86Backend::printKernelCall(const LayerSpec &layer,
           "};\n    static const int is_float[] = {" + isFloat +
           "};\n    failed |= dfq_rt_run_epilogue_kernel(" + name + "_call, " +
           inputArgs + std::to_string(operands.buffers.size()) +
-          ", buffers, is_float, " + outputArgs +
-          "  }\n  dfq_rt_barrier(team);\n";
+          ", buffers, is_float, " + outputArgs + "  }\n";
 }
 
 FailureOr<std::vector<std::string>>

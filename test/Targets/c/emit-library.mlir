@@ -20,9 +20,23 @@
 // CHECK-NOT: #include "dfq_x86_runtime.h"
 // CHECK: int dfq_kernel_0_conv(const void *, int64_t, int64_t, int64_t, void *);
 // CHECK: #define TARGET "c"
+// The program's steps, for dfq_model_step_name/_kind and profiles.
+// CHECK: #define NUM_STEPS 4
+// CHECK-NEXT: static const char *const step_names[] = {
+// CHECK-NEXT: "conv",
+// CHECK-NEXT: "conv",
+// CHECK-NEXT: "dfq.transpose",
+// CHECK-NEXT: "outputs",
+// CHECK-NEXT: };
+// CHECK-NEXT: static const char *const step_kinds[] = {
+// CHECK-NEXT: "conversion",
+// CHECK-NEXT: "kernel",
+// CHECK-NEXT: "conversion",
+// CHECK-NEXT: "outputs",
+// CHECK-NEXT: };
 // CHECK: dfq_rt_quantize_s8(((float *)inputs[0]), ((int8_t *)(arena + [[IN:[0-9]+]]LL * n)), n, 2, 16, 0x1p-1f, -3, -128, 127, 1);
 // CHECK: failed |= dfq_rt_run_row_kernel(dfq_kernel_0_conv, "conv", ((int8_t *)(arena + [[IN]]LL * n)), n, ((int8_t *)(arena + [[OUT:[0-9]+]]LL * n)), 4, 1, team);
-// CHECK-NEXT: dfq_rt_barrier(team);
+// CHECK-NEXT: dfq_rt_step_end(team, 1);
 // The dequantization and the transposition back to NCHW are one pass.
 // CHECK: dfq_rt_dequantize_s8(((int8_t *)(arena + [[OUT]]LL * n)), ((float *)(arena + {{[0-9]+}}LL * n)), n, 3, 16, 0x1p-2f, -3, 1);
 // CHECK: const char *dfq_model_target(void) { return TARGET; }

@@ -17,9 +17,23 @@
 // CHECK-NEXT: #include "dfq_x86_runtime.h"
 // CHECK: int dfq_kernel_0_conv(struct halide_buffer_t *, struct halide_buffer_t *);
 // CHECK: #define TARGET "x86-avx2"
+// The program's steps, for dfq_model_step_name/_kind and profiles.
+// CHECK: #define NUM_STEPS 4
+// CHECK-NEXT: static const char *const step_names[] = {
+// CHECK-NEXT: "conv",
+// CHECK-NEXT: "conv",
+// CHECK-NEXT: "dfq.transpose",
+// CHECK-NEXT: "outputs",
+// CHECK-NEXT: };
+// CHECK-NEXT: static const char *const step_kinds[] = {
+// CHECK-NEXT: "conversion",
+// CHECK-NEXT: "kernel",
+// CHECK-NEXT: "conversion",
+// CHECK-NEXT: "outputs",
+// CHECK-NEXT: };
 // CHECK: dfq_rt_quantize(((float *)inputs[0]), ((uint8_t *)(arena + [[IN:[0-9]+]]LL * n)), n, 2, 16, 0x1p-1f, 3, 0, 255, 1);
 // CHECK: failed |= dfq_rt_run_kernel(dfq_kernel_0_conv, "conv", ((uint8_t *)(arena + [[IN]]LL * n)), n, 4, 4, 2, ((uint8_t *)(arena + [[OUT:[0-9]+]]LL * n)), 4, 4, 3, 1, team);
-// CHECK-NEXT: dfq_rt_barrier(team);
+// CHECK-NEXT: dfq_rt_step_end(team, 1);
 // CHECK: dfq_model *dfq_model_create(int64_t max_batch, int threads) {
 // CHECK-NEXT: if (dfq_rt_check_cpu(DFQ_RT_ISA_AVX2))
 // CHECK-NEXT: return NULL;

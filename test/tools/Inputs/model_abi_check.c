@@ -1,7 +1,7 @@
-/* Uses a dfq-compile x86 library through model.h only, as an application
- * would: describes the model (its fingerprint included), runs a batch of
- * zeros, and checks that misuse ends in error messages rather than crashes.
- * Prints what it sees. */
+/* Uses a dfq-compile library through model.h only, as an application
+ * would: describes the model (its fingerprint and program steps included),
+ * runs a batch of zeros with and without profiling, and checks that misuse
+ * ends in error messages rather than crashes. Prints what it sees. */
 #include "model.h"
 
 #include <stdio.h>
@@ -48,6 +48,36 @@ int main(void) {
     same &= logits[i] == logits[30 + i];
   printf("run(4): ok, image 0 and 3 agree: %d, error now '%s'\n", same,
          dfq_model_last_error());
+
+  int steps = dfq_model_num_steps();
+  printf("steps %d, first %s '%s', last %s '%s', out of range %p %p\n", steps,
+         dfq_model_step_kind(0), dfq_model_step_name(0),
+         dfq_model_step_kind(steps - 1), dfq_model_step_name(steps - 1),
+         (const void *)dfq_model_step_name(steps),
+         (const void *)dfq_model_step_kind(-1));
+  if (dfq_model_profile(NULL, 1))
+    printf("profile(null): %s\n", dfq_model_last_error());
+  const double *seconds = dfq_model_step_seconds(model);
+  double before = 0;
+  for (int s = 0; s < steps; ++s)
+    before += seconds[s];
+  if (dfq_model_profile(model, 1) || dfq_model_run(model, 4, inputs, outputs) ||
+      dfq_model_run(model, 4, inputs, outputs)) {
+    printf("profiled runs: %s\n", dfq_model_last_error());
+    return 1;
+  }
+  int timed = 0, negative = 0;
+  for (int s = 0; s < steps; ++s) {
+    timed += seconds[s] > 0;
+    negative += seconds[s] < 0;
+  }
+  double kept = seconds[0];
+  dfq_model_profile(model, 0);
+  dfq_model_run(model, 4, inputs, outputs);
+  printf("unprofiled: %g s; profiled: %d of %d steps timed, %d negative; "
+         "stopped: %s\n",
+         before, timed, steps, negative,
+         seconds[0] == kept ? "unchanged" : "changed");
   dfq_model_destroy(model);
   dfq_model_destroy(NULL);
   free(images);

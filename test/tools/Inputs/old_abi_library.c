@@ -1,13 +1,22 @@
 /* A library with model ABI version 1, as dfq-compile built them before the
  * fingerprint: every entry point of that ABI, no dfq_model_fingerprint.
- * Nothing here runs; dfq-run must refuse it before creating a model. */
+ * With -DABI_VERSION_2, version 2 (the fingerprint, before the program's
+ * steps and profiles). Nothing here runs; dfq-run must refuse it before
+ * creating a model. */
 #include <stddef.h>
 #include <stdint.h>
 
 static const int64_t input_shape[] = {-1, 1, 28, 28};
 static const int64_t output_shape[] = {-1, 10};
 
+#ifdef ABI_VERSION_2
+int dfq_model_abi_version(void) { return 2; }
+const char *dfq_model_fingerprint(void) {
+  return "0000000000000000000000000000000000000000000000000000000000000000";
+}
+#else
 int dfq_model_abi_version(void) { return 1; }
+#endif
 const char *dfq_model_target(void) { return "x86-avx2"; }
 int dfq_model_num_inputs(void) { return 1; }
 int dfq_model_num_outputs(void) { return 1; }

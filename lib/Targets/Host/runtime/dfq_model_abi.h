@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 /* The ABI this header describes; dfq_model_abi_version() returns it. */
-#define DFQ_MODEL_ABI_VERSION 2
+#define DFQ_MODEL_ABI_VERSION 3
 
 typedef struct dfq_model dfq_model;
 
@@ -48,6 +48,21 @@ dfq_model *dfq_model_create(int64_t max_batch, int threads);
  * runs one batch at a time, so create one per calling thread. */
 int dfq_model_run(dfq_model *model, int64_t batch, const float *const *inputs,
                   float *const *outputs);
+/* The library's program is a sequence of steps, each a kernel, a fused
+ * host loop, a layout or quantization conversion, or another host op.
+ * Step `step` in [0, dfq_model_num_steps()) computes what its name says
+ * (the ops' names in the model) and has one of the kinds "kernel",
+ * "host loop", "conversion", "host op" and "outputs"; NULL out of range. */
+int dfq_model_num_steps(void);
+const char *dfq_model_step_name(int step);
+const char *dfq_model_step_kind(int step);
+/* With `enabled`, the model's runs from now on add the seconds of every
+ * step to dfq_model_step_seconds (cleared here); without, they stop. Steps
+ * are timed as the first thread sees them: the first sub-batch's when a
+ * batch is split over threads. 0 on success, else 1 with the error set. */
+int dfq_model_profile(dfq_model *model, int enabled);
+/* dfq_model_num_steps() sums of seconds since profiling was enabled. */
+const double *dfq_model_step_seconds(const dfq_model *model);
 /* Why the last call on this thread failed; "" after a successful run. */
 const char *dfq_model_last_error(void);
 void dfq_model_destroy(dfq_model *model);

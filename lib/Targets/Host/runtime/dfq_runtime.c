@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* A hint to the CPU that this thread spins. */
 #if defined(__x86_64__) || defined(__i386__)
@@ -224,6 +225,22 @@ void dfq_rt_barrier(const dfq_rt_team *team) {
     backoff(&spins);
 }
 
+double dfq_rt_seconds(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+}
+
+void dfq_rt_step_end(const dfq_rt_team *team, int step) {
+  dfq_rt_barrier(team);
+  dfq_rt_profile *profile = team->profile;
+  if (profile) {
+    double now = dfq_rt_seconds();
+    profile->seconds[step] += now - profile->mark;
+    profile->mark = now;
+  }
+}
+
 void dfq_rt_share(const dfq_rt_team *team, int64_t count, int64_t *begin,
                   int64_t *end) {
   /* Whole cache lines of bytes (64 elements) per part, so that no two
@@ -262,7 +279,7 @@ int dfq_rt_run_batch(dfq_rt_program program, dfq_rt_pool *pool, uint8_t *arena,
                      int64_t arena_bytes_per_sample, int64_t n, int num_inputs,
                      const float *const *inputs, const int64_t *input_elements,
                      int num_outputs, float *const *outputs,
-                     const int64_t *output_elements) {
+                     const int64_t *output_elements, dfq_rt_profile *profile) {
   /* Batches of at least one sample per thread are split into sub-batches;
    * smaller ones run as a team that splits every step, of at most one
    * thread per CPU (a team member without a CPU stalls every barrier). */
@@ -270,8 +287,10 @@ int dfq_rt_run_batch(dfq_rt_program program, dfq_rt_pool *pool, uint8_t *arena,
   int team = n < parts;
   if (team && parts > pool->cpus)
     parts = pool->cpus;
+  if (profile)
+    profile->mark = dfq_rt_seconds();
   if (parts <= 1) {
-    dfq_rt_team solo = {0, 1, NULL};
+    dfq_rt_team solo = {0, 1, NULL, profile};
     return program(arena, n, inputs, outputs, &solo);
   }
   struct part *p = (struct part *)calloc((size_t)parts, sizeof *p);
@@ -298,6 +317,7 @@ int dfq_rt_run_batch(dfq_rt_program program, dfq_rt_pool *pool, uint8_t *arena,
     p[t].team.part = team ? t : 0;
     p[t].team.parts = team ? parts : 1;
     p[t].team.pool = pool;
+    p[t].team.profile = t == 0 ? profile : NULL;
     if (!team)
       first += count;
   }

@@ -40,11 +40,27 @@ int dfq_rt_pool_threads(const dfq_rt_pool *pool);
 /* The threads running one program together: each runs every step, does
  * its share of the work and meets the others at dfq_rt_barrier after the
  * step. A team of one (parts = 1) does everything and never waits. */
+/* Step times of a model's profiled runs: seconds[step] sums the time from
+ * the end of the step before (or the start of the program) to the end of
+ * `step`, as the first part of the batch sees it. */
+typedef struct dfq_rt_profile {
+  double *seconds; /* one per step */
+  double mark;     /* when the last step ended */
+} dfq_rt_profile;
+
 typedef struct dfq_rt_team {
   int part, parts;
   dfq_rt_pool *pool;
+  /* The profile this part records into; NULL when the run is not profiled
+   * and in every part but the first. */
+  dfq_rt_profile *profile;
 } dfq_rt_team;
 void dfq_rt_barrier(const dfq_rt_team *team);
+/* Ends step `step` of a program: the team meets at a barrier, then the
+ * part that profiles records the step's time. */
+void dfq_rt_step_end(const dfq_rt_team *team, int step);
+/* A monotonic clock, in seconds. */
+double dfq_rt_seconds(void);
 /* This part's range [begin, end) of `count` elements: whole runs of 64. */
 void dfq_rt_share(const dfq_rt_team *team, int64_t count, int64_t *begin,
                   int64_t *end);
@@ -60,13 +76,14 @@ int dfq_rt_default_threads(void);
  * them): split into contiguous sub-batches, each with its own slice of
  * `arena` and of every input and output (the *_elements arrays give the
  * floats per sample of each), when there are at least as many samples as
- * threads; otherwise as one team that splits every step. 0 on success,
+ * threads; otherwise as one team that splits every step. The first part
+ * records its step times into `profile` unless it is NULL. 0 on success,
  * else 1 with the first failing part's error. */
 int dfq_rt_run_batch(dfq_rt_program program, dfq_rt_pool *pool, uint8_t *arena,
                      int64_t arena_bytes_per_sample, int64_t n, int num_inputs,
                      const float *const *inputs, const int64_t *input_elements,
                      int num_outputs, float *const *outputs,
-                     const int64_t *output_elements);
+                     const int64_t *output_elements, dfq_rt_profile *profile);
 
 /* Which output rows of an [n][oh][ow][o] layer this part of `team`
  * computes: [*first, *last), or nothing (returns 0) when part 0 runs the
