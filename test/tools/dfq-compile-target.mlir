@@ -46,3 +46,13 @@
 // BACKEND: error: --target-file '{{.*}}npu8.target' describes a 'c' target; --target x86 builds x86 libraries
 // MISSING: error: target description '{{.*}}missing.target' does not exist
 // FIELD: bad-field.target:4:3: error: unknown target field 'acumulator_bits'
+
+// The report counts a layer's multiply-accumulates from its spatial output
+// whatever the layout: a channels-last convolution (--target c) has as many
+// as the NCHW one (no target).
+// RUN: dfq-compile %t/net.onnx -o %t/nchw --calib none --samples 2 2>/dev/null
+// RUN: dfq-compile %t/net.onnx -o %t/nhwc --calib none --samples 2 --target c 2>/dev/null
+// RUN: grep -c channels_last %t/nhwc/model.mlir | FileCheck %s --check-prefix=NHWC
+// RUN: %python -c "import json, sys; macs = lambda d: [(l['macs'], l['bops']) for l in json.load(open(d + '/report.json'))['layers']]; print('macs', 'agree' if macs(sys.argv[1]) == macs(sys.argv[2]) else 'differ', macs(sys.argv[1]))" %t/nchw %t/nhwc | FileCheck %s --check-prefix=MACS
+// NHWC: {{[1-9]}}
+// MACS: macs agree

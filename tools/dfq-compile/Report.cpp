@@ -193,8 +193,13 @@ llvm::json::Object mlir::dfq::buildReport(ModuleOp quantizedModel,
     int64_t wBits = storageBits(weightType), aBits = inputBits(op);
     int64_t count = weightType.getNumElements();
     auto outputType = cast<RankedTensorType>(op->getResult(0).getType());
+    // Output positions per sample: the spatial dimensions, whatever the
+    // layout (a channels-last convolution's result is NHWC).
+    SmallVector<int64_t, 4> outputShape(outputType.getShape());
+    if (auto conv = dyn_cast<QConv2DOp>(op))
+      outputShape = conv.getResultShapeNchw();
     int64_t positions = 1;
-    for (int64_t d : outputType.getShape().drop_front(2))
+    for (int64_t d : ArrayRef<int64_t>(outputShape).drop_front(2))
       positions *= d;
     int64_t macs = count * positions;
     bool edge = index == 0 || index + 1 == layers.size();
