@@ -33,6 +33,15 @@ def Dfq_PixelTiles : I32EnumAttr<"PixelTiles",
   let genSpecializedAttr = 0;
 }
 
+def Dfq_TileOrder : I32EnumAttr<"TileOrder",
+    "which loop over register tiles is outermost", [
+      I32EnumAttrCase<"Pixels", 0, "pixels">,
+      I32EnumAttrCase<"Channels", 1, "channels">
+    ]> {
+  let cppNamespace = "::mlir::dfq";
+  let genSpecializedAttr = 0;
+}
+
 def Dfq_X86Isa : I32EnumAttr<"X86Isa",
     "the x86 instruction set a kernel is compiled for", [
       I32EnumAttrCase<"Avx512Vnni", 0, "avx512_vnni">,
@@ -56,6 +65,12 @@ def Dfq_X86KernelAttr : Dfq_Attr<"X86Kernel", "x86_kernel",
     - `pixel_tiles`: `row` when a tile's pixels are consecutive pixels of
       one output row (`tile_pixels` divides the row), `image` (default)
       when they are numbered across the image.
+    - `outer_tiles`: `pixels` (default) when each pixel tile runs every
+      channel tile, so that the layer's weights stream through once per
+      pixel tile; `channels` when each channel tile runs every pixel tile,
+      so that its slice of the weights stays in cache while the input
+      streams (dense convolutions with `pixel_tiles = image`, for layers
+      whose weights outgrow the caches).
     - `parallel`: whether the kernel keeps Halide's parallel loop.
     - `fused`: the float tail of a residual block the kernel also computes
       (op names in order), when the host can; absent otherwise.
@@ -75,6 +90,9 @@ def Dfq_X86KernelAttr : Dfq_Attr<"X86Kernel", "x86_kernel",
     DefaultValuedParameter<"::mlir::dfq::PixelTiles",
                            "::mlir::dfq::PixelTiles::Image",
                            "which pixels a tile holds">:$pixel_tiles,
+    DefaultValuedParameter<"::mlir::dfq::TileOrder",
+                           "::mlir::dfq::TileOrder::Pixels",
+                           "which tile loop is outermost">:$outer_tiles,
     "bool":$parallel,
     OptionalParameter<"::mlir::ArrayAttr">:$fused
   );

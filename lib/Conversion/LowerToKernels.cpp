@@ -150,14 +150,24 @@ struct LowerToKernelsPass
         names.push_back(b.getStringAttr(tail->getName().getStringRef()));
       fused = b.getArrayAttr(names);
     }
+    PixelTiles pixelTiles =
+        conv && choice.rowTiles && *kind != KernelKind::Grouped
+            ? PixelTiles::Row
+            : PixelTiles::Image;
+    // Weights stored one per byte, the input one activation per byte.
+    TileOrder outerTiles = TileOrder::Pixels;
+    if (conv && *kind == KernelKind::Dense && pixelTiles == PixelTiles::Image &&
+        outShape[2] * outShape[3] > 1 &&
+        preferChannelTilesOuter(
+            weightType.getNumElements(),
+            ShapedType::getNumElements(
+                ArrayRef<int64_t>(conv.getInputShapeNchw()).drop_front())))
+      outerTiles = TileOrder::Channels;
     auto schedule = X86KernelAttr::get(
         op->getContext(),
         target == "x86-avx2" ? X86Isa::Avx2 : X86Isa::Avx512Vnni,
-        symbolFor(index, op), *kind, choice.channels, choice.pixels,
-        conv && choice.rowTiles && *kind != KernelKind::Grouped
-            ? PixelTiles::Row
-            : PixelTiles::Image,
-        choice.parallel, fused);
+        symbolFor(index, op), *kind, choice.channels, choice.pixels, pixelTiles,
+        outerTiles, choice.parallel, fused);
     op->setAttr(kKernelAttrName, schedule);
     return success();
   }

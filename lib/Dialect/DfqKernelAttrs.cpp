@@ -32,8 +32,8 @@ static LogicalResult verifySymbol(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult
 X86KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError, X86Isa isa,
                       StringRef symbol, KernelKind kind, int64_t tileChannels,
-                      int64_t tilePixels, PixelTiles pixelTiles, bool parallel,
-                      ArrayAttr fused) {
+                      int64_t tilePixels, PixelTiles pixelTiles,
+                      TileOrder outerTiles, bool parallel, ArrayAttr fused) {
   if (failed(verifySymbol(emitError, symbol)))
     return failure();
   int64_t lanes = isa == X86Isa::Avx2 ? 8 : 16;
@@ -46,6 +46,10 @@ X86KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError, X86Isa isa,
     return emitError() << "tile_pixels must be in [1, 32], got " << tilePixels;
   if (pixelTiles == PixelTiles::Row && kind == KernelKind::Grouped)
     return emitError() << "grouped kernels tile pixels across the image only";
+  if (outerTiles == TileOrder::Channels &&
+      (kind != KernelKind::Dense || pixelTiles != PixelTiles::Image))
+    return emitError() << "outer_tiles = channels needs a dense kernel with "
+                          "pixel_tiles = image";
   if (fused && !llvm::all_of(fused, llvm::IsaPred<StringAttr>))
     return emitError() << "fused must list op names";
   return success();

@@ -73,3 +73,9 @@ KernelTiles mlir::dfq::chooseKernelTiles(int64_t outChannels,
   }
   return tiles;
 }
+
+bool mlir::dfq::preferChannelTilesOuter(int64_t weightBytes,
+                                        int64_t inputBytes) {
+  return weightBytes >= kChannelTilesOuterWeightBytes &&
+         weightBytes > inputBytes;
+}

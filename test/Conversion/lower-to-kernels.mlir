@@ -61,3 +61,23 @@ func.func @float_ops(%x: tensor<?x4xf32>, %w: tensor<3x4xf32>) -> tensor<?x3xf32
   %r = dfq.relu %y : tensor<?x3xf32>
   return %r : tensor<?x3xf32>
 }
+
+// -----
+
+// 1 MiB of weights on a 7x7 input of 50 KB: each channel tile runs every
+// pixel tile (outer_tiles = channels), so that its weights stay in cache
+// instead of streaming once per pixel tile. Half the output channels (and
+// so half the weights) keep the default order.
+// CHECK-LABEL: func.func @large_weights
+// CHECK: dfq.qconv2d
+// CHECK-SAME: kind = dense, tile_channels = 64, tile_pixels = {{[0-9]+}}, outer_tiles = channels, parallel = false
+// CHECK: dfq.qconv2d
+// CHECK-NOT: outer_tiles
+// CHECK-SAME: parallel = false
+func.func @large_weights(%x: tensor<?x1024x7x7x!quant.uniform<u8:f32, 0.5:3>>) -> (tensor<?x1024x7x7x!quant.uniform<u8:f32, 1.0>>, tensor<?x512x7x7x!quant.uniform<u8:f32, 1.0>>) {
+  %w = dfq.qconstant dense<1> : tensor<1024x1024x1x1xi8> : tensor<1024x1024x1x1x!quant.uniform<i8:f32, 0.5>>
+  %y = dfq.qconv2d %x, %w {multiplier = array<i32: 1073741824>, shift = array<i32: 32>} : (tensor<?x1024x7x7x!quant.uniform<u8:f32, 0.5:3>>, tensor<1024x1024x1x1x!quant.uniform<i8:f32, 0.5>>) -> tensor<?x1024x7x7x!quant.uniform<u8:f32, 1.0>> loc("big")
+  %v = dfq.qconstant dense<1> : tensor<512x1024x1x1xi8> : tensor<512x1024x1x1x!quant.uniform<i8:f32, 0.5>>
+  %z = dfq.qconv2d %x, %v {multiplier = array<i32: 1073741824>, shift = array<i32: 32>} : (tensor<?x1024x7x7x!quant.uniform<u8:f32, 0.5:3>>, tensor<512x1024x1x1x!quant.uniform<i8:f32, 0.5>>) -> tensor<?x512x7x7x!quant.uniform<u8:f32, 1.0>> loc("half")
+  return %y, %z : tensor<?x1024x7x7x!quant.uniform<u8:f32, 1.0>>, tensor<?x512x7x7x!quant.uniform<u8:f32, 1.0>>
+}

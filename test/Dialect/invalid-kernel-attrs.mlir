@@ -41,6 +41,20 @@ func.func @grouped_rows() attributes {k = #dfq.x86_kernel<isa = avx2, symbol = "
 
 // -----
 
+// expected-error @+1 {{outer_tiles = channels needs a dense kernel with pixel_tiles = image}}
+func.func @channels_outer_rows() attributes {k = #dfq.x86_kernel<isa = avx2, symbol = "k", kind = dense, tile_channels = 8, tile_pixels = 2, pixel_tiles = row, outer_tiles = channels, parallel = false>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{outer_tiles = channels needs a dense kernel with pixel_tiles = image}}
+func.func @channels_outer_depthwise() attributes {k = #dfq.x86_kernel<isa = avx2, symbol = "k", kind = depthwise, tile_channels = 8, tile_pixels = 2, outer_tiles = channels, parallel = false>} {
+  return
+}
+
+// -----
+
 // expected-error @+1 {{kernel symbol '1st' is not a C identifier}}
 func.func @symbol() attributes {k = #dfq.c_kernel<symbol = "1st", kind = dense>} {
   return

@@ -238,6 +238,7 @@ llvm::json::Object mlir::dfq::buildReport(ModuleOp quantizedModel,
             llvm::json::Array{x86.getTileChannels(), x86.getTilePixels()};
         schedule["pixel_tiles"] =
             stringifyPixelTiles(x86.getPixelTiles()).str();
+        schedule["outer_tiles"] = stringifyTileOrder(x86.getOuterTiles()).str();
         schedule["parallel"] = x86.getParallel();
       }
       if (ArrayAttr fused = kernel.getFused()) {

@@ -305,6 +305,10 @@ void LayerKernel::Impl::buildDense() {
       st.reorder(oi, pi, xv, yv, n, o);
     else if (rows)
       st.reorder(oi, xv, yv, n, o);
+    else if (s.schedule.channelTilesOuter && pixels > 1)
+      st.reorder(oi, pi, tp, o);
+    else if (s.schedule.channelTilesOuter)
+      st.reorder(oi, tp, o);
     else if (pixels > 1)
       st.reorder(oi, pi, o, tp);
     else
@@ -319,7 +323,9 @@ void LayerKernel::Impl::buildDense() {
   } else {
     scheduleTiles(tiled, tileP);
   }
-  Var tile = rows ? n : o;
+  // The dot products are computed per register tile, at the inner of the
+  // two tile loops.
+  Var tile = rows ? n : s.schedule.channelTilesOuter ? tp : o;
   // The dot products always cover whole register tiles (the weights are
   // padded to whole tiles, pixel indices clamped), so that every dot
   // product is a 512-bit vpdpbusd even in edge tiles. (Constant extents:

@@ -188,6 +188,13 @@ bool validate(const LayerKernelSpec &s, std::string &error) {
     return fail(error, n,
                 "row pixel tiles need a dense or depthwise schedule whose "
                 "tilePixels divides the output width");
+  if (s.schedule.channelTilesOuter &&
+      (s.schedule.kind != LayerSchedule::Kind::Dense ||
+       s.schedule.pixelTiles != LayerSchedule::PixelTiles::Image ||
+       s.outH * s.outW == 1))
+    return fail(error, n,
+                "channel tiles outside pixel tiles need a dense convolution "
+                "(more than one output pixel) with image pixel tiles");
   if (s.weightBits < 2 || s.weightBits > 8 || s.activationBits < 2 ||
       s.activationBits > 8)
     return fail(error, n, "weight and activation bits must be in [2, 8]");

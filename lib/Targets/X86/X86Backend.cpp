@@ -110,6 +110,7 @@ FailureOr<LayerSchedule> X86Backend::readSchedule(Operation *op) {
   result.pixelTiles = x86.getPixelTiles() == PixelTiles::Row
                           ? LayerSchedule::PixelTiles::Row
                           : LayerSchedule::PixelTiles::Image;
+  result.channelTilesOuter = x86.getOuterTiles() == TileOrder::Channels;
   return result;
 }
 

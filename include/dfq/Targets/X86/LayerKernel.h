@@ -98,6 +98,11 @@ struct LayerSchedule {
     Row,
   };
   PixelTiles pixelTiles = PixelTiles::Image;
+  /// Dense convolutions with image tiles: the loop over channel tiles is
+  /// outside the loop over pixel tiles, so that a channel tile's weights
+  /// stay in cache while the input streams through (by default the weights
+  /// stream once per pixel tile).
+  bool channelTilesOuter = false;
   /// Parallelize over the batch and output rows.
   bool parallel = true;
 };
