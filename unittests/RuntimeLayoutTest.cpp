@@ -7,7 +7,9 @@
 // checks each copy against the definition of dfq.transpose (result
 // dimension i is input dimension perm[i]) on shapes of every kind,
 // dimensions of size 1 included, and each pooling against dfq.max_pool2d's
-// (padding never wins, the first NaN does).
+// (padding never wins, the first NaN does); the quantization of an NCHW
+// input into channels-last codes, and the float gemm that reads quantized
+// weights as codes against the one on the dequantized floats.
 //
 //===----------------------------------------------------------------------===//
 
@@ -268,3 +270,71 @@ TEST(RuntimeLayout, MaxPoolingMatchesDefinition) {
 }
 
 } // namespace
+
+using Quantize = void (*)(const float *, uint8_t *, int64_t, int64_t, int64_t,
+                          float, int32_t, int32_t, int32_t, int);
+
+TEST(RuntimeLayout, QuantizeToChannelsLastMatchesTransposedQuantize) {
+  Runtime runtime;
+  auto quantize = runtime.lookup<Quantize>("dfq_rt_quantize");
+  ASSERT_TRUE(quantize) << "dfq_runtime.c did not compile";
+  // Planes shorter and longer than the runtime's pixel blocks, with a
+  // partial last block; values beyond the range and a NaN saturate.
+  const std::vector<std::vector<int64_t>> shapes = {
+      {1, 3, 1, 1}, {2, 3, 20, 30}, {1, 4, 16, 16}, {3, 2, 1, 257}};
+  uint32_t seed = 7;
+  for (const std::vector<int64_t> &dims : shapes) {
+    int64_t n = dims[0], c = dims[1], hw = dims[2] * dims[3];
+    std::mt19937 rng(seed++);
+    std::vector<float> x(n * c * hw);
+    for (float &v : x)
+      v = std::uniform_real_distribution<float>(-40.0f, 40.0f)(rng);
+    x[x.size() / 2] = NAN;
+    std::vector<uint8_t> planar(x.size()), channelsLast(x.size());
+    quantize(x.data(), planar.data(), n, c, hw, 0.25f, 100, 0, 255, 0);
+    quantize(x.data(), channelsLast.data(), n, c, hw, 0.25f, 100, 0, 255, 1);
+    // The NCHW result of [n, c, h, w], transposed to [n, h, w, c].
+    EXPECT_EQ(channelsLast, reference(planar, dims, kToNhwc))
+        << "shape " << dims[0] << "x" << dims[1] << "x" << dims[2] << "x"
+        << dims[3];
+  }
+}
+
+using Gemm = void (*)(const float *, const float *, const float *, float *,
+                      int64_t, int64_t, int64_t);
+using GemmCodes = void (*)(const float *, const int8_t *, const int32_t *,
+                           const float *, const float *, float *, int64_t,
+                           int64_t, int64_t);
+
+TEST(RuntimeLayout, GemmOnCodesMatchesGemmOnDequantizedWeights) {
+  Runtime runtime;
+  auto gemm = runtime.lookup<Gemm>("dfq_rt_gemm");
+  auto gemmCodes = runtime.lookup<GemmCodes>("dfq_rt_gemm_codes");
+  ASSERT_TRUE(gemm && gemmCodes) << "dfq_runtime.c did not compile";
+  // k past a whole number of 32-lane steps, more rows than are prefetched.
+  const int64_t n = 3, k = 1287, o = 37;
+  std::mt19937 rng(11);
+  std::vector<float> x(n * k), scales(o), bias(o), weights(o * k);
+  std::vector<int8_t> codes(o * k);
+  std::vector<int32_t> zeroPoints(o);
+  for (float &v : x)
+    v = std::uniform_real_distribution<float>(-3.0f, 3.0f)(rng);
+  for (int64_t r = 0; r < o; ++r) {
+    scales[r] = std::uniform_real_distribution<float>(1e-3f, 0.1f)(rng);
+    zeroPoints[r] = int32_t(rng() % 9) - 4;
+    bias[r] = std::uniform_real_distribution<float>(-1.0f, 1.0f)(rng);
+  }
+  // dfq.dequantize's definition: one f32 product per weight.
+  for (int64_t i = 0; i < o * k; ++i) {
+    codes[i] = int8_t(int(rng() % 256) - 128);
+    weights[i] = float(codes[i] - zeroPoints[i / k]) * scales[i / k];
+  }
+  for (const float *b : {static_cast<const float *>(nullptr),
+                         static_cast<const float *>(bias.data())}) {
+    std::vector<float> want(n * o), got(n * o);
+    gemm(x.data(), weights.data(), b, want.data(), n, k, o);
+    gemmCodes(x.data(), codes.data(), zeroPoints.data(), scales.data(), b,
+              got.data(), n, k, o);
+    EXPECT_EQ(got, want) << (b ? "with" : "without") << " a bias";
+  }
+}

@@ -97,6 +97,42 @@ LogicalResult HostProgram::emitDequantizedConstant(DequantizeOp op,
     inner *= type.getDimSize(d);
   int64_t channels = axis >= 0 ? type.getDimSize(axis) : 1;
   std::string name = "dfq_constant_" + std::to_string(constantCount++);
+  ValueInfo v;
+  v.address = name;
+  v.hasBatch = false;
+  v.sampleShape.assign(type.getShape().begin(), type.getShape().end());
+  // The weights of float gemms only, in at most 8 signed bits per output
+  // row: stored as their codes (dfq_rt_gemm_codes dequantizes them as it
+  // reads them), a quarter of the bytes of the floats.
+  auto storage = cast<quant::QuantizedType>(type.getElementType());
+  bool gemmWeightsOnly =
+      !op->use_empty() && llvm::all_of(op->getUses(), [](OpOperand &use) {
+        auto gemm = dyn_cast<GemmOp>(use.getOwner());
+        return gemm && use.getOperandNumber() == 1;
+      });
+  if (gemmWeightsOnly && type.getRank() == 2 && axis <= 0 &&
+      storage.isSigned() && storage.getStorageTypeIntegralWidth() <= 8) {
+    int64_t rows = type.getDimSize(0);
+    constantsCode += "/* " + getLayerName(op) +
+                     ": codes */\nstatic const int8_t " + name + "[] = {";
+    for (auto [i, q] : llvm::enumerate(values.getValues<APInt>()))
+      constantsCode +=
+          (i % 16 ? " " : "\n  ") + std::to_string(q.getSExtValue()) + ",";
+    constantsCode +=
+        "\n};\nstatic const int32_t " + name + "_zero_points[] = {";
+    for (int64_t r = 0; r < rows; ++r)
+      constantsCode += (r % 16 ? " " : "\n  ") +
+                       std::to_string(zeroPoints[axis == 0 ? r : 0]) + ",";
+    constantsCode += "\n};\nstatic const float " + name + "_scales[] = {";
+    for (int64_t r = 0; r < rows; ++r)
+      constantsCode +=
+          (r % 8 ? " " : "\n  ") +
+          floatLiteral(static_cast<float>(scales[axis == 0 ? r : 0])) + ",";
+    constantsCode += "\n};\n";
+    gemmWeightCodes.insert(op.getResult());
+    this->values[op.getResult()] = v;
+    return success();
+  }
   constantsCode +=
       "/* " + getLayerName(op) + " */\nstatic const float " + name + "[] = {";
   for (auto [i, q] : llvm::enumerate(values.getValues<APInt>())) {
@@ -106,10 +142,6 @@ LogicalResult HostProgram::emitDequantizedConstant(DequantizeOp op,
     constantsCode += (i % 8 ? " " : "\n  ") + floatLiteral(x) + ",";
   }
   constantsCode += "\n};\n";
-  ValueInfo v;
-  v.address = name;
-  v.hasBatch = false;
-  v.sampleShape.assign(type.getShape().begin(), type.getShape().end());
   this->values[op.getResult()] = v;
   return success();
 }
@@ -158,8 +190,14 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
                              << targetName
                              << " target runs a float gemm "
                                 "of an activation and constant weights";
-    body += "  dfq_rt_gemm(" + floatPtr(gemm.getInput()) + ", " +
-            floatPtr(gemm.getWeight()) + ", " +
+    std::string weights = gemmWeightCodes.contains(gemm.getWeight())
+                              ? "dfq_rt_gemm_codes(" +
+                                    floatPtr(gemm.getInput()) + ", " +
+                                    w.address + ", " + w.address +
+                                    "_zero_points, " + w.address + "_scales"
+                              : "dfq_rt_gemm(" + floatPtr(gemm.getInput()) +
+                                    ", " + floatPtr(gemm.getWeight());
+    body += "  " + weights + ", " +
             (gemm.getBias() ? floatPtr(gemm.getBias()) : "NULL") + ", " +
             floatPtr(result) + ", n, " + std::to_string(x.sampleShape[0]) +
             ", " + std::to_string(w.sampleShape[0]) + ");\n";

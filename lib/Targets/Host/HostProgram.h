@@ -195,6 +195,9 @@ private:
   /// (de)quantization or pooling next to it): skipped when reached.
   llvm::DenseSet<Operation *> printedElsewhere;
   int constantCount = 0;
+  /// Dequantized constants stored as their codes (NAME, NAME_zero_points,
+  /// NAME_scales), read only as float gemm weights.
+  llvm::DenseSet<Value> gemmWeightCodes;
 };
 
 } // namespace mlir::dfq::host

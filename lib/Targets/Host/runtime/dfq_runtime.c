@@ -362,11 +362,22 @@ int dfq_rt_team_rows(const dfq_rt_team *team, int64_t oh, int split_rows,
         q[i] = (T)dfq_rt_quantize_one(x[i], scale, inv, z, lo, hi);            \
       return;                                                                  \
     }                                                                          \
+    /* To NHWC: blocks of pixels, each plane's quantized in a contiguous   \
+     * (vectorized) loop, then interleaved into the channels-last output. */ \
+    enum { BLOCK = 256 };                                                      \
+    float block[BLOCK];                                                        \
     for (int64_t b = 0; b < n; ++b)                                            \
-      for (int64_t p = 0; p < hw; ++p)                                         \
-        for (int64_t ch = 0; ch < c; ++ch)                                     \
-          q[(b * hw + p) * c + ch] = (T)dfq_rt_quantize_one(                   \
-              x[(b * c + ch) * hw + p], scale, inv, z, lo, hi);                \
+      for (int64_t p0 = 0; p0 < hw; p0 += BLOCK) {                             \
+        int64_t len = hw - p0 < BLOCK ? hw - p0 : BLOCK;                       \
+        for (int64_t ch = 0; ch < c; ++ch) {                                   \
+          const float *plane = x + (b * c + ch) * hw + p0;                     \
+          for (int64_t i = 0; i < len; ++i)                                    \
+            block[i] = dfq_rt_quantize_one(plane[i], scale, inv, z, lo, hi);   \
+          T *out = q + (b * hw + p0) * c + ch;                                 \
+          for (int64_t i = 0; i < len; ++i)                                    \
+            out[i * c] = (T)block[i];                                          \
+        }                                                                      \
+      }                                                                        \
   }                                                                            \
                                                                                \
   void dfq_rt_dequantize##SUFFIX(const T *q, float *x, int64_t n, int64_t c,   \
@@ -583,10 +594,15 @@ void dfq_rt_gemm(const float *x, const float *w, const float *bias, float *y,
    * independent double lanes (vectors, so that neither one addition chain's
    * latency nor scalar code limits the loop), then the lanes in order, and
    * the sum is rounded to float once. */
-  enum { LANES = 32 };
+  enum { LANES = 32, PREFETCH_ROWS = 4 };
   for (int64_t b = 0; b < n; ++b)
     for (int64_t c = 0; c < o; ++c) {
       const float *row = x + b * k, *column = w + c * k;
+      /* The weights come from memory once per run (the rest of the network
+       * evicts them): ask for a later row while this one is summed. */
+      if (c + PREFETCH_ROWS < o)
+        for (int64_t line = 0; line < k; line += 16)
+          __builtin_prefetch(w + (c + PREFETCH_ROWS) * k + line);
       double lanes[LANES] = {0};
       int64_t i = 0;
       for (; i + LANES <= k; i += LANES)
@@ -595,6 +611,43 @@ void dfq_rt_gemm(const float *x, const float *w, const float *bias, float *y,
       double acc = 0;
       for (; i < k; ++i)
         acc += (double)row[i] * (double)column[i];
+      for (int l = 0; l < LANES; ++l)
+        acc += lanes[l];
+      y[b * o + c] = (float)acc + (bias ? bias[c] : 0.0f);
+    }
+}
+
+void dfq_rt_gemm_codes(const float *x, const int8_t *codes,
+                       const int32_t *zero_points, const float *scales,
+                       const float *bias, float *y, int64_t n, int64_t k,
+                       int64_t o) {
+  /* dfq_rt_gemm's sums, with each weight made from its code as it is read:
+   * the same floats, so the same exact products in the same lanes. */
+  enum { LANES = 32, PREFETCH_ROWS = 4 };
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t c = 0; c < o; ++c) {
+      const float *row = x + b * k;
+      const int8_t *column = codes + c * k;
+      const int32_t zero_point = zero_points[c];
+      const float scale = scales[c];
+      /* The weights come from memory once per run (the rest of the network
+       * evicts them): ask for a later row while this one is summed. */
+      if (c + PREFETCH_ROWS < o)
+        for (int64_t line = 0; line < k; line += 64)
+          __builtin_prefetch(codes + (c + PREFETCH_ROWS) * k + line);
+      double lanes[LANES] = {0};
+      int64_t i = 0;
+      for (; i + LANES <= k; i += LANES)
+        for (int l = 0; l < LANES; ++l) {
+          /* The product is exact in double, so one fused multiply-add
+           * rounds exactly as the addition alone would. */
+          float w = (float)(column[i + l] - zero_point) * scale;
+          lanes[l] = fma((double)row[i + l], (double)w, lanes[l]);
+        }
+      double acc = 0;
+      for (; i < k; ++i)
+        acc +=
+            (double)row[i] * (double)((float)(column[i] - zero_point) * scale);
       for (int l = 0; l < LANES; ++l)
         acc += lanes[l];
       y[b * o + c] = (float)acc + (bias ? bias[c] : 0.0f);

@@ -210,15 +210,15 @@ void dfq_rt_max_pool2d_nhwc(const float *x, float *y, int64_t n, int64_t h,
 void dfq_rt_max_pool2d_u8(const uint8_t *x, uint8_t *y, int64_t planes,
                           int64_t h, int64_t w, int64_t oh, int64_t ow,
                           const int64_t *geometry);
-void dfq_rt_max_pool2d_s8(const int8_t *x, int8_t *y, int64_t planes,
-                          int64_t h, int64_t w, int64_t oh, int64_t ow,
+void dfq_rt_max_pool2d_s8(const int8_t *x, int8_t *y, int64_t planes, int64_t h,
+                          int64_t w, int64_t oh, int64_t ow,
                           const int64_t *geometry);
 void dfq_rt_max_pool2d_nhwc_u8(const uint8_t *x, uint8_t *y, int64_t n,
                                int64_t h, int64_t w, int64_t c, int64_t oh,
                                int64_t ow, const int64_t *geometry);
-void dfq_rt_max_pool2d_nhwc_s8(const int8_t *x, int8_t *y, int64_t n,
-                               int64_t h, int64_t w, int64_t c, int64_t oh,
-                               int64_t ow, const int64_t *geometry);
+void dfq_rt_max_pool2d_nhwc_s8(const int8_t *x, int8_t *y, int64_t n, int64_t h,
+                               int64_t w, int64_t c, int64_t oh, int64_t ow,
+                               const int64_t *geometry);
 void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
                        int64_t w, int64_t oh, int64_t ow,
                        const int64_t *geometry, int count_include_pad);
@@ -227,6 +227,14 @@ void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
  * be NULL). Accumulates in double and rounds once. */
 void dfq_rt_gemm(const float *x, const float *w, const float *bias, float *y,
                  int64_t n, int64_t k, int64_t o);
+/* The same gemm with the weights as their quantized codes: w[o][k] is
+ * (float)(codes[o][k] - zero_points[o]) * scales[o], the one f32 product
+ * dfq.dequantize computes, so the result is dfq_rt_gemm's on the
+ * dequantized weights, from a quarter of the memory. */
+void dfq_rt_gemm_codes(const float *x, const int8_t *codes,
+                       const int32_t *zero_points, const float *scales,
+                       const float *bias, float *y, int64_t n, int64_t k,
+                       int64_t o);
 
 /* Softmax along the middle dimension of [outer][axis][inner]. */
 void dfq_rt_softmax(const float *x, float *y, int64_t outer, int64_t axis,
