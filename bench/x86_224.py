@@ -2,7 +2,7 @@
 """dfq's x86 library on real-size networks (torchvision, 224x224) against ONNX Runtime int8.
 
     /usr/bin/python3 bench/x86_224.py [--models resnet18 resnet50 mobilenet_v2]
-        [--before DIR] [--rounds 5] [--runs 20] [--threads 1]
+        [--before DIR] [--rounds 5] [--runs 20] [--configs 1x1 8x1 1x2 8x2]
         [--out docs/results/x86-224.md]
 
 Needs Debian's python3-torchvision (the architectures, with random weights:
@@ -19,12 +19,15 @@ no model hub), build/bin (dfq-compile, dfq-run) and the ONNX Runtime venv
    must give the same logits bit for bit.
 3. ONNX Runtime int8: bench/ort_int8.py (QDQ, per-channel QInt8 weights,
    QUInt8 activations, MinMax on the calibration images).
-4. Latency at batch 1: per round, `dfq-run DIR --input x.npy --batch 1
-   --threads T --json` (the median over the images of the time around the
-   library call), then ORT's median over --runs calls; the table gives the
-   median over --rounds rounds, the rounds alternating executors so that
-   load from other processes hits all alike. Ratio = ORT / dfq: above 1,
-   dfq is faster.
+4. Latency per configuration BATCHxTHREADS: per round, `dfq-run DIR
+   --input x.npy --batch B --threads T --json` (the median over the batches
+   of the time around the library call), then ORT's int8 and float medians
+   over --runs calls; the table gives the median over --rounds rounds, the
+   rounds alternating executors so that load from other processes hits all
+   alike. Ratio = ORT / dfq: above 1, dfq is faster.
+5. Where dfq's time goes: `dfq-run --profile` at batch 1, 1 thread: the
+   time by step kind, and the slowest kernels with their multiply-adds
+   (report.json) per second.
 """
 
 import argparse
@@ -67,10 +70,22 @@ def compile_dfq(bin_dir, onnx, out):
     return time.monotonic() - start
 
 
-def dfq_latency(bin_dir, lib, images, threads):
-    result = run([os.path.join(bin_dir, "dfq-run"), lib, "--input", images, "--batch", "1",
-                  "--threads", str(threads), "--json"])
+def dfq_latency(bin_dir, lib, images, batch, threads):
+    result = run([os.path.join(bin_dir, "dfq-run"), lib, "--input", images, "--batch",
+                  str(batch), "--threads", str(threads), "--json"])
     return json.loads(result.stdout)["latency_ms"]
+
+
+def dfq_profile(lib, images):
+    """Step times at batch 1, 1 thread, with the MACs of each kernel's layer."""
+    result = run([os.path.join(BIN, "dfq-run"), lib, "--input", images, "--batch", "1",
+                  "--limit", "16", "--threads", "1", "--profile", "--json"])
+    profile = json.loads(result.stdout)["profile"]
+    report = json.load(open(os.path.join(lib, "report.json")))
+    macs = {layer["name"]: layer["macs"] for layer in report["layers"]}
+    for step in profile["steps"]:
+        step["macs"] = macs.get(step["name"]) if step["kind"] == "kernel" else None
+    return profile
 
 
 def dfq_logits(bin_dir, lib, images, out):
@@ -78,13 +93,16 @@ def dfq_logits(bin_dir, lib, images, out):
     return np.load(out)
 
 
-def ort_latency(venv_python, onnx, work, calib, images, threads, runs):
+def ort_latency(venv_python, onnx, work, calib, images, batch, threads, runs):
+    """ONNX Runtime's int8 (QDQ) and float latencies, ms per batch."""
     cmd = [venv_python, os.path.join(HERE, "ort_int8.py"), onnx, "--workdir", work,
-           "--calib", calib, "--images", images, "--bench", "1", str(threads), str(runs), "5"]
+           "--calib", calib, "--images", images, "--bench", str(batch), str(threads),
+           str(runs), "5"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"bench/ort_int8.py failed:\n{proc.stderr}")
-    return json.loads(proc.stdout)["bench"][0]["int8_ms"]
+    bench = json.loads(proc.stdout)["bench"][0]
+    return bench["int8_ms"], bench["float_ms"]
 
 
 def main():
@@ -94,14 +112,15 @@ def main():
     parser.add_argument("--note", default="", help="what the builds are (printed under the title)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--configs", nargs="*", default=["1x1", "8x1", "1x2", "8x2"],
+                        help="BATCHxTHREADS configurations to time")
     parser.add_argument("--venv-python", default=os.path.join(ROOT, ".venv-bench", "bin", "python"))
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "results", "x86-224.md"))
     args = parser.parse_args()
     if not os.path.exists(args.venv_python):
         run(["bash", os.path.join(ROOT, "scripts", "setup-bench.sh")])
 
-    rows = []
+    rows, profiles = [], {}
     with tempfile.TemporaryDirectory() as work:
         images = os.path.join(work, "x.npy")
         calib = os.path.join(work, "calib.npy")
@@ -122,41 +141,51 @@ def main():
                 b = dfq_logits(BIN, libs["after"], images, os.path.join(work, "b.npy"))
                 identical = bool(np.array_equal(a.view(np.uint32), b.view(np.uint32)))
             ort_work = os.path.join(work, name + "-ort")
-            times = {side: [] for side in builds}
-            times["ort"] = []
-            for _ in range(args.rounds):
-                for side, bin_dir in builds.items():
-                    times[side].append(dfq_latency(bin_dir, libs[side], images, args.threads))
-                times["ort"].append(ort_latency(args.venv_python, onnx, ort_work, calib, images,
-                                                args.threads, args.runs))
-            row = {"model": name, "identical": identical, "seconds": seconds,
-                   **{k: statistics.median(v) for k, v in times.items()}}
-            rows.append(row)
-            print(row, flush=True)
+            for config in args.configs:
+                batch, threads = (int(v) for v in config.split("x"))
+                times = {side: [] for side in builds}
+                times["ort"], times["ort_float"] = [], []
+                for _ in range(args.rounds):
+                    for side, bin_dir in builds.items():
+                        times[side].append(
+                            dfq_latency(bin_dir, libs[side], images, batch, threads))
+                    int8_ms, float_ms = ort_latency(args.venv_python, onnx, ort_work, calib,
+                                                    images, batch, threads, args.runs)
+                    times["ort"].append(int8_ms)
+                    times["ort_float"].append(float_ms)
+                row = {"model": name, "batch": batch, "threads": threads,
+                       "identical": identical, "seconds": seconds,
+                       **{k: statistics.median(v) for k, v in times.items()}}
+                rows.append(row)
+                print(row, flush=True)
+            profiles[name] = dfq_profile(libs["after"], images)
 
     before = bool(args.before)
-    header = "| model | dfq ms | ORT int8 ms | ORT / dfq |"
-    rule = "|---|---|---|---|"
+    header = ("| model | batch | threads | dfq ms | ORT int8 ms | ORT float ms "
+              "| ORT int8 / dfq | ORT float / dfq |")
+    rule = "|---|---|---|---|---|---|---|---|"
     if before:
         header += " before ms | before / after | logits bit-identical |"
         rule += "---|---|---|"
     header += " compile s (after" + (" / before)" if before else ")") + " |"
     rule += "---|"
-    lines = ["# x86 at 224x224: torchvision networks against ONNX Runtime int8", ""]
+    lines = ["# x86 at 224x224: torchvision networks against ONNX Runtime", ""]
     if args.note:
         lines += [args.note, ""]
     lines += [
-        f"Generated by `bench/x86_224.py` on {datetime.date.today()} ({cpu_name()}), batch 1, "
-        f"{args.threads} thread(s), random weights (torchvision, seed 0), W8A8 "
-        "(`dfq-compile --target x86 --calib none`), ORT 1.32 `quantize_static` QDQ with u8 "
-        f"activations; latency the median of {args.rounds} alternating rounds. Ratio above 1: "
-        "dfq is faster.",
+        f"Generated by `bench/x86_224.py` on {datetime.date.today()} ({cpu_name()}), "
+        "random weights (torchvision, seed 0), W8A8 (`dfq-compile --target x86 --calib none`), "
+        "ORT 1.32 `quantize_static` QDQ with u8 activations and the float model, same run; "
+        f"latency per batch, the median of {args.rounds} alternating rounds. Ratio above 1: "
+        "dfq is faster. Compile time: import to libmodel.so, report included.",
         "",
         header,
         rule,
     ]
     for r in rows:
-        line = f"| {r['model']} | {r['after']:.2f} | {r['ort']:.2f} | {r['ort'] / r['after']:.2f} |"
+        line = (f"| {r['model']} | {r['batch']} | {r['threads']} | {r['after']:.2f} "
+                f"| {r['ort']:.2f} | {r['ort_float']:.2f} | {r['ort'] / r['after']:.2f} "
+                f"| {r['ort_float'] / r['after']:.2f} |")
         if before:
             line += (f" {r['before']:.2f} | {r['before'] / r['after']:.2f} | "
                      f"{'yes' if r['identical'] else 'NO'} |")
@@ -164,6 +193,19 @@ def main():
         if before:
             line += f" / {r['seconds']['before']:.0f}"
         lines.append(line + " |")
+    lines += ["", "## Where dfq's time goes (batch 1, 1 thread, `dfq-run --profile`)", ""]
+    for name, profile in profiles.items():
+        kinds = ", ".join(f"{kind} {ms:.2f} ms ({100 * ms / profile['ms_per_batch']:.0f} %)"
+                          for kind, ms in profile["by_kind"].items() if ms >= 0.005)
+        lines += [f"**{name}**: {profile['ms_per_batch']:.2f} ms in {len(profile['steps'])} "
+                  f"steps: {kinds}. Slowest kernels:", "",
+                  "| layer | ms | GMAC/s |", "|---|---|---|"]
+        kernels = sorted((s for s in profile["steps"] if s["kind"] == "kernel"),
+                         key=lambda s: -s["ms"])
+        for step in kernels[:8]:
+            rate = f"{step['macs'] / step['ms'] / 1e6:.0f}" if step["macs"] else "?"
+            lines.append(f"| {step['name']} | {step['ms']:.3f} | {rate} |")
+        lines.append("")
     write_results(lines, args.out)
     return 0 if not before or all(r["identical"] for r in rows) else 1
 

@@ -17,7 +17,8 @@
 // FILES: libmodel.so
 // The output gemm's weights are quantized: stored as their 8-bit codes and
 // dequantized as the gemm reads them.
-// CODE: static const int8_t dfq_constant_[[W:[0-9]+]][] = {
+// CODE: static const int8_t dfq_constant_[[W:[0-9]+]][32] =
+// CODE-NEXT: "{{(\\[0-7]{3})+}}";
 // CODE: static const int32_t dfq_constant_[[W]]_zero_points[] = {
 // CODE: static const float dfq_constant_[[W]]_scales[] = {
 // CODE: /* fused: dfq.dequantize, dfq.clip, dfq.relu, dfq.add, dfq.quantize, dfq.dequantize */
