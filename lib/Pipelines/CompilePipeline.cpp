@@ -102,6 +102,8 @@ mlir::dfq::getQuantizationPipeline(const CompilePipelineOptions &o) {
   if (o.correctBias)
     pipeline += "func.func(dfq-correct-bias" + braced + "),";
   pipeline += "func.func(dfq-quantize" + braced + ")";
+  if (o.quantizeSkips)
+    pipeline += ",func.func(dfq-quantize-skips)";
   // Every layer is checked against the description before code is
   // generated for it.
   if (o.verifyTarget)
@@ -112,8 +114,7 @@ mlir::dfq::getQuantizationPipeline(const CompilePipelineOptions &o) {
   if (!o.target.empty())
     pipeline += ",func.func(dfq-sink-dequantize,dfq-convert-layouts,"
                 "dfq-lower-to-kernels{target=" +
-                o.target +
-                " fuse-residuals=" +
+                o.target + " fuse-residuals=" +
                 (o.fuseResiduals && o.target != "c" ? "true" : "false") + "})";
   return pipeline;
 }

@@ -127,6 +127,13 @@ static cl::opt<bool> fuseResiduals(
              "instead of host loops (bit-identical; off by default, as it "
              "was not faster where measured: docs/x86.md)"),
     cl::init(false), cl::cat(category));
+static cl::opt<bool> quantizeSkips(
+    "quantize-skips",
+    cl::desc("Residual adds read the skip connection from its activation "
+             "codes instead of in float (dfq-quantize-skips: one more "
+             "quantization on the skip path, as int8 runtimes do; fewer "
+             "bytes between blocks)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<int64_t> samples("samples",
                                 cl::desc("Synthetic calibration images"),
                                 cl::init(32), cl::cat(category));
@@ -436,6 +443,7 @@ int main(int argc, char **argv) {
   stages.verifyTarget = bool(description);
   stages.target = kernelTarget;
   stages.fuseResiduals = fuseResiduals;
+  stages.quantizeSkips = quantizeSkips;
   if (std::string error = dfq::checkCompilePipelineOptions(stages);
       !error.empty())
     return fail("internal error: " + error);

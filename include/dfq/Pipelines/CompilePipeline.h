@@ -98,6 +98,11 @@ struct CompilePipelineOptions
   Option<bool> fuseResiduals{*this, "fuse-residuals",
                              llvm::cl::desc("dfq-lower-to-kernels's option"),
                              llvm::cl::init(false)};
+  Option<bool> quantizeSkips{
+      *this, "quantize-skips",
+      llvm::cl::desc("Run dfq-quantize-skips after dfq-quantize (residual "
+                     "adds read their float operands' codes)"),
+      llvm::cl::init(false)};
 };
 
 /// The textual pipelines (for builtin.module) of the two stages; empty
