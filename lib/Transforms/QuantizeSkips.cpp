@@ -58,7 +58,8 @@ struct QuantizeSkipsPass
           continue;
         QuantizeOp quantize = perTensorQuantization(value);
         // The codes must exist before the add reads them.
-        if (!quantize || !quantize->isBeforeInBlock(add))
+        if (!quantize || quantize->getBlock() != add->getBlock() ||
+            !quantize->isBeforeInBlock(add))
           continue;
         Value &codes = dequantized[quantize];
         if (!codes) {
