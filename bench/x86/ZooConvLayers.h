@@ -47,7 +47,25 @@ inline constexpr ZooConvLayer kZooConvLayers[] = {
     {"mobilenetv2", "dw_128_3x3_7", 128, 128, 7, 3, 1, 128},
     {"mobilenetv2", "project_128x64_1x1_7", 128, 64, 7, 1, 1, 1},
     {"mobilenetv2", "head_64x256_1x1_7", 64, 256, 7, 1, 1, 1},
+    // ResNet-50 at 224x224 (torchvision): the stem, every 3x3 shape (issue
+    // 18's acceptance: >= 80 % of the VNNI peak and >= 1.0x oneDNN on
+    // average) and the largest 1x1 shortcut.
+    {"resnet50-224", "stem_3x64_7x7_s2_224", 3, 64, 224, 7, 2, 1},
+    {"resnet50-224", "conv_64x64_3x3_56", 64, 64, 56, 3, 1, 1},
+    {"resnet50-224", "conv_128x128_3x3_s2_56", 128, 128, 56, 3, 2, 1},
+    {"resnet50-224", "conv_128x128_3x3_28", 128, 128, 28, 3, 1, 1},
+    {"resnet50-224", "conv_256x256_3x3_s2_28", 256, 256, 28, 3, 2, 1},
+    {"resnet50-224", "conv_256x256_3x3_14", 256, 256, 14, 3, 1, 1},
+    {"resnet50-224", "conv_512x512_3x3_s2_14", 512, 512, 14, 3, 2, 1},
+    {"resnet50-224", "conv_512x512_3x3_7", 512, 512, 7, 3, 1, 1},
+    {"resnet50-224", "down_1024x2048_1x1_s2_14", 1024, 2048, 14, 1, 2, 1},
 };
+
+/// Whether a layer is timed at batch 64 too: those on inputs of at most
+/// 28x28 (all of the zoo's); larger ones only at batch 1.
+inline bool timedAtBatch64(const ZooConvLayer &layer) {
+  return layer.hw <= 28;
+}
 
 /// Seconds per call: warm up, size a 40 ms batch of calls, best of 5.
 inline double timeCalls(const std::function<void()> &call) {
