@@ -137,10 +137,8 @@ LayerKernelSpec makeSpec(const std::string &name, x86::Isa isa, int64_t c,
   s.schedule.parallel = tiles.parallel;
   s.schedule.pixelTiles = tiles.rowTiles ? LayerSchedule::PixelTiles::Row
                                          : LayerSchedule::PixelTiles::Image;
-  s.schedule.channelTilesOuter =
-      s.schedule.kind == LayerSchedule::Kind::Dense && !tiles.rowTiles &&
-      s.outH * s.outW > 1 &&
-      preferChannelTilesOuter(o * (c / groups) * k * k, c * hw * hw);
+  s.schedule.channelTilesOuter = preferChannelTilesOuter(
+      tiles, s.outH * s.outW, o * (c / groups) * k * k, c * hw * hw);
   std::mt19937 rng(5);
   int lo = -(1 << (weightBits - 1)), hi = (1 << (weightBits - 1)) - 1;
   s.weights.resize(o * (c / groups) * k * k);

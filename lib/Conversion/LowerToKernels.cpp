@@ -156,10 +156,9 @@ struct LowerToKernelsPass
             : PixelTiles::Image;
     // Weights stored one per byte, the input one activation per byte.
     TileOrder outerTiles = TileOrder::Pixels;
-    if (conv && *kind == KernelKind::Dense && pixelTiles == PixelTiles::Image &&
-        outShape[2] * outShape[3] > 1 &&
+    if (conv &&
         preferChannelTilesOuter(
-            weightType.getNumElements(),
+            choice, outShape[2] * outShape[3], weightType.getNumElements(),
             ShapedType::getNumElements(
                 ArrayRef<int64_t>(conv.getInputShapeNchw()).drop_front())))
       outerTiles = TileOrder::Channels;

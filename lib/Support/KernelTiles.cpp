@@ -3,6 +3,7 @@
 #include "dfq/Support/KernelTiles.h"
 
 #include <algorithm>
+#include <string_view>
 
 using namespace mlir::dfq;
 
@@ -74,8 +75,10 @@ KernelTiles mlir::dfq::chooseKernelTiles(int64_t outChannels,
   return tiles;
 }
 
-bool mlir::dfq::preferChannelTilesOuter(int64_t weightBytes,
+bool mlir::dfq::preferChannelTilesOuter(const KernelTiles &tiles,
+                                        int64_t outPixels, int64_t weightBytes,
                                         int64_t inputBytes) {
-  return weightBytes >= kChannelTilesOuterWeightBytes &&
+  return std::string_view(tiles.kind) == "dense" && !tiles.rowTiles &&
+         outPixels > 1 && weightBytes >= kChannelTilesOuterWeightBytes &&
          weightBytes > inputBytes;
 }

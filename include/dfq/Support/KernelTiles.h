@@ -46,8 +46,9 @@ KernelTiles chooseKernelTiles(int64_t outChannels, int64_t inChannels,
                               int64_t groups, int64_t outH, int64_t outW,
                               bool avx512);
 
-/// Dense convolutions with image pixel tiles: whether the loop over channel
-/// tiles goes outside the loop over pixel tiles. By default every pixel
+/// Whether the loop over channel tiles goes outside the loop over pixel
+/// tiles: only for dense convolutions that `tiles` gives image pixel tiles,
+/// with more than one output pixel per image. By default every pixel
 /// tile runs every channel tile, so the weights stream through once per
 /// pixel tile; from the L1 cache for small layers, but from L3 once they
 /// outgrow L2. Channel tiles outside keep one tile's weight slice in cache
@@ -58,7 +59,8 @@ KernelTiles chooseKernelTiles(int64_t outChannels, int64_t inChannels,
 /// weights of 16-590 KB ran within +-7 % either way or slower (0.82x for a
 /// 1x1 layer with 16 KB of weights on a 200 KB input).
 constexpr int64_t kChannelTilesOuterWeightBytes = 768 * 1024;
-bool preferChannelTilesOuter(int64_t weightBytes, int64_t inputBytes);
+bool preferChannelTilesOuter(const KernelTiles &tiles, int64_t outPixels,
+                             int64_t weightBytes, int64_t inputBytes);
 
 } // namespace mlir::dfq
 
