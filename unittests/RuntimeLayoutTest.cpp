@@ -7,7 +7,8 @@
 // checks each copy against the definition of dfq.transpose (result
 // dimension i is input dimension perm[i]) on shapes of every kind,
 // dimensions of size 1 included, and each pooling against dfq.max_pool2d's
-// (padding never wins, the first NaN does); the quantization of an NCHW
+// (padding never wins, the first NaN does) or dfq.qavg_pool2d's (integer
+// sums, requantization rounding half up); the quantization of an NCHW
 // input into channels-last codes, and the float gemm that reads quantized
 // weights as codes against the one on the dequantized floats.
 //
@@ -267,6 +268,99 @@ TEST(RuntimeLayout, MaxPoolingMatchesDefinition) {
       v = static_cast<int8_t>(static_cast<int>(rng() % 256) - 128);
     checkPool<int8_t>(s8, sn, xs, n, c, h, w, k.oh, k.ow, k.g);
   }
+}
+
+/// dfq.qavg_pool2d's definition over NCHW codes: each window's sum of
+/// x - zp_x over the positions inside the input, times m * 2^-shift rounded
+/// half up (a floor division, written out), plus zp_y, saturated.
+template <typename T>
+std::vector<T> referenceAveragePool(const std::vector<T> &x, int64_t planes,
+                                    int64_t h, int64_t w, int64_t oh,
+                                    int64_t ow, const std::vector<int64_t> &g,
+                                    const std::vector<int32_t> &q) {
+  std::vector<T> y(planes * oh * ow);
+  for (int64_t p = 0; p < planes; ++p)
+    for (int64_t oy = 0; oy < oh; ++oy)
+      for (int64_t ox = 0; ox < ow; ++ox) {
+        int64_t acc = 0;
+        for (int64_t i = 0; i < g[0]; ++i)
+          for (int64_t j = 0; j < g[1]; ++j) {
+            int64_t iy = oy * g[2] - g[4] + i, ix = ox * g[3] - g[5] + j;
+            if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+              acc += int64_t(x[(p * h + iy) * w + ix]) - q[0];
+          }
+        int64_t d = int64_t(1) << q[2];
+        int64_t num = acc * q[1] + (q[2] > 0 ? d / 2 : 0);
+        int64_t quotient = num / d - ((num % d != 0 && num < 0) ? 1 : 0);
+        y[(p * oh + oy) * ow + ox] =
+            static_cast<T>(std::clamp<int64_t>(quotient + q[3], q[4], q[5]));
+      }
+  return y;
+}
+
+TEST(RuntimeLayout, IntegerAveragePoolingMatchesDefinition) {
+  Runtime runtime;
+  using U8Pool = void (*)(const uint8_t *, uint8_t *, int64_t, int64_t, int64_t,
+                          int64_t, int64_t, const int64_t *, const int32_t *);
+  using U8PoolNhwc =
+      void (*)(const uint8_t *, uint8_t *, int64_t, int64_t, int64_t, int64_t,
+               int64_t, int64_t, const int64_t *, const int32_t *);
+  using S8Pool = void (*)(const int8_t *, int8_t *, int64_t, int64_t, int64_t,
+                          int64_t, int64_t, const int64_t *, const int32_t *);
+  using S8PoolNhwc =
+      void (*)(const int8_t *, int8_t *, int64_t, int64_t, int64_t, int64_t,
+               int64_t, int64_t, const int64_t *, const int32_t *);
+  auto u = runtime.lookup<U8Pool>("dfq_rt_qavg_pool2d_u8");
+  auto un = runtime.lookup<U8PoolNhwc>("dfq_rt_qavg_pool2d_nhwc_u8");
+  auto s8 = runtime.lookup<S8Pool>("dfq_rt_qavg_pool2d_s8");
+  auto sn = runtime.lookup<S8PoolNhwc>("dfq_rt_qavg_pool2d_nhwc_s8");
+  ASSERT_TRUE(u && un && s8 && sn);
+  // {kh, kw, sh, sw, top, left, bottom, right, 1, 1} and the output size
+  // of a 7x9 input; the whole input (a global pooling) last.
+  struct Case {
+    std::vector<int64_t> g;
+    int64_t oh, ow;
+  };
+  const std::vector<Case> cases = {{{2, 2, 2, 2, 0, 0, 0, 0, 1, 1}, 3, 4},
+                                   {{3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, 7, 9},
+                                   {{3, 2, 2, 1, 1, 0, 2, 1, 1, 1}, 4, 9},
+                                   {{7, 9, 1, 1, 0, 0, 0, 0, 1, 1}, 1, 1}};
+  // Channels below, at and across the runtime's block of 64.
+  const std::vector<int64_t> channels = {5, 64, 70};
+  const int64_t n = 2, h = 7, w = 9;
+  std::mt19937 rng(11);
+  for (const Case &k : cases)
+    for (int64_t c : channels) {
+      int64_t positions = k.g[0] * k.g[1];
+      // Ratios of scales around 1 / positions, and one of exactly
+      // 2^-3 / positions' power of two (ties round up).
+      for (int32_t shift : {31, 34, 3}) {
+        int32_t multiplier =
+            shift == 3 ? 1 : int32_t((int64_t(1) << 30) / positions * 3 / 2);
+        auto check = [&](auto nchw, auto nhwc, auto x, std::vector<int32_t> q) {
+          using T = typename decltype(x)::value_type;
+          std::vector<T> expected =
+              referenceAveragePool(x, n * c, h, w, k.oh, k.ow, k.g, q);
+          std::vector<T> y(expected.size());
+          nchw(x.data(), y.data(), n * c, h, w, k.oh, k.ow, k.g.data(),
+               q.data());
+          EXPECT_EQ(y, expected) << "NCHW, c = " << c << ", shift " << shift;
+          std::vector<T> xt = reference(x, {n, c, h, w}, kToNhwc);
+          std::vector<T> yt(expected.size());
+          nhwc(xt.data(), yt.data(), n, h, w, c, k.oh, k.ow, k.g.data(),
+               q.data());
+          EXPECT_EQ(reference(yt, {n, k.oh, k.ow, c}, kToNchw), expected)
+              << "NHWC, c = " << c << ", shift " << shift;
+        };
+        size_t count = n * c * h * w;
+        check(u, un, randomData<uint8_t>(count, rng()),
+              {37, multiplier, shift, 9, 0, 255});
+        std::vector<int8_t> xs(count);
+        for (int8_t &v : xs)
+          v = static_cast<int8_t>(static_cast<int>(rng() % 256) - 128);
+        check(s8, sn, xs, {-5, multiplier, shift, -2, -128, 127});
+      }
+    }
 }
 
 } // namespace

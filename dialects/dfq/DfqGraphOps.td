@@ -261,15 +261,20 @@ def Dfq_FlattenOp : Dfq_InferredGraphOp<"flatten"> {
   let description = [{
     `[d0, ..., dn] -> [d0 * ... * d(axis-1), d(axis) * ... * dn]`; `axis`
     may be negative (counted from the back) and lies in `[-rank, rank]`.
+    The elements are float, or codes quantized per tensor (flattening moves
+    no element, so the codes keep their meaning).
   }];
   let arguments = (ins
-    Dfq_FloatTensor:$input,
+    AnyTypeOf<[Dfq_FloatTensor, Dfq_QuantTensor]>:$input,
     DefaultValuedAttr<I64Attr, "1">:$axis
   );
-  let results = (outs 2DTensorOf<[F32, F16, BF16, F64]>:$result);
+  let results = (outs
+    AnyTypeOf<[2DTensorOf<[F32, F16, BF16, F64]>,
+               2DTensorOf<[Dfq_UniformQuantized]>]>:$result);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
   }];
+  let hasVerifier = 1;
 }
 
 def Dfq_ReshapeOp : Dfq_GraphOp<"reshape"> {
@@ -279,9 +284,10 @@ def Dfq_ReshapeOp : Dfq_GraphOp<"reshape"> {
     result type and holds as many elements as the input. It is static, or has
     one dynamic dimension when the input has one (a dynamic batch), which is
     then whatever makes the element counts agree at run time (ONNX `-1`).
+    The elements are float, or codes quantized per tensor.
   }];
-  let arguments = (ins Dfq_FloatTensor:$input);
-  let results = (outs Dfq_FloatTensor:$result);
+  let arguments = (ins AnyTypeOf<[Dfq_FloatTensor, Dfq_QuantTensor]>:$input);
+  let results = (outs AnyTypeOf<[Dfq_FloatTensor, Dfq_QuantTensor]>:$result);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
   }];

@@ -149,4 +149,53 @@ def Dfq_QGemmOp : Dfq_RequantOp<"qgemm"> {
   let results = (outs Dfq_QuantTensor:$result);
 }
 
+def Dfq_QAvgPool2DOp : Dfq_Op<"qavg_pool2d", [Pure]> {
+  let summary = "Integer average pooling with integer requantization";
+  let description = [{
+    The integer counterpart of `dfq.avg_pool2d` with `count_include_pad`
+    (and of `dfq.global_avg_pool`, whose window is the whole `H x W`).
+    Integer semantics (all backends, bit for bit), for every window of
+    `k = kernel_shape[0] * kernel_shape[1]` positions:
+    ```
+    acc    = sum over the window's positions inside the input of (x - zp_x)
+    y      = zp_y + ((acc * multiplier + 2^(shift-1)) >> shift)
+    result = clamp(y, qmin_y, qmax_y)
+    ```
+    Padding positions stand for the real value 0 and add nothing to `acc`,
+    but count in the divisor `k`, which `multiplier * 2^-shift` holds:
+    it must equal `scale_x / (k * scale_y)` to a relative error of at most
+    2^-10, with `multiplier` in `[1, 2^31 - 1]` and `shift` in `[0, 62]`.
+    `acc` is exact in int32 (a window holds fewer than 2^23 positions),
+    the product is formed in int64 and `>>` is an arithmetic shift, so the
+    result rounds half toward positive infinity, as the convolutions'
+    requantization does. The input and the result are quantized per tensor,
+    each with its own parameters (the result's range is usually narrower).
+
+    Windows never extend past the end padding (no `ceil_mode`), so every
+    window has the same divisor. With `channels_last` the input and the
+    result are `[N, H, W, C]` instead of `[N, C, H, W]`.
+
+    ```mlir
+    %p = dfq.qavg_pool2d %q {kernel_shape = array<i64: 7, 7>,
+           multiplier = 1753047876 : i32, shift = 35 : i32}
+         : (tensor<1x512x7x7x!quant.uniform<u8:f32, 0.05:0>>)
+        -> tensor<1x512x1x1x!quant.uniform<u8:f32, 0.02:0>>
+    ```
+  }];
+  let arguments = (ins
+    4DTensorOf<[Dfq_UniformQuantized]>:$input,
+    DenseI64ArrayAttr:$kernel_shape,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+    I32Attr:$multiplier,
+    I32Attr:$shift,
+    UnitAttr:$channels_last
+  );
+  let results = (outs 4DTensorOf<[Dfq_UniformQuantized]>:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // DFQ_QUANT_OPS_TD

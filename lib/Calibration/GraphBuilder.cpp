@@ -131,7 +131,8 @@ FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
             })
             .Case([&](ReshapeOp reshape) {
               node.kind = OpKind::Reshape;
-              for (int64_t d : reshape.getType().getShape())
+              for (int64_t d :
+                   cast<RankedTensorType>(reshape.getType()).getShape())
                 node.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
               return true;
             })

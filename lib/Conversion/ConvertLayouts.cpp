@@ -74,11 +74,14 @@ bool isTransposableActivation(Value value) {
 /// operand, null where an operand is not transposed and will be transposed
 /// to match), or failure when it cannot take them.
 FailureOr<SmallVector<TransposeOp, 2>> transposedOperands(Operation *op) {
-  // Max pooling has a channels-last form: it takes data transposed back to
-  // NCHW as it is.
-  if (auto pool = dyn_cast<MaxPool2DOp>(op)) {
-    auto transpose = pool.getInput().getDefiningOp<TransposeOp>();
-    if (pool.getChannelsLast() || !transpose ||
+  // Max pooling and integer average pooling have a channels-last form: they
+  // take data transposed back to NCHW as it is.
+  if (isa<MaxPool2DOp, QAvgPool2DOp>(op)) {
+    auto transpose = op->getOperand(0).getDefiningOp<TransposeOp>();
+    bool channelsLast = isa<MaxPool2DOp>(op)
+                            ? cast<MaxPool2DOp>(op).getChannelsLast()
+                            : cast<QAvgPool2DOp>(op).getChannelsLast();
+    if (channelsLast || !transpose ||
         transpose.getPerm() != ArrayRef<int64_t>(kNhwcToNchw))
       return failure();
     return SmallVector<TransposeOp, 2>{transpose};
@@ -154,6 +157,8 @@ struct SinkTranspose : public RewritePattern {
     Operation *moved = rewriter.clone(*op);
     moved->setOperands(operands);
     if (auto pool = dyn_cast<MaxPool2DOp>(moved))
+      pool.setChannelsLast(true);
+    if (auto pool = dyn_cast<QAvgPool2DOp>(moved))
       pool.setChannelsLast(true);
     moved->getResult(0).setType(
         permuted(cast<RankedTensorType>(op->getResult(0).getType()), back));

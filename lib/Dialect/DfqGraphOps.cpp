@@ -366,12 +366,28 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+/// Reshapes move no element but would renumber the axis of a per-axis type.
+static LogicalResult verifyNotPerAxis(Operation *op, Type type) {
+  Type element = cast<RankedTensorType>(type).getElementType();
+  if (isa<quant::UniformQuantizedPerAxisType>(element))
+    return op->emitOpError("cannot reshape a tensor quantized per axis (")
+           << element << "): its axis would not be the same dimension";
+  return success();
+}
+
+LogicalResult FlattenOp::verify() {
+  return verifyNotPerAxis(*this, getInput().getType());
+}
+
 LogicalResult ReshapeOp::verify() {
-  RankedTensorType input = getInput().getType(), result = getType();
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto result = cast<RankedTensorType>(getType());
   if (input.getElementType() != result.getElementType())
     return emitOpError("result element type ")
            << result.getElementType() << " differs from the input element type "
            << input.getElementType();
+  if (failed(verifyNotPerAxis(*this, input)))
+    return failure();
   if (result.getNumDynamicDims() > 1 ||
       (input.hasStaticShape() && !result.hasStaticShape()))
     return emitOpError("result shape ")

@@ -271,3 +271,60 @@ LogicalResult QGemmOp::verify() {
   return verifyRequantization(*this, input, weight, getType(), getMultiplier(),
                               getShift());
 }
+
+//===----------------------------------------------------------------------===//
+// QAvgPool2DOp
+//===----------------------------------------------------------------------===//
+
+/// Windows of more positions could overflow the int32 sum of 8-bit codes.
+static constexpr int64_t kMaxPoolWindow = int64_t(1) << 23;
+
+LogicalResult QAvgPool2DOp::verify() {
+  RankedTensorType input = getInput().getType(), result = getType();
+  auto inputType =
+      dyn_cast<quant::UniformQuantizedType>(input.getElementType());
+  auto resultType =
+      dyn_cast<quant::UniformQuantizedType>(result.getElementType());
+  if (!inputType || !resultType)
+    return emitOpError("input and result must be quantized per tensor, got ")
+           << input.getElementType() << " and " << result.getElementType();
+  if (failed(verifyStorageWidth(*this, inputType, "input")) ||
+      failed(verifyStorageWidth(*this, resultType, "result")))
+    return failure();
+  bool last = getChannelsLast();
+  Shape nchw = last ? toNchw(input.getShape()) : Shape(input.getShape());
+  int64_t undilated[] = {1, 1};
+  FailureOr<Shape> shape =
+      inferPool2dShape(getLoc(), getOperationName(), nchw, getKernelShape(),
+                       getStrides(), getPads(), undilated, /*ceilMode=*/false);
+  if (failed(shape))
+    return failure();
+  if (last)
+    *shape = toNhwc(*shape);
+  if (ArrayRef<int64_t>(*shape) != result.getShape())
+    return emitOpError("result shape ")
+           << formatShape(result.getShape())
+           << " differs from the inferred shape " << formatShape(*shape)
+           << (last ? " (channels last)" : "");
+  int64_t window = getKernelShape()[0] * getKernelShape()[1];
+  if (window > kMaxPoolWindow)
+    return emitOpError("window of ")
+           << window << " positions exceeds " << kMaxPoolWindow
+           << ", the most whose sum of codes int32 holds";
+  auto multiplier = static_cast<int32_t>(getMultiplier());
+  auto shift = static_cast<int32_t>(getShift());
+  if (multiplier < 1)
+    return emitOpError("multiplier (") << multiplier << ") must be positive";
+  if (shift < 0 || shift > kMaxRequantShift)
+    return emitOpError("shift (")
+           << shift << ") is outside [0, " << kMaxRequantShift << "]";
+  double expected =
+      inputType.getScale() / (double(window) * resultType.getScale());
+  double actual = decodeMultiplier({multiplier, shift});
+  if (!(std::abs(actual - expected) <= kRequantRelativeTolerance * expected))
+    return emitOpError("requantization is ")
+           << multiplier << " * 2^-" << shift << " = " << actual
+           << " but scale_x / (k * scale_y) = " << expected
+           << " (k = " << window << ")";
+  return success();
+}

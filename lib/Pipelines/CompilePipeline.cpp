@@ -112,7 +112,8 @@ mlir::dfq::getQuantizationPipeline(const CompilePipelineOptions &o) {
   // before the kernels that read them; the C backend has no residual
   // epilogues.
   if (!o.target.empty())
-    pipeline += ",func.func(dfq-sink-dequantize,dfq-convert-layouts,"
+    pipeline += ",func.func(dfq-quantize-pooling,dfq-sink-dequantize,"
+                "dfq-convert-layouts,"
                 "dfq-lower-to-kernels{target=" +
                 o.target + " fuse-residuals=" +
                 (o.fuseResiduals && o.target != "c" ? "true" : "false") + "})";

@@ -77,12 +77,13 @@ static rt::KernelResult kernelError(const Twine &message) {
 template <typename R, typename Fn>
 static R visitGraphOp(Operation *op, Fn &&fn, R otherwise) {
   return llvm::TypeSwitch<Operation *, R>(op)
-      .template Case<
-          ops::Conv2DOp, ops::BatchNormOp, ops::GemmOp, ops::MatMulOp,
-          ops::ReluOp, ops::ClipOp, ops::AddOp, ops::MulOp, ops::SoftmaxOp,
-          ops::MaxPool2DOp, ops::AvgPool2DOp, ops::GlobalAvgPoolOp,
-          ops::FlattenOp, ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp,
-          ops::QuantizeOp, ops::DequantizeOp, ops::QConv2DOp, ops::QGemmOp>(fn)
+      .template Case<ops::Conv2DOp, ops::BatchNormOp, ops::GemmOp,
+                     ops::MatMulOp, ops::ReluOp, ops::ClipOp, ops::AddOp,
+                     ops::MulOp, ops::SoftmaxOp, ops::MaxPool2DOp,
+                     ops::AvgPool2DOp, ops::GlobalAvgPoolOp, ops::FlattenOp,
+                     ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp,
+                     ops::QuantizeOp, ops::DequantizeOp, ops::QConv2DOp,
+                     ops::QGemmOp, ops::QAvgPool2DOp>(fn)
       .Default([&](Operation *) { return std::move(otherwise); });
 }
 
@@ -230,7 +231,7 @@ static rt::KernelResult execute(ops::FlattenOp op, const Frame &in) {
 /// kept dynamic by the importer) takes whatever makes the counts agree.
 static rt::KernelResult execute(ops::ReshapeOp op, const Frame &in) {
   rt::Tensor input = in(op.getInput());
-  ArrayRef<int64_t> target = op.getType().getShape();
+  ArrayRef<int64_t> target = cast<RankedTensorType>(op.getType()).getShape();
   std::vector<int64_t> shape = target.vec();
   int64_t known = 1;
   std::optional<size_t> dynamicDim;
@@ -354,6 +355,38 @@ static rt::KernelResult execute(ops::QGemmOp op, const Frame &in) {
                             in.layer(op));
 }
 
+/// The integer pooling as a layer without weights: its divisor `1 / k`
+/// takes the weight scale's place in simulated execution.
+static rt::QuantLayerParams layerParamsOf(ops::QAvgPool2DOp op) {
+  rt::QuantLayerParams params;
+  rt::QuantParams in = quantParamsOf(op.getInput().getType());
+  rt::QuantParams out = quantParamsOf(op.getType());
+  params.inputZeroPoint = in.zeroPoints.front();
+  params.inputScale = in.scales.front();
+  params.inputMin = in.qmin;
+  params.inputMax = in.qmax;
+  params.outputZeroPoint = out.zeroPoints.front();
+  params.outputMin = out.qmin;
+  params.outputMax = out.qmax;
+  params.multipliers = {static_cast<int32_t>(op.getMultiplier())};
+  params.shifts = {static_cast<int32_t>(op.getShift())};
+  ArrayRef<int64_t> kernel = op.getKernelShape();
+  params.weightScales = {1.0 / double(kernel[0] * kernel[1])};
+  return params;
+}
+
+static rt::KernelResult execute(ops::QAvgPool2DOp op, const Frame &in) {
+  rt::Pool2dParams pool{op.getKernelShape().vec(), op.getStrides().vec(),
+                        op.getPads().vec(),        {1, 1},
+                        /*ceilMode=*/false,        /*countIncludePad=*/true};
+  return inLayout(
+      op.getChannelsLast(), in(op.getInput()), [&](const rt::Tensor &nchw) {
+        return in.quantized == QuantizedExecution::Simulated
+                   ? rt::kernels::qavgPool2dSimulated(nchw, pool, in.layer(op))
+                   : rt::kernels::qavgPool2d(nchw, pool, in.layer(op));
+      });
+}
+
 //===----------------------------------------------------------------------===//
 // ReferenceInterpreter
 //===----------------------------------------------------------------------===//
@@ -448,6 +481,8 @@ LogicalResult ReferenceInterpreter::Impl::prepare(Operation &op) {
         constants.lookup(op.getOperand(1)), *params, groups);
     layers[&op] = std::move(*params);
   }
+  if (auto pool = dyn_cast<ops::QAvgPool2DOp>(op))
+    layers[&op] = layerParamsOf(pool);
   schedule.push_back(&op);
   return success();
 }

@@ -328,6 +328,13 @@ at::Tensor aten::avgPool2d(const at::Tensor &x, const Pool2dParams &params) {
   return at::div(sums, windowSums(mask, undilated, h, w));
 }
 
+at::Tensor aten::sumPool2d(const at::Tensor &x, const Pool2dParams &params) {
+  Pool2dParams undilated = params;
+  undilated.dilations = {1, 1};
+  auto [h, w] = poolDims(x, undilated);
+  return windowSums(x, undilated, h, w);
+}
+
 KernelResult kernels::avgPool2d(const Tensor &input,
                                 const Pool2dParams &params) noexcept {
   return runKernel([&] { return aten::avgPool2d(unwrap(input), params); });

@@ -270,6 +270,24 @@ KernelResult kernels::qgemm(const Tensor &input, const Tensor &weight,
   });
 }
 
+/// The window sums of x - zp_x, exact in f64 (|x - zp_x| < 2^9 and fewer
+/// than 2^23 positions per window).
+static at::Tensor shiftedWindowSums(const Tensor &input,
+                                    const Pool2dParams &pool,
+                                    const QuantLayerParams &params) {
+  at::Tensor x = unwrap(input).to(at::kDouble) - double(params.inputZeroPoint);
+  return aten::sumPool2d(x, pool);
+}
+
+KernelResult kernels::qavgPool2d(const Tensor &input, const Pool2dParams &pool,
+                                 const QuantLayerParams &params) noexcept {
+  return runKernel([&] {
+    TORCH_CHECK(params.bias.empty() && params.multipliers.size() == 1,
+                "integer pooling takes one multiplier and no bias");
+    return requantize(shiftedWindowSums(input, pool, params), params);
+  });
+}
+
 //===----------------------------------------------------------------------===//
 // Simulated (fake) quantization
 //===----------------------------------------------------------------------===//
@@ -341,5 +359,17 @@ KernelResult kernels::qgemmSimulated(const Tensor &input, const Tensor &weight,
   return runKernel([&] {
     auto [x, w] = dequantizedOperands(input, weight, params);
     return fakeQuantizeOutput(at::linear(x, w), params);
+  });
+}
+
+KernelResult
+kernels::qavgPool2dSimulated(const Tensor &input, const Pool2dParams &pool,
+                             const QuantLayerParams &params) noexcept {
+  return runKernel([&] {
+    TORCH_CHECK(params.weightScales.size() == 1,
+                "simulated pooling needs its divisor as the weight scale");
+    at::Tensor mean = shiftedWindowSums(input, pool, params) *
+                      (params.inputScale * params.weightScales.front());
+    return fakeQuantizeOutput(mean, params);
   });
 }

@@ -128,6 +128,10 @@ KernelResult qconv2d(const Tensor &input, const Tensor &weight,
 /// `weight` is [O, K].
 KernelResult qgemm(const Tensor &input, const Tensor &weight,
                    const QuantLayerParams &params) noexcept;
+/// Integer average pooling (dfq.qavg_pool2d): window sums of x - zp_x,
+/// requantized with `params`' one multiplier and shift (no bias, no weight).
+KernelResult qavgPool2d(const Tensor &input, const Pool2dParams &pool,
+                        const QuantLayerParams &params) noexcept;
 
 // The same layers as fake quantization in real (f64) arithmetic, on the same
 // stored integers in and out (docs/design.md, "Simulated quantization").
@@ -136,6 +140,10 @@ KernelResult qconv2dSimulated(const Tensor &input, const Tensor &weight,
                               const QuantLayerParams &params) noexcept;
 KernelResult qgemmSimulated(const Tensor &input, const Tensor &weight,
                             const QuantLayerParams &params) noexcept;
+/// Average pooling in real arithmetic: the pooling's `1 / k` stands in
+/// `params.weightScales` for the weight scale of a layer.
+KernelResult qavgPool2dSimulated(const Tensor &input, const Pool2dParams &pool,
+                                 const QuantLayerParams &params) noexcept;
 
 } // namespace kernels
 

@@ -53,6 +53,8 @@ at::Tensor clip(const at::Tensor &input, double min, double max);
 /// and count_include_pad as lib/Dialect/ShapeInference.cpp defines them.
 at::Tensor maxPool2d(const at::Tensor &input, const Pool2dParams &params);
 at::Tensor avgPool2d(const at::Tensor &input, const Pool2dParams &params);
+/// The sum over each of avgPool2d's windows, padding adding zeros.
+at::Tensor sumPool2d(const at::Tensor &input, const Pool2dParams &params);
 at::Tensor globalAvgPool(const at::Tensor &input);
 /// ONNX Flatten: [prod(dims < axis), prod(dims >= axis)].
 at::Tensor flatten(const at::Tensor &input, int64_t axis);

@@ -156,6 +156,27 @@ func.func @max_pooling(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> te
 
 // -----
 
+!w = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
+
+// Integer average pooling pools the layer's NHWC codes where they are; a
+// global pooling's [N, 1, 1, C] result is [N, C, 1, 1] in memory, so the
+// transposition left before the flatten moves no element.
+// CHECK-LABEL: func.func @integer_pooling
+// CHECK: %[[C:.*]] = dfq.qconv2d
+// CHECK-NEXT: %[[P:.*]] = dfq.qavg_pool2d %[[C]] {channels_last, kernel_shape = array<i64: 8, 8>, multiplier = 1073741824 : i32, shift = 35 : i32} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 2.500000e-01:8>>) -> tensor<?x1x1x4x!quant.uniform<u8:f32, 1.250000e-01:8>>
+// CHECK-NEXT: %[[T:.*]] = dfq.transpose %[[P]] {perm = array<i64: 0, 3, 1, 2>}
+// CHECK-NEXT: dfq.flatten %[[T]]
+func.func @integer_pooling(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> tensor<?x4x!quant.uniform<u8:f32, 0.125:8>> {
+  %w = dfq.qconstant dense<1> : tensor<4x4x1x1xi8> : !w
+  %c1 = dfq.qconv2d %x, %w {channels_last, multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>, !w) -> tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>
+  %t = dfq.transpose %c1 {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
+  %p = dfq.qavg_pool2d %t {kernel_shape = array<i64: 8, 8>, multiplier = 1073741824 : i32, shift = 35 : i32} : (tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>) -> tensor<?x4x1x1x!quant.uniform<u8:f32, 0.125:8>>
+  %f = dfq.flatten %p : (tensor<?x4x1x1x!quant.uniform<u8:f32, 0.125:8>>) -> tensor<?x4x!quant.uniform<u8:f32, 0.125:8>>
+  return %f : tensor<?x4x!quant.uniform<u8:f32, 0.125:8>>
+}
+
+// -----
+
 !q = tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
 !f = tensor<?x4x8x8xf32>
 !w = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>

@@ -831,7 +831,7 @@ func.func @flatten_negative_axis(%x: tensor<2x3x4xf32>) -> tensor<24x1xf32> {
 
 // flatten: ODS requires a 2-D result.
 func.func @flatten_result_rank(%x: tensor<2x3x4xf32>) -> tensor<24xf32> {
-  // expected-error @+1 {{'dfq.flatten' op result #0 must be 2D tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values, but got 'tensor<24xf32>'}}
+  // expected-error @+1 {{'dfq.flatten' op result #0 must be 2D tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values or 2D tensor of uniform quantized type (!quant.uniform) values, but got 'tensor<24xf32>'}}
   %y = dfq.flatten %x : (tensor<2x3x4xf32>) -> tensor<24xf32>
   return %y : tensor<24xf32>
 }

@@ -842,3 +842,63 @@ func.func @max_pool_requantizes(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:3>
   return %y : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25:3>>
 }
 
+
+// -----
+
+// qavg_pool2d: the result's quantization is its own, but per tensor.
+func.func @qavg_pool_per_axis(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32:1, {0.5, 0.25}>> {
+  // expected-error @+1 {{'dfq.qavg_pool2d' op input and result must be quantized per tensor}}
+  %y = dfq.qavg_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, multiplier = 1073741824 : i32, shift = 31 : i32} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32:1, {0.5, 0.25}>>
+  return %y : tensor<1x2x2x2x!quant.uniform<u8:f32:1, {0.5, 0.25}>>
+}
+
+// -----
+
+// qavg_pool2d: the shape follows the window (channels last here).
+func.func @qavg_pool_shape(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25>> {
+  // expected-error @+1 {{'dfq.qavg_pool2d' op result shape [1, 2, 2, 2] differs from the inferred shape [1, 3, 3, 2] (channels last)}}
+  %y = dfq.qavg_pool2d %x {channels_last, kernel_shape = array<i64: 2, 2>, multiplier = 1073741824 : i32, shift = 31 : i32} : (tensor<1x4x4x2x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25>>
+  return %y : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25>>
+}
+
+// -----
+
+// qavg_pool2d: the multiplier holds the divisor: 0.5 / (4 * 0.25) = 0.5, not 1.
+func.func @qavg_pool_divisor(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25>> {
+  // expected-error @+1 {{'dfq.qavg_pool2d' op requantization is 1073741824 * 2^-30 = 1.000000e+00 but scale_x / (k * scale_y) = 5.000000e-01 (k = 4)}}
+  %y = dfq.qavg_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, multiplier = 1073741824 : i32, shift = 30 : i32} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25>>
+  return %y : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25>>
+}
+
+// -----
+
+func.func @qavg_pool_shift(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25>> {
+  // expected-error @+1 {{'dfq.qavg_pool2d' op shift (63) is outside [0, 62]}}
+  %y = dfq.qavg_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, multiplier = 1 : i32, shift = 63 : i32} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25>>
+  return %y : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25>>
+}
+
+// -----
+
+func.func @qavg_pool_multiplier(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25>> {
+  // expected-error @+1 {{'dfq.qavg_pool2d' op multiplier (-5) must be positive}}
+  %y = dfq.qavg_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, multiplier = -5 : i32, shift = 31 : i32} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25>>
+  return %y : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25>>
+}
+
+// -----
+
+func.func @qavg_pool_pads(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x3x3x!quant.uniform<u8:f32, 0.25>> {
+  // expected-error @+1 {{'dfq.qavg_pool2d' op pads [2, 0, 0, 0] must be smaller than the kernel [2, 2]}}
+  %y = dfq.qavg_pool2d %x {kernel_shape = array<i64: 2, 2>, pads = array<i64: 2, 0, 0, 0>, multiplier = 1073741824 : i32, shift = 31 : i32} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x3x3x!quant.uniform<u8:f32, 0.25>>
+  return %y : tensor<1x2x3x3x!quant.uniform<u8:f32, 0.25>>
+}
+
+// -----
+
+// Views of codes: a per-axis type's axis would change its dimension.
+func.func @flatten_per_axis(%x: tensor<1x2x1x1x!quant.uniform<i8:f32:1, {0.5, 0.25}>>) -> tensor<1x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>> {
+  // expected-error @+1 {{'dfq.flatten' op cannot reshape a tensor quantized per axis}}
+  %y = dfq.flatten %x : (tensor<1x2x1x1x!quant.uniform<i8:f32:1, {0.5, 0.25}>>) -> tensor<1x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>
+  return %y : tensor<1x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>
+}

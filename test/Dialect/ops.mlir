@@ -172,3 +172,20 @@ func.func @gemm_dynamic_features(%x: tensor<2x8xf32>, %w: tensor<?x8xf32>, %b: t
   %y = dfq.gemm %x, %w, %b : (tensor<2x8xf32>, tensor<?x8xf32>, tensor<4xf32>) -> tensor<2x?xf32>
   return %y : tensor<2x?xf32>
 }
+
+// 0.5 / (4 * 0.25) = 2^30 * 2^-31; 0.05 / (49 * 0.02) = 1753047876 * 2^-35.
+// The views of pooled codes keep their type.
+// CHECK-LABEL: func.func @qavg_pool_codes
+// CHECK: dfq.qavg_pool2d %{{.*}} {kernel_shape = array<i64: 2, 2>, multiplier = 1073741824 : i32, shift = 31 : i32, strides = array<i64: 2, 2>} : (tensor<1x3x8x8x!quant.uniform<u8:f32, 5.000000e-01:3>>) -> tensor<1x3x4x4x!quant.uniform<u8:f32, 2.500000e-01:1>>
+// CHECK: %[[G:.*]] = dfq.qavg_pool2d %{{.*}} {channels_last, kernel_shape = array<i64: 7, 7>, multiplier = 1753047876 : i32, shift = 35 : i32} : (tensor<1x7x7x16x!quant.uniform<i8:f32, 5.000000e-02:-2>>) -> tensor<1x1x1x16x!quant.uniform<i8:f32, 2.000000e-02:-1>>
+// CHECK: dfq.flatten %[[G]] : (tensor<1x1x1x16x!quant.uniform<i8:f32, 2.000000e-02:-1>>) -> tensor<1x16x!quant.uniform<i8:f32, 2.000000e-02:-1>>
+// CHECK: dfq.reshape %{{.*}} : (tensor<1x1x1x16x!quant.uniform<i8:f32, 2.000000e-02:-1>>) -> tensor<1x4x4x!quant.uniform<i8:f32, 2.000000e-02:-1>>
+// GENERIC-LABEL: sym_name = "qavg_pool_codes"
+// GENERIC: "dfq.qavg_pool2d"(%{{.*}}) <{kernel_shape = array<i64: 2, 2>, multiplier = 1073741824 : i32
+func.func @qavg_pool_codes(%x: tensor<1x3x8x8x!quant.uniform<u8:f32, 0.5:3>>, %y: tensor<1x7x7x16x!quant.uniform<i8:f32, 0.05:-2>>) -> (tensor<1x3x4x4x!quant.uniform<u8:f32, 0.25:1>>, tensor<1x16x!quant.uniform<i8:f32, 0.02:-1>>, tensor<1x4x4x!quant.uniform<i8:f32, 0.02:-1>>) {
+  %a = dfq.qavg_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, multiplier = 1073741824 : i32, shift = 31 : i32} : (tensor<1x3x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x3x4x4x!quant.uniform<u8:f32, 0.25:1>>
+  %g = dfq.qavg_pool2d %y {channels_last, kernel_shape = array<i64: 7, 7>, multiplier = 1753047876 : i32, shift = 35 : i32} : (tensor<1x7x7x16x!quant.uniform<i8:f32, 0.05:-2>>) -> tensor<1x1x1x16x!quant.uniform<i8:f32, 0.02:-1>>
+  %f = dfq.flatten %g : (tensor<1x1x1x16x!quant.uniform<i8:f32, 0.02:-1>>) -> tensor<1x16x!quant.uniform<i8:f32, 0.02:-1>>
+  %r = dfq.reshape %g : (tensor<1x1x1x16x!quant.uniform<i8:f32, 0.02:-1>>) -> tensor<1x4x4x!quant.uniform<i8:f32, 0.02:-1>>
+  return %a, %f, %r : tensor<1x3x4x4x!quant.uniform<u8:f32, 0.25:1>>, tensor<1x16x!quant.uniform<i8:f32, 0.02:-1>>, tensor<1x4x4x!quant.uniform<i8:f32, 0.02:-1>>
+}

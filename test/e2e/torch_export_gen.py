@@ -83,6 +83,17 @@ def build(arch):
                              *conv_bn(64, 32, 1), *conv_bn(32, 48, 1), nn.ReLU(),
                              nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                              nn.Linear(48, 32), nn.BatchNorm1d(32), nn.ReLU(), nn.Linear(32, 10))
+    if arch == "pools":
+        # Average poolings between quantized layers: one whose windows all
+        # divide by 9 (padding counted), one that divides by the positions
+        # inside the input (stays float), and the global pooling before the
+        # classifier.
+        return nn.Sequential(*conv_bn(1, 8, 3), nn.ReLU(),
+                             nn.AvgPool2d(3, stride=1, padding=1),
+                             *conv_bn(8, 16, 3, stride=2), nn.ReLU(),
+                             nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False),
+                             *conv_bn(16, 24, 1), nn.ReLU(),
+                             nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(24, 10))
     raise SystemExit(f"unknown architecture '{arch}'")
 
 

@@ -388,6 +388,37 @@ def SinkDequantizePass : Pass<"dfq-sink-dequantize", "::mlir::func::FuncOp"> {
   }];
 }
 
+def QuantizePoolingPass : Pass<"dfq-quantize-pooling", "::mlir::func::FuncOp"> {
+  let summary = "Average pooling on the codes, with integer requantization";
+  let description = [{
+    Runs after `dfq-quantize`, which leaves average pooling in float: the
+    codes of the layer before it are dequantized, pooled as floats, and the
+    mean quantized for the layer after it. This pass computes the same mean
+    as `dfq.qavg_pool2d`: the sum of each window's codes minus the zero
+    point, exact in int32, then one fixed-point multiplication by
+    `scale_x / (k * scale_y)` into the next layer's quantized type, rounded
+    half toward positive infinity as the convolutions round.
+
+    It rewrites `dfq.quantize(view*(pool(dfq.dequantize(q))))`, where
+    `pool` is a `dfq.global_avg_pool` (static height and width) or a
+    `dfq.avg_pool2d` whose windows all have the same divisor
+    (`count_include_pad`, or no padding; ceil mode only where it adds no
+    window), `view*` is a chain of `dfq.flatten` / `dfq.reshape` (a global
+    pooling before a classifier), each op in the chain is read only by the
+    next, and `q` is f32 codes quantized per tensor. The views then move
+    codes (a flatten of `[N, C, 1, 1]` codes), and the float pooling, its
+    dequantization and quantization disappear.
+
+    **What changes**: the result is the quantization of the exact mean, as
+    before, up to rounding: the float path rounded an f32 mean half to even,
+    the integer path rounds the exact mean times a 31-bit multiplier (within
+    2^-31 of the ratio of scales) half up. Codes can differ by one where the
+    mean lies within the float path's f32 rounding error of a rounding
+    boundary. The quantization
+    parameters are those `dfq-quantize` chose for the next layer's input.
+  }];
+}
+
 def QuantizeSkipsPass : Pass<"dfq-quantize-skips", "::mlir::func::FuncOp"> {
   let summary = "Read the float operands of residual adds from their codes";
   let description = [{

@@ -174,14 +174,18 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
     return emitKernel(op, step);
   if (auto maxPool = dyn_cast<MaxPool2DOp>(op))
     return emitMaxPool(maxPool);
+  if (auto avgPool = dyn_cast<QAvgPool2DOp>(op))
+    return emitQAvgPool(avgPool);
+  if (isa<FlattenOp, ReshapeOp>(op))
+    return success(); // same bytes, new shape
   // Everything below is a float op.
   for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults()))
     if (values[v].quantized)
       return op->emitError()
              << "reads or writes a quantized tensor, which the " << targetName
              << " target "
-                "supports only in dfq.qconv2d, dfq.qgemm, (de)quantize, "
-                "transpose and max_pool2d";
+                "supports only in dfq.qconv2d, dfq.qgemm, dfq.qavg_pool2d, "
+                "(de)quantize, transpose, flatten, reshape and max_pool2d";
   Value result = op->getResult(0);
   if (isa<ReluOp>(op)) {
     body += "  dfq_rt_relu(" + floatPtr(op->getOperand(0)) + ", " +
@@ -219,8 +223,6 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
     return emitBinary(op, /*add=*/true);
   if (isa<MulOp>(op))
     return emitBinary(op, /*add=*/false);
-  if (isa<FlattenOp, ReshapeOp>(op))
-    return success(); // same bytes, new shape
   if (isa<GlobalAvgPoolOp>(op)) {
     // A transposition from channels-last is read as it is: the pooling
     // sums every channel in the same order in both layouts.
@@ -449,31 +451,67 @@ std::string host::poolGeometry(ArrayRef<int64_t> kernel,
   return geometry + "}";
 }
 
-LogicalResult HostProgram::emitMaxPool(MaxPool2DOp pool) {
-  Value input = pool.getInput(), result = pool.getResult();
+LogicalResult HostProgram::emitPool(Operation *pool, StringRef function,
+                                    bool channelsLast, std::string geometry,
+                                    std::string requant) {
+  Value input = pool->getOperand(0), result = pool->getResult(0);
   const ValueInfo &in = values[input];
   const ValueInfo &out = values[result];
-  if (in.quantized && !perTensorActivation(input.getType()))
+  if ((in.quantized && !perTensorActivation(input.getType())) ||
+      (out.quantized && !perTensorActivation(result.getType())))
     return pool->emitError()
-           << "pools " << input.getType() << "; the " << targetName
-           << " target pools codes of at most 8 bits";
+           << "pools " << input.getType() << " into " << result.getType()
+           << "; the " << targetName
+           << " target pools codes of at most 8 bits, quantized per tensor";
+  if (in.isSigned != out.isSigned)
+    return pool->emitError()
+           << "pools " << input.getType() << " into " << result.getType()
+           << "; the " << targetName
+           << " target pools codes into codes of the same signedness";
   // Codes are unsigned or signed bytes; channels last passes the channels.
   std::string suffix = !in.quantized ? "" : in.isSigned ? "_s8" : "_u8";
   ArrayRef<int64_t> s = in.sampleShape, o = out.sampleShape;
-  bool last = pool.getChannelsLast();
   std::string sizes =
-      last ? "n, " + std::to_string(s[0]) + ", " + std::to_string(s[1]) + ", " +
-                 std::to_string(s[2]) + ", " + std::to_string(o[0]) + ", " +
-                 std::to_string(o[1])
-           : "n * " + std::to_string(s[0]) + ", " + std::to_string(s[1]) +
-                 ", " + std::to_string(s[2]) + ", " + std::to_string(o[1]) +
-                 ", " + std::to_string(o[2]);
+      channelsLast
+          ? "n, " + std::to_string(s[0]) + ", " + std::to_string(s[1]) + ", " +
+                std::to_string(s[2]) + ", " + std::to_string(o[0]) + ", " +
+                std::to_string(o[1])
+          : "n * " + std::to_string(s[0]) + ", " + std::to_string(s[1]) + ", " +
+                std::to_string(s[2]) + ", " + std::to_string(o[1]) + ", " +
+                std::to_string(o[2]);
   std::string x = in.quantized ? bytePtr(input) : floatPtr(input);
   std::string y = in.quantized ? bytePtr(result) : floatPtr(result);
-  body += "  {\n    const int64_t geometry[] = " +
-          poolGeometry(pool.getKernelShape(), pool.getStrides(), pool.getPads(),
-                       pool.getDilations()) +
-          ";\n    dfq_rt_max_pool2d" + (last ? "_nhwc" : "") + suffix + "(" +
-          x + ", " + y + ", " + sizes + ", geometry);\n  }\n";
+  body += "  {\n    const int64_t geometry[] = " + geometry + ";\n";
+  if (!requant.empty())
+    body += "    const int32_t requant[] = " + requant + ";\n";
+  body += "    " + function.str() + (channelsLast ? "_nhwc" : "") + suffix +
+          "(" + x + ", " + y + ", " + sizes + ", geometry" +
+          (requant.empty() ? "" : ", requant") + ");\n  }\n";
   return success();
+}
+
+LogicalResult HostProgram::emitMaxPool(MaxPool2DOp pool) {
+  return emitPool(pool, "dfq_rt_max_pool2d", pool.getChannelsLast(),
+                  poolGeometry(pool.getKernelShape(), pool.getStrides(),
+                               pool.getPads(), pool.getDilations()),
+                  "");
+}
+
+LogicalResult HostProgram::emitQAvgPool(QAvgPool2DOp pool) {
+  auto in = perTensorActivation(pool.getInput().getType());
+  auto out = perTensorActivation(pool.getType());
+  if (!in || !out)
+    return pool->emitError()
+           << "pools " << pool.getInput().getType() << "; the " << targetName
+           << " target pools codes of at most 8 bits";
+  int64_t undilated[] = {1, 1};
+  std::string requant = "{";
+  for (int64_t v : {in.getZeroPoint(), int64_t(int32_t(pool.getMultiplier())),
+                    int64_t(int32_t(pool.getShift())), out.getZeroPoint(),
+                    out.getStorageTypeMin(), out.getStorageTypeMax()})
+    requant += std::to_string(v) + ", ";
+  return emitPool(pool, "dfq_rt_qavg_pool2d", pool.getChannelsLast(),
+                  poolGeometry(pool.getKernelShape(), pool.getStrides(),
+                               pool.getPads(), undilated),
+                  requant + "}");
 }

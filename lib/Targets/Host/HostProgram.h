@@ -137,7 +137,12 @@ private:
   void endStep(std::string name, StringRef kind);
   LogicalResult emitBinary(Operation *op, bool add);
   LogicalResult emitTranspose(TransposeOp transpose, size_t step);
+  /// One call of a runtime pooling `function` (with its layout and storage
+  /// suffixes) on `pool`'s operand and result.
+  LogicalResult emitPool(Operation *pool, StringRef function, bool channelsLast,
+                         std::string geometry, std::string requant);
   LogicalResult emitMaxPool(MaxPool2DOp pool);
+  LogicalResult emitQAvgPool(QAvgPool2DOp pool);
   LogicalResult emitQuantize(QuantizeOp quantize, Value result, bool toNhwc);
   LogicalResult emitDequantize(DequantizeOp dequantize, Value result,
                                bool fromNchw);

@@ -588,6 +588,57 @@ void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
       }
 }
 
+/* Channels in blocks of a constant width, so that the sums of a block stay
+ * in vector registers while the window's pixels are added. A window holds
+ * fewer than 2^23 positions (the op's verifier), so the int32 sums of
+ * 8-bit codes are exact. */
+#define DFQ_RT_QAVG_POOL(NAME, T)                                              \
+  void dfq_rt_qavg_pool2d_nhwc##NAME(const T *x, T *y, int64_t n, int64_t h,   \
+                                     int64_t w, int64_t c, int64_t oh,         \
+                                     int64_t ow, const int64_t *g,             \
+                                     const int32_t *q) {                       \
+    enum { BLOCK = 64 };                                                       \
+    int32_t sums[BLOCK];                                                       \
+    for (int64_t b = 0; b < n; ++b)                                            \
+      for (int64_t oy = 0; oy < oh; ++oy)                                      \
+        for (int64_t ox = 0; ox < ow; ++ox)                                    \
+          for (int64_t c0 = 0; c0 < c; c0 += BLOCK) {                          \
+            int64_t width = c - c0 < BLOCK ? c - c0 : BLOCK, inside = 0;       \
+            for (int64_t j = 0; j < BLOCK; ++j)                                \
+              sums[j] = 0;                                                     \
+            for (int64_t i = 0; i < g[0]; ++i) {                               \
+              int64_t iy = oy * g[2] - g[4] + i;                               \
+              if (iy < 0 || iy >= h)                                           \
+                continue;                                                      \
+              for (int64_t k = 0; k < g[1]; ++k) {                             \
+                int64_t ix = ox * g[3] - g[5] + k;                             \
+                if (ix < 0 || ix >= w)                                         \
+                  continue;                                                    \
+                const T *in = x + ((b * h + iy) * w + ix) * c + c0;            \
+                ++inside;                                                      \
+                if (width == BLOCK)                                            \
+                  for (int64_t j = 0; j < BLOCK; ++j)                          \
+                    sums[j] += in[j];                                          \
+                else                                                           \
+                  for (int64_t j = 0; j < width; ++j)                          \
+                    sums[j] += in[j];                                          \
+              }                                                                \
+            }                                                                  \
+            T *out = y + ((b * oh + oy) * ow + ox) * c + c0;                   \
+            for (int64_t j = 0; j < width; ++j)                                \
+              out[j] = (T)dfq_rt_requantize(                                   \
+                  (int64_t)sums[j] - inside * (int64_t)q[0], q[1], q[2], q[3], \
+                  q[4], q[5]);                                                 \
+          }                                                                    \
+  }                                                                            \
+  void dfq_rt_qavg_pool2d##NAME(const T *x, T *y, int64_t planes, int64_t h,   \
+                                int64_t w, int64_t oh, int64_t ow,             \
+                                const int64_t *g, const int32_t *q) {          \
+    dfq_rt_qavg_pool2d_nhwc##NAME(x, y, planes, h, w, 1, oh, ow, g, q);        \
+  }
+DFQ_RT_QAVG_POOL(_u8, uint8_t)
+DFQ_RT_QAVG_POOL(_s8, int8_t)
+
 void dfq_rt_gemm(const float *x, const float *w, const float *bias, float *y,
                  int64_t n, int64_t k, int64_t o) {
   /* Products of two floats are exact in double. They are summed in LANES

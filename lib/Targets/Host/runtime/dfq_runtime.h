@@ -222,6 +222,24 @@ void dfq_rt_max_pool2d_nhwc_s8(const int8_t *x, int8_t *y, int64_t n, int64_t h,
 void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
                        int64_t w, int64_t oh, int64_t ow,
                        const int64_t *geometry, int count_include_pad);
+/* dfq.qavg_pool2d on codes, over [n][h][w][c] (`_nhwc`) or [planes][h][w]:
+ * each window's sum of x - zp_x (padding adds 0), requantized by
+ * dfq_rt_requantize. `requant` is {zp_x, multiplier, shift, zp_y, qmin,
+ * qmax}; `geometry` as above (no dilation, no ceil mode). */
+void dfq_rt_qavg_pool2d_nhwc_u8(const uint8_t *x, uint8_t *y, int64_t n,
+                                int64_t h, int64_t w, int64_t c, int64_t oh,
+                                int64_t ow, const int64_t *geometry,
+                                const int32_t *requant);
+void dfq_rt_qavg_pool2d_nhwc_s8(const int8_t *x, int8_t *y, int64_t n,
+                                int64_t h, int64_t w, int64_t c, int64_t oh,
+                                int64_t ow, const int64_t *geometry,
+                                const int32_t *requant);
+void dfq_rt_qavg_pool2d_u8(const uint8_t *x, uint8_t *y, int64_t planes,
+                           int64_t h, int64_t w, int64_t oh, int64_t ow,
+                           const int64_t *geometry, const int32_t *requant);
+void dfq_rt_qavg_pool2d_s8(const int8_t *x, int8_t *y, int64_t planes,
+                           int64_t h, int64_t w, int64_t oh, int64_t ow,
+                           const int64_t *geometry, const int32_t *requant);
 
 /* y[n][o] = bias[o] + sum_k x[n][k] * w[o][k] (a float dfq.gemm; `bias` may
  * be NULL). Accumulates in double and rounds once. */
