@@ -59,13 +59,21 @@ inline constexpr ZooConvLayer kZooConvLayers[] = {
     {"resnet50-224", "conv_512x512_3x3_s2_14", 512, 512, 14, 3, 2, 1},
     {"resnet50-224", "conv_512x512_3x3_7", 512, 512, 7, 3, 1, 1},
     {"resnet50-224", "down_1024x2048_1x1_s2_14", 1024, 2048, 14, 1, 2, 1},
+    // MobileNetV2 at 224x224 (torchvision): the stem and the first blocks at
+    // 112x112 and 56x56, where the depthwise and small-K 1x1 layers are
+    // bound by memory traffic rather than by the dot products.
+    {"mobilenetv2-224", "stem_3x32_3x3_s2_224", 3, 32, 224, 3, 2, 1},
+    {"mobilenetv2-224", "dw_32_3x3_112", 32, 32, 112, 3, 1, 32},
+    {"mobilenetv2-224", "project_32x16_1x1_112", 32, 16, 112, 1, 1, 1},
+    {"mobilenetv2-224", "expand_16x96_1x1_112", 16, 96, 112, 1, 1, 1},
+    {"mobilenetv2-224", "dw_96_3x3_s2_112", 96, 96, 112, 3, 2, 96},
+    {"mobilenetv2-224", "expand_24x144_1x1_56", 24, 144, 56, 1, 1, 1},
+    {"mobilenetv2-224", "dw_144_3x3_56", 144, 144, 56, 3, 1, 144},
 };
 
 /// Whether a layer is timed at batch 64 too: those on inputs of at most
 /// 28x28 (all of the zoo's); larger ones only at batch 1.
-inline bool timedAtBatch64(const ZooConvLayer &layer) {
-  return layer.hw <= 28;
-}
+inline bool timedAtBatch64(const ZooConvLayer &layer) { return layer.hw <= 28; }
 
 /// Seconds per call: warm up, size a 40 ms batch of calls, best of 5.
 inline double timeCalls(const std::function<void()> &call) {

@@ -36,14 +36,19 @@ bool LayerKernel::Impl::needsPadding() const {
   return s.padTop > 0 || s.padLeft > 0 || lastY >= s.h || lastX >= s.w;
 }
 
+Func LayerKernel::Impl::exteriorInput() {
+  const LayerKernelSpec &s = spec;
+  return BoundaryConditions::constant_exterior(
+      input, cast<uint8_t>(s.inputZeroPoint),
+      {{0, int(s.c)}, {0, int(s.w)}, {0, int(s.h)}});
+}
+
 Func LayerKernel::Impl::paddedInput(int64_t channels, bool always) {
   const LayerKernelSpec &s = spec;
   if (channels == s.c && !needsPadding() && !always)
     return input;
   Var c("c"), x("x"), y("y"), n("n");
-  Func exterior = BoundaryConditions::constant_exterior(
-      input, cast<uint8_t>(s.inputZeroPoint),
-      {{0, int(s.c)}, {0, int(s.w)}, {0, int(s.h)}});
+  Func exterior = exteriorInput();
   padded = Func("padded_input");
   padded(c, x, y, n) = exterior(c, x, y, n);
   // A copy per image (per row tile for a gemm), placed by the caller: the
@@ -401,8 +406,16 @@ bool LayerKernel::Impl::buildDepthwiseDotProducts() {
   visitDepthwiseWeights([&](int64_t oc, int64_t i, int64_t j, int64_t v) {
     weights(int(j % 4), int(oc), int(j / 4), int(i)) = int8_t(v);
   });
-  // The padding taps read past the window: always the padded input.
-  Func x = paddedInput(roundUp(s.c, L), /*always=*/taps > s.kw);
+  // With whole vectors of channels the taps read the input through its
+  // boundary condition rather than a padded copy of the image: Halide
+  // splits the loops that build them into borders (with the selects) and
+  // an interior that loads the input as it is, which saves writing and
+  // reading the copy (MobileNetV2's 224x224 depthwise layers: 1.03-1.4x
+  // faster). Otherwise the copy pads the channels to whole vectors (a
+  // partial one would be moved with AVX512-FP16 instructions). Padding
+  // taps past the window read the zero point either way (weight 0).
+  Func x = s.c % L == 0 ? exteriorInput()
+                        : paddedInput(roundUp(s.c, L), /*always=*/taps > s.kw);
   Var k("k"), o("o"), xv("x"), yv("y"), n("n");
   Func tapsOf("taps");
   tapsOf(k, o, xv, yv, n) =

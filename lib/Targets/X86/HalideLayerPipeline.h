@@ -75,6 +75,8 @@ private:
   /// when nothing is out of range (and not `always`); otherwise a copy
   /// computed per image.
   Halide::Func paddedInput(int64_t channels, bool always = false);
+  /// The input with the zero point outside it, not materialized.
+  Halide::Func exteriorInput();
   Halide::Expr requantize(Halide::Expr acc32, Halide::Expr o);
   /// output(o, x, y, n) = the requantized q, or the residual epilogue of q.
   void defineOutput(Halide::Var o, Halide::Var xv, Halide::Var yv,
