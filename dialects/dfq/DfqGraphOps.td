@@ -171,6 +171,74 @@ def Dfq_MulOp : Dfq_BinaryOp<"mul", "`lhs * rhs`"> {
   }];
 }
 
+def Dfq_SubOp : Dfq_BinaryOp<"sub", "`lhs - rhs`"> {
+  let description = [{
+    Operands have the same element type; their shapes broadcast as in NumPy
+    (and ONNX `Sub`). One IEEE subtraction per element.
+  }];
+}
+
+def Dfq_DivOp : Dfq_BinaryOp<"div", "`lhs / rhs`"> {
+  let description = [{
+    Operands have the same element type; their shapes broadcast as in NumPy
+    (and ONNX `Div`). One correctly rounded IEEE division per element (not a
+    multiplication by a reciprocal, which differs in the last bit).
+  }];
+}
+
+def Dfq_SigmoidOp : Dfq_GraphOp<"sigmoid", [SameOperandsAndResultType]> {
+  let summary = "Logistic function: `1 / (1 + exp(-input))`";
+  let description = [{
+    As ONNX `Sigmoid`. Backends evaluate `exp` with their math library, so
+    results may differ from the interpreter's in the last bits of the
+    element type.
+  }];
+  let arguments = (ins Dfq_FloatTensor:$input);
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Dfq_TanhOp : Dfq_GraphOp<"tanh", [SameOperandsAndResultType]> {
+  let summary = "Hyperbolic tangent";
+  let description = [{
+    As ONNX `Tanh`; like `dfq.sigmoid`, evaluated by each backend's math
+    library (last-bit differences).
+  }];
+  let arguments = (ins Dfq_FloatTensor:$input);
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Dfq_HardSigmoidOp : Dfq_GraphOp<"hard_sigmoid",
+                                    [SameOperandsAndResultType]> {
+  let summary = "`max(0, min(1, alpha * input + beta))`, as ONNX HardSigmoid";
+  let description = [{
+    In the element type: `alpha * input` and `+ beta` are two roundings (no
+    fused multiply-add), then the clamp. `alpha` and `beta` are f32, as in
+    ONNX (defaults 0.2 and 0.5).
+  }];
+  let arguments = (ins
+    Dfq_FloatTensor:$input,
+    DefaultValuedAttr<F32Attr, "0.2f">:$alpha,
+    DefaultValuedAttr<F32Attr, "0.5f">:$beta
+  );
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Dfq_HardSwishOp : Dfq_GraphOp<"hard_swish", [SameOperandsAndResultType]> {
+  let summary = "`input * max(0, min(1, input / 6 + 1/2))`, as ONNX HardSwish";
+  let description = [{
+    Exactly `input * dfq.hard_sigmoid(input)` with `alpha = 1/6` (rounded to
+    f32) and `beta = 0.5`: a multiplication, an addition, the clamp and a
+    multiplication, each rounded in the element type. (PyTorch's
+    `x * relu6(x + 3) / 6` rounds differently, by an ulp or so.)
+  }];
+  let arguments = (ins Dfq_FloatTensor:$input);
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
 def Dfq_SoftmaxOp : Dfq_GraphOp<"softmax", [SameOperandsAndResultType]> {
   let summary = "Softmax along one axis";
   let description = [{

@@ -32,6 +32,18 @@ const char *mlir::dfq::calib::opKindName(OpKind kind) {
     return "Add";
   case OpKind::Mul:
     return "Mul";
+  case OpKind::Sub:
+    return "Sub";
+  case OpKind::Div:
+    return "Div";
+  case OpKind::Sigmoid:
+    return "Sigmoid";
+  case OpKind::Tanh:
+    return "Tanh";
+  case OpKind::HardSigmoid:
+    return "HardSigmoid";
+  case OpKind::HardSwish:
+    return "HardSwish";
   case OpKind::MaxPool2d:
     return "MaxPool2d";
   case OpKind::AvgPool2d:

@@ -102,6 +102,32 @@ FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
               node.kind = OpKind::Mul;
               return true;
             })
+            .Case([&](SubOp) {
+              node.kind = OpKind::Sub;
+              return true;
+            })
+            .Case([&](DivOp) {
+              node.kind = OpKind::Div;
+              return true;
+            })
+            .Case([&](SigmoidOp) {
+              node.kind = OpKind::Sigmoid;
+              return true;
+            })
+            .Case([&](TanhOp) {
+              node.kind = OpKind::Tanh;
+              return true;
+            })
+            .Case([&](HardSigmoidOp op) {
+              node.kind = OpKind::HardSigmoid;
+              node.alpha = op.getAlpha().convertToFloat();
+              node.beta = op.getBeta().convertToFloat();
+              return true;
+            })
+            .Case([&](HardSwishOp) {
+              node.kind = OpKind::HardSwish;
+              return true;
+            })
             .Case([&](MaxPool2DOp pool) {
               node.kind = OpKind::MaxPool2d;
               node.kernelShape = toVector(pool.getKernelShape());

@@ -18,13 +18,17 @@
 #include <ATen/ops/add.h>
 #include <ATen/ops/addcmul.h>
 #include <ATen/ops/cat.h>
+#include <ATen/ops/div.h>
 #include <ATen/ops/linear.h>
 #include <ATen/ops/matmul.h>
 #include <ATen/ops/mean.h>
 #include <ATen/ops/mul.h>
 #include <ATen/ops/relu.h>
+#include <ATen/ops/sigmoid.h>
 #include <ATen/ops/softmax.h>
 #include <ATen/ops/sqrt.h>
+#include <ATen/ops/sub.h>
+#include <ATen/ops/tanh.h>
 #include <ATen/ops/zeros.h>
 #include <ATen/ops/zeros_like.h>
 #include <c10/core/InferenceMode.h>
@@ -77,6 +81,8 @@ static void checkOperandCount(const Node &node) {
   case OpKind::MatMul:
   case OpKind::Add:
   case OpKind::Mul:
+  case OpKind::Sub:
+  case OpKind::Div:
     return expect(2, 2);
   case OpKind::Concat:
     if (count == 0)
@@ -197,6 +203,18 @@ at::Tensor Executor::execute(const Node &node,
     return at::add(in(0), in(1));
   case OpKind::Mul:
     return at::mul(in(0), in(1));
+  case OpKind::Sub:
+    return at::sub(in(0), in(1));
+  case OpKind::Div:
+    return at::div(in(0), in(1));
+  case OpKind::Sigmoid:
+    return at::sigmoid(in(0));
+  case OpKind::Tanh:
+    return at::tanh(in(0));
+  case OpKind::HardSigmoid:
+    return aten::hardSigmoid(in(0), node.alpha, node.beta);
+  case OpKind::HardSwish:
+    return aten::hardSwish(in(0));
   case OpKind::MaxPool2d:
     return aten::maxPool2d(
         in(0), rt::Pool2dParams{node.kernelShape, node.strides, node.pads,

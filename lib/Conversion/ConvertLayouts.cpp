@@ -50,13 +50,13 @@ bool isPerTensor(Type type) {
 /// the same index of its operands alone, so that transposed operands give
 /// the transposed result.
 bool isElementwise(Operation *op) {
-  if (isa<ReluOp, ClipOp>(op))
+  if (isa<ReluOp, ClipOp, SigmoidOp, TanhOp, HardSigmoidOp, HardSwishOp>(op))
     return true;
   if (auto quantize = dyn_cast<QuantizeOp>(op))
     return isPerTensor(quantize.getType());
   if (auto dequantize = dyn_cast<DequantizeOp>(op))
     return isPerTensor(dequantize.getInput().getType());
-  if (isa<AddOp, MulOp>(op))
+  if (isa<AddOp, MulOp, SubOp, DivOp>(op))
     return op->getOperand(0).getType() == op->getResult(0).getType() &&
            op->getOperand(1).getType() == op->getResult(0).getType();
   return false;

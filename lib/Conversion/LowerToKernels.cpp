@@ -89,7 +89,8 @@ struct LowerToKernelsPass
       }
       for (Value result : op->getResults())
         if (auto type = dyn_cast<RankedTensorType>(result.getType());
-            type && type.getNumDynamicDims() > (type.isDynamicDim(0) ? 1 : 0)) {
+            type && type.getRank() > 0 &&
+            type.getNumDynamicDims() > (type.isDynamicDim(0) ? 1 : 0)) {
           op->emitOpError() << "has a result of type " << type
                             << " that is dynamic beyond its leading (batch) "
                             << "dimension; the " << target

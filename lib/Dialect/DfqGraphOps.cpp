@@ -242,6 +242,22 @@ LogicalResult MulOp::inferReturnTypes(MLIRContext *,
                         inferred);
 }
 
+LogicalResult SubOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &inferred) {
+  return inferBroadcast(loc, SubOp::getOperationName(), adaptor.getLhs(),
+                        adaptor.getRhs(), inferred);
+}
+
+LogicalResult DivOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &inferred) {
+  return inferBroadcast(loc, DivOp::getOperationName(), adaptor.getLhs(),
+                        adaptor.getRhs(), inferred);
+}
+
 LogicalResult ClipOp::verify() {
   if (!(getMin().convertToDouble() <= getMax().convertToDouble()))
     return emitOpError("min (")

@@ -28,26 +28,15 @@ using namespace mlir;
 using namespace mlir::dfq;
 
 static constexpr llvm::StringRef kSupportedOps[] = {
-    "Add",
-    "AveragePool",
-    "BatchNormalization",
-    "Clip",
-    "Concat",
-    "Constant",
-    "Conv",
-    "Dropout",
-    "Flatten",
-    "Gemm",
-    "GlobalAveragePool",
-    "Identity",
-    "MatMul",
-    "MaxPool",
-    "Pad",
-    "Mul",
-    "Relu",
-    "Reshape",
-    "Softmax",
-    "Transpose",
+    "Add",         "AveragePool", "BatchNormalization",
+    "Clip",        "Concat",      "Constant",
+    "Conv",        "Div",         "Dropout",
+    "Flatten",     "Gemm",        "GlobalAveragePool",
+    "HardSigmoid", "HardSwish",   "Identity",
+    "MatMul",      "MaxPool",     "Pad",
+    "Mul",         "Relu",        "Reshape",
+    "Sigmoid",     "Softmax",     "Sub",
+    "Tanh",        "Transpose",
 };
 
 llvm::ArrayRef<llvm::StringRef> mlir::dfq::getSupportedOnnxOps() {
@@ -1139,7 +1128,35 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
   }
 
   FailureOr<Value> result;
-  if (op == "Relu" || op == "GlobalAveragePool") {
+  if (op == "Sigmoid" || op == "Tanh" || op == "HardSigmoid" ||
+      op == "HardSwish") {
+    SmallVector<NamedAttribute, 2> named;
+    if (op == "HardSigmoid") {
+      FailureOr<float> alpha = attrs.getFloat("alpha", 0.2f);
+      FailureOr<float> beta = failed(alpha) ? FailureOr<float>(failure())
+                                            : attrs.getFloat("beta", 0.5f);
+      if (failed(beta))
+        return failure();
+      named.push_back(
+          builder.getNamedAttr("alpha", builder.getF32FloatAttr(*alpha)));
+      named.push_back(
+          builder.getNamedAttr("beta", builder.getF32FloatAttr(*beta)));
+    }
+    if (failed(attrs.finish()))
+      return failure();
+    FailureOr<Value> input = getInput(node, 0, loc);
+    if (failed(input))
+      return failure();
+    Type type = input->getType();
+    if (op == "Sigmoid")
+      result = createTyped<SigmoidOp>(loc, type, *input);
+    else if (op == "Tanh")
+      result = createTyped<TanhOp>(loc, type, *input);
+    else if (op == "HardSigmoid")
+      result = createTyped<HardSigmoidOp>(loc, type, *input, named);
+    else
+      result = createTyped<HardSwishOp>(loc, type, *input);
+  } else if (op == "Relu" || op == "GlobalAveragePool") {
     if (failed(attrs.finish()))
       return failure();
     FailureOr<Value> input = getInput(node, 0, loc);
@@ -1156,7 +1173,8 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
                               << "; only NCHW input is supported";
       result = createInferred<GlobalAvgPoolOp>(loc, *input);
     }
-  } else if (op == "Add" || op == "Mul" || op == "MatMul") {
+  } else if (op == "Add" || op == "Mul" || op == "Sub" || op == "Div" ||
+             op == "MatMul") {
     if (failed(attrs.finish()))
       return failure();
     FailureOr<Value> lhs = getInput(node, 0, loc);
@@ -1168,6 +1186,10 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
       result = createInferred<AddOp>(loc, ValueRange{*lhs, *rhs});
     } else if (op == "Mul") {
       result = createInferred<MulOp>(loc, ValueRange{*lhs, *rhs});
+    } else if (op == "Sub") {
+      result = createInferred<SubOp>(loc, ValueRange{*lhs, *rhs});
+    } else if (op == "Div") {
+      result = createInferred<DivOp>(loc, ValueRange{*lhs, *rhs});
     } else {
       for (Value operand : {*lhs, *rhs}) {
         FailureOr<RankedTensorType> type =

@@ -77,13 +77,14 @@ static rt::KernelResult kernelError(const Twine &message) {
 template <typename R, typename Fn>
 static R visitGraphOp(Operation *op, Fn &&fn, R otherwise) {
   return llvm::TypeSwitch<Operation *, R>(op)
-      .template Case<ops::Conv2DOp, ops::BatchNormOp, ops::GemmOp,
-                     ops::MatMulOp, ops::ReluOp, ops::ClipOp, ops::AddOp,
-                     ops::MulOp, ops::SoftmaxOp, ops::MaxPool2DOp,
-                     ops::AvgPool2DOp, ops::GlobalAvgPoolOp, ops::FlattenOp,
-                     ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp,
-                     ops::QuantizeOp, ops::DequantizeOp, ops::QConv2DOp,
-                     ops::QGemmOp, ops::QAvgPool2DOp>(fn)
+      .template Case<
+          ops::Conv2DOp, ops::BatchNormOp, ops::GemmOp, ops::MatMulOp,
+          ops::ReluOp, ops::ClipOp, ops::AddOp, ops::MulOp, ops::SubOp,
+          ops::DivOp, ops::SigmoidOp, ops::TanhOp, ops::HardSigmoidOp,
+          ops::HardSwishOp, ops::SoftmaxOp, ops::MaxPool2DOp, ops::AvgPool2DOp,
+          ops::GlobalAvgPoolOp, ops::FlattenOp, ops::ReshapeOp,
+          ops::TransposeOp, ops::ConcatOp, ops::QuantizeOp, ops::DequantizeOp,
+          ops::QConv2DOp, ops::QGemmOp, ops::QAvgPool2DOp>(fn)
       .Default([&](Operation *) { return std::move(otherwise); });
 }
 
@@ -169,6 +170,32 @@ static rt::KernelResult execute(ops::AddOp op, const Frame &in) {
 
 static rt::KernelResult execute(ops::MulOp op, const Frame &in) {
   return rt::kernels::mul(in(op.getLhs()), in(op.getRhs()));
+}
+
+static rt::KernelResult execute(ops::SubOp op, const Frame &in) {
+  return rt::kernels::sub(in(op.getLhs()), in(op.getRhs()));
+}
+
+static rt::KernelResult execute(ops::DivOp op, const Frame &in) {
+  return rt::kernels::div(in(op.getLhs()), in(op.getRhs()));
+}
+
+static rt::KernelResult execute(ops::SigmoidOp op, const Frame &in) {
+  return rt::kernels::sigmoid(in(op.getInput()));
+}
+
+static rt::KernelResult execute(ops::TanhOp op, const Frame &in) {
+  return rt::kernels::tanh(in(op.getInput()));
+}
+
+static rt::KernelResult execute(ops::HardSigmoidOp op, const Frame &in) {
+  return rt::kernels::hardSigmoid(in(op.getInput()),
+                                  op.getAlpha().convertToFloat(),
+                                  op.getBeta().convertToFloat());
+}
+
+static rt::KernelResult execute(ops::HardSwishOp op, const Frame &in) {
+  return rt::kernels::hardSwish(in(op.getInput()));
 }
 
 static rt::KernelResult execute(ops::SoftmaxOp op, const Frame &in) {

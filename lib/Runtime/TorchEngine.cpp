@@ -33,7 +33,10 @@
 #include <ATen/ops/mul.h>
 #include <ATen/ops/ones.h>
 #include <ATen/ops/relu.h>
+#include <ATen/ops/sigmoid.h>
 #include <ATen/ops/softmax.h>
+#include <ATen/ops/sub.h>
+#include <ATen/ops/tanh.h>
 #include <c10/core/InferenceMode.h>
 #include <c10/util/Exception.h>
 
@@ -216,6 +219,43 @@ KernelResult kernels::add(const Tensor &lhs, const Tensor &rhs) noexcept {
 
 KernelResult kernels::mul(const Tensor &lhs, const Tensor &rhs) noexcept {
   return runKernel([&] { return at::mul(unwrap(lhs), unwrap(rhs)); });
+}
+
+KernelResult kernels::sub(const Tensor &lhs, const Tensor &rhs) noexcept {
+  return runKernel([&] { return at::sub(unwrap(lhs), unwrap(rhs)); });
+}
+
+KernelResult kernels::div(const Tensor &lhs, const Tensor &rhs) noexcept {
+  return runKernel([&] { return at::div(unwrap(lhs), unwrap(rhs)); });
+}
+
+KernelResult kernels::sigmoid(const Tensor &input) noexcept {
+  return runKernel([&] { return at::sigmoid(unwrap(input)); });
+}
+
+KernelResult kernels::tanh(const Tensor &input) noexcept {
+  return runKernel([&] { return at::tanh(unwrap(input)); });
+}
+
+at::Tensor aten::hardSigmoid(const at::Tensor &x, float alpha, float beta) {
+  // Two roundings, then the clamp: ATen's f32 kernels take the scalars in
+  // f32 and do not fuse separate ops.
+  at::Tensor t = at::add(at::mul(x, double(alpha)), double(beta));
+  return at::clamp(t, 0.0, 1.0);
+}
+
+at::Tensor aten::hardSwish(const at::Tensor &x) {
+  return at::mul(x, hardSigmoid(x, 1.0f / 6.0f, 0.5f));
+}
+
+KernelResult kernels::hardSigmoid(const Tensor &input, float alpha,
+                                  float beta) noexcept {
+  return runKernel(
+      [&] { return aten::hardSigmoid(unwrap(input), alpha, beta); });
+}
+
+KernelResult kernels::hardSwish(const Tensor &input) noexcept {
+  return runKernel([&] { return aten::hardSwish(unwrap(input)); });
 }
 
 KernelResult kernels::softmax(const Tensor &input, int64_t axis) noexcept {

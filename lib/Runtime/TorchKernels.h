@@ -95,6 +95,12 @@ KernelResult relu(const Tensor &input) noexcept;
 KernelResult clip(const Tensor &input, double min, double max) noexcept;
 KernelResult add(const Tensor &lhs, const Tensor &rhs) noexcept;
 KernelResult mul(const Tensor &lhs, const Tensor &rhs) noexcept;
+KernelResult sub(const Tensor &lhs, const Tensor &rhs) noexcept;
+KernelResult div(const Tensor &lhs, const Tensor &rhs) noexcept;
+KernelResult sigmoid(const Tensor &input) noexcept;
+KernelResult tanh(const Tensor &input) noexcept;
+KernelResult hardSigmoid(const Tensor &input, float alpha, float beta) noexcept;
+KernelResult hardSwish(const Tensor &input) noexcept;
 KernelResult softmax(const Tensor &input, int64_t axis) noexcept;
 
 KernelResult maxPool2d(const Tensor &input,

@@ -49,6 +49,9 @@ at::Tensor batchNorm(const at::Tensor &input, const at::Tensor &scale,
                      const at::Tensor &variance, double epsilon);
 /// Either bound may be infinite.
 at::Tensor clip(const at::Tensor &input, double min, double max);
+/// ONNX HardSigmoid / HardSwish in the input's type (dfq.hard_sigmoid).
+at::Tensor hardSigmoid(const at::Tensor &input, float alpha, float beta);
+at::Tensor hardSwish(const at::Tensor &input);
 /// The dialect's (ONNX's) pooling: explicit -inf / zero padding, ceil_mode
 /// and count_include_pad as lib/Dialect/ShapeInference.cpp defines them.
 at::Tensor maxPool2d(const at::Tensor &input, const Pool2dParams &params);

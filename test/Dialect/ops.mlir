@@ -189,3 +189,23 @@ func.func @qavg_pool_codes(%x: tensor<1x3x8x8x!quant.uniform<u8:f32, 0.5:3>>, %y
   %r = dfq.reshape %g : (tensor<1x1x1x16x!quant.uniform<i8:f32, 0.02:-1>>) -> tensor<1x4x4x!quant.uniform<i8:f32, 0.02:-1>>
   return %a, %f, %r : tensor<1x3x4x4x!quant.uniform<u8:f32, 0.25:1>>, tensor<1x16x!quant.uniform<i8:f32, 0.02:-1>>, tensor<1x4x4x!quant.uniform<i8:f32, 0.02:-1>>
 }
+
+// CHECK-LABEL: func.func @activations
+// CHECK: dfq.sigmoid %{{.*}} : tensor<2x3xf32>
+// CHECK: dfq.tanh %{{.*}} : tensor<2x3xf32>
+// (Attributes at their defaults are not printed.)
+// CHECK: dfq.hard_sigmoid %{{.*}} {alpha = 0.166666672 : f32} : tensor<2x3xf32>
+// CHECK: dfq.hard_sigmoid %{{.*}} : tensor<2x3xf32>
+// CHECK: dfq.hard_swish %{{.*}} : tensor<2x3xf32>
+// CHECK: dfq.sub %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+// CHECK: dfq.div %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<2x1xf32>) -> tensor<2x3xf32>
+func.func @activations(%x: tensor<2x3xf32>, %b: tensor<3xf32>, %c: tensor<2x1xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) {
+  %0 = dfq.sigmoid %x : tensor<2x3xf32>
+  %1 = dfq.tanh %x : tensor<2x3xf32>
+  %2 = dfq.hard_sigmoid %x {alpha = 0.166666672 : f32, beta = 0.5 : f32} : tensor<2x3xf32>
+  %3 = dfq.hard_sigmoid %x : tensor<2x3xf32>
+  %4 = dfq.hard_swish %x : tensor<2x3xf32>
+  %5 = dfq.sub %x, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %6 = dfq.div %x, %c : (tensor<2x3xf32>, tensor<2x1xf32>) -> tensor<2x3xf32>
+  return %0, %1, %2, %3, %4, %5, %6 : tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>
+}

@@ -11,6 +11,11 @@
 // RUN: not dfq-translate --import-onnx %t/unsupported_attr.onnx -o %t/unsupported_attr.mlir 2>&1 | FileCheck %s --check-prefix=ATTR
 // RUN: %python %S/onnx_gen.py wrong_attr_type %t/wrong_attr_type.onnx
 // RUN: not dfq-translate --import-onnx %t/wrong_attr_type.onnx -o %t/wrong_attr_type.mlir 2>&1 | FileCheck %s --check-prefix=ATTR_TYPE
+// RUN: %python %S/onnx_gen.py hardsigmoid_int_alpha %t/hardsigmoid_int_alpha.onnx
+// RUN: not dfq-translate --import-onnx %t/hardsigmoid_int_alpha.onnx -o %t/hardsigmoid_int_alpha.mlir 2>&1 | FileCheck %s --check-prefix=HARD_SIGMOID
+// RUN: test ! -e %t/hardsigmoid_int_alpha.mlir
+// RUN: %python %S/onnx_gen.py sub_mismatch %t/sub_mismatch.onnx
+// RUN: not dfq-translate --import-onnx %t/sub_mismatch.onnx -o %t/sub_mismatch.mlir 2>&1 | FileCheck %s --check-prefix=SUB
 // RUN: %python %S/onnx_gen.py undefined_input %t/undefined_input.onnx
 // RUN: not dfq-translate --import-onnx %t/undefined_input.onnx -o %t/undefined_input.mlir 2>&1 | FileCheck %s --check-prefix=UNDEFINED
 // RUN: %python %S/onnx_gen.py opset_too_old %t/opset_too_old.onnx
@@ -64,6 +69,9 @@
 // DOMAIN: error: Relu node 'node': operator domain 'com.example' is not supported
 // ATTR: error: Relu node 'node': unsupported attribute 'alpha'
 // ATTR_TYPE: error: Flatten node 'node': attribute 'axis' is FLOAT, expected INT
+// HARD_SIGMOID: error: HardSigmoid node 'node': attribute 'alpha' is INT, expected FLOAT
+// SUB: error: operand shapes [2, 3] and [2, 4] are not broadcast-compatible
+// SUB: error: Sub node 'node': cannot be imported (see above)
 // UNDEFINED: error: Add node 'node': input 'missing' is not defined before use
 // OPSET9: error: opset 9 is not supported (dfq imports opsets 11 to 17)
 // OPSET18: error: opset 18 is not supported (dfq imports opsets 11 to 17)

@@ -55,6 +55,25 @@ class TwoBranch(nn.Module):
         return torch.cat([self.a(x), self.b(x)], 1)
 
 
+class Normalize(nn.Module):
+    """(x - mean) / std with constants, as converters write preprocessing."""
+
+    def forward(self, x):
+        return (x - 0.2860) / 0.3530
+
+
+class SqueezeExcite(nn.Module):
+    """Global pooling, two 1x1 convolutions and a Hardsigmoid gate."""
+
+    def __init__(self, c, hidden):
+        super().__init__()
+        self.gate = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(c, hidden, 1), nn.ReLU(),
+                                  nn.Conv2d(hidden, c, 1), nn.Hardsigmoid())
+
+    def forward(self, x):
+        return x * self.gate(x)
+
+
 def build(arch):
     if arch == "plain":
         return nn.Sequential(*conv_bn(1, 8, 5, bias=True), nn.ReLU(), nn.MaxPool2d(2),
@@ -83,6 +102,14 @@ def build(arch):
                              *conv_bn(64, 32, 1), *conv_bn(32, 48, 1), nn.ReLU(),
                              nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                              nn.Linear(48, 32), nn.BatchNorm1d(32), nn.ReLU(), nn.Linear(32, 10))
+    if arch == "activations":
+        # MobileNetV3 and EfficientNet pieces: the input normalized by Sub and
+        # Div, Hardswish, a squeeze-and-excitation gate with Hardsigmoid, SiLU
+        # (exported as Sigmoid and Mul) and Tanh.
+        return nn.Sequential(Normalize(), *conv_bn(1, 16, 3, stride=2), nn.Hardswish(),
+                             SqueezeExcite(16, 8), *conv_bn(16, 24, 3), nn.SiLU(),
+                             *conv_bn(24, 24, 3, groups=24), nn.Tanh(),
+                             nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(24, 10))
     if arch == "pools":
         # Average poolings between quantized layers: one whose windows all
         # divide by 9 (padding counted), one that divides by the positions

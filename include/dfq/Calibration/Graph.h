@@ -45,6 +45,12 @@ enum class OpKind {
   Clip,
   Add,
   Mul,
+  Sub,
+  Div,
+  Sigmoid,
+  Tanh,
+  HardSigmoid,
+  HardSwish,
   MaxPool2d,
   AvgPool2d,
   GlobalAvgPool,
@@ -80,6 +86,7 @@ struct Node {
   // Clip; an infinite bound clamps nothing.
   double min = -std::numeric_limits<double>::infinity();
   double max = std::numeric_limits<double>::infinity();
+  float alpha = 0.2f, beta = 0.5f; // HardSigmoid
   /// Flatten (default 1), Softmax (addOp sets the dialect's -1) and Concat.
   int64_t axis = 1;
   std::vector<int64_t> perm;  // Transpose

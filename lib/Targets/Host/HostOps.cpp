@@ -16,7 +16,33 @@ using namespace mlir;
 using namespace mlir::dfq;
 using namespace mlir::dfq::host;
 
-LogicalResult HostProgram::emitBinary(Operation *op, bool add) {
+std::string host::unaryExpression(Operation *op, const std::string &x) {
+  if (isa<ReluOp>(op))
+    return x + " < 0.0f ? 0.0f : " + x;
+  if (auto clip = dyn_cast<ClipOp>(op))
+    return "dfq_rt_clip_one(" + x + clipBounds(clip) + ")";
+  if (isa<SigmoidOp>(op))
+    return "dfq_rt_sigmoid_one(" + x + ")";
+  if (isa<TanhOp>(op))
+    return "tanhf(" + x + ")";
+  if (auto hard = dyn_cast<HardSigmoidOp>(op))
+    return "dfq_rt_hard_sigmoid_one(" + x + ", " +
+           floatLiteral(hard.getAlpha().convertToFloat()) + ", " +
+           floatLiteral(hard.getBeta().convertToFloat()) + ")";
+  if (isa<HardSwishOp>(op))
+    return "dfq_rt_hard_swish_one(" + x + ")";
+  return "";
+}
+
+const char *host::binaryOperator(Operation *op) {
+  return isa<AddOp>(op)   ? "+"
+         : isa<MulOp>(op) ? "*"
+         : isa<SubOp>(op) ? "-"
+         : isa<DivOp>(op) ? "/"
+                          : nullptr;
+}
+
+LogicalResult HostProgram::emitBinary(Operation *op) {
   Value result = op->getResult(0);
   const ValueInfo &out = values[result];
   int rank = out.sampleShape.size() + 1;
@@ -61,8 +87,11 @@ LogicalResult HostProgram::emitBinary(Operation *op, bool add) {
     return failure();
   body += "  {\n    const int64_t dims[] = " + dims +
           ", lhs[] = " + *lhsStrides + ", rhs[] = " + *rhsStrides + ";\n";
-  body += std::string("    dfq_rt_binary(") +
-          (add ? "DFQ_RT_ADD" : "DFQ_RT_MUL") + ", " +
+  const char *code = isa<AddOp>(op)   ? "DFQ_RT_ADD"
+                     : isa<MulOp>(op) ? "DFQ_RT_MUL"
+                     : isa<SubOp>(op) ? "DFQ_RT_SUB"
+                                      : "DFQ_RT_DIV";
+  body += std::string("    dfq_rt_binary(") + code + ", " +
           floatPtr(op->getOperand(0)) + ", lhs, " +
           floatPtr(op->getOperand(1)) + ", rhs, " + floatPtr(result) +
           ", dims, " + std::to_string(rank) + ");\n  }\n";
@@ -187,14 +216,11 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
                 "supports only in dfq.qconv2d, dfq.qgemm, dfq.qavg_pool2d, "
                 "(de)quantize, transpose, flatten, reshape and max_pool2d";
   Value result = op->getResult(0);
-  if (isa<ReluOp>(op)) {
-    body += "  dfq_rt_relu(" + floatPtr(op->getOperand(0)) + ", " +
-            floatPtr(result) + ", " + count(result) + ");\n";
-    return success();
-  }
-  if (auto clip = dyn_cast<ClipOp>(op)) {
-    body += "  dfq_rt_clip(" + floatPtr(clip.getInput()) + ", " +
-            floatPtr(result) + ", " + count(result) + clipBounds(clip) + ");\n";
+  if (std::string expr = unaryExpression(op, "x[i]"); !expr.empty()) {
+    body += "  {\n    const float *x = " + floatPtr(op->getOperand(0)) +
+            ";\n    float *y = " + floatPtr(result) +
+            ";\n    for (int64_t i = 0; i < " + count(result) +
+            "; ++i)\n      y[i] = " + expr + ";\n  }\n";
     return success();
   }
   if (auto gemm = dyn_cast<GemmOp>(op)) {
@@ -219,10 +245,8 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
             ", " + std::to_string(w.sampleShape[0]) + ");\n";
     return success();
   }
-  if (isa<AddOp>(op))
-    return emitBinary(op, /*add=*/true);
-  if (isa<MulOp>(op))
-    return emitBinary(op, /*add=*/false);
+  if (binaryOperator(op))
+    return emitBinary(op);
   if (isa<GlobalAvgPoolOp>(op)) {
     // A transposition from channels-last is read as it is: the pooling
     // sums every channel in the same order in both layouts.

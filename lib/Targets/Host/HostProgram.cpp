@@ -207,7 +207,8 @@ void HostProgram::scheduleConversions() {
 LogicalResult HostProgram::assignValue(Value value, size_t step) {
   auto type = cast<RankedTensorType>(value.getType());
   Operation *op = value.getDefiningOp();
-  if (type.getNumDynamicDims() > (type.isDynamicDim(0) ? 1 : 0) ||
+  if (type.getRank() == 0 ||
+      type.getNumDynamicDims() > (type.isDynamicDim(0) ? 1 : 0) ||
       type.getDimSize(0) != batch)
     return op->emitError()
            << "the " << targetName
@@ -500,7 +501,8 @@ LogicalResult HostProgram::fuseResidualChain(ResidualChain &chain,
 }
 
 /// Elementwise ops that can share one loop: per-tensor (de)quantizations,
-/// and float ReLU, clip, add and mul of whole activations.
+/// float ops of one operand (ReLU, clip, sigmoid, ...), and float add, mul,
+/// sub and div of whole activations.
 bool HostProgram::isFusible(Operation *op, bool elementwise) {
   auto isActivation = [&](Value v) {
     auto it = values.find(v);
@@ -512,9 +514,9 @@ bool HostProgram::isFusible(Operation *op, bool elementwise) {
     return perTensorActivation(quantize.getType()) != nullptr;
   if (auto dequantize = dyn_cast<DequantizeOp>(op))
     return perTensorActivation(dequantize.getInput().getType()) != nullptr;
-  if (isa<ReluOp, ClipOp>(op))
+  if (!unaryExpression(op, "x").empty())
     return true;
-  return isa<AddOp, MulOp>(op) && elementwise;
+  return binaryOperator(op) && elementwise;
 }
 
 /// Emits the pending group as one loop over its elements: values used only
@@ -563,14 +565,10 @@ void HostProgram::flushGroup() {
       expr = "(float)((int32_t)" + read(op->getOperand(0)) + " - " +
              std::to_string(type.getZeroPoint()) + ") * " +
              floatLiteral(static_cast<float>(type.getScale()));
-    } else if (isa<ReluOp>(op)) {
-      std::string x = read(op->getOperand(0));
-      expr = x + " < 0.0f ? 0.0f : " + x;
-    } else if (auto clip = dyn_cast<ClipOp>(op)) {
-      expr =
-          "dfq_rt_clip_one(" + read(op->getOperand(0)) + clipBounds(clip) + ")";
+    } else if (op->getNumOperands() == 1) {
+      expr = unaryExpression(op, read(op->getOperand(0)));
     } else {
-      expr = read(op->getOperand(0)) + (isa<AddOp>(op) ? " + " : " * ") +
+      expr = read(op->getOperand(0)) + " " + binaryOperator(op) + " " +
              read(op->getOperand(1));
     }
     loop += "      " + cType(result) + " " + v + " = " + expr + ";\n";
@@ -643,7 +641,7 @@ LogicalResult HostProgram::emitOp(Operation *op, size_t step) {
     return success();
   }
   bool elementwise = true;
-  if (isa<AddOp, MulOp>(op)) {
+  if (binaryOperator(op)) {
     const ValueInfo &lhs = values[op->getOperand(0)];
     const ValueInfo &rhs = values[op->getOperand(1)];
     elementwise =

@@ -71,6 +71,12 @@ std::string poolGeometry(ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                          ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations);
 /// A float as an exact C literal.
 std::string floatLiteral(float value);
+/// The C expression of a float elementwise op of one operand (ReLU, clip,
+/// sigmoid, tanh, hard sigmoid, hard swish) applied to the expression `x`,
+/// or an empty string for other ops.
+std::string unaryExpression(Operation *op, const std::string &x);
+/// The C operator of a float dfq.add, mul, sub or div, or nullptr.
+const char *binaryOperator(Operation *op);
 /// A string as a C string literal.
 std::string stringLiteral(StringRef text);
 /// A clip's f64 bounds rounded to f32 once, as the interpreter's clamp of
@@ -135,7 +141,8 @@ private:
   void runOnFirstPart(size_t start, Operation *op);
   /// Ends the step emitted last: it computes `name` and is of `kind`.
   void endStep(std::string name, StringRef kind);
-  LogicalResult emitBinary(Operation *op, bool add);
+  /// dfq_rt_binary for a broadcasting dfq.add, mul, sub or div.
+  LogicalResult emitBinary(Operation *op);
   LogicalResult emitTranspose(TransposeOp transpose, size_t step);
   /// One call of a runtime pooling `function` (with its layout and storage
   /// suffixes) on `pool`'s operand and result.

@@ -362,8 +362,8 @@ int dfq_rt_team_rows(const dfq_rt_team *team, int64_t oh, int split_rows,
         q[i] = (T)dfq_rt_quantize_one(x[i], scale, inv, z, lo, hi);            \
       return;                                                                  \
     }                                                                          \
-    /* To NHWC: blocks of pixels, each plane's quantized in a contiguous   \
-     * (vectorized) loop, then interleaved into the channels-last output. */ \
+    /* To NHWC: blocks of pixels, each plane's quantized in a contiguous       \
+     * (vectorized) loop, then interleaved into the channels-last output. */   \
     enum { BLOCK = 256 };                                                      \
     float block[BLOCK];                                                        \
     for (int64_t b = 0; b < n; ++b)                                            \
@@ -412,16 +412,6 @@ int dfq_rt_run_row_kernel(dfq_rt_row_kernel kernel, const char *layer,
   return 0;
 }
 
-void dfq_rt_relu(const float *x, float *y, int64_t count) {
-  for (int64_t i = 0; i < count; ++i)
-    y[i] = x[i] < 0.0f ? 0.0f : x[i];
-}
-
-void dfq_rt_clip(const float *x, float *y, int64_t count, float lo, float hi) {
-  for (int64_t i = 0; i < count; ++i)
-    y[i] = dfq_rt_clip_one(x[i], lo, hi);
-}
-
 void dfq_rt_binary(int op, const float *a, const int64_t *a_strides,
                    const float *b, const int64_t *b_strides, float *y,
                    const int64_t *dims, int rank) {
@@ -435,17 +425,31 @@ void dfq_rt_binary(int op, const float *a, const int64_t *a_strides,
   }
   if (contiguous_a && contiguous_b) {
     /* Same shapes: one vectorizable pass. */
-    if (op == DFQ_RT_ADD)
+    switch (op) {
+    case DFQ_RT_ADD:
       for (int64_t k = 0; k < count; ++k)
         y[k] = a[k] + b[k];
-    else
+      return;
+    case DFQ_RT_MUL:
       for (int64_t k = 0; k < count; ++k)
         y[k] = a[k] * b[k];
-    return;
+      return;
+    case DFQ_RT_SUB:
+      for (int64_t k = 0; k < count; ++k)
+        y[k] = a[k] - b[k];
+      return;
+    default:
+      for (int64_t k = 0; k < count; ++k)
+        y[k] = a[k] / b[k];
+      return;
+    }
   }
   int64_t ai = 0, bi = 0;
   for (int64_t k = 0; k < count; ++k) {
-    y[k] = op == DFQ_RT_ADD ? a[ai] + b[bi] : a[ai] * b[bi];
+    y[k] = op == DFQ_RT_ADD   ? a[ai] + b[bi]
+           : op == DFQ_RT_MUL ? a[ai] * b[bi]
+           : op == DFQ_RT_SUB ? a[ai] - b[bi]
+                              : a[ai] / b[bi];
     /* Odometer increment of the output index, moving both operands. */
     for (int d = rank - 1; d >= 0; --d) {
       ai += a_strides[d];
@@ -593,10 +597,9 @@ void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
  * fewer than 2^23 positions (the op's verifier), so the int32 sums of
  * 8-bit codes are exact. */
 #define DFQ_RT_QAVG_POOL(NAME, T)                                              \
-  void dfq_rt_qavg_pool2d_nhwc##NAME(const T *x, T *y, int64_t n, int64_t h,   \
-                                     int64_t w, int64_t c, int64_t oh,         \
-                                     int64_t ow, const int64_t *g,             \
-                                     const int32_t *q) {                       \
+  void dfq_rt_qavg_pool2d_nhwc##NAME(                                          \
+      const T *x, T *y, int64_t n, int64_t h, int64_t w, int64_t c,            \
+      int64_t oh, int64_t ow, const int64_t *g, const int32_t *q) {            \
     enum { BLOCK = 64 };                                                       \
     int32_t sums[BLOCK];                                                       \
     for (int64_t b = 0; b < n; ++b)                                            \
@@ -626,9 +629,9 @@ void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
             }                                                                  \
             T *out = y + ((b * oh + oy) * ow + ox) * c + c0;                   \
             for (int64_t j = 0; j < width; ++j)                                \
-              out[j] = (T)dfq_rt_requantize(                                   \
-                  (int64_t)sums[j] - inside * (int64_t)q[0], q[1], q[2], q[3], \
-                  q[4], q[5]);                                                 \
+              out[j] = (T)dfq_rt_requantize((int64_t)sums[j] -                 \
+                                                inside * (int64_t)q[0],        \
+                                            q[1], q[2], q[3], q[4], q[5]);     \
           }                                                                    \
   }                                                                            \
   void dfq_rt_qavg_pool2d##NAME(const T *x, T *y, int64_t planes, int64_t h,   \

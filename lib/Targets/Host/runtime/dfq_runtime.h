@@ -165,13 +165,23 @@ static inline float dfq_rt_clip_one(float x, float lo, float hi) {
   return v > hi ? hi : v;
 }
 
-void dfq_rt_relu(const float *x, float *y, int64_t count);
-void dfq_rt_clip(const float *x, float *y, int64_t count, float lo, float hi);
+/* One element of dfq.sigmoid, dfq.hard_sigmoid and dfq.hard_swish: the
+ * ops' formulas, each operation rounded to f32 (model libraries are built
+ * with -ffp-contract=off); expf and tanhf are the C library's. */
+static inline float dfq_rt_sigmoid_one(float x) {
+  return 1.0f / (1.0f + expf(-x));
+}
+static inline float dfq_rt_hard_sigmoid_one(float x, float alpha, float beta) {
+  return dfq_rt_clip_one(alpha * x + beta, 0.0f, 1.0f);
+}
+static inline float dfq_rt_hard_swish_one(float x) {
+  return x * dfq_rt_hard_sigmoid_one(x, 1.0f / 6.0f, 0.5f);
+}
 
 /* y = a + b or a * b over an output of rank <= DFQ_RT_MAX_RANK; the strides
  * (in elements) of a broadcast dimension are 0. */
 #define DFQ_RT_MAX_RANK 6
-enum { DFQ_RT_ADD = 0, DFQ_RT_MUL = 1 };
+enum { DFQ_RT_ADD = 0, DFQ_RT_MUL = 1, DFQ_RT_SUB = 2, DFQ_RT_DIV = 3 };
 void dfq_rt_binary(int op, const float *a, const int64_t *a_strides,
                    const float *b, const int64_t *b_strides, float *y,
                    const int64_t *dims, int rank);

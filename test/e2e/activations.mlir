@@ -1,0 +1,34 @@
+// MobileNetV3 and EfficientNet pieces written by torch.onnx.export (opset
+// 13): Sub and Div normalizing the input, Hardswish (exported as
+// HardSigmoid and Mul), a squeeze-and-excitation gate with Hardsigmoid,
+// SiLU (Sigmoid and Mul) and Tanh. They import and run with PyTorch's
+// numerics, data-free calibration synthesizes images through them, and C
+// libraries (where the activations join the fused host loops) agree with
+// the interpreter up to libm's expf/tanhf against ATen's (last bits).
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python %S/torch_export_gen.py activations %t --seed 4
+// RUN: dfq-translate --import-onnx %t/model.onnx | FileCheck %s --check-prefix=IMPORT
+// RUN: dfq-run %t/model.onnx --input %t/x.npy --output %t/y.npy >/dev/null 2>&1
+// RUN: %python %S/compare_npy.py %t/y.npy %t/expected.npy --atol 1e-4 | FileCheck %s
+// RUN: dfq-compile %t/model.onnx -o %t/dsg --samples 4 --iterations 3 2>&1 | FileCheck %s --check-prefix=DSG
+// RUN: dfq-compile %t/model.onnx --calib none --target c -o %t/c --keep-sources >/dev/null 2>&1
+// RUN: FileCheck %s --check-prefix=CODE < %t/c/build/model.c
+// RUN: dfq-run %t/c --input %t/x.npy --output %t/c.npy >/dev/null 2>&1
+// RUN: dfq-run %t/c/model.mlir --input %t/x.npy --output %t/c-ref.npy >/dev/null 2>&1
+// RUN: %python %S/compare_npy.py %t/c.npy %t/c-ref.npy --atol 1e-5 | FileCheck %s
+
+// IMPORT: dfq.sub %arg0, %{{.*}} : (tensor<?x1x28x28xf32>, tensor<f32>) -> tensor<?x1x28x28xf32>
+// IMPORT: dfq.div
+// IMPORT: dfq.hard_sigmoid %{{.*}} {alpha = 0.166666672 : f32} : tensor<?x16x14x14xf32>
+// IMPORT: dfq.hard_sigmoid %{{.*}} {alpha = 0.166666672 : f32} : tensor<?x16x1x1xf32>
+// IMPORT: dfq.sigmoid
+// IMPORT: dfq.tanh
+// DSG: dfq-compile: wrote {{.*}}model.mlir
+// CODE: dfq_rt_binary(DFQ_RT_SUB,
+// CODE: dfq_rt_binary(DFQ_RT_DIV,
+// CODE: /* fused: dfq.dequantize, dfq.hard_sigmoid, dfq.mul
+// CODE: dfq_rt_hard_sigmoid_one(v0, 0x1.555556p-3f, 0x1p-1f)
+// CODE: /* fused: dfq.dequantize, dfq.sigmoid, dfq.mul, dfq.quantize */
+// CODE: /* fused: dfq.dequantize, dfq.tanh
+// CHECK: argmax_agree=8/8
+// CHECK-NEXT: OK
