@@ -34,9 +34,9 @@ static constexpr llvm::StringRef kSupportedOps[] = {
     "Flatten",     "Gemm",        "GlobalAveragePool",
     "HardSigmoid", "HardSwish",   "Identity",
     "MatMul",      "MaxPool",     "Pad",
-    "Mul",         "Relu",        "Reshape",
-    "Sigmoid",     "Softmax",     "Sub",
-    "Tanh",        "Transpose",
+    "Mul",         "ReduceMean",  "Relu",
+    "Reshape",     "Sigmoid",     "Softmax",
+    "Sub",         "Tanh",        "Transpose",
 };
 
 llvm::ArrayRef<llvm::StringRef> mlir::dfq::getSupportedOnnxOps() {
@@ -203,6 +203,8 @@ private:
   LogicalResult importGemm(const onnx::Node &node, Location loc,
                            AttributeReader &attrs);
   LogicalResult importClip(const onnx::Node &node, Location loc);
+  LogicalResult importReduceMean(const onnx::Node &node, Location loc,
+                                 AttributeReader &attrs);
   LogicalResult importReshape(const onnx::Node &node, Location loc,
                               AttributeReader &attrs);
   LogicalResult importSoftmax(const onnx::Node &node, Location loc,
@@ -969,6 +971,50 @@ LogicalResult OnnxImporter::importSoftmax(const onnx::Node &node, Location loc,
   return defineValue(node, node.outputs[0], *result, loc);
 }
 
+LogicalResult OnnxImporter::importReduceMean(const onnx::Node &node,
+                                             Location loc,
+                                             AttributeReader &attrs) {
+  FailureOr<std::optional<SmallVector<int64_t>>> axes = attrs.getInts("axes");
+  FailureOr<int64_t> keepdims = failed(axes) ? FailureOr<int64_t>(failure())
+                                             : attrs.getInt("keepdims", 1);
+  if (failed(keepdims) || failed(attrs.finish()))
+    return failure();
+  if (node.inputs.size() > 1)
+    return emitError(loc) << what
+                          << ": axes given as an input (opset 18) are "
+                             "not supported";
+  FailureOr<Value> input = getInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  FailureOr<RankedTensorType> type = getTensorType(loc, "input", *input);
+  if (failed(type))
+    return failure();
+  // The spatial mean of an NCHW tensor (how MNASNet and converters write a
+  // global average pooling) is the one reduction CNNs need here.
+  SmallVector<int64_t> normalized;
+  if (*axes)
+    for (int64_t a : **axes)
+      normalized.push_back(a < 0 ? a + type->getRank() : a);
+  llvm::sort(normalized);
+  if (type->getRank() != 4 || normalized != SmallVector<int64_t>{2, 3})
+    return emitError(loc) << what
+                          << ": only the mean over axes [2, 3] of a rank-4 "
+                             "(NCHW) tensor is supported, got axes "
+                          << (*axes ? formatDims(**axes) : "(all)")
+                          << " of rank " << type->getRank();
+  FailureOr<Value> result = createInferred<GlobalAvgPoolOp>(loc, *input);
+  if (succeeded(result) && *keepdims == 0) {
+    ArrayRef<int64_t> shape = type->getShape();
+    result = createTyped<ReshapeOp>(
+        loc,
+        RankedTensorType::get({shape[0], shape[1]}, type->getElementType()),
+        *result);
+  }
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
 LogicalResult OnnxImporter::importDropout(const onnx::Node &node, Location loc,
                                           AttributeReader &attrs) {
   // Inference: the output is the input. The ratio does not matter; a
@@ -1100,6 +1146,8 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
     return importReshape(node, loc, attrs);
   if (op == "Softmax")
     return importSoftmax(node, loc, attrs);
+  if (op == "ReduceMean")
+    return importReduceMean(node, loc, attrs);
   if (op == "Dropout")
     return importDropout(node, loc, attrs);
   if (op == "Constant")

@@ -33,9 +33,72 @@ struct FoldBatchNormPass
     getOperation()->walk([&](BatchNormOp op) { batchNorms.push_back(op); });
     for (BatchNormOp op : batchNorms) {
       std::string why;
-      if (failed(fold(op, why)))
-        op.emitRemark("batch_norm not folded: ") << why;
+      if (succeeded(fold(op, why)))
+        continue;
+      std::string constants;
+      if (succeeded(toAffine(op, constants)))
+        op.emitRemark("batch_norm not folded: ")
+            << why << "; it is now a per-channel affine (dfq.mul, dfq.add)";
+      else if (constants == why)
+        op.emitRemark("batch_norm left in place: ") << why;
+      else
+        op.emitRemark("batch_norm left in place: ")
+            << why << "; and as an affine: " << constants;
     }
+  }
+
+  /// Replaces `bn` by `x * k + (bias - mean * k)` per channel (axis 1), with
+  /// k = scale / sqrt(variance + epsilon) computed in double and both
+  /// constants rounded once, shaped [C, 1, ...] to broadcast over the
+  /// input: the batch_norm's own inference arithmetic, as float ops the rest
+  /// of the pipeline runs between quantized layers.
+  LogicalResult toAffine(BatchNormOp bn, std::string &why) {
+    auto scale = readFloatConstant(bn.getScale(), "the scale", why);
+    if (failed(scale))
+      return failure();
+    auto shift = readFloatConstant(bn.getBias(), "the batch_norm bias", why);
+    if (failed(shift))
+      return failure();
+    auto mean = readFloatConstant(bn.getMean(), "the mean", why);
+    if (failed(mean))
+      return failure();
+    auto variance = readFloatConstant(bn.getVariance(), "the variance", why);
+    if (failed(variance))
+      return failure();
+    auto inputType = cast<RankedTensorType>(bn.getInput().getType());
+    int64_t channels = scale->values.size();
+    double epsilon = bn.getEpsilon().convertToDouble();
+    SmallVector<double> k(channels), offset(channels);
+    for (int64_t c = 0; c < channels; ++c) {
+      k[c] = scale->values[c] / std::sqrt(variance->values[c] + epsilon);
+      offset[c] = shift->values[c] - mean->values[c] * k[c];
+    }
+    SmallVector<int64_t> shape(std::max<int64_t>(inputType.getRank() - 1, 1),
+                               1);
+    shape[0] = channels;
+    auto type = RankedTensorType::get(shape, inputType.getElementType());
+    OpBuilder builder(bn);
+    std::string blob = derivedBlobName(scale->attr, "affine");
+    Value factor = createFloatConstant(builder, bn.getLoc(), type, k,
+                                       scale->attr, blob + "_scale");
+    Value addend = createFloatConstant(builder, bn.getLoc(), type, offset,
+                                       scale->attr, blob + "_shift");
+    Value scaled =
+        MulOp::create(builder, bn.getLoc(), ValueRange{bn.getInput(), factor})
+            .getResult();
+    Value result =
+        AddOp::create(builder, bn.getLoc(), ValueRange{scaled, addend})
+            .getResult();
+    bn.getResult().replaceAllUsesWith(result);
+    SmallVector<Value> oldParams = {bn.getScale(), bn.getBias(), bn.getMean(),
+                                    bn.getVariance()};
+    bn.erase();
+    for (Value v : oldParams)
+      if (v.use_empty())
+        if (Operation *def = v.getDefiningOp();
+            def && isa<arith::ConstantOp>(def))
+          def->erase();
+    return success();
   }
 
   /// Folds `bn` into its producer, or explains in `why` why it cannot.

@@ -121,6 +121,17 @@ def shapes():
                  [value("cat", None), value("xt", None), value("rt", None)], inits)
 
 
+def reduce_mean():
+    """ReduceMean over H and W (negative axes), with and without keepdims."""
+    nodes = [
+        helper.make_node("ReduceMean", ["x"], ["keep"], name="mean_keep", axes=[-1, -2]),
+        helper.make_node("ReduceMean", ["x"], ["flat"], name="mean_flat", axes=[2, 3],
+                         keepdims=0),
+    ]
+    return model(nodes, [value("x", ["batch", 3, 5, 7])], [value("keep", None),
+                                                           value("flat", None)])
+
+
 def softmax_opset11():
     """Opset 11 Softmax flattens at axis 1: reshape, softmax, reshape."""
     nodes = [helper.make_node("Softmax", ["x"], ["y"], name="softmax11")]
@@ -144,6 +155,8 @@ NEGATIVE = {
     "wrong_attr_type": lambda: single("Flatten", ["x"], {"axis": 1.5}, in_shapes={"x": [1, 4]}),
     "hardsigmoid_int_alpha": lambda: single("HardSigmoid", ["x"], {"alpha": 1},
                                             in_shapes={"x": [1, 4]}),
+    "reduce_mean_channels": lambda: single("ReduceMean", ["x"], {"axes": [1]},
+                                           in_shapes={"x": [1, 4, 2, 2]}),
     "sub_mismatch": lambda: single("Sub", ["x0", "x1"], in_shapes={"x0": [2, 3], "x1": [2, 4]}),
     "undefined_input": lambda: single("Add", ["x", "missing"], in_shapes={"x": [1, 4]}),
     "opset_too_old": lambda: single("Relu", ["x"], in_shapes={"x": [1, 4]}, opset=9),
@@ -210,6 +223,7 @@ POSITIVE = {
     "pads_and_pools": pads_and_pools,
     "shapes": shapes,
     "softmax_opset11": softmax_opset11,
+    "reduce_mean": reduce_mean,
     "external_data": external_data,
     "bad_raw_size": bad_raw_size,
 }

@@ -94,35 +94,50 @@ func.func @resource_weights(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
 // The conv output is also returned, so folding would change what that user
 // sees.
 // CHECK-LABEL: func.func @producer_has_other_users
-// CHECK: dfq.batch_norm
+// CHECK-NOT: dfq.batch_norm
+// CHECK: %[[M:.*]] = dfq.mul %[[C:.*]], %{{.*}} : (tensor<1x2x4x4xf32>, tensor<2x1x1xf32>) -> tensor<1x2x4x4xf32>
+// CHECK-NEXT: %[[A:.*]] = dfq.add %[[M]], %{{.*}} : (tensor<1x2x4x4xf32>, tensor<2x1x1xf32>) -> tensor<1x2x4x4xf32>
+// CHECK-NEXT: return %[[C]], %[[A]]
 func.func @producer_has_other_users(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x1x1xf32>, %p: tensor<2xf32>) -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) {
   %cw = arith.constant dense<1.0> : tensor<2x1x1x1xf32>
   %cp = arith.constant dense<1.0> : tensor<2xf32>
   %c = dfq.conv2d %x, %cw : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
-  // expected-remark @+1 {{batch_norm not folded: the dfq.conv2d result has other users, which would see the normalized value}}
+  // expected-remark @+1 {{batch_norm not folded: the dfq.conv2d result has other users, which would see the normalized value; it is now a per-channel affine (dfq.mul, dfq.add)}}
   %y = dfq.batch_norm %c, %cp, %cp, %cp, %cp : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
   return %c, %y : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
 }
 
 // -----
 
+// k = scale / sqrt(variance + epsilon) = [0.5, 0.5] and bias - mean * k =
+// [0, -2], per channel, shaped to broadcast over NCHW.
 // CHECK-LABEL: func.func @block_argument
-// CHECK: dfq.batch_norm
+// CHECK-DAG: %[[K:.*]] = arith.constant dense<5.000000e-01> : tensor<2x1x1xf32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<{{\[\[\[}}0.000000e+00]], {{\[\[}}-2.000000e+00]]]> : tensor<2x1x1xf32>
+// CHECK: %[[M:.*]] = dfq.mul %arg0, %[[K]]
+// CHECK-NEXT: %[[A:.*]] = dfq.add %[[M]], %[[B]]
+// CHECK-NEXT: return %[[A]]
 func.func @block_argument(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %cp = arith.constant dense<1.0> : tensor<2xf32>
-  // expected-remark @+1 {{batch_norm not folded: its input is not produced by dfq.conv2d or dfq.gemm (it is a block argument)}}
-  %y = dfq.batch_norm %x, %cp, %cp, %cp, %cp : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %scale = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %bias = arith.constant dense<[0.5, -1.0]> : tensor<2xf32>
+  %mean = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %var = arith.constant dense<[3.0, 15.0]> : tensor<2xf32>
+  // expected-remark @+1 {{batch_norm not folded: its input is not produced by dfq.conv2d or dfq.gemm (it is a block argument); it is now a per-channel affine (dfq.mul, dfq.add)}}
+  %y = dfq.batch_norm %x, %scale, %bias, %mean, %var {epsilon = 1.0 : f64} : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
   return %y : tensor<1x2x4x4xf32>
 }
 
 // -----
 
 // CHECK-LABEL: func.func @not_after_conv
-// CHECK: dfq.batch_norm
+// CHECK: dfq.relu
+// CHECK: dfq.mul
+// CHECK-NEXT: dfq.add
 func.func @not_after_conv(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %cp = arith.constant dense<1.0> : tensor<2xf32>
   %r = dfq.relu %x : tensor<1x2x4x4xf32>
-  // expected-remark @+1 {{batch_norm not folded: its input is not produced by dfq.conv2d or dfq.gemm (it is the result of 'dfq.relu')}}
+  // expected-remark @+1 {{batch_norm not folded: its input is not produced by dfq.conv2d or dfq.gemm (it is the result of 'dfq.relu'); it is now a per-channel affine (dfq.mul, dfq.add)}}
   %y = dfq.batch_norm %r, %cp, %cp, %cp, %cp : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
   return %y : tensor<1x2x4x4xf32>
 }
@@ -130,11 +145,12 @@ func.func @not_after_conv(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
 // -----
 
 // CHECK-LABEL: func.func @weight_not_constant
-// CHECK: dfq.batch_norm
+// CHECK-NOT: dfq.batch_norm
+// CHECK: dfq.mul
 func.func @weight_not_constant(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32> {
   %cp = arith.constant dense<1.0> : tensor<2xf32>
   %c = dfq.conv2d %x, %w : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
-  // expected-remark @+1 {{batch_norm not folded: the weight is not a constant}}
+  // expected-remark @+1 {{batch_norm not folded: the weight is not a constant; it is now a per-channel affine (dfq.mul, dfq.add)}}
   %y = dfq.batch_norm %c, %cp, %cp, %cp, %cp : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
   return %y : tensor<1x2x4x4xf32>
 }
@@ -147,7 +163,7 @@ func.func @statistics_not_constant(%x: tensor<1x1x4x4xf32>, %mean: tensor<2xf32>
   %cw = arith.constant dense<1.0> : tensor<2x1x1x1xf32>
   %cp = arith.constant dense<1.0> : tensor<2xf32>
   %c = dfq.conv2d %x, %cw : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
-  // expected-remark @+1 {{batch_norm not folded: the mean is not a constant}}
+  // expected-remark @+1 {{batch_norm left in place: the mean is not a constant}}
   %y = dfq.batch_norm %c, %cp, %cp, %mean, %cp : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
   return %y : tensor<1x2x4x4xf32>
 }
@@ -157,12 +173,13 @@ func.func @statistics_not_constant(%x: tensor<1x1x4x4xf32>, %mean: tensor<2xf32>
 // Elided weights (e.g. printed with -mlir-elide-resource-strings-if-larger)
 // cannot be folded.
 // CHECK-LABEL: func.func @elided_weights
-// CHECK: dfq.batch_norm
+// CHECK-NOT: dfq.batch_norm
+// CHECK: dfq.mul
 func.func @elided_weights(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %cw = arith.constant dense_resource<__elided__> : tensor<2x1x1x1xf32>
   %cp = arith.constant dense<1.0> : tensor<2xf32>
   %c = dfq.conv2d %x, %cw : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
-  // expected-remark @+1 {{batch_norm not folded: the weight is a dense_resource whose data is not available}}
+  // expected-remark @+1 {{batch_norm not folded: the weight is a dense_resource whose data is not available; it is now a per-channel affine (dfq.mul, dfq.add)}}
   %y = dfq.batch_norm %c, %cp, %cp, %cp, %cp : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
   return %y : tensor<1x2x4x4xf32>
 }

@@ -74,6 +74,24 @@ class SqueezeExcite(nn.Module):
         return x * self.gate(x)
 
 
+class DenseLayer(nn.Module):
+    """The input and BN-ReLU-conv of it, concatenated (DenseNet)."""
+
+    def __init__(self, c, growth):
+        super().__init__()
+        self.body = nn.Sequential(nn.BatchNorm2d(c), nn.ReLU(), nn.Conv2d(c, growth, 3, 1, 1))
+
+    def forward(self, x):
+        return torch.cat([x, self.body(x)], 1)
+
+
+class SpatialMean(nn.Module):
+    """x.mean([2, 3]): ONNX ReduceMean without keepdims."""
+
+    def forward(self, x):
+        return x.mean([2, 3])
+
+
 def build(arch):
     if arch == "plain":
         return nn.Sequential(*conv_bn(1, 8, 5, bias=True), nn.ReLU(), nn.MaxPool2d(2),
@@ -110,6 +128,12 @@ def build(arch):
                              SqueezeExcite(16, 8), *conv_bn(16, 24, 3), nn.SiLU(),
                              *conv_bn(24, 24, 3, groups=24), nn.Tanh(),
                              nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(24, 10))
+    if arch == "preact":
+        # DenseNet's pre-activation: a BatchNorm after a concatenation (no
+        # convolution to fold it into), then MNASNet's x.mean([2, 3]).
+        return nn.Sequential(*conv_bn(1, 8, 3), nn.ReLU(), DenseLayer(8, 8),
+                             nn.BatchNorm2d(16), nn.ReLU(), nn.Conv2d(16, 12, 1),
+                             SpatialMean(), nn.Linear(12, 10))
     if arch == "pools":
         # Average poolings between quantized layers: one whose windows all
         # divide by 9 (padding counted), one that divides by the positions

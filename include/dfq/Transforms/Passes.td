@@ -20,12 +20,22 @@ def FoldBatchNormPass : Pass<"dfq-fold-bn"> {
     same holds for `dfq.gemm` followed by a rank-2 `dfq.batch_norm`.
 
     Folding is exact only when nothing else observes the unnormalized
-    output, so a batch_norm is left in place, with a remark saying why, when
-    - its input is not produced by a `dfq.conv2d` or `dfq.gemm`;
+    output, so a batch_norm is not folded, with a remark saying why, when
+    - its input is not produced by a `dfq.conv2d` or `dfq.gemm` (DenseNet's
+      pre-activation BatchNorm after a concatenation, say);
     - that producer's result has other users besides the batch_norm;
     - the producer's weight or bias, or one of the BatchNorm parameters, is
       not a constant (an `arith.constant` with dense or available
       `dense_resource` data).
+
+    A batch_norm that is not folded but has constant parameters becomes its
+    inference arithmetic as float ops, `dfq.add(dfq.mul(x, k), bias - mean
+    * k)` with `k = scale / sqrt(variance + epsilon)` per channel (axis 1),
+    computed in double and rounded once, the constants shaped `[C, 1, ...]`
+    to broadcast: later passes run it between quantized layers like any
+    other float op. (ATen computes the same two constants in f32, so the
+    result may differ from the batch_norm's in the last bit.) Only a
+    batch_norm with non-constant parameters stays in place.
 
     New weights keep the storage form of the old ones: `dense_resource`
     weights become new `dense_resource` blobs, `dense` stay `dense`.
