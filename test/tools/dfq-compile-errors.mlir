@@ -28,12 +28,15 @@
 // MPC2: error: --mpc must be LOW/HIGH with LOW 2 or 3 and HIGH in (LOW, 8], got '2/2'
 // NOCOMP: error: --no-compensation needs --mpc
 // MISSING: error: cannot open '{{.*}}missing.onnx'
-// A model that still has a BatchNorm dfq-fold-bn cannot fold.
-// NOBN: error: dfq-quantize: dfq.batch_norm must be folded first (dfq-fold-bn)
+// A model that still has a BatchNorm dfq-fold-bn can neither fold nor turn
+// into an affine (its mean is computed, not a constant).
+// NOBN: remark: batch_norm left in place: its input is not produced by dfq.conv2d or dfq.gemm (it is a block argument); and as an affine: the mean is not a constant
+// NOBN: error: dfq-calibrate-ranges: BatchNorm node 'dfq.batch_norm': the running mean and variance must be Constant nodes
 
 func.func @main(%x: tensor<?x2x4x4xf32>) -> tensor<?x2x4x4xf32> {
   %c = arith.constant dense<1.0> : tensor<2xf32>
-  %0 = dfq.batch_norm %x, %c, %c, %c, %c : (tensor<?x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<?x2x4x4xf32>
+  %m = dfq.relu %c : tensor<2xf32>
+  %0 = dfq.batch_norm %x, %c, %c, %m, %c : (tensor<?x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<?x2x4x4xf32>
   %w = arith.constant dense<0.5> : tensor<2x2x1x1xf32>
   %1 = dfq.conv2d %0, %w : (tensor<?x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<?x2x4x4xf32>
   return %1 : tensor<?x2x4x4xf32>
