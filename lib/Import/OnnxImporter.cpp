@@ -155,11 +155,12 @@ std::string formatDims(ArrayRef<int64_t> dims) {
 class OnnxImporter {
 public:
   OnnxImporter(const onnx::Model &model, StringRef sourceName,
-               MLIRContext *context)
+               MLIRContext *context, const OnnxImportOptions &options)
       : model(model), sourceName(sourceName.str()), context(context),
-        builder(context), fileLoc(FileLineColLoc::get(context, sourceName,
-                                                      /*line=*/0,
-                                                      /*column=*/0)) {}
+        options(options), builder(context),
+        fileLoc(FileLineColLoc::get(context, sourceName,
+                                    /*line=*/0,
+                                    /*column=*/0)) {}
 
   OwningOpRef<ModuleOp> run();
 
@@ -229,6 +230,7 @@ private:
   const onnx::Model &model;
   std::string sourceName;
   MLIRContext *context;
+  const OnnxImportOptions &options;
   OpBuilder builder;
   Location fileLoc;
   int64_t opset = 0;
@@ -1318,6 +1320,25 @@ Type OnnxImporter::importType(const onnx::ValueInfo &info, Location loc) {
   SmallVector<int64_t> shape;
   for (int64_t d : info.dims)
     shape.push_back(d < 0 ? ShapedType::kDynamic : d);
+  ArrayRef<int64_t> given = options.inputShape;
+  if (!given.empty()) {
+    if (given.size() != shape.size()) {
+      emitError(loc) << "graph input '" << info.name << "' has rank "
+                     << shape.size() << " but --input-shape "
+                     << formatDims(given) << " has rank " << given.size();
+      return {};
+    }
+    for (auto [i, d] : llvm::enumerate(given)) {
+      if (!ShapedType::isDynamic(d) && !ShapedType::isDynamic(shape[i]) &&
+          shape[i] != d) {
+        emitError(loc) << "graph input '" << info.name << "' has dimension "
+                       << i << " = " << shape[i]
+                       << " in the file, but --input-shape gives " << d;
+        return {};
+      }
+      shape[i] = d;
+    }
+  }
   return RankedTensorType::get(shape, builder.getF32Type());
 }
 
@@ -1359,6 +1380,13 @@ OwningOpRef<ModuleOp> OnnxImporter::run() {
   // them as inputs too); the others become function arguments.
   SmallVector<Type> argTypes;
   SmallVector<const onnx::ValueInfo *> args;
+  if (!options.inputShape.empty() &&
+      llvm::count_if(graph.inputs, [&](const onnx::ValueInfo &input) {
+        return !constants.count(input.name);
+      }) != 1) {
+    emitError(fileLoc) << "--input-shape needs a model with one graph input";
+    return nullptr;
+  }
   for (const onnx::ValueInfo &input : graph.inputs) {
     if (constants.count(input.name))
       continue;
@@ -1442,18 +1470,41 @@ OwningOpRef<ModuleOp> OnnxImporter::run() {
 
 OwningOpRef<ModuleOp>
 mlir::dfq::importOnnxModel(const ::mlir::dfq::onnx::Model &model,
-                           StringRef sourceName, MLIRContext *context) {
+                           StringRef sourceName, MLIRContext *context,
+                           const OnnxImportOptions &options) {
   context->loadDialect<DfqDialect, arith::ArithDialect, func::FuncDialect>();
-  return OnnxImporter(model, sourceName, context).run();
+  return OnnxImporter(model, sourceName, context, options).run();
 }
 
-OwningOpRef<ModuleOp> mlir::dfq::importOnnxFile(StringRef path,
-                                                MLIRContext *context) {
+OwningOpRef<ModuleOp>
+mlir::dfq::importOnnxFile(StringRef path, MLIRContext *context,
+                          const OnnxImportOptions &options) {
   ::mlir::dfq::onnx::Model model;
   std::string error;
   if (!::mlir::dfq::onnx::readModelFile(path.str(), model, error)) {
     emitError(FileLineColLoc::get(context, path, 0, 0)) << error;
     return nullptr;
   }
-  return importOnnxModel(model, path, context);
+  return importOnnxModel(model, path, context, options);
+}
+
+std::optional<SmallVector<int64_t>>
+mlir::dfq::parseInputShape(StringRef text, std::string &error) {
+  SmallVector<int64_t> shape;
+  SmallVector<StringRef> parts;
+  text.split(parts, 'x');
+  for (StringRef part : parts) {
+    int64_t dim = 0;
+    if (part == "?") {
+      shape.push_back(ShapedType::kDynamic);
+    } else if (!part.getAsInteger(10, dim) && dim > 0) {
+      shape.push_back(dim);
+    } else {
+      error = "input shape '" + text.str() +
+              "' must be dimensions separated by 'x', each a positive "
+              "integer or '?' (e.g. ?x3x224x224)";
+      return std::nullopt;
+    }
+  }
+  return shape;
 }

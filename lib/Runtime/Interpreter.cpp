@@ -322,23 +322,30 @@ static rt::QuantParams quantParamsOf(Type type) {
   return params;
 }
 
+/// The per-tensor input and result parameters of a requantizing op.
+static rt::QuantLayerParams activationParamsOf(Type input, Type result) {
+  rt::QuantLayerParams params;
+  rt::QuantParams in = quantParamsOf(input);
+  rt::QuantParams out = quantParamsOf(result);
+  params.inputZeroPoint = in.zeroPoints.front();
+  params.inputScale = in.scales.front();
+  params.inputMin = in.qmin;
+  params.inputMax = in.qmax;
+  params.outputZeroPoint = out.zeroPoints.front();
+  params.outputMin = out.qmin;
+  params.outputMax = out.qmax;
+  return params;
+}
+
 /// What a qconv2d/qgemm needs besides its tensors; the bias is read from its
 /// i32 constant.
 template <typename OpT>
 static FailureOr<rt::QuantLayerParams> layerParamsOf(OpT op) {
-  rt::QuantLayerParams params;
-  rt::QuantParams in = quantParamsOf(op.getInput().getType());
+  rt::QuantLayerParams params =
+      activationParamsOf(op.getInput().getType(), op.getType());
   rt::QuantParams w = quantParamsOf(op.getWeight().getType());
-  rt::QuantParams out = quantParamsOf(op.getType());
-  params.inputZeroPoint = in.zeroPoints.front();
-  params.inputScale = in.scales.front();
   params.weightScales = w.scales;
-  params.inputMin = in.qmin;
-  params.inputMax = in.qmax;
   params.weightZeroPoints = w.zeroPoints;
-  params.outputZeroPoint = out.zeroPoints.front();
-  params.outputMin = out.qmin;
-  params.outputMax = out.qmax;
   params.multipliers = op.getMultiplier().vec();
   params.shifts = op.getShift().vec();
   if (Value bias = op.getBias()) {
@@ -385,16 +392,8 @@ static rt::KernelResult execute(ops::QGemmOp op, const Frame &in) {
 /// The integer pooling as a layer without weights: its divisor `1 / k`
 /// takes the weight scale's place in simulated execution.
 static rt::QuantLayerParams layerParamsOf(ops::QAvgPool2DOp op) {
-  rt::QuantLayerParams params;
-  rt::QuantParams in = quantParamsOf(op.getInput().getType());
-  rt::QuantParams out = quantParamsOf(op.getType());
-  params.inputZeroPoint = in.zeroPoints.front();
-  params.inputScale = in.scales.front();
-  params.inputMin = in.qmin;
-  params.inputMax = in.qmax;
-  params.outputZeroPoint = out.zeroPoints.front();
-  params.outputMin = out.qmin;
-  params.outputMax = out.qmax;
+  rt::QuantLayerParams params =
+      activationParamsOf(op.getInput().getType(), op.getType());
   params.multipliers = {static_cast<int32_t>(op.getMultiplier())};
   params.shifts = {static_cast<int32_t>(op.getShift())};
   ArrayRef<int64_t> kernel = op.getKernelShape();

@@ -24,6 +24,44 @@ using namespace mlir::dfq;
 
 namespace {
 
+/// A batch_norm's constant parameters and its per-channel factor.
+struct BatchNormConstants {
+  FloatConstant scale, shift, mean, variance;
+  double epsilon;
+
+  /// scale[c] / sqrt(variance[c] + epsilon), in double.
+  double factor(int64_t c) const {
+    return scale.values[c] / std::sqrt(variance.values[c] + epsilon);
+  }
+};
+
+/// Reads `bn`'s parameters, or says in `why` which one is not a constant.
+FailureOr<BatchNormConstants> readBatchNorm(BatchNormOp bn, std::string &why) {
+  auto scale = readFloatConstant(bn.getScale(), "the scale", why);
+  if (failed(scale))
+    return failure();
+  auto shift = readFloatConstant(bn.getBias(), "the batch_norm bias", why);
+  if (failed(shift))
+    return failure();
+  auto mean = readFloatConstant(bn.getMean(), "the mean", why);
+  if (failed(mean))
+    return failure();
+  auto variance = readFloatConstant(bn.getVariance(), "the variance", why);
+  if (failed(variance))
+    return failure();
+  return BatchNormConstants{*scale, *shift, *mean, *variance,
+                            bn.getEpsilon().convertToDouble()};
+}
+
+/// Erases the batch_norm's parameter constants nothing else reads.
+void eraseUnused(ArrayRef<Value> values) {
+  for (Value v : values)
+    if (v && v.use_empty())
+      if (Operation *def = v.getDefiningOp();
+          def && isa<arith::ConstantOp>(def))
+        def->erase();
+}
+
 struct FoldBatchNormPass
     : public dfq::impl::FoldBatchNormPassBase<FoldBatchNormPass> {
   using FoldBatchNormPassBase::FoldBatchNormPassBase;
@@ -53,36 +91,26 @@ struct FoldBatchNormPass
   /// input: the batch_norm's own inference arithmetic, as float ops the rest
   /// of the pipeline runs between quantized layers.
   LogicalResult toAffine(BatchNormOp bn, std::string &why) {
-    auto scale = readFloatConstant(bn.getScale(), "the scale", why);
-    if (failed(scale))
-      return failure();
-    auto shift = readFloatConstant(bn.getBias(), "the batch_norm bias", why);
-    if (failed(shift))
-      return failure();
-    auto mean = readFloatConstant(bn.getMean(), "the mean", why);
-    if (failed(mean))
-      return failure();
-    auto variance = readFloatConstant(bn.getVariance(), "the variance", why);
-    if (failed(variance))
+    FailureOr<BatchNormConstants> p = readBatchNorm(bn, why);
+    if (failed(p))
       return failure();
     auto inputType = cast<RankedTensorType>(bn.getInput().getType());
-    int64_t channels = scale->values.size();
-    double epsilon = bn.getEpsilon().convertToDouble();
+    int64_t channels = p->scale.values.size();
     SmallVector<double> k(channels), offset(channels);
     for (int64_t c = 0; c < channels; ++c) {
-      k[c] = scale->values[c] / std::sqrt(variance->values[c] + epsilon);
-      offset[c] = shift->values[c] - mean->values[c] * k[c];
+      k[c] = p->factor(c);
+      offset[c] = p->shift.values[c] - p->mean.values[c] * k[c];
     }
     SmallVector<int64_t> shape(std::max<int64_t>(inputType.getRank() - 1, 1),
                                1);
     shape[0] = channels;
     auto type = RankedTensorType::get(shape, inputType.getElementType());
     OpBuilder builder(bn);
-    std::string blob = derivedBlobName(scale->attr, "affine");
+    std::string blob = derivedBlobName(p->scale.attr, "affine");
     Value factor = createFloatConstant(builder, bn.getLoc(), type, k,
-                                       scale->attr, blob + "_scale");
+                                       p->scale.attr, blob + "_scale");
     Value addend = createFloatConstant(builder, bn.getLoc(), type, offset,
-                                       scale->attr, blob + "_shift");
+                                       p->scale.attr, blob + "_shift");
     Value scaled =
         MulOp::create(builder, bn.getLoc(), ValueRange{bn.getInput(), factor})
             .getResult();
@@ -93,11 +121,7 @@ struct FoldBatchNormPass
     SmallVector<Value> oldParams = {bn.getScale(), bn.getBias(), bn.getMean(),
                                     bn.getVariance()};
     bn.erase();
-    for (Value v : oldParams)
-      if (v.use_empty())
-        if (Operation *def = v.getDefiningOp();
-            def && isa<arith::ConstantOp>(def))
-          def->erase();
+    eraseUnused(oldParams);
     return success();
   }
 
@@ -131,30 +155,20 @@ struct FoldBatchNormPass
     FailureOr<FloatConstant> b;
     if (bias && failed(b = readFloatConstant(bias, "the bias", why)))
       return failure();
-    auto scale = readFloatConstant(bn.getScale(), "the scale", why);
-    if (failed(scale))
-      return failure();
-    auto shift = readFloatConstant(bn.getBias(), "the batch_norm bias", why);
-    if (failed(shift))
-      return failure();
-    auto mean = readFloatConstant(bn.getMean(), "the mean", why);
-    if (failed(mean))
-      return failure();
-    auto variance = readFloatConstant(bn.getVariance(), "the variance", why);
-    if (failed(variance))
+    FailureOr<BatchNormConstants> p = readBatchNorm(bn, why);
+    if (failed(p))
       return failure();
 
     auto weightType = cast<RankedTensorType>(weight.getType());
     int64_t channels = weightType.getDimSize(0);
     int64_t perChannel = weightType.getNumElements() / channels;
-    double epsilon = bn.getEpsilon().convertToDouble();
     SmallVector<double> newWeight(w->values.size()), newBias(channels);
     for (int64_t o = 0; o < channels; ++o) {
-      double k = scale->values[o] / std::sqrt(variance->values[o] + epsilon);
+      double k = p->factor(o);
       for (int64_t i = 0; i < perChannel; ++i)
         newWeight[o * perChannel + i] = w->values[o * perChannel + i] * k;
       double oldBias = bias ? b->values[o] : 0.0;
-      newBias[o] = (oldBias - mean->values[o]) * k + shift->values[o];
+      newBias[o] = (oldBias - p->mean.values[o]) * k + p->shift.values[o];
     }
 
     // Resource blobs are named after the weight's blob, e.g. `conv_w` gives
@@ -184,25 +198,21 @@ struct FoldBatchNormPass
     // The distribution the BatchNorm implies for its output, per channel:
     // N(beta, gamma^2), for dfq-correct-bias.
     SmallVector<double> absGamma;
-    for (double g : scale->values)
+    for (double g : p->scale.values)
       absGamma.push_back(std::abs(g));
     Builder attrs(producer->getContext());
     producer->setAttr(
         "dfq.bn_output",
         attrs.getDictionaryAttr(
             {attrs.getNamedAttr("mean",
-                                attrs.getDenseF64ArrayAttr(shift->values)),
+                                attrs.getDenseF64ArrayAttr(p->shift.values)),
              attrs.getNamedAttr("std", attrs.getDenseF64ArrayAttr(absGamma))}));
     bn.getResult().replaceAllUsesWith(produced);
     SmallVector<Value> oldParams = {weight,        bias,
                                     bn.getScale(), bn.getBias(),
                                     bn.getMean(),  bn.getVariance()};
     bn.erase();
-    for (Value v : oldParams)
-      if (v && v.use_empty())
-        if (Operation *def = v.getDefiningOp();
-            def && isa<arith::ConstantOp>(def))
-          def->erase();
+    eraseUnused(oldParams);
     return success();
   }
 };

@@ -65,6 +65,12 @@ static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
 static cl::opt<std::string> outDir("o", cl::Required,
                                    cl::desc("Output directory"),
                                    cl::value_desc("OUTDIR"), cl::cat(category));
+static cl::opt<std::string> inputShapeOpt(
+    "input-shape",
+    cl::desc("Shape of the ONNX model's input, fixing the dimensions the file "
+             "leaves dynamic and making '?' dimensions dynamic (e.g. "
+             "?x3x224x224 for a model exported with batch 1)"),
+    cl::value_desc("SHAPE"), cl::cat(category));
 static cl::opt<int64_t> wbits("wbits", cl::desc("Weight bits (2..8)"),
                               cl::init(8), cl::cat(category));
 static cl::opt<int64_t> abits("abits", cl::desc("Activation bits (2..8)"),
@@ -396,8 +402,19 @@ int main(int argc, char **argv) {
   TimingScope importTiming = rootTiming.nest("import");
   OwningOpRef<ModuleOp> module;
   StringRef ext = llvm::sys::path::extension(inputPath);
+  dfq::OnnxImportOptions importOptions;
+  if (!inputShapeOpt.empty()) {
+    std::string error;
+    auto shape = dfq::parseInputShape(inputShapeOpt, error);
+    if (!shape)
+      return fail("--input-shape: " + error);
+    if (ext != ".onnx")
+      return fail("--input-shape applies to .onnx models; '" + inputPath +
+                  "' has its shapes in its types");
+    importOptions.inputShape = *shape;
+  }
   if (ext == ".onnx")
-    module = dfq::importOnnxFile(inputPath, &context);
+    module = dfq::importOnnxFile(inputPath, &context, importOptions);
   else if (ext == ".mlir")
     module = parseSourceFile<ModuleOp>(inputPath, sourceMgr, &context);
   else

@@ -47,6 +47,12 @@ static cl::OptionCategory runCategory("dfq-run options");
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                       cl::desc("<model.onnx|model.mlir|dir>"),
                                       cl::cat(runCategory));
+static cl::opt<std::string> inputShapeOpt(
+    "input-shape",
+    cl::desc("Shape of an ONNX model's input, fixing the dimensions the file "
+             "leaves dynamic and making '?' dimensions dynamic (e.g. "
+             "?x3x224x224 for a model exported with batch 1)"),
+    cl::value_desc("SHAPE"), cl::cat(runCategory));
 static cl::opt<std::string> datasetOpt(
     "dataset",
     cl::desc("Evaluate on a dataset: fashion-mnist[:test|:train] (the "
@@ -133,8 +139,22 @@ static FailureOr<LoadedModel> loadModel(StringRef path, MLIRContext &context) {
     file = inDir.str().str();
   }
   StringRef ext = llvm::sys::path::extension(file);
+  mlir::dfq::OnnxImportOptions importOptions;
+  if (!inputShapeOpt.empty()) {
+    std::string error;
+    auto shape = mlir::dfq::parseInputShape(inputShapeOpt, error);
+    if (!shape) {
+      fail("--input-shape: " + error);
+      return failure();
+    }
+    if (ext != ".onnx") {
+      fail("--input-shape applies to .onnx models, not '" + file + "'");
+      return failure();
+    }
+    importOptions.inputShape = *shape;
+  }
   if (ext == ".onnx") {
-    loaded.module = mlir::dfq::importOnnxFile(file, &context);
+    loaded.module = mlir::dfq::importOnnxFile(file, &context, importOptions);
     loaded.executor = "onnx-import";
   } else if (ext == ".mlir") {
     loaded.module = parseSourceFile<ModuleOp>(file, &context);

@@ -27,6 +27,13 @@
 
 using namespace mlir;
 
+static llvm::cl::opt<std::string> inputShape(
+    "input-shape",
+    llvm::cl::desc("--import-onnx: shape of the model's input, fixing the "
+                   "dimensions the file leaves dynamic and making '?' "
+                   "dimensions dynamic (e.g. ?x3x224x224)"),
+    llvm::cl::value_desc("SHAPE"));
+
 static void registerOnnxImport() {
   TranslateToMLIRRegistration importOnnx(
       "import-onnx",
@@ -43,7 +50,18 @@ static void registerOnnxImport() {
           emitError(FileLineColLoc::get(context, name, 0, 0)) << error;
           return nullptr;
         }
-        return mlir::dfq::importOnnxModel(model, name, context);
+        mlir::dfq::OnnxImportOptions options;
+        if (!inputShape.empty()) {
+          std::string shapeError;
+          auto shape = mlir::dfq::parseInputShape(inputShape, shapeError);
+          if (!shape) {
+            emitError(FileLineColLoc::get(context, name, 0, 0))
+                << "--input-shape: " << shapeError;
+            return nullptr;
+          }
+          options.inputShape = *shape;
+        }
+        return mlir::dfq::importOnnxModel(model, name, context, options);
       },
       [](DialectRegistry &registry) {
         registry.insert<mlir::dfq::DfqDialect, arith::ArithDialect,

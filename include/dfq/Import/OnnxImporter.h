@@ -14,6 +14,10 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+#include <string>
 
 namespace mlir::dfq {
 
@@ -24,16 +28,32 @@ constexpr int64_t kMaxOnnxOpset = 17;
 /// The ONNX op types the importer understands.
 llvm::ArrayRef<llvm::StringRef> getSupportedOnnxOps();
 
+struct OnnxImportOptions {
+  /// The shape of the graph's one input: a static entry fixes a dimension
+  /// the file leaves dynamic (converters leave height and width open), a
+  /// `ShapedType::kDynamic` entry makes one dynamic (a batch exported as 1,
+  /// which calibration and libraries need dynamic). Empty: the file's shape.
+  /// A static entry that contradicts a static dimension of the file, a
+  /// different rank or a graph with more inputs is an error.
+  llvm::SmallVector<int64_t> inputShape;
+};
+
 /// Imports `model`; `sourceName` names the file in locations and messages.
 /// Errors are emitted as MLIR diagnostics naming the node and its op type;
 /// the result is null on failure.
 OwningOpRef<ModuleOp> importOnnxModel(const ::mlir::dfq::onnx::Model &model,
                                       llvm::StringRef sourceName,
-                                      MLIRContext *context);
+                                      MLIRContext *context,
+                                      const OnnxImportOptions &options = {});
 
 /// Reads `path` and imports it.
-OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path,
-                                     MLIRContext *context);
+OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path, MLIRContext *context,
+                                     const OnnxImportOptions &options = {});
+
+/// Parses a shape written as MLIR writes tensor shapes, `?x3x224x224` (`?`
+/// for a dynamic dimension); nullopt with `error` set when it is not one.
+std::optional<llvm::SmallVector<int64_t>> parseInputShape(llvm::StringRef text,
+                                                          std::string &error);
 
 } // namespace mlir::dfq
 
