@@ -63,10 +63,10 @@ def classifiers():
     return sorted(torchvision.models.list_models(module=torchvision.models))
 
 
-def first_error(text):
+def first_error(text, work):
     for line in text.splitlines():
         if "error" in line.lower():
-            return line.strip()
+            return line.strip().replace(work + os.sep, "")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[-1] if lines else "failed"
 
@@ -124,7 +124,7 @@ def check(name, args, work):
                    args.timeout)
     if not ok:
         row["stage"] = "import/run"
-        row["error"] = first_error(out)
+        row["error"] = first_error(out, work)
         return row
     row["float_rel_diff"] = relative_difference(np.load(y), expected)
     lib = os.path.join(work, name + "-x86")
@@ -134,7 +134,7 @@ def check(name, args, work):
     row["compile_s"] = time.monotonic() - start
     if not ok:
         row["stage"] = "compile"
-        row["error"] = first_error(out)
+        row["error"] = first_error(out, work)
         return row
     got, ref = os.path.join(work, name + "-lib.npy"), os.path.join(work, name + "-ref.npy")
     ok, out = tool([os.path.join(BIN, "dfq-run"), lib, "--input", x, "--output", got],
@@ -143,7 +143,7 @@ def check(name, args, work):
                       "--input", x, "--output", ref], args.timeout)
     if not (ok and ok2):
         row["stage"] = "library run"
-        row["error"] = first_error(out if not ok else out2)
+        row["error"] = first_error(out if not ok else out2, work)
         return row
     a, b = np.load(got), np.load(ref)
     row["stage"] = "done"
