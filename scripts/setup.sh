@@ -20,6 +20,9 @@ packages=(
   # Fashion-MNIST (IDX) for dfq-run and the model zoo; PyTorch for the zoo
   # scripts (run with /usr/bin/python3).
   dataset-fashion-mnist python3-torch python3-numpy python3-onnx
+  # torchvision's architectures (random weights, no model hub) for
+  # bench/torchvision_models.py and its subset in the tests.
+  python3-torchvision
 )
 
 if [ "$(id -u)" -ne 0 ]; then
