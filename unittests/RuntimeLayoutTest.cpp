@@ -432,3 +432,70 @@ TEST(RuntimeLayout, GemmOnCodesMatchesGemmOnDequantizedWeights) {
     EXPECT_EQ(got, want) << (b ? "with" : "without") << " a bias";
   }
 }
+
+/// dfq_rt_binary broadcasts as NumPy does: every element of the result
+/// against a loop over its index, for equal shapes, a channel vector
+/// against NHWC and NCHW activations, a scalar, and operands that both
+/// broadcast.
+TEST(RuntimeLayout, BinaryBroadcastMatchesDefinition) {
+  Runtime runtime;
+  using Binary = void (*)(int, const float *, const int64_t *, const float *,
+                          const int64_t *, float *, const int64_t *, int);
+  auto binary = runtime.lookup<Binary>("dfq_rt_binary");
+  ASSERT_TRUE(binary);
+  struct Case {
+    std::vector<int64_t> dims, a, b; // the operands' shapes (1: broadcast)
+  };
+  const std::vector<Case> cases = {
+      {{2, 3, 4, 5}, {2, 3, 4, 5}, {2, 3, 4, 5}},
+      {{2, 3, 4, 33}, {2, 3, 4, 33}, {2, 1, 1, 33}}, // NHWC gate
+      {{2, 5, 3, 4}, {2, 5, 3, 4}, {2, 5, 1, 1}},    // NCHW gate
+      {{2, 5, 3, 4}, {1, 1, 1, 1}, {2, 5, 3, 4}},    // scalar first
+      {{3, 1, 7}, {3, 1, 7}, {1, 1, 7}},
+      {{4, 6}, {4, 1}, {1, 6}}};
+  std::mt19937 rng(3);
+  for (int op = 0; op < 4; ++op)
+    for (const Case &c : cases) {
+      int rank = int(c.dims.size());
+      auto stridesOf = [&](const std::vector<int64_t> &shape) {
+        std::vector<int64_t> strides(rank, 0);
+        int64_t stride = 1;
+        for (int d = rank - 1; d >= 0; --d) {
+          strides[d] = shape[d] == 1 && c.dims[d] != 1 ? 0 : stride;
+          stride *= shape[d];
+        }
+        return strides;
+      };
+      auto sizeOf = [](const std::vector<int64_t> &shape) {
+        int64_t n = 1;
+        for (int64_t d : shape)
+          n *= d;
+        return n;
+      };
+      std::vector<float> a(sizeOf(c.a)), b(sizeOf(c.b));
+      for (float &v : a)
+        v = float(int(rng() % 200) - 100) * 0.125f;
+      for (float &v : b)
+        v = float(int(rng() % 200) + 1) * 0.0625f; // no division by 0
+      std::vector<int64_t> sa = stridesOf(c.a), sb = stridesOf(c.b);
+      std::vector<float> y(sizeOf(c.dims)), want(y.size());
+      std::vector<int64_t> index(rank, 0);
+      for (size_t k = 0; k < want.size(); ++k) {
+        int64_t ai = 0, bi = 0;
+        for (int d = 0; d < rank; ++d) {
+          ai += index[d] * sa[d];
+          bi += index[d] * sb[d];
+        }
+        float x = a[ai], w = b[bi];
+        want[k] = op == 0 ? x + w : op == 1 ? x * w : op == 2 ? x - w : x / w;
+        for (int d = rank - 1; d >= 0; --d) {
+          if (++index[d] < c.dims[d])
+            break;
+          index[d] = 0;
+        }
+      }
+      binary(op, a.data(), sa.data(), b.data(), sb.data(), y.data(),
+             c.dims.data(), rank);
+      EXPECT_EQ(y, want) << "op " << op << ", case of rank " << rank;
+    }
+}

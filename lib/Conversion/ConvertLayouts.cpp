@@ -62,6 +62,19 @@ bool isElementwise(Operation *op) {
   return false;
 }
 
+/// A float add, mul, sub or div whose operands have the result's rank (they
+/// may broadcast along dimensions of size 1).
+bool isBroadcastOfSameRank(Operation *op) {
+  if (!isa<AddOp, MulOp, SubOp, DivOp>(op))
+    return false;
+  auto result = cast<RankedTensorType>(op->getResult(0).getType());
+  return llvm::all_of(op->getOperandTypes(), [&](Type type) {
+    auto operand = cast<RankedTensorType>(type);
+    return operand.getRank() == result.getRank() &&
+           operand.getElementType() == result.getElementType();
+  });
+}
+
 /// Whether `value` may be transposed where it is computed: an activation
 /// made by an op, or an argument, not a constant.
 bool isTransposableActivation(Value value) {
@@ -86,7 +99,11 @@ FailureOr<SmallVector<TransposeOp, 2>> transposedOperands(Operation *op) {
       return failure();
     return SmallVector<TransposeOp, 2>{transpose};
   }
-  if (!isElementwise(op))
+  // Besides elementwise ops, binary ops that broadcast operands of the
+  // result's rank (a squeeze-and-excitation gate [N, C, 1, 1] times the
+  // [N, C, H, W] activation): permuting every operand's dimensions alike
+  // keeps the broadcast, and the gate's transposition moves no element.
+  if (!isElementwise(op) && !isBroadcastOfSameRank(op))
     return failure();
   SmallVector<TransposeOp, 2> transposes;
   for (Value operand : op->getOperands())

@@ -156,6 +156,25 @@ func.func @max_pooling(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> te
 
 // -----
 
+// A squeeze-and-excitation gate [N, C, 1, 1] times a channels-last
+// activation: the product is computed channels-last, against the gate
+// transposed to [N, 1, 1, C] (which moves no element), and one
+// transposition remains, for the function's NCHW result.
+// CHECK-LABEL: func.func @broadcast_gate
+// CHECK: %[[G:.*]] = dfq.transpose %arg1 {perm = array<i64: 0, 2, 3, 1>} : (tensor<?x4x1x1xf32>) -> tensor<?x1x1x4xf32>
+// CHECK-NEXT: %[[D:.*]] = dfq.dequantize %arg0 : {{.*}} -> tensor<?x8x8x4xf32>
+// CHECK-NEXT: %[[M:.*]] = dfq.mul %[[D]], %[[G]] : (tensor<?x8x8x4xf32>, tensor<?x1x1x4xf32>) -> tensor<?x8x8x4xf32>
+// CHECK-NEXT: %[[T:.*]] = dfq.transpose %[[M]] {perm = array<i64: 0, 3, 1, 2>}
+// CHECK-NEXT: return %[[T]]
+func.func @broadcast_gate(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>, %gate: tensor<?x4x1x1xf32>) -> tensor<?x4x8x8xf32> {
+  %t = dfq.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
+  %d = dfq.dequantize %t : tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>> -> tensor<?x4x8x8xf32>
+  %m = dfq.mul %d, %gate : (tensor<?x4x8x8xf32>, tensor<?x4x1x1xf32>) -> tensor<?x4x8x8xf32>
+  return %m : tensor<?x4x8x8xf32>
+}
+
+// -----
+
 !w = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
 
 // Integer average pooling pools the layer's NHWC codes where they are; a

@@ -412,10 +412,54 @@ int dfq_rt_run_row_kernel(dfq_rt_row_kernel kernel, const char *layer,
   return 0;
 }
 
+/* y[j] = a[j * sa] op b[j * sb] for j < n. Strides of 0 and 1 get loops of
+ * their own, so that the compiler vectorizes the common shapes: equal
+ * operands, and a row broadcast against a vector or a scalar. */
+#define DFQ_RT_BINARY_ROW(EXPR)                                                \
+  do {                                                                         \
+    if (sa == 1 && sb == 1)                                                    \
+      for (int64_t j = 0; j < n; ++j) {                                        \
+        float x = a[j], w = b[j];                                              \
+        y[j] = EXPR;                                                           \
+      }                                                                        \
+    else if (sa == 1 && sb == 0)                                               \
+      for (int64_t j = 0; j < n; ++j) {                                        \
+        float x = a[j], w = b[0];                                              \
+        y[j] = EXPR;                                                           \
+      }                                                                        \
+    else if (sa == 0 && sb == 1)                                               \
+      for (int64_t j = 0; j < n; ++j) {                                        \
+        float x = a[0], w = b[j];                                              \
+        y[j] = EXPR;                                                           \
+      }                                                                        \
+    else                                                                       \
+      for (int64_t j = 0; j < n; ++j) {                                        \
+        float x = a[j * sa], w = b[j * sb];                                    \
+        y[j] = EXPR;                                                           \
+      }                                                                        \
+  } while (0)
+
+static void dfq_rt_binary_row(int op, const float *a, int64_t sa,
+                              const float *b, int64_t sb, float *y, int64_t n) {
+  switch (op) {
+  case DFQ_RT_ADD:
+    DFQ_RT_BINARY_ROW(x + w);
+    return;
+  case DFQ_RT_MUL:
+    DFQ_RT_BINARY_ROW(x * w);
+    return;
+  case DFQ_RT_SUB:
+    DFQ_RT_BINARY_ROW(x - w);
+    return;
+  default:
+    DFQ_RT_BINARY_ROW(x / w);
+    return;
+  }
+}
+
 void dfq_rt_binary(int op, const float *a, const int64_t *a_strides,
                    const float *b, const int64_t *b_strides, float *y,
                    const int64_t *dims, int rank) {
-  int64_t index[DFQ_RT_MAX_RANK] = {0};
   int64_t count = 1;
   int contiguous_a = 1, contiguous_b = 1;
   for (int i = rank - 1; i >= 0; --i) {
@@ -423,35 +467,21 @@ void dfq_rt_binary(int op, const float *a, const int64_t *a_strides,
     contiguous_b &= b_strides[i] == count;
     count *= dims[i];
   }
+  if (count == 0)
+    return;
   if (contiguous_a && contiguous_b) {
-    /* Same shapes: one vectorizable pass. */
-    switch (op) {
-    case DFQ_RT_ADD:
-      for (int64_t k = 0; k < count; ++k)
-        y[k] = a[k] + b[k];
-      return;
-    case DFQ_RT_MUL:
-      for (int64_t k = 0; k < count; ++k)
-        y[k] = a[k] * b[k];
-      return;
-    case DFQ_RT_SUB:
-      for (int64_t k = 0; k < count; ++k)
-        y[k] = a[k] - b[k];
-      return;
-    default:
-      for (int64_t k = 0; k < count; ++k)
-        y[k] = a[k] / b[k];
-      return;
-    }
+    /* Same shapes: one row of everything. */
+    dfq_rt_binary_row(op, a, 1, b, 1, y, count);
+    return;
   }
-  int64_t ai = 0, bi = 0;
-  for (int64_t k = 0; k < count; ++k) {
-    y[k] = op == DFQ_RT_ADD   ? a[ai] + b[bi]
-           : op == DFQ_RT_MUL ? a[ai] * b[bi]
-           : op == DFQ_RT_SUB ? a[ai] - b[bi]
-                              : a[ai] / b[bi];
-    /* Odometer increment of the output index, moving both operands. */
-    for (int d = rank - 1; d >= 0; --d) {
+  /* Row by row along the last dimension, the others counted by an
+   * odometer that moves both operands. */
+  int64_t index[DFQ_RT_MAX_RANK] = {0};
+  int64_t n = dims[rank - 1], ai = 0, bi = 0;
+  for (int64_t k = 0; k < count; k += n) {
+    dfq_rt_binary_row(op, a + ai, a_strides[rank - 1], b + bi,
+                      b_strides[rank - 1], y + k, n);
+    for (int d = rank - 2; d >= 0; --d) {
       ai += a_strides[d];
       bi += b_strides[d];
       if (++index[d] < dims[d])
