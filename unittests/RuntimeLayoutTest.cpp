@@ -23,7 +23,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -498,4 +500,64 @@ TEST(RuntimeLayout, BinaryBroadcastMatchesDefinition) {
              c.dims.data(), rank);
       EXPECT_EQ(y, want) << "op " << op << ", case of rank " << rank;
     }
+}
+
+/// The host runtime's exp (dfq_rt_expf, behind the fused loops' sigmoid) is
+/// within 2 ulp of the correctly rounded exp on a fine sweep of its whole
+/// range, subnormal results included, and gives +inf, 0 and NaN where exp
+/// does. Compiled as model libraries compile it (vectorized loop, no
+/// contraction).
+TEST(RuntimeLayout, ExpWithinTwoUlp) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("dfq-runtime-exp-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream probe(dir / "probe.c");
+    probe << "#include \"dfq_runtime.h\"\n"
+             "void probe_exp(const float *x, float *y, int64_t n) {\n"
+             "  for (int64_t i = 0; i < n; ++i)\n"
+             "    y[i] = dfq_rt_expf(x[i]);\n"
+             "}\n";
+  }
+  std::string so = (dir / "probe.so").string();
+  std::string command = "cc -std=c11 -O3 -march=x86-64-v3 -ffp-contract=off "
+                        "-fno-math-errno -fPIC -shared -I " DFQ_SOURCE_DIR
+                        "/lib/Targets/Host/runtime " +
+                        (dir / "probe.c").string() + " -o " + so + " -lm";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  void *handle = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
+  ASSERT_TRUE(handle);
+  using Probe = void (*)(const float *, float *, int64_t);
+  auto probe = reinterpret_cast<Probe>(dlsym(handle, "probe_exp"));
+  ASSERT_TRUE(probe);
+  std::vector<float> x;
+  for (float v = -110.0f; v <= 90.0f; v += 0.000917f)
+    x.push_back(v);
+  for (float v : {0.0f, -0.0f, 88.72f, 88.73f, -103.9f, -104.0f, INFINITY,
+                  -INFINITY, NAN})
+    x.push_back(v);
+  std::vector<float> y(x.size());
+  probe(x.data(), y.data(), int64_t(x.size()));
+  auto ordered = [](float f) {
+    int32_t i;
+    std::memcpy(&i, &f, sizeof i);
+    return i < 0 ? int64_t(INT32_MIN) - i : int64_t(i);
+  };
+  int64_t worst = 0;
+  for (size_t k = 0; k < x.size(); ++k) {
+    float want = float(std::exp(double(x[k])));
+    if (std::isnan(x[k])) {
+      EXPECT_TRUE(std::isnan(y[k]));
+      continue;
+    }
+    if (std::isinf(want) || want == 0.0f) {
+      EXPECT_EQ(y[k], want) << "exp(" << x[k] << ")";
+      continue;
+    }
+    worst = std::max(worst, std::abs(ordered(y[k]) - ordered(want)));
+  }
+  EXPECT_LE(worst, 2) << "ulp";
+  dlclose(handle);
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
 }
