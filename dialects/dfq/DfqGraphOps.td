@@ -210,6 +210,28 @@ def Dfq_TanhOp : Dfq_GraphOp<"tanh", [SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
+def Dfq_ErfOp : Dfq_GraphOp<"erf", [SameOperandsAndResultType]> {
+  let summary = "Gauss error function (GELU's core)";
+  let description = [{
+    As ONNX `Erf`; evaluated by each backend's math library (the host
+    runtime calls the C library's `erff`): last-bit differences.
+  }];
+  let arguments = (ins Dfq_FloatTensor:$input);
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Dfq_SqrtOp : Dfq_GraphOp<"sqrt", [SameOperandsAndResultType]> {
+  let summary = "Square root, correctly rounded (NaN below 0)";
+  let description = [{
+    As ONNX `Sqrt`. IEEE square roots are correctly rounded, so every
+    backend computes the same bits.
+  }];
+  let arguments = (ins Dfq_FloatTensor:$input);
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
 def Dfq_HardSigmoidOp : Dfq_GraphOp<"hard_sigmoid",
                                     [SameOperandsAndResultType]> {
   let summary = "`max(0, min(1, alpha * input + beta))`, as ONNX HardSigmoid";

@@ -40,6 +40,10 @@ const char *mlir::dfq::calib::opKindName(OpKind kind) {
     return "Sigmoid";
   case OpKind::Tanh:
     return "Tanh";
+  case OpKind::Erf:
+    return "Erf";
+  case OpKind::Sqrt:
+    return "Sqrt";
   case OpKind::HardSigmoid:
     return "HardSigmoid";
   case OpKind::HardSwish:

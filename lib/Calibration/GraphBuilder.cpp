@@ -118,6 +118,14 @@ FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
               node.kind = OpKind::Tanh;
               return true;
             })
+            .Case([&](ErfOp) {
+              node.kind = OpKind::Erf;
+              return true;
+            })
+            .Case([&](SqrtOp) {
+              node.kind = OpKind::Sqrt;
+              return true;
+            })
             .Case([&](HardSigmoidOp op) {
               node.kind = OpKind::HardSigmoid;
               node.alpha = op.getAlpha().convertToFloat();

@@ -19,6 +19,7 @@
 #include <ATen/ops/addcmul.h>
 #include <ATen/ops/cat.h>
 #include <ATen/ops/div.h>
+#include <ATen/ops/erf.h>
 #include <ATen/ops/linear.h>
 #include <ATen/ops/matmul.h>
 #include <ATen/ops/mean.h>
@@ -211,6 +212,10 @@ at::Tensor Executor::execute(const Node &node,
     return at::sigmoid(in(0));
   case OpKind::Tanh:
     return at::tanh(in(0));
+  case OpKind::Erf:
+    return at::erf(in(0));
+  case OpKind::Sqrt:
+    return at::sqrt(in(0));
   case OpKind::HardSigmoid:
     return aten::hardSigmoid(in(0), node.alpha, node.beta);
   case OpKind::HardSwish:

@@ -50,7 +50,8 @@ bool isPerTensor(Type type) {
 /// the same index of its operands alone, so that transposed operands give
 /// the transposed result.
 bool isElementwise(Operation *op) {
-  if (isa<ReluOp, ClipOp, SigmoidOp, TanhOp, HardSigmoidOp, HardSwishOp>(op))
+  if (isa<ReluOp, ClipOp, SigmoidOp, TanhOp, ErfOp, SqrtOp, HardSigmoidOp,
+          HardSwishOp>(op))
     return true;
   if (auto quantize = dyn_cast<QuantizeOp>(op))
     return isPerTensor(quantize.getType());

@@ -28,15 +28,35 @@ using namespace mlir;
 using namespace mlir::dfq;
 
 static constexpr llvm::StringRef kSupportedOps[] = {
-    "Add",         "AveragePool", "BatchNormalization",
-    "Clip",        "Concat",      "Constant",
-    "Conv",        "Div",         "Dropout",
-    "Flatten",     "Gemm",        "GlobalAveragePool",
-    "HardSigmoid", "HardSwish",   "Identity",
-    "MatMul",      "MaxPool",     "Pad",
-    "Mul",         "ReduceMean",  "Relu",
-    "Reshape",     "Sigmoid",     "Softmax",
-    "Sub",         "Tanh",        "Transpose",
+    "Add",
+    "AveragePool",
+    "BatchNormalization",
+    "Clip",
+    "Concat",
+    "Constant",
+    "Conv",
+    "Div",
+    "Dropout",
+    "Erf",
+    "Flatten",
+    "Gemm",
+    "GlobalAveragePool",
+    "HardSigmoid",
+    "HardSwish",
+    "Identity",
+    "MatMul",
+    "MaxPool",
+    "Mul",
+    "Pad",
+    "ReduceMean",
+    "Relu",
+    "Reshape",
+    "Sigmoid",
+    "Softmax",
+    "Sqrt",
+    "Sub",
+    "Tanh",
+    "Transpose",
 };
 
 llvm::ArrayRef<llvm::StringRef> mlir::dfq::getSupportedOnnxOps() {
@@ -1178,8 +1198,8 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
   }
 
   FailureOr<Value> result;
-  if (op == "Sigmoid" || op == "Tanh" || op == "HardSigmoid" ||
-      op == "HardSwish") {
+  if (op == "Sigmoid" || op == "Tanh" || op == "Erf" || op == "Sqrt" ||
+      op == "HardSigmoid" || op == "HardSwish") {
     SmallVector<NamedAttribute, 2> named;
     if (op == "HardSigmoid") {
       FailureOr<float> alpha = attrs.getFloat("alpha", 0.2f);
@@ -1202,6 +1222,10 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
       result = createTyped<SigmoidOp>(loc, type, *input);
     else if (op == "Tanh")
       result = createTyped<TanhOp>(loc, type, *input);
+    else if (op == "Erf")
+      result = createTyped<ErfOp>(loc, type, *input);
+    else if (op == "Sqrt")
+      result = createTyped<SqrtOp>(loc, type, *input);
     else if (op == "HardSigmoid")
       result = createTyped<HardSigmoidOp>(loc, type, *input, named);
     else

@@ -77,14 +77,15 @@ static rt::KernelResult kernelError(const Twine &message) {
 template <typename R, typename Fn>
 static R visitGraphOp(Operation *op, Fn &&fn, R otherwise) {
   return llvm::TypeSwitch<Operation *, R>(op)
-      .template Case<
-          ops::Conv2DOp, ops::BatchNormOp, ops::GemmOp, ops::MatMulOp,
-          ops::ReluOp, ops::ClipOp, ops::AddOp, ops::MulOp, ops::SubOp,
-          ops::DivOp, ops::SigmoidOp, ops::TanhOp, ops::HardSigmoidOp,
-          ops::HardSwishOp, ops::SoftmaxOp, ops::MaxPool2DOp, ops::AvgPool2DOp,
-          ops::GlobalAvgPoolOp, ops::FlattenOp, ops::ReshapeOp,
-          ops::TransposeOp, ops::ConcatOp, ops::QuantizeOp, ops::DequantizeOp,
-          ops::QConv2DOp, ops::QGemmOp, ops::QAvgPool2DOp>(fn)
+      .template Case<ops::Conv2DOp, ops::BatchNormOp, ops::GemmOp,
+                     ops::MatMulOp, ops::ReluOp, ops::ClipOp, ops::AddOp,
+                     ops::MulOp, ops::SubOp, ops::DivOp, ops::SigmoidOp,
+                     ops::TanhOp, ops::ErfOp, ops::SqrtOp, ops::HardSigmoidOp,
+                     ops::HardSwishOp, ops::SoftmaxOp, ops::MaxPool2DOp,
+                     ops::AvgPool2DOp, ops::GlobalAvgPoolOp, ops::FlattenOp,
+                     ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp,
+                     ops::QuantizeOp, ops::DequantizeOp, ops::QConv2DOp,
+                     ops::QGemmOp, ops::QAvgPool2DOp>(fn)
       .Default([&](Operation *) { return std::move(otherwise); });
 }
 
@@ -186,6 +187,14 @@ static rt::KernelResult execute(ops::SigmoidOp op, const Frame &in) {
 
 static rt::KernelResult execute(ops::TanhOp op, const Frame &in) {
   return rt::kernels::tanh(in(op.getInput()));
+}
+
+static rt::KernelResult execute(ops::ErfOp op, const Frame &in) {
+  return rt::kernels::erf(in(op.getInput()));
+}
+
+static rt::KernelResult execute(ops::SqrtOp op, const Frame &in) {
+  return rt::kernels::sqrt(in(op.getInput()));
 }
 
 static rt::KernelResult execute(ops::HardSigmoidOp op, const Frame &in) {

@@ -27,6 +27,7 @@
 #include <ATen/ops/conv2d.h>
 #include <ATen/ops/div.h>
 #include <ATen/ops/empty.h>
+#include <ATen/ops/erf.h>
 #include <ATen/ops/linear.h>
 #include <ATen/ops/matmul.h>
 #include <ATen/ops/max_pool2d.h>
@@ -35,6 +36,7 @@
 #include <ATen/ops/relu.h>
 #include <ATen/ops/sigmoid.h>
 #include <ATen/ops/softmax.h>
+#include <ATen/ops/sqrt.h>
 #include <ATen/ops/sub.h>
 #include <ATen/ops/tanh.h>
 #include <c10/core/InferenceMode.h>
@@ -235,6 +237,14 @@ KernelResult kernels::sigmoid(const Tensor &input) noexcept {
 
 KernelResult kernels::tanh(const Tensor &input) noexcept {
   return runKernel([&] { return at::tanh(unwrap(input)); });
+}
+
+KernelResult kernels::erf(const Tensor &input) noexcept {
+  return runKernel([&] { return at::erf(unwrap(input)); });
+}
+
+KernelResult kernels::sqrt(const Tensor &input) noexcept {
+  return runKernel([&] { return at::sqrt(unwrap(input)); });
 }
 
 at::Tensor aten::hardSigmoid(const at::Tensor &x, float alpha, float beta) {

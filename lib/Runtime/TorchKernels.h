@@ -99,6 +99,8 @@ KernelResult sub(const Tensor &lhs, const Tensor &rhs) noexcept;
 KernelResult div(const Tensor &lhs, const Tensor &rhs) noexcept;
 KernelResult sigmoid(const Tensor &input) noexcept;
 KernelResult tanh(const Tensor &input) noexcept;
+KernelResult erf(const Tensor &input) noexcept;
+KernelResult sqrt(const Tensor &input) noexcept;
 KernelResult hardSigmoid(const Tensor &input, float alpha, float beta) noexcept;
 KernelResult hardSwish(const Tensor &input) noexcept;
 KernelResult softmax(const Tensor &input, int64_t axis) noexcept;

@@ -193,6 +193,8 @@ func.func @qavg_pool_codes(%x: tensor<1x3x8x8x!quant.uniform<u8:f32, 0.5:3>>, %y
 // CHECK-LABEL: func.func @activations
 // CHECK: dfq.sigmoid %{{.*}} : tensor<2x3xf32>
 // CHECK: dfq.tanh %{{.*}} : tensor<2x3xf32>
+// CHECK: dfq.erf %{{.*}} : tensor<2x3xf32>
+// CHECK: dfq.sqrt %{{.*}} : tensor<2x3xf32>
 // (Attributes at their defaults are not printed.)
 // CHECK: dfq.hard_sigmoid %{{.*}} {alpha = 0.166666672 : f32} : tensor<2x3xf32>
 // CHECK: dfq.hard_sigmoid %{{.*}} : tensor<2x3xf32>
@@ -202,6 +204,8 @@ func.func @qavg_pool_codes(%x: tensor<1x3x8x8x!quant.uniform<u8:f32, 0.5:3>>, %y
 func.func @activations(%x: tensor<2x3xf32>, %b: tensor<3xf32>, %c: tensor<2x1xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) {
   %0 = dfq.sigmoid %x : tensor<2x3xf32>
   %1 = dfq.tanh %x : tensor<2x3xf32>
+  %e = dfq.erf %x : tensor<2x3xf32>
+  %q = dfq.sqrt %e : tensor<2x3xf32>
   %2 = dfq.hard_sigmoid %x {alpha = 0.166666672 : f32, beta = 0.5 : f32} : tensor<2x3xf32>
   %3 = dfq.hard_sigmoid %x : tensor<2x3xf32>
   %4 = dfq.hard_swish %x : tensor<2x3xf32>

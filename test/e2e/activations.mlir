@@ -1,11 +1,11 @@
 // MobileNetV3 and EfficientNet pieces written by torch.onnx.export (opset
 // 13): Sub and Div normalizing the input, Hardswish (exported as
 // HardSigmoid and Mul), a squeeze-and-excitation gate with Hardsigmoid,
-// SiLU (Sigmoid and Mul) and Tanh. They import and run with PyTorch's
+// SiLU (Sigmoid and Mul), Tanh, GELU (Erf) and a Sqrt. They import and run with PyTorch's
 // numerics, data-free calibration synthesizes images through them, and C
 // libraries (where the activations join the fused host loops) agree with
 // the interpreter up to their exp (within 2 ulp) and the C library's tanhf
-// against ATen's (last bits).
+// and erff against ATen's (last bits).
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python %S/torch_export_gen.py activations %t --seed 4
 // RUN: dfq-translate --import-onnx %t/model.onnx | FileCheck %s --check-prefix=IMPORT
@@ -24,6 +24,8 @@
 // IMPORT: dfq.hard_sigmoid %{{.*}} {alpha = 0.166666672 : f32} : tensor<?x16x1x1xf32>
 // IMPORT: dfq.sigmoid
 // IMPORT: dfq.tanh
+// IMPORT: dfq.erf
+// IMPORT: dfq.sqrt
 // DSG: dfq-compile: wrote {{.*}}model.mlir
 // CODE: dfq_rt_binary(DFQ_RT_SUB,
 // CODE: dfq_rt_binary(DFQ_RT_DIV,
@@ -31,5 +33,7 @@
 // CODE: dfq_rt_hard_sigmoid_one(v0, 0x1.555556p-3f, 0x1p-1f)
 // CODE: /* fused: dfq.dequantize, dfq.sigmoid, dfq.mul, dfq.quantize */
 // CODE: /* fused: dfq.dequantize, dfq.tanh
+// CODE: erff(
+// CODE: sqrtf(
 // CHECK: argmax_agree=8/8
 // CHECK-NEXT: OK

@@ -62,6 +62,13 @@ class Normalize(nn.Module):
         return (x - 0.2860) / 0.3530
 
 
+class SqrtGate(nn.Module):
+    """x * sqrt(sigmoid(x)): a Sqrt between quantized layers."""
+
+    def forward(self, x):
+        return x * torch.sqrt(torch.sigmoid(x))
+
+
 class SqueezeExcite(nn.Module):
     """Global pooling, two 1x1 convolutions and a Hardsigmoid gate."""
 
@@ -123,10 +130,11 @@ def build(arch):
     if arch == "activations":
         # MobileNetV3 and EfficientNet pieces: the input normalized by Sub and
         # Div, Hardswish, a squeeze-and-excitation gate with Hardsigmoid, SiLU
-        # (exported as Sigmoid and Mul) and Tanh.
+        # (exported as Sigmoid and Mul), Tanh, GELU (Erf) and a Sqrt.
         return nn.Sequential(Normalize(), *conv_bn(1, 16, 3, stride=2), nn.Hardswish(),
                              SqueezeExcite(16, 8), *conv_bn(16, 24, 3), nn.SiLU(),
                              *conv_bn(24, 24, 3, groups=24), nn.Tanh(),
+                             nn.Conv2d(24, 24, 1), nn.GELU(), SqrtGate(),
                              nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(24, 10))
     if arch == "preact":
         # DenseNet's pre-activation: a BatchNorm after a concatenation (no

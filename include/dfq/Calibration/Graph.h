@@ -49,6 +49,8 @@ enum class OpKind {
   Div,
   Sigmoid,
   Tanh,
+  Erf,
+  Sqrt,
   HardSigmoid,
   HardSwish,
   MaxPool2d,

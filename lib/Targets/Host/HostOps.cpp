@@ -25,6 +25,10 @@ std::string host::unaryExpression(Operation *op, const std::string &x) {
     return "dfq_rt_sigmoid_one(" + x + ")";
   if (isa<TanhOp>(op))
     return "tanhf(" + x + ")";
+  if (isa<ErfOp>(op))
+    return "erff(" + x + ")";
+  if (isa<SqrtOp>(op))
+    return "sqrtf(" + x + ")";
   if (auto hard = dyn_cast<HardSigmoidOp>(op))
     return "dfq_rt_hard_sigmoid_one(" + x + ", " +
            floatLiteral(hard.getAlpha().convertToFloat()) + ", " +
