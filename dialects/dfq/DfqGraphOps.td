@@ -375,7 +375,8 @@ def Dfq_ReshapeOp : Dfq_GraphOp<"reshape"> {
     result type and holds as many elements as the input. It is static, or has
     one dynamic dimension when the input has one (a dynamic batch), which is
     then whatever makes the element counts agree at run time (ONNX `-1`).
-    The elements are float, or codes quantized per tensor.
+    The elements are float, or codes quantized per tensor. A reshape of a
+    reshape is one reshape, and a reshape to the input's type folds away.
   }];
   let arguments = (ins AnyTypeOf<[Dfq_FloatTensor, Dfq_QuantTensor]>:$input);
   let results = (outs AnyTypeOf<[Dfq_FloatTensor, Dfq_QuantTensor]>:$result);
@@ -383,6 +384,7 @@ def Dfq_ReshapeOp : Dfq_GraphOp<"reshape"> {
     $input attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Dfq_TransposeOp : Dfq_InferredGraphOp<"transpose"> {
@@ -424,6 +426,44 @@ def Dfq_ConcatOp : Dfq_InferredGraphOp<"concat"> {
   let assemblyFormat = [{
     $inputs attr-dict `:` functional-type(operands, results)
   }];
+}
+
+def Dfq_SliceOp : Dfq_GraphOp<"slice"> {
+  let summary = "Strided window of a tensor, as ONNX Slice with static bounds";
+  let description = [{
+    Along every dimension `d`, the result holds `result.shape[d]` elements of
+    the input, the first at `starts[d]` and the others `steps[d]` apart (a
+    negative step walks backwards):
+
+    `result[i0, ..., ik] = input[starts[0] + i0 * steps[0], ...,
+    starts[k] + ik * steps[k]]`.
+
+    Every element read lies inside the input, and the result is never
+    empty. A dynamic dimension (the batch) is taken whole: its start is 0,
+    its step 1 and the result's dimension is dynamic too. The importer makes
+    it from ONNX Slice, Split and Gather with constant indices, whose
+    negative and out-of-range bounds it has already resolved. A slice that
+    takes every element folds away.
+
+    Example (the second half of the channels, as ShuffleNetV2 splits them):
+
+    ```mlir
+    %1 = dfq.slice %0 {starts = array<i64: 0, 58, 0, 0>,
+                       steps = array<i64: 1, 1, 1, 1>}
+        : (tensor<?x116x28x28xf32>) -> tensor<?x58x28x28xf32>
+    ```
+  }];
+  let arguments = (ins
+    Dfq_FloatTensor:$input,
+    DenseI64ArrayAttr:$starts,
+    DenseI64ArrayAttr:$steps
+  );
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 #endif // DFQ_GRAPH_OPS_TD

@@ -62,6 +62,8 @@ const char *mlir::dfq::calib::opKindName(OpKind kind) {
     return "Transpose";
   case OpKind::Concat:
     return "Concat";
+  case OpKind::Slice:
+    return "Slice";
   case OpKind::Softmax:
     return "Softmax";
   }

@@ -180,6 +180,15 @@ FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
               node.axis = concat.getAxis();
               return true;
             })
+            .Case([&](SliceOp slice) {
+              node.kind = OpKind::Slice;
+              node.starts = toVector(slice.getStarts());
+              node.steps = toVector(slice.getSteps());
+              for (int64_t d :
+                   cast<RankedTensorType>(slice.getType()).getShape())
+                node.sizes.push_back(ShapedType::isDynamic(d) ? -1 : d);
+              return true;
+            })
             .Case([&](SoftmaxOp softmax) {
               node.kind = OpKind::Softmax;
               node.axis = softmax.getAxis();

@@ -246,6 +246,8 @@ at::Tensor Executor::execute(const Node &node,
   }
   case OpKind::Softmax:
     return at::softmax(in(0), node.axis);
+  case OpKind::Slice:
+    return aten::slice(in(0), node.starts, node.steps, node.sizes);
   case OpKind::Input:
   case OpKind::Constant:
     break;

@@ -8,6 +8,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::dfq;
@@ -419,6 +420,18 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
+OpFoldResult ReshapeOp::fold(FoldAdaptor) {
+  // Only the row-major order of the elements matters, so the last shape
+  // wins; a dynamic dimension stays the one that absorbs the batch.
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
+  if (getInput().getType() == getType())
+    return getInput();
+  return {};
+}
+
 LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
@@ -542,4 +555,66 @@ std::string mlir::dfq::getLayerName(Operation *op) {
     return WalkResult::advance();
   });
   return name;
+}
+
+LogicalResult SliceOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto result = cast<RankedTensorType>(getType());
+  ArrayRef<int64_t> starts = getStarts(), steps = getSteps();
+  int64_t rank = input.getRank();
+  if (result.getElementType() != input.getElementType())
+    return emitOpError("result element type ")
+           << result.getElementType() << " differs from the input element type "
+           << input.getElementType();
+  if (result.getRank() != rank || static_cast<int64_t>(starts.size()) != rank ||
+      static_cast<int64_t>(steps.size()) != rank)
+    return emitOpError("input, result, starts and steps must have the same "
+                       "rank, got ")
+           << rank << ", " << result.getRank() << ", " << starts.size()
+           << " and " << steps.size();
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t in = input.getDimSize(d), out = result.getDimSize(d);
+    if (ShapedType::isDynamic(in) || ShapedType::isDynamic(out)) {
+      if (!ShapedType::isDynamic(in) || !ShapedType::isDynamic(out) ||
+          starts[d] != 0 || steps[d] != 1)
+        return emitOpError("dimension ")
+               << d << " is dynamic in the input or the result; it must be "
+               << "dynamic in both and taken whole (start 0, step 1)";
+      continue;
+    }
+    if (steps[d] == 0 || out < 1)
+      return emitOpError("dimension ") << d << " has step 0 or an empty result";
+    int64_t span = 0, last = 0;
+    bool overflows = llvm::MulOverflow(out - 1, steps[d], span) ||
+                     llvm::AddOverflow(starts[d], span, last);
+    if (overflows || starts[d] < 0 || starts[d] >= in || last < 0 || last >= in)
+      return emitOpError("dimension ")
+             << d << " reads outside the input: " << out << " elements from "
+             << starts[d] << ", " << steps[d] << " apart, of " << in;
+  }
+  return success();
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  // A slice of a slice is one: element i of the outer window is element
+  // `start + i * step` of the inner one.
+  if (auto inner = getInput().getDefiningOp<SliceOp>()) {
+    SmallVector<int64_t> starts, steps;
+    for (auto [outerStart, outerStep, innerStart, innerStep] : llvm::zip_equal(
+             getStarts(), getSteps(), inner.getStarts(), inner.getSteps())) {
+      starts.push_back(innerStart + outerStart * innerStep);
+      steps.push_back(innerStep * outerStep);
+    }
+    setStarts(starts);
+    setSteps(steps);
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
+  auto input = cast<RankedTensorType>(getInput().getType());
+  if (input != getType())
+    return {};
+  for (auto [start, step] : llvm::zip_equal(getStarts(), getSteps()))
+    if (start != 0 || step != 1)
+      return {};
+  return getInput();
 }

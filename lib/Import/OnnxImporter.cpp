@@ -8,6 +8,9 @@
 
 #include "dfq/Import/OnnxImporter.h"
 
+#include "AttributeReader.h"
+#include "ConstantFolding.h"
+
 #include "dfq/Dialect/DfqOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -16,6 +19,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -26,19 +31,26 @@
 
 using namespace mlir;
 using namespace mlir::dfq;
+using namespace mlir::dfq::onnx_import;
 
 static constexpr llvm::StringRef kSupportedOps[] = {
     "Add",
     "AveragePool",
     "BatchNormalization",
+    "Cast",
+    "Ceil",
     "Clip",
     "Concat",
     "Constant",
+    "ConstantOfShape",
     "Conv",
     "Div",
     "Dropout",
+    "Equal",
     "Erf",
     "Flatten",
+    "Floor",
+    "Gather",
     "Gemm",
     "GlobalAveragePool",
     "HardSigmoid",
@@ -51,12 +63,18 @@ static constexpr llvm::StringRef kSupportedOps[] = {
     "ReduceMean",
     "Relu",
     "Reshape",
+    "Shape",
     "Sigmoid",
+    "Slice",
     "Softmax",
+    "Split",
     "Sqrt",
+    "Squeeze",
     "Sub",
     "Tanh",
     "Transpose",
+    "Unsqueeze",
+    "Where",
 };
 
 llvm::ArrayRef<llvm::StringRef> mlir::dfq::getSupportedOnnxOps() {
@@ -64,90 +82,6 @@ llvm::ArrayRef<llvm::StringRef> mlir::dfq::getSupportedOnnxOps() {
 }
 
 namespace {
-
-/// Reads a node's attributes by name and type, remembering which ones were
-/// read so that anything left over is reported as unsupported.
-class AttributeReader {
-public:
-  AttributeReader(const onnx::Node &node, Location loc, const std::string &what)
-      : node(node), loc(loc), what(what) {}
-
-  FailureOr<int64_t> getInt(StringRef name, int64_t defaultValue) {
-    const onnx::Attribute *attr = find(name, onnx::Attribute::kInt);
-    if (failed(status))
-      return failure();
-    return attr ? attr->i : defaultValue;
-  }
-
-  FailureOr<float> getFloat(StringRef name, float defaultValue) {
-    const onnx::Attribute *attr = find(name, onnx::Attribute::kFloat);
-    if (failed(status))
-      return failure();
-    return attr ? attr->f : defaultValue;
-  }
-
-  FailureOr<std::string> getString(StringRef name, StringRef defaultValue) {
-    const onnx::Attribute *attr = find(name, onnx::Attribute::kString);
-    if (failed(status))
-      return failure();
-    return attr ? attr->s : defaultValue.str();
-  }
-
-  /// Returns the list, or `std::nullopt` when the attribute is absent.
-  FailureOr<std::optional<SmallVector<int64_t>>> getInts(StringRef name) {
-    const onnx::Attribute *attr = find(name, onnx::Attribute::kInts);
-    if (failed(status))
-      return failure();
-    if (!attr)
-      return std::optional<SmallVector<int64_t>>();
-    return std::optional<SmallVector<int64_t>>(
-        SmallVector<int64_t>(attr->ints.begin(), attr->ints.end()));
-  }
-
-  const onnx::Attribute *getTensorAttr(StringRef name) {
-    return find(name, onnx::Attribute::kTensor);
-  }
-
-  /// Marks an attribute as understood without reading it.
-  void ignore(StringRef name) { used.insert(name); }
-
-  /// Fails on the first attribute nobody read.
-  LogicalResult finish() {
-    if (failed(status))
-      return failure();
-    for (const onnx::Attribute &attr : node.attributes)
-      if (!used.contains(attr.name))
-        return emitError(loc)
-               << what << ": unsupported attribute '" << attr.name << "'";
-    return success();
-  }
-
-private:
-  static StringRef typeName(int32_t type) {
-    static constexpr StringRef names[] = {"UNDEFINED", "FLOAT",  "INT",
-                                          "STRING",    "TENSOR", "GRAPH",
-                                          "FLOATS",    "INTS",   "STRINGS"};
-    return type >= 0 && type < 9 ? names[type] : "another type";
-  }
-
-  const onnx::Attribute *find(StringRef name, int32_t type) {
-    used.insert(name);
-    const onnx::Attribute *attr = node.findAttribute(name.str());
-    if (attr && attr->type != type) {
-      emitError(loc) << what << ": attribute '" << name << "' is "
-                     << typeName(attr->type) << ", expected " << typeName(type);
-      status = failure();
-      return nullptr;
-    }
-    return attr;
-  }
-
-  const onnx::Node &node;
-  Location loc;
-  const std::string &what;
-  llvm::StringSet<> used;
-  LogicalResult status = success();
-};
 
 /// Resource keys print as bare identifiers; ONNX names may hold any character.
 std::string sanitizeBlobName(StringRef name) {
@@ -199,7 +133,23 @@ private:
   }
   FailureOr<const onnx::Tensor *> getConstantInput(const onnx::Node &node,
                                                    unsigned index, Location loc,
-                                                   StringRef role);
+                                                   StringRef role,
+                                                   bool allowBatchSize = false);
+  /// A constant with what is known about its elements.
+  ConstantRef constantRef(const onnx::Tensor *tensor) const {
+    auto it = runTimeElements.find(tensor);
+    return {tensor, it == runTimeElements.end() ? ArrayRef<Known>()
+                                                : ArrayRef<Known>(it->second)};
+  }
+  /// Whether the one dynamic dimension of `value` is the graph's batch.
+  bool dynamicDimIsBatch(Value value) const {
+    auto type = cast<RankedTensorType>(value.getType());
+    return hasBatchSymbol && type.getNumDynamicDims() == 1 &&
+           !mergedBatch.contains(value);
+  }
+  LogicalResult defineConstant(const std::string &name,
+                               std::unique_ptr<onnx::Tensor> tensor,
+                               std::vector<Known> known, Location loc);
   FailureOr<Value> materialize(const onnx::Tensor &tensor, Location loc);
   Value materializeF32(ArrayRef<int64_t> shape, ArrayRef<float> data,
                        StringRef blobName, Location loc);
@@ -236,6 +186,24 @@ private:
                                AttributeReader &attrs);
   LogicalResult importPad(const onnx::Node &node, Location loc,
                           AttributeReader &attrs);
+  LogicalResult foldNode(const onnx::Node &node, Location loc,
+                         AttributeReader &attrs);
+  LogicalResult importShape(const onnx::Node &node, Location loc,
+                            AttributeReader &attrs);
+  LogicalResult importSlice(const onnx::Node &node, Location loc,
+                            AttributeReader &attrs);
+  LogicalResult importSplit(const onnx::Node &node, Location loc,
+                            AttributeReader &attrs);
+  LogicalResult importGather(const onnx::Node &node, Location loc,
+                             AttributeReader &attrs);
+  LogicalResult importSqueeze(const onnx::Node &node, Location loc,
+                              AttributeReader &attrs, bool isUnsqueeze);
+  FailureOr<Value> createSlice(Location loc, Value input,
+                               ArrayRef<int64_t> starts, ArrayRef<int64_t> ends,
+                               ArrayRef<int64_t> axes, ArrayRef<int64_t> steps);
+  FailureOr<SmallVector<int64_t>> getIntsInput(const onnx::Node &node,
+                                               unsigned index, Location loc,
+                                               StringRef role);
   FailureOr<Value> getPaddableInput(const onnx::Node &node, Location loc,
                                     SmallVectorImpl<int64_t> &extraPads);
 
@@ -272,8 +240,17 @@ private:
     std::string padNode;
   };
   llvm::StringMap<PendingPad> pendingPads;
-  /// Tensors owned by the importer (Constant nodes), referenced by constants.
+  /// Tensors owned by the importer (Constant nodes and folded results),
+  /// referenced by constants.
   std::vector<std::unique_ptr<onnx::Tensor>> ownedTensors;
+  /// Folded constants with elements known only at run time.
+  llvm::DenseMap<const onnx::Tensor *, std::vector<Known>> runTimeElements;
+  /// Whether the graph has one input whose one dynamic dimension is its
+  /// first (the batch), which folded shape computations can name.
+  bool hasBatchSymbol = false;
+  /// Values whose dynamic dimension is not the batch itself (a reshape
+  /// merged the batch with other dimensions).
+  llvm::DenseSet<Value> mergedBatch;
 };
 
 } // namespace
@@ -292,6 +269,29 @@ LogicalResult OnnxImporter::defineValue(const onnx::Node &node,
                           << "' is already defined (ONNX values are assigned "
                              "once)";
   values[name] = value;
+  if (Operation *producer = value.getDefiningOp())
+    if (llvm::any_of(producer->getOperands(), [&](Value operand) {
+          return mergedBatch.contains(operand);
+        }))
+      mergedBatch.insert(value);
+  return success();
+}
+
+LogicalResult OnnxImporter::defineConstant(const std::string &name,
+                                           std::unique_ptr<onnx::Tensor> tensor,
+                                           std::vector<Known> known,
+                                           Location loc) {
+  if (name.empty())
+    return success();
+  if (values.count(name) || constants.count(name) || pendingPads.count(name))
+    return emitError(loc) << what << ": output '" << name
+                          << "' is already defined (ONNX values are assigned "
+                             "once)";
+  tensor->name = name;
+  constants[name] = tensor.get();
+  if (!known.empty())
+    runTimeElements[tensor.get()] = std::move(known);
+  ownedTensors.push_back(std::move(tensor));
   return success();
 }
 
@@ -318,7 +318,8 @@ FailureOr<Value> OnnxImporter::getInput(const onnx::Node &node, unsigned index,
 
 FailureOr<const onnx::Tensor *>
 OnnxImporter::getConstantInput(const onnx::Node &node, unsigned index,
-                               Location loc, StringRef role) {
+                               Location loc, StringRef role,
+                               bool allowBatchSize) {
   if (!hasInput(node, index))
     return emitError(loc) << what << ": input #" << index << " (" << role
                           << ") is missing";
@@ -331,7 +332,32 @@ OnnxImporter::getConstantInput(const onnx::Node &node, unsigned index,
   if (tensor->hasExternalData)
     return emitError(loc) << what << ": tensor '" << tensor->name
                           << "' uses external data, which is not supported";
+  ConstantRef ref = constantRef(tensor);
+  for (size_t i = 0; i < ref.known.size(); ++i)
+    if (ref.known[i] == Known::RunTime ||
+        (ref.known[i] == Known::BatchSize && !allowBatchSize))
+      return emitError(loc)
+             << what << ": input '" << node.inputs[index] << "' (" << role
+             << ") depends on the run-time batch size; it "
+                "must be known when the model is imported";
   return tensor;
+}
+
+FailureOr<SmallVector<int64_t>>
+OnnxImporter::getIntsInput(const onnx::Node &node, unsigned index, Location loc,
+                           StringRef role) {
+  FailureOr<const onnx::Tensor *> tensor =
+      getConstantInput(node, index, loc, role);
+  if (failed(tensor))
+    return failure();
+  if ((*tensor)->dataType != onnx::kInt64 &&
+      (*tensor)->dataType != onnx::kInt32)
+    return emitError(loc) << what << ": " << role
+                          << " must be an INT64 or INT32 tensor";
+  if ((*tensor)->dims.size() > 1)
+    return emitError(loc) << what << ": " << role
+                          << " must be a scalar or a 1-D tensor";
+  return SmallVector<int64_t>((*tensor)->ints.begin(), (*tensor)->ints.end());
 }
 
 Value OnnxImporter::materializeF32(ArrayRef<int64_t> shape,
@@ -359,6 +385,10 @@ FailureOr<Value> OnnxImporter::materialize(const onnx::Tensor &tensor,
   if (tensor.hasExternalData)
     return emitError(loc) << what << ": tensor '" << tensor.name
                           << "' uses external data, which is not supported";
+  if (runTimeElements.count(&tensor))
+    return emitError(loc) << what << ": tensor '" << tensor.name
+                          << "' depends on the run-time batch size and is "
+                             "used as data; only shapes may";
   if (tensor.dataType != onnx::kFloat)
     return emitError(loc) << what << ": tensor '" << tensor.name
                           << "' has element type "
@@ -867,7 +897,8 @@ LogicalResult OnnxImporter::importReshape(const onnx::Node &node, Location loc,
   FailureOr<RankedTensorType> inputType = getTensorType(loc, "input", *input);
   FailureOr<const onnx::Tensor *> shapeTensor =
       failed(inputType) ? FailureOr<const onnx::Tensor *>(failure())
-                        : getConstantInput(node, 1, loc, "shape");
+                        : getConstantInput(node, 1, loc, "shape",
+                                           /*allowBatchSize=*/true);
   if (failed(shapeTensor))
     return failure();
   if ((*shapeTensor)->dataType != onnx::kInt64 ||
@@ -876,7 +907,11 @@ LogicalResult OnnxImporter::importReshape(const onnx::Node &node, Location loc,
 
   // Resolve 0 (copy the input dimension) and -1 (whatever is left). A copied
   // dynamic dimension cancels one dynamic input dimension, so a dynamic batch
-  // flows through `[0, -1]` and `[-1, K]` keeps its static K.
+  // flows through `[0, -1]` and `[-1, K]` keeps its static K. An entry that
+  // Shape read off the batch (`x.view(x.size(0), -1)`) cancels the input's
+  // batch the same way.
+  ConstantRef shapeRef = constantRef(*shapeTensor);
+  bool batchIsInput = dynamicDimIsBatch(*input);
   ArrayRef<int64_t> inShape = inputType->getShape();
   int64_t knownIn = 1, dynamicIn = 0;
   for (int64_t d : inShape) {
@@ -888,7 +923,15 @@ LogicalResult OnnxImporter::importReshape(const onnx::Node &node, Location loc,
   SmallVector<int64_t> outShape;
   int64_t knownOut = 1, inferIndex = -1;
   for (auto [i, t] : llvm::enumerate((*shapeTensor)->ints)) {
-    if (t == 0 && !*allowZero) {
+    if (shapeRef.at(i) == Known::BatchSize) {
+      if (!batchIsInput || dynamicIn == 0)
+        return emitError(loc)
+               << what << ": entry " << i << " of the shape is the run-time "
+               << "batch size, but the input " << formatDims(inShape)
+               << " does not keep the batch as a dimension of its own";
+      --dynamicIn;
+      outShape.push_back(ShapedType::kDynamic);
+    } else if (t == 0 && !*allowZero) {
       if (i >= inShape.size())
         return emitError(loc)
                << what << ": shape " << formatDims((*shapeTensor)->ints)
@@ -935,6 +978,11 @@ LogicalResult OnnxImporter::importReshape(const onnx::Node &node, Location loc,
   FailureOr<Value> result = createTyped<ReshapeOp>(loc, resultType, *input);
   if (failed(result))
     return failure();
+  // A -1 that absorbs the batch together with other dimensions makes a
+  // dynamic dimension that is no longer the batch itself.
+  if (inferIndex >= 0 && ShapedType::isDynamic(outShape[inferIndex]) &&
+      knownIn != knownOut)
+    mergedBatch.insert(*result);
   return defineValue(node, node.outputs[0], *result, loc);
 }
 
@@ -1140,6 +1188,342 @@ LogicalResult OnnxImporter::importPad(const onnx::Node &node, Location loc,
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Shape computations and slicing
+//===----------------------------------------------------------------------===//
+
+LogicalResult OnnxImporter::importShape(const onnx::Node &node, Location loc,
+                                        AttributeReader &attrs) {
+  FailureOr<int64_t> start = attrs.getInt("start", 0);
+  FailureOr<int64_t> end = failed(start) ? FailureOr<int64_t>(failure())
+                                         : attrs.getInt("end", INT64_MAX);
+  if (failed(end) || failed(attrs.finish()))
+    return failure();
+  if (!hasInput(node, 0))
+    return emitError(loc) << what << ": input #0 is missing";
+  SmallVector<int64_t> dims;
+  Known dynamic = Known::RunTime;
+  if (const onnx::Tensor *tensor = findConstant(node.inputs[0])) {
+    dims.assign(tensor->dims.begin(), tensor->dims.end());
+  } else {
+    FailureOr<Value> input = getInput(node, 0, loc);
+    if (failed(input))
+      return failure();
+    FailureOr<RankedTensorType> type = getTensorType(loc, "input", *input);
+    if (failed(type))
+      return failure();
+    dims.assign(type->getShape().begin(), type->getShape().end());
+    if (dynamicDimIsBatch(*input))
+      dynamic = Known::BatchSize;
+  }
+  // Opset 15's start and end count from the back when negative and clamp.
+  int64_t rank = dims.size();
+  auto clampToRank = [&](int64_t v) {
+    if (v < 0)
+      v = v < -rank ? 0 : v + rank;
+    return std::min(v, rank);
+  };
+  int64_t first = clampToRank(*start), last = clampToRank(*end);
+  auto shape = std::make_unique<onnx::Tensor>();
+  shape->dataType = onnx::kInt64;
+  std::vector<Known> known;
+  for (int64_t i = first; i < last; ++i) {
+    bool isDynamic = ShapedType::isDynamic(dims[i]);
+    shape->ints.push_back(isDynamic ? 0 : dims[i]);
+    known.push_back(isDynamic ? dynamic : Known::Value);
+  }
+  shape->dims = {static_cast<int64_t>(shape->ints.size())};
+  if (llvm::all_of(known, [](Known k) { return k == Known::Value; }))
+    known.clear();
+  return defineConstant(node.outputs[0], std::move(shape), std::move(known),
+                        loc);
+}
+
+LogicalResult OnnxImporter::foldNode(const onnx::Node &node, Location loc,
+                                     AttributeReader &attrs) {
+  SmallVector<ConstantRef> inputs;
+  for (const std::string &name : node.inputs)
+    inputs.push_back(name.empty() ? ConstantRef()
+                                  : constantRef(findConstant(name)));
+  FailureOr<FoldedTensor> folded = foldOnnxNode(node, inputs, attrs, loc, what);
+  if (failed(folded) || failed(checkUnusedOutputs(node, 1, loc)))
+    return failure();
+  return defineConstant(
+      node.outputs[0],
+      std::make_unique<onnx::Tensor>(std::move(folded->tensor)),
+      std::move(folded->known), loc);
+}
+
+FailureOr<Value> OnnxImporter::createSlice(Location loc, Value input,
+                                           ArrayRef<int64_t> starts,
+                                           ArrayRef<int64_t> ends,
+                                           ArrayRef<int64_t> axes,
+                                           ArrayRef<int64_t> steps) {
+  FailureOr<RankedTensorType> type = getTensorType(loc, "input", input);
+  if (failed(type))
+    return failure();
+  int64_t rank = type->getRank();
+  SmallVector<int64_t> first(rank, 0), step(rank, 1);
+  SmallVector<int64_t> shape(type->getShape());
+  SmallVector<bool> seen(rank, false);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
+    if (axis < 0 || axis >= rank || seen[axis])
+      return emitError(loc)
+             << what << ": axes " << formatDims(axes)
+             << " are out of range or repeated for rank " << rank;
+    seen[axis] = true;
+    if (steps[i] == 0)
+      return emitError(loc) << what << ": a step is zero";
+    int64_t extent = shape[axis];
+    if (ShapedType::isDynamic(extent)) {
+      // The batch can only be taken whole: from 0 to "the end" (exporters
+      // write INT64_MAX or a large INT32).
+      if (starts[i] != 0 || steps[i] != 1 || ends[i] < (int64_t(1) << 31) - 1)
+        return emitError(loc)
+               << what << ": slices dimension " << axis
+               << ", which is known only at run time (the batch); it can "
+                  "only be taken whole";
+      continue;
+    }
+    SliceWindow window =
+        resolveSliceWindow(starts[i], ends[i], steps[i], extent);
+    first[axis] = window.first;
+    int64_t size = window.count;
+    if (size == 0)
+      return emitError(loc) << what << ": the slice of dimension " << axis
+                            << " is empty; dfq tensors are never empty";
+    shape[axis] = size;
+    step[axis] = steps[i];
+    if (size == 1)
+      step[axis] = 1;
+  }
+  auto resultType = RankedTensorType::get(shape, type->getElementType());
+  if (resultType == *type &&
+      llvm::all_of(first, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(step, [](int64_t v) { return v == 1; }))
+    return input;
+  return createTyped<SliceOp>(
+      loc, resultType, input,
+      {builder.getNamedAttr("starts", builder.getDenseI64ArrayAttr(first)),
+       builder.getNamedAttr("steps", builder.getDenseI64ArrayAttr(step))});
+}
+
+LogicalResult OnnxImporter::importSlice(const onnx::Node &node, Location loc,
+                                        AttributeReader &attrs) {
+  if (failed(attrs.finish()))
+    return failure();
+  FailureOr<Value> input = getInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  FailureOr<SmallVector<int64_t>> starts = getIntsInput(node, 1, loc, "starts");
+  FailureOr<SmallVector<int64_t>> ends =
+      failed(starts) ? FailureOr<SmallVector<int64_t>>(failure())
+                     : getIntsInput(node, 2, loc, "ends");
+  if (failed(ends))
+    return failure();
+  SmallVector<int64_t> axes, steps(starts->size(), 1);
+  for (size_t i = 0; i < starts->size(); ++i)
+    axes.push_back(i);
+  for (auto [index, list, role] : {std::make_tuple(3u, &axes, "axes"),
+                                   std::make_tuple(4u, &steps, "steps")}) {
+    if (!hasInput(node, index))
+      continue;
+    FailureOr<SmallVector<int64_t>> given =
+        getIntsInput(node, index, loc, role);
+    if (failed(given))
+      return failure();
+    *list = *given;
+  }
+  if (ends->size() != starts->size() || axes.size() != starts->size() ||
+      steps.size() != starts->size())
+    return emitError(loc) << what
+                          << ": starts, ends, axes and steps differ in length";
+  FailureOr<Value> result =
+      createSlice(loc, *input, *starts, *ends, axes, steps);
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
+LogicalResult OnnxImporter::importSplit(const onnx::Node &node, Location loc,
+                                        AttributeReader &attrs) {
+  FailureOr<int64_t> axis = attrs.getInt("axis", 0);
+  FailureOr<std::optional<SmallVector<int64_t>>> splitAttr =
+      failed(axis) ? FailureOr<std::optional<SmallVector<int64_t>>>(failure())
+                   : attrs.getInts("split");
+  if (failed(splitAttr) || failed(attrs.finish()))
+    return failure();
+  FailureOr<Value> input = getInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  FailureOr<RankedTensorType> type = getTensorType(loc, "input", *input);
+  if (failed(type))
+    return failure();
+  int64_t rank = type->getRank();
+  int64_t a = *axis < 0 ? *axis + rank : *axis;
+  if (a < 0 || a >= rank)
+    return emitError(loc) << what << ": axis " << *axis
+                          << " is out of range for rank " << rank;
+  int64_t extent = type->getDimSize(a);
+  if (ShapedType::isDynamic(extent))
+    return emitError(loc) << what << ": splits dimension " << a
+                          << ", which is known only at run time (the batch)";
+  // Opset 13 gives the sizes as an input, opset 11 as an attribute; without
+  // either, the outputs share the dimension equally.
+  SmallVector<int64_t> sizes;
+  if (hasInput(node, 1)) {
+    FailureOr<SmallVector<int64_t>> given = getIntsInput(node, 1, loc, "split");
+    if (failed(given))
+      return failure();
+    sizes = *given;
+  } else if (*splitAttr) {
+    sizes = **splitAttr;
+  } else {
+    int64_t parts = node.outputs.size();
+    if (extent % parts)
+      return emitError(loc) << what << ": cannot split " << extent
+                            << " elements into " << parts << " equal parts";
+    sizes.assign(parts, extent / parts);
+  }
+  if (sizes.size() != node.outputs.size())
+    return emitError(loc) << what << ": " << sizes.size() << " split sizes for "
+                          << node.outputs.size() << " outputs";
+  int64_t total = 0;
+  for (int64_t size : sizes) {
+    if (size <= 0)
+      return emitError(loc) << what << ": split sizes " << formatDims(sizes)
+                            << " must be positive";
+    total += size;
+  }
+  if (total != extent)
+    return emitError(loc) << what << ": split sizes " << formatDims(sizes)
+                          << " do not add up to dimension " << a << " ("
+                          << extent << ")";
+  int64_t offset = 0;
+  for (auto [size, name] : llvm::zip_equal(sizes, node.outputs)) {
+    FailureOr<Value> part =
+        createSlice(loc, *input, {offset}, {offset + size}, {a}, {1});
+    if (failed(part) || failed(defineValue(node, name, *part, loc)))
+      return failure();
+    offset += size;
+  }
+  return success();
+}
+
+LogicalResult OnnxImporter::importGather(const onnx::Node &node, Location loc,
+                                         AttributeReader &attrs) {
+  FailureOr<int64_t> axis = attrs.getInt("axis", 0);
+  if (failed(axis) || failed(attrs.finish()))
+    return failure();
+  FailureOr<Value> input = getInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  FailureOr<RankedTensorType> type = getTensorType(loc, "input", *input);
+  FailureOr<const onnx::Tensor *> indices =
+      failed(type) ? FailureOr<const onnx::Tensor *>(failure())
+                   : getConstantInput(node, 1, loc, "indices");
+  if (failed(indices))
+    return failure();
+  int64_t rank = type->getRank();
+  int64_t a = *axis < 0 ? *axis + rank : *axis;
+  if (a < 0 || a >= rank)
+    return emitError(loc) << what << ": axis " << *axis
+                          << " is out of range for rank " << rank;
+  int64_t extent = type->getDimSize(a);
+  const onnx::Tensor &index = **indices;
+  if ((index.dataType != onnx::kInt64 && index.dataType != onnx::kInt32) ||
+      index.dims.size() > 1 || index.ints.empty() ||
+      ShapedType::isDynamic(extent))
+    return emitError(loc) << what
+                          << ": on a run-time tensor, only constant scalar "
+                             "or 1-D integer indices into a static dimension "
+                             "are supported";
+  // Gather with evenly spaced indices is a strided slice; a scalar index
+  // also drops the dimension.
+  SmallVector<int64_t> picks;
+  for (int64_t i : index.ints) {
+    if (i < -extent || i >= extent)
+      return emitError(loc) << what << ": index " << i
+                            << " is out of range for a dimension of " << extent;
+    picks.push_back(i < 0 ? i + extent : i);
+  }
+  int64_t step = picks.size() > 1 ? picks[1] - picks[0] : 1;
+  for (size_t i = 1; i < picks.size(); ++i)
+    if (picks[i] - picks[i - 1] != step || step == 0)
+      return emitError(loc) << what << ": indices " << formatDims(index.ints)
+                            << " are not evenly spaced; only gathers that "
+                               "are slices are supported on run-time tensors";
+  int64_t end = picks.back() + (step > 0 ? 1 : -1);
+  FailureOr<Value> result = createSlice(
+      loc, *input, {picks.front()}, {end < 0 ? INT64_MIN : end}, {a}, {step});
+  if (succeeded(result) && index.dims.empty()) {
+    SmallVector<int64_t> shape(type->getShape());
+    shape.erase(shape.begin() + a);
+    result = createTyped<ReshapeOp>(
+        loc, RankedTensorType::get(shape, type->getElementType()), *result);
+  }
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
+LogicalResult OnnxImporter::importSqueeze(const onnx::Node &node, Location loc,
+                                          AttributeReader &attrs,
+                                          bool isUnsqueeze) {
+  // Opset 13 moved `axes` from an attribute to an optional input.
+  FailureOr<std::optional<SmallVector<int64_t>>> axes = attrs.getInts("axes");
+  if (failed(axes) || failed(attrs.finish()))
+    return failure();
+  if (hasInput(node, 1)) {
+    FailureOr<SmallVector<int64_t>> given = getIntsInput(node, 1, loc, "axes");
+    if (failed(given))
+      return failure();
+    *axes = *given;
+  }
+  FailureOr<Value> input = getInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  FailureOr<RankedTensorType> type = getTensorType(loc, "input", *input);
+  if (failed(type))
+    return failure();
+  ArrayRef<int64_t> inShape = type->getShape();
+  int64_t rank = inShape.size() + (isUnsqueeze && *axes ? (*axes)->size() : 0);
+  if (isUnsqueeze && !*axes)
+    return emitError(loc) << what << ": axes are required";
+  SmallVector<bool> marked(rank, false);
+  SmallVector<int64_t> listed = *axes ? **axes : SmallVector<int64_t>();
+  for (int64_t axis : listed) {
+    int64_t a = axis < 0 ? axis + rank : axis;
+    if (a < 0 || a >= rank || marked[a])
+      return emitError(loc)
+             << what << ": axes " << formatDims(listed)
+             << " are out of range or repeated for rank " << rank;
+    if (!isUnsqueeze && inShape[a] != 1)
+      return emitError(loc)
+             << what << ": cannot squeeze dimension " << a << " of size "
+             << (ShapedType::isDynamic(inShape[a])
+                     ? std::string("? (known only at run time)")
+                     : std::to_string(inShape[a]));
+    marked[a] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0, j = 0; i < rank; ++i) {
+    if (isUnsqueeze) {
+      shape.push_back(marked[i] ? 1 : inShape[j++]);
+      continue;
+    }
+    bool squeezed = *axes ? marked[i] : inShape[i] == 1;
+    if (!squeezed)
+      shape.push_back(inShape[i]);
+  }
+  FailureOr<Value> result = createTyped<ReshapeOp>(
+      loc, RankedTensorType::get(shape, type->getElementType()), *input);
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
 LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
   std::string name =
       node.name.empty() ? node.opType + "_" + std::to_string(index) : node.name;
@@ -1155,6 +1539,45 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
     return emitError(loc) << what << ": has no output";
   AttributeReader attrs(node, loc, what);
   StringRef op = node.opType;
+
+  // Shape computations are evaluated here, not imported.
+  if (op == "Shape")
+    return importShape(node, loc, attrs);
+  if (isFoldableOnnxOp(op) &&
+      llvm::all_of(node.inputs, [&](const std::string &input) {
+        return input.empty() ||
+               (findConstant(input) && !pendingPads.count(input));
+      }))
+    return foldNode(node, loc, attrs);
+  if (op == "Cast") {
+    // Casting float data to float is how some converters write a no-op.
+    FailureOr<int64_t> to = attrs.getInt("to", onnx::kUndefined);
+    if (failed(to) || failed(attrs.finish()))
+      return failure();
+    if (*to != onnx::kFloat)
+      return emitError(loc)
+             << what << ": casts a run-time tensor to "
+             << onnx::dataTypeName(static_cast<int32_t>(*to))
+             << "; dfq graphs compute in FLOAT (integer casts are evaluated "
+                "only in shape computations, on constants)";
+    FailureOr<Value> input = getInput(node, 0, loc);
+    if (failed(input))
+      return failure();
+    return defineValue(node, node.outputs[0], *input, loc);
+  }
+  if (op == "Floor" || op == "Ceil" || op == "Equal" || op == "Where" ||
+      op == "ConstantOfShape")
+    return emitError(loc) << what << ": is evaluated only in shape "
+                          << "computations, when all its inputs are "
+                             "constants; here an input is a run-time tensor";
+  if (op == "Slice")
+    return importSlice(node, loc, attrs);
+  if (op == "Split")
+    return importSplit(node, loc, attrs);
+  if (op == "Gather")
+    return importGather(node, loc, attrs);
+  if (op == "Squeeze" || op == "Unsqueeze")
+    return importSqueeze(node, loc, attrs, op == "Unsqueeze");
 
   if (op == "Conv")
     return importConv(node, loc, attrs);
@@ -1438,6 +1861,13 @@ OwningOpRef<ModuleOp> OnnxImporter::run() {
     func.setArgAttr(i, "dfq.name", b.getStringAttr(info->name));
   }
   builder.setInsertionPointToEnd(entry);
+
+  // Shape computations may name the batch when it is the only dynamic
+  // dimension of the only input.
+  hasBatchSymbol =
+      argTypes.size() == 1 &&
+      cast<RankedTensorType>(argTypes[0]).getNumDynamicDims() == 1 &&
+      cast<RankedTensorType>(argTypes[0]).isDynamicDim(0);
 
   for (auto [index, node] : llvm::enumerate(graph.nodes))
     if (failed(importNode(node, index)))

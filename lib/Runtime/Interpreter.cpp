@@ -84,8 +84,8 @@ static R visitGraphOp(Operation *op, Fn &&fn, R otherwise) {
                      ops::HardSwishOp, ops::SoftmaxOp, ops::MaxPool2DOp,
                      ops::AvgPool2DOp, ops::GlobalAvgPoolOp, ops::FlattenOp,
                      ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp,
-                     ops::QuantizeOp, ops::DequantizeOp, ops::QConv2DOp,
-                     ops::QGemmOp, ops::QAvgPool2DOp>(fn)
+                     ops::SliceOp, ops::QuantizeOp, ops::DequantizeOp,
+                     ops::QConv2DOp, ops::QGemmOp, ops::QAvgPool2DOp>(fn)
       .Default([&](Operation *) { return std::move(otherwise); });
 }
 
@@ -306,6 +306,20 @@ static rt::KernelResult execute(ops::ConcatOp op, const Frame &in) {
   for (Value value : op.getInputs())
     inputs.push_back(in(value));
   return rt::kernels::concat(inputs, static_cast<int64_t>(op.getAxis()));
+}
+
+/// Sizes of a dfq.slice result, -1 where the dimension is dynamic (taken
+/// whole).
+static std::vector<int64_t> sliceSizes(ops::SliceOp op) {
+  std::vector<int64_t> sizes;
+  for (int64_t d : cast<RankedTensorType>(op.getType()).getShape())
+    sizes.push_back(ShapedType::isDynamic(d) ? -1 : d);
+  return sizes;
+}
+
+static rt::KernelResult execute(ops::SliceOp op, const Frame &in) {
+  return rt::kernels::slice(in(op.getInput()), op.getStarts().vec(),
+                            op.getSteps().vec(), sliceSizes(op));
 }
 
 // Quantized ops. Quantized values hold their stored integers in f32

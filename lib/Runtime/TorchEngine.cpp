@@ -415,6 +415,40 @@ at::Tensor aten::flatten(const at::Tensor &x, int64_t axis) {
   return x.reshape({outer, inner});
 }
 
+at::Tensor aten::slice(const at::Tensor &x, const std::vector<int64_t> &starts,
+                       const std::vector<int64_t> &steps,
+                       const std::vector<int64_t> &sizes) {
+  TORCH_CHECK(static_cast<int64_t>(starts.size()) == x.dim() &&
+                  steps.size() == starts.size() &&
+                  sizes.size() == starts.size(),
+              "slice of a rank-", x.dim(),
+              " tensor needs as many starts, "
+              "steps and sizes");
+  at::Tensor y = x;
+  for (int64_t d = 0; d < x.dim(); ++d) {
+    int64_t start = starts[d], step = steps[d], size = sizes[d];
+    if (size < 0)
+      continue;
+    int64_t last = start + (size - 1) * step;
+    TORCH_CHECK(size > 0 && step != 0 && start >= 0 && start < x.size(d) &&
+                    last >= 0 && last < x.size(d),
+                "slice of dimension ", d, " reads outside the input");
+    if (step > 0)
+      y = y.slice(d, start, last + 1, step);
+    else // ATen slices forwards only: take the window, then reverse it.
+      y = y.slice(d, last, start + 1, -step).flip({d});
+  }
+  return y.contiguous();
+}
+
+KernelResult kernels::slice(const Tensor &input,
+                            const std::vector<int64_t> &starts,
+                            const std::vector<int64_t> &steps,
+                            const std::vector<int64_t> &sizes) noexcept {
+  return runKernel(
+      [&] { return aten::slice(unwrap(input), starts, steps, sizes); });
+}
+
 KernelResult kernels::flatten(const Tensor &input, int64_t axis) noexcept {
   return runKernel([&] { return aten::flatten(unwrap(input), axis); });
 }

@@ -118,6 +118,10 @@ KernelResult reshape(const Tensor &input,
 KernelResult transpose(const Tensor &input,
                        const std::vector<int64_t> &perm) noexcept;
 KernelResult concat(const std::vector<Tensor> &inputs, int64_t axis) noexcept;
+/// dfq.slice; a negative size takes the dimension whole.
+KernelResult slice(const Tensor &input, const std::vector<int64_t> &starts,
+                   const std::vector<int64_t> &steps,
+                   const std::vector<int64_t> &sizes) noexcept;
 
 // Quantized ops, bit-exact to the normative integer semantics.
 KernelResult quantize(const Tensor &input, const QuantParams &params) noexcept;

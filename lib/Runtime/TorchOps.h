@@ -61,6 +61,12 @@ at::Tensor sumPool2d(const at::Tensor &input, const Pool2dParams &params);
 at::Tensor globalAvgPool(const at::Tensor &input);
 /// ONNX Flatten: [prod(dims < axis), prod(dims >= axis)].
 at::Tensor flatten(const at::Tensor &input, int64_t axis);
+/// dfq.slice: along dimension d, `sizes[d]` elements from `starts[d]`,
+/// `steps[d]` apart (negative steps walk backwards); a negative size takes
+/// the dimension whole (the batch).
+at::Tensor slice(const at::Tensor &input, const std::vector<int64_t> &starts,
+                 const std::vector<int64_t> &steps,
+                 const std::vector<int64_t> &sizes);
 
 /// Runs `body` (returning an at::Tensor) and turns whatever it throws into
 /// an error message. InferenceMode skips autograd bookkeeping.

@@ -980,3 +980,43 @@ func.func @max_pool_huge_dilation(%x: tensor<1x4x8x8xf32>) {
   %y = dfq.max_pool2d %x {kernel_shape = array<i64: 3, 2>, dilations = array<i64: 4611686018427387904, 1>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x6x7xf32>
   return
 }
+
+// -----
+
+func.func @slice_out_of_bounds(%x: tensor<2x8xf32>) {
+  // expected-error @+1 {{'dfq.slice' op dimension 1 reads outside the input: 3 elements from 6, 1 apart, of 8}}
+  %y = dfq.slice %x {starts = array<i64: 0, 6>, steps = array<i64: 1, 1>} : (tensor<2x8xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @slice_step_overflow(%x: tensor<2x8xf32>) {
+  // expected-error @+1 {{'dfq.slice' op dimension 1 reads outside the input: 3 elements from 0, 4611686018427387904 apart, of 8}}
+  %y = dfq.slice %x {starts = array<i64: 0, 0>, steps = array<i64: 1, 4611686018427387904>} : (tensor<2x8xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @slice_zero_step(%x: tensor<2x8xf32>) {
+  // expected-error @+1 {{'dfq.slice' op dimension 1 has step 0 or an empty result}}
+  %y = dfq.slice %x {starts = array<i64: 0, 0>, steps = array<i64: 1, 0>} : (tensor<2x8xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @slice_batch(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{'dfq.slice' op dimension 0 is dynamic in the input or the result; it must be dynamic in both and taken whole (start 0, step 1)}}
+  %y = dfq.slice %x {starts = array<i64: 1, 0>, steps = array<i64: 1, 1>} : (tensor<?x8xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @slice_rank(%x: tensor<2x8xf32>) {
+  // expected-error @+1 {{'dfq.slice' op input, result, starts and steps must have the same rank, got 2, 2, 1 and 2}}
+  %y = dfq.slice %x {starts = array<i64: 0>, steps = array<i64: 1, 1>} : (tensor<2x8xf32>) -> tensor<2x3xf32>
+  return
+}

@@ -213,3 +213,14 @@ func.func @activations(%x: tensor<2x3xf32>, %b: tensor<3xf32>, %c: tensor<2x1xf3
   %6 = dfq.div %x, %c : (tensor<2x3xf32>, tensor<2x1xf32>) -> tensor<2x3xf32>
   return %0, %1, %2, %3, %4, %5, %6 : tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>
 }
+
+// CHECK-LABEL: func.func @slices
+// CHECK: dfq.slice %{{.*}} {starts = array<i64: 0, 58, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : (tensor<?x116x28x28xf32>) -> tensor<?x58x28x28xf32>
+// CHECK: dfq.slice %{{.*}} {starts = array<i64: 1, 5>, steps = array<i64: 2, -3>} : (tensor<4x6xf32>) -> tensor<2x2xf32>
+// GENERIC-LABEL: sym_name = "slices"
+// GENERIC: "dfq.slice"(%{{.*}}) <{starts = array<i64: 0, 58, 0, 0>, steps = array<i64: 1, 1, 1, 1>}>
+func.func @slices(%x: tensor<?x116x28x28xf32>, %y: tensor<4x6xf32>) -> (tensor<?x58x28x28xf32>, tensor<2x2xf32>) {
+  %0 = dfq.slice %x {starts = array<i64: 0, 58, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : (tensor<?x116x28x28xf32>) -> tensor<?x58x28x28xf32>
+  %1 = dfq.slice %y {starts = array<i64: 1, 5>, steps = array<i64: 2, -3>} : (tensor<4x6xf32>) -> tensor<2x2xf32>
+  return %0, %1 : tensor<?x58x28x28xf32>, tensor<2x2xf32>
+}

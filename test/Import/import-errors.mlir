@@ -24,6 +24,39 @@
 // RUN: not dfq-translate --import-onnx %t/opset_too_old.onnx -o %t/opset_too_old.mlir 2>&1 | FileCheck %s --check-prefix=OPSET9
 // RUN: %python %S/onnx_gen.py opset_too_new %t/opset_too_new.onnx
 // RUN: not dfq-translate --import-onnx %t/opset_too_new.onnx -o %t/opset_too_new.mlir 2>&1 | FileCheck %s --check-prefix=OPSET18
+// RUN: %python %S/onnx_gen.py merged_batch_shape %t/merged_batch_shape.onnx
+// RUN: not dfq-translate --import-onnx %t/merged_batch_shape.onnx -o %t/merged_batch_shape.mlir 2>&1 | FileCheck %s --check-prefix=MERGED
+// RUN: test ! -e %t/merged_batch_shape.mlir
+// RUN: %python %S/onnx_gen.py batch_twice %t/batch_twice.onnx
+// RUN: not dfq-translate --import-onnx %t/batch_twice.onnx -o %t/batch_twice.mlir 2>&1 | FileCheck %s --check-prefix=BATCH_TWICE
+// RUN: test ! -e %t/batch_twice.mlir
+// RUN: %python %S/onnx_gen.py batch_as_data %t/batch_as_data.onnx
+// RUN: not dfq-translate --import-onnx %t/batch_as_data.onnx -o %t/batch_as_data.mlir 2>&1 | FileCheck %s --check-prefix=BATCH_DATA
+// RUN: test ! -e %t/batch_as_data.mlir
+// RUN: %python %S/onnx_gen.py cast_data_to_int %t/cast_data_to_int.onnx
+// RUN: not dfq-translate --import-onnx %t/cast_data_to_int.onnx -o %t/cast_data_to_int.mlir 2>&1 | FileCheck %s --check-prefix=CAST
+// RUN: test ! -e %t/cast_data_to_int.mlir
+// RUN: %python %S/onnx_gen.py where_data %t/where_data.onnx
+// RUN: not dfq-translate --import-onnx %t/where_data.onnx -o %t/where_data.mlir 2>&1 | FileCheck %s --check-prefix=WHERE
+// RUN: test ! -e %t/where_data.mlir
+// RUN: %python %S/onnx_gen.py gather_uneven %t/gather_uneven.onnx
+// RUN: not dfq-translate --import-onnx %t/gather_uneven.onnx -o %t/gather_uneven.mlir 2>&1 | FileCheck %s --check-prefix=GATHER
+// RUN: test ! -e %t/gather_uneven.mlir
+// RUN: %python %S/onnx_gen.py slice_batch %t/slice_batch.onnx
+// RUN: not dfq-translate --import-onnx %t/slice_batch.onnx -o %t/slice_batch.mlir 2>&1 | FileCheck %s --check-prefix=SLICE_BATCH
+// RUN: test ! -e %t/slice_batch.mlir
+// RUN: %python %S/onnx_gen.py slice_empty %t/slice_empty.onnx
+// RUN: not dfq-translate --import-onnx %t/slice_empty.onnx -o %t/slice_empty.mlir 2>&1 | FileCheck %s --check-prefix=SLICE_EMPTY
+// RUN: test ! -e %t/slice_empty.mlir
+// RUN: %python %S/onnx_gen.py split_sizes %t/split_sizes.onnx
+// RUN: not dfq-translate --import-onnx %t/split_sizes.onnx -o %t/split_sizes.mlir 2>&1 | FileCheck %s --check-prefix=SPLIT
+// RUN: test ! -e %t/split_sizes.mlir
+// RUN: %python %S/onnx_gen.py squeeze_non_one %t/squeeze_non_one.onnx
+// RUN: not dfq-translate --import-onnx %t/squeeze_non_one.onnx -o %t/squeeze_non_one.mlir 2>&1 | FileCheck %s --check-prefix=SQUEEZE
+// RUN: test ! -e %t/squeeze_non_one.mlir
+// RUN: %python %S/onnx_gen.py fold_gather_range %t/fold_gather_range.onnx
+// RUN: not dfq-translate --import-onnx %t/fold_gather_range.onnx -o %t/fold_gather_range.mlir 2>&1 | FileCheck %s --check-prefix=FOLD_GATHER
+// RUN: test ! -e %t/fold_gather_range.mlir
 // RUN: %python %S/onnx_gen.py conv3d %t/conv3d.onnx
 // RUN: not dfq-translate --import-onnx %t/conv3d.onnx -o %t/conv3d.mlir 2>&1 | FileCheck %s --check-prefix=CONV3D
 // RUN: %python %S/onnx_gen.py int_input %t/int_input.onnx
@@ -100,3 +133,14 @@
 // GARBAGE: error: '{{.*}}' is not a valid ONNX model
 // EMPTY: error: '{{.*}}' is empty, not an ONNX model
 // NO_OUTPUT: unsupported_op.onnx
+// MERGED: error: Reshape node 'node': input 's' (shape) depends on the run-time batch size; it must be known when the model is imported
+// BATCH_TWICE: error: Reshape node 'node': entry 1 of the shape is the run-time batch size, but the input [?, 4, 3] does not keep the batch as a dimension of its own
+// BATCH_DATA: error: Mul node 'node': tensor 'f' depends on the run-time batch size and is used as data; only shapes may
+// CAST: error: Cast node 'node': casts a run-time tensor to INT64; dfq graphs compute in FLOAT (integer casts are evaluated only in shape computations, on constants)
+// WHERE: error: Where node 'node': is evaluated only in shape computations, when all its inputs are constants; here an input is a run-time tensor
+// GATHER: error: Gather node 'node': indices [0, 1, 3] are not evenly spaced; only gathers that are slices are supported on run-time tensors
+// SLICE_BATCH: error: Slice node 'node': slices dimension 0, which is known only at run time (the batch); it can only be taken whole
+// SLICE_EMPTY: error: Slice node 'node': the slice of dimension 1 is empty; dfq tensors are never empty
+// SPLIT: error: Split node 'node': split sizes [1, 2] do not add up to dimension 1 (4)
+// SQUEEZE: error: Squeeze node 'node': cannot squeeze dimension 1 of size 4
+// FOLD_GATHER: error: Gather node 'node': index 5 is out of range for a dimension of 2

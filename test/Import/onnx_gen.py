@@ -121,6 +121,58 @@ def shapes():
                  [value("cat", None), value("xt", None), value("rt", None)], inits)
 
 
+def i64(*values):
+    return np.array(values, dtype=np.int64)
+
+
+def shape_folding():
+    """Shape computations as exporters write them, folded at import: the
+    batch read off x and kept symbolic, channel arithmetic (Div, Cast,
+    Mul), Shape with opset 15's start, Slice and Squeeze of shapes, and
+    converters' Equal/Where/ConstantOfShape; plus Squeeze, Unsqueeze,
+    Gather and Split of run-time tensors."""
+    nodes = [
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Gather", ["s", "zero"], ["n"], name="batch", axis=0),
+        helper.make_node("Gather", ["s", "one"], ["c"], name="channels", axis=0),
+        helper.make_node("Cast", ["c"], ["cf"], name="to_float", to=TensorProto.FLOAT),
+        helper.make_node("Div", ["cf", "two_f"], ["halff"], name="half"),
+        helper.make_node("Floor", ["halff"], ["floorf"], name="floor"),
+        helper.make_node("Cast", ["floorf"], ["h"], name="to_int", to=TensorProto.INT64),
+        helper.make_node("Unsqueeze", ["n", "axes0"], ["n1"], name="n1"),
+        helper.make_node("Unsqueeze", ["h", "axes0"], ["h1"], name="h1"),
+        helper.make_node("Shape", ["x"], ["hw"], name="shape_hw", start=2),
+        helper.make_node("Concat", ["n1", "two", "h1", "hw"], ["view5"], name="view5", axis=0),
+        helper.make_node("Reshape", ["x", "view5"], ["x5"], name="reshape5"),
+        helper.make_node("Transpose", ["x5"], ["x5t"], name="shuffle", perm=[0, 2, 1, 3, 4]),
+        helper.make_node("Concat", ["n1", "minus_one", "hw"], ["view4"], name="view4", axis=0),
+        helper.make_node("Reshape", ["x5t", "view4"], ["shuffled"], name="reshape4"),
+        # [N, -1] through Slice of the shape and converters' Where(Equal(s, -1), 1, s).
+        helper.make_node("Slice", ["s", "zero1", "one1"], ["s0"], name="slice_shape"),
+        helper.make_node("Concat", ["s0", "minus_one"], ["flat_shape"], name="flat_shape",
+                         axis=0),
+        helper.make_node("ConstantOfShape", ["two"], ["minus_ones"], name="minus_ones",
+                         value=numpy_helper.from_array(i64(-1))),
+        helper.make_node("Equal", ["flat_shape", "minus_ones"], ["is_minus"], name="equal"),
+        helper.make_node("Where", ["is_minus", "minus_ones", "flat_shape"], ["where_shape"],
+                         name="where"),
+        helper.make_node("Reshape", ["shuffled", "where_shape"], ["flat"], name="flatten"),
+        # Run-time tensors: Split by sizes, Gather of one row, Unsqueeze.
+        helper.make_node("Split", ["x", "split"], ["lo", "hi"], name="split", axis=1),
+        helper.make_node("Gather", ["hi", "three"], ["row"], name="row", axis=2),
+        helper.make_node("Unsqueeze", ["row", "axes2"], ["row4"], name="row4"),
+        helper.make_node("Squeeze", ["row4", "axes2"], ["row3"], name="row3"),
+    ]
+    inits = [init("zero", i64(0).reshape(())), init("one", i64(1).reshape(())),
+             init("two_f", np.array(2.0, dtype=np.float32)), init("axes0", i64(0)),
+             init("two", i64(2)), init("minus_one", i64(-1)), init("zero1", i64(0)),
+             init("one1", i64(1)), init("split", i64(1, 3)),
+             init("three", i64(3).reshape(())), init("axes2", i64(2))]
+    return model(nodes, [value("x", ["batch", 4, 5, 6])],
+                 [value("flat", None), value("lo", None), value("row3", None)], inits,
+                 opset=15)
+
+
 def reduce_mean():
     """ReduceMean over H and W (negative axes), with and without keepdims."""
     nodes = [
@@ -183,6 +235,55 @@ NEGATIVE = {
                                           in_shapes={"x": ["a", "b"]}),
     "reshape_nonconst": lambda: single("Reshape", ["x", "s"],
                                        in_shapes={"x": [2, 2], "s": [2]}),
+    # The batch merged into a reshape's -1 is no longer the batch: a shape
+    # read off it is unknown at import.
+    "merged_batch_shape": lambda: model([
+        helper.make_node("Reshape", ["x", "rows"], ["r"], name="rows"),
+        helper.make_node("Shape", ["r"], ["s"], name="shape"),
+        helper.make_node("Reshape", ["r", "s"], ["y"], name="node")],
+        [value("x", ["batch", 4, 3])], [value("y", None)],
+        [init("rows", np.array([-1, 6], np.int64))]),
+    "batch_twice": lambda: model([
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Gather", ["s", "zero"], ["n"], name="batch", axis=0),
+        helper.make_node("Unsqueeze", ["n", "axes"], ["n1"], name="n1"),
+        helper.make_node("Concat", ["n1", "n1", "minus_one"], ["t"], name="target", axis=0),
+        helper.make_node("Reshape", ["x", "t"], ["y"], name="node")],
+        [value("x", ["batch", 4, 3])], [value("y", None)],
+        [init("zero", np.array(0, np.int64)), init("axes", np.array([0], np.int64)),
+         init("minus_one", np.array([-1], np.int64))]),
+    "batch_as_data": lambda: model([
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Cast", ["s"], ["f"], name="cast", to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["x", "f"], ["y"], name="node")],
+        [value("x", ["batch", 4])], [value("y", None)]),
+    "cast_data_to_int": lambda: single("Cast", ["x"], {"to": TensorProto.INT64},
+                                       in_shapes={"x": [2, 4]}),
+    "where_data": lambda: single("Where", ["c", "x", "x"], inits=[init("c", np.array([True]))],
+                                 in_shapes={"x": [2, 4]}),
+    "gather_uneven": lambda: single("Gather", ["x", "i"], {"axis": 1},
+                                    inits=[init("i", np.array([0, 1, 3], np.int64))],
+                                    in_shapes={"x": [2, 4]}),
+    "slice_batch": lambda: single("Slice", ["x", "s", "e"],
+                                  inits=[init("s", np.array([1], np.int64)),
+                                         init("e", np.array([2], np.int64))],
+                                  in_shapes={"x": ["n", 4]}),
+    "slice_empty": lambda: single("Slice", ["x", "s", "e", "a"],
+                                  inits=[init("s", np.array([3], np.int64)),
+                                         init("e", np.array([1], np.int64)),
+                                         init("a", np.array([1], np.int64))],
+                                  in_shapes={"x": [2, 4]}),
+    "split_sizes": lambda: single("Split", ["x", "sp"], {"axis": 1},
+                                  inits=[init("sp", np.array([1, 2], np.int64))],
+                                  in_shapes={"x": [2, 4]}, outputs=("y", "z")),
+    "squeeze_non_one": lambda: single("Squeeze", ["x", "a"],
+                                      inits=[init("a", np.array([1], np.int64))],
+                                      in_shapes={"x": [2, 4]}),
+    "fold_gather_range": lambda: model([
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Gather", ["s", "five"], ["y"], name="node", axis=0),
+        helper.make_node("Reshape", ["x", "y"], ["z"], name="reshape")],
+        [value("x", [2, 4])], [value("z", None)], [init("five", np.array([5], np.int64))]),
     "conv_groups": lambda: single("Conv", ["x", "w"], {"group": 2},
                                   inits=[init("w", ramp(4, 3, 1, 1))],
                                   in_shapes={"x": [1, 3, 4, 4]}),
@@ -224,6 +325,7 @@ POSITIVE = {
     "shapes": shapes,
     "softmax_opset11": softmax_opset11,
     "reduce_mean": reduce_mean,
+    "shape_folding": shape_folding,
     "external_data": external_data,
     "bad_raw_size": bad_raw_size,
 }

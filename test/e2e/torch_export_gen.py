@@ -99,6 +99,37 @@ class SpatialMean(nn.Module):
         return x.mean([2, 3])
 
 
+class ShuffleUnit(nn.Module):
+    """ShuffleNetV2's unit: halves by chunk, a branch on one, a concat and a
+    channel shuffle whose view is computed from x.size() (Shape, Gather,
+    Div and Concat nodes that the importer folds)."""
+
+    def __init__(self, c):
+        super().__init__()
+        h = c // 2
+        self.branch = nn.Sequential(*conv_bn(h, h, 1), nn.ReLU(), *conv_bn(h, h, 3, groups=h),
+                                    *conv_bn(h, h, 1), nn.ReLU())
+
+    def forward(self, x):
+        a, b = x.chunk(2, dim=1)
+        out = torch.cat((a, self.branch(b)), dim=1)
+        n, c, h, w = out.size()
+        out = out.view(n, 2, c // 2, h, w).transpose(1, 2).contiguous()
+        return out.view(n, -1, h, w)
+
+
+class Slices(nn.Module):
+    """torch.split with sizes, strided, reversed and negative-bound slices,
+    and indexing that exports as Gather."""
+
+    def forward(self, x):
+        a, b = torch.split(x, [4, 12], dim=1)
+        strided = x[:, ::2, 1:-1:2, :]
+        flipped = b.flip(3)[:, :, 2:8]
+        row = x[:, 0:1, 3].unsqueeze(2)
+        return torch.cat([strided, flipped, a[:, :, 2:8]], 1) + row
+
+
 def build(arch):
     if arch == "plain":
         return nn.Sequential(*conv_bn(1, 8, 5, bias=True), nn.ReLU(), nn.MaxPool2d(2),
@@ -153,6 +184,10 @@ def build(arch):
                              nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False),
                              *conv_bn(16, 24, 1), nn.ReLU(),
                              nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(24, 10))
+    if arch == "shuffle":
+        return nn.Sequential(*conv_bn(1, 16, 3, stride=2), nn.ReLU(), ShuffleUnit(16), Slices(),
+                             *conv_bn(24, 16, 1), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                             nn.Flatten(), nn.Linear(16, 10))
     raise SystemExit(f"unknown architecture '{arch}'")
 
 

@@ -61,6 +61,7 @@ enum class OpKind {
   Transpose,
   Concat,
   Softmax,
+  Slice,
 };
 
 /// The kind's name as error messages spell it ("Conv2d").
@@ -93,6 +94,9 @@ struct Node {
   int64_t axis = 1;
   std::vector<int64_t> perm;  // Transpose
   std::vector<int64_t> shape; // Reshape target; at most one -1 (inferred)
+  // Slice: per dimension the first element, the step and the count (-1:
+  // the whole dynamic batch).
+  std::vector<int64_t> starts, steps, sizes;
 
   rt::Tensor value; // Constant
 };

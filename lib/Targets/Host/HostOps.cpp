@@ -316,6 +316,30 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
             std::to_string(s[axis - 1]) + ", " + std::to_string(inner) + ");\n";
     return success();
   }
+  if (auto slice = dyn_cast<SliceOp>(op)) {
+    const ValueInfo &in = values[slice.getInput()];
+    ArrayRef<int64_t> starts = slice.getStarts(), steps = slice.getSteps();
+    if (!in.hasBatch || starts[0] != 0 || steps[0] != 1 ||
+        !cast<RankedTensorType>(slice.getType()).isDynamicDim(0) ||
+        starts.size() > 6)
+      return op->emitError() << "slices a constant or the batch, or has rank "
+                                "> 6; not supported by the "
+                             << targetName << " target";
+    std::string inDims = "{n", outDims = "{n", first = "{0", step = "{1";
+    for (auto [d, out] : llvm::enumerate(values[result].sampleShape)) {
+      inDims += ", " + std::to_string(in.sampleShape[d]);
+      outDims += ", " + std::to_string(out);
+      first += ", " + std::to_string(starts[d + 1]);
+      step += ", " + std::to_string(steps[d + 1]);
+    }
+    body += "  {\n    const int64_t in_dims[] = " + inDims +
+            "}, out_dims[] = " + outDims + "},\n        starts[] = " + first +
+            "}, steps[] = " + step + "};\n    dfq_rt_slice(" +
+            floatPtr(slice.getInput()) + ", " + floatPtr(result) +
+            ", in_dims, out_dims, starts, steps, " +
+            std::to_string(starts.size()) + ");\n  }\n";
+    return success();
+  }
   if (auto concat = dyn_cast<ConcatOp>(op)) {
     int64_t axis = sampleAxis(concat.getAxis());
     if (axis == 0)

@@ -765,6 +765,38 @@ void dfq_rt_concat_part(const void *x, void *y, int64_t outer, int64_t part,
     memcpy(to + o * total + offset, from + o * part, (size_t)part);
 }
 
+void dfq_rt_slice(const float *x, float *y, const int64_t *in_dims,
+                  const int64_t *out_dims, const int64_t *starts,
+                  const int64_t *steps, int rank) {
+  /* Rows of the innermost dimension are copied whole when its step is 1;
+     the outer dimensions are walked with an odometer. */
+  int64_t strides[DFQ_RT_MAX_RANK], index[DFQ_RT_MAX_RANK] = {0};
+  int64_t stride = 1, rows = 1, from = 0;
+  for (int d = rank - 1; d >= 0; --d) {
+    strides[d] = stride * steps[d];
+    from += starts[d] * stride;
+    stride *= in_dims[d];
+    if (d < rank - 1)
+      rows *= out_dims[d];
+  }
+  int64_t width = out_dims[rank - 1];
+  for (int64_t r = 0; r < rows; ++r, y += width) {
+    if (steps[rank - 1] == 1) {
+      memcpy(y, x + from, (size_t)width * sizeof(float));
+    } else {
+      for (int64_t k = 0; k < width; ++k)
+        y[k] = x[from + k * strides[rank - 1]];
+    }
+    for (int d = rank - 2; d >= 0; --d) {
+      from += strides[d];
+      if (++index[d] < out_dims[d])
+        break;
+      from -= strides[d] * out_dims[d];
+      index[d] = 0;
+    }
+  }
+}
+
 #define DFQ_RT_TRANSPOSE(NAME, T)                                              \
   void NAME(const T *x, T *y, const int64_t *dims, const int64_t *perm,        \
             int rank) {                                                        \

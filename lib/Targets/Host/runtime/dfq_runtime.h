@@ -306,6 +306,12 @@ void dfq_rt_concat_part(const void *x, void *y, int64_t outer, int64_t part,
 
 /* y = transpose(x) for a tensor of `dims` (rank <= DFQ_RT_MAX_RANK) whose
  * output dimension i is input dimension perm[i]. */
+/* dfq.slice of a contiguous `rank`-dimensional tensor: along dimension d,
+   out_dims[d] elements from starts[d], steps[d] apart (negative steps walk
+   backwards). */
+void dfq_rt_slice(const float *x, float *y, const int64_t *in_dims,
+                  const int64_t *out_dims, const int64_t *starts,
+                  const int64_t *steps, int rank);
 void dfq_rt_transpose(const float *x, float *y, const int64_t *dims,
                       const int64_t *perm, int rank);
 void dfq_rt_transpose_bytes(const uint8_t *x, uint8_t *y, const int64_t *dims,
