@@ -92,19 +92,23 @@ def Dfq_BatchNormOp : Dfq_InferredGraphOp<"batch_norm"> {
 def Dfq_GemmOp : Dfq_InferredGraphOp<"gemm"> {
   let summary = "Fully connected layer: `input * weight^T + bias`";
   let description = [{
-    `result[n, o] = bias[o] + sum_k input[n, k] * weight[o, k]`.
+    `result[..., o] = bias[o] + sum_k input[..., k] * weight[o, k]`: the
+    input is `[N, K]`, or `[N, ..., K]` with every row of the leading
+    dimensions multiplied alike (PyTorch `Linear` on a rank-3 or rank-4
+    activation, as transformers and ConvNeXt apply it).
 
     The weight is stored `[O, K]` (PyTorch `Linear`, ONNX `Gemm` with
     `transB = 1`), so per-output-channel quantization is along axis 0 for
     both `dfq.conv2d` and `dfq.gemm`. The importer rewrites other ONNX Gemm
-    forms into this one.
+    forms into this one, and ONNX MatMul of an activation of rank 3 or more
+    by a constant `[K, O]` matrix too.
   }];
   let arguments = (ins
-    2DTensorOf<[F32, F16, BF16, F64]>:$input,
+    Dfq_FloatTensor:$input,
     2DTensorOf<[F32, F16, BF16, F64]>:$weight,
     Optional<Dfq_Float1DTensor>:$bias
   );
-  let results = (outs 2DTensorOf<[F32, F16, BF16, F64]>:$result);
+  let results = (outs Dfq_FloatTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
@@ -275,6 +279,60 @@ def Dfq_SoftmaxOp : Dfq_GraphOp<"softmax", [SameOperandsAndResultType]> {
   let results = (outs Dfq_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Normalizations and reductions.
+//===----------------------------------------------------------------------===//
+
+def Dfq_LayerNormOp : Dfq_GraphOp<"layer_norm"> {
+  let summary = "Layer normalization over the trailing dimensions";
+  let description = [{
+    ONNX `LayerNormalization` (opset 17) in inference form. For every index
+    of the leading dimensions `[0, axis)`, over the elements of the trailing
+    dimensions `[axis, rank)`:
+
+    `mean = sum(x) / count`, `variance = sum((x - mean)^2) / count` (biased),
+    `result = (x - mean) / sqrt(variance + epsilon) * scale + bias`,
+
+    where `scale` and `bias` have the shape of the trailing dimensions.
+    `axis` is negative from the back (default -1: the last dimension, as
+    ConvNeXt and the vision transformers normalize channels). The
+    decomposed form that exporters write before opset 17 (ReduceMean, Sub,
+    Pow, ReduceMean, Add, Sqrt, Div, Mul, Add) is imported op by op.
+  }];
+  let arguments = (ins
+    Dfq_FloatTensor:$input,
+    Dfq_FloatTensor:$scale,
+    Optional<Dfq_FloatTensor>:$bias,
+    DefaultValuedAttr<I64Attr, "-1">:$axis,
+    DefaultValuedAttr<F64Attr, "1e-5">:$epsilon
+  );
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dfq_ReduceMeanOp : Dfq_InferredGraphOp<"reduce_mean"> {
+  let summary = "Mean over `axes`";
+  let description = [{
+    ONNX `ReduceMean`: the average of the input over the dimensions in
+    `axes` (distinct, negative from the back, not empty). With `keepdims`
+    the reduced dimensions stay with size 1, otherwise they are dropped.
+    The spatial mean of an NCHW tensor is imported as `dfq.global_avg_pool`
+    instead, which the targets run channels-last.
+  }];
+  let arguments = (ins
+    Dfq_FloatTensor:$input,
+    DenseI64ArrayAttr:$axes,
+    DefaultValuedAttr<BoolAttr, "true">:$keepdims
+  );
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 //===----------------------------------------------------------------------===//

@@ -136,8 +136,9 @@ def Dfq_QConv2DOp : Dfq_RequantOp<"qconv2d"> {
 def Dfq_QGemmOp : Dfq_RequantOp<"qgemm"> {
   let summary = "Quantized fully connected layer with integer requantization";
   let description = [{
-    The integer counterpart of `dfq.gemm`: `input` `[N, K]`, `weight`
-    `[O, K]`, `bias` `[O]`, result `[N, O]`.
+    The integer counterpart of `dfq.gemm`: `input` `[N, K]` (or
+    `[N, ..., K]`, every row alike), `weight` `[O, K]`, `bias` `[O]`,
+    result `[N, O]` (or `[N, ..., O]`).
   }] # requantDescription;
   let arguments = (ins
     Dfq_QuantTensor:$input,

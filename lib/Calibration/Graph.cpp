@@ -64,6 +64,10 @@ const char *mlir::dfq::calib::opKindName(OpKind kind) {
     return "Concat";
   case OpKind::Slice:
     return "Slice";
+  case OpKind::LayerNorm:
+    return "LayerNorm";
+  case OpKind::ReduceMean:
+    return "ReduceMean";
   case OpKind::Softmax:
     return "Softmax";
   }

@@ -180,6 +180,18 @@ FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
               node.axis = concat.getAxis();
               return true;
             })
+            .Case([&](LayerNormOp norm) {
+              node.kind = OpKind::LayerNorm;
+              node.axis = norm.getAxis();
+              node.epsilon = norm.getEpsilon().convertToDouble();
+              return true;
+            })
+            .Case([&](ReduceMeanOp mean) {
+              node.kind = OpKind::ReduceMean;
+              node.axes = toVector(mean.getAxes());
+              node.keepDims = mean.getKeepdims();
+              return true;
+            })
             .Case([&](SliceOp slice) {
               node.kind = OpKind::Slice;
               node.starts = toVector(slice.getStarts());

@@ -76,6 +76,7 @@ static void checkOperandCount(const Node &node) {
     return expect(0, 0);
   case OpKind::Conv2d:
   case OpKind::Gemm:
+  case OpKind::LayerNorm:
     return expect(2, 3);
   case OpKind::BatchNorm:
     return expect(5, 5);
@@ -248,6 +249,10 @@ at::Tensor Executor::execute(const Node &node,
     return at::softmax(in(0), node.axis);
   case OpKind::Slice:
     return aten::slice(in(0), node.starts, node.steps, node.sizes);
+  case OpKind::LayerNorm:
+    return aten::layerNorm(in(0), in(1), optional(2), node.axis, node.epsilon);
+  case OpKind::ReduceMean:
+    return aten::reduceMean(in(0), node.axes, node.keepDims);
   case OpKind::Input:
   case OpKind::Constant:
     break;
@@ -533,7 +538,10 @@ SynthesisResult calib::synthesize(const Graph &graph,
       Executor executor(graph, /*forAutograd=*/true);
       if (executor.batchNormCount() == 0)
         throw std::invalid_argument(
-            "ZeroQ/DSG need BatchNorm statistics; the model has none");
+            "ZeroQ/DSG need BatchNorm statistics; the model has none (a "
+            "LayerNorm model such as ConvNeXt or a vision transformer "
+            "calibrates on Gaussian images, --calib none, or on real "
+            "images, --calib real:DIR)");
       std::vector<int64_t> outputShape = executor.probe(sampleShape);
       if (executor.sites().empty())
         throw std::invalid_argument(

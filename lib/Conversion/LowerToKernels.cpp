@@ -131,14 +131,19 @@ struct LowerToKernelsPass
     auto weightType = cast<RankedTensorType>(weight.getType());
     int64_t channels = weightType.getDimSize(0);
     auto conv = dyn_cast<QConv2DOp>(op);
-    int64_t inChannels =
-        conv ? conv.getInputShapeNchw()[1]
-             : cast<RankedTensorType>(input.getType()).getDimSize(1);
+    // A gemm over [N, ..., K] is a 1x1 convolution of one column of
+    // rows-per-sample pixels.
+    ArrayRef<int64_t> inputShape =
+        cast<RankedTensorType>(input.getType()).getShape();
+    int64_t inChannels = conv ? conv.getInputShapeNchw()[1] : inputShape.back();
     SmallVector<int64_t, 4> outShape =
         conv ? conv.getResultShapeNchw() : SmallVector<int64_t, 4>{};
-    KernelTiles choice =
-        chooseKernelTiles(channels, inChannels, groups, conv ? outShape[2] : 1,
-                          conv ? outShape[3] : 1, target == "x86-avx512-vnni");
+    int64_t gemmRows = 1;
+    for (int64_t d : inputShape.drop_front().drop_back())
+      gemmRows *= d;
+    KernelTiles choice = chooseKernelTiles(
+        channels, inChannels, groups, conv ? outShape[2] : gemmRows,
+        conv ? outShape[3] : 1, target == "x86-avx512-vnni");
     std::optional<KernelKind> kind = symbolizeKernelKind(choice.kind);
     assert(kind && "chooseKernelTiles names a kernel kind");
     Builder b(op->getContext());

@@ -618,3 +618,70 @@ OpFoldResult SliceOp::fold(FoldAdaptor) {
       return {};
   return getInput();
 }
+
+LogicalResult LayerNormOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  int64_t rank = input.getRank();
+  int64_t axis = getAxis();
+  if (axis < -rank || axis >= rank)
+    return emitOpError("axis ") << axis << " is out of range for rank " << rank;
+  if (axis < 0)
+    axis += rank;
+  ArrayRef<int64_t> normalized = input.getShape().drop_front(axis);
+  if (llvm::any_of(normalized, ShapedType::isDynamic))
+    return emitOpError("normalizes ")
+           << formatShape(normalized)
+           << ", which has a dynamic dimension; the normalized dimensions "
+              "must be static";
+  if (getType() != input)
+    return emitOpError("result type ")
+           << getType() << " differs from the input type " << input;
+  for (Value param : {getScale(), getBias()}) {
+    if (!param)
+      continue;
+    auto type = cast<RankedTensorType>(param.getType());
+    if (type.getShape() != normalized ||
+        type.getElementType() != input.getElementType())
+      return emitOpError("scale and bias must be ")
+             << formatShape(normalized) << " tensors of "
+             << input.getElementType() << " (the normalized dimensions), got "
+             << type;
+  }
+  if (!(getEpsilon().convertToDouble() >= 0))
+    return emitOpError("epsilon must be non-negative");
+  return success();
+}
+
+LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &inferred) {
+  StringRef opName = ReduceMeanOp::getOperationName();
+  FailureOr<RankedTensorType> input =
+      getRanked(loc, opName, adaptor.getInput(), "input");
+  if (failed(input))
+    return failure();
+  int64_t rank = input->getRank();
+  ArrayRef<int64_t> axes = adaptor.getAxes();
+  if (axes.empty())
+    return emitShapeError(loc, opName, "axes must not be empty");
+  SmallVector<bool> reduced(rank, false);
+  for (int64_t axis : axes) {
+    int64_t a = axis < 0 ? axis + rank : axis;
+    if (a < 0 || a >= rank || reduced[a])
+      return emitShapeError(loc, opName,
+                            "axes " + formatShape(axes) +
+                                " are out of range or repeated for rank " +
+                                Twine(rank));
+    reduced[a] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!reduced[d])
+      shape.push_back(input->getDimSize(d));
+    else if (adaptor.getKeepdims())
+      shape.push_back(1);
+  }
+  inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
+  return success();
+}

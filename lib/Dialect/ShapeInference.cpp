@@ -160,13 +160,14 @@ FailureOr<Shape>
 mlir::dfq::inferGemmShape(std::optional<Location> loc, StringRef opName,
                           ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
                           std::optional<ArrayRef<int64_t>> bias) {
-  if (input.size() != 2 || weight.size() != 2)
+  if (input.size() < 2 || weight.size() != 2)
     return emitOptionalError(loc,
-                             "expected a rank-2 input and weight, got "
-                             "ranks ",
+                             "expected an input of rank 2 or more and a "
+                             "rank-2 weight, got ranks ",
                              input.size(), " and ", weight.size());
-  if (!isDynamic(input[1]) && !isDynamic(weight[1]) && input[1] != weight[1])
-    return emitShapeError(loc, opName, "input has ", input[1],
+  int64_t features = input.back();
+  if (!isDynamic(features) && !isDynamic(weight[1]) && features != weight[1])
+    return emitShapeError(loc, opName, "input has ", features,
                           " features but the [O, K] weight expects ",
                           weight[1]);
   if (bias &&
@@ -175,7 +176,9 @@ mlir::dfq::inferGemmShape(std::optional<Location> loc, StringRef opName,
     return emitShapeError(loc, opName, "bias shape ", formatShape(*bias),
                           " does not match the weight's output features ",
                           formatShape(weight.take_front()));
-  return Shape{input[0], weight[0]};
+  Shape result(input.drop_back());
+  result.push_back(weight[0]);
+  return result;
 }
 
 Shape mlir::dfq::toNchw(ArrayRef<int64_t> nhwc) {

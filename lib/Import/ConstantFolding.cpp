@@ -265,6 +265,7 @@ FailureOr<Array> Folder::binary(StringRef op, const Array &lhs,
         out.floats[e] = op == "Add"   ? a + b
                         : op == "Sub" ? a - b
                         : op == "Mul" ? a * b
+                        : op == "Pow" ? std::pow(a, b)
                                       : a / b;
       continue;
     }
@@ -479,10 +480,12 @@ FailureOr<Array> Folder::fold(ArrayRef<ConstantRef> inputs) {
   };
 
   if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" ||
-      op == "Equal") {
+      op == "Equal" || op == "Pow") {
     FailureOr<SmallVector<Array>> in = readAll(2);
     if (failed(in) || failed(attrs.finish()))
       return failure();
+    if (op == "Pow" && (!(*in)[0].isFloat() || !(*in)[1].isFloat()))
+      return error() << "Pow is folded on FLOAT tensors only";
     if (op == "Equal" && ((*in)[0].isFloat() || (*in)[1].isFloat()))
       return error() << "Equal is folded on integer tensors only";
     return binary(op, (*in)[0], (*in)[1]);
@@ -618,6 +621,65 @@ FailureOr<Array> Folder::fold(ArrayRef<ConstantRef> inputs) {
       return error() << "starts, ends, axes and steps differ in length";
     return slice(*data, *starts, *ends, axes, steps);
   }
+  if (op == "Expand") {
+    FailureOr<Array> data = read(inputs, 0);
+    if (failed(data) || failed(attrs.finish()))
+      return failure();
+    FailureOr<SmallVector<int64_t>> shape = readInts(inputs, 1, "shape");
+    if (failed(shape))
+      return failure();
+    // Expand broadcasts both ways, as NumPy does: a 1 in `shape` keeps the
+    // data's dimension.
+    std::optional<std::vector<int64_t>> dims =
+        broadcastDims(data->dims, *shape);
+    if (!dims || llvm::any_of(*dims, [](int64_t d) { return d < 0; }))
+      return error() << "cannot expand the data to the shape";
+    if (Array::count(*dims) > kMaxFoldedElements)
+      return error() << "the result would be too large to fold";
+    Array out = Array::make(data->type, *dims);
+    BroadcastIndex index(data->dims, *dims);
+    for (int64_t e = 0; e < out.size(); ++e)
+      out.copyElement(e, *data, index(e));
+    return out;
+  }
+  if (op == "Transpose") {
+    FailureOr<std::optional<SmallVector<int64_t>>> perm = attrs.getInts("perm");
+    FailureOr<Array> in =
+        failed(perm) ? FailureOr<Array>(failure()) : read(inputs, 0);
+    if (failed(in) || failed(attrs.finish()))
+      return failure();
+    int64_t rank = in->rank();
+    SmallVector<int64_t> order;
+    for (int64_t i = rank - 1; i >= 0; --i)
+      order.push_back(i);
+    if (*perm)
+      order = **perm;
+    std::vector<bool> seen(rank, false);
+    if (static_cast<int64_t>(order.size()) != rank ||
+        llvm::any_of(order, [&](int64_t p) {
+          bool bad = p < 0 || p >= rank || seen[p];
+          if (!bad)
+            seen[p] = true;
+          return bad;
+        }))
+      return error() << "perm is not a permutation of the input's " << rank
+                     << " dimensions";
+    std::vector<int64_t> dims;
+    for (int64_t p : order)
+      dims.push_back(in->dims[p]);
+    Array out = Array::make(in->type, dims);
+    std::vector<int64_t> strides = Array::strides(in->dims);
+    std::vector<int64_t> index(rank, 0);
+    for (int64_t e = 0; e < out.size(); ++e) {
+      int64_t from = 0;
+      for (int64_t i = 0; i < rank; ++i)
+        from += index[i] * strides[order[i]];
+      out.copyElement(e, *in, from);
+      for (int64_t i = rank - 1; i >= 0 && ++index[i] == dims[i]; --i)
+        index[i] = 0;
+    }
+    return out;
+  }
   if (op == "Reshape") {
     FailureOr<int64_t> allowZero = attrs.getInt("allowzero", 0);
     FailureOr<Array> data =
@@ -692,10 +754,10 @@ SliceWindow mlir::dfq::onnx_import::resolveSliceWindow(int64_t start,
 
 bool mlir::dfq::onnx_import::isFoldableOnnxOp(StringRef opType) {
   return llvm::StringSwitch<bool>(opType)
-      .Cases({"Add", "Sub", "Mul", "Div", "Equal", "Where"}, true)
+      .Cases({"Add", "Sub", "Mul", "Div", "Pow", "Equal", "Where"}, true)
       .Cases({"Floor", "Ceil", "Cast", "Gather", "Concat"}, true)
-      .Cases({"Unsqueeze", "Squeeze", "Slice", "Reshape", "ConstantOfShape"},
-             true)
+      .Cases({"Unsqueeze", "Squeeze", "Slice", "Reshape", "Transpose"}, true)
+      .Cases({"ConstantOfShape", "Expand"}, true)
       .Default(false);
 }
 

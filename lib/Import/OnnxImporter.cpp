@@ -48,6 +48,7 @@ static constexpr llvm::StringRef kSupportedOps[] = {
     "Dropout",
     "Equal",
     "Erf",
+    "Expand",
     "Flatten",
     "Floor",
     "Gather",
@@ -56,10 +57,12 @@ static constexpr llvm::StringRef kSupportedOps[] = {
     "HardSigmoid",
     "HardSwish",
     "Identity",
+    "LayerNormalization",
     "MatMul",
     "MaxPool",
     "Mul",
     "Pad",
+    "Pow",
     "ReduceMean",
     "Relu",
     "Reshape",
@@ -182,6 +185,16 @@ private:
                               AttributeReader &attrs);
   LogicalResult importDropout(const onnx::Node &node, Location loc,
                               AttributeReader &attrs);
+  LogicalResult importLayerNorm(const onnx::Node &node, Location loc,
+                                AttributeReader &attrs);
+  LogicalResult importPow(const onnx::Node &node, Location loc,
+                          AttributeReader &attrs);
+  FailureOr<Value> importMatMul(const onnx::Node &node, Location loc,
+                                Value lhs);
+  std::optional<Value> foldBiasIntoGemm(const onnx::Node &node, Location loc);
+  /// The constant B of a Gemm (or MatMul) as dfq.gemm's [N, K] weight.
+  FailureOr<Value> materializeWeight(const onnx::Tensor &b, float alpha,
+                                     bool transB, Location loc);
   LogicalResult importConstant(const onnx::Node &node, Location loc,
                                AttributeReader &attrs);
   LogicalResult importPad(const onnx::Node &node, Location loc,
@@ -231,6 +244,8 @@ private:
   llvm::StringMap<const onnx::Tensor *> constants;
   llvm::StringMap<Value> materialized;
   llvm::StringSet<> consumed;
+  /// How many node inputs and graph outputs name each value.
+  llvm::StringMap<unsigned> useCounts;
   /// Zero Pad nodes in front of a Conv or AveragePool (torch.onnx.export
   /// writes AvgPool2d padding that way): they fold into the consumer's pads
   /// and are never materialized.
@@ -737,6 +752,83 @@ LogicalResult OnnxImporter::importBatchNorm(const onnx::Node &node,
   return defineValue(node, node.outputs[0], *result, loc);
 }
 
+FailureOr<Value> OnnxImporter::materializeWeight(const onnx::Tensor &b,
+                                                 float alpha, bool transB,
+                                                 Location loc) {
+  if (transB && alpha == 1.0f)
+    return materialize(b, loc);
+  int64_t rows = b.dims[0], cols = b.dims[1];
+  int64_t n = transB ? rows : cols, k = transB ? cols : rows;
+  std::vector<float> data(n * k);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < k; ++j)
+      data[i * k + j] =
+          alpha * (transB ? b.floats[i * k + j] : b.floats[j * n + i]);
+  return materializeF32({n, k}, data, b.name + "_nk", loc);
+}
+
+FailureOr<Value> OnnxImporter::importMatMul(const onnx::Node &node,
+                                            Location loc, Value lhs) {
+  // A product by a constant matrix is a Linear layer: a dfq.gemm that
+  // quantizes per output channel, over every row of the leading dimensions.
+  const onnx::Tensor *b = findConstant(node.inputs[1]);
+  auto lhsType = dyn_cast<RankedTensorType>(lhs.getType());
+  if (b && b->dataType == onnx::kFloat && b->dims.size() == 2 &&
+      !b->hasExternalData && !runTimeElements.count(b) && lhsType &&
+      lhsType.getRank() >= 2) {
+    FailureOr<Value> weight = materializeWeight(*b, 1.0f, false, loc);
+    if (failed(weight))
+      return failure();
+    return createInferred<GemmOp>(loc, ValueRange{lhs, *weight});
+  }
+  FailureOr<Value> rhs = getInput(node, 1, loc);
+  if (failed(rhs))
+    return failure();
+  for (Value operand : {lhs, *rhs}) {
+    FailureOr<RankedTensorType> type = getTensorType(loc, "operand", operand);
+    if (failed(type))
+      return failure();
+    if (type->getRank() < 2)
+      return emitError(loc)
+             << what << ": 1-D MatMul operands are not supported";
+  }
+  return createInferred<MatMulOp>(loc, ValueRange{lhs, *rhs});
+}
+
+std::optional<Value> OnnxImporter::foldBiasIntoGemm(const onnx::Node &node,
+                                                    Location loc) {
+  // Add(MatMul(x, W), b) with a constant per-column b is a Linear layer's
+  // bias; it joins the gemm when nothing else reads the product.
+  for (unsigned i : {0u, 1u}) {
+    auto product = values.find(node.inputs[i]);
+    const onnx::Tensor *c = findConstant(node.inputs[1 - i]);
+    if (product == values.end() || !c || c->dataType != onnx::kFloat ||
+        c->hasExternalData || runTimeElements.count(c) ||
+        useCounts.lookup(node.inputs[i]) != 1)
+      continue;
+    auto gemm = product->second.getDefiningOp<GemmOp>();
+    if (!gemm || gemm.getBias())
+      continue;
+    auto type = cast<RankedTensorType>(gemm.getType());
+    int64_t columns = type.getShape().back();
+    // The bias must not broadcast the product to a larger shape.
+    if (ShapedType::isDynamic(columns) || c->dims.empty() ||
+        c->dims.size() > static_cast<size_t>(type.getRank()) ||
+        c->dims.back() != columns ||
+        llvm::any_of(ArrayRef<int64_t>(c->dims).drop_back(),
+                     [](int64_t d) { return d != 1; }))
+      continue;
+    Value bias = materializeF32({columns}, c->floats, c->name + "_bias", loc);
+    auto fused = GemmOp::create(builder, gemm.getLoc(), type, gemm.getInput(),
+                                gemm.getWeight(), bias);
+    gemm->replaceAllUsesWith(fused);
+    gemm->erase();
+    values[node.inputs[i]] = fused.getResult();
+    return fused.getResult();
+  }
+  return std::nullopt;
+}
+
 LogicalResult OnnxImporter::importGemm(const onnx::Node &node, Location loc,
                                        AttributeReader &attrs) {
   FailureOr<float> alpha = attrs.getFloat("alpha", 1.0f);
@@ -768,21 +860,10 @@ LogicalResult OnnxImporter::importGemm(const onnx::Node &node, Location loc,
     if (b->dataType != onnx::kFloat || b->dims.size() != 2 ||
         b->hasExternalData)
       return emitError(loc) << what << ": B must be a 2-D FLOAT tensor";
-    if (*transB && *alpha == 1.0f) {
-      FailureOr<Value> w = materialize(*b, loc);
-      if (failed(w))
-        return failure();
-      weight = *w;
-    } else {
-      int64_t rows = b->dims[0], cols = b->dims[1];
-      int64_t n = *transB ? rows : cols, k = *transB ? cols : rows;
-      std::vector<float> data(n * k);
-      for (int64_t i = 0; i < n; ++i)
-        for (int64_t j = 0; j < k; ++j)
-          data[i * k + j] =
-              *alpha * (*transB ? b->floats[i * k + j] : b->floats[j * n + i]);
-      weight = materializeF32({n, k}, data, b->name + "_nk", loc);
-    }
+    FailureOr<Value> w = materializeWeight(*b, *alpha, *transB != 0, loc);
+    if (failed(w))
+      return failure();
+    weight = *w;
     alphaFolded = true;
   } else {
     FailureOr<Value> computedB = getInput(node, 1, loc);
@@ -1059,19 +1140,28 @@ LogicalResult OnnxImporter::importReduceMean(const onnx::Node &node,
   FailureOr<RankedTensorType> type = getTensorType(loc, "input", *input);
   if (failed(type))
     return failure();
-  // The spatial mean of an NCHW tensor (how MNASNet and converters write a
-  // global average pooling) is the one reduction CNNs need here.
+  // Without axes, ONNX reduces every dimension.
   SmallVector<int64_t> normalized;
-  if (*axes)
+  for (int64_t d = 0; d < type->getRank(); ++d)
+    normalized.push_back(d);
+  if (*axes) {
+    normalized.clear();
     for (int64_t a : **axes)
       normalized.push_back(a < 0 ? a + type->getRank() : a);
+  }
   llvm::sort(normalized);
-  if (type->getRank() != 4 || normalized != SmallVector<int64_t>{2, 3})
-    return emitError(loc) << what
-                          << ": only the mean over axes [2, 3] of a rank-4 "
-                             "(NCHW) tensor is supported, got axes "
-                          << (*axes ? formatDims(**axes) : "(all)")
-                          << " of rank " << type->getRank();
+  // The spatial mean of an NCHW tensor (how MNASNet and converters write a
+  // global average pooling) is a global pooling, which the targets run
+  // channels-last; any other mean is a dfq.reduce_mean.
+  if (type->getRank() != 4 || normalized != SmallVector<int64_t>{2, 3}) {
+    FailureOr<Value> mean = createInferred<ReduceMeanOp>(
+        loc, *input,
+        {builder.getNamedAttr("axes", builder.getDenseI64ArrayAttr(normalized)),
+         builder.getNamedAttr("keepdims", builder.getBoolAttr(*keepdims))});
+    if (failed(mean))
+      return failure();
+    return defineValue(node, node.outputs[0], *mean, loc);
+  }
   FailureOr<Value> result = createInferred<GlobalAvgPoolOp>(loc, *input);
   if (succeeded(result) && *keepdims == 0) {
     ArrayRef<int64_t> shape = type->getShape();
@@ -1080,6 +1170,126 @@ LogicalResult OnnxImporter::importReduceMean(const onnx::Node &node,
         RankedTensorType::get({shape[0], shape[1]}, type->getElementType()),
         *result);
   }
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
+LogicalResult OnnxImporter::importLayerNorm(const onnx::Node &node,
+                                            Location loc,
+                                            AttributeReader &attrs) {
+  FailureOr<int64_t> axis = attrs.getInt("axis", -1);
+  FailureOr<float> epsilon = failed(axis) ? FailureOr<float>(failure())
+                                          : attrs.getFloat("epsilon", 1e-5f);
+  FailureOr<int64_t> stash = failed(epsilon) ? FailureOr<int64_t>(failure())
+                                             : attrs.getInt("stash_type", 1);
+  if (failed(stash) || failed(attrs.finish()))
+    return failure();
+  if (*stash != onnx::kFloat)
+    return emitError(loc) << what << ": stash_type " << *stash
+                          << " is not supported (dfq computes in FLOAT, 1)";
+  SmallVector<Value, 3> operands;
+  for (unsigned i = 0; i < 3; ++i) {
+    if (i == 2 && !hasInput(node, 2))
+      break;
+    FailureOr<Value> operand = getInput(node, i, loc);
+    if (failed(operand))
+      return failure();
+    operands.push_back(*operand);
+  }
+  FailureOr<RankedTensorType> type = getTensorType(loc, "input", operands[0]);
+  if (failed(type))
+    return failure();
+  // The file's float epsilon, widened exactly (as for BatchNormalization).
+  FailureOr<Value> result = createTyped<LayerNormOp>(
+      loc, *type, operands,
+      {builder.getNamedAttr("axis", builder.getI64IntegerAttr(*axis)),
+       builder.getNamedAttr("epsilon", builder.getF64FloatAttr(*epsilon))});
+  if (failed(result) ||
+      failed(defineValue(node, node.outputs[0], *result, loc)))
+    return failure();
+  // The optional Mean and InvStdDev outputs (training graphs and ONNX's
+  // tests read them) are computed on the side, as ONNX's function body
+  // defines them: keepdims reductions over the normalized dimensions.
+  auto used = [&](unsigned i) {
+    return i < node.outputs.size() && !node.outputs[i].empty() &&
+           consumed.contains(node.outputs[i]);
+  };
+  if (!used(1) && !used(2))
+    return success();
+  int64_t rank = type->getRank();
+  int64_t first = *axis < 0 ? *axis + rank : *axis;
+  SmallVector<int64_t> axes;
+  for (int64_t d = first; d < rank; ++d)
+    axes.push_back(d);
+  auto reduce = [&](Value v) {
+    return createInferred<ReduceMeanOp>(
+        loc, v,
+        {builder.getNamedAttr("axes", builder.getDenseI64ArrayAttr(axes)),
+         builder.getNamedAttr("keepdims", builder.getBoolAttr(true))});
+  };
+  FailureOr<Value> mean = reduce(operands[0]);
+  if (failed(mean) ||
+      (used(1) && failed(defineValue(node, node.outputs[1], *mean, loc))))
+    return failure();
+  if (!used(2))
+    return success();
+  FailureOr<Value> centered =
+      createInferred<SubOp>(loc, ValueRange{operands[0], *mean});
+  FailureOr<Value> squared =
+      failed(centered)
+          ? FailureOr<Value>(failure())
+          : createInferred<MulOp>(loc, ValueRange{*centered, *centered});
+  FailureOr<Value> variance =
+      failed(squared) ? FailureOr<Value>(failure()) : reduce(*squared);
+  if (failed(variance))
+    return failure();
+  Value eps = materializeF32({}, {*epsilon}, node.outputs[2] + "_epsilon", loc);
+  Value one = materializeF32({}, {1.0f}, node.outputs[2] + "_one", loc);
+  FailureOr<Value> shifted =
+      createInferred<AddOp>(loc, ValueRange{*variance, eps});
+  FailureOr<Value> stdDev =
+      failed(shifted) ? FailureOr<Value>(failure())
+                      : createTyped<SqrtOp>(loc, shifted->getType(), *shifted);
+  FailureOr<Value> inverse =
+      failed(stdDev) ? FailureOr<Value>(failure())
+                     : createInferred<DivOp>(loc, ValueRange{one, *stdDev});
+  if (failed(inverse))
+    return failure();
+  return defineValue(node, node.outputs[2], *inverse, loc);
+}
+
+LogicalResult OnnxImporter::importPow(const onnx::Node &node, Location loc,
+                                      AttributeReader &attrs) {
+  if (failed(attrs.finish()))
+    return failure();
+  FailureOr<Value> base = getInput(node, 0, loc);
+  if (failed(base))
+    return failure();
+  // Normalizations square and take square roots; those exponents have
+  // exact forms (ATen computes pow(x, 2) as x * x and pow(x, 0.5) as sqrt).
+  FailureOr<const onnx::Tensor *> exponent =
+      getConstantInput(node, 1, loc, "exponent");
+  if (failed(exponent))
+    return failure();
+  const onnx::Tensor &e = **exponent;
+  std::optional<double> value;
+  if (e.dataType == onnx::kFloat && e.floats.size() == 1)
+    value = e.floats[0];
+  else if ((e.dataType == onnx::kInt64 || e.dataType == onnx::kInt32) &&
+           e.ints.size() == 1)
+    value = static_cast<double>(e.ints[0]);
+  auto type = dyn_cast<RankedTensorType>(base->getType());
+  if (!value || !type || (*value != 2 && *value != 0.5 && *value != 1) ||
+      (e.dims.size() > static_cast<size_t>(type.getRank())))
+    return emitError(loc) << what
+                          << ": only a constant scalar exponent of 2, 0.5 or "
+                             "1 is supported (as normalizations use Pow)";
+  FailureOr<Value> result = *base;
+  if (*value == 2)
+    result = createTyped<MulOp>(loc, type, ValueRange{*base, *base});
+  else if (*value == 0.5)
+    result = createTyped<SqrtOp>(loc, type, *base);
   if (failed(result))
     return failure();
   return defineValue(node, node.outputs[0], *result, loc);
@@ -1566,7 +1776,7 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
     return defineValue(node, node.outputs[0], *input, loc);
   }
   if (op == "Floor" || op == "Ceil" || op == "Equal" || op == "Where" ||
-      op == "ConstantOfShape")
+      op == "ConstantOfShape" || op == "Expand")
     return emitError(loc) << what << ": is evaluated only in shape "
                           << "computations, when all its inputs are "
                              "constants; here an input is a run-time tensor";
@@ -1595,6 +1805,10 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
     return importReduceMean(node, loc, attrs);
   if (op == "Dropout")
     return importDropout(node, loc, attrs);
+  if (op == "LayerNormalization")
+    return importLayerNorm(node, loc, attrs);
+  if (op == "Pow")
+    return importPow(node, loc, attrs);
   if (op == "Constant")
     return importConstant(node, loc, attrs);
   if (op == "Pad")
@@ -1675,8 +1889,20 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
     if (failed(attrs.finish()))
       return failure();
     FailureOr<Value> lhs = getInput(node, 0, loc);
-    FailureOr<Value> rhs =
-        failed(lhs) ? FailureOr<Value>(failure()) : getInput(node, 1, loc);
+    if (failed(lhs))
+      return failure();
+    if (!hasInput(node, 1))
+      return emitError(loc) << what << ": input #1 is missing";
+    if (op == "MatMul") {
+      result = importMatMul(node, loc, *lhs);
+      if (failed(result))
+        return failure();
+      return defineValue(node, node.outputs[0], *result, loc);
+    }
+    if (op == "Add")
+      if (std::optional<Value> fused = foldBiasIntoGemm(node, loc))
+        return defineValue(node, node.outputs[0], *fused, loc);
+    FailureOr<Value> rhs = getInput(node, 1, loc);
     if (failed(rhs))
       return failure();
     if (op == "Add") {
@@ -1685,19 +1911,8 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
       result = createInferred<MulOp>(loc, ValueRange{*lhs, *rhs});
     } else if (op == "Sub") {
       result = createInferred<SubOp>(loc, ValueRange{*lhs, *rhs});
-    } else if (op == "Div") {
-      result = createInferred<DivOp>(loc, ValueRange{*lhs, *rhs});
     } else {
-      for (Value operand : {*lhs, *rhs}) {
-        FailureOr<RankedTensorType> type =
-            getTensorType(loc, "operand", operand);
-        if (failed(type))
-          return failure();
-        if (type->getRank() < 2)
-          return emitError(loc)
-                 << what << ": 1-D MatMul operands are not supported";
-      }
-      result = createInferred<MatMulOp>(loc, ValueRange{*lhs, *rhs});
+      result = createInferred<DivOp>(loc, ValueRange{*lhs, *rhs});
     }
   } else if (op == "Flatten" || op == "Concat" || op == "Transpose") {
     SmallVector<Value> operands;
@@ -1806,10 +2021,14 @@ OwningOpRef<ModuleOp> OnnxImporter::run() {
   for (const onnx::Tensor &init : graph.initializers)
     constants[init.name] = &init;
   for (const onnx::Node &node : graph.nodes)
-    for (const std::string &input : node.inputs)
+    for (const std::string &input : node.inputs) {
       consumed.insert(input);
-  for (const onnx::ValueInfo &output : graph.outputs)
+      ++useCounts[input];
+    }
+  for (const onnx::ValueInfo &output : graph.outputs) {
     consumed.insert(output.name);
+    ++useCounts[output.name];
+  }
 
   module = ModuleOp::create(fileLoc);
   Builder b(context);

@@ -77,15 +77,16 @@ static rt::KernelResult kernelError(const Twine &message) {
 template <typename R, typename Fn>
 static R visitGraphOp(Operation *op, Fn &&fn, R otherwise) {
   return llvm::TypeSwitch<Operation *, R>(op)
-      .template Case<ops::Conv2DOp, ops::BatchNormOp, ops::GemmOp,
-                     ops::MatMulOp, ops::ReluOp, ops::ClipOp, ops::AddOp,
-                     ops::MulOp, ops::SubOp, ops::DivOp, ops::SigmoidOp,
-                     ops::TanhOp, ops::ErfOp, ops::SqrtOp, ops::HardSigmoidOp,
-                     ops::HardSwishOp, ops::SoftmaxOp, ops::MaxPool2DOp,
-                     ops::AvgPool2DOp, ops::GlobalAvgPoolOp, ops::FlattenOp,
-                     ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp,
-                     ops::SliceOp, ops::QuantizeOp, ops::DequantizeOp,
-                     ops::QConv2DOp, ops::QGemmOp, ops::QAvgPool2DOp>(fn)
+      .template Case<
+          ops::Conv2DOp, ops::BatchNormOp, ops::GemmOp, ops::MatMulOp,
+          ops::ReluOp, ops::ClipOp, ops::AddOp, ops::MulOp, ops::SubOp,
+          ops::DivOp, ops::SigmoidOp, ops::TanhOp, ops::ErfOp, ops::SqrtOp,
+          ops::HardSigmoidOp, ops::HardSwishOp, ops::SoftmaxOp,
+          ops::MaxPool2DOp, ops::AvgPool2DOp, ops::GlobalAvgPoolOp,
+          ops::FlattenOp, ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp,
+          ops::SliceOp, ops::LayerNormOp, ops::ReduceMeanOp, ops::QuantizeOp,
+          ops::DequantizeOp, ops::QConv2DOp, ops::QGemmOp, ops::QAvgPool2DOp>(
+          fn)
       .Default([&](Operation *) { return std::move(otherwise); });
 }
 
@@ -205,6 +206,17 @@ static rt::KernelResult execute(ops::HardSigmoidOp op, const Frame &in) {
 
 static rt::KernelResult execute(ops::HardSwishOp op, const Frame &in) {
   return rt::kernels::hardSwish(in(op.getInput()));
+}
+
+static rt::KernelResult execute(ops::LayerNormOp op, const Frame &in) {
+  return rt::kernels::layerNorm(
+      in(op.getInput()), in(op.getScale()), in(op.getBias()),
+      static_cast<int64_t>(op.getAxis()), op.getEpsilon().convertToDouble());
+}
+
+static rt::KernelResult execute(ops::ReduceMeanOp op, const Frame &in) {
+  return rt::kernels::reduceMean(in(op.getInput()), op.getAxes().vec(),
+                                 op.getKeepdims());
 }
 
 static rt::KernelResult execute(ops::SoftmaxOp op, const Frame &in) {

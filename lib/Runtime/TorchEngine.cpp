@@ -28,9 +28,11 @@
 #include <ATen/ops/div.h>
 #include <ATen/ops/empty.h>
 #include <ATen/ops/erf.h>
+#include <ATen/ops/layer_norm.h>
 #include <ATen/ops/linear.h>
 #include <ATen/ops/matmul.h>
 #include <ATen/ops/max_pool2d.h>
+#include <ATen/ops/mean.h>
 #include <ATen/ops/mul.h>
 #include <ATen/ops/ones.h>
 #include <ATen/ops/relu.h>
@@ -447,6 +449,38 @@ KernelResult kernels::slice(const Tensor &input,
                             const std::vector<int64_t> &sizes) noexcept {
   return runKernel(
       [&] { return aten::slice(unwrap(input), starts, steps, sizes); });
+}
+
+at::Tensor aten::layerNorm(const at::Tensor &x, const at::Tensor &scale,
+                           const c10::optional<at::Tensor> &bias, int64_t axis,
+                           double epsilon) {
+  int64_t rank = x.dim();
+  TORCH_CHECK(axis >= -rank && axis < rank, "layer_norm axis ", axis,
+              " is out of range for rank ", rank);
+  if (axis < 0)
+    axis += rank;
+  return at::layer_norm(x, x.sizes().slice(axis), scale, bias, epsilon);
+}
+
+KernelResult kernels::layerNorm(const Tensor &input, const Tensor &scale,
+                                const Tensor &bias, int64_t axis,
+                                double epsilon) noexcept {
+  return runKernel([&] {
+    return aten::layerNorm(unwrap(input), unwrap(scale), unwrapOptional(bias),
+                           axis, epsilon);
+  });
+}
+
+at::Tensor aten::reduceMean(const at::Tensor &x,
+                            const std::vector<int64_t> &axes, bool keepdims) {
+  return at::mean(x, axes, keepdims);
+}
+
+KernelResult kernels::reduceMean(const Tensor &input,
+                                 const std::vector<int64_t> &axes,
+                                 bool keepdims) noexcept {
+  return runKernel(
+      [&] { return aten::reduceMean(unwrap(input), axes, keepdims); });
 }
 
 KernelResult kernels::flatten(const Tensor &input, int64_t axis) noexcept {

@@ -257,16 +257,29 @@ KernelResult kernels::qconv2d(const Tensor &input, const Tensor &weight,
   });
 }
 
+/// The [M, O] product of an [N, ..., K] gemm input reshaped back to
+/// [N, ..., O]: the requantization's channel is then dimension 1.
+static at::Tensor asRows(const at::Tensor &x) {
+  return x.reshape({-1, x.size(-1)});
+}
+
+static at::Tensor fromRows(const at::Tensor &y, const at::Tensor &input) {
+  std::vector<int64_t> shape(input.sizes().begin(), input.sizes().end() - 1);
+  shape.push_back(y.size(1));
+  return y.reshape(shape);
+}
+
 KernelResult kernels::qgemm(const Tensor &input, const Tensor &weight,
                             const QuantLayerParams &params) noexcept {
   return runKernel([&] {
     auto [x, w] = shiftedOperands(input, weight, params);
-    return requantize(
-        accumulate(x, w, params, x.dim() - 1,
-                   [](const at::Tensor &xs, const at::Tensor &ws) {
-                     return at::linear(xs, ws);
-                   }),
-        params);
+    return fromRows(
+        requantize(accumulate(asRows(x), w, params, 1,
+                              [](const at::Tensor &xs, const at::Tensor &ws) {
+                                return at::linear(xs, ws);
+                              }),
+                   params),
+        x);
   });
 }
 
@@ -358,7 +371,7 @@ KernelResult kernels::qgemmSimulated(const Tensor &input, const Tensor &weight,
                                      const QuantLayerParams &params) noexcept {
   return runKernel([&] {
     auto [x, w] = dequantizedOperands(input, weight, params);
-    return fakeQuantizeOutput(at::linear(x, w), params);
+    return fromRows(fakeQuantizeOutput(at::linear(asRows(x), w), params), x);
   });
 }
 

@@ -112,6 +112,12 @@ KernelResult avgPool2d(const Tensor &input,
 KernelResult globalAvgPool(const Tensor &input) noexcept;
 
 KernelResult flatten(const Tensor &input, int64_t axis) noexcept;
+/// `bias` may be a null tensor.
+KernelResult layerNorm(const Tensor &input, const Tensor &scale,
+                       const Tensor &bias, int64_t axis,
+                       double epsilon) noexcept;
+KernelResult reduceMean(const Tensor &input, const std::vector<int64_t> &axes,
+                        bool keepdims) noexcept;
 /// `shape` is fully static and holds as many elements as `input`.
 KernelResult reshape(const Tensor &input,
                      const std::vector<int64_t> &shape) noexcept;

@@ -61,6 +61,13 @@ at::Tensor sumPool2d(const at::Tensor &input, const Pool2dParams &params);
 at::Tensor globalAvgPool(const at::Tensor &input);
 /// ONNX Flatten: [prod(dims < axis), prod(dims >= axis)].
 at::Tensor flatten(const at::Tensor &input, int64_t axis);
+/// dfq.layer_norm over dimensions [axis, rank); `bias` may be undefined.
+at::Tensor layerNorm(const at::Tensor &input, const at::Tensor &scale,
+                     const c10::optional<at::Tensor> &bias, int64_t axis,
+                     double epsilon);
+/// dfq.reduce_mean.
+at::Tensor reduceMean(const at::Tensor &input, const std::vector<int64_t> &axes,
+                      bool keepdims);
 /// dfq.slice: along dimension d, `sizes[d]` elements from `starts[d]`,
 /// `steps[d]` apart (negative steps walk backwards); a negative size takes
 /// the dimension whole (the batch).

@@ -332,9 +332,10 @@ func.func @batch_norm_wrong_result(%x: tensor<2x4xf32>, %p: tensor<4xf32>) -> te
 // dfq.gemm
 //===----------------------------------------------------------------------===//
 
-// gemm: ODS requires a 2-D input.
+// gemm over [N, ..., K] keeps the leading dimensions.
 func.func @gemm_input_rank(%x: tensor<2x3x8xf32>, %w: tensor<4x8xf32>) -> tensor<2x4xf32> {
-  // expected-error @+1 {{'dfq.gemm' op operand #0 must be 2D tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values, but got 'tensor<2x3x8xf32>'}}
+  // expected-error @+2 {{'dfq.gemm' op inferred type(s) 'tensor<2x3x4xf32>' are incompatible with return type(s) of operation 'tensor<2x4xf32>'}}
+  // expected-error @+1 {{'dfq.gemm' op failed to infer returned types}}
   %y = dfq.gemm %x, %w : (tensor<2x3x8xf32>, tensor<4x8xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
@@ -1018,5 +1019,47 @@ func.func @slice_batch(%x: tensor<?x8xf32>) {
 func.func @slice_rank(%x: tensor<2x8xf32>) {
   // expected-error @+1 {{'dfq.slice' op input, result, starts and steps must have the same rank, got 2, 2, 1 and 2}}
   %y = dfq.slice %x {starts = array<i64: 0>, steps = array<i64: 1, 1>} : (tensor<2x8xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_scale_shape(%x: tensor<2x3x4xf32>, %s: tensor<4xf32>) {
+  // expected-error @+1 {{'dfq.layer_norm' op scale and bias must be [3, 4] tensors of 'f32' (the normalized dimensions), got 'tensor<4xf32>'}}
+  %y = dfq.layer_norm %x, %s {axis = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_axis(%x: tensor<2x4xf32>, %s: tensor<4xf32>) {
+  // expected-error @+1 {{'dfq.layer_norm' op axis 2 is out of range for rank 2}}
+  %y = dfq.layer_norm %x, %s {axis = 2 : i64} : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_dynamic(%x: tensor<?x4xf32>, %s: tensor<?x4xf32>) {
+  // expected-error @+1 {{'dfq.layer_norm' op normalizes [?, 4], which has a dynamic dimension; the normalized dimensions must be static}}
+  %y = dfq.layer_norm %x, %s {axis = 0 : i64} : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_mean_repeated(%x: tensor<2x4xf32>) {
+  // expected-error @+2 {{'dfq.reduce_mean' op axes [1, -1] are out of range or repeated for rank 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = dfq.reduce_mean %x {axes = array<i64: 1, -1>} : (tensor<2x4xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_rank1(%x: tensor<4xf32>, %w: tensor<3x4xf32>) {
+  // expected-error @+2 {{expected an input of rank 2 or more and a rank-2 weight, got ranks 1 and 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = dfq.gemm %x, %w : (tensor<4xf32>, tensor<3x4xf32>) -> tensor<3xf32>
   return
 }

@@ -642,9 +642,9 @@ func.func @qgemm_no_shift(%x: tensor<2x8x!quant.uniform<u8:f32, 0.5:3>>, %w: ten
 
 // -----
 
-// qgemm: input and weight are rank 2.
+// qgemm over [N, ..., K] keeps the leading dimensions.
 func.func @qgemm_rank(%x: tensor<2x1x8x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<4x8x!quant.uniform<i8:f32, 0.25>>) -> tensor<2x4x!quant.uniform<u8:f32, 1.0>> {
-  // expected-error @+1 {{expected a rank-2 input and weight, got ranks 3 and 2}}
+  // expected-error @+1 {{'dfq.qgemm' op result shape [2, 4] differs from the inferred shape [2, 1, 4]}}
   %y = dfq.qgemm %x, %w {multiplier = array<i32: 1073741824>, shift = array<i32: 33>} : (tensor<2x1x8x!quant.uniform<u8:f32, 0.5:3>>, tensor<4x8x!quant.uniform<i8:f32, 0.25>>) -> tensor<2x4x!quant.uniform<u8:f32, 1.0>>
   return %y : tensor<2x4x!quant.uniform<u8:f32, 1.0>>
 }

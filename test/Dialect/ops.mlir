@@ -224,3 +224,23 @@ func.func @slices(%x: tensor<?x116x28x28xf32>, %y: tensor<4x6xf32>) -> (tensor<?
   %1 = dfq.slice %y {starts = array<i64: 1, 5>, steps = array<i64: 2, -3>} : (tensor<4x6xf32>) -> tensor<2x2xf32>
   return %0, %1 : tensor<?x58x28x28xf32>, tensor<2x2xf32>
 }
+
+// CHECK-LABEL: func.func @normalizations
+// CHECK: dfq.layer_norm %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 9.9999999999999995E-7 : f64} : (tensor<?x7x7x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<?x7x7x16xf32>
+// CHECK: dfq.layer_norm %{{.*}}, %{{.*}} {axis = -2 : i64} : (tensor<?x7x16xf32>, tensor<7x16xf32>) -> tensor<?x7x16xf32>
+// CHECK: dfq.reduce_mean %{{.*}} {axes = array<i64: 1, 2>, keepdims = false} : (tensor<?x7x16xf32>) -> tensor<?xf32>
+// CHECK: dfq.reduce_mean %{{.*}} {axes = array<i64: -1>} : (tensor<?x7x16xf32>) -> tensor<?x7x1xf32>
+func.func @normalizations(%x: tensor<?x7x7x16xf32>, %s: tensor<16xf32>, %b: tensor<16xf32>, %t: tensor<?x7x16xf32>, %s2: tensor<7x16xf32>) -> (tensor<?x7x7x16xf32>, tensor<?x7x16xf32>, tensor<?xf32>, tensor<?x7x1xf32>) {
+  %0 = dfq.layer_norm %x, %s, %b {epsilon = 1.0e-6 : f64} : (tensor<?x7x7x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<?x7x7x16xf32>
+  %1 = dfq.layer_norm %t, %s2 {axis = -2 : i64} : (tensor<?x7x16xf32>, tensor<7x16xf32>) -> tensor<?x7x16xf32>
+  %2 = dfq.reduce_mean %t {axes = array<i64: 1, 2>, keepdims = false} : (tensor<?x7x16xf32>) -> tensor<?xf32>
+  %3 = dfq.reduce_mean %t {axes = array<i64: -1>} : (tensor<?x7x16xf32>) -> tensor<?x7x1xf32>
+  return %0, %1, %2, %3 : tensor<?x7x7x16xf32>, tensor<?x7x16xf32>, tensor<?xf32>, tensor<?x7x1xf32>
+}
+
+// CHECK-LABEL: func.func @gemm_over_rows
+// CHECK: dfq.gemm %{{.*}}, %{{.*}}, %{{.*}} : (tensor<?x7x7x16xf32>, tensor<64x16xf32>, tensor<64xf32>) -> tensor<?x7x7x64xf32>
+func.func @gemm_over_rows(%x: tensor<?x7x7x16xf32>, %w: tensor<64x16xf32>, %b: tensor<64xf32>) -> tensor<?x7x7x64xf32> {
+  %0 = dfq.gemm %x, %w, %b : (tensor<?x7x7x16xf32>, tensor<64x16xf32>, tensor<64xf32>) -> tensor<?x7x7x64xf32>
+  return %0 : tensor<?x7x7x64xf32>
+}

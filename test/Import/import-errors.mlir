@@ -14,8 +14,12 @@
 // RUN: %python %S/onnx_gen.py hardsigmoid_int_alpha %t/hardsigmoid_int_alpha.onnx
 // RUN: not dfq-translate --import-onnx %t/hardsigmoid_int_alpha.onnx -o %t/hardsigmoid_int_alpha.mlir 2>&1 | FileCheck %s --check-prefix=HARD_SIGMOID
 // RUN: test ! -e %t/hardsigmoid_int_alpha.mlir
-// RUN: %python %S/onnx_gen.py reduce_mean_channels %t/reduce_mean_channels.onnx
-// RUN: not dfq-translate --import-onnx %t/reduce_mean_channels.onnx -o %t/reduce_mean_channels.mlir 2>&1 | FileCheck %s --check-prefix=REDUCE_MEAN
+// RUN: %python %S/onnx_gen.py reduce_mean_axes %t/reduce_mean_axes.onnx
+// RUN: not dfq-translate --import-onnx %t/reduce_mean_axes.onnx -o %t/reduce_mean_axes.mlir 2>&1 | FileCheck %s --check-prefix=REDUCE_MEAN
+// RUN: %python %S/onnx_gen.py pow_cube %t/pow_cube.onnx
+// RUN: not dfq-translate --import-onnx %t/pow_cube.onnx -o %t/pow_cube.mlir 2>&1 | FileCheck %s --check-prefix=POW
+// RUN: %python %S/onnx_gen.py layer_norm_scale %t/layer_norm_scale.onnx
+// RUN: not dfq-translate --import-onnx %t/layer_norm_scale.onnx -o %t/layer_norm_scale.mlir 2>&1 | FileCheck %s --check-prefix=LAYER_NORM
 // RUN: %python %S/onnx_gen.py sub_mismatch %t/sub_mismatch.onnx
 // RUN: not dfq-translate --import-onnx %t/sub_mismatch.onnx -o %t/sub_mismatch.mlir 2>&1 | FileCheck %s --check-prefix=SUB
 // RUN: %python %S/onnx_gen.py undefined_input %t/undefined_input.onnx
@@ -105,7 +109,11 @@
 // ATTR: error: Relu node 'node': unsupported attribute 'alpha'
 // ATTR_TYPE: error: Flatten node 'node': attribute 'axis' is FLOAT, expected INT
 // HARD_SIGMOID: error: HardSigmoid node 'node': attribute 'alpha' is INT, expected FLOAT
-// REDUCE_MEAN: error: ReduceMean node 'node': only the mean over axes [2, 3] of a rank-4 (NCHW) tensor is supported, got axes [1] of rank 4
+// REDUCE_MEAN: error: 'dfq.reduce_mean' op axes [1, 4] are out of range or repeated for rank 4
+// REDUCE_MEAN: error: ReduceMean node 'node': cannot be imported (see above)
+// POW: error: Pow node 'node': only a constant scalar exponent of 2, 0.5 or 1 is supported (as normalizations use Pow)
+// LAYER_NORM: error: 'dfq.layer_norm' op scale and bias must be [3, 4] tensors of 'f32' (the normalized dimensions), got 'tensor<4xf32>'
+// LAYER_NORM: error: LayerNormalization node 'node': cannot be imported (see above)
 // SUB: error: operand shapes [2, 3] and [2, 4] are not broadcast-compatible
 // SUB: error: Sub node 'node': cannot be imported (see above)
 // UNDEFINED: error: Add node 'node': input 'missing' is not defined before use

@@ -1,7 +1,9 @@
 // ONNX Gemm in every form becomes dfq.gemm with an [N, K] weight: transA is a
 // transpose, a constant B is stored transposed with alpha folded in, a
 // computed B is transposed by an op, a per-column C becomes the bias (times
-// beta) and a full [M, N] C is added after the product.
+// beta) and a full [M, N] C is added after the product. MatMul by a constant
+// matrix is a dfq.gemm too, and a per-column constant added to its product
+// alone becomes the bias.
 // RUN: %python %S/onnx_gen.py gemm_forms %t.onnx
 // RUN: dfq-translate --import-onnx %t.onnx | FileCheck %s
 
@@ -17,8 +19,7 @@
 // CHECK: %[[Y2:.*]] = dfq.gemm %[[Y1]], %[[BT]] : (tensor<2x3xf32>, tensor<3x3xf32>) -> tensor<2x3xf32>
 // CHECK: %[[Y3:.*]] = dfq.gemm %[[Y2]], %[[B2]] : (tensor<2x3xf32>, tensor<5x3xf32>) -> tensor<2x5xf32>
 // CHECK: %[[Y3C:.*]] = dfq.add %[[Y3]], %[[C2]] : (tensor<2x5xf32>, tensor<2x5xf32>) -> tensor<2x5xf32>
-// CHECK: %[[Y4:.*]] = dfq.matmul %[[Y3C]], %{{.*}} : (tensor<2x5xf32>, tensor<5x6xf32>) -> tensor<2x6xf32>
-// CHECK: %[[Y5:.*]] = dfq.add %[[Y4]], %{{.*}} : (tensor<2x6xf32>, tensor<1x6xf32>) -> tensor<2x6xf32>
+// CHECK: %[[Y5:.*]] = dfq.gemm %[[Y3C]], %{{.*}}, %{{.*}} : (tensor<2x5xf32>, tensor<6x5xf32>, tensor<6xf32>) -> tensor<2x6xf32>
 // CHECK: dfq.mul %[[Y5]], %[[Y5]]
 // B = ramp(4, 3) = (i * 0.1 - 0.6); row 0 of 2 * B^T is 2 * (-0.6, -0.3, 0, 0.3).
 // CHECK: B_nk: "0x040000009A9999BF9A9919BF000000009A99193F

@@ -130,6 +130,50 @@ class Slices(nn.Module):
         return torch.cat([strided, flipped, a[:, :, 2:8]], 1) + row
 
 
+class ChannelsLastNorm(nn.Module):
+    """ConvNeXt's LayerNorm2d: permute to NHWC, LayerNorm over C, back."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.norm = nn.LayerNorm(c, eps=1e-6)
+
+    def forward(self, x):
+        return self.norm(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+
+
+class ConvNeXtBlock(nn.Module):
+    """Depthwise 7x7, then in NHWC: LayerNorm, Linear (MatMul of a rank-4
+    activation), GELU, Linear, layer scale; back to NCHW and the residual."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.dw = nn.Conv2d(c, c, 7, padding=3, groups=c)
+        self.norm = nn.LayerNorm(c, eps=1e-6)
+        self.up = nn.Linear(c, 4 * c)
+        self.down = nn.Linear(4 * c, c)
+        self.scale = nn.Parameter(torch.rand(c) + 0.5)
+
+    def forward(self, x):
+        y = self.dw(x).permute(0, 2, 3, 1)
+        y = self.down(nn.functional.gelu(self.up(self.norm(y))))
+        return x + (self.scale * y).permute(0, 3, 1, 2)
+
+
+class TokenHead(nn.Module):
+    """Mean over H and W kept as [N, C] (ReduceMean over [-1, -2]), then
+    LayerNorm and the classifier; a Pow and a channel mean on the side."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.norm = nn.LayerNorm(c)
+        self.fc = nn.Linear(c, 10)
+
+    def forward(self, x):
+        energy = x.pow(2).mean(1, keepdim=True).pow(0.5)
+        pooled = (x / (1 + energy)).mean([-1, -2])
+        return self.fc(self.norm(pooled))
+
+
 def build(arch):
     if arch == "plain":
         return nn.Sequential(*conv_bn(1, 8, 5, bias=True), nn.ReLU(), nn.MaxPool2d(2),
@@ -184,6 +228,9 @@ def build(arch):
                              nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False),
                              *conv_bn(16, 24, 1), nn.ReLU(),
                              nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(24, 10))
+    if arch == "convnext":
+        return nn.Sequential(nn.Conv2d(1, 16, 4, stride=4), ChannelsLastNorm(16),
+                             ConvNeXtBlock(16), TokenHead(16))
     if arch == "shuffle":
         return nn.Sequential(*conv_bn(1, 16, 3, stride=2), nn.ReLU(), ShuffleUnit(16), Slices(),
                              *conv_bn(24, 16, 1), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
@@ -251,6 +298,7 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--equalize", action="store_true")
+    parser.add_argument("--opset", type=int, default=13)
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     model = build(args.arch)
@@ -266,7 +314,8 @@ def main():
     x = torch.randn(8, 1, 28, 28)
     if args.equalize:
         shape_for_equalization(model, x)
-    torch.onnx.export(model, x[:1], os.path.join(args.out, "model.onnx"), opset_version=13,
+    torch.onnx.export(model, x[:1], os.path.join(args.out, "model.onnx"),
+                      opset_version=args.opset,
                       training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
                       input_names=["input"], output_names=["output"],
                       dynamic_axes={"input": {0: "N"}, "output": {0: "N"}})

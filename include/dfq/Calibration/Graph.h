@@ -33,6 +33,7 @@ namespace mlir::dfq::calib {
 ///   Gemm                   input [N, K], weight [O, K], [bias [O]]
 ///   MatMul, Add, Mul       lhs, rhs (NumPy broadcasting)
 ///   Concat                 one or more inputs
+///   LayerNorm              input, scale, [bias]
 ///   every other op         input
 enum class OpKind {
   Input,
@@ -62,6 +63,8 @@ enum class OpKind {
   Concat,
   Softmax,
   Slice,
+  LayerNorm,
+  ReduceMean,
 };
 
 /// The kind's name as error messages spell it ("Conv2d").
@@ -85,18 +88,22 @@ struct Node {
   bool ceilMode = false;                    // pooling
   bool countIncludePad = false;             // AvgPool2d
 
-  double epsilon = 1e-5; // BatchNorm
+  double epsilon = 1e-5; // BatchNorm, LayerNorm
   // Clip; an infinite bound clamps nothing.
   double min = -std::numeric_limits<double>::infinity();
   double max = std::numeric_limits<double>::infinity();
   float alpha = 0.2f, beta = 0.5f; // HardSigmoid
-  /// Flatten (default 1), Softmax (addOp sets the dialect's -1) and Concat.
+  /// Flatten (default 1), Softmax (addOp sets the dialect's -1), Concat and
+  /// LayerNorm.
   int64_t axis = 1;
   std::vector<int64_t> perm;  // Transpose
   std::vector<int64_t> shape; // Reshape target; at most one -1 (inferred)
   // Slice: per dimension the first element, the step and the count (-1:
   // the whole dynamic batch).
   std::vector<int64_t> starts, steps, sizes;
+  // ReduceMean (LayerNorm normalizes from `axis` on).
+  std::vector<int64_t> axes;
+  bool keepDims = true;
 
   rt::Tensor value; // Constant
 };

@@ -66,8 +66,9 @@ struct ResidualEpilogue {
   }
 };
 
-/// The shape of a quantized convolution or gemm; a gemm has h = w = kh = kw =
-/// outH = outW = 1 and c = its reduction depth k.
+/// The shape of a quantized convolution or gemm; a gemm has w = kh = kw =
+/// outW = 1, c = its reduction depth k and h = outH = its rows per sample
+/// (1 for [N, K], the product of the middle dimensions for [N, ..., K]).
 struct LayerGeometry {
   int64_t c = 0, h = 1, w = 1, o = 0, kh = 1, kw = 1, outH = 1, outW = 1;
   int64_t strideH = 1, strideW = 1, padTop = 0, padLeft = 0;

@@ -40,7 +40,8 @@ struct KernelOperands {
   /// the epilogue's outputs', each with whether it is f32.
   std::vector<std::pair<std::string, bool>> buffers;
   /// Whether threads may split the output rows (a convolution with more
-  /// than one output pixel; a gemm's rows are its batch).
+  /// than one output pixel, or a gemm over [N, ..., K]; a gemm's rows are
+  /// otherwise its batch).
   bool splitRows = false;
 };
 

@@ -243,10 +243,14 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
                                     "_zero_points, " + w.address + "_scales"
                               : "dfq_rt_gemm(" + floatPtr(gemm.getInput()) +
                                     ", " + floatPtr(gemm.getWeight());
+    // Over [N, ..., K], every row of every sample.
+    int64_t rows = product(ArrayRef<int64_t>(x.sampleShape).drop_back());
     body += "  " + weights + ", " +
             (gemm.getBias() ? floatPtr(gemm.getBias()) : "NULL") + ", " +
-            floatPtr(result) + ", n, " + std::to_string(x.sampleShape[0]) +
-            ", " + std::to_string(w.sampleShape[0]) + ");\n";
+            floatPtr(result) +
+            (rows == 1 ? ", n, " : ", n * " + std::to_string(rows) + ", ") +
+            std::to_string(x.sampleShape.back()) + ", " +
+            std::to_string(w.sampleShape[0]) + ");\n";
     return success();
   }
   if (binaryOperator(op))
@@ -314,6 +318,51 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
     body += "  dfq_rt_softmax(" + floatPtr(op->getOperand(0)) + ", " +
             floatPtr(result) + ", n * " + std::to_string(outer) + ", " +
             std::to_string(s[axis - 1]) + ", " + std::to_string(inner) + ");\n";
+    return success();
+  }
+  if (auto norm = dyn_cast<LayerNormOp>(op)) {
+    ArrayRef<int64_t> s = values[norm.getInput()].sampleShape;
+    int64_t axis = sampleAxis(norm.getAxis());
+    if (axis == 0 || !values[norm.getInput()].hasBatch ||
+        values[norm.getScale()].hasBatch ||
+        (norm.getBias() && values[norm.getBias()].hasBatch))
+      return op->emitError() << "normalizes over the batch, a constant, or "
+                                "with computed scale or bias; not supported "
+                                "by the "
+                             << targetName << " target";
+    body +=
+        "  dfq_rt_layer_norm(" + floatPtr(norm.getInput()) + ", " +
+        floatPtr(norm.getScale()) + ", " +
+        (norm.getBias() ? floatPtr(norm.getBias()) : "NULL") + ", " +
+        floatPtr(result) + ", n * " +
+        std::to_string(product(s.take_front(axis - 1))) + ", " +
+        std::to_string(product(s.drop_front(axis - 1))) + ", " +
+        floatLiteral(static_cast<float>(norm.getEpsilon().convertToDouble())) +
+        ");\n";
+    return success();
+  }
+  if (auto mean = dyn_cast<ReduceMeanOp>(op)) {
+    // The reduced dimensions must be adjacent, so that the mean is over the
+    // middle of an [outer, reduced, inner] view.
+    ArrayRef<int64_t> axes = mean.getAxes();
+    ArrayRef<int64_t> s = values[mean.getInput()].sampleShape;
+    int64_t rank = s.size() + 1;
+    SmallVector<int64_t> sorted;
+    for (int64_t a : axes)
+      sorted.push_back(a < 0 ? a + rank : a);
+    llvm::sort(sorted);
+    if (!values[mean.getInput()].hasBatch || sorted.front() == 0 ||
+        sorted.back() - sorted.front() + 1 !=
+            static_cast<int64_t>(sorted.size()))
+      return op->emitError() << "reduces the batch, a constant, or dimensions "
+                                "that are not adjacent; not supported by the "
+                             << targetName << " target";
+    int64_t first = sorted.front() - 1, last = sorted.back() - 1;
+    body += "  dfq_rt_reduce_mean(" + floatPtr(mean.getInput()) + ", " +
+            floatPtr(result) + ", n * " +
+            std::to_string(product(s.take_front(first))) + ", " +
+            std::to_string(product(s.slice(first, last - first + 1))) + ", " +
+            std::to_string(product(s.drop_front(last + 1))) + ");\n";
     return success();
   }
   if (auto slice = dyn_cast<SliceOp>(op)) {

@@ -336,6 +336,11 @@ FailureOr<LayerSpec> HostProgram::extractLayerSpec(Operation *op) {
   } else {
     auto gemm = cast<QGemmOp>(op);
     spec.isGemm = true;
+    // [N, ..., K] is one column of rows-per-sample pixels of a 1x1
+    // convolution, in the same memory order.
+    ArrayRef<int64_t> inShape = gemm.getInput().getType().getShape();
+    spec.c = inShape.back();
+    spec.h = spec.outH = product(inShape.drop_front().drop_back());
     multiplier = gemm.getMultiplier();
     shift = gemm.getShift();
     bias = gemm.getBias();
@@ -398,7 +403,8 @@ LogicalResult HostProgram::emitKernel(Operation *op, size_t step) {
   operands.layer = stringLiteral(spec->layerName);
   operands.input = bytePtr(op->getOperand(0));
   // Convolution kernels compute any range of output rows (a team splits
-  // them); a gemm's rows are its batch.
+  // them); a gemm's rows are its batch (and, over [N, ..., K], the rows of
+  // each sample, which split like pixels).
   operands.splitRows = spec->outH * spec->outW > 1;
   if (!chain) {
     operands.buffers.push_back({bytePtr(op->getResult(0)), false});

@@ -765,6 +765,34 @@ void dfq_rt_concat_part(const void *x, void *y, int64_t outer, int64_t part,
     memcpy(to + o * total + offset, from + o * part, (size_t)part);
 }
 
+void dfq_rt_layer_norm(const float *x, const float *scale, const float *bias,
+                       float *y, int64_t rows, int64_t cols, float epsilon) {
+  for (int64_t r = 0; r < rows; ++r, x += cols, y += cols) {
+    double sum = 0, squares = 0;
+    for (int64_t c = 0; c < cols; ++c)
+      sum += x[c];
+    double mean = sum / (double)cols;
+    for (int64_t c = 0; c < cols; ++c)
+      squares += (x[c] - mean) * (x[c] - mean);
+    /* Normalized in float, as ATen's kernel does once it has the moments. */
+    float m = (float)mean;
+    float rstd = (float)(1.0 / sqrt(squares / (double)cols + (double)epsilon));
+    for (int64_t c = 0; c < cols; ++c)
+      y[c] = (x[c] - m) * rstd * scale[c] + (bias ? bias[c] : 0.0f);
+  }
+}
+
+void dfq_rt_reduce_mean(const float *x, float *y, int64_t outer,
+                        int64_t reduce, int64_t inner) {
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      double sum = 0;
+      for (int64_t r = 0; r < reduce; ++r)
+        sum += x[(o * reduce + r) * inner + i];
+      y[o * inner + i] = (float)(sum / (double)reduce);
+    }
+}
+
 void dfq_rt_slice(const float *x, float *y, const int64_t *in_dims,
                   const int64_t *out_dims, const int64_t *starts,
                   const int64_t *steps, int rank) {

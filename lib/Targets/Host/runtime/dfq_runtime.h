@@ -306,6 +306,14 @@ void dfq_rt_concat_part(const void *x, void *y, int64_t outer, int64_t part,
 
 /* y = transpose(x) for a tensor of `dims` (rank <= DFQ_RT_MAX_RANK) whose
  * output dimension i is input dimension perm[i]. */
+/* dfq.layer_norm of `rows` rows of `cols` elements; bias may be NULL. Mean
+   and variance accumulate in double. */
+void dfq_rt_layer_norm(const float *x, const float *scale, const float *bias,
+                       float *y, int64_t rows, int64_t cols, float epsilon);
+/* dfq.reduce_mean of x viewed as [outer, reduce, inner] over its middle
+   dimension, accumulated in double. */
+void dfq_rt_reduce_mean(const float *x, float *y, int64_t outer,
+                        int64_t reduce, int64_t inner);
 /* dfq.slice of a contiguous `rank`-dimensional tensor: along dimension d,
    out_dims[d] elements from starts[d], steps[d] apart (negative steps walk
    backwards). */
