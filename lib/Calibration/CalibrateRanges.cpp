@@ -321,8 +321,24 @@ void CalibrateRangesPass::runOnOperation() {
     rt::setEngineThreads(threads);
   int64_t count = images.shape[0];
   int64_t sampleSize = images.numElements() / count;
-  for (int64_t first = 0; first < count; first += batch) {
-    int64_t n = std::min<int64_t>(batch, count - first);
+  // A model exported with a static batch (reshapes that spell it out) runs
+  // that many images at a time; a tail that does not fill one is left out.
+  int64_t step = batch;
+  auto inputType = cast<RankedTensorType>(entry.getArgument(0).getType());
+  if (inputType.getRank() > 0 && !inputType.isDynamicDim(0)) {
+    step = inputType.getDimSize(0);
+    if (step > count) {
+      module.emitError("dfq-calibrate-ranges: the model's input has a static "
+                       "batch of ")
+          << step << " but only " << count
+          << " calibration images are given (make the batch dynamic with "
+             "--input-shape ?x...)";
+      return signalPassFailure();
+    }
+    count -= count % step;
+  }
+  for (int64_t first = 0; first < count; first += step) {
+    int64_t n = std::min<int64_t>(step, count - first);
     std::vector<int64_t> shape = images.shape;
     shape[0] = n;
     rt::Tensor input =

@@ -79,8 +79,9 @@ struct LowerToKernelsPass
     int64_t index = 0;
     getOperation().walk([&](Operation *op) {
       // A float gemm (the layer computing the network output keeps a float
-      // output after dfq-quantize) runs on the host in float.
-      if (isa<Conv2DOp, MatMulOp, BatchNormOp>(op)) {
+      // output after dfq-quantize) and a product of two activations
+      // (attention) run on the host in float.
+      if (isa<Conv2DOp, BatchNormOp>(op)) {
         op->emitOpError() << "is not quantized; the " << target
                           << " target runs quantized layers only (run "
                           << "dfq-fold-bn and dfq-quantize first)";

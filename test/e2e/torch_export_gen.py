@@ -174,6 +174,31 @@ class TokenHead(nn.Module):
         return self.fc(self.norm(pooled))
 
 
+class Attention(nn.Module):
+    """Two-head self-attention over the pixels as tokens, the batch kept
+    leading: Linear on [N, T, C], heads by reshape and permute, q @ k^T and
+    softmax @ v (MatMul of two activations), LayerNorm, token mean."""
+
+    def __init__(self, c, heads=2):
+        super().__init__()
+        self.heads, self.d = heads, c // heads
+        self.norm = nn.LayerNorm(c)
+        self.q, self.k, self.v = nn.Linear(c, c), nn.Linear(c, c), nn.Linear(c, c)
+        self.out = nn.Linear(c, c)
+
+    def split(self, t):
+        n, tokens, _ = t.shape
+        return t.reshape(n, tokens, self.heads, self.d).permute(0, 2, 1, 3)
+
+    def forward(self, x):
+        tokens = x.flatten(2).transpose(1, 2)
+        y = self.norm(tokens)
+        q, k, v = self.split(self.q(y)), self.split(self.k(y)), self.split(self.v(y))
+        weights = torch.softmax(q @ k.transpose(-1, -2) / self.d ** 0.5, dim=-1)
+        mixed = (weights @ v).permute(0, 2, 1, 3).reshape(tokens.shape)
+        return (tokens + self.out(mixed)).mean(1)
+
+
 def build(arch):
     if arch == "plain":
         return nn.Sequential(*conv_bn(1, 8, 5, bias=True), nn.ReLU(), nn.MaxPool2d(2),
@@ -231,6 +256,9 @@ def build(arch):
     if arch == "convnext":
         return nn.Sequential(nn.Conv2d(1, 16, 4, stride=4), ChannelsLastNorm(16),
                              ConvNeXtBlock(16), TokenHead(16))
+    if arch == "attention":
+        return nn.Sequential(*conv_bn(1, 16, 4, stride=4), nn.ReLU(), Attention(16),
+                             nn.Linear(16, 10))
     if arch == "shuffle":
         return nn.Sequential(*conv_bn(1, 16, 3, stride=2), nn.ReLU(), ShuffleUnit(16), Slices(),
                              *conv_bn(24, 16, 1), nn.ReLU(), nn.AdaptiveAvgPool2d(1),

@@ -125,13 +125,22 @@ mlir::dfq::measureLayerSqnr(ModuleOp floatModel, ModuleOp quantizedModel,
   // kept for the comparison stay small (all of them for every image of a
   // 224x224 network would be gigabytes); signal and noise energies add up
   // over the batches.
-  constexpr int64_t kImagesPerBatch = 16;
+  // A model exported with a static batch runs that many at a time.
+  int64_t imagesPerBatch = 16;
+  auto inputType =
+      dyn_cast<RankedTensorType>(floatEntry.getArgument(0).getType());
+  bool staticBatch =
+      inputType && inputType.getRank() > 0 && !inputType.isDynamicDim(0);
+  if (staticBatch)
+    imagesPerBatch = inputType.getDimSize(0);
   std::vector<int64_t> shape = images.shape();
   int64_t count = shape.empty() ? 0 : shape[0];
+  if (staticBatch)
+    count -= count % imagesPerBatch;
   int64_t sampleSize = count ? images.numElements() / count : 0;
   llvm::StringMap<std::pair<double, double>> energies; // signal, noise
-  for (int64_t first = 0; first < count; first += kImagesPerBatch) {
-    shape[0] = std::min(kImagesPerBatch, count - first);
+  for (int64_t first = 0; first < count; first += imagesPerBatch) {
+    shape[0] = std::min(imagesPerBatch, count - first);
     rt::Tensor batch =
         rt::Tensor::fromF32(shape, images.dataF32() + first * sampleSize);
     llvm::StringMap<std::vector<float>> reference;

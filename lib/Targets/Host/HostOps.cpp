@@ -255,6 +255,27 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
   }
   if (binaryOperator(op))
     return emitBinary(op);
+  if (auto matmul = dyn_cast<MatMulOp>(op)) {
+    // Two activations with the same leading dimensions (attention's
+    // [N, heads, T, d] products); a constant factor is a dfq.gemm.
+    const ValueInfo &lhs = values[matmul.getLhs()];
+    const ValueInfo &rhs = values[matmul.getRhs()];
+    ArrayRef<int64_t> a = lhs.sampleShape, b = rhs.sampleShape;
+    if (!lhs.hasBatch || !rhs.hasBatch || a.size() < 2 ||
+        a.size() != b.size() || a.drop_back(2) != b.drop_back(2))
+      return op->emitError()
+             << "multiplies a constant, or activations whose leading "
+                "dimensions differ (broadcasting); the "
+             << targetName
+             << " target multiplies two activations of the same leading "
+                "dimensions";
+    body += "  dfq_rt_matmul(" + floatPtr(matmul.getLhs()) + ", " +
+            floatPtr(matmul.getRhs()) + ", " + floatPtr(result) + ", n * " +
+            std::to_string(product(a.drop_back(2))) + ", " +
+            std::to_string(a[a.size() - 2]) + ", " + std::to_string(a.back()) +
+            ", " + std::to_string(b.back()) + ");\n";
+    return success();
+  }
   if (isa<GlobalAvgPoolOp>(op)) {
     // A transposition from channels-last is read as it is: the pooling
     // sums every channel in the same order in both layouts.

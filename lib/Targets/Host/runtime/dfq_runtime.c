@@ -765,6 +765,24 @@ void dfq_rt_concat_part(const void *x, void *y, int64_t outer, int64_t part,
     memcpy(to + o * total + offset, from + o * part, (size_t)part);
 }
 
+void dfq_rt_matmul(const float *a, const float *b, float *y, int64_t batches,
+                   int64_t m, int64_t k, int64_t n) {
+  /* Rows of y accumulate rows of b scaled by a's elements: the inner loop
+     runs along contiguous memory and vectorizes. */
+  for (int64_t p = 0; p < batches; ++p, a += m * k, b += k * n, y += m * n)
+    for (int64_t i = 0; i < m; ++i) {
+      float *row = y + i * n;
+      for (int64_t j = 0; j < n; ++j)
+        row[j] = 0.0f;
+      for (int64_t l = 0; l < k; ++l) {
+        float x = a[i * k + l];
+        const float *from = b + l * n;
+        for (int64_t j = 0; j < n; ++j)
+          row[j] += x * from[j];
+      }
+    }
+}
+
 void dfq_rt_layer_norm(const float *x, const float *scale, const float *bias,
                        float *y, int64_t rows, int64_t cols, float epsilon) {
   for (int64_t r = 0; r < rows; ++r, x += cols, y += cols) {

@@ -306,6 +306,9 @@ void dfq_rt_concat_part(const void *x, void *y, int64_t outer, int64_t part,
 
 /* y = transpose(x) for a tensor of `dims` (rank <= DFQ_RT_MAX_RANK) whose
  * output dimension i is input dimension perm[i]. */
+/* dfq.matmul of `batches` pairs of row-major [m, k] and [k, n] matrices. */
+void dfq_rt_matmul(const float *a, const float *b, float *y, int64_t batches,
+                   int64_t m, int64_t k, int64_t n);
 /* dfq.layer_norm of `rows` rows of `cols` elements; bias may be NULL. Mean
    and variance accumulate in double. */
 void dfq_rt_layer_norm(const float *x, const float *scale, const float *bias,
