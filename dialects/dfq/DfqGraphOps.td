@@ -486,6 +486,37 @@ def Dfq_ConcatOp : Dfq_InferredGraphOp<"concat"> {
   }];
 }
 
+def Dfq_PadOp : Dfq_InferredGraphOp<"pad"> {
+  let summary = "Pad every dimension, as ONNX Pad with non-negative pads";
+  let description = [{
+    `pads` holds the elements added before each dimension, then those added
+    after each (ONNX order: `[b_0, ..., b_r-1, e_0, ..., e_r-1]`), all
+    non-negative; result dimension `d` is `b_d + input.shape[d] + e_d`. The
+    added elements are, by `mode`:
+
+    - `"constant"`: `value`;
+    - `"reflect"`: the input mirrored about its first or last element,
+      which is not repeated (ONNX and NumPy `reflect`): `b_d` and `e_d` are
+      at most `input.shape[d] - 1`;
+    - `"edge"`: the first or last element repeated.
+
+    A dynamic dimension (the batch) is not padded. Zero padding of H and W
+    in front of a convolution or average pooling is not a `dfq.pad`: the
+    importer folds it into the consumer's `pads`; negative ONNX pads crop,
+    which the importer writes as a `dfq.slice`.
+  }];
+  let arguments = (ins
+    Dfq_FloatTensor:$input,
+    DenseI64ArrayAttr:$pads,
+    DefaultValuedAttr<StrAttr, "\"constant\"">:$mode,
+    DefaultValuedAttr<F64Attr, "0.0">:$value
+  );
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Dfq_SliceOp : Dfq_GraphOp<"slice"> {
   let summary = "Strided window of a tensor, as ONNX Slice with static bounds";
   let description = [{

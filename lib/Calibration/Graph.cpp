@@ -68,6 +68,8 @@ const char *mlir::dfq::calib::opKindName(OpKind kind) {
     return "LayerNorm";
   case OpKind::ReduceMean:
     return "ReduceMean";
+  case OpKind::Pad:
+    return "Pad";
   case OpKind::Softmax:
     return "Softmax";
   }

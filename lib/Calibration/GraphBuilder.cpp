@@ -186,6 +186,13 @@ FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
               node.epsilon = norm.getEpsilon().convertToDouble();
               return true;
             })
+            .Case([&](PadOp pad) {
+              node.kind = OpKind::Pad;
+              node.padding = toVector(pad.getPads());
+              node.padMode = pad.getMode().str();
+              node.padValue = pad.getValue().convertToDouble();
+              return true;
+            })
             .Case([&](ReduceMeanOp mean) {
               node.kind = OpKind::ReduceMean;
               node.axes = toVector(mean.getAxes());

@@ -253,6 +253,8 @@ at::Tensor Executor::execute(const Node &node,
     return aten::layerNorm(in(0), in(1), optional(2), node.axis, node.epsilon);
   case OpKind::ReduceMean:
     return aten::reduceMean(in(0), node.axes, node.keepDims);
+  case OpKind::Pad:
+    return aten::pad(in(0), node.padding, node.padMode, node.padValue);
   case OpKind::Input:
   case OpKind::Constant:
     break;

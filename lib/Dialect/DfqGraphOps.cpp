@@ -685,3 +685,49 @@ LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
   inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
   return success();
 }
+
+LogicalResult PadOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &inferred) {
+  StringRef opName = PadOp::getOperationName();
+  FailureOr<RankedTensorType> input =
+      getRanked(loc, opName, adaptor.getInput(), "input");
+  if (failed(input))
+    return failure();
+  int64_t rank = input->getRank();
+  ArrayRef<int64_t> pads = adaptor.getPads();
+  StringRef mode = adaptor.getMode();
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return emitShapeError(loc, opName,
+                          "mode '" + mode +
+                              "' is not one of constant, reflect and edge");
+  if (static_cast<int64_t>(pads.size()) != 2 * rank)
+    return emitShapeError(loc, opName,
+                          "pads has " + Twine(pads.size()) +
+                              " entries for an input of rank " + Twine(rank));
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t before = pads[d], after = pads[d + rank];
+    int64_t size = input->getDimSize(d);
+    // Bounded so that the result size cannot overflow.
+    constexpr int64_t kMaxPad = int64_t(1) << 31;
+    if (before < 0 || after < 0 || before > kMaxPad || after > kMaxPad)
+      return emitShapeError(
+          loc, opName, "pads " + formatShape(pads) + " must lie in [0, 2^31]");
+    if (ShapedType::isDynamic(size)) {
+      if (before || after)
+        return emitShapeError(
+            loc, opName, "pads dimension " + Twine(d) + ", which is dynamic");
+      shape.push_back(size);
+      continue;
+    }
+    if (mode == "reflect" && (before > size - 1 || after > size - 1))
+      return emitShapeError(loc, opName,
+                            "reflect pads of dimension " + Twine(d) +
+                                " must be at most " + Twine(size - 1));
+    shape.push_back(before + size + after);
+  }
+  inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
+  return success();
+}

@@ -211,6 +211,8 @@ private:
                              AttributeReader &attrs);
   LogicalResult importSqueeze(const onnx::Node &node, Location loc,
                               AttributeReader &attrs, bool isUnsqueeze);
+  FailureOr<Value> createPad(Location loc, Value input, ArrayRef<int64_t> pads,
+                             StringRef mode, float value);
   FailureOr<Value> createSlice(Location loc, Value input,
                                ArrayRef<int64_t> starts, ArrayRef<int64_t> ends,
                                ArrayRef<int64_t> axes, ArrayRef<int64_t> steps);
@@ -315,13 +317,20 @@ FailureOr<Value> OnnxImporter::getInput(const onnx::Node &node, unsigned index,
   if (!hasInput(node, index))
     return emitError(loc) << what << ": input #" << index << " is missing";
   const std::string &name = node.inputs[index];
-  auto pending = pendingPads.find(name);
-  if (pending != pendingPads.end())
-    return emitError(loc) << what << ": input '" << name << "' comes from "
-                          << pending->second.padNode
-                          << "; a Pad is only supported in front of a Conv or "
-                             "AveragePool, into which it folds";
   auto it = values.find(name);
+  auto pending = pendingPads.find(name);
+  if (pending != pendingPads.end() && it == values.end()) {
+    // A zero Pad read by something else than a Conv or AveragePool.
+    SmallVector<int64_t> pads(8, 0);
+    ArrayRef<int64_t> hw = pending->second.pads;
+    pads[2] = hw[0], pads[3] = hw[1], pads[6] = hw[2], pads[7] = hw[3];
+    FailureOr<Value> padded =
+        createPad(loc, pending->second.source, pads, "constant", 0.0f);
+    if (failed(padded))
+      return failure();
+    values[name] = *padded;
+    return *padded;
+  }
   if (it != values.end())
     return it->second;
   if (const onnx::Tensor *tensor = findConstant(name))
@@ -1352,9 +1361,9 @@ LogicalResult OnnxImporter::importPad(const onnx::Node &node, Location loc,
   FailureOr<std::string> mode = attrs.getString("mode", "constant");
   if (failed(mode) || failed(attrs.finish()))
     return failure();
-  if (*mode != "constant")
+  if (*mode != "constant" && *mode != "reflect" && *mode != "edge")
     return emitError(loc) << what << ": mode '" << *mode
-                          << "' is not supported (only 'constant')";
+                          << "' is not one of constant, reflect and edge";
   FailureOr<Value> input = getInput(node, 0, loc);
   if (failed(input))
     return failure();
@@ -1371,31 +1380,65 @@ LogicalResult OnnxImporter::importPad(const onnx::Node &node, Location loc,
                           << 2 * rank << " values";
   if (hasInput(node, 3))
     return emitError(loc) << what << ": the axes input is not supported";
-  if (hasInput(node, 2)) {
+  float fill = 0.0f;
+  if (hasInput(node, 2) && *mode == "constant") {
     FailureOr<const onnx::Tensor *> value =
         getConstantInput(node, 2, loc, "constant_value");
     if (failed(value))
       return failure();
-    if ((*value)->dataType != onnx::kFloat || (*value)->floats.size() != 1 ||
-        (*value)->floats[0] != 0.0f)
-      return emitError(loc) << what
-                            << ": only a zero FLOAT constant_value is "
-                               "supported";
+    if ((*value)->dataType != onnx::kFloat || (*value)->floats.size() != 1)
+      return emitError(loc)
+             << what << ": constant_value must be a FLOAT scalar";
+    fill = (*value)->floats[0];
   }
   ArrayRef<int64_t> p = (*pads)->ints;
   if (llvm::all_of(p, [](int64_t v) { return v == 0; }))
     return defineValue(node, node.outputs[0], *input, loc);
-  if (rank != 4 || p[0] || p[1] || p[4] || p[5] ||
-      llvm::any_of(p, [](int64_t v) { return v < 0; }))
-    return emitError(loc) << what << ": pads " << formatDims(p)
-                          << " are not supported (only non-negative padding "
-                             "of H and W of an NCHW tensor)";
-  if (values.count(node.outputs[0]) || constants.count(node.outputs[0]) ||
-      pendingPads.count(node.outputs[0]))
-    return emitError(loc) << what << ": output '" << node.outputs[0]
-                          << "' is already defined";
-  pendingPads[node.outputs[0]] = {*input, {p[2], p[3], p[6], p[7]}, what};
-  return success();
+  // Zero padding of H and W waits for its consumer: a Conv or AveragePool
+  // takes it as its own pads, anything else gets a dfq.pad (getInput).
+  if (*mode == "constant" && fill == 0.0f && !std::signbit(fill) && rank == 4 &&
+      !p[0] && !p[1] && !p[4] && !p[5] &&
+      llvm::none_of(p, [](int64_t v) { return v < 0; })) {
+    if (values.count(node.outputs[0]) || constants.count(node.outputs[0]) ||
+        pendingPads.count(node.outputs[0]))
+      return emitError(loc) << what << ": output '" << node.outputs[0]
+                            << "' is already defined";
+    pendingPads[node.outputs[0]] = {*input, {p[2], p[3], p[6], p[7]}, what};
+    return success();
+  }
+  FailureOr<Value> result = createPad(loc, *input, p, *mode, fill);
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
+FailureOr<Value> OnnxImporter::createPad(Location loc, Value input,
+                                         ArrayRef<int64_t> pads, StringRef mode,
+                                         float value) {
+  // Negative pads crop (a slice first); the rest is a dfq.pad.
+  int64_t rank = pads.size() / 2;
+  SmallVector<int64_t> starts, ends, axes, steps, growth;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t before = pads[d], after = pads[d + rank];
+    if (before < 0 || after < 0) {
+      starts.push_back(std::max<int64_t>(-before, 0));
+      ends.push_back(after < 0 ? after : INT64_MAX);
+      axes.push_back(d);
+      steps.push_back(1);
+    }
+  }
+  for (int64_t v : pads)
+    growth.push_back(std::max<int64_t>(v, 0));
+  FailureOr<Value> cropped =
+      starts.empty() ? FailureOr<Value>(input)
+                     : createSlice(loc, input, starts, ends, axes, steps);
+  if (failed(cropped) || llvm::all_of(growth, [](int64_t v) { return v == 0; }))
+    return cropped;
+  return createInferred<PadOp>(
+      loc, *cropped,
+      {builder.getNamedAttr("pads", builder.getDenseI64ArrayAttr(growth)),
+       builder.getNamedAttr("mode", builder.getStringAttr(mode)),
+       builder.getNamedAttr("value", builder.getF64FloatAttr(value))});
 }
 
 //===----------------------------------------------------------------------===//

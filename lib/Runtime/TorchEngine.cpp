@@ -28,6 +28,7 @@
 #include <ATen/ops/div.h>
 #include <ATen/ops/empty.h>
 #include <ATen/ops/erf.h>
+#include <ATen/ops/index_select.h>
 #include <ATen/ops/layer_norm.h>
 #include <ATen/ops/linear.h>
 #include <ATen/ops/matmul.h>
@@ -469,6 +470,47 @@ KernelResult kernels::layerNorm(const Tensor &input, const Tensor &scale,
     return aten::layerNorm(unwrap(input), unwrap(scale), unwrapOptional(bias),
                            axis, epsilon);
   });
+}
+
+at::Tensor aten::pad(const at::Tensor &x, const std::vector<int64_t> &pads,
+                     const std::string &mode, double value) {
+  int64_t rank = x.dim();
+  TORCH_CHECK(static_cast<int64_t>(pads.size()) == 2 * rank, "pad of a rank-",
+              rank, " tensor needs ", 2 * rank, " pads");
+  if (mode == "constant") {
+    // ATen lists (begin, end) pairs from the last dimension back.
+    std::vector<int64_t> pairs;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      pairs.push_back(pads[d]);
+      pairs.push_back(pads[d + rank]);
+    }
+    return at::constant_pad_nd(x, pairs, value);
+  }
+  TORCH_CHECK(mode == "reflect" || mode == "edge", "unknown pad mode ", mode);
+  // Each padded dimension gathers its source positions: mirrored about the
+  // end elements (reflect) or clamped to them (edge).
+  at::Tensor y = x;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t before = pads[d], after = pads[d + rank], size = x.size(d);
+    if (!before && !after)
+      continue;
+    TORCH_CHECK(mode == "edge" || (before < size && after < size),
+                "reflect pads must be smaller than the dimension");
+    at::Tensor index = at::empty({before + size + after}, at::kLong);
+    int64_t *source = index.data_ptr<int64_t>();
+    for (int64_t i = -before; i < size + after; ++i)
+      source[i + before] =
+          i < 0       ? (mode == "edge" ? 0 : -i)
+          : i >= size ? (mode == "edge" ? size - 1 : 2 * (size - 1) - i)
+                      : i;
+    y = y.index_select(d, index);
+  }
+  return y;
+}
+
+KernelResult kernels::pad(const Tensor &input, const std::vector<int64_t> &pads,
+                          const std::string &mode, double value) noexcept {
+  return runKernel([&] { return aten::pad(unwrap(input), pads, mode, value); });
 }
 
 at::Tensor aten::reduceMean(const at::Tensor &x,

@@ -116,6 +116,8 @@ KernelResult flatten(const Tensor &input, int64_t axis) noexcept;
 KernelResult layerNorm(const Tensor &input, const Tensor &scale,
                        const Tensor &bias, int64_t axis,
                        double epsilon) noexcept;
+KernelResult pad(const Tensor &input, const std::vector<int64_t> &pads,
+                 const std::string &mode, double value) noexcept;
 KernelResult reduceMean(const Tensor &input, const std::vector<int64_t> &axes,
                         bool keepdims) noexcept;
 /// `shape` is fully static and holds as many elements as `input`.

@@ -65,6 +65,10 @@ at::Tensor flatten(const at::Tensor &input, int64_t axis);
 at::Tensor layerNorm(const at::Tensor &input, const at::Tensor &scale,
                      const c10::optional<at::Tensor> &bias, int64_t axis,
                      double epsilon);
+/// dfq.pad: `pads` in ONNX order (all begins, then all ends), mode
+/// "constant", "reflect" or "edge".
+at::Tensor pad(const at::Tensor &input, const std::vector<int64_t> &pads,
+               const std::string &mode, double value);
 /// dfq.reduce_mean.
 at::Tensor reduceMean(const at::Tensor &input, const std::vector<int64_t> &axes,
                       bool keepdims);

@@ -1063,3 +1063,39 @@ func.func @gemm_rank1(%x: tensor<4xf32>, %w: tensor<3x4xf32>) {
   %y = dfq.gemm %x, %w : (tensor<4xf32>, tensor<3x4xf32>) -> tensor<3xf32>
   return
 }
+
+// -----
+
+func.func @pad_reflect_too_far(%x: tensor<2x3xf32>) {
+  // expected-error @+2 {{'dfq.pad' op reflect pads of dimension 1 must be at most 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = dfq.pad %x {mode = "reflect", pads = array<i64: 0, 3, 0, 0>} : (tensor<2x3xf32>) -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+func.func @pad_mode(%x: tensor<2x3xf32>) {
+  // expected-error @+2 {{'dfq.pad' op mode 'wrap' is not one of constant, reflect and edge}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = dfq.pad %x {mode = "wrap", pads = array<i64: 0, 1, 0, 0>} : (tensor<2x3xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @pad_batch(%x: tensor<?x3xf32>) {
+  // expected-error @+2 {{'dfq.pad' op pads dimension 0, which is dynamic}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = dfq.pad %x {pads = array<i64: 1, 0, 0, 0>} : (tensor<?x3xf32>) -> tensor<?x3xf32>
+  return
+}
+
+// -----
+
+func.func @pad_negative(%x: tensor<2x3xf32>) {
+  // expected-error @+2 {{'dfq.pad' op pads [0, -1, 0, 0] must lie in [0, 2^31]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = dfq.pad %x {pads = array<i64: 0, -1, 0, 0>} : (tensor<2x3xf32>) -> tensor<2x2xf32>
+  return
+}

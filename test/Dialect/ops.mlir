@@ -244,3 +244,12 @@ func.func @gemm_over_rows(%x: tensor<?x7x7x16xf32>, %w: tensor<64x16xf32>, %b: t
   %0 = dfq.gemm %x, %w, %b : (tensor<?x7x7x16xf32>, tensor<64x16xf32>, tensor<64xf32>) -> tensor<?x7x7x64xf32>
   return %0 : tensor<?x7x7x64xf32>
 }
+
+// CHECK-LABEL: func.func @pads
+// CHECK: dfq.pad %{{.*}} {mode = "reflect", pads = array<i64: 0, 0, 2, 1, 0, 0, 1, 2>} : (tensor<?x8x14x14xf32>) -> tensor<?x8x17x17xf32>
+// CHECK: dfq.pad %{{.*}} {pads = array<i64: 0, 1, 0, 2>, value = -1.500000e+00 : f64} : (tensor<?x3xf32>) -> tensor<?x6xf32>
+func.func @pads(%x: tensor<?x8x14x14xf32>, %y: tensor<?x3xf32>) -> (tensor<?x8x17x17xf32>, tensor<?x6xf32>) {
+  %0 = dfq.pad %x {mode = "reflect", pads = array<i64: 0, 0, 2, 1, 0, 0, 1, 2>} : (tensor<?x8x14x14xf32>) -> tensor<?x8x17x17xf32>
+  %1 = dfq.pad %y {pads = array<i64: 0, 1, 0, 2>, value = -1.5 : f64} : (tensor<?x3xf32>) -> tensor<?x6xf32>
+  return %0, %1 : tensor<?x8x17x17xf32>, tensor<?x6xf32>
+}

@@ -16,6 +16,10 @@
 // RUN: test ! -e %t/hardsigmoid_int_alpha.mlir
 // RUN: %python %S/onnx_gen.py reduce_mean_axes %t/reduce_mean_axes.onnx
 // RUN: not dfq-translate --import-onnx %t/reduce_mean_axes.onnx -o %t/reduce_mean_axes.mlir 2>&1 | FileCheck %s --check-prefix=REDUCE_MEAN
+// RUN: %python %S/onnx_gen.py pad_wrap %t/pad_wrap.onnx
+// RUN: not dfq-translate --import-onnx %t/pad_wrap.onnx -o %t/pad_wrap.mlir 2>&1 | FileCheck %s --check-prefix=PAD_WRAP
+// RUN: %python %S/onnx_gen.py pad_reflect_far %t/pad_reflect_far.onnx
+// RUN: not dfq-translate --import-onnx %t/pad_reflect_far.onnx -o %t/pad_reflect_far.mlir 2>&1 | FileCheck %s --check-prefix=PAD_REFLECT
 // RUN: %python %S/onnx_gen.py pow_cube %t/pow_cube.onnx
 // RUN: not dfq-translate --import-onnx %t/pow_cube.onnx -o %t/pow_cube.mlir 2>&1 | FileCheck %s --check-prefix=POW
 // RUN: %python %S/onnx_gen.py layer_norm_scale %t/layer_norm_scale.onnx
@@ -111,6 +115,9 @@
 // HARD_SIGMOID: error: HardSigmoid node 'node': attribute 'alpha' is INT, expected FLOAT
 // REDUCE_MEAN: error: 'dfq.reduce_mean' op axes [1, 4] are out of range or repeated for rank 4
 // REDUCE_MEAN: error: ReduceMean node 'node': cannot be imported (see above)
+// PAD_WRAP: error: Pad node 'node': mode 'wrap' is not one of constant, reflect and edge
+// PAD_REFLECT: error: 'dfq.pad' op reflect pads of dimension 1 must be at most 3
+// PAD_REFLECT: error: Pad node 'node': cannot be imported (see above)
 // POW: error: Pow node 'node': only a constant scalar exponent of 2, 0.5 or 1 is supported (as normalizations use Pow)
 // LAYER_NORM: error: 'dfq.layer_norm' op scale and bias must be [3, 4] tensors of 'f32' (the normalized dimensions), got 'tensor<4xf32>'
 // LAYER_NORM: error: LayerNormalization node 'node': cannot be imported (see above)

@@ -199,6 +199,19 @@ class Attention(nn.Module):
         return (tokens + self.out(mixed)).mean(1)
 
 
+class Pads(nn.Module):
+    """Reflection, replication and constant (non-zero) padding, a negative
+    pad that crops, and zero padding that a ReLU reads (not a convolution)."""
+
+    def forward(self, x):
+        a = nn.functional.pad(x, (1, 2, 2, 1), mode="reflect")
+        b = nn.functional.pad(x, (2, 1, 1, 2), mode="replicate")
+        c = nn.functional.pad(x, (3, 0, 0, 3), value=0.5)
+        d = torch.relu(nn.functional.pad(x, (1, 2, 2, 1)))
+        e = nn.functional.pad(x, (-1, 4, 2, 1))
+        return torch.cat([a, b, c, d, e], 1)
+
+
 def build(arch):
     if arch == "plain":
         return nn.Sequential(*conv_bn(1, 8, 5, bias=True), nn.ReLU(), nn.MaxPool2d(2),
@@ -259,6 +272,10 @@ def build(arch):
     if arch == "attention":
         return nn.Sequential(*conv_bn(1, 16, 4, stride=4), nn.ReLU(), Attention(16),
                              nn.Linear(16, 10))
+    if arch == "pads":
+        return nn.Sequential(*conv_bn(1, 8, 3, stride=2), nn.ReLU(), Pads(),
+                             *conv_bn(40, 16, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                             nn.Flatten(), nn.Linear(16, 10))
     if arch == "shuffle":
         return nn.Sequential(*conv_bn(1, 16, 3, stride=2), nn.ReLU(), ShuffleUnit(16), Slices(),
                              *conv_bn(24, 16, 1), nn.ReLU(), nn.AdaptiveAvgPool2d(1),

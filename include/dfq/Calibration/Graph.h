@@ -65,6 +65,7 @@ enum class OpKind {
   Slice,
   LayerNorm,
   ReduceMean,
+  Pad,
 };
 
 /// The kind's name as error messages spell it ("Conv2d").
@@ -104,6 +105,10 @@ struct Node {
   // ReduceMean (LayerNorm normalizes from `axis` on).
   std::vector<int64_t> axes;
   bool keepDims = true;
+  // Pad: ONNX-ordered pads (begins, then ends), the mode and the fill.
+  std::vector<int64_t> padding;
+  std::string padMode = "constant";
+  double padValue = 0.0;
 
   rt::Tensor value; // Constant
 };

@@ -386,6 +386,34 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
             std::to_string(product(s.drop_front(last + 1))) + ");\n";
     return success();
   }
+  if (auto pad = dyn_cast<PadOp>(op)) {
+    const ValueInfo &in = values[pad.getInput()];
+    ArrayRef<int64_t> pads = pad.getPads();
+    int64_t rank = pads.size() / 2;
+    if (!in.hasBatch || pads[0] || pads[rank] || rank > 6)
+      return op->emitError() << "pads a constant or the batch, or has rank "
+                                "> 6; not supported by the "
+                             << targetName << " target";
+    std::string inDims = "{n", outDims = "{n", begins = "{0";
+    for (int64_t d = 1; d < rank; ++d) {
+      inDims += ", " + std::to_string(in.sampleShape[d - 1]);
+      outDims += ", " + std::to_string(values[result].sampleShape[d - 1]);
+      begins += ", " + std::to_string(pads[d]);
+    }
+    StringRef mode = pad.getMode();
+    body += "  {\n    const int64_t in_dims[] = " + inDims +
+            "}, out_dims[] = " + outDims + "}, begins[] = " + begins +
+            "};\n    dfq_rt_pad(" + floatPtr(pad.getInput()) + ", " +
+            floatPtr(result) + ", in_dims, out_dims, begins, " +
+            std::to_string(rank) + ", " +
+            (mode == "constant"  ? "DFQ_RT_PAD_CONSTANT"
+             : mode == "reflect" ? "DFQ_RT_PAD_REFLECT"
+                                 : "DFQ_RT_PAD_EDGE") +
+            ", " +
+            floatLiteral(static_cast<float>(pad.getValue().convertToDouble())) +
+            ");\n  }\n";
+    return success();
+  }
   if (auto slice = dyn_cast<SliceOp>(op)) {
     const ValueInfo &in = values[slice.getInput()];
     ArrayRef<int64_t> starts = slice.getStarts(), steps = slice.getSteps();

@@ -811,6 +811,42 @@ void dfq_rt_reduce_mean(const float *x, float *y, int64_t outer,
     }
 }
 
+/* The input position that output position `i` of a dimension of `size`
+   input elements reads, or -1 for the constant. */
+static int64_t dfq_rt_pad_source(int64_t i, int64_t size, int mode) {
+  if (i >= 0 && i < size)
+    return i;
+  if (mode == DFQ_RT_PAD_CONSTANT)
+    return -1;
+  if (mode == DFQ_RT_PAD_EDGE)
+    return i < 0 ? 0 : size - 1;
+  return i < 0 ? -i : 2 * (size - 1) - i;
+}
+
+void dfq_rt_pad(const float *x, float *y, const int64_t *in_dims,
+                const int64_t *out_dims, const int64_t *begins, int rank,
+                int mode, float value) {
+  int64_t index[DFQ_RT_MAX_RANK] = {0}, count = 1;
+  for (int d = 0; d < rank; ++d)
+    count *= out_dims[d];
+  for (int64_t k = 0; k < count; ++k) {
+    int64_t from = 0;
+    int inside = 1;
+    for (int d = 0; d < rank && inside; ++d) {
+      int64_t source =
+          dfq_rt_pad_source(index[d] - begins[d], in_dims[d], mode);
+      inside = source >= 0;
+      from = from * in_dims[d] + source;
+    }
+    y[k] = inside ? x[from] : value;
+    for (int d = rank - 1; d >= 0; --d) {
+      if (++index[d] < out_dims[d])
+        break;
+      index[d] = 0;
+    }
+  }
+}
+
 void dfq_rt_slice(const float *x, float *y, const int64_t *in_dims,
                   const int64_t *out_dims, const int64_t *starts,
                   const int64_t *steps, int rank) {

@@ -317,6 +317,12 @@ void dfq_rt_layer_norm(const float *x, const float *scale, const float *bias,
    dimension, accumulated in double. */
 void dfq_rt_reduce_mean(const float *x, float *y, int64_t outer,
                         int64_t reduce, int64_t inner);
+/* dfq.pad of a contiguous `rank`-dimensional tensor into out_dims, the
+   input starting at `begins` in every dimension. */
+enum { DFQ_RT_PAD_CONSTANT = 0, DFQ_RT_PAD_REFLECT = 1, DFQ_RT_PAD_EDGE = 2 };
+void dfq_rt_pad(const float *x, float *y, const int64_t *in_dims,
+                const int64_t *out_dims, const int64_t *begins, int rank,
+                int mode, float value);
 /* dfq.slice of a contiguous `rank`-dimensional tensor: along dimension d,
    out_dims[d] elements from starts[d], steps[d] apart (negative steps walk
    backwards). */
