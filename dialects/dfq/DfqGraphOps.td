@@ -517,6 +517,43 @@ def Dfq_PadOp : Dfq_InferredGraphOp<"pad"> {
   }];
 }
 
+def Dfq_ResizeOp : Dfq_GraphOp<"resize"> {
+  let summary = "Resize H and W of NCHW, as ONNX Resize (nearest, linear)";
+  let description = [{
+    Every output position `o` of H (and of W alike) reads the input at
+    `x = f(o)`, with `scale` the axis's entry of `scales` (the Resize's
+    scale, or output / input size when it gave sizes):
+
+    - `half_pixel`: `f(o) = (o + 0.5) / scale - 0.5`;
+    - `pytorch_half_pixel`: the same, but 0 when `in * scale` is at most 1;
+    - `align_corners`: `o * (in - 1) / (in * scale - 1)`, 0 when
+      `in * scale` is 1;
+    - `asymmetric`: `o / scale`.
+
+    `in * scale` is the output length before rounding, as ONNX's reference
+    computes these modes (it is the output size when the Resize gave sizes).
+
+    `nearest` takes the input element at `x` rounded by `nearest_mode`
+    (`round_prefer_floor`, `round_prefer_ceil`, `floor`, `ceil`) and clamped
+    to the input. `linear` clamps `x` to `[0, in - 1]` and interpolates
+    between the elements at `floor(x)` and the next one (the last one past
+    the end), along H and then along W. Coordinates are computed in double.
+    N and C are unchanged; H and W are static.
+  }];
+  let arguments = (ins
+    Dfq_Float4DTensor:$input,
+    StrAttr:$mode,
+    StrAttr:$coordinate_mode,
+    DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode,
+    DenseF64ArrayAttr:$scales
+  );
+  let results = (outs Dfq_Float4DTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Dfq_SliceOp : Dfq_GraphOp<"slice"> {
   let summary = "Strided window of a tensor, as ONNX Slice with static bounds";
   let description = [{

@@ -70,6 +70,8 @@ const char *mlir::dfq::calib::opKindName(OpKind kind) {
     return "ReduceMean";
   case OpKind::Pad:
     return "Pad";
+  case OpKind::Resize:
+    return "Resize";
   case OpKind::Softmax:
     return "Softmax";
   }

@@ -186,6 +186,17 @@ FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
               node.epsilon = norm.getEpsilon().convertToDouble();
               return true;
             })
+            .Case([&](ResizeOp resize) {
+              node.kind = OpKind::Resize;
+              ArrayRef<int64_t> shape =
+                  cast<RankedTensorType>(resize.getType()).getShape();
+              node.resizeTo = {shape[2], shape[3]};
+              node.resizeMode = resize.getMode().str();
+              node.coordinateMode = resize.getCoordinateMode().str();
+              node.nearestMode = resize.getNearestMode().str();
+              node.resizeScales = resize.getScales().vec();
+              return true;
+            })
             .Case([&](PadOp pad) {
               node.kind = OpKind::Pad;
               node.padding = toVector(pad.getPads());

@@ -255,6 +255,10 @@ at::Tensor Executor::execute(const Node &node,
     return aten::reduceMean(in(0), node.axes, node.keepDims);
   case OpKind::Pad:
     return aten::pad(in(0), node.padding, node.padMode, node.padValue);
+  case OpKind::Resize:
+    return aten::resize(in(0), node.resizeTo, node.resizeMode,
+                        node.coordinateMode, node.nearestMode,
+                        node.resizeScales);
   case OpKind::Input:
   case OpKind::Constant:
     break;

@@ -10,6 +10,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::dfq;
 
@@ -729,5 +731,39 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
     shape.push_back(before + size + after);
   }
   inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
+  return success();
+}
+
+LogicalResult ResizeOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto result = cast<RankedTensorType>(getType());
+  StringRef mode = getMode(), coordinates = getCoordinateMode(),
+            nearest = getNearestMode();
+  if (mode != "nearest" && mode != "linear")
+    return emitOpError("mode '") << mode << "' is not nearest or linear";
+  if (coordinates != "half_pixel" && coordinates != "pytorch_half_pixel" &&
+      coordinates != "align_corners" && coordinates != "asymmetric")
+    return emitOpError("coordinate_mode '")
+           << coordinates
+           << "' is not half_pixel, pytorch_half_pixel, align_corners or "
+              "asymmetric";
+  if (nearest != "round_prefer_floor" && nearest != "round_prefer_ceil" &&
+      nearest != "floor" && nearest != "ceil")
+    return emitOpError("nearest_mode '")
+           << nearest
+           << "' is not round_prefer_floor, round_prefer_ceil, floor or ceil";
+  ArrayRef<double> scales = getScales();
+  if (scales.size() != 2 || !(scales[0] > 0) || !(scales[1] > 0) ||
+      std::isinf(scales[0]) || std::isinf(scales[1]))
+    return emitOpError("scales must be two positive finite numbers (H, W)");
+  if (result.getElementType() != input.getElementType() ||
+      result.getDimSize(0) != input.getDimSize(0) ||
+      result.getDimSize(1) != input.getDimSize(1))
+    return emitOpError("changes N, C or the element type: ")
+           << input << " to " << result;
+  for (int64_t d : {2, 3})
+    if (input.isDynamicDim(d) || result.isDynamicDim(d))
+      return emitOpError("H and W must be static, got ")
+             << input << " to " << result;
   return success();
 }

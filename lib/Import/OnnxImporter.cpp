@@ -66,6 +66,7 @@ static constexpr llvm::StringRef kSupportedOps[] = {
     "ReduceMean",
     "Relu",
     "Reshape",
+    "Resize",
     "Shape",
     "Sigmoid",
     "Slice",
@@ -211,6 +212,8 @@ private:
                              AttributeReader &attrs);
   LogicalResult importSqueeze(const onnx::Node &node, Location loc,
                               AttributeReader &attrs, bool isUnsqueeze);
+  LogicalResult importResize(const onnx::Node &node, Location loc,
+                             AttributeReader &attrs);
   FailureOr<Value> createPad(Location loc, Value input, ArrayRef<int64_t> pads,
                              StringRef mode, float value);
   FailureOr<Value> createSlice(Location loc, Value input,
@@ -1412,6 +1415,115 @@ LogicalResult OnnxImporter::importPad(const onnx::Node &node, Location loc,
   return defineValue(node, node.outputs[0], *result, loc);
 }
 
+LogicalResult OnnxImporter::importResize(const onnx::Node &node, Location loc,
+                                         AttributeReader &attrs) {
+  FailureOr<std::string> mode = attrs.getString("mode", "nearest");
+  FailureOr<std::string> coordinates =
+      failed(mode)
+          ? FailureOr<std::string>(failure())
+          : attrs.getString("coordinate_transformation_mode", "half_pixel");
+  FailureOr<std::string> nearest =
+      failed(coordinates)
+          ? FailureOr<std::string>(failure())
+          : attrs.getString("nearest_mode", "round_prefer_floor");
+  FailureOr<int64_t> exclude = failed(nearest)
+                                   ? FailureOr<int64_t>(failure())
+                                   : attrs.getInt("exclude_outside", 0);
+  // Only cubic interpolation and tf_crop_and_resize read these.
+  attrs.ignore("cubic_coeff_a");
+  attrs.ignore("extrapolation_value");
+  if (failed(exclude) || failed(attrs.finish()))
+    return failure();
+  if (*mode != "nearest" && *mode != "linear")
+    return emitError(loc) << what << ": mode '" << *mode
+                          << "' is not supported (nearest and linear are)";
+  if (*coordinates != "half_pixel" && *coordinates != "pytorch_half_pixel" &&
+      *coordinates != "align_corners" && *coordinates != "asymmetric")
+    return emitError(loc) << what << ": coordinate_transformation_mode '"
+                          << *coordinates
+                          << "' is not supported (half_pixel, "
+                             "pytorch_half_pixel, align_corners and "
+                             "asymmetric are)";
+  if (*exclude != 0)
+    return emitError(loc) << what << ": exclude_outside is not supported";
+  FailureOr<Value> input = getInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  FailureOr<RankedTensorType> type = getTensorType(loc, "input", *input, 4);
+  if (failed(type))
+    return failure();
+  ArrayRef<int64_t> in = type->getShape();
+  if (ShapedType::isDynamic(in[2]) || ShapedType::isDynamic(in[3]))
+    return emitError(loc) << what << ": the input's H and W must be static "
+                          << "(fix them with --input-shape)";
+  SmallVector<double> scales;
+  if (hasInput(node, 2)) {
+    FailureOr<const onnx::Tensor *> given =
+        getConstantInput(node, 2, loc, "scales");
+    if (failed(given))
+      return failure();
+    if ((*given)->dataType != onnx::kFloat)
+      return emitError(loc) << what << ": scales must be FLOAT";
+    for (float s : (*given)->floats)
+      scales.push_back(s);
+  }
+  SmallVector<int64_t> size;
+  if (hasInput(node, 3)) {
+    FailureOr<const onnx::Tensor *> given =
+        getConstantInput(node, 3, loc, "sizes", /*allowBatchSize=*/true);
+    if (failed(given))
+      return failure();
+    if ((*given)->dataType != onnx::kInt64 || (*given)->ints.size() != 4)
+      return emitError(loc) << what << ": sizes must be 4 INT64 values";
+    ConstantRef ref = constantRef(*given);
+    for (int64_t d = 0; d < 4; ++d) {
+      int64_t v = (*given)->ints[d];
+      bool keeps =
+          d < 2 ? (ref.at(d) == Known::BatchSize ? ShapedType::isDynamic(in[d])
+                                                 : v == in[d])
+                : v > 0;
+      if (!keeps)
+        return emitError(loc)
+               << what << ": sizes " << formatDims((*given)->ints)
+               << " must keep N and C and give positive H "
+                  "and W";
+    }
+    size = {(*given)->ints[2], (*given)->ints[3]};
+  }
+  if (size.empty() == scales.empty())
+    return emitError(loc) << what
+                          << ": exactly one of scales and sizes must be "
+                             "given";
+  if (size.empty()) {
+    if (scales.size() != 4 || scales[0] != 1 || scales[1] != 1 ||
+        !(scales[2] > 0) || !(scales[3] > 0))
+      return emitError(loc) << what << ": scales must be 4 values, 1 for N "
+                            << "and C and positive for H and W";
+    scales.erase(scales.begin(), scales.begin() + 2);
+    for (int64_t d = 0; d < 2; ++d) {
+      // ONNX: floor(input * scale), with the scale as the file's float.
+      size.push_back(
+          static_cast<int64_t>(std::floor(double(in[d + 2]) * scales[d])));
+      if (size.back() < 1)
+        return emitError(loc) << what << ": scales make H or W empty";
+    }
+  } else {
+    scales = {double(size[0]) / double(in[2]), double(size[1]) / double(in[3])};
+  }
+  auto resultType = RankedTensorType::get({in[0], in[1], size[0], size[1]},
+                                          type->getElementType());
+  FailureOr<Value> result = createTyped<ResizeOp>(
+      loc, resultType, *input,
+      {builder.getNamedAttr("mode", builder.getStringAttr(*mode)),
+       builder.getNamedAttr("coordinate_mode",
+                            builder.getStringAttr(*coordinates)),
+       builder.getNamedAttr("nearest_mode", builder.getStringAttr(*nearest)),
+       builder.getNamedAttr("scales", builder.getDenseF64ArrayAttr(scales))});
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
 FailureOr<Value> OnnxImporter::createPad(Location loc, Value input,
                                          ArrayRef<int64_t> pads, StringRef mode,
                                          float value) {
@@ -1856,6 +1968,8 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
     return importConstant(node, loc, attrs);
   if (op == "Pad")
     return importPad(node, loc, attrs);
+  if (op == "Resize")
+    return importResize(node, loc, attrs);
 
   if (op == "Clip") {
     if (failed(attrs.finish()))

@@ -77,16 +77,16 @@ static rt::KernelResult kernelError(const Twine &message) {
 template <typename R, typename Fn>
 static R visitGraphOp(Operation *op, Fn &&fn, R otherwise) {
   return llvm::TypeSwitch<Operation *, R>(op)
-      .template Case<ops::Conv2DOp, ops::BatchNormOp, ops::GemmOp,
-                     ops::MatMulOp, ops::ReluOp, ops::ClipOp, ops::AddOp,
-                     ops::MulOp, ops::SubOp, ops::DivOp, ops::SigmoidOp,
-                     ops::TanhOp, ops::ErfOp, ops::SqrtOp, ops::HardSigmoidOp,
-                     ops::HardSwishOp, ops::SoftmaxOp, ops::MaxPool2DOp,
-                     ops::AvgPool2DOp, ops::GlobalAvgPoolOp, ops::FlattenOp,
-                     ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp,
-                     ops::SliceOp, ops::LayerNormOp, ops::ReduceMeanOp,
-                     ops::PadOp, ops::QuantizeOp, ops::DequantizeOp,
-                     ops::QConv2DOp, ops::QGemmOp, ops::QAvgPool2DOp>(fn)
+      .template Case<
+          ops::Conv2DOp, ops::BatchNormOp, ops::GemmOp, ops::MatMulOp,
+          ops::ReluOp, ops::ClipOp, ops::AddOp, ops::MulOp, ops::SubOp,
+          ops::DivOp, ops::SigmoidOp, ops::TanhOp, ops::ErfOp, ops::SqrtOp,
+          ops::HardSigmoidOp, ops::HardSwishOp, ops::SoftmaxOp,
+          ops::MaxPool2DOp, ops::AvgPool2DOp, ops::GlobalAvgPoolOp,
+          ops::FlattenOp, ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp,
+          ops::SliceOp, ops::LayerNormOp, ops::ReduceMeanOp, ops::PadOp,
+          ops::ResizeOp, ops::QuantizeOp, ops::DequantizeOp, ops::QConv2DOp,
+          ops::QGemmOp, ops::QAvgPool2DOp>(fn)
       .Default([&](Operation *) { return std::move(otherwise); });
 }
 
@@ -217,6 +217,13 @@ static rt::KernelResult execute(ops::LayerNormOp op, const Frame &in) {
 static rt::KernelResult execute(ops::PadOp op, const Frame &in) {
   return rt::kernels::pad(in(op.getInput()), op.getPads().vec(),
                           op.getMode().str(), op.getValue().convertToDouble());
+}
+
+static rt::KernelResult execute(ops::ResizeOp op, const Frame &in) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(op.getType()).getShape();
+  return rt::kernels::resize(in(op.getInput()), {shape[2], shape[3]},
+                             op.getMode().str(), op.getCoordinateMode().str(),
+                             op.getNearestMode().str(), op.getScales().vec());
 }
 
 static rt::KernelResult execute(ops::ReduceMeanOp op, const Frame &in) {

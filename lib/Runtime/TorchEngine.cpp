@@ -513,6 +513,92 @@ KernelResult kernels::pad(const Tensor &input, const std::vector<int64_t> &pads,
   return runKernel([&] { return aten::pad(unwrap(input), pads, mode, value); });
 }
 
+namespace {
+/// Where one axis of a dfq.resize reads: per output position the two input
+/// positions and the weight of the second (nearest: both the same, 0).
+struct ResizeAxis {
+  at::Tensor first, second, firstWeight, secondWeight;
+};
+} // namespace
+
+static ResizeAxis resizeAxis(int64_t in, int64_t out, double scale,
+                             const std::string &mode,
+                             const std::string &coordinateMode,
+                             const std::string &nearestMode) {
+  at::Tensor first = at::empty({out}, at::kLong);
+  at::Tensor second = at::empty({out}, at::kLong);
+  at::Tensor weight0 = at::empty({out}, at::kFloat);
+  at::Tensor weight1 = at::empty({out}, at::kFloat);
+  int64_t *i0 = first.data_ptr<int64_t>(), *i1 = second.data_ptr<int64_t>();
+  float *w0 = weight0.data_ptr<float>(), *w = weight1.data_ptr<float>();
+  for (int64_t o = 0; o < out; ++o) {
+    // ONNX's reference uses the unrounded output length.
+    double length = double(in) * scale, x;
+    if (coordinateMode == "align_corners")
+      x = length == 1.0 ? 0.0 : double(o) * double(in - 1) / (length - 1.0);
+    else if (coordinateMode == "asymmetric")
+      x = double(o) / scale;
+    else if (coordinateMode == "pytorch_half_pixel" && length <= 1.0)
+      x = 0.0;
+    else
+      x = (double(o) + 0.5) / scale - 0.5;
+    if (mode == "nearest") {
+      double r = nearestMode == "floor"               ? std::floor(x)
+                 : nearestMode == "ceil"              ? std::ceil(x)
+                 : nearestMode == "round_prefer_ceil" ? std::floor(x + 0.5)
+                                                      : std::ceil(x - 0.5);
+      int64_t i = std::clamp<int64_t>(static_cast<int64_t>(r), 0, in - 1);
+      i0[o] = i1[o] = i;
+      w0[o] = 1.0f;
+      w[o] = 0.0f;
+      continue;
+    }
+    x = std::clamp(x, 0.0, double(in - 1));
+    i0[o] = static_cast<int64_t>(std::floor(x));
+    i1[o] = std::min<int64_t>(i0[o] + 1, in - 1);
+    w[o] = static_cast<float>(x - double(i0[o]));
+    w0[o] = 1.0f - w[o];
+  }
+  return {first, second, weight0, weight1};
+}
+
+at::Tensor aten::resize(const at::Tensor &x, const std::vector<int64_t> &size,
+                        const std::string &mode,
+                        const std::string &coordinateMode,
+                        const std::string &nearestMode,
+                        const std::vector<double> &scales) {
+  TORCH_CHECK(x.dim() == 4 && size.size() == 2 && scales.size() == 2,
+              "resize takes NCHW and two sizes and scales");
+  at::Tensor y = x;
+  for (int64_t axis : {2, 3}) {
+    ResizeAxis a = resizeAxis(x.size(axis), size[axis - 2], scales[axis - 2],
+                              mode, coordinateMode, nearestMode);
+    at::Tensor near = y.index_select(axis, a.first);
+    if (mode == "nearest") {
+      y = near;
+      continue;
+    }
+    std::vector<int64_t> shape = {1, 1, 1, 1};
+    shape[axis] = size[axis - 2];
+    y = at::add(
+        at::mul(near, a.firstWeight.reshape(shape)),
+        at::mul(y.index_select(axis, a.second), a.secondWeight.reshape(shape)));
+  }
+  return y.contiguous();
+}
+
+KernelResult kernels::resize(const Tensor &input,
+                             const std::vector<int64_t> &size,
+                             const std::string &mode,
+                             const std::string &coordinateMode,
+                             const std::string &nearestMode,
+                             const std::vector<double> &scales) noexcept {
+  return runKernel([&] {
+    return aten::resize(unwrap(input), size, mode, coordinateMode, nearestMode,
+                        scales);
+  });
+}
+
 at::Tensor aten::reduceMean(const at::Tensor &x,
                             const std::vector<int64_t> &axes, bool keepdims) {
   return at::mean(x, axes, keepdims);

@@ -118,6 +118,10 @@ KernelResult layerNorm(const Tensor &input, const Tensor &scale,
                        double epsilon) noexcept;
 KernelResult pad(const Tensor &input, const std::vector<int64_t> &pads,
                  const std::string &mode, double value) noexcept;
+KernelResult resize(const Tensor &input, const std::vector<int64_t> &size,
+                    const std::string &mode, const std::string &coordinateMode,
+                    const std::string &nearestMode,
+                    const std::vector<double> &scales) noexcept;
 KernelResult reduceMean(const Tensor &input, const std::vector<int64_t> &axes,
                         bool keepdims) noexcept;
 /// `shape` is fully static and holds as many elements as `input`.

@@ -69,6 +69,11 @@ at::Tensor layerNorm(const at::Tensor &input, const at::Tensor &scale,
 /// "constant", "reflect" or "edge".
 at::Tensor pad(const at::Tensor &input, const std::vector<int64_t> &pads,
                const std::string &mode, double value);
+/// dfq.resize of NCHW to `size` [OH, OW] (the op's attributes by name).
+at::Tensor resize(const at::Tensor &input, const std::vector<int64_t> &size,
+                  const std::string &mode, const std::string &coordinateMode,
+                  const std::string &nearestMode,
+                  const std::vector<double> &scales);
 /// dfq.reduce_mean.
 at::Tensor reduceMean(const at::Tensor &input, const std::vector<int64_t> &axes,
                       bool keepdims);

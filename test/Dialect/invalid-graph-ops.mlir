@@ -1099,3 +1099,27 @@ func.func @pad_negative(%x: tensor<2x3xf32>) {
   %y = dfq.pad %x {pads = array<i64: 0, -1, 0, 0>} : (tensor<2x3xf32>) -> tensor<2x2xf32>
   return
 }
+
+// -----
+
+func.func @resize_mode(%x: tensor<1x2x4x4xf32>) {
+  // expected-error @+1 {{'dfq.resize' op mode 'cubic' is not nearest or linear}}
+  %y = dfq.resize %x {coordinate_mode = "half_pixel", mode = "cubic", scales = array<f64: 2.0, 2.0>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_channels(%x: tensor<1x2x4x4xf32>) {
+  // expected-error @+1 {{'dfq.resize' op changes N, C or the element type: 'tensor<1x2x4x4xf32>' to 'tensor<1x3x8x8xf32>'}}
+  %y = dfq.resize %x {coordinate_mode = "half_pixel", mode = "linear", scales = array<f64: 2.0, 2.0>} : (tensor<1x2x4x4xf32>) -> tensor<1x3x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_scales(%x: tensor<1x2x4x4xf32>) {
+  // expected-error @+1 {{'dfq.resize' op scales must be two positive finite numbers (H, W)}}
+  %y = dfq.resize %x {coordinate_mode = "half_pixel", mode = "linear", scales = array<f64: 2.0, 0.0>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x8x8xf32>
+  return
+}

@@ -253,3 +253,12 @@ func.func @pads(%x: tensor<?x8x14x14xf32>, %y: tensor<?x3xf32>) -> (tensor<?x8x1
   %1 = dfq.pad %y {pads = array<i64: 0, 1, 0, 2>, value = -1.5 : f64} : (tensor<?x3xf32>) -> tensor<?x6xf32>
   return %0, %1 : tensor<?x8x17x17xf32>, tensor<?x6xf32>
 }
+
+// CHECK-LABEL: func.func @resizes
+// CHECK: dfq.resize %{{.*}} {coordinate_mode = "asymmetric", mode = "nearest", nearest_mode = "floor", scales = array<f64: 2.000000e+00, 2.000000e+00>} : (tensor<?x8x7x7xf32>) -> tensor<?x8x14x14xf32>
+// CHECK: dfq.resize %{{.*}} {coordinate_mode = "half_pixel", mode = "linear", scales = array<f64: 5.000000e-01, 1.500000e+00>} : (tensor<?x8x8x8xf32>) -> tensor<?x8x4x12xf32>
+func.func @resizes(%x: tensor<?x8x7x7xf32>, %y: tensor<?x8x8x8xf32>) -> (tensor<?x8x14x14xf32>, tensor<?x8x4x12xf32>) {
+  %0 = dfq.resize %x {coordinate_mode = "asymmetric", mode = "nearest", nearest_mode = "floor", scales = array<f64: 2.0, 2.0>} : (tensor<?x8x7x7xf32>) -> tensor<?x8x14x14xf32>
+  %1 = dfq.resize %y {coordinate_mode = "half_pixel", mode = "linear", scales = array<f64: 0.5, 1.5>} : (tensor<?x8x8x8xf32>) -> tensor<?x8x4x12xf32>
+  return %0, %1 : tensor<?x8x14x14xf32>, tensor<?x8x4x12xf32>
+}

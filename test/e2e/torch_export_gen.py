@@ -212,6 +212,21 @@ class Pads(nn.Module):
         return torch.cat([a, b, c, d, e], 1)
 
 
+class Upsample(nn.Module):
+    """A feature-pyramid neck's resizes: nearest x2, bilinear x2 (half
+    pixel), bilinear to a size with aligned corners, nearest to a size and
+    a bilinear downscale, concatenated at one resolution."""
+
+    def forward(self, x):
+        f = nn.functional.interpolate
+        a = f(x, scale_factor=2, mode="nearest")
+        b = f(x, scale_factor=2, mode="bilinear", align_corners=False)
+        c = f(x, size=(14, 14), mode="bilinear", align_corners=True)
+        d = f(x, size=(14, 14), mode="nearest")
+        e = f(f(x, size=(5, 9), mode="bilinear"), size=(14, 14), mode="nearest")
+        return torch.cat([a, b, c, d, e], 1)
+
+
 def build(arch):
     if arch == "plain":
         return nn.Sequential(*conv_bn(1, 8, 5, bias=True), nn.ReLU(), nn.MaxPool2d(2),
@@ -272,6 +287,10 @@ def build(arch):
     if arch == "attention":
         return nn.Sequential(*conv_bn(1, 16, 4, stride=4), nn.ReLU(), Attention(16),
                              nn.Linear(16, 10))
+    if arch == "resize":
+        return nn.Sequential(*conv_bn(1, 8, 3, stride=4), nn.ReLU(), Upsample(),
+                             *conv_bn(40, 16, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                             nn.Flatten(), nn.Linear(16, 10))
     if arch == "pads":
         return nn.Sequential(*conv_bn(1, 8, 3, stride=2), nn.ReLU(), Pads(),
                              *conv_bn(40, 16, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1),

@@ -66,6 +66,7 @@ enum class OpKind {
   LayerNorm,
   ReduceMean,
   Pad,
+  Resize,
 };
 
 /// The kind's name as error messages spell it ("Conv2d").
@@ -109,6 +110,10 @@ struct Node {
   std::vector<int64_t> padding;
   std::string padMode = "constant";
   double padValue = 0.0;
+  // Resize: the output [OH, OW], the modes and the scales.
+  std::vector<int64_t> resizeTo;
+  std::string resizeMode, coordinateMode, nearestMode;
+  std::vector<double> resizeScales;
 
   rt::Tensor value; // Constant
 };

@@ -9,6 +9,7 @@
 #include "HostProgram.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Format.h"
 
 #include <cstdio>
 
@@ -384,6 +385,41 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
             std::to_string(product(s.take_front(first))) + ", " +
             std::to_string(product(s.slice(first, last - first + 1))) + ", " +
             std::to_string(product(s.drop_front(last + 1))) + ");\n";
+    return success();
+  }
+  if (auto resize = dyn_cast<ResizeOp>(op)) {
+    ArrayRef<int64_t> in = values[resize.getInput()].sampleShape;
+    ArrayRef<int64_t> out = values[result].sampleShape;
+    if (!values[resize.getInput()].hasBatch)
+      return op->emitError() << "resizes a constant; not supported by the "
+                             << targetName << " target";
+    StringRef mode = resize.getMode(), coordinates = resize.getCoordinateMode(),
+              nearest = resize.getNearestMode();
+    auto number = [](double v) {
+      std::string s;
+      llvm::raw_string_ostream os(s);
+      os << llvm::format("%a", v);
+      return s;
+    };
+    body +=
+        "  failed |= dfq_rt_resize(" + floatPtr(resize.getInput()) + ", " +
+        floatPtr(result) + ", " + planes(resize.getInput()) + ", " +
+        std::to_string(in[1]) + ", " + std::to_string(in[2]) + ", " +
+        std::to_string(out[1]) + ", " + std::to_string(out[2]) + ", " +
+        (mode == "nearest" ? "DFQ_RT_RESIZE_NEAREST" : "DFQ_RT_RESIZE_LINEAR") +
+        ", " +
+        (coordinates == "half_pixel" ? "DFQ_RT_COORD_HALF_PIXEL"
+         : coordinates == "pytorch_half_pixel"
+             ? "DFQ_RT_COORD_PYTORCH_HALF_PIXEL"
+         : coordinates == "align_corners" ? "DFQ_RT_COORD_ALIGN_CORNERS"
+                                          : "DFQ_RT_COORD_ASYMMETRIC") +
+        ", " +
+        (nearest == "floor"               ? "DFQ_RT_FLOOR"
+         : nearest == "ceil"              ? "DFQ_RT_CEIL"
+         : nearest == "round_prefer_ceil" ? "DFQ_RT_ROUND_PREFER_CEIL"
+                                          : "DFQ_RT_ROUND_PREFER_FLOOR") +
+        ", " + number(resize.getScales()[0]) + ", " +
+        number(resize.getScales()[1]) + ");\n";
     return success();
   }
   if (auto pad = dyn_cast<PadOp>(op)) {

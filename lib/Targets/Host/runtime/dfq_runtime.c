@@ -811,6 +811,79 @@ void dfq_rt_reduce_mean(const float *x, float *y, int64_t outer,
     }
 }
 
+/* Where output position o of one resized axis reads: the two input
+   positions and their weights, as the interpreter computes them. */
+static void dfq_rt_resize_axis(int64_t in, int64_t out, double scale,
+                               int mode, int coordinates, int nearest,
+                               int64_t *first, int64_t *second, float *w0,
+                               float *w1) {
+  for (int64_t o = 0; o < out; ++o) {
+    double length = (double)in * scale, x;
+    if (coordinates == DFQ_RT_COORD_ALIGN_CORNERS)
+      x = length == 1.0 ? 0.0 : (double)o * (double)(in - 1) / (length - 1.0);
+    else if (coordinates == DFQ_RT_COORD_ASYMMETRIC)
+      x = (double)o / scale;
+    else if (coordinates == DFQ_RT_COORD_PYTORCH_HALF_PIXEL && length <= 1.0)
+      x = 0.0;
+    else
+      x = ((double)o + 0.5) / scale - 0.5;
+    if (mode == DFQ_RT_RESIZE_NEAREST) {
+      double r = nearest == DFQ_RT_FLOOR  ? floor(x)
+                 : nearest == DFQ_RT_CEIL ? ceil(x)
+                 : nearest == DFQ_RT_ROUND_PREFER_CEIL ? floor(x + 0.5)
+                                                       : ceil(x - 0.5);
+      int64_t i = (int64_t)r;
+      i = i < 0 ? 0 : i > in - 1 ? in - 1 : i;
+      first[o] = second[o] = i;
+      w0[o] = 1.0f;
+      w1[o] = 0.0f;
+      continue;
+    }
+    x = x < 0.0 ? 0.0 : x > (double)(in - 1) ? (double)(in - 1) : x;
+    first[o] = (int64_t)floor(x);
+    second[o] = first[o] + 1 < in ? first[o] + 1 : in - 1;
+    w1[o] = (float)(x - (double)first[o]);
+    w0[o] = 1.0f - w1[o];
+  }
+}
+
+int dfq_rt_resize(const float *x, float *y, int64_t planes, int64_t ih,
+                  int64_t iw, int64_t oh, int64_t ow, int mode, int coordinates,
+                  int nearest, double scale_h, double scale_w) {
+  int64_t *index = (int64_t *)malloc((size_t)(2 * (oh + ow)) * sizeof(int64_t));
+  float *weight = (float *)malloc((size_t)(2 * (oh + ow) + iw) * sizeof(float));
+  if (!index || !weight) {
+    free(index);
+    free(weight);
+    return dfq_rt_fail("resize: out of memory");
+  }
+  int64_t *h0 = index, *h1 = h0 + oh, *c0 = h1 + oh, *c1 = c0 + ow;
+  float *hw0 = weight, *hw1 = hw0 + oh, *cw0 = hw1 + oh, *cw1 = cw0 + ow,
+        *row = cw1 + ow;
+  dfq_rt_resize_axis(ih, oh, scale_h, mode, coordinates, nearest, h0, h1, hw0,
+                     hw1);
+  dfq_rt_resize_axis(iw, ow, scale_w, mode, coordinates, nearest, c0, c1, cw0,
+                     cw1);
+  /* Along H, then along W, each a sum of two products (no contraction), as
+     the interpreter rounds. */
+  for (int64_t p = 0; p < planes; ++p, x += ih * iw)
+    for (int64_t r = 0; r < oh; ++r, y += ow) {
+      const float *top = x + h0[r] * iw, *bottom = x + h1[r] * iw;
+      if (mode == DFQ_RT_RESIZE_NEAREST) {
+        for (int64_t c = 0; c < ow; ++c)
+          y[c] = top[c0[c]];
+        continue;
+      }
+      for (int64_t c = 0; c < iw; ++c)
+        row[c] = top[c] * hw0[r] + bottom[c] * hw1[r];
+      for (int64_t c = 0; c < ow; ++c)
+        y[c] = row[c0[c]] * cw0[c] + row[c1[c]] * cw1[c];
+    }
+  free(index);
+  free(weight);
+  return 0;
+}
+
 /* The input position that output position `i` of a dimension of `size`
    input elements reads, or -1 for the constant. */
 static int64_t dfq_rt_pad_source(int64_t i, int64_t size, int mode) {

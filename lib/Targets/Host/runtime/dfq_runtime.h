@@ -317,6 +317,23 @@ void dfq_rt_layer_norm(const float *x, const float *scale, const float *bias,
    dimension, accumulated in double. */
 void dfq_rt_reduce_mean(const float *x, float *y, int64_t outer,
                         int64_t reduce, int64_t inner);
+/* dfq.resize of `planes` planes of ih x iw floats to oh x ow (docs of the
+   op for the coordinate modes). */
+enum {
+  DFQ_RT_RESIZE_NEAREST = 0,
+  DFQ_RT_RESIZE_LINEAR = 1,
+  DFQ_RT_COORD_HALF_PIXEL = 0,
+  DFQ_RT_COORD_PYTORCH_HALF_PIXEL = 1,
+  DFQ_RT_COORD_ALIGN_CORNERS = 2,
+  DFQ_RT_COORD_ASYMMETRIC = 3,
+  DFQ_RT_ROUND_PREFER_FLOOR = 0,
+  DFQ_RT_ROUND_PREFER_CEIL = 1,
+  DFQ_RT_FLOOR = 2,
+  DFQ_RT_CEIL = 3
+};
+int dfq_rt_resize(const float *x, float *y, int64_t planes, int64_t ih,
+                  int64_t iw, int64_t oh, int64_t ow, int mode, int coordinates,
+                  int nearest, double scale_h, double scale_w);
 /* dfq.pad of a contiguous `rank`-dimensional tensor into out_dims, the
    input starting at `begins` in every dimension. */
 enum { DFQ_RT_PAD_CONSTANT = 0, DFQ_RT_PAD_REFLECT = 1, DFQ_RT_PAD_EDGE = 2 };
