@@ -63,6 +63,39 @@ def Dfq_Conv2DOp : Dfq_InferredGraphOp<"conv2d"> {
   }];
 }
 
+def Dfq_ConvTranspose2DOp : Dfq_InferredGraphOp<"conv_transpose2d"> {
+  let summary = "2-D transposed convolution, as ONNX ConvTranspose";
+  let description = [{
+    Every input element scatters into the result:
+    `result[n, o, y*sh - pt + i*dh, x*sw - pl + j*dw] += input[n, c, y, x] *
+    weight[c, o - g*O/G, i, j]` for the channels `c` and `o` of the same group
+    `g`, then `bias[o]` is added; positions outside the result are dropped.
+
+    - `input`: `[N, C, H, W]`; `weight`: `[C, O/groups, KH, KW]`;
+      `bias` (optional): `[O]`.
+    - The result is `[N, O, OH, OW]` with
+      `OH = sh*(H - 1) + dh*(KH - 1) + 1 - pt - pb + output_padding[0]`
+      (and OW alike).
+    - `strides`, `dilations`, `pads` `[top, left, bottom, right]` and
+      `output_padding` (each smaller than its stride or dilation) as in
+      ONNX. It runs in float on every target.
+  }];
+  let arguments = (ins
+    Dfq_Float4DTensor:$input,
+    Dfq_Float4DTensor:$weight,
+    Optional<Dfq_Float1DTensor>:$bias,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0}">:$output_padding,
+    DefaultValuedAttr<I64Attr, "1">:$groups
+  );
+  let results = (outs Dfq_Float4DTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Dfq_BatchNormOp : Dfq_InferredGraphOp<"batch_norm"> {
   let summary = "Batch normalization in inference form";
   let description = [{

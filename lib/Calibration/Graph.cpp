@@ -72,6 +72,8 @@ const char *mlir::dfq::calib::opKindName(OpKind kind) {
     return "Pad";
   case OpKind::Resize:
     return "Resize";
+  case OpKind::ConvTranspose2d:
+    return "ConvTranspose2d";
   case OpKind::Softmax:
     return "Softmax";
   }

@@ -186,6 +186,15 @@ FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
               node.epsilon = norm.getEpsilon().convertToDouble();
               return true;
             })
+            .Case([&](ConvTranspose2DOp conv) {
+              node.kind = OpKind::ConvTranspose2d;
+              node.strides = toVector(conv.getStrides());
+              node.pads = toVector(conv.getPads());
+              node.dilations = toVector(conv.getDilations());
+              node.outputPadding = toVector(conv.getOutputPadding());
+              node.groups = conv.getGroups();
+              return true;
+            })
             .Case([&](ResizeOp resize) {
               node.kind = OpKind::Resize;
               ArrayRef<int64_t> shape =

@@ -75,6 +75,7 @@ static void checkOperandCount(const Node &node) {
   case OpKind::Constant:
     return expect(0, 0);
   case OpKind::Conv2d:
+  case OpKind::ConvTranspose2d:
   case OpKind::Gemm:
   case OpKind::LayerNorm:
     return expect(2, 3);
@@ -255,6 +256,11 @@ at::Tensor Executor::execute(const Node &node,
     return aten::reduceMean(in(0), node.axes, node.keepDims);
   case OpKind::Pad:
     return aten::pad(in(0), node.padding, node.padMode, node.padValue);
+  case OpKind::ConvTranspose2d:
+    return aten::convTranspose2d(
+        in(0), in(1), optional(2),
+        rt::Conv2dParams{node.strides, node.pads, node.dilations, node.groups},
+        node.outputPadding);
   case OpKind::Resize:
     return aten::resize(in(0), node.resizeTo, node.resizeMode,
                         node.coordinateMode, node.nearestMode,

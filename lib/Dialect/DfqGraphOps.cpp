@@ -767,3 +767,72 @@ LogicalResult ResizeOp::verify() {
              << input << " to " << result;
   return success();
 }
+
+LogicalResult
+ConvTranspose2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
+  StringRef opName = ConvTranspose2DOp::getOperationName();
+  FailureOr<RankedTensorType> input =
+      getRanked(loc, opName, adaptor.getInput(), "input");
+  FailureOr<RankedTensorType> weight =
+      getRanked(loc, opName, adaptor.getWeight(), "weight");
+  if (failed(input) || failed(weight) ||
+      failed(checkSameElementType(loc, opName, *input, *weight, "weight")))
+    return failure();
+  ArrayRef<int64_t> strides = adaptor.getStrides(), pads = adaptor.getPads(),
+                    dilations = adaptor.getDilations(),
+                    extra = adaptor.getOutputPadding();
+  int64_t groups = adaptor.getGroups();
+  if (strides.size() != 2 || pads.size() != 4 || dilations.size() != 2 ||
+      extra.size() != 2)
+    return emitShapeError(loc, opName,
+                          "strides, dilations and output_padding take 2 "
+                          "values and pads 4");
+  // Bounded so that the size arithmetic cannot overflow.
+  constexpr int64_t kLimit = int64_t(1) << 31;
+  auto inRange = [&](int64_t v, int64_t lo) { return v >= lo && v <= kLimit; };
+  for (int i = 0; i < 2; ++i)
+    if (!inRange(strides[i], 1) || !inRange(dilations[i], 1) ||
+        !inRange(extra[i], 0) || extra[i] >= std::max(strides[i], dilations[i]))
+      return emitShapeError(loc, opName,
+                            "strides and dilations must be positive and "
+                            "output_padding smaller than the stride or "
+                            "dilation");
+  if (llvm::any_of(pads, [&](int64_t p) { return !inRange(p, 0); }))
+    return emitShapeError(loc, opName, "pads must be non-negative");
+  ArrayRef<int64_t> in = input->getShape(), w = weight->getShape();
+  if (groups < 1 || (!ShapedType::isDynamic(in[1]) && in[1] % groups) ||
+      (!ShapedType::isDynamic(in[1]) && !ShapedType::isDynamic(w[0]) &&
+       in[1] != w[0]))
+    return emitShapeError(loc, opName,
+                          "the weight's first dimension must be the input's "
+                          "channels, and groups must divide them");
+  if (Value bias = adaptor.getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (!ShapedType::isDynamic(w[1]) && biasType.getDimSize(0) != w[1] * groups)
+      return emitShapeError(loc, opName,
+                            "bias must hold one value per "
+                            "output channel");
+  }
+  SmallVector<int64_t> shape = {in[0], ShapedType::isDynamic(w[1])
+                                           ? ShapedType::kDynamic
+                                           : w[1] * groups};
+  for (int i = 0; i < 2; ++i) {
+    if (ShapedType::isDynamic(in[i + 2]) || ShapedType::isDynamic(w[i + 2])) {
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    int64_t size = strides[i] * (in[i + 2] - 1) +
+                   dilations[i] * (w[i + 2] - 1) + 1 - pads[i] - pads[i + 2] +
+                   extra[i];
+    if (size < 1)
+      return emitShapeError(loc, opName,
+                            "pads leave an empty result along spatial "
+                            "dimension " +
+                                Twine(i));
+    shape.push_back(size);
+  }
+  inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
+  return success();
+}

@@ -44,6 +44,7 @@ static constexpr llvm::StringRef kSupportedOps[] = {
     "Constant",
     "ConstantOfShape",
     "Conv",
+    "ConvTranspose",
     "Div",
     "Dropout",
     "Equal",
@@ -171,6 +172,8 @@ private:
   LogicalResult importNode(const onnx::Node &node, unsigned index);
   LogicalResult importConv(const onnx::Node &node, Location loc,
                            AttributeReader &attrs);
+  LogicalResult importConvTranspose(const onnx::Node &node, Location loc,
+                                    AttributeReader &attrs);
   LogicalResult importPool(const onnx::Node &node, Location loc,
                            AttributeReader &attrs, bool isMax);
   LogicalResult importBatchNorm(const onnx::Node &node, Location loc,
@@ -583,6 +586,104 @@ static RankedTensorType padSpatial(RankedTensorType type,
     if (!ShapedType::isDynamic(shape[2 + i]))
       shape[2 + i] += pads[i] + pads[2 + i];
   return RankedTensorType::get(shape, type.getElementType());
+}
+
+LogicalResult OnnxImporter::importConvTranspose(const onnx::Node &node,
+                                                Location loc,
+                                                AttributeReader &attrs) {
+  FailureOr<Value> input = getInput(node, 0, loc);
+  FailureOr<Value> weight =
+      failed(input) ? FailureOr<Value>(failure()) : getInput(node, 1, loc);
+  if (failed(weight))
+    return failure();
+  FailureOr<RankedTensorType> inputType =
+      getTensorType(loc, "input", *input, 4);
+  FailureOr<RankedTensorType> weightType =
+      failed(inputType) ? FailureOr<RankedTensorType>(failure())
+                        : getTensorType(loc, "weight", *weight, 4);
+  if (failed(weightType))
+    return failure();
+  SmallVector<int64_t> weightKernel(weightType->getShape().drop_front(2));
+  FailureOr<SmallVector<int64_t>> kernel =
+      getSpatial(attrs, "kernel_shape", weightKernel, loc, what);
+  FailureOr<SmallVector<int64_t>> strides =
+      getSpatial(attrs, "strides", {1, 1}, loc, what);
+  FailureOr<SmallVector<int64_t>> dilations =
+      getSpatial(attrs, "dilations", {1, 1}, loc, what);
+  FailureOr<SmallVector<int64_t>> outputPadding =
+      getSpatial(attrs, "output_padding", {0, 0}, loc, what);
+  FailureOr<int64_t> group = attrs.getInt("group", 1);
+  FailureOr<std::string> autoPad = attrs.getString("auto_pad", "NOTSET");
+  FailureOr<std::optional<SmallVector<int64_t>>> pads = attrs.getInts("pads");
+  FailureOr<std::optional<SmallVector<int64_t>>> outputShape =
+      attrs.getInts("output_shape");
+  if (failed(kernel) || failed(strides) || failed(dilations) ||
+      failed(outputPadding) || failed(group) || failed(autoPad) ||
+      failed(pads) || failed(outputShape) || failed(attrs.finish()))
+    return failure();
+  if (*kernel != weightKernel)
+    return emitError(loc) << what << ": kernel_shape " << formatDims(*kernel)
+                          << " disagrees with the weight shape "
+                          << formatDims(weightType->getShape());
+  if (*autoPad != "NOTSET" && *autoPad != "VALID" && *autoPad != "SAME_UPPER" &&
+      *autoPad != "SAME_LOWER")
+    return emitError(loc) << what << ": auto_pad '" << *autoPad
+                          << "' is not one of NOTSET, VALID, SAME_UPPER and "
+                             "SAME_LOWER";
+  SmallVector<int64_t> explicitPads(4, 0);
+  ArrayRef<int64_t> in = inputType->getShape();
+  bool same = *autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER";
+  if (*outputShape || same) {
+    // ONNX: the pads that give output_shape (SAME: input * stride), split
+    // with the odd one at the end for SAME_UPPER, else at the start.
+    SmallVector<int64_t> target;
+    if (*outputShape)
+      target.assign((*outputShape)->end() -
+                        std::min<size_t>(2, (*outputShape)->size()),
+                    (*outputShape)->end());
+    if (ShapedType::isDynamic(in[2]) || ShapedType::isDynamic(in[3]) ||
+        (*outputShape && target.size() != 2))
+      return emitError(loc) << what
+                            << ": output_shape and auto_pad need a static "
+                               "H and W and two output sizes";
+    for (int i = 0; i < 2; ++i) {
+      int64_t size = target.empty() ? in[i + 2] * (*strides)[i] : target[i];
+      int64_t total = (*strides)[i] * (in[i + 2] - 1) + (*outputPadding)[i] +
+                      ((*kernel)[i] - 1) * (*dilations)[i] + 1 - size;
+      // A larger output extends the end (ONNX's reference floors the
+      // halves of a negative total): more output padding.
+      if (total < 0) {
+        (*outputPadding)[i] -= total;
+        continue;
+      }
+      bool upper = *autoPad == "SAME_UPPER";
+      explicitPads[i] = upper ? total / 2 : total - total / 2;
+      explicitPads[i + 2] = upper ? total - total / 2 : total / 2;
+    }
+  } else if (*pads && *autoPad == "NOTSET") {
+    if ((*pads)->size() != 4)
+      return emitError(loc) << what << ": pads must hold 4 values";
+    explicitPads = **pads;
+  }
+  SmallVector<Value> operands = {*input, *weight};
+  if (hasInput(node, 2)) {
+    FailureOr<Value> bias = getInput(node, 2, loc);
+    if (failed(bias))
+      return failure();
+    operands.push_back(*bias);
+  }
+  FailureOr<Value> result = createInferred<ConvTranspose2DOp>(
+      loc, operands,
+      {builder.getNamedAttr("strides", builder.getDenseI64ArrayAttr(*strides)),
+       builder.getNamedAttr("pads", builder.getDenseI64ArrayAttr(explicitPads)),
+       builder.getNamedAttr("dilations",
+                            builder.getDenseI64ArrayAttr(*dilations)),
+       builder.getNamedAttr("output_padding",
+                            builder.getDenseI64ArrayAttr(*outputPadding)),
+       builder.getNamedAttr("groups", builder.getI64IntegerAttr(*group))});
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
 }
 
 LogicalResult OnnxImporter::importConv(const onnx::Node &node, Location loc,
@@ -1946,6 +2047,8 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
 
   if (op == "Conv")
     return importConv(node, loc, attrs);
+  if (op == "ConvTranspose")
+    return importConvTranspose(node, loc, attrs);
   if (op == "MaxPool" || op == "AveragePool")
     return importPool(node, loc, attrs, op == "MaxPool");
   if (op == "BatchNormalization")

@@ -78,10 +78,10 @@ template <typename R, typename Fn>
 static R visitGraphOp(Operation *op, Fn &&fn, R otherwise) {
   return llvm::TypeSwitch<Operation *, R>(op)
       .template Case<
-          ops::Conv2DOp, ops::BatchNormOp, ops::GemmOp, ops::MatMulOp,
-          ops::ReluOp, ops::ClipOp, ops::AddOp, ops::MulOp, ops::SubOp,
-          ops::DivOp, ops::SigmoidOp, ops::TanhOp, ops::ErfOp, ops::SqrtOp,
-          ops::HardSigmoidOp, ops::HardSwishOp, ops::SoftmaxOp,
+          ops::Conv2DOp, ops::ConvTranspose2DOp, ops::BatchNormOp, ops::GemmOp,
+          ops::MatMulOp, ops::ReluOp, ops::ClipOp, ops::AddOp, ops::MulOp,
+          ops::SubOp, ops::DivOp, ops::SigmoidOp, ops::TanhOp, ops::ErfOp,
+          ops::SqrtOp, ops::HardSigmoidOp, ops::HardSwishOp, ops::SoftmaxOp,
           ops::MaxPool2DOp, ops::AvgPool2DOp, ops::GlobalAvgPoolOp,
           ops::FlattenOp, ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp,
           ops::SliceOp, ops::LayerNormOp, ops::ReduceMeanOp, ops::PadOp,
@@ -138,6 +138,15 @@ static rt::KernelResult execute(ops::Conv2DOp op, const Frame &in) {
                           static_cast<int64_t>(op.getGroups())};
   return rt::kernels::conv2d(in(op.getInput()), in(op.getWeight()),
                              in(op.getBias()), params);
+}
+
+static rt::KernelResult execute(ops::ConvTranspose2DOp op, const Frame &in) {
+  rt::Conv2dParams params{op.getStrides().vec(), op.getPads().vec(),
+                          op.getDilations().vec(),
+                          static_cast<int64_t>(op.getGroups())};
+  return rt::kernels::convTranspose2d(in(op.getInput()), in(op.getWeight()),
+                                      in(op.getBias()), params,
+                                      op.getOutputPadding().vec());
 }
 
 static rt::KernelResult execute(ops::BatchNormOp op, const Frame &in) {

@@ -25,6 +25,7 @@
 #include <ATen/ops/clamp.h>
 #include <ATen/ops/constant_pad_nd.h>
 #include <ATen/ops/conv2d.h>
+#include <ATen/ops/conv_transpose2d.h>
 #include <ATen/ops/div.h>
 #include <ATen/ops/empty.h>
 #include <ATen/ops/erf.h>
@@ -169,6 +170,41 @@ at::Tensor aten::batchNorm(const at::Tensor &input, const at::Tensor &scale,
                            const at::Tensor &variance, double epsilon) {
   return at::batch_norm(input, scale, bias, mean, variance, /*training=*/false,
                         /*momentum=*/0.0, epsilon, /*cudnn_enabled=*/false);
+}
+
+at::Tensor aten::convTranspose2d(const at::Tensor &x, const at::Tensor &w,
+                                 const c10::optional<at::Tensor> &bias,
+                                 const Conv2dParams &params,
+                                 const std::vector<int64_t> &outputPadding) {
+  TORCH_CHECK(x.dim() == 4 && w.dim() == 4 && params.pads.size() == 4 &&
+                  outputPadding.size() == 2,
+              "conv_transpose2d takes NCHW, a rank-4 weight, 4 pads and 2 "
+              "output paddings");
+  // ATen pads symmetrically: scatter without padding, then crop the top
+  // and left pads and crop or extend the end to the result size.
+  at::Tensor full =
+      at::conv_transpose2d(x, w, c10::nullopt, params.strides, {0, 0}, {0, 0},
+                           params.groups, params.dilations);
+  const std::vector<int64_t> &p = params.pads;
+  int64_t oh = full.size(2) - p[0] - p[2] + outputPadding[0];
+  int64_t ow = full.size(3) - p[1] - p[3] + outputPadding[1];
+  at::Tensor y = at::constant_pad_nd(
+      full,
+      {-p[1], ow - (full.size(3) - p[1]), -p[0], oh - (full.size(2) - p[0])},
+      0.0);
+  if (bias)
+    y = at::add(y, bias->reshape({1, -1, 1, 1}));
+  return y.contiguous();
+}
+
+KernelResult
+kernels::convTranspose2d(const Tensor &input, const Tensor &weight,
+                         const Tensor &bias, const Conv2dParams &params,
+                         const std::vector<int64_t> &outputPadding) noexcept {
+  return runKernel([&] {
+    return aten::convTranspose2d(unwrap(input), unwrap(weight),
+                                 unwrapOptional(bias), params, outputPadding);
+  });
 }
 
 KernelResult kernels::batchNorm(const Tensor &input, const Tensor &scale,

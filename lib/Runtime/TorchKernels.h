@@ -82,6 +82,10 @@ namespace kernels {
 // A null `bias` means the layer has none.
 KernelResult conv2d(const Tensor &input, const Tensor &weight,
                     const Tensor &bias, const Conv2dParams &params) noexcept;
+KernelResult
+convTranspose2d(const Tensor &input, const Tensor &weight, const Tensor &bias,
+                const Conv2dParams &params,
+                const std::vector<int64_t> &outputPadding) noexcept;
 KernelResult batchNorm(const Tensor &input, const Tensor &scale,
                        const Tensor &bias, const Tensor &mean,
                        const Tensor &variance, double epsilon) noexcept;

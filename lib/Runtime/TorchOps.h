@@ -43,6 +43,11 @@ const at::Tensor &unwrap(const Tensor &tensor);
 at::Tensor conv2d(const at::Tensor &input, const at::Tensor &weight,
                   const c10::optional<at::Tensor> &bias,
                   const Conv2dParams &params);
+/// dfq.conv_transpose2d; `outputPadding` is [h, w].
+at::Tensor convTranspose2d(const at::Tensor &input, const at::Tensor &weight,
+                           const c10::optional<at::Tensor> &bias,
+                           const Conv2dParams &params,
+                           const std::vector<int64_t> &outputPadding);
 /// Inference-form BatchNorm (running statistics).
 at::Tensor batchNorm(const at::Tensor &input, const at::Tensor &scale,
                      const at::Tensor &bias, const at::Tensor &mean,

@@ -1123,3 +1123,21 @@ func.func @resize_scales(%x: tensor<1x2x4x4xf32>) {
   %y = dfq.resize %x {coordinate_mode = "half_pixel", mode = "linear", scales = array<f64: 2.0, 0.0>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x8x8xf32>
   return
 }
+
+// -----
+
+func.func @conv_transpose_output_padding(%x: tensor<1x8x7x7xf32>, %w: tensor<8x12x3x3xf32>) {
+  // expected-error @+2 {{'dfq.conv_transpose2d' op strides and dilations must be positive and output_padding smaller than the stride or dilation}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = dfq.conv_transpose2d %x, %w {output_padding = array<i64: 2, 0>, strides = array<i64: 2, 2>} : (tensor<1x8x7x7xf32>, tensor<8x12x3x3xf32>) -> tensor<1x12x15x15xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_channels(%x: tensor<1x8x7x7xf32>, %w: tensor<6x12x3x3xf32>) {
+  // expected-error @+2 {{'dfq.conv_transpose2d' op the weight's first dimension must be the input's channels, and groups must divide them}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = dfq.conv_transpose2d %x, %w : (tensor<1x8x7x7xf32>, tensor<6x12x3x3xf32>) -> tensor<1x12x9x9xf32>
+  return
+}

@@ -262,3 +262,10 @@ func.func @resizes(%x: tensor<?x8x7x7xf32>, %y: tensor<?x8x8x8xf32>) -> (tensor<
   %1 = dfq.resize %y {coordinate_mode = "half_pixel", mode = "linear", scales = array<f64: 0.5, 1.5>} : (tensor<?x8x8x8xf32>) -> tensor<?x8x4x12xf32>
   return %0, %1 : tensor<?x8x14x14xf32>, tensor<?x8x4x12xf32>
 }
+
+// CHECK-LABEL: func.func @transposed_convolution
+// CHECK: dfq.conv_transpose2d %{{.*}}, %{{.*}}, %{{.*}} {output_padding = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<?x8x7x7xf32>, tensor<8x12x3x3xf32>, tensor<12xf32>) -> tensor<?x12x14x14xf32>
+func.func @transposed_convolution(%x: tensor<?x8x7x7xf32>, %w: tensor<8x12x3x3xf32>, %b: tensor<12xf32>) -> tensor<?x12x14x14xf32> {
+  %0 = dfq.conv_transpose2d %x, %w, %b {output_padding = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<?x8x7x7xf32>, tensor<8x12x3x3xf32>, tensor<12xf32>) -> tensor<?x12x14x14xf32>
+  return %0 : tensor<?x12x14x14xf32>
+}

@@ -287,6 +287,18 @@ def build(arch):
     if arch == "attention":
         return nn.Sequential(*conv_bn(1, 16, 4, stride=4), nn.ReLU(), Attention(16),
                              nn.Linear(16, 10))
+    if arch == "deconv":
+        # A decoder: transposed convolutions with stride 2 and output
+        # padding, asymmetric crop through padding, grouped, dilated.
+        return nn.Sequential(*conv_bn(1, 8, 3, stride=4), nn.ReLU(),
+                             nn.ConvTranspose2d(8, 12, 3, stride=2, padding=1,
+                                                output_padding=1), nn.BatchNorm2d(12),
+                             nn.ReLU(),
+                             nn.ConvTranspose2d(12, 12, 4, stride=2, padding=1, groups=3,
+                                                bias=False), nn.ReLU(),
+                             nn.ConvTranspose2d(12, 8, 3, dilation=2, padding=2),
+                             *conv_bn(8, 16, 3, stride=2), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                             nn.Flatten(), nn.Linear(16, 10))
     if arch == "resize":
         return nn.Sequential(*conv_bn(1, 8, 3, stride=4), nn.ReLU(), Upsample(),
                              *conv_bn(40, 16, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1),

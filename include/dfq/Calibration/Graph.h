@@ -27,6 +27,7 @@ namespace mlir::dfq::calib {
 /// The op of a node. Operands, in order:
 ///   Input, Constant        none
 ///   Conv2d                 input, weight, [bias]
+///   ConvTranspose2d        input, weight, [bias]
 ///   BatchNorm              input, scale, bias, mean, variance (mean and
 ///                          variance must be Constant nodes: they are the
 ///                          statistics that data-free synthesis matches)
@@ -67,6 +68,7 @@ enum class OpKind {
   ReduceMean,
   Pad,
   Resize,
+  ConvTranspose2d,
 };
 
 /// The kind's name as error messages spell it ("Conv2d").
@@ -114,6 +116,7 @@ struct Node {
   std::vector<int64_t> resizeTo;
   std::string resizeMode, coordinateMode, nearestMode;
   std::vector<double> resizeScales;
+  std::vector<int64_t> outputPadding = {0, 0}; // ConvTranspose2d
 
   rt::Tensor value; // Constant
 };

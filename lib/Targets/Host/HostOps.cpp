@@ -387,6 +387,33 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
             std::to_string(product(s.drop_front(last + 1))) + ");\n";
     return success();
   }
+  if (auto conv = dyn_cast<ConvTranspose2DOp>(op)) {
+    const ValueInfo &in = values[conv.getInput()];
+    if (!in.hasBatch || values[conv.getWeight()].hasBatch ||
+        (conv.getBias() && values[conv.getBias()].hasBatch))
+      return op->emitError() << "needs an activation input and constant "
+                                "weights on the "
+                             << targetName << " target";
+    ArrayRef<int64_t> w =
+        cast<RankedTensorType>(conv.getWeight().getType()).getShape();
+    ArrayRef<int64_t> out = values[result].sampleShape;
+    std::string geometry = "{";
+    for (int64_t g :
+         {w[2], w[3], conv.getStrides()[0], conv.getStrides()[1],
+          conv.getPads()[0], conv.getPads()[1], conv.getDilations()[0],
+          conv.getDilations()[1], static_cast<int64_t>(conv.getGroups())})
+      geometry += std::to_string(g) + ", ";
+    body += "  {\n    const int64_t geometry[] = " + geometry +
+            "};\n    dfq_rt_conv_transpose2d(" + floatPtr(conv.getInput()) +
+            ", " + floatPtr(conv.getWeight()) + ", " +
+            (conv.getBias() ? floatPtr(conv.getBias()) : "NULL") + ", " +
+            floatPtr(result) + ", n, " + std::to_string(in.sampleShape[0]) +
+            ", " + std::to_string(in.sampleShape[1]) + ", " +
+            std::to_string(in.sampleShape[2]) + ", " + std::to_string(out[0]) +
+            ", " + std::to_string(out[1]) + ", " + std::to_string(out[2]) +
+            ", geometry);\n  }\n";
+    return success();
+  }
   if (auto resize = dyn_cast<ResizeOp>(op)) {
     ArrayRef<int64_t> in = values[resize.getInput()].sampleShape;
     ArrayRef<int64_t> out = values[result].sampleShape;

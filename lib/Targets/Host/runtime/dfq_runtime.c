@@ -811,6 +811,49 @@ void dfq_rt_reduce_mean(const float *x, float *y, int64_t outer,
     }
 }
 
+void dfq_rt_conv_transpose2d(const float *x, const float *w, const float *bias,
+                             float *y, int64_t n, int64_t c, int64_t h,
+                             int64_t wd, int64_t o, int64_t oh, int64_t ow,
+                             const int64_t *geometry) {
+  int64_t kh = geometry[0], kw = geometry[1], sh = geometry[2],
+          sw = geometry[3], pt = geometry[4], pl = geometry[5],
+          dh = geometry[6], dw = geometry[7], groups = geometry[8];
+  int64_t cg = c / groups, og = o / groups;
+  for (int64_t b = 0; b < n; ++b) {
+    float *out = y + b * o * oh * ow;
+    for (int64_t oc = 0; oc < o; ++oc)
+      for (int64_t k = 0; k < oh * ow; ++k)
+        out[oc * oh * ow + k] = 0.0f;
+    /* Every input element scatters into the positions its kernel covers. */
+    for (int64_t ic = 0; ic < c; ++ic) {
+      int64_t g = ic / cg;
+      const float *plane = x + (b * c + ic) * h * wd;
+      for (int64_t iy = 0; iy < h; ++iy)
+        for (int64_t ix = 0; ix < wd; ++ix) {
+          float v = plane[iy * wd + ix];
+          for (int64_t l = 0; l < og; ++l) {
+            const float *kernel = w + (ic * og + l) * kh * kw;
+            float *target = out + (g * og + l) * oh * ow;
+            for (int64_t ky = 0; ky < kh; ++ky) {
+              int64_t oy = iy * sh - pt + ky * dh;
+              if (oy < 0 || oy >= oh)
+                continue;
+              for (int64_t kx = 0; kx < kw; ++kx) {
+                int64_t ox = ix * sw - pl + kx * dw;
+                if (ox >= 0 && ox < ow)
+                  target[oy * ow + ox] += v * kernel[ky * kw + kx];
+              }
+            }
+          }
+        }
+    }
+    if (bias)
+      for (int64_t oc = 0; oc < o; ++oc)
+        for (int64_t k = 0; k < oh * ow; ++k)
+          out[oc * oh * ow + k] += bias[oc];
+  }
+}
+
 /* Where output position o of one resized axis reads: the two input
    positions and their weights, as the interpreter computes them. */
 static void dfq_rt_resize_axis(int64_t in, int64_t out, double scale,

@@ -317,6 +317,13 @@ void dfq_rt_layer_norm(const float *x, const float *scale, const float *bias,
    dimension, accumulated in double. */
 void dfq_rt_reduce_mean(const float *x, float *y, int64_t outer,
                         int64_t reduce, int64_t inner);
+/* dfq.conv_transpose2d of NCHW x by weights [c][o/groups][kh][kw];
+   geometry = {kh, kw, sh, sw, pad_top, pad_left, dh, dw, groups}; bias may
+   be NULL. */
+void dfq_rt_conv_transpose2d(const float *x, const float *w, const float *bias,
+                             float *y, int64_t n, int64_t c, int64_t h,
+                             int64_t wd, int64_t o, int64_t oh, int64_t ow,
+                             const int64_t *geometry);
 /* dfq.resize of `planes` planes of ih x iw floats to oh x ow (docs of the
    op for the coordinate modes). */
 enum {
