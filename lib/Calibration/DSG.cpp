@@ -54,9 +54,15 @@ static Margins computeMargins(Problem &problem, int64_t samples,
                               int64_t iterations, double quantile) {
   // A ZeroQ run as ZeroQ itself makes it (lr 0.5, algorithms.md 2.1), as
   // many samples and steps as the DSG run; options.lr is DSG's own.
+  // Under a time limit the margins get the first half of it.
   std::vector<double> losses;
+  Deadline halfway;
+  if (problem.deadline)
+    halfway = std::chrono::steady_clock::now() +
+              (*problem.deadline - std::chrono::steady_clock::now()) / 2;
+  int64_t steps = 0;
   at::Tensor x = zeroQBatch(problem, samples, iterations, /*lr=*/0.5, losses,
-                            /*progress=*/{});
+                            /*progress=*/{}, halfway, steps);
   at::NoGradGuard noGrad;
   std::vector<SampleStats> stats;
   problem.executor.run(x, &stats);
@@ -191,7 +197,8 @@ void detail::runDSG(Problem &problem, const SynthesisOptions &options,
     return total;
   };
   double lr = options.lr > 0 ? options.lr : 0.9; // 3.3 step 4
-  optimize(x, options.iterations, lr, /*patience=*/260, loss, result.losses,
-           options.progress);
+  result.iterations =
+      optimize(x, options.iterations, lr, /*patience=*/260, loss, result.losses,
+               options.progress, problem.deadline);
   result.images = rt::aten::wrap(x.detach());
 }

@@ -16,6 +16,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <random>
 
 namespace mlir::dfq {
@@ -110,12 +111,20 @@ FailureOr<rt::Tensor> SynthesizePass::fit(const calib::GraphFromIR &graph,
   options.correlationInhibition = sci;
   options.marginQuantile = marginQuantile;
   options.threads = threads;
+  options.timeLimit = timeLimit;
+  // A line every tenth of the run, and at least every 10 s (a 224x224
+  // network takes seconds per step).
   int64_t every = std::max<int64_t>(1, iterations / 10);
+  auto lastLine = std::chrono::steady_clock::now();
   options.progress = [&](int64_t iteration, double loss) {
-    if ((iteration + 1) % every == 0 || iteration + 1 == iterations)
+    auto now = std::chrono::steady_clock::now();
+    if ((iteration + 1) % every == 0 || iteration + 1 == iterations ||
+        now - lastLine > std::chrono::seconds(10)) {
+      lastLine = now;
       llvm::errs() << "dfq-synthesize: " << method << " iteration "
                    << iteration + 1 << "/" << iterations
                    << llvm::format(", loss %.6g\n", loss);
+    }
   };
   calib::SynthesisResult result =
       calib::synthesize(graph.graph, graph.sampleShape, options);
@@ -123,6 +132,11 @@ FailureOr<rt::Tensor> SynthesizePass::fit(const calib::GraphFromIR &graph,
     entryFunc.emitError("dfq-synthesize: ") << result.error;
     return failure();
   }
+  if (result.iterations < iterations)
+    llvm::errs() << "dfq-synthesize: " << method << " stopped after "
+                 << result.iterations << " of " << iterations
+                 << " iterations: time limit of "
+                 << llvm::format("%g", double(timeLimit)) << " s\n";
   llvm::errs() << "dfq-synthesize: " << samples << " images in "
                << llvm::format("%.2f", result.seconds) << " s\n";
   return result.images;

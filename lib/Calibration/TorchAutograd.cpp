@@ -466,17 +466,24 @@ void Plateau::step(double metric, double &lr) {
   }
 }
 
-void detail::optimize(
+int64_t detail::optimize(
     at::Tensor &x, int64_t iterations, double lr, int64_t patience,
     const std::function<at::Tensor(const at::Tensor &, int64_t)> &loss,
     std::vector<double> &losses,
-    const std::function<void(int64_t, double)> &progress) {
+    const std::function<void(int64_t, double)> &progress,
+    const Deadline &deadline) {
+  using Clock = std::chrono::steady_clock;
   // ZeroQ and DSG both stop the plateau schedule at lr 1e-4 (2.1, 3.3).
   Plateau plateau(patience, /*minLr=*/1e-4);
   Adam adam(x);
   x.requires_grad_(true);
   losses.reserve(losses.size() + iterations);
-  for (int64_t it = 0; it < iterations; ++it) {
+  Clock::duration lastStep{};
+  int64_t it = 0;
+  for (; it < iterations; ++it) {
+    Clock::time_point began = Clock::now();
+    if (deadline && it > 0 && began + lastStep > *deadline)
+      break;
     at::Tensor value = loss(x, it);
     // Only the input's gradient: the weights are constants without grad.
     at::Tensor grad = torch::autograd::grad({value}, {x})[0];
@@ -489,8 +496,10 @@ void detail::optimize(
     plateau.step(v, lr);
     if (progress)
       progress(it, v);
+    lastStep = Clock::now() - began;
   }
   x.requires_grad_(false);
+  return it;
 }
 
 //===----------------------------------------------------------------------===//
@@ -561,7 +570,13 @@ SynthesisResult calib::synthesize(const Graph &graph,
             "BatchNorm of the model normalizes a rank-2 tensor, which has no "
             "per-sample spatial statistics");
       Problem problem{executor, sampleShape, outputShape,
-                      at::make_generator<at::CPUGeneratorImpl>(options.seed)};
+                      at::make_generator<at::CPUGeneratorImpl>(options.seed),
+                      std::nullopt};
+      if (options.timeLimit > 0)
+        problem.deadline =
+            start +
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                std::chrono::duration<double>(options.timeLimit));
       if (options.method == SynthesisOptions::ZeroQ)
         runZeroQ(problem, options, result);
       else

@@ -21,9 +21,11 @@
 #include <ATen/core/Generator.h>
 #include <ATen/core/Tensor.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -129,15 +131,20 @@ private:
   int64_t badEpochs = 0;
 };
 
+using Deadline = std::optional<std::chrono::steady_clock::time_point>;
+
 /// The optimization loop both methods share: `iterations` Adam steps on `x`
 /// (a leaf requiring grad) minimizing `loss(x, iteration)`, with a plateau
 /// schedule; records every loss and reports it through `progress` (may be
-/// empty). Throws when the loss stops being finite.
-void optimize(
-    at::Tensor &x, int64_t iterations, double lr, int64_t patience,
-    const std::function<at::Tensor(const at::Tensor &, int64_t)> &loss,
-    std::vector<double> &losses,
-    const std::function<void(int64_t, double)> &progress);
+/// empty). With a deadline it stops early, before a step that would end
+/// after it (judged by the last step's time). Returns the steps taken.
+/// Throws when the loss stops being finite.
+int64_t
+optimize(at::Tensor &x, int64_t iterations, double lr, int64_t patience,
+         const std::function<at::Tensor(const at::Tensor &, int64_t)> &loss,
+         std::vector<double> &losses,
+         const std::function<void(int64_t, double)> &progress,
+         const Deadline &deadline);
 
 /// Everything a synthesis method needs, prepared by synthesize().
 struct Problem {
@@ -146,6 +153,8 @@ struct Problem {
   /// The first output's shape on one sample.
   std::vector<int64_t> outputShape;
   at::Generator generator;
+  /// When the synthesis must end (SynthesisOptions::timeLimit).
+  Deadline deadline;
 };
 
 /// ZeroQ (algorithms.md 2.1): fills `result.images` and `result.losses`.
@@ -155,7 +164,8 @@ void runZeroQ(Problem &problem, const SynthesisOptions &options,
 /// DSG uses it for its margins.
 at::Tensor zeroQBatch(Problem &problem, int64_t samples, int64_t iterations,
                       double lr, std::vector<double> &losses,
-                      const std::function<void(int64_t, double)> &progress);
+                      const std::function<void(int64_t, double)> &progress,
+                      const Deadline &deadline, int64_t &steps);
 /// DSG-PTQ (algorithms.md 3.3).
 void runDSG(Problem &problem, const SynthesisOptions &options,
             SynthesisResult &result);

@@ -19,7 +19,8 @@ using namespace mlir::dfq::calib::detail;
 at::Tensor
 detail::zeroQBatch(Problem &problem, int64_t samples, int64_t iterations,
                    double lr, std::vector<double> &losses,
-                   const std::function<void(int64_t, double)> &progress) {
+                   const std::function<void(int64_t, double)> &progress,
+                   const Deadline &deadline, int64_t &steps) {
   std::vector<int64_t> shape = {samples};
   shape.insert(shape.end(), problem.sampleShape.begin(),
                problem.sampleShape.end());
@@ -51,7 +52,8 @@ detail::zeroQBatch(Problem &problem, int64_t samples, int64_t iterations,
     return bn / samples + inputTerm(images);
   };
   // 2.1 step 3: Adam, ReduceLROnPlateau(patience 100, min lr 1e-4).
-  optimize(x, iterations, lr, /*patience=*/100, loss, losses, progress);
+  steps = optimize(x, iterations, lr, /*patience=*/100, loss, losses, progress,
+                   deadline);
   return x;
 }
 
@@ -59,6 +61,7 @@ void detail::runZeroQ(Problem &problem, const SynthesisOptions &options,
                       SynthesisResult &result) {
   double lr = options.lr > 0 ? options.lr : 0.5; // algorithms.md 2.1 step 3
   at::Tensor x = zeroQBatch(problem, options.samples, options.iterations, lr,
-                            result.losses, options.progress);
+                            result.losses, options.progress, problem.deadline,
+                            result.iterations);
   result.images = rt::aten::wrap(x.detach());
 }

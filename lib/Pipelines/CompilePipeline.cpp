@@ -16,6 +16,7 @@ std::string synthesize(const CompilePipelineOptions &o, StringRef method) {
          " samples=" + std::to_string(o.samples) +
          " iterations=" + std::to_string(o.iterations) +
          " seed=" + std::to_string(o.seed) +
+         " time-limit=" + std::to_string(o.timeLimit.getValue()) +
          " threads=" + std::to_string(o.threads) + "},";
 }
 

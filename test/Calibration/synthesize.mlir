@@ -11,6 +11,12 @@
 // RUN: dfq-opt %s --dfq-synthesize="method=dsg samples=4 iterations=3 seed=7 sda=false lse=false sci=false" -o %t.d.mlir 2>/dev/null
 // RUN: not cmp -s %t.a.mlir %t.d.mlir
 
+// A time limit stops the run early and says so; the batch is still stored.
+// RUN: dfq-opt %s --dfq-synthesize="method=dsg samples=4 iterations=100000 time-limit=0.5" 2>&1 | FileCheck %s --check-prefix=LIMIT
+// LIMIT: dfq-synthesize: dsg stopped after {{[0-9]+}} of 100000 iterations: time limit of 0.5 s
+// LIMIT: dfq-synthesize: 4 images in {{[0-9.]+}} s
+// LIMIT: module attributes {dfq.calibration_data = dense_resource<dfq_calibration_dsg> : tensor<4x1x6x6xf32>
+
 // Gaussian noise needs no BatchNorm and no fitting.
 // RUN: dfq-opt %s --dfq-synthesize="method=gaussian samples=5 seed=3" 2>&1 | FileCheck %s --check-prefix=GAUSSIAN
 // GAUSSIAN: dfq-synthesize: 5 Gaussian noise images

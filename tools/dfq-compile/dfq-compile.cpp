@@ -146,6 +146,11 @@ static cl::opt<int64_t> samples("samples",
 static cl::opt<int64_t> iterations("iterations",
                                    cl::desc("Synthesis iterations"),
                                    cl::init(500), cl::cat(category));
+static cl::opt<double> calibTimeLimit(
+    "calib-time-limit",
+    cl::desc("Wall-clock seconds data-free synthesis may take (0: no "
+             "limit); it stops early, keeping the images reached"),
+    cl::value_desc("seconds"), cl::init(0), cl::cat(category));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of all randomness"),
                               cl::init(0), cl::cat(category));
 static cl::opt<std::string> observer("observer",
@@ -357,6 +362,10 @@ int main(int argc, char **argv) {
     return fail("--std must be positive");
   if (samples <= 0 || iterations < 0)
     return fail("--samples must be positive and --iterations non-negative");
+  if (!(calibTimeLimit >= 0) || std::isinf(calibTimeLimit))
+    return fail("--calib-time-limit must be a non-negative number of "
+                "seconds, got " +
+                std::to_string(calibTimeLimit.getValue()));
   if (!realData.empty() && !llvm::sys::fs::exists(realData))
     return fail("calibration data '" + realData + "' does not exist");
 
@@ -439,6 +448,7 @@ int main(int argc, char **argv) {
   stages.samples = samples;
   stages.iterations = iterations;
   stages.seed = seed;
+  stages.timeLimit = calibTimeLimit;
   stages.threads = threads;
   stages.equalize = equalize;
   stages.relu6AsRelu = relu6AsRelu;

@@ -64,6 +64,10 @@ def SynthesizePass : Pass<"dfq-synthesize", "::mlir::ModuleOp"> {
            "DSG: quantile of the ZeroQ batch's deviations used as SDA margin">,
     Option<"threads", "threads", "int", "0",
            "Engine threads (0: the engine's default)">,
+    Option<"timeLimit", "time-limit", "double", "0",
+           "Wall-clock seconds for the synthesis (0: none); it stops before "
+           "a step that would end later, DSG's margin batch taking the "
+           "first half">,
   ];
 }
 

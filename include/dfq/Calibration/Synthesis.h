@@ -47,6 +47,10 @@ struct SynthesisOptions {
   /// from the BN statistics on a ZeroQ batch.
   double marginQuantile = 0.9;
 
+  /// Wall-clock seconds the synthesis may take (<= 0: no limit). It stops
+  /// before an optimizer step that would end later (DSG's margin batch
+  /// gets the first half), keeping the images of the last step taken.
+  double timeLimit = 0;
   /// ATen intra-op threads (<= 0: leave the current setting).
   int threads = 0;
   /// Called after every optimizer step with the loss of that step. DSG's
@@ -62,6 +66,9 @@ struct SynthesisResult {
   std::vector<double> losses;
   /// Wall-clock time of the whole synthesis, setup and DSG margins included.
   double seconds = 0;
+  /// Optimizer steps taken (DSG: of the main run), fewer than asked for
+  /// when the time limit stopped it.
+  int64_t iterations = 0;
   /// DSG with slack alignment: the SDA margins δ^μ_l and δ^σ_l, one per BN
   /// layer that enters the loss, in graph order.
   std::vector<double> meanMargins, stdMargins;

@@ -33,6 +33,10 @@ struct CompilePipelineOptions
                              llvm::cl::init(500)};
   Option<uint64_t> seed{*this, "seed", llvm::cl::desc("Seed of all randomness"),
                         llvm::cl::init(0)};
+  Option<double> timeLimit{
+      *this, "calib-time-limit",
+      llvm::cl::desc("Seconds for data-free synthesis (0: no limit)"),
+      llvm::cl::init(0)};
   Option<int> threads{*this, "threads",
                       llvm::cl::desc("Engine threads (0: its default)"),
                       llvm::cl::init(0)};
