@@ -269,6 +269,66 @@ def Dfq_SqrtOp : Dfq_GraphOp<"sqrt", [SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
+class Dfq_UnaryMathOp<string mnemonic, string summaryText>
+    : Dfq_GraphOp<mnemonic, [SameOperandsAndResultType]> {
+  let summary = summaryText;
+  let arguments = (ins Dfq_FloatTensor:$input);
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Dfq_AbsOp : Dfq_UnaryMathOp<"abs", "Absolute value, as ONNX Abs"> {
+  let description = [{ Exact in every backend. }];
+}
+
+def Dfq_ExpOp : Dfq_UnaryMathOp<"exp", "Exponential, as ONNX Exp"> {
+  let description = [{
+    Evaluated by each backend's own exp (the host runtime's within 2 ulp, in
+    vectorized loops): last-bit differences.
+  }];
+}
+
+def Dfq_LogOp : Dfq_UnaryMathOp<"log", "Natural logarithm, as ONNX Log"> {
+  let description = [{
+    NaN below 0 and -inf at 0. Evaluated by each backend's math library
+    (the host runtime calls the C library's `logf`): last-bit differences.
+  }];
+}
+
+def Dfq_SoftplusOp : Dfq_UnaryMathOp<"softplus",
+                                     "`log(1 + exp(input))`, as ONNX Softplus"> {
+  let description = [{
+    Above 20 the result is the input itself, as PyTorch computes it (Mish is
+    `x * tanh(softplus(x))`); elsewhere `log1p(exp(input))`, with each
+    backend's exp and log1p: last-bit differences.
+  }];
+}
+
+def Dfq_LeakyReluOp : Dfq_GraphOp<"leaky_relu", [SameOperandsAndResultType]> {
+  let summary = "`input < 0 ? alpha * input : input`, as ONNX LeakyRelu";
+  let description = [{ One rounding below zero; `alpha` is f32, as in ONNX. }];
+  let arguments = (ins
+    Dfq_FloatTensor:$input,
+    DefaultValuedAttr<F32Attr, "0.01f">:$alpha
+  );
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Dfq_EluOp : Dfq_GraphOp<"elu", [SameOperandsAndResultType]> {
+  let summary = "`input < 0 ? alpha * (exp(input) - 1) : input`, as ONNX Elu";
+  let description = [{
+    `exp(input) - 1` is each backend's `expm1` (or exp, then the
+    subtraction): last-bit differences.
+  }];
+  let arguments = (ins
+    Dfq_FloatTensor:$input,
+    DefaultValuedAttr<F32Attr, "1.0f">:$alpha
+  );
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
 def Dfq_HardSigmoidOp : Dfq_GraphOp<"hard_sigmoid",
                                     [SameOperandsAndResultType]> {
   let summary = "`max(0, min(1, alpha * input + beta))`, as ONNX HardSigmoid";

@@ -74,6 +74,8 @@ const char *mlir::dfq::calib::opKindName(OpKind kind) {
     return "Resize";
   case OpKind::ConvTranspose2d:
     return "ConvTranspose2d";
+  case OpKind::UnaryMath:
+    return "UnaryMath";
   case OpKind::Softmax:
     return "Softmax";
   }

@@ -186,6 +186,23 @@ FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
               node.epsilon = norm.getEpsilon().convertToDouble();
               return true;
             })
+            .Case<AbsOp, ExpOp, LogOp, SoftplusOp>([&](Operation *math) {
+              node.kind = OpKind::UnaryMath;
+              node.function = math->getName().stripDialect().str();
+              return true;
+            })
+            .Case([&](LeakyReluOp relu) {
+              node.kind = OpKind::UnaryMath;
+              node.function = "leaky_relu";
+              node.alpha = relu.getAlpha().convertToFloat();
+              return true;
+            })
+            .Case([&](EluOp elu) {
+              node.kind = OpKind::UnaryMath;
+              node.function = "elu";
+              node.alpha = elu.getAlpha().convertToFloat();
+              return true;
+            })
             .Case([&](ConvTranspose2DOp conv) {
               node.kind = OpKind::ConvTranspose2d;
               node.strides = toVector(conv.getStrides());

@@ -256,6 +256,8 @@ at::Tensor Executor::execute(const Node &node,
     return aten::reduceMean(in(0), node.axes, node.keepDims);
   case OpKind::Pad:
     return aten::pad(in(0), node.padding, node.padMode, node.padValue);
+  case OpKind::UnaryMath:
+    return aten::unaryMath(in(0), node.function, node.alpha);
   case OpKind::ConvTranspose2d:
     return aten::convTranspose2d(
         in(0), in(1), optional(2),

@@ -51,7 +51,7 @@ bool isPerTensor(Type type) {
 /// the transposed result.
 bool isElementwise(Operation *op) {
   if (isa<ReluOp, ClipOp, SigmoidOp, TanhOp, ErfOp, SqrtOp, HardSigmoidOp,
-          HardSwishOp>(op))
+          HardSwishOp, AbsOp, ExpOp, LogOp, SoftplusOp, LeakyReluOp, EluOp>(op))
     return true;
   if (auto quantize = dyn_cast<QuantizeOp>(op))
     return isPerTensor(quantize.getType());

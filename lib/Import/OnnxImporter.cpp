@@ -34,51 +34,32 @@ using namespace mlir::dfq;
 using namespace mlir::dfq::onnx_import;
 
 static constexpr llvm::StringRef kSupportedOps[] = {
-    "Add",
-    "AveragePool",
-    "BatchNormalization",
-    "Cast",
-    "Ceil",
-    "Clip",
-    "Concat",
-    "Constant",
-    "ConstantOfShape",
-    "Conv",
-    "ConvTranspose",
-    "Div",
-    "Dropout",
-    "Equal",
-    "Erf",
-    "Expand",
-    "Flatten",
-    "Floor",
-    "Gather",
-    "Gemm",
-    "GlobalAveragePool",
-    "HardSigmoid",
-    "HardSwish",
-    "Identity",
-    "LayerNormalization",
-    "MatMul",
-    "MaxPool",
-    "Mul",
-    "Pad",
-    "Pow",
-    "ReduceMean",
-    "Relu",
-    "Reshape",
-    "Resize",
-    "Shape",
-    "Sigmoid",
-    "Slice",
-    "Softmax",
-    "Split",
-    "Sqrt",
-    "Squeeze",
-    "Sub",
-    "Tanh",
-    "Transpose",
-    "Unsqueeze",
+    "Abs",         "Add",
+    "AveragePool", "BatchNormalization",
+    "Cast",        "Ceil",
+    "Clip",        "Concat",
+    "Constant",    "ConstantOfShape",
+    "Conv",        "ConvTranspose",
+    "Div",         "Dropout",
+    "Elu",         "Equal",
+    "Erf",         "Exp",
+    "Expand",      "Flatten",
+    "Floor",       "Gather",
+    "Gemm",        "GlobalAveragePool",
+    "HardSigmoid", "HardSwish",
+    "Identity",    "LayerNormalization",
+    "LeakyRelu",   "Log",
+    "MatMul",      "MaxPool",
+    "Mul",         "Neg",
+    "Pad",         "Pow",
+    "ReduceMean",  "Relu",
+    "Reshape",     "Resize",
+    "Shape",       "Sigmoid",
+    "Slice",       "Softmax",
+    "Softplus",    "Split",
+    "Sqrt",        "Squeeze",
+    "Sub",         "Tanh",
+    "Transpose",   "Unsqueeze",
     "Where",
 };
 
@@ -2096,8 +2077,18 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
 
   FailureOr<Value> result;
   if (op == "Sigmoid" || op == "Tanh" || op == "Erf" || op == "Sqrt" ||
-      op == "HardSigmoid" || op == "HardSwish") {
+      op == "HardSigmoid" || op == "HardSwish" || op == "Abs" || op == "Exp" ||
+      op == "Log" || op == "Softplus" || op == "LeakyRelu" || op == "Elu" ||
+      op == "Neg") {
     SmallVector<NamedAttribute, 2> named;
+    if (op == "LeakyRelu" || op == "Elu") {
+      FailureOr<float> alpha =
+          attrs.getFloat("alpha", op == "LeakyRelu" ? 0.01f : 1.0f);
+      if (failed(alpha))
+        return failure();
+      named.push_back(
+          builder.getNamedAttr("alpha", builder.getF32FloatAttr(*alpha)));
+    }
     if (op == "HardSigmoid") {
       FailureOr<float> alpha = attrs.getFloat("alpha", 0.2f);
       FailureOr<float> beta = failed(alpha) ? FailureOr<float>(failure())
@@ -2125,6 +2116,25 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
       result = createTyped<SqrtOp>(loc, type, *input);
     else if (op == "HardSigmoid")
       result = createTyped<HardSigmoidOp>(loc, type, *input, named);
+    else if (op == "Abs")
+      result = createTyped<AbsOp>(loc, type, *input);
+    else if (op == "Exp")
+      result = createTyped<ExpOp>(loc, type, *input);
+    else if (op == "Log")
+      result = createTyped<LogOp>(loc, type, *input);
+    else if (op == "Softplus")
+      result = createTyped<SoftplusOp>(loc, type, *input);
+    else if (op == "LeakyRelu")
+      result = createTyped<LeakyReluOp>(loc, type, *input, named);
+    else if (op == "Elu")
+      result = createTyped<EluOp>(loc, type, *input, named);
+    else if (op == "Neg")
+      // -x is x * -1 exactly (IEEE negation and multiplication by -1 agree,
+      // NaN and zeros included), and multiplications already run
+      // everywhere.
+      result = createTyped<MulOp>(
+          loc, type,
+          ValueRange{*input, materializeF32({}, {-1.0f}, "minus_one", loc)});
     else
       result = createTyped<HardSwishOp>(loc, type, *input);
   } else if (op == "Relu" || op == "GlobalAveragePool") {

@@ -82,7 +82,8 @@ static R visitGraphOp(Operation *op, Fn &&fn, R otherwise) {
           ops::MatMulOp, ops::ReluOp, ops::ClipOp, ops::AddOp, ops::MulOp,
           ops::SubOp, ops::DivOp, ops::SigmoidOp, ops::TanhOp, ops::ErfOp,
           ops::SqrtOp, ops::HardSigmoidOp, ops::HardSwishOp, ops::SoftmaxOp,
-          ops::MaxPool2DOp, ops::AvgPool2DOp, ops::GlobalAvgPoolOp,
+          ops::AbsOp, ops::ExpOp, ops::LogOp, ops::SoftplusOp, ops::LeakyReluOp,
+          ops::EluOp, ops::MaxPool2DOp, ops::AvgPool2DOp, ops::GlobalAvgPoolOp,
           ops::FlattenOp, ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp,
           ops::SliceOp, ops::LayerNormOp, ops::ReduceMeanOp, ops::PadOp,
           ops::ResizeOp, ops::QuantizeOp, ops::DequantizeOp, ops::QConv2DOp,
@@ -205,6 +206,32 @@ static rt::KernelResult execute(ops::ErfOp op, const Frame &in) {
 
 static rt::KernelResult execute(ops::SqrtOp op, const Frame &in) {
   return rt::kernels::sqrt(in(op.getInput()));
+}
+
+/// The ops of the interpreter's unaryMath kernel, by mnemonic.
+template <typename OpT>
+static rt::KernelResult executeUnaryMath(OpT op, const Frame &in,
+                                         float alpha = 0.0f) {
+  return rt::kernels::unaryMath(in(op.getInput()),
+                                op->getName().stripDialect().str(), alpha);
+}
+static rt::KernelResult execute(ops::AbsOp op, const Frame &in) {
+  return executeUnaryMath(op, in);
+}
+static rt::KernelResult execute(ops::ExpOp op, const Frame &in) {
+  return executeUnaryMath(op, in);
+}
+static rt::KernelResult execute(ops::LogOp op, const Frame &in) {
+  return executeUnaryMath(op, in);
+}
+static rt::KernelResult execute(ops::SoftplusOp op, const Frame &in) {
+  return executeUnaryMath(op, in);
+}
+static rt::KernelResult execute(ops::LeakyReluOp op, const Frame &in) {
+  return executeUnaryMath(op, in, op.getAlpha().convertToFloat());
+}
+static rt::KernelResult execute(ops::EluOp op, const Frame &in) {
+  return executeUnaryMath(op, in, op.getAlpha().convertToFloat());
 }
 
 static rt::KernelResult execute(ops::HardSigmoidOp op, const Frame &in) {

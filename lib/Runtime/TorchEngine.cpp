@@ -17,6 +17,7 @@
 
 #include <ATen/Parallel.h>
 #include <ATen/core/Tensor.h>
+#include <ATen/ops/abs.h>
 #include <ATen/ops/adaptive_avg_pool2d.h>
 #include <ATen/ops/add.h>
 #include <ATen/ops/avg_pool2d.h>
@@ -27,11 +28,15 @@
 #include <ATen/ops/conv2d.h>
 #include <ATen/ops/conv_transpose2d.h>
 #include <ATen/ops/div.h>
+#include <ATen/ops/elu.h>
 #include <ATen/ops/empty.h>
 #include <ATen/ops/erf.h>
+#include <ATen/ops/exp.h>
 #include <ATen/ops/index_select.h>
 #include <ATen/ops/layer_norm.h>
+#include <ATen/ops/leaky_relu.h>
 #include <ATen/ops/linear.h>
+#include <ATen/ops/log.h>
 #include <ATen/ops/matmul.h>
 #include <ATen/ops/max_pool2d.h>
 #include <ATen/ops/mean.h>
@@ -40,6 +45,7 @@
 #include <ATen/ops/relu.h>
 #include <ATen/ops/sigmoid.h>
 #include <ATen/ops/softmax.h>
+#include <ATen/ops/softplus.h>
 #include <ATen/ops/sqrt.h>
 #include <ATen/ops/sub.h>
 #include <ATen/ops/tanh.h>
@@ -284,6 +290,30 @@ KernelResult kernels::erf(const Tensor &input) noexcept {
 
 KernelResult kernels::sqrt(const Tensor &input) noexcept {
   return runKernel([&] { return at::sqrt(unwrap(input)); });
+}
+
+at::Tensor aten::unaryMath(const at::Tensor &x, const std::string &function,
+                           float alpha) {
+  if (function == "abs")
+    return at::abs(x);
+  if (function == "exp")
+    return at::exp(x);
+  if (function == "log")
+    return at::log(x);
+  if (function == "softplus")
+    return at::softplus(x, 1.0, 20.0);
+  if (function == "leaky_relu")
+    return at::leaky_relu(x, double(alpha));
+  if (function == "elu")
+    return at::elu(x, double(alpha));
+  TORCH_CHECK(false, "unknown unary function ", function);
+}
+
+KernelResult kernels::unaryMath(const Tensor &input,
+                                const std::string &function,
+                                float alpha) noexcept {
+  return runKernel(
+      [&] { return aten::unaryMath(unwrap(input), function, alpha); });
 }
 
 at::Tensor aten::hardSigmoid(const at::Tensor &x, float alpha, float beta) {

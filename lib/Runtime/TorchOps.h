@@ -54,6 +54,10 @@ at::Tensor batchNorm(const at::Tensor &input, const at::Tensor &scale,
                      const at::Tensor &variance, double epsilon);
 /// Either bound may be infinite.
 at::Tensor clip(const at::Tensor &input, double min, double max);
+/// dfq.abs, dfq.exp, dfq.log, dfq.softplus, dfq.leaky_relu and dfq.elu by
+/// the op's mnemonic; `alpha` is LeakyRelu's and Elu's.
+at::Tensor unaryMath(const at::Tensor &input, const std::string &function,
+                     float alpha);
 /// ONNX HardSigmoid / HardSwish in the input's type (dfq.hard_sigmoid).
 at::Tensor hardSigmoid(const at::Tensor &input, float alpha, float beta);
 at::Tensor hardSwish(const at::Tensor &input);

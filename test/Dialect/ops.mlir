@@ -269,3 +269,20 @@ func.func @transposed_convolution(%x: tensor<?x8x7x7xf32>, %w: tensor<8x12x3x3xf
   %0 = dfq.conv_transpose2d %x, %w, %b {output_padding = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<?x8x7x7xf32>, tensor<8x12x3x3xf32>, tensor<12xf32>) -> tensor<?x12x14x14xf32>
   return %0 : tensor<?x12x14x14xf32>
 }
+
+// CHECK-LABEL: func.func @more_activations
+// CHECK: dfq.abs %{{.*}} : tensor<2x3xf32>
+// CHECK: dfq.exp
+// CHECK: dfq.log
+// CHECK: dfq.softplus
+// CHECK: dfq.leaky_relu %{{.*}} {alpha = 1.000000e-01 : f32} : tensor<2x3xf32>
+// CHECK: dfq.elu %{{.*}} : tensor<2x3xf32>
+func.func @more_activations(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = dfq.abs %x : tensor<2x3xf32>
+  %1 = dfq.exp %0 : tensor<2x3xf32>
+  %2 = dfq.log %1 : tensor<2x3xf32>
+  %3 = dfq.softplus %2 : tensor<2x3xf32>
+  %4 = dfq.leaky_relu %3 {alpha = 0.1 : f32} : tensor<2x3xf32>
+  %5 = dfq.elu %4 : tensor<2x3xf32>
+  return %5 : tensor<2x3xf32>
+}

@@ -227,6 +227,20 @@ class Upsample(nn.Module):
         return torch.cat([a, b, c, d, e], 1)
 
 
+class Mish(nn.Module):
+    """x * tanh(softplus(x)) as YOLO-style models write it."""
+
+    def forward(self, x):
+        return x * torch.tanh(nn.functional.softplus(x))
+
+
+class Math(nn.Module):
+    """Abs, Exp, Log and Neg on the side of a gate."""
+
+    def forward(self, x):
+        return x * torch.exp(-x.abs()) + torch.log(1 + x.abs())
+
+
 def build(arch):
     if arch == "plain":
         return nn.Sequential(*conv_bn(1, 8, 5, bias=True), nn.ReLU(), nn.MaxPool2d(2),
@@ -299,6 +313,13 @@ def build(arch):
                              nn.ConvTranspose2d(12, 8, 3, dilation=2, padding=2),
                              *conv_bn(8, 16, 3, stride=2), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
                              nn.Flatten(), nn.Linear(16, 10))
+    if arch == "more-activations":
+        # Darknet/YOLO and face-model activations: LeakyReLU, Mish, ELU, PReLU
+        # is not here (it is a binary op), Abs/Exp/Log/Neg.
+        return nn.Sequential(*conv_bn(1, 16, 3, stride=2), nn.LeakyReLU(0.1),
+                             *conv_bn(16, 16, 3), Mish(), *conv_bn(16, 24, 3, stride=2),
+                             nn.ELU(0.5), Math(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                             nn.Linear(24, 10))
     if arch == "resize":
         return nn.Sequential(*conv_bn(1, 8, 3, stride=4), nn.ReLU(), Upsample(),
                              *conv_bn(40, 16, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1),

@@ -69,6 +69,8 @@ enum class OpKind {
   Pad,
   Resize,
   ConvTranspose2d,
+  /// abs, exp, log, softplus, leaky_relu, elu (`function`, with `alpha`).
+  UnaryMath,
 };
 
 /// The kind's name as error messages spell it ("Conv2d").
@@ -96,7 +98,8 @@ struct Node {
   // Clip; an infinite bound clamps nothing.
   double min = -std::numeric_limits<double>::infinity();
   double max = std::numeric_limits<double>::infinity();
-  float alpha = 0.2f, beta = 0.5f; // HardSigmoid
+  float alpha = 0.2f, beta = 0.5f; // HardSigmoid; LeakyRelu, Elu: alpha
+  std::string function;            // UnaryMath: the dfq op's mnemonic
   /// Flatten (default 1), Softmax (addOp sets the dialect's -1), Concat and
   /// LayerNorm.
   int64_t axis = 1;

@@ -28,6 +28,22 @@ std::string host::unaryExpression(Operation *op, const std::string &x) {
     return "tanhf(" + x + ")";
   if (isa<ErfOp>(op))
     return "erff(" + x + ")";
+  if (isa<AbsOp>(op))
+    return "fabsf(" + x + ")";
+  if (isa<ExpOp>(op))
+    return "dfq_rt_expf(" + x + ")";
+  if (isa<LogOp>(op))
+    return "logf(" + x + ")";
+  if (isa<SoftplusOp>(op))
+    return "(" + x + " > 20.0f ? " + x + " : log1pf(dfq_rt_expf(" + x + ")))";
+  if (auto relu = dyn_cast<LeakyReluOp>(op))
+    return "(" + x + " < 0.0f ? " +
+           floatLiteral(relu.getAlpha().convertToFloat()) + " * " + x + " : " +
+           x + ")";
+  if (auto elu = dyn_cast<EluOp>(op))
+    return "(" + x + " < 0.0f ? " +
+           floatLiteral(elu.getAlpha().convertToFloat()) + " * expm1f(" + x +
+           ") : " + x + ")";
   if (isa<SqrtOp>(op))
     return "sqrtf(" + x + ")";
   if (auto hard = dyn_cast<HardSigmoidOp>(op))

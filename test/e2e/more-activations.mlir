@@ -1,0 +1,34 @@
+// Activations of Darknet/YOLO and face models as torch.onnx.export writes
+// them (opset 13): LeakyRelu, Mish (Softplus, Tanh, Mul), Elu, and Abs, Exp,
+// Log and Neg (a multiplication by -1). They import, run with PyTorch's
+// numerics, calibrate data-free, and join the C library's fused host loops,
+// which agree with the interpreter up to their exp, log1p and expm1 (last
+// bits).
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python %S/torch_export_gen.py more-activations %t --seed 11
+// RUN: dfq-translate --import-onnx %t/model.onnx | FileCheck %s --check-prefix=IMPORT
+// RUN: dfq-run %t/model.onnx --input %t/x.npy --output %t/y.npy >/dev/null 2>&1
+// RUN: %python %S/compare_npy.py %t/y.npy %t/expected.npy --atol 1e-5 | FileCheck %s
+// RUN: dfq-compile %t/model.onnx -o %t/dsg --samples 4 --iterations 3 2>&1 | FileCheck %s --check-prefix=DSG
+// RUN: dfq-compile %t/model.onnx --calib none --target c -o %t/c --keep-sources >/dev/null 2>&1
+// RUN: FileCheck %s --check-prefix=CODE < %t/c/build/model.c
+// RUN: dfq-run %t/c --input %t/x.npy --output %t/c.npy >/dev/null 2>&1
+// RUN: dfq-run %t/c/model.mlir --input %t/x.npy --output %t/c-ref.npy >/dev/null 2>&1
+// RUN: %python %S/compare_npy.py %t/c.npy %t/c-ref.npy --atol 1e-5 | FileCheck %s
+
+// IMPORT: dfq.leaky_relu %{{.*}} {alpha = 1.000000e-01 : f32} : tensor<?x16x14x14xf32>
+// IMPORT: dfq.softplus
+// IMPORT: dfq.tanh
+// IMPORT: dfq.elu %{{.*}} {alpha = 5.000000e-01 : f32}
+// IMPORT: dfq.abs
+// IMPORT: dfq.mul %{{.*}}, %{{.*}} : (tensor<?x24x7x7xf32>, tensor<f32>)
+// IMPORT: dfq.exp
+// IMPORT: dfq.log
+// DSG: dfq-compile: wrote {{.*}}model.mlir
+// CODE: 0x1.99999ap-4f * v
+// CODE: log1pf(dfq_rt_expf(
+// CODE: expm1f(
+// CODE: fabsf(
+// CODE: logf(
+// CHECK: argmax_agree=8/8
+// CHECK-NEXT: OK
