@@ -223,6 +223,28 @@ def Dfq_DivOp : Dfq_BinaryOp<"div", "`lhs / rhs`"> {
   }];
 }
 
+def Dfq_MaxOp : Dfq_BinaryOp<"max", "`max(lhs, rhs)`"> {
+  let description = [{
+    As ONNX `Max` of two inputs (the importer chains more): a NaN in either
+    operand gives NaN, as in ATen's `maximum`. Exact in every backend.
+  }];
+}
+
+def Dfq_MinOp : Dfq_BinaryOp<"min", "`min(lhs, rhs)`"> {
+  let description = [{
+    As ONNX `Min` of two inputs: a NaN in either operand gives NaN. Exact in
+    every backend.
+  }];
+}
+
+def Dfq_PReluOp : Dfq_BinaryOp<"prelu", "`lhs < 0 ? rhs * lhs : lhs`"> {
+  let description = [{
+    As ONNX `PRelu`: the slope `rhs` (per channel, say `[C, 1, 1]`)
+    broadcasts to the input `lhs`. One rounding below zero; exact in every
+    backend.
+  }];
+}
+
 def Dfq_SigmoidOp : Dfq_GraphOp<"sigmoid", [SameOperandsAndResultType]> {
   let summary = "Logistic function: `1 / (1 + exp(-input))`";
   let description = [{

@@ -76,6 +76,8 @@ const char *mlir::dfq::calib::opKindName(OpKind kind) {
     return "ConvTranspose2d";
   case OpKind::UnaryMath:
     return "UnaryMath";
+  case OpKind::BinaryMath:
+    return "BinaryMath";
   case OpKind::Softmax:
     return "Softmax";
   }

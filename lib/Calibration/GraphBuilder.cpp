@@ -186,6 +186,11 @@ FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
               node.epsilon = norm.getEpsilon().convertToDouble();
               return true;
             })
+            .Case<MaxOp, MinOp, PReluOp>([&](Operation *math) {
+              node.kind = OpKind::BinaryMath;
+              node.function = math->getName().stripDialect().str();
+              return true;
+            })
             .Case<AbsOp, ExpOp, LogOp, SoftplusOp>([&](Operation *math) {
               node.kind = OpKind::UnaryMath;
               node.function = math->getName().stripDialect().str();

@@ -86,6 +86,7 @@ static void checkOperandCount(const Node &node) {
   case OpKind::Mul:
   case OpKind::Sub:
   case OpKind::Div:
+  case OpKind::BinaryMath:
     return expect(2, 2);
   case OpKind::Concat:
     if (count == 0)
@@ -258,6 +259,8 @@ at::Tensor Executor::execute(const Node &node,
     return aten::pad(in(0), node.padding, node.padMode, node.padValue);
   case OpKind::UnaryMath:
     return aten::unaryMath(in(0), node.function, node.alpha);
+  case OpKind::BinaryMath:
+    return aten::binaryMath(in(0), in(1), node.function);
   case OpKind::ConvTranspose2d:
     return aten::convTranspose2d(
         in(0), in(1), optional(2),

@@ -57,7 +57,7 @@ bool isElementwise(Operation *op) {
     return isPerTensor(quantize.getType());
   if (auto dequantize = dyn_cast<DequantizeOp>(op))
     return isPerTensor(dequantize.getInput().getType());
-  if (isa<AddOp, MulOp, SubOp, DivOp>(op))
+  if (isa<AddOp, MulOp, SubOp, DivOp, MaxOp, MinOp, PReluOp>(op))
     return op->getOperand(0).getType() == op->getResult(0).getType() &&
            op->getOperand(1).getType() == op->getResult(0).getType();
   return false;
@@ -66,7 +66,7 @@ bool isElementwise(Operation *op) {
 /// A float add, mul, sub or div whose operands have the result's rank (they
 /// may broadcast along dimensions of size 1).
 bool isBroadcastOfSameRank(Operation *op) {
-  if (!isa<AddOp, MulOp, SubOp, DivOp>(op))
+  if (!isa<AddOp, MulOp, SubOp, DivOp, MaxOp, MinOp, PReluOp>(op))
     return false;
   auto result = cast<RankedTensorType>(op->getResult(0).getType());
   return llvm::all_of(op->getOperandTypes(), [&](Type type) {

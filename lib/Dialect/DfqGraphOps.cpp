@@ -836,3 +836,27 @@ ConvTranspose2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
   return success();
 }
+
+LogicalResult MaxOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &inferred) {
+  return inferBroadcast(loc, MaxOp::getOperationName(), adaptor.getLhs(),
+                        adaptor.getRhs(), inferred);
+}
+
+LogicalResult MinOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &inferred) {
+  return inferBroadcast(loc, MinOp::getOperationName(), adaptor.getLhs(),
+                        adaptor.getRhs(), inferred);
+}
+
+LogicalResult PReluOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &inferred) {
+  return inferBroadcast(loc, PReluOp::getOperationName(), adaptor.getLhs(),
+                        adaptor.getRhs(), inferred);
+}

@@ -49,18 +49,19 @@ static constexpr llvm::StringRef kSupportedOps[] = {
     "HardSigmoid", "HardSwish",
     "Identity",    "LayerNormalization",
     "LeakyRelu",   "Log",
-    "MatMul",      "MaxPool",
+    "MatMul",      "Max",
+    "MaxPool",     "Min",
     "Mul",         "Neg",
-    "Pad",         "Pow",
-    "ReduceMean",  "Relu",
-    "Reshape",     "Resize",
-    "Shape",       "Sigmoid",
-    "Slice",       "Softmax",
-    "Softplus",    "Split",
-    "Sqrt",        "Squeeze",
-    "Sub",         "Tanh",
-    "Transpose",   "Unsqueeze",
-    "Where",
+    "PRelu",       "Pad",
+    "Pow",         "ReduceMean",
+    "Relu",        "Reshape",
+    "Resize",      "Shape",
+    "Sigmoid",     "Slice",
+    "Softmax",     "Softplus",
+    "Split",       "Sqrt",
+    "Squeeze",     "Sub",
+    "Tanh",        "Transpose",
+    "Unsqueeze",   "Where",
 };
 
 llvm::ArrayRef<llvm::StringRef> mlir::dfq::getSupportedOnnxOps() {
@@ -2017,6 +2018,32 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
     return emitError(loc) << what << ": is evaluated only in shape "
                           << "computations, when all its inputs are "
                              "constants; here an input is a run-time tensor";
+  if (op == "Max" || op == "Min" || op == "PRelu") {
+    // Max and Min take any number of inputs: a chain of binary ops.
+    if (failed(attrs.finish()))
+      return failure();
+    if (node.inputs.empty() || (op == "PRelu" && node.inputs.size() != 2))
+      return emitError(loc)
+             << what << ": has " << node.inputs.size() << " inputs";
+    FailureOr<Value> result = getInput(node, 0, loc);
+    for (unsigned i = 1; succeeded(result) && i < node.inputs.size(); ++i) {
+      FailureOr<Value> next = getInput(node, i, loc);
+      if (failed(next))
+        return failure();
+      SmallVector<Value, 2> operands = {*result, *next};
+      result = op == "Max"   ? createInferred<MaxOp>(loc, operands)
+               : op == "Min" ? createInferred<MinOp>(loc, operands)
+                             : createInferred<PReluOp>(loc, operands);
+    }
+    if (failed(result))
+      return failure();
+    // PRelu's slope broadcasts to the input, never the other way.
+    if (op == "PRelu" && result->getType() != getInput(node, 0, loc)->getType())
+      return emitError(loc) << what
+                            << ": the slope does not broadcast to the "
+                               "input's shape";
+    return defineValue(node, node.outputs[0], *result, loc);
+  }
   if (op == "Slice")
     return importSlice(node, loc, attrs);
   if (op == "Split")

@@ -83,11 +83,12 @@ static R visitGraphOp(Operation *op, Fn &&fn, R otherwise) {
           ops::SubOp, ops::DivOp, ops::SigmoidOp, ops::TanhOp, ops::ErfOp,
           ops::SqrtOp, ops::HardSigmoidOp, ops::HardSwishOp, ops::SoftmaxOp,
           ops::AbsOp, ops::ExpOp, ops::LogOp, ops::SoftplusOp, ops::LeakyReluOp,
-          ops::EluOp, ops::MaxPool2DOp, ops::AvgPool2DOp, ops::GlobalAvgPoolOp,
-          ops::FlattenOp, ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp,
-          ops::SliceOp, ops::LayerNormOp, ops::ReduceMeanOp, ops::PadOp,
-          ops::ResizeOp, ops::QuantizeOp, ops::DequantizeOp, ops::QConv2DOp,
-          ops::QGemmOp, ops::QAvgPool2DOp>(fn)
+          ops::EluOp, ops::MaxOp, ops::MinOp, ops::PReluOp, ops::MaxPool2DOp,
+          ops::AvgPool2DOp, ops::GlobalAvgPoolOp, ops::FlattenOp,
+          ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp, ops::SliceOp,
+          ops::LayerNormOp, ops::ReduceMeanOp, ops::PadOp, ops::ResizeOp,
+          ops::QuantizeOp, ops::DequantizeOp, ops::QConv2DOp, ops::QGemmOp,
+          ops::QAvgPool2DOp>(fn)
       .Default([&](Operation *) { return std::move(otherwise); });
 }
 
@@ -232,6 +233,21 @@ static rt::KernelResult execute(ops::LeakyReluOp op, const Frame &in) {
 }
 static rt::KernelResult execute(ops::EluOp op, const Frame &in) {
   return executeUnaryMath(op, in, op.getAlpha().convertToFloat());
+}
+
+template <typename OpT>
+static rt::KernelResult executeBinaryMath(OpT op, const Frame &in) {
+  return rt::kernels::binaryMath(in(op.getLhs()), in(op.getRhs()),
+                                 op->getName().stripDialect().str());
+}
+static rt::KernelResult execute(ops::MaxOp op, const Frame &in) {
+  return executeBinaryMath(op, in);
+}
+static rt::KernelResult execute(ops::MinOp op, const Frame &in) {
+  return executeBinaryMath(op, in);
+}
+static rt::KernelResult execute(ops::PReluOp op, const Frame &in) {
+  return executeBinaryMath(op, in);
 }
 
 static rt::KernelResult execute(ops::HardSigmoidOp op, const Frame &in) {

@@ -37,9 +37,12 @@
 #include <ATen/ops/leaky_relu.h>
 #include <ATen/ops/linear.h>
 #include <ATen/ops/log.h>
+#include <ATen/ops/lt.h>
 #include <ATen/ops/matmul.h>
 #include <ATen/ops/max_pool2d.h>
+#include <ATen/ops/maximum.h>
 #include <ATen/ops/mean.h>
+#include <ATen/ops/minimum.h>
 #include <ATen/ops/mul.h>
 #include <ATen/ops/ones.h>
 #include <ATen/ops/relu.h>
@@ -49,6 +52,7 @@
 #include <ATen/ops/sqrt.h>
 #include <ATen/ops/sub.h>
 #include <ATen/ops/tanh.h>
+#include <ATen/ops/where.h>
 #include <c10/core/InferenceMode.h>
 #include <c10/util/Exception.h>
 
@@ -290,6 +294,22 @@ KernelResult kernels::erf(const Tensor &input) noexcept {
 
 KernelResult kernels::sqrt(const Tensor &input) noexcept {
   return runKernel([&] { return at::sqrt(unwrap(input)); });
+}
+
+at::Tensor aten::binaryMath(const at::Tensor &a, const at::Tensor &b,
+                            const std::string &function) {
+  if (function == "max")
+    return at::maximum(a, b);
+  if (function == "min")
+    return at::minimum(a, b);
+  TORCH_CHECK(function == "prelu", "unknown binary function ", function);
+  return at::where(at::lt(a, 0.0), at::mul(a, b), a);
+}
+
+KernelResult kernels::binaryMath(const Tensor &lhs, const Tensor &rhs,
+                                 const std::string &function) noexcept {
+  return runKernel(
+      [&] { return aten::binaryMath(unwrap(lhs), unwrap(rhs), function); });
 }
 
 at::Tensor aten::unaryMath(const at::Tensor &x, const std::string &function,

@@ -106,6 +106,9 @@ KernelResult tanh(const Tensor &input) noexcept;
 KernelResult erf(const Tensor &input) noexcept;
 KernelResult sqrt(const Tensor &input) noexcept;
 KernelResult hardSigmoid(const Tensor &input, float alpha, float beta) noexcept;
+/// dfq.max, min and prelu, by mnemonic.
+KernelResult binaryMath(const Tensor &lhs, const Tensor &rhs,
+                        const std::string &function) noexcept;
 /// dfq.abs, exp, log, softplus, leaky_relu and elu, by mnemonic.
 KernelResult unaryMath(const Tensor &input, const std::string &function,
                        float alpha) noexcept;

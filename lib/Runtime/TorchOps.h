@@ -54,6 +54,9 @@ at::Tensor batchNorm(const at::Tensor &input, const at::Tensor &scale,
                      const at::Tensor &variance, double epsilon);
 /// Either bound may be infinite.
 at::Tensor clip(const at::Tensor &input, double min, double max);
+/// dfq.max, dfq.min and dfq.prelu by mnemonic.
+at::Tensor binaryMath(const at::Tensor &lhs, const at::Tensor &rhs,
+                      const std::string &function);
 /// dfq.abs, dfq.exp, dfq.log, dfq.softplus, dfq.leaky_relu and dfq.elu by
 /// the op's mnemonic; `alpha` is LeakyRelu's and Elu's.
 at::Tensor unaryMath(const at::Tensor &input, const std::string &function,

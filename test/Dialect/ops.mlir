@@ -286,3 +286,14 @@ func.func @more_activations(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %5 = dfq.elu %4 : tensor<2x3xf32>
   return %5 : tensor<2x3xf32>
 }
+
+// CHECK-LABEL: func.func @binary_math
+// CHECK: dfq.max %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+// CHECK: dfq.min
+// CHECK: dfq.prelu %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+func.func @binary_math(%x: tensor<2x3xf32>, %c: tensor<f32>, %s: tensor<3xf32>) -> tensor<2x3xf32> {
+  %0 = dfq.max %x, %c : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+  %1 = dfq.min %0, %x : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %2 = dfq.prelu %1, %s : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %2 : tensor<2x3xf32>
+}

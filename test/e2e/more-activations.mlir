@@ -1,6 +1,7 @@
 // Activations of Darknet/YOLO and face models as torch.onnx.export writes
-// them (opset 13): LeakyRelu, Mish (Softplus, Tanh, Mul), Elu, and Abs, Exp,
-// Log and Neg (a multiplication by -1). They import, run with PyTorch's
+// them (opset 13): LeakyRelu, Mish (Softplus, Tanh, Mul), PRelu with a
+// per-channel slope, Elu, Abs, Exp, Log and Neg (a multiplication by -1),
+// Max and Min. They import, run with PyTorch's
 // numerics, calibrate data-free, and join the C library's fused host loops,
 // which agree with the interpreter up to their exp, log1p and expm1 (last
 // bits).
@@ -19,16 +20,22 @@
 // IMPORT: dfq.leaky_relu %{{.*}} {alpha = 1.000000e-01 : f32} : tensor<?x16x14x14xf32>
 // IMPORT: dfq.softplus
 // IMPORT: dfq.tanh
+// IMPORT: dfq.prelu %{{.*}}, %{{.*}} : (tensor<?x16x14x14xf32>, tensor<16x1x1xf32>) -> tensor<?x16x14x14xf32>
 // IMPORT: dfq.elu %{{.*}} {alpha = 5.000000e-01 : f32}
 // IMPORT: dfq.abs
 // IMPORT: dfq.mul %{{.*}}, %{{.*}} : (tensor<?x24x7x7xf32>, tensor<f32>)
 // IMPORT: dfq.exp
 // IMPORT: dfq.log
+// IMPORT: dfq.max
+// IMPORT: dfq.min
 // DSG: dfq-compile: wrote {{.*}}model.mlir
 // CODE: 0x1.99999ap-4f * v
 // CODE: log1pf(dfq_rt_expf(
+// CODE: dfq_rt_binary(DFQ_RT_PRELU,
 // CODE: expm1f(
 // CODE: fabsf(
 // CODE: logf(
+// CODE: dfq_rt_max_one(
+// CODE: dfq_rt_min_one(
 // CHECK: argmax_agree=8/8
 // CHECK-NEXT: OK

@@ -235,10 +235,11 @@ class Mish(nn.Module):
 
 
 class Math(nn.Module):
-    """Abs, Exp, Log and Neg on the side of a gate."""
+    """Abs, Exp, Log and Neg on the side of a gate; Max and Min."""
 
     def forward(self, x):
-        return x * torch.exp(-x.abs()) + torch.log(1 + x.abs())
+        y = x * torch.exp(-x.abs()) + torch.log(1 + x.abs())
+        return torch.minimum(torch.maximum(y, -0.5 * x), x + 1)
 
 
 def build(arch):
@@ -314,10 +315,11 @@ def build(arch):
                              *conv_bn(8, 16, 3, stride=2), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
                              nn.Flatten(), nn.Linear(16, 10))
     if arch == "more-activations":
-        # Darknet/YOLO and face-model activations: LeakyReLU, Mish, ELU, PReLU
-        # is not here (it is a binary op), Abs/Exp/Log/Neg.
+        # Darknet/YOLO and face-model activations: LeakyReLU, Mish, PReLU
+        # (per channel), ELU, Abs/Exp/Log/Neg, Max/Min.
         return nn.Sequential(*conv_bn(1, 16, 3, stride=2), nn.LeakyReLU(0.1),
-                             *conv_bn(16, 16, 3), Mish(), *conv_bn(16, 24, 3, stride=2),
+                             *conv_bn(16, 16, 3), Mish(), *conv_bn(16, 16, 3), nn.PReLU(16),
+                             *conv_bn(16, 24, 3, stride=2),
                              nn.ELU(0.5), Math(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                              nn.Linear(24, 10))
     if arch == "resize":

@@ -71,6 +71,8 @@ enum class OpKind {
   ConvTranspose2d,
   /// abs, exp, log, softplus, leaky_relu, elu (`function`, with `alpha`).
   UnaryMath,
+  /// max, min, prelu (`function`): lhs, rhs (NumPy broadcasting).
+  BinaryMath,
 };
 
 /// The kind's name as error messages spell it ("Conv2d").

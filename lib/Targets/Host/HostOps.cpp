@@ -55,6 +55,19 @@ std::string host::unaryExpression(Operation *op, const std::string &x) {
   return "";
 }
 
+std::string host::binaryExpression(Operation *op, const std::string &a,
+                                   const std::string &b) {
+  if (const char *infix = binaryOperator(op))
+    return a + " " + infix + " " + b;
+  if (isa<MaxOp>(op))
+    return "dfq_rt_max_one(" + a + ", " + b + ")";
+  if (isa<MinOp>(op))
+    return "dfq_rt_min_one(" + a + ", " + b + ")";
+  if (isa<PReluOp>(op))
+    return "dfq_rt_prelu_one(" + a + ", " + b + ")";
+  return "";
+}
+
 const char *host::binaryOperator(Operation *op) {
   return isa<AddOp>(op)   ? "+"
          : isa<MulOp>(op) ? "*"
@@ -111,7 +124,10 @@ LogicalResult HostProgram::emitBinary(Operation *op) {
   const char *code = isa<AddOp>(op)   ? "DFQ_RT_ADD"
                      : isa<MulOp>(op) ? "DFQ_RT_MUL"
                      : isa<SubOp>(op) ? "DFQ_RT_SUB"
-                                      : "DFQ_RT_DIV";
+                     : isa<DivOp>(op) ? "DFQ_RT_DIV"
+                     : isa<MaxOp>(op) ? "DFQ_RT_MAX"
+                     : isa<MinOp>(op) ? "DFQ_RT_MIN"
+                                      : "DFQ_RT_PRELU";
   body += std::string("    dfq_rt_binary(") + code + ", " +
           floatPtr(op->getOperand(0)) + ", lhs, " +
           floatPtr(op->getOperand(1)) + ", rhs, " + floatPtr(result) +
@@ -270,7 +286,7 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
             std::to_string(w.sampleShape[0]) + ");\n";
     return success();
   }
-  if (binaryOperator(op))
+  if (isBinaryElementwise(op))
     return emitBinary(op);
   if (auto matmul = dyn_cast<MatMulOp>(op)) {
     // Two activations with the same leading dimensions (attention's

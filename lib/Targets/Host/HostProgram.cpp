@@ -522,7 +522,7 @@ bool HostProgram::isFusible(Operation *op, bool elementwise) {
     return perTensorActivation(dequantize.getInput().getType()) != nullptr;
   if (!unaryExpression(op, "x").empty())
     return true;
-  return binaryOperator(op) && elementwise;
+  return isBinaryElementwise(op) && elementwise;
 }
 
 /// Emits the pending group as one loop over its elements: values used only
@@ -574,8 +574,8 @@ void HostProgram::flushGroup() {
     } else if (op->getNumOperands() == 1) {
       expr = unaryExpression(op, read(op->getOperand(0)));
     } else {
-      expr = read(op->getOperand(0)) + " " + binaryOperator(op) + " " +
-             read(op->getOperand(1));
+      expr = binaryExpression(op, read(op->getOperand(0)),
+                              read(op->getOperand(1)));
     }
     loop += "      " + cType(result) + " " + v + " = " + expr + ";\n";
     local[result] = v;
@@ -647,7 +647,7 @@ LogicalResult HostProgram::emitOp(Operation *op, size_t step) {
     return success();
   }
   bool elementwise = true;
-  if (binaryOperator(op)) {
+  if (isBinaryElementwise(op)) {
     const ValueInfo &lhs = values[op->getOperand(0)];
     const ValueInfo &rhs = values[op->getOperand(1)];
     elementwise =

@@ -77,6 +77,14 @@ std::string floatLiteral(float value);
 std::string unaryExpression(Operation *op, const std::string &x);
 /// The C operator of a float dfq.add, mul, sub or div, or nullptr.
 const char *binaryOperator(Operation *op);
+/// The C expression of a float elementwise op of two operands (add, mul,
+/// sub, div, max, min, prelu) on `a` and `b`, or "" for any other op.
+std::string binaryExpression(Operation *op, const std::string &a,
+                             const std::string &b);
+/// Whether `op` is one of those.
+inline bool isBinaryElementwise(Operation *op) {
+  return !binaryExpression(op, "a", "b").empty();
+}
 /// A string as a C string literal.
 std::string stringLiteral(StringRef text);
 /// A clip's f64 bounds rounded to f32 once, as the interpreter's clamp of

@@ -451,6 +451,15 @@ static void dfq_rt_binary_row(int op, const float *a, int64_t sa,
   case DFQ_RT_SUB:
     DFQ_RT_BINARY_ROW(x - w);
     return;
+  case DFQ_RT_MAX:
+    DFQ_RT_BINARY_ROW(dfq_rt_max_one(x, w));
+    return;
+  case DFQ_RT_MIN:
+    DFQ_RT_BINARY_ROW(dfq_rt_min_one(x, w));
+    return;
+  case DFQ_RT_PRELU:
+    DFQ_RT_BINARY_ROW(dfq_rt_prelu_one(x, w));
+    return;
   default:
     DFQ_RT_BINARY_ROW(x / w);
     return;

@@ -212,7 +212,25 @@ static inline float dfq_rt_hard_swish_one(float x) {
 /* y = a + b or a * b over an output of rank <= DFQ_RT_MAX_RANK; the strides
  * (in elements) of a broadcast dimension are 0. */
 #define DFQ_RT_MAX_RANK 6
-enum { DFQ_RT_ADD = 0, DFQ_RT_MUL = 1, DFQ_RT_SUB = 2, DFQ_RT_DIV = 3 };
+enum {
+  DFQ_RT_ADD = 0,
+  DFQ_RT_MUL = 1,
+  DFQ_RT_SUB = 2,
+  DFQ_RT_DIV = 3,
+  DFQ_RT_MAX = 4,
+  DFQ_RT_MIN = 5,
+  DFQ_RT_PRELU = 6
+};
+/* dfq.max and dfq.min (NaN in either operand gives NaN) and dfq.prelu. */
+static inline float dfq_rt_max_one(float a, float b) {
+  return a > b || a != a ? a : b;
+}
+static inline float dfq_rt_min_one(float a, float b) {
+  return a < b || a != a ? a : b;
+}
+static inline float dfq_rt_prelu_one(float x, float slope) {
+  return x < 0.0f ? x * slope : x;
+}
 void dfq_rt_binary(int op, const float *a, const int64_t *a_strides,
                    const float *b, const int64_t *b_strides, float *y,
                    const int64_t *dims, int rank);
