@@ -430,15 +430,7 @@ def Dfq_LayerNormOp : Dfq_GraphOp<"layer_norm"> {
   let hasVerifier = 1;
 }
 
-def Dfq_ReduceMeanOp : Dfq_InferredGraphOp<"reduce_mean"> {
-  let summary = "Mean over `axes`";
-  let description = [{
-    ONNX `ReduceMean`: the average of the input over the dimensions in
-    `axes` (distinct, negative from the back, not empty). With `keepdims`
-    the reduced dimensions stay with size 1, otherwise they are dropped.
-    The spatial mean of an NCHW tensor is imported as `dfq.global_avg_pool`
-    instead, which the targets run channels-last.
-  }];
+class Dfq_ReduceOp<string mnemonic> : Dfq_InferredGraphOp<mnemonic> {
   let arguments = (ins
     Dfq_FloatTensor:$input,
     DenseI64ArrayAttr:$axes,
@@ -447,6 +439,35 @@ def Dfq_ReduceMeanOp : Dfq_InferredGraphOp<"reduce_mean"> {
   let results = (outs Dfq_FloatTensor:$result);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Dfq_ReduceMeanOp : Dfq_ReduceOp<"reduce_mean"> {
+  let summary = "Mean over `axes`";
+  let description = [{
+    ONNX `ReduceMean`: the average of the input over the dimensions in
+    `axes` (distinct, negative from the back, not empty). With `keepdims`
+    the reduced dimensions stay with size 1, otherwise they are dropped.
+    The spatial mean of an NCHW tensor is imported as `dfq.global_avg_pool`
+    instead, which the targets run channels-last. Backends accumulate in
+    their own order and precision: last-bit differences.
+  }];
+}
+
+def Dfq_ReduceSumOp : Dfq_ReduceOp<"reduce_sum"> {
+  let summary = "Sum over `axes`";
+  let description = [{
+    ONNX `ReduceSum` with constant axes, shaped as `dfq.reduce_mean`.
+    Backends accumulate in their own order and precision: last-bit
+    differences.
+  }];
+}
+
+def Dfq_ReduceMaxOp : Dfq_ReduceOp<"reduce_max"> {
+  let summary = "Maximum over `axes`";
+  let description = [{
+    ONNX `ReduceMax` (and `GlobalMaxPool`, over H and W with `keepdims`),
+    shaped as `dfq.reduce_mean`; a NaN gives NaN. Exact in every backend.
   }];
 }
 

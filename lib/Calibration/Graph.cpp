@@ -66,8 +66,8 @@ const char *mlir::dfq::calib::opKindName(OpKind kind) {
     return "Slice";
   case OpKind::LayerNorm:
     return "LayerNorm";
-  case OpKind::ReduceMean:
-    return "ReduceMean";
+  case OpKind::Reduce:
+    return "Reduce";
   case OpKind::Pad:
     return "Pad";
   case OpKind::Resize:

@@ -235,10 +235,14 @@ FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
               node.padValue = pad.getValue().convertToDouble();
               return true;
             })
-            .Case([&](ReduceMeanOp mean) {
-              node.kind = OpKind::ReduceMean;
-              node.axes = toVector(mean.getAxes());
-              node.keepDims = mean.getKeepdims();
+            .Case<ReduceMeanOp, ReduceSumOp, ReduceMaxOp>([&](auto reduce) {
+              node.kind = OpKind::Reduce;
+              using Op = decltype(reduce);
+              node.function = std::is_same_v<Op, ReduceMeanOp>  ? "mean"
+                              : std::is_same_v<Op, ReduceSumOp> ? "sum"
+                                                                : "max";
+              node.axes = toVector(reduce.getAxes());
+              node.keepDims = reduce.getKeepdims();
               return true;
             })
             .Case([&](SliceOp slice) {

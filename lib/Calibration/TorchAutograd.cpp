@@ -253,8 +253,8 @@ at::Tensor Executor::execute(const Node &node,
     return aten::slice(in(0), node.starts, node.steps, node.sizes);
   case OpKind::LayerNorm:
     return aten::layerNorm(in(0), in(1), optional(2), node.axis, node.epsilon);
-  case OpKind::ReduceMean:
-    return aten::reduceMean(in(0), node.axes, node.keepDims);
+  case OpKind::Reduce:
+    return aten::reduce(in(0), node.function, node.axes, node.keepDims);
   case OpKind::Pad:
     return aten::pad(in(0), node.padding, node.padMode, node.padValue);
   case OpKind::UnaryMath:

@@ -654,11 +654,11 @@ LogicalResult LayerNormOp::verify() {
   return success();
 }
 
-LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
-                                             std::optional<Location> loc,
-                                             Adaptor adaptor,
-                                             SmallVectorImpl<Type> &inferred) {
-  StringRef opName = ReduceMeanOp::getOperationName();
+/// The result type of dfq.reduce_mean, reduce_sum and reduce_max.
+template <typename Adaptor>
+static LogicalResult inferReduction(std::optional<Location> loc,
+                                    StringRef opName, Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
   FailureOr<RankedTensorType> input =
       getRanked(loc, opName, adaptor.getInput(), "input");
   if (failed(input))
@@ -686,6 +686,27 @@ LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
   }
   inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
   return success();
+}
+
+LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &inferred) {
+  return inferReduction(loc, getOperationName(), adaptor, inferred);
+}
+
+LogicalResult ReduceSumOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  return inferReduction(loc, getOperationName(), adaptor, inferred);
+}
+
+LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  return inferReduction(loc, getOperationName(), adaptor, inferred);
 }
 
 LogicalResult PadOp::inferReturnTypes(MLIRContext *,

@@ -34,34 +34,65 @@ using namespace mlir::dfq;
 using namespace mlir::dfq::onnx_import;
 
 static constexpr llvm::StringRef kSupportedOps[] = {
-    "Abs",         "Add",
-    "AveragePool", "BatchNormalization",
-    "Cast",        "Ceil",
-    "Clip",        "Concat",
-    "Constant",    "ConstantOfShape",
-    "Conv",        "ConvTranspose",
-    "Div",         "Dropout",
-    "Elu",         "Equal",
-    "Erf",         "Exp",
-    "Expand",      "Flatten",
-    "Floor",       "Gather",
-    "Gemm",        "GlobalAveragePool",
-    "HardSigmoid", "HardSwish",
-    "Identity",    "LayerNormalization",
-    "LeakyRelu",   "Log",
-    "MatMul",      "Max",
-    "MaxPool",     "Min",
-    "Mul",         "Neg",
-    "PRelu",       "Pad",
-    "Pow",         "ReduceMean",
-    "Relu",        "Reshape",
-    "Resize",      "Shape",
-    "Sigmoid",     "Slice",
-    "Softmax",     "Softplus",
-    "Split",       "Sqrt",
-    "Squeeze",     "Sub",
-    "Tanh",        "Transpose",
-    "Unsqueeze",   "Where",
+    "Abs",
+    "Add",
+    "AveragePool",
+    "BatchNormalization",
+    "Cast",
+    "Ceil",
+    "Clip",
+    "Concat",
+    "Constant",
+    "ConstantOfShape",
+    "Conv",
+    "ConvTranspose",
+    "Div",
+    "Dropout",
+    "Elu",
+    "Equal",
+    "Erf",
+    "Exp",
+    "Expand",
+    "Flatten",
+    "Floor",
+    "Gather",
+    "Gemm",
+    "GlobalAveragePool",
+    "GlobalMaxPool",
+    "HardSigmoid",
+    "HardSwish",
+    "Identity",
+    "LayerNormalization",
+    "LeakyRelu",
+    "Log",
+    "MatMul",
+    "Max",
+    "MaxPool",
+    "Min",
+    "Mul",
+    "Neg",
+    "PRelu",
+    "Pad",
+    "Pow",
+    "ReduceMax",
+    "ReduceMean",
+    "ReduceSum",
+    "Relu",
+    "Reshape",
+    "Resize",
+    "Shape",
+    "Sigmoid",
+    "Slice",
+    "Softmax",
+    "Softplus",
+    "Split",
+    "Sqrt",
+    "Squeeze",
+    "Sub",
+    "Tanh",
+    "Transpose",
+    "Unsqueeze",
+    "Where",
 };
 
 llvm::ArrayRef<llvm::StringRef> mlir::dfq::getSupportedOnnxOps() {
@@ -163,8 +194,8 @@ private:
   LogicalResult importGemm(const onnx::Node &node, Location loc,
                            AttributeReader &attrs);
   LogicalResult importClip(const onnx::Node &node, Location loc);
-  LogicalResult importReduceMean(const onnx::Node &node, Location loc,
-                                 AttributeReader &attrs);
+  LogicalResult importReduce(const onnx::Node &node, Location loc,
+                             AttributeReader &attrs);
   LogicalResult importReshape(const onnx::Node &node, Location loc,
                               AttributeReader &attrs);
   LogicalResult importSoftmax(const onnx::Node &node, Location loc,
@@ -1217,24 +1248,40 @@ LogicalResult OnnxImporter::importSoftmax(const onnx::Node &node, Location loc,
   return defineValue(node, node.outputs[0], *result, loc);
 }
 
-LogicalResult OnnxImporter::importReduceMean(const onnx::Node &node,
-                                             Location loc,
-                                             AttributeReader &attrs) {
+LogicalResult OnnxImporter::importReduce(const onnx::Node &node, Location loc,
+                                         AttributeReader &attrs) {
+  StringRef op = node.opType;
   FailureOr<std::optional<SmallVector<int64_t>>> axes = attrs.getInts("axes");
   FailureOr<int64_t> keepdims = failed(axes) ? FailureOr<int64_t>(failure())
                                              : attrs.getInt("keepdims", 1);
-  if (failed(keepdims) || failed(attrs.finish()))
+  // ReduceSum (opset 13) takes its axes as an input; with none given, it
+  // reduces everything unless noop_with_empty_axes.
+  FailureOr<int64_t> noop =
+      failed(keepdims)
+          ? FailureOr<int64_t>(failure())
+          : (op == "ReduceSum" ? attrs.getInt("noop_with_empty_axes", 0)
+                               : FailureOr<int64_t>(0));
+  if (failed(noop) || failed(attrs.finish()))
     return failure();
-  if (node.inputs.size() > 1)
-    return emitError(loc) << what
-                          << ": axes given as an input (opset 18) are "
-                             "not supported";
+  if (hasInput(node, 1)) {
+    if (op != "ReduceSum")
+      return emitError(loc) << what
+                            << ": axes given as an input (opset 18) are "
+                               "not supported";
+    FailureOr<SmallVector<int64_t>> given = getIntsInput(node, 1, loc, "axes");
+    if (failed(given))
+      return failure();
+    if (!given->empty())
+      *axes = *given;
+  }
   FailureOr<Value> input = getInput(node, 0, loc);
   if (failed(input))
     return failure();
   FailureOr<RankedTensorType> type = getTensorType(loc, "input", *input);
   if (failed(type))
     return failure();
+  if (!*axes && *noop)
+    return defineValue(node, node.outputs[0], *input, loc);
   // Without axes, ONNX reduces every dimension.
   SmallVector<int64_t> normalized;
   for (int64_t d = 0; d < type->getRank(); ++d)
@@ -1248,11 +1295,17 @@ LogicalResult OnnxImporter::importReduceMean(const onnx::Node &node,
   // The spatial mean of an NCHW tensor (how MNASNet and converters write a
   // global average pooling) is a global pooling, which the targets run
   // channels-last; any other mean is a dfq.reduce_mean.
-  if (type->getRank() != 4 || normalized != SmallVector<int64_t>{2, 3}) {
-    FailureOr<Value> mean = createInferred<ReduceMeanOp>(
-        loc, *input,
-        {builder.getNamedAttr("axes", builder.getDenseI64ArrayAttr(normalized)),
-         builder.getNamedAttr("keepdims", builder.getBoolAttr(*keepdims))});
+  if (op != "ReduceMean" || type->getRank() != 4 ||
+      normalized != SmallVector<int64_t>{2, 3}) {
+    NamedAttribute reduceAttrs[] = {
+        builder.getNamedAttr("axes", builder.getDenseI64ArrayAttr(normalized)),
+        builder.getNamedAttr("keepdims", builder.getBoolAttr(*keepdims))};
+    FailureOr<Value> mean =
+        op == "ReduceMean"
+            ? createInferred<ReduceMeanOp>(loc, *input, reduceAttrs)
+        : op == "ReduceSum"
+            ? createInferred<ReduceSumOp>(loc, *input, reduceAttrs)
+            : createInferred<ReduceMaxOp>(loc, *input, reduceAttrs);
     if (failed(mean))
       return failure();
     return defineValue(node, node.outputs[0], *mean, loc);
@@ -2067,8 +2120,8 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
     return importReshape(node, loc, attrs);
   if (op == "Softmax")
     return importSoftmax(node, loc, attrs);
-  if (op == "ReduceMean")
-    return importReduceMean(node, loc, attrs);
+  if (op == "ReduceMean" || op == "ReduceSum" || op == "ReduceMax")
+    return importReduce(node, loc, attrs);
   if (op == "Dropout")
     return importDropout(node, loc, attrs);
   if (op == "LayerNormalization")
@@ -2164,6 +2217,16 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
           ValueRange{*input, materializeF32({}, {-1.0f}, "minus_one", loc)});
     else
       result = createTyped<HardSwishOp>(loc, type, *input);
+  } else if (op == "GlobalMaxPool") {
+    if (failed(attrs.finish()))
+      return failure();
+    FailureOr<Value> input = getInput(node, 0, loc);
+    if (failed(input) || failed(getTensorType(loc, "input", *input, 4)))
+      return failure();
+    result = createInferred<ReduceMaxOp>(
+        loc, *input,
+        {builder.getNamedAttr("axes", builder.getDenseI64ArrayAttr({2, 3})),
+         builder.getNamedAttr("keepdims", builder.getBoolAttr(true))});
   } else if (op == "Relu" || op == "GlobalAveragePool") {
     if (failed(attrs.finish()))
       return failure();

@@ -86,9 +86,10 @@ static R visitGraphOp(Operation *op, Fn &&fn, R otherwise) {
           ops::EluOp, ops::MaxOp, ops::MinOp, ops::PReluOp, ops::MaxPool2DOp,
           ops::AvgPool2DOp, ops::GlobalAvgPoolOp, ops::FlattenOp,
           ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp, ops::SliceOp,
-          ops::LayerNormOp, ops::ReduceMeanOp, ops::PadOp, ops::ResizeOp,
-          ops::QuantizeOp, ops::DequantizeOp, ops::QConv2DOp, ops::QGemmOp,
-          ops::QAvgPool2DOp>(fn)
+          ops::LayerNormOp, ops::ReduceMeanOp, ops::ReduceSumOp,
+          ops::ReduceMaxOp, ops::PadOp, ops::ResizeOp, ops::QuantizeOp,
+          ops::DequantizeOp, ops::QConv2DOp, ops::QGemmOp, ops::QAvgPool2DOp>(
+          fn)
       .Default([&](Operation *) { return std::move(otherwise); });
 }
 
@@ -278,9 +279,20 @@ static rt::KernelResult execute(ops::ResizeOp op, const Frame &in) {
                              op.getNearestMode().str(), op.getScales().vec());
 }
 
+template <typename OpT>
+static rt::KernelResult executeReduction(OpT op, const Frame &in,
+                                         const char *function) {
+  return rt::kernels::reduce(in(op.getInput()), function, op.getAxes().vec(),
+                             op.getKeepdims());
+}
 static rt::KernelResult execute(ops::ReduceMeanOp op, const Frame &in) {
-  return rt::kernels::reduceMean(in(op.getInput()), op.getAxes().vec(),
-                                 op.getKeepdims());
+  return executeReduction(op, in, "mean");
+}
+static rt::KernelResult execute(ops::ReduceSumOp op, const Frame &in) {
+  return executeReduction(op, in, "sum");
+}
+static rt::KernelResult execute(ops::ReduceMaxOp op, const Frame &in) {
+  return executeReduction(op, in, "max");
 }
 
 static rt::KernelResult execute(ops::SoftmaxOp op, const Frame &in) {

@@ -20,6 +20,7 @@
 #include <ATen/ops/abs.h>
 #include <ATen/ops/adaptive_avg_pool2d.h>
 #include <ATen/ops/add.h>
+#include <ATen/ops/amax.h>
 #include <ATen/ops/avg_pool2d.h>
 #include <ATen/ops/batch_norm.h>
 #include <ATen/ops/cat.h>
@@ -51,6 +52,7 @@
 #include <ATen/ops/softplus.h>
 #include <ATen/ops/sqrt.h>
 #include <ATen/ops/sub.h>
+#include <ATen/ops/sum.h>
 #include <ATen/ops/tanh.h>
 #include <ATen/ops/where.h>
 #include <c10/core/InferenceMode.h>
@@ -685,16 +687,21 @@ KernelResult kernels::resize(const Tensor &input,
   });
 }
 
-at::Tensor aten::reduceMean(const at::Tensor &x,
-                            const std::vector<int64_t> &axes, bool keepdims) {
+at::Tensor aten::reduce(const at::Tensor &x, const std::string &function,
+                        const std::vector<int64_t> &axes, bool keepdims) {
+  if (function == "sum")
+    return at::sum(x, axes, keepdims);
+  if (function == "max")
+    return at::amax(x, axes, keepdims);
+  TORCH_CHECK(function == "mean", "unknown reduction ", function);
   return at::mean(x, axes, keepdims);
 }
 
-KernelResult kernels::reduceMean(const Tensor &input,
-                                 const std::vector<int64_t> &axes,
-                                 bool keepdims) noexcept {
+KernelResult kernels::reduce(const Tensor &input, const std::string &function,
+                             const std::vector<int64_t> &axes,
+                             bool keepdims) noexcept {
   return runKernel(
-      [&] { return aten::reduceMean(unwrap(input), axes, keepdims); });
+      [&] { return aten::reduce(unwrap(input), function, axes, keepdims); });
 }
 
 KernelResult kernels::flatten(const Tensor &input, int64_t axis) noexcept {

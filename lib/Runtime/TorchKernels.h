@@ -132,8 +132,8 @@ KernelResult resize(const Tensor &input, const std::vector<int64_t> &size,
                     const std::string &mode, const std::string &coordinateMode,
                     const std::string &nearestMode,
                     const std::vector<double> &scales) noexcept;
-KernelResult reduceMean(const Tensor &input, const std::vector<int64_t> &axes,
-                        bool keepdims) noexcept;
+KernelResult reduce(const Tensor &input, const std::string &function,
+                    const std::vector<int64_t> &axes, bool keepdims) noexcept;
 /// `shape` is fully static and holds as many elements as `input`.
 KernelResult reshape(const Tensor &input,
                      const std::vector<int64_t> &shape) noexcept;

@@ -86,9 +86,10 @@ at::Tensor resize(const at::Tensor &input, const std::vector<int64_t> &size,
                   const std::string &mode, const std::string &coordinateMode,
                   const std::string &nearestMode,
                   const std::vector<double> &scales);
-/// dfq.reduce_mean.
-at::Tensor reduceMean(const at::Tensor &input, const std::vector<int64_t> &axes,
-                      bool keepdims);
+/// dfq.reduce_mean, reduce_sum and reduce_max by `function` ("mean",
+/// "sum", "max").
+at::Tensor reduce(const at::Tensor &input, const std::string &function,
+                  const std::vector<int64_t> &axes, bool keepdims);
 /// dfq.slice: along dimension d, `sizes[d]` elements from `starts[d]`,
 /// `steps[d]` apart (negative steps walk backwards); a negative size takes
 /// the dimension whole (the batch).

@@ -297,3 +297,12 @@ func.func @binary_math(%x: tensor<2x3xf32>, %c: tensor<f32>, %s: tensor<3xf32>) 
   %2 = dfq.prelu %1, %s : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
   return %2 : tensor<2x3xf32>
 }
+
+// CHECK-LABEL: func.func @reductions
+// CHECK: dfq.reduce_sum %{{.*}} {axes = array<i64: 1>, keepdims = false} : (tensor<?x7x16xf32>) -> tensor<?x16xf32>
+// CHECK: dfq.reduce_max %{{.*}} {axes = array<i64: -1>} : (tensor<?x7x16xf32>) -> tensor<?x7x1xf32>
+func.func @reductions(%t: tensor<?x7x16xf32>) -> (tensor<?x16xf32>, tensor<?x7x1xf32>) {
+  %0 = dfq.reduce_sum %t {axes = array<i64: 1>, keepdims = false} : (tensor<?x7x16xf32>) -> tensor<?x16xf32>
+  %1 = dfq.reduce_max %t {axes = array<i64: -1>} : (tensor<?x7x16xf32>) -> tensor<?x7x1xf32>
+  return %0, %1 : tensor<?x16xf32>, tensor<?x7x1xf32>
+}

@@ -174,14 +174,21 @@ def shape_folding():
 
 
 def reduce_mean():
-    """ReduceMean over H and W (negative axes), with and without keepdims."""
+    """ReduceMean over H and W (negative axes), with and without keepdims;
+    over channels; ReduceSum with axes as an input (opset 13), ReduceMax and
+    GlobalMaxPool."""
     nodes = [
         helper.make_node("ReduceMean", ["x"], ["keep"], name="mean_keep", axes=[-1, -2]),
         helper.make_node("ReduceMean", ["x"], ["flat"], name="mean_flat", axes=[2, 3],
                          keepdims=0),
+        helper.make_node("ReduceMean", ["x"], ["channels"], name="mean_channels", axes=[1]),
+        helper.make_node("ReduceSum", ["x", "sum_axes"], ["sum"], name="sum", keepdims=0),
+        helper.make_node("ReduceMax", ["x"], ["max"], name="max", axes=[-1]),
+        helper.make_node("GlobalMaxPool", ["x"], ["gmax"], name="gmax"),
     ]
-    return model(nodes, [value("x", ["batch", 3, 5, 7])], [value("keep", None),
-                                                           value("flat", None)])
+    return model(nodes, [value("x", ["batch", 3, 5, 7])],
+                 [value(n, None) for n in ("keep", "flat", "channels", "sum", "max", "gmax")],
+                 [init("sum_axes", np.array([2, 3], np.int64))])
 
 
 def softmax_opset11():

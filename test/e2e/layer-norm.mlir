@@ -46,7 +46,7 @@
 // DECOMPOSED: dfq.sqrt
 // DSG: error: dfq-synthesize: ZeroQ/DSG need BatchNorm statistics; the model has none (a LayerNorm model such as ConvNeXt or a vision transformer calibrates on Gaussian images, --calib none, or on real images, --calib real:DIR)
 // CODE: dfq_rt_layer_norm(
-// CODE: dfq_rt_reduce_mean(
+// CODE: dfq_rt_reduce(DFQ_RT_REDUCE_MEAN,
 // X86: dfq.qgemm {{.*}}symbol = "dfq_kernel_{{[0-9]+}}__2_up_MatMul"{{.*}} : (tensor<?x7x7x16x!quant.uniform
 // CHECK: argmax_agree=8/8
 // CHECK-NEXT: OK

@@ -1,7 +1,7 @@
 // Activations of Darknet/YOLO and face models as torch.onnx.export writes
 // them (opset 13): LeakyRelu, Mish (Softplus, Tanh, Mul), PRelu with a
 // per-channel slope, Elu, Abs, Exp, Log and Neg (a multiplication by -1),
-// Max and Min. They import, run with PyTorch's
+// Max and Min, ReduceSum and ReduceMax. They import, run with PyTorch's
 // numerics, calibrate data-free, and join the C library's fused host loops,
 // which agree with the interpreter up to their exp, log1p and expm1 (last
 // bits).
@@ -28,6 +28,8 @@
 // IMPORT: dfq.log
 // IMPORT: dfq.max
 // IMPORT: dfq.min
+// IMPORT: dfq.reduce_sum %{{.*}} {axes = array<i64: 1>} : (tensor<?x24x7x7xf32>) -> tensor<?x1x7x7xf32>
+// IMPORT: dfq.reduce_max %{{.*}} {axes = array<i64: 3>} : (tensor<?x24x7x7xf32>) -> tensor<?x24x7x1xf32>
 // DSG: dfq-compile: wrote {{.*}}model.mlir
 // CODE: 0x1.99999ap-4f * v
 // CODE: log1pf(dfq_rt_expf(
@@ -37,5 +39,7 @@
 // CODE: logf(
 // CODE: dfq_rt_max_one(
 // CODE: dfq_rt_min_one(
+// CODE: dfq_rt_reduce(DFQ_RT_REDUCE_SUM,
+// CODE: dfq_rt_reduce(DFQ_RT_REDUCE_MAX,
 // CHECK: argmax_agree=8/8
 // CHECK-NEXT: OK

@@ -235,11 +235,14 @@ class Mish(nn.Module):
 
 
 class Math(nn.Module):
-    """Abs, Exp, Log and Neg on the side of a gate; Max and Min."""
+    """Abs, Exp, Log and Neg on the side of a gate; Max and Min; a channel
+    sum, a row maximum and an adaptive max pooling (a MaxPool)."""
 
     def forward(self, x):
         y = x * torch.exp(-x.abs()) + torch.log(1 + x.abs())
-        return torch.minimum(torch.maximum(y, -0.5 * x), x + 1)
+        y = torch.minimum(torch.maximum(y, -0.5 * x), x + 1)
+        y = y + 0.1 * y.sum(1, keepdim=True) - 0.2 * y.amax(3, keepdim=True)
+        return y + nn.functional.adaptive_max_pool2d(y, 1)
 
 
 def build(arch):

@@ -65,7 +65,8 @@ enum class OpKind {
   Softmax,
   Slice,
   LayerNorm,
-  ReduceMean,
+  /// mean, sum or max over `axes` (`function`).
+  Reduce,
   Pad,
   Resize,
   ConvTranspose2d,
@@ -110,7 +111,7 @@ struct Node {
   // Slice: per dimension the first element, the step and the count (-1:
   // the whole dynamic batch).
   std::vector<int64_t> starts, steps, sizes;
-  // ReduceMean (LayerNorm normalizes from `axis` on).
+  // Reduce (LayerNorm normalizes from `axis` on).
   std::vector<int64_t> axes;
   bool keepDims = true;
   // Pad: ONNX-ordered pads (begins, then ends), the mode and the fill.

@@ -395,25 +395,29 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
         ");\n";
     return success();
   }
-  if (auto mean = dyn_cast<ReduceMeanOp>(op)) {
-    // The reduced dimensions must be adjacent, so that the mean is over the
-    // middle of an [outer, reduced, inner] view.
-    ArrayRef<int64_t> axes = mean.getAxes();
-    ArrayRef<int64_t> s = values[mean.getInput()].sampleShape;
+  if (isa<ReduceMeanOp, ReduceSumOp, ReduceMaxOp>(op)) {
+    // The reduced dimensions must be adjacent, so that the reduction is over
+    // the middle of an [outer, reduced, inner] view.
+    ArrayRef<int64_t> axes = op->getAttrOfType<DenseI64ArrayAttr>("axes");
+    Value input = op->getOperand(0);
+    ArrayRef<int64_t> s = values[input].sampleShape;
     int64_t rank = s.size() + 1;
     SmallVector<int64_t> sorted;
     for (int64_t a : axes)
       sorted.push_back(a < 0 ? a + rank : a);
     llvm::sort(sorted);
-    if (!values[mean.getInput()].hasBatch || sorted.front() == 0 ||
+    if (!values[input].hasBatch || sorted.front() == 0 ||
         sorted.back() - sorted.front() + 1 !=
             static_cast<int64_t>(sorted.size()))
       return op->emitError() << "reduces the batch, a constant, or dimensions "
                                 "that are not adjacent; not supported by the "
                              << targetName << " target";
     int64_t first = sorted.front() - 1, last = sorted.back() - 1;
-    body += "  dfq_rt_reduce_mean(" + floatPtr(mean.getInput()) + ", " +
-            floatPtr(result) + ", n * " +
+    const char *kind = isa<ReduceMeanOp>(op)  ? "DFQ_RT_REDUCE_MEAN"
+                       : isa<ReduceSumOp>(op) ? "DFQ_RT_REDUCE_SUM"
+                                              : "DFQ_RT_REDUCE_MAX";
+    body += std::string("  dfq_rt_reduce(") + kind + ", " + floatPtr(input) +
+            ", " + floatPtr(result) + ", n * " +
             std::to_string(product(s.take_front(first))) + ", " +
             std::to_string(product(s.slice(first, last - first + 1))) + ", " +
             std::to_string(product(s.drop_front(last + 1))) + ");\n";

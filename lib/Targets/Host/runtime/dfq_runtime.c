@@ -809,14 +809,23 @@ void dfq_rt_layer_norm(const float *x, const float *scale, const float *bias,
   }
 }
 
-void dfq_rt_reduce_mean(const float *x, float *y, int64_t outer,
-                        int64_t reduce, int64_t inner) {
+void dfq_rt_reduce(int kind, const float *x, float *y, int64_t outer,
+                   int64_t reduce, int64_t inner) {
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < inner; ++i) {
+      const float *from = x + o * reduce * inner + i;
+      if (kind == DFQ_RT_REDUCE_MAX) {
+        float m = from[0];
+        for (int64_t r = 1; r < reduce; ++r)
+          m = dfq_rt_max_one(m, from[r * inner]);
+        y[o * inner + i] = m;
+        continue;
+      }
       double sum = 0;
       for (int64_t r = 0; r < reduce; ++r)
-        sum += x[(o * reduce + r) * inner + i];
-      y[o * inner + i] = (float)(sum / (double)reduce);
+        sum += from[r * inner];
+      y[o * inner + i] =
+          (float)(kind == DFQ_RT_REDUCE_MEAN ? sum / (double)reduce : sum);
     }
 }
 

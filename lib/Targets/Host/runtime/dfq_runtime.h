@@ -331,10 +331,11 @@ void dfq_rt_matmul(const float *a, const float *b, float *y, int64_t batches,
    and variance accumulate in double. */
 void dfq_rt_layer_norm(const float *x, const float *scale, const float *bias,
                        float *y, int64_t rows, int64_t cols, float epsilon);
-/* dfq.reduce_mean of x viewed as [outer, reduce, inner] over its middle
-   dimension, accumulated in double. */
-void dfq_rt_reduce_mean(const float *x, float *y, int64_t outer,
-                        int64_t reduce, int64_t inner);
+/* dfq.reduce_mean, reduce_sum and reduce_max of x viewed as [outer,
+   reduce, inner] over its middle dimension; sums accumulate in double. */
+enum { DFQ_RT_REDUCE_MEAN = 0, DFQ_RT_REDUCE_SUM = 1, DFQ_RT_REDUCE_MAX = 2 };
+void dfq_rt_reduce(int kind, const float *x, float *y, int64_t outer,
+                   int64_t reduce, int64_t inner);
 /* dfq.conv_transpose2d of NCHW x by weights [c][o/groups][kh][kw];
    geometry = {kh, kw, sh, sw, pad_top, pad_left, dh, dw, groups}; bias may
    be NULL. */
