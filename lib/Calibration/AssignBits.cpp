@@ -299,8 +299,7 @@ void AssignBitsPass::runOnOperation() {
   }
 
   // Sensitivities: one forward per (free layer, choice).
-  if (threads > 0)
-    rt::setEngineThreads(threads);
+  rt::setEngineThreads(threads);
   calib::ForwardResult reference = calib::forward(graph->graph, input, observe);
   if (!reference.ok()) {
     entry.emitError("dfq-assign-bits: ") << reference.error;

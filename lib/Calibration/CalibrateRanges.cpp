@@ -317,8 +317,7 @@ void CalibrateRangesPass::runOnOperation() {
   std::vector<RangeAccumulator> ranges(nodes.size());
   bool keepSample = observer != "minmax";
 
-  if (threads > 0)
-    rt::setEngineThreads(threads);
+  rt::setEngineThreads(threads);
   int64_t count = images.shape[0];
   int64_t sampleSize = images.numElements() / count;
   // A model exported with a static batch (reshapes that spell it out) runs

@@ -50,8 +50,10 @@ struct Margins {
 
 /// algorithms.md 3.2a, the data-free substitute: the `quantile` quantile of
 /// the deviations of a ZeroQ batch's per-sample statistics, per layer.
-static Margins computeMargins(Problem &problem, int64_t samples,
-                              int64_t iterations, double quantile) {
+static Margins
+computeMargins(Problem &problem, int64_t samples, int64_t iterations,
+               double quantile,
+               const std::function<void(int64_t, double)> &marginProgress) {
   // A ZeroQ run as ZeroQ itself makes it (lr 0.5, algorithms.md 2.1), as
   // many samples and steps as the DSG run; options.lr is DSG's own.
   // Under a time limit the margins get the first half of it.
@@ -62,7 +64,7 @@ static Margins computeMargins(Problem &problem, int64_t samples,
               (*problem.deadline - std::chrono::steady_clock::now()) / 2;
   int64_t steps = 0;
   at::Tensor x = zeroQBatch(problem, samples, iterations, /*lr=*/0.5, losses,
-                            /*progress=*/{}, halfway, steps);
+                            marginProgress, halfway, steps);
   at::NoGradGuard noGrad;
   std::vector<SampleStats> stats;
   problem.executor.run(x, &stats);
@@ -129,8 +131,8 @@ void detail::runDSG(Problem &problem, const SynthesisOptions &options,
   Margins margins{std::vector<double>(layers, 0.0),
                   std::vector<double>(layers, 0.0)};
   if (options.slackAlignment) {
-    margins =
-        computeMargins(problem, n, options.iterations, options.marginQuantile);
+    margins = computeMargins(problem, n, options.iterations,
+                             options.marginQuantile, options.marginProgress);
     result.meanMargins = margins.mean;
     result.stdMargins = margins.std;
   }

@@ -116,15 +116,22 @@ FailureOr<rt::Tensor> SynthesizePass::fit(const calib::GraphFromIR &graph,
   // network takes seconds per step).
   int64_t every = std::max<int64_t>(1, iterations / 10);
   auto lastLine = std::chrono::steady_clock::now();
-  options.progress = [&](int64_t iteration, double loss) {
+  auto report = [&](StringRef phase, int64_t iteration, double loss) {
     auto now = std::chrono::steady_clock::now();
     if ((iteration + 1) % every == 0 || iteration + 1 == iterations ||
         now - lastLine > std::chrono::seconds(10)) {
       lastLine = now;
-      llvm::errs() << "dfq-synthesize: " << method << " iteration "
+      llvm::errs() << "dfq-synthesize: " << phase << " iteration "
                    << iteration + 1 << "/" << iterations
                    << llvm::format(", loss %.6g\n", loss);
     }
+  };
+  std::string margins = method + " margins";
+  options.progress = [&](int64_t iteration, double loss) {
+    report(method, iteration, loss);
+  };
+  options.marginProgress = [&](int64_t iteration, double loss) {
+    report(margins, iteration, loss);
   };
   calib::SynthesisResult result =
       calib::synthesize(graph.graph, graph.sampleShape, options);

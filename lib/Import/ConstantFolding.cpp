@@ -262,21 +262,29 @@ FailureOr<Array> Folder::binary(StringRef op, const Array &lhs,
       if (isEqual)
         out.ints[e] = a == b;
       else
-        out.floats[e] = op == "Add"   ? a + b
-                        : op == "Sub" ? a - b
-                        : op == "Mul" ? a * b
-                        : op == "Pow" ? std::pow(a, b)
-                                      : a / b;
+        out.floats[e] = op == "Add"    ? a + b
+                        : op == "Sub"  ? a - b
+                        : op == "Mul"  ? a * b
+                        : op == "Pow"  ? std::pow(a, b)
+                        : op == "FMod" ? std::fmod(a, b)
+                                       : a / b;
       continue;
     }
     int64_t a = lhs.ints[l], b = rhs.ints[r];
-    if (op == "Div" && b == 0) {
+    if ((op == "Div" || op == "Mod" || op == "FMod") && b == 0) {
       if (out.known[e] == Known::Value)
         return error() << "integer division by zero";
       continue;
     }
     // Wrapping arithmetic: shapes never come near the limits, and a wrapped
     // result is a wrong shape that its consumer rejects.
+    if (op == "Mod" || op == "FMod") {
+      int64_t m = b == -1 ? 0 : a % b; // C's remainder (dividend's sign)
+      if (op == "Mod" && m != 0 && (m < 0) != (b < 0))
+        m += b;
+      out.ints[e] = m;
+      continue;
+    }
     out.ints[e] = isEqual       ? a == b
                   : op == "Add" ? int64_t(uint64_t(a) + uint64_t(b))
                   : op == "Sub" ? int64_t(uint64_t(a) - uint64_t(b))
@@ -480,14 +488,22 @@ FailureOr<Array> Folder::fold(ArrayRef<ConstantRef> inputs) {
   };
 
   if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" ||
-      op == "Equal" || op == "Pow") {
-    FailureOr<SmallVector<Array>> in = readAll(2);
+      op == "Equal" || op == "Pow" || op == "Mod") {
+    // Mod: integers take the divisor's sign (Python's %) unless fmod = 1
+    // (C's fmod, the dividend's sign, and the only form for floats).
+    FailureOr<int64_t> fmod =
+        op == "Mod" ? attrs.getInt("fmod", 0) : FailureOr<int64_t>(0);
+    FailureOr<SmallVector<Array>> in =
+        failed(fmod) ? FailureOr<SmallVector<Array>>(failure()) : readAll(2);
     if (failed(in) || failed(attrs.finish()))
       return failure();
+    if (op == "Mod") {
+      if ((*in)[0].isFloat() && !*fmod)
+        return error() << "Mod of FLOAT tensors needs fmod = 1";
+      return binary(*fmod ? "FMod" : "Mod", (*in)[0], (*in)[1]);
+    }
     if (op == "Pow" && (!(*in)[0].isFloat() || !(*in)[1].isFloat()))
       return error() << "Pow is folded on FLOAT tensors only";
-    if (op == "Equal" && ((*in)[0].isFloat() || (*in)[1].isFloat()))
-      return error() << "Equal is folded on integer tensors only";
     return binary(op, (*in)[0], (*in)[1]);
   }
   if (op == "Where") {
@@ -495,6 +511,16 @@ FailureOr<Array> Folder::fold(ArrayRef<ConstantRef> inputs) {
     if (failed(in) || failed(attrs.finish()))
       return failure();
     return where((*in)[0], (*in)[1], (*in)[2]);
+  }
+  if (op == "Not") {
+    FailureOr<Array> in = read(inputs, 0);
+    if (failed(in) || failed(attrs.finish()))
+      return failure();
+    if (in->type != onnx::kBool)
+      return error() << "input must be a BOOL tensor";
+    for (int64_t &v : in->ints)
+      v = !v;
+    return in;
   }
   if (op == "Floor" || op == "Ceil") {
     FailureOr<Array> in = read(inputs, 0);
@@ -620,6 +646,74 @@ FailureOr<Array> Folder::fold(ArrayRef<ConstantRef> inputs) {
         steps.size() != starts->size())
       return error() << "starts, ends, axes and steps differ in length";
     return slice(*data, *starts, *ends, axes, steps);
+  }
+  if (op == "ScatterND") {
+    // ONNX ScatterND without reduction: a copy of data whose slices at
+    // indices[..., :] are replaced by updates, in order.
+    FailureOr<std::string> reduction = attrs.getString("reduction", "none");
+    FailureOr<SmallVector<Array>> in =
+        failed(reduction) ? FailureOr<SmallVector<Array>>(failure())
+                          : readAll(3);
+    if (failed(in) || failed(attrs.finish()))
+      return failure();
+    if (*reduction != "none")
+      return error() << "reduction '" << *reduction << "' is not supported";
+    Array out = (*in)[0];
+    const Array &indices = (*in)[1], &updates = (*in)[2];
+    if (indices.isFloat() || indices.rank() < 1 ||
+        updates.isFloat() != out.isFloat())
+      return error() << "indices must be integers and updates of the data's "
+                        "element type";
+    int64_t k = indices.dims.back();
+    if (k > out.rank())
+      return error() << "index tuples are longer than the data's rank";
+    int64_t slice = Array::count(ArrayRef<int64_t>(out.dims).drop_front(k));
+    int64_t tuples = indices.size() / std::max<int64_t>(k, 1);
+    if (updates.size() != tuples * slice)
+      return error() << "updates hold the wrong number of elements";
+    std::vector<int64_t> strides = Array::strides(out.dims);
+    for (int64_t t = 0; t < tuples; ++t) {
+      int64_t offset = 0;
+      for (int64_t j = 0; j < k; ++j) {
+        if (indices.known[t * k + j] != Known::Value)
+          return error() << "an index depends on the run-time batch size";
+        int64_t i = indices.ints[t * k + j], extent = out.dims[j];
+        if (i < -extent || i >= extent)
+          return error() << "index " << i << " is out of range";
+        offset += (i < 0 ? i + extent : i) * strides[j];
+      }
+      for (int64_t e = 0; e < slice; ++e)
+        out.copyElement(offset + e, updates, t * slice + e);
+    }
+    return out;
+  }
+  if (op == "Range") {
+    FailureOr<SmallVector<Array>> in = readAll(3);
+    if (failed(in) || failed(attrs.finish()))
+      return failure();
+    const Array &start = (*in)[0], &limit = (*in)[1], &delta = (*in)[2];
+    for (const Array &a : *in)
+      if (a.size() != 1 || a.known[0] != Known::Value ||
+          a.isFloat() != start.isFloat())
+        return error() << "start, limit and delta must be known scalars of "
+                          "one element type";
+    // ONNX: max(ceil((limit - start) / delta), 0) elements.
+    double from = start.isFloat() ? start.floats[0] : double(start.ints[0]);
+    double to = limit.isFloat() ? limit.floats[0] : double(limit.ints[0]);
+    double step = delta.isFloat() ? delta.floats[0] : double(delta.ints[0]);
+    if (step == 0 || !std::isfinite(from) || !std::isfinite(to))
+      return error() << "delta is zero or a bound is not finite";
+    double count = std::max(std::ceil((to - from) / step), 0.0);
+    if (count > double(kMaxFoldedElements))
+      return error() << "the result would be too large to fold";
+    Array out = Array::make(start.type, {static_cast<int64_t>(count)});
+    for (int64_t e = 0; e < out.size(); ++e) {
+      if (out.isFloat())
+        out.floats[e] = start.floats[0] + float(e) * delta.floats[0];
+      else
+        out.ints[e] = start.ints[0] + e * delta.ints[0];
+    }
+    return out;
   }
   if (op == "Expand") {
     FailureOr<Array> data = read(inputs, 0);
@@ -754,10 +848,10 @@ SliceWindow mlir::dfq::onnx_import::resolveSliceWindow(int64_t start,
 
 bool mlir::dfq::onnx_import::isFoldableOnnxOp(StringRef opType) {
   return llvm::StringSwitch<bool>(opType)
-      .Cases({"Add", "Sub", "Mul", "Div", "Pow", "Equal", "Where"}, true)
-      .Cases({"Floor", "Ceil", "Cast", "Gather", "Concat"}, true)
+      .Cases({"Add", "Sub", "Mul", "Div", "Pow", "Mod", "Equal", "Where"}, true)
+      .Cases({"Floor", "Ceil", "Not", "Cast", "Gather", "Concat"}, true)
       .Cases({"Unsqueeze", "Squeeze", "Slice", "Reshape", "Transpose"}, true)
-      .Cases({"ConstantOfShape", "Expand"}, true)
+      .Cases({"ConstantOfShape", "Expand", "Range", "ScatterND"}, true)
       .Default(false);
 }
 

@@ -69,17 +69,21 @@ static constexpr llvm::StringRef kSupportedOps[] = {
     "Max",
     "MaxPool",
     "Min",
+    "Mod",
     "Mul",
     "Neg",
+    "Not",
     "PRelu",
     "Pad",
     "Pow",
+    "Range",
     "ReduceMax",
     "ReduceMean",
     "ReduceSum",
     "Relu",
     "Reshape",
     "Resize",
+    "ScatterND",
     "Shape",
     "Sigmoid",
     "Slice",
@@ -1456,10 +1460,17 @@ LogicalResult OnnxImporter::importDropout(const onnx::Node &node, Location loc,
         getConstantInput(node, 2, loc, "training_mode");
     if (failed(mode))
       return failure();
-    if ((*mode)->ints.size() != 1 || (*mode)->ints[0] != 0)
+    // Training mode with a ratio of 0 drops nothing and scales by 1: the
+    // identity (torchvision's Swin exports its attention dropout so).
+    bool zeroRatio = false;
+    if (hasInput(node, 1))
+      if (const onnx::Tensor *ratio = findConstant(node.inputs[1]))
+        zeroRatio = ratio->dataType == onnx::kFloat &&
+                    ratio->floats.size() == 1 && ratio->floats[0] == 0.0f;
+    if ((*mode)->ints.size() != 1 || ((*mode)->ints[0] != 0 && !zeroRatio))
       return emitError(loc) << what
-                            << ": training_mode must be false (dfq imports "
-                               "inference graphs)";
+                            << ": training_mode must be false, or the ratio "
+                               "0 (dfq imports inference graphs)";
   }
   if (!hasInput(node, 0))
     return emitError(loc) << what << ": input #0 is missing";
@@ -2067,7 +2078,8 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
     return defineValue(node, node.outputs[0], *input, loc);
   }
   if (op == "Floor" || op == "Ceil" || op == "Equal" || op == "Where" ||
-      op == "ConstantOfShape" || op == "Expand")
+      op == "ConstantOfShape" || op == "Expand" || op == "Mod" ||
+      op == "Range" || op == "ScatterND" || op == "Not")
     return emitError(loc) << what << ": is evaluated only in shape "
                           << "computations, when all its inputs are "
                              "constants; here an input is a run-time tensor";

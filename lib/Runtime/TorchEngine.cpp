@@ -16,6 +16,7 @@
 #include "TorchOps.h"
 
 #include <ATen/Parallel.h>
+
 #include <ATen/core/Tensor.h>
 #include <ATen/ops/abs.h>
 #include <ATen/ops/adaptive_avg_pool2d.h>
@@ -55,8 +56,10 @@
 #include <ATen/ops/sum.h>
 #include <ATen/ops/tanh.h>
 #include <ATen/ops/where.h>
+#include <algorithm>
 #include <c10/core/InferenceMode.h>
 #include <c10/util/Exception.h>
+#include <thread>
 
 #include <cmath>
 #include <cstring>
@@ -126,8 +129,10 @@ const float *Tensor::dataF32() const {
 }
 
 void mlir::dfq::rt::setEngineThreads(int threads) {
+  // ATen's own default can be a single thread (its count of physical cores
+  // comes out as 1 on some virtual machines): 0 means every hardware thread.
   if (threads <= 0)
-    return;
+    threads = std::max(1u, std::thread::hardware_concurrency());
   try {
     at::set_num_threads(threads);
   } catch (...) {

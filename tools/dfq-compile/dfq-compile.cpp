@@ -285,7 +285,7 @@ int main(int argc, char **argv) {
   cl::AddExtraVersionPrinter(
       [](llvm::raw_ostream &os) { os << "dfq-compile (dfq 0.1, MLIR 22)\n"; });
   cl::opt<int> *threadsOpt = mlir::dfq::adoptThreadsOption(
-      category, "Engine threads (0: its default)");
+      category, "Engine threads (0: every hardware thread)");
   cl::ParseCommandLineOptions(argc, argv,
                               "dfq-compile: quantize a float model without "
                               "its training data\n");

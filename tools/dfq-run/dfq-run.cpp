@@ -184,7 +184,8 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::dfq::keepFreedMemoryInProcess();
   cl::opt<int> *threadsOpt = mlir::dfq::adoptThreadsOption(
-      runCategory, "Threads for the numerics engine (0: its default)");
+      runCategory,
+      "Threads for the numerics engine (0: every hardware thread)");
   cl::HideUnrelatedOptions(runCategory);
   cl::AddExtraVersionPrinter(
       [](llvm::raw_ostream &os) { os << "dfq-run (dfq 0.1, MLIR 22)\n"; });
@@ -328,8 +329,7 @@ int main(int argc, char **argv) {
                   "dimension");
     for (int64_t d : argType.getShape())
       inputShape.push_back(ShapedType::isDynamic(d) ? -1 : d);
-    if (threads > 0)
-      ::mlir::dfq::rt::setEngineThreads(threads);
+    ::mlir::dfq::rt::setEngineThreads(threads);
     FailureOr<std::unique_ptr<::mlir::dfq::ReferenceInterpreter>> created =
         ::mlir::dfq::ReferenceInterpreter::create(
             entry, simulateOpt ? ::mlir::dfq::QuantizedExecution::Simulated

@@ -63,7 +63,7 @@ def SynthesizePass : Pass<"dfq-synthesize", "::mlir::ModuleOp"> {
     Option<"marginQuantile", "margin-quantile", "double", "0.9",
            "DSG: quantile of the ZeroQ batch's deviations used as SDA margin">,
     Option<"threads", "threads", "int", "0",
-           "Engine threads (0: the engine's default)">,
+           "Engine threads (0: every hardware thread)">,
     Option<"timeLimit", "time-limit", "double", "0",
            "Wall-clock seconds for the synthesis (0: none); it stops before "
            "a step that would end later, DSG's margin batch taking the "
@@ -129,7 +129,7 @@ def CalibrateRangesPass : Pass<"dfq-calibrate-ranges", "::mlir::ModuleOp"> {
            "std::numeric_limits<double>::quiet_NaN()",
            "The model input's known upper bound (NaN: measure it)">,
     Option<"threads", "threads", "int", "0",
-           "Engine threads (0: the engine's default)">,
+           "Engine threads (0: every hardware thread)">,
   ];
 }
 
@@ -186,7 +186,7 @@ def AssignBitsPass : Pass<"dfq-assign-bits", "::mlir::ModuleOp"> {
     Option<"firstLastBits", "first-last-bits", "int64_t", "8",
            "Weight bits of the first and last layer (0: allocate them)">,
     Option<"threads", "threads", "int", "0",
-           "Engine threads (0: the engine's default)">,
+           "Engine threads (0: every hardware thread)">,
   ];
 }
 

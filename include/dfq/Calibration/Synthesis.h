@@ -53,9 +53,11 @@ struct SynthesisOptions {
   double timeLimit = 0;
   /// ATen intra-op threads (<= 0: leave the current setting).
   int threads = 0;
-  /// Called after every optimizer step with the loss of that step. DSG's
-  /// margin batch (a ZeroQ run of as many steps, first) is not reported.
+  /// Called after every optimizer step with the loss of that step (DSG:
+  /// of its main run).
   std::function<void(int64_t iteration, double loss)> progress;
+  /// The same for DSG's margin batch (a ZeroQ run of as many steps).
+  std::function<void(int64_t iteration, double loss)> marginProgress;
 };
 
 struct SynthesisResult {

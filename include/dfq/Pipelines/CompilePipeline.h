@@ -38,7 +38,7 @@ struct CompilePipelineOptions
       llvm::cl::desc("Seconds for data-free synthesis (0: no limit)"),
       llvm::cl::init(0)};
   Option<int> threads{*this, "threads",
-                      llvm::cl::desc("Engine threads (0: its default)"),
+                      llvm::cl::desc("Engine threads (0: every hardware thread)"),
                       llvm::cl::init(0)};
   Option<bool> equalize{*this, "equalize",
                         llvm::cl::desc("dfq-equalize before BatchNorm folding"),

@@ -43,7 +43,8 @@ public:
   std::shared_ptr<TensorStorage> storage;
 };
 
-/// The number of threads ATen uses for intra-op parallelism (<= 0: default).
+/// The number of threads ATen uses for intra-op parallelism (<= 0: every
+/// hardware thread).
 void setEngineThreads(int threads);
 
 } // namespace mlir::dfq::rt
