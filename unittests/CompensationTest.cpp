@@ -3,7 +3,8 @@
 // The closed-form coefficient of every channel must be the minimizer that a
 // numerical search finds on the loss written out element by element, on
 // random weights and BatchNorm parameters; and the quantizers must follow
-// their definitions (algorithms.md Q3, Q5).
+// their definitions (symmetric per-layer grid; TWN ternarization, Li et al.,
+// "Ternary Weight Networks", 2016).
 //
 //===----------------------------------------------------------------------===//
 

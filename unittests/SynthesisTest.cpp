@@ -183,8 +183,9 @@ void calibrateBatchNorms(Graph &graph, const rt::Tensor &images) {
   }
 }
 
-/// L_BNS^sample (algorithms.md 1.5) of `images`, computed from the BN inputs
-/// that forward() returns; also the largest |μ̃ − μ| and |σ̃ − σ|.
+/// L_BNS^sample (ZeroQ, Cai et al., CVPR 2020) of `images`, computed from
+/// the BN inputs that forward() returns; also the largest |μ̃ − μ| and
+/// |σ̃ − σ|.
 struct BnFit {
   double loss = 0, maxMeanGap = 0, maxStdGap = 0;
 };
@@ -315,7 +316,7 @@ TEST(ZeroQ, FitsTheBatchNormStatistics) {
   SynthesisResult initial = synthesize(graph, kSmallSample, options);
   ASSERT_TRUE(initial.ok()) << initial.error;
   EXPECT_EQ(initial.images.shape(), std::vector<int64_t>({8, 1, 8, 8}));
-  // algorithms.md 2.1 step 1: (0..254 - 127.5) / 5418.75.
+  // ZeroQ code's UniformDataset: (0..254 - 127.5) / 5418.75.
   for (float v : values(initial.images)) {
     ASSERT_GE(v, -127.5f / 5418.75f);
     ASSERT_LE(v, 127.5f / 5418.75f);
@@ -383,7 +384,8 @@ TEST(DSG, MarginsAndAblationSwitches) {
     EXPECT_GT(full.meanMargins[l], 0) << "layer " << l;
     EXPECT_GT(full.stdMargins[l], 0) << "layer " << l;
   }
-  // DSG starts from U[0, 1) (algorithms.md 3.3 step 2) and descends.
+  // DSG starts from U[0, 1) (the DSG code's GaussDataset, torch.rand) and
+  // descends.
   EXPECT_LT(full.losses.back(), full.losses.front());
   EXPECT_TRUE(
       sameBits(full.images, synthesize(graph, kSmallSample, options).images));

@@ -1,20 +1,21 @@
 //===- DSG.cpp - DSG-PTQ calibration data synthesis -----------------------===//
 //
-// Diverse Sample Generation, post-training variant (Qin et al.; the official
-// code htqin/DSG, post_training_quantization/distill_data.py), as
-// algorithms.md 3.3 describes it, with the substitutes 3.2 recommends where
-// the code cannot be followed:
+// Diverse Sample Generation, post-training variant (Zhang et al., CVPR 2021;
+// Qin et al., TPAMI 2023), as the authors' released code
+// (github.com/htqin/DSG, post_training_quantization/distill_data.py) runs
+// it, with our own substitutes where the code cannot be followed:
 //
-// * SDA margins (3.2a): the code reads them from files that were never
-//   published. We compute them without data: one ZeroQ batch (2.1) is
-//   synthesized and each layer's margin is the `marginQuantile` quantile of
-//   |μ̃ − μ| (resp. |σ̃ − σ|) over all its samples and channels.
-// * LSE (3.2b): the code doubles the hinge residual of sample n at layer n
-//   only for n, l < 20 (a hard-coded `layer_num`). We use layer n mod L over
-//   all L layers, the authors' stated rule, so deep networks and large
-//   batches get it at every layer.
-// * Correlation inhibition (3.2c): the released term is detached and has no
-//   gradient. We implement its intended effect with a differentiable
+// * SDA margins (slack distribution alignment): the code reads them from
+//   files that were never published. We compute them without data: one
+//   ZeroQ batch (Cai et al., CVPR 2020) is synthesized and each layer's
+//   margin is the `marginQuantile` quantile of |μ̃ − μ| (resp. |σ̃ − σ|)
+//   over all its samples and channels.
+// * LSE (layerwise sample enhancement): the code doubles the hinge residual
+//   of sample n at layer n only for n, l < 20 (a hard-coded `layer_num`).
+//   We use layer n mod L over all L layers, the authors' stated rule, so
+//   deep networks and large batches get it at every layer.
+// * Correlation inhibition (TPAMI version): the released term is detached
+//   and has no gradient. We implement its intended effect with a differentiable
 //   stand-in, the mean squared off-diagonal cosine similarity between
 //   samples, with the code's weight 1/L.
 //
@@ -48,14 +49,16 @@ struct Margins {
 };
 } // namespace
 
-/// algorithms.md 3.2a, the data-free substitute: the `quantile` quantile of
-/// the deviations of a ZeroQ batch's per-sample statistics, per layer.
+/// DSG's SDA margins, our data-free substitute for the code's missing margin
+/// files: the `quantile` quantile of the deviations of a ZeroQ batch's
+/// per-sample statistics, per layer.
 static Margins
 computeMargins(Problem &problem, int64_t samples, int64_t iterations,
                double quantile,
                const std::function<void(int64_t, double)> &marginProgress) {
-  // A ZeroQ run as ZeroQ itself makes it (lr 0.5, algorithms.md 2.1), as
-  // many samples and steps as the DSG run; options.lr is DSG's own.
+  // A ZeroQ run as ZeroQ itself makes it (lr 0.5, as in the authors' code,
+  // github.com/amirgholami/ZeroQ), as many samples and steps as the DSG
+  // run; options.lr is DSG's own.
   // Under a time limit the margins get the first half of it.
   std::vector<double> losses;
   Deadline halfway;
@@ -79,8 +82,9 @@ computeMargins(Problem &problem, int64_t samples, int64_t iterations,
   return margins;
 }
 
-/// DeepInversion's TV_L2 prior as the DSG code computes it (algorithms.md
-/// 3.3): the sum of the L2 norms of the four neighbour differences.
+/// DeepInversion's TV_L2 prior (Yin et al., CVPR 2020) as the DSG code
+/// (post_training_quantization/distill_data.py) computes it: the sum of the
+/// L2 norms of the four neighbour differences.
 static at::Tensor totalVariationL2(const at::Tensor &x) {
   int64_t h = x.size(2), w = x.size(3);
   auto rows = [&](int64_t begin, int64_t length) {
@@ -137,9 +141,9 @@ void detail::runDSG(Problem &problem, const SynthesisOptions &options,
     result.stdMargins = margins.std;
   }
 
-  // LSE (3.2b): the residual of sample n at layer n mod L is doubled, so its
-  // squared term weighs 4. One [N, 1] factor per layer that some sample
-  // stresses; undefined where no sample does (N < L).
+  // Layerwise sample enhancement: the residual of sample n at layer n mod L is
+  // doubled, so its squared term weighs 4. One [N, 1] factor per layer that
+  // some sample stresses; undefined where no sample does (N < L).
   std::vector<at::Tensor> enhancement(layers);
   if (options.layerwiseEnhancement) {
     for (int64_t l = 0; l < layers && l < n; ++l) {
@@ -150,18 +154,18 @@ void detail::runDSG(Problem &problem, const SynthesisOptions &options,
     }
   }
 
-  // Correlation inhibition stand-in (3.2c): needs pairs of samples.
+  // Correlation inhibition stand-in (TPAMI version): needs pairs of samples.
   const bool inhibit = options.correlationInhibition && n >= 2;
   at::Tensor offDiagonal;
   if (inhibit)
     offDiagonal = 1 - at::eye(n);
 
   std::vector<SampleStats> stats;
-  // algorithms.md 3.3 step 4.
+  // The loss the DSG code minimizes (htqin/DSG, distill_data.py).
   auto loss = [&](const at::Tensor &images, int64_t it) {
     std::vector<at::Tensor> outputs = executor.run(images, &stats);
-    // SDA with LSE (3.2a, 3.2b): the code's main_loss, ‖D‖² / N with
-    // D = max(|stat − BN stat| − margin, 0), for means and stds.
+    // Slack alignment with layerwise enhancement: the code's main_loss, ‖D‖² /
+    // N with D = max(|stat − BN stat| − margin, 0), for means and stds.
     at::Tensor bn;
     for (int64_t l = 0; l < layers; ++l) {
       at::Tensor dMean =

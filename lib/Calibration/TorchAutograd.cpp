@@ -301,9 +301,10 @@ std::vector<at::Tensor> Executor::run(const at::Tensor &input,
     } else {
       try {
         if (node.kind == OpKind::BatchNorm) {
-          // The hook at the BN input (algorithms.md 1.5: a_l is the tensor
-          // entering BN l). The authors' code hooks conv outputs instead and
-          // pairs them with BNs by order, which is the same for conv -> BN.
+          // The hook at the BN input (ZeroQ's BN-statistics matching, Cai
+          // et al., CVPR 2020: a_l is the tensor entering BN l). The
+          // authors' code hooks conv outputs instead and pairs them with
+          // BNs by order, which is the same for conv -> BN.
           const at::Tensor &a = values[node.operands[0]];
           bnInputRanks.push_back(a.dim());
           if (stats && siteOf[i] >= 0) {
@@ -375,10 +376,10 @@ std::vector<int64_t> Executor::probe(const std::vector<int64_t> &sampleShape) {
 
 namespace {
 /// The mean and biased variance of every row of an [N, C, L] tensor, for
-/// per-sample channel statistics (algorithms.md 1.1). ATen's var / var_mean
-/// (Welford) and their backward took a third of every synthesis iteration
-/// (in PyTorch scripts too); two passes forward and a single fused
-/// backward op are over ten times faster, and as accurate.
+/// per-sample channel statistics (ZeroQ, Cai et al., CVPR 2020). ATen's
+/// var / var_mean (Welford) and their backward took a third of every
+/// synthesis iteration (in PyTorch scripts too); two passes forward and a
+/// single fused backward op are over ten times faster, and as accurate.
 class ChannelMoments : public torch::autograd::Function<ChannelMoments> {
 public:
   static torch::autograd::variable_list
@@ -413,7 +414,7 @@ SampleStats detail::sampleStats(const at::Tensor &a, int64_t channels,
                                 double epsilon) {
   TORCH_CHECK(a.dim() >= 3 && a.size(1) == channels, "expected an [N, ",
               channels, ", ...] input, got ", a.sizes());
-  // Biased variance, as algorithms.md 1.1 defines σ̃; the authors' code
+  // Biased variance, as docs/calibration.md defines σ̃; the authors' code
   // uses torch.var's default, the unbiased estimator.
   auto [mean, var] = channelMoments(a.reshape({a.size(0), channels, -1}));
   return {mean, at::sqrt(var + epsilon)};

@@ -32,8 +32,8 @@
 namespace mlir::dfq::calib::detail {
 
 /// Per-sample channel statistics of one BN layer's input a_l [N, C, ...]
-/// (algorithms.md 1.1): μ̃_{n,l,c} = mean over the spatial positions and
-/// σ̃_{n,l,c} = sqrt(biased var + ε), both [N, C].
+/// (ZeroQ's, Cai et al., CVPR 2020): μ̃_{n,l,c} = mean over the spatial
+/// positions and σ̃_{n,l,c} = sqrt(biased var + ε), both [N, C].
 struct SampleStats {
   at::Tensor mean, std;
 };
@@ -41,7 +41,8 @@ struct SampleStats {
 /// A BatchNorm layer whose statistics the synthesis matches.
 struct BnSite {
   int node;
-  /// μ_l and σ_l = sqrt(v_l + ε) (algorithms.md 1.1), [C].
+  /// μ_l and σ_l = sqrt(v_l + ε), BatchNorm's running statistics (Ioffe &
+  /// Szegedy, ICML 2015), [C].
   at::Tensor mean, std;
   double epsilon;
 };
@@ -92,10 +93,11 @@ private:
 };
 
 /// Per-sample channel statistics of `a` viewed as [N, C, -1]
-/// (algorithms.md 1.1; the variance is biased).
+/// (ZeroQ's, Cai et al., CVPR 2020; the variance is biased).
 SampleStats sampleStats(const at::Tensor &a, int64_t channels, double epsilon);
 
-/// The input term of ZeroQ and DSG (algorithms.md 2.1 step 2, 3.3 step 4):
+/// The input term of ZeroQ and DSG (the authors' released code,
+/// distill_data.py in github.com/amirgholami/ZeroQ and github.com/htqin/DSG):
 /// per-sample channel mean of the images towards 0 and std towards 1,
 /// (1/N) Σ_n ‖μ̃_n‖² + ‖σ̃_n − 1‖². Images [N, C, ...] are viewed as
 /// [N, C, -1]; rank-2 images [N, D] as one channel.
@@ -157,7 +159,7 @@ struct Problem {
   Deadline deadline;
 };
 
-/// ZeroQ (algorithms.md 2.1): fills `result.images` and `result.losses`.
+/// ZeroQ (Cai et al., CVPR 2020): fills `result.images` and `result.losses`.
 void runZeroQ(Problem &problem, const SynthesisOptions &options,
               SynthesisResult &result);
 /// ZeroQ's synthesis of `samples` images with `iterations` steps at `lr`;
@@ -166,7 +168,7 @@ at::Tensor zeroQBatch(Problem &problem, int64_t samples, int64_t iterations,
                       double lr, std::vector<double> &losses,
                       const std::function<void(int64_t, double)> &progress,
                       const Deadline &deadline, int64_t &steps);
-/// DSG-PTQ (algorithms.md 3.3).
+/// DSG-PTQ (Zhang et al., CVPR 2021; github.com/htqin/DSG).
 void runDSG(Problem &problem, const SynthesisOptions &options,
             SynthesisResult &result);
 

@@ -1,10 +1,10 @@
 //===- ZeroQ.cpp - ZeroQ calibration data synthesis -----------------------===//
 //
-// ZeroQ (Cai et al., CVPR 2020; algorithms.md 2.1) as the official code
+// ZeroQ (Cai et al., CVPR 2020) as the official code
 // (amirgholami/ZeroQ, classification/distill_data.py) runs it: one batch,
 // initialized as UniformDataset does, fitted by Adam to the BatchNorm
-// statistics with per-sample statistics (L_BNS^sample, algorithms.md 1.5)
-// plus the input term.
+// statistics with per-sample statistics (L_BNS^sample, the code's
+// own_loss) plus the input term.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,11 +24,12 @@ detail::zeroQBatch(Problem &problem, int64_t samples, int64_t iterations,
   std::vector<int64_t> shape = {samples};
   shape.insert(shape.end(), problem.sampleShape.begin(),
                problem.sampleShape.end());
-  // algorithms.md 2.1 step 1: integers 0..254, minus 127.5, divided by
-  // 5418.75. The code's comment calls 5418.75 the variance of U(-128, 127)
-  // and divides by it where the standard deviation (73.6) was meant, so the
-  // pixels start within about ±0.024 rather than with unit variance. We
-  // follow the code: this is the start its published results come from.
+  // The code's UniformDataset (classification/utils/data_utils.py):
+  // integers 0..254, minus 127.5, divided by 5418.75. The code's comment
+  // calls 5418.75 the variance of U(-128, 127) and divides by it where the
+  // standard deviation (73.6) was meant, so the pixels start within about
+  // ±0.024 rather than with unit variance. We follow the code: this is the
+  // start its published results come from.
   at::Tensor x =
       (at::randint(0, 255, shape, problem.generator).toType(at::kFloat) -
        127.5) /
@@ -37,7 +38,7 @@ detail::zeroQBatch(Problem &problem, int64_t samples, int64_t iterations,
   Executor &executor = problem.executor;
   const std::vector<BnSite> &sites = executor.sites();
   std::vector<SampleStats> stats;
-  // algorithms.md 1.5 (L_BNS^sample) plus 2.1 step 2 (input term):
+  // L_BNS^sample plus the input term (classification/distill_data.py):
   //   Σ_l (1/N) Σ_n ‖μ̃_{n,l} − μ_l‖² + ‖σ̃_{n,l} − σ_l‖²
   //   + (1/N) Σ_n ‖μ̃_n(x)‖² + ‖σ̃_n(x) − 1‖²
   // (the code's own_loss: ‖A − B‖² / B.size(0), summed over layers).
@@ -59,7 +60,7 @@ detail::zeroQBatch(Problem &problem, int64_t samples, int64_t iterations,
 
 void detail::runZeroQ(Problem &problem, const SynthesisOptions &options,
                       SynthesisResult &result) {
-  double lr = options.lr > 0 ? options.lr : 0.5; // algorithms.md 2.1 step 3
+  double lr = options.lr > 0 ? options.lr : 0.5; // the code's Adam lr
   at::Tensor x = zeroQBatch(problem, options.samples, options.iterations, lr,
                             result.losses, options.progress, problem.deadline,
                             result.iterations);

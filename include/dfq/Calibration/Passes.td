@@ -136,8 +136,8 @@ def CalibrateRangesPass : Pass<"dfq-calibrate-ranges", "::mlir::ModuleOp"> {
 def AssignBitsPass : Pass<"dfq-assign-bits", "::mlir::ModuleOp"> {
   let summary = "Choose each layer's weight bits under a budget, without data";
   let description = [{
-    ZeroQ's mixed precision (Cai et al., CVPR 2020, §3.3; `algorithms.md`
-    §2.1) on the synthetic batch that `dfq-synthesize` stored in the module
+    ZeroQ's mixed precision (Cai et al., CVPR 2020, §3.3) on the synthetic
+    batch that `dfq-synthesize` stored in the module
     (`dfq.calibration_data`). Runs after `dfq-fold-bn`, on the weights that
     `dfq-quantize` will quantize.
 

@@ -1,8 +1,8 @@
 //===- BitAllocation.h - optimal per-layer bit widths -----------*- C++ -*-===//
 //
-// The allocation step of mixed precision (ZeroQ §3.3; algorithms.md §2.1):
-// pick one bit width per layer so that the summed sensitivity is minimal
-// while the summed cost (bits, bytes or bit operations) stays within a
+// The allocation step of mixed precision (ZeroQ, Cai et al., CVPR 2020,
+// §3.3): pick one bit width per layer so that the summed sensitivity is
+// minimal while the summed cost (bits, bytes or bit operations) stays within a
 // budget. A multiple-choice knapsack, solved exactly by dynamic programming
 // over the Pareto frontier of (cost, sensitivity) of the layers seen so far.
 //

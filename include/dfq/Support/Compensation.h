@@ -24,11 +24,13 @@ struct LowBitWeights {
   double scale = 0; // 0 when every weight is 0
 };
 
-/// TWN ternarization (algorithms.md, Q5): threshold 0.7 * mean|W|, codes in
-/// {-1, 0, 1}, scale = mean |W| over the entries above the threshold.
+/// TWN ternarization (Li et al., "Ternary Weight Networks", 2016; as DF-MPC,
+/// Chen et al., Pattern Recognition 2023, Eqs. 3-4, uses it): threshold
+/// 0.7 * mean|W|, codes in {-1, 0, 1}, scale = mean |W| over the entries
+/// above the threshold.
 LowBitWeights ternarize(const std::vector<float> &weights);
 
-/// Symmetric per-layer quantization to `bits` (3..8) bits (Q3):
+/// Symmetric per-layer quantization to `bits` (3..8) bits:
 /// scale = max|W| / (2^(bits-1) - 1), codes rounded half to even.
 LowBitWeights quantizeSymmetricPerLayer(const std::vector<float> &weights,
                                         int bits);
@@ -48,7 +50,8 @@ struct BatchNormParams {
 /// clamped at 0; 1 where the quadratic is flat (numerator and denominator
 /// both 0). The quantized BatchNorm keeps gamma and beta and has its mean and
 /// sigma divided by the grid scale s, which is the same as running the
-/// original BatchNorm on weights `s * codes` (algorithms.md §4.3, [ours]).
+/// original BatchNorm on weights `s * codes` (our choice; the DF-MPC paper
+/// only says that the mean and sigma are recalibrated).
 std::vector<double> compensationCoefficients(const std::vector<float> &weights,
                                              const LowBitWeights &quantized,
                                              const std::vector<double> &bias,
