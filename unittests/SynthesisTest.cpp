@@ -444,7 +444,10 @@ TEST(Synthesis, ErrorsComeBackAsStrings) {
   int c = plain.conv("conv", x, 1, 4, 3, 1);
   plain.graph.outputs = {plain.head(plain.relu("relu", c), 4, 3)};
   EXPECT_EQ(synthesize(plain.graph, kSmallSample, options).error,
-            "ZeroQ/DSG need BatchNorm statistics; the model has none");
+            "ZeroQ/DSG need BatchNorm statistics; the model has none (a "
+            "LayerNorm model such as ConvNeXt or a vision transformer "
+            "calibrates on Gaussian images, --calib none, or on real "
+            "images, --calib real:DIR)");
 
   // Only a BatchNorm after the gemm: no per-sample spatial statistics.
   Builder mlp;
