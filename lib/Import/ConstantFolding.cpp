@@ -10,8 +10,10 @@
 
 #include "ConstantFolding.h"
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
 #include <limits>
@@ -576,45 +578,12 @@ FailureOr<Array> Folder::fold(ArrayRef<ConstantRef> inputs) {
         return failure();
       axes = *given;
     }
-    if (op == "Unsqueeze") {
-      if (!axes)
-        return error() << "axes are required";
-      int64_t rank = in->rank() + axes->size();
-      std::vector<bool> inserted(rank, false);
-      for (int64_t axis : *axes) {
-        FailureOr<int64_t> a = normalizeAxis(axis, rank);
-        if (failed(a))
-          return failure();
-        if (inserted[*a])
-          return error() << "axis " << axis << " is repeated";
-        inserted[*a] = true;
-      }
-      std::vector<int64_t> dims;
-      for (int64_t i = 0, j = 0; i < rank; ++i)
-        dims.push_back(inserted[i] ? 1 : in->dims[j++]);
-      in->dims = std::move(dims);
-      return in;
-    }
-    std::vector<bool> removed(in->rank(), false);
-    if (axes) {
-      for (int64_t axis : *axes) {
-        FailureOr<int64_t> a = normalizeAxis(axis, in->rank());
-        if (failed(a))
-          return failure();
-        if (in->dims[*a] != 1)
-          return error() << "cannot squeeze dimension " << *a << " of size "
-                         << in->dims[*a];
-        removed[*a] = true;
-      }
-    } else {
-      for (int64_t i = 0; i < in->rank(); ++i)
-        removed[i] = in->dims[i] == 1;
-    }
-    std::vector<int64_t> dims;
-    for (int64_t i = 0; i < in->rank(); ++i)
-      if (!removed[i])
-        dims.push_back(in->dims[i]);
-    in->dims = std::move(dims);
+    std::string why;
+    std::optional<SmallVector<int64_t>> dims =
+        squeezeShape(in->dims, axes, op == "Unsqueeze", why);
+    if (!dims)
+      return error() << why;
+    in->dims.assign(dims->begin(), dims->end());
     return in;
   }
   if (op == "Slice") {
@@ -844,6 +813,43 @@ SliceWindow mlir::dfq::onnx_import::resolveSliceWindow(int64_t start,
           uint64_t(window.first - last - 1) / (0 - uint64_t(step)) + 1);
   }
   return window;
+}
+
+std::optional<SmallVector<int64_t>> mlir::dfq::onnx_import::squeezeShape(
+    ArrayRef<int64_t> dims, const std::optional<SmallVector<int64_t>> &axes,
+    bool unsqueeze, std::string &error) {
+  if (unsqueeze && !axes) {
+    error = "axes are required";
+    return std::nullopt;
+  }
+  int64_t rank = dims.size() + (unsqueeze ? axes->size() : 0);
+  SmallVector<bool> marked(rank, false);
+  for (int64_t axis : axes ? *axes : SmallVector<int64_t>()) {
+    int64_t a = axis < 0 ? axis + rank : axis;
+    if (a < 0 || a >= rank || marked[a]) {
+      llvm::raw_string_ostream os(error);
+      os << "axes [";
+      llvm::interleaveComma(*axes, os);
+      os << "] are out of range or repeated for rank " << rank;
+      return std::nullopt;
+    }
+    if (!unsqueeze && dims[a] != 1) {
+      error = "cannot squeeze dimension " + std::to_string(a) + " of size " +
+              (ShapedType::isDynamic(dims[a])
+                   ? std::string("? (known only at run time)")
+                   : std::to_string(dims[a]));
+      return std::nullopt;
+    }
+    marked[a] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0, j = 0; i < rank; ++i) {
+    if (unsqueeze)
+      shape.push_back(marked[i] ? 1 : dims[j++]);
+    else if (!(axes ? marked[i] : dims[i] == 1))
+      shape.push_back(dims[i]);
+  }
+  return shape;
 }
 
 bool mlir::dfq::onnx_import::isFoldableOnnxOp(StringRef opType) {

@@ -21,6 +21,8 @@
 #include "mlir/IR/Location.h"
 #include "mlir/Support/LLVM.h"
 
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace mlir::dfq::onnx_import {
@@ -62,6 +64,14 @@ struct SliceWindow {
 /// (step < 0).
 SliceWindow resolveSliceWindow(int64_t start, int64_t end, int64_t step,
                                int64_t extent);
+
+/// The shape after ONNX Unsqueeze (`axes` required) or Squeeze (no `axes`:
+/// every dimension of size 1) of a tensor of shape `dims`, whose dynamic
+/// dimensions are ShapedType::kDynamic; on failure, why in `error`.
+std::optional<SmallVector<int64_t>>
+squeezeShape(ArrayRef<int64_t> dims,
+             const std::optional<SmallVector<int64_t>> &axes, bool unsqueeze,
+             std::string &error);
 
 /// Whether the importer evaluates `opType` when all its inputs are constants.
 bool isFoldableOnnxOp(StringRef opType);

@@ -1999,38 +1999,13 @@ LogicalResult OnnxImporter::importSqueeze(const onnx::Node &node, Location loc,
   FailureOr<RankedTensorType> type = getTensorType(loc, "input", *input);
   if (failed(type))
     return failure();
-  ArrayRef<int64_t> inShape = type->getShape();
-  int64_t rank = inShape.size() + (isUnsqueeze && *axes ? (*axes)->size() : 0);
-  if (isUnsqueeze && !*axes)
-    return emitError(loc) << what << ": axes are required";
-  SmallVector<bool> marked(rank, false);
-  SmallVector<int64_t> listed = *axes ? **axes : SmallVector<int64_t>();
-  for (int64_t axis : listed) {
-    int64_t a = axis < 0 ? axis + rank : axis;
-    if (a < 0 || a >= rank || marked[a])
-      return emitError(loc)
-             << what << ": axes " << formatDims(listed)
-             << " are out of range or repeated for rank " << rank;
-    if (!isUnsqueeze && inShape[a] != 1)
-      return emitError(loc)
-             << what << ": cannot squeeze dimension " << a << " of size "
-             << (ShapedType::isDynamic(inShape[a])
-                     ? std::string("? (known only at run time)")
-                     : std::to_string(inShape[a]));
-    marked[a] = true;
-  }
-  SmallVector<int64_t> shape;
-  for (int64_t i = 0, j = 0; i < rank; ++i) {
-    if (isUnsqueeze) {
-      shape.push_back(marked[i] ? 1 : inShape[j++]);
-      continue;
-    }
-    bool squeezed = *axes ? marked[i] : inShape[i] == 1;
-    if (!squeezed)
-      shape.push_back(inShape[i]);
-  }
+  std::string why;
+  std::optional<SmallVector<int64_t>> shape =
+      squeezeShape(type->getShape(), *axes, isUnsqueeze, why);
+  if (!shape)
+    return emitError(loc) << what << ": " << why;
   FailureOr<Value> result = createTyped<ReshapeOp>(
-      loc, RankedTensorType::get(shape, type->getElementType()), *input);
+      loc, RankedTensorType::get(*shape, type->getElementType()), *input);
   if (failed(result))
     return failure();
   return defineValue(node, node.outputs[0], *result, loc);

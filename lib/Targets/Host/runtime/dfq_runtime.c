@@ -811,21 +811,31 @@ void dfq_rt_layer_norm(const float *x, const float *scale, const float *bias,
 
 void dfq_rt_reduce(int kind, const float *x, float *y, int64_t outer,
                    int64_t reduce, int64_t inner) {
+  /* The reduced rows are read in memory order, a chunk of the inner
+     dimension at a time, accumulating in double on the stack. */
+  enum { CHUNK = 256 };
+  double acc[CHUNK];
   for (int64_t o = 0; o < outer; ++o)
-    for (int64_t i = 0; i < inner; ++i) {
-      const float *from = x + o * reduce * inner + i;
+    for (int64_t i0 = 0; i0 < inner; i0 += CHUNK) {
+      int64_t width = inner - i0 < CHUNK ? inner - i0 : CHUNK;
+      const float *from = x + o * reduce * inner + i0;
+      float *to = y + o * inner + i0;
       if (kind == DFQ_RT_REDUCE_MAX) {
-        float m = from[0];
+        for (int64_t i = 0; i < width; ++i)
+          to[i] = from[i];
         for (int64_t r = 1; r < reduce; ++r)
-          m = dfq_rt_max_one(m, from[r * inner]);
-        y[o * inner + i] = m;
+          for (int64_t i = 0; i < width; ++i)
+            to[i] = dfq_rt_max_one(to[i], from[r * inner + i]);
         continue;
       }
-      double sum = 0;
+      for (int64_t i = 0; i < width; ++i)
+        acc[i] = 0;
       for (int64_t r = 0; r < reduce; ++r)
-        sum += from[r * inner];
-      y[o * inner + i] =
-          (float)(kind == DFQ_RT_REDUCE_MEAN ? sum / (double)reduce : sum);
+        for (int64_t i = 0; i < width; ++i)
+          acc[i] += from[r * inner + i];
+      for (int64_t i = 0; i < width; ++i)
+        to[i] = (float)(kind == DFQ_RT_REDUCE_MEAN ? acc[i] / (double)reduce
+                                                   : acc[i]);
     }
 }
 
