@@ -536,6 +536,7 @@ FailureOr<Array> Folder::fold(ArrayRef<ConstantRef> inputs) {
   }
   if (op == "Cast") {
     FailureOr<int64_t> to = attrs.getInt("to", onnx::kUndefined);
+    attrs.ignore("saturate"); // opset 19, float8 targets only
     FailureOr<Array> in =
         failed(to) ? FailureOr<Array>(failure()) : read(inputs, 0);
     if (failed(in) || failed(attrs.finish()))

@@ -10,6 +10,7 @@
 
 #include "AttributeReader.h"
 #include "ConstantFolding.h"
+#include "OpsetUpgrade.h"
 
 #include "dfq/Dialect/DfqOps.h"
 
@@ -56,6 +57,7 @@ static constexpr llvm::StringRef kSupportedOps[] = {
     "Flatten",
     "Floor",
     "Gather",
+    "Gelu",
     "Gemm",
     "GlobalAveragePool",
     "GlobalMaxPool",
@@ -96,6 +98,7 @@ static constexpr llvm::StringRef kSupportedOps[] = {
     "Tanh",
     "Transpose",
     "Unsqueeze",
+    "Upsample",
     "Where",
 };
 
@@ -187,6 +190,7 @@ private:
                                ArrayRef<NamedAttribute> attrs = {});
 
   LogicalResult importNode(const onnx::Node &node, unsigned index);
+  LogicalResult importCurrentNode(const onnx::Node &node, Location loc);
   LogicalResult importConv(const onnx::Node &node, Location loc,
                            AttributeReader &attrs);
   LogicalResult importConvTranspose(const onnx::Node &node, Location loc,
@@ -204,6 +208,8 @@ private:
                               AttributeReader &attrs);
   LogicalResult importSoftmax(const onnx::Node &node, Location loc,
                               AttributeReader &attrs);
+  LogicalResult importGelu(const onnx::Node &node, Location loc,
+                           AttributeReader &attrs);
   LogicalResult importDropout(const onnx::Node &node, Location loc,
                               AttributeReader &attrs);
   LogicalResult importLayerNorm(const onnx::Node &node, Location loc,
@@ -783,12 +789,15 @@ LogicalResult OnnxImporter::importPool(const onnx::Node &node, Location loc,
   FailureOr<SmallVector<int64_t>> strides =
       getSpatial(attrs, "strides", {1, 1}, loc, what);
   FailureOr<SmallVector<int64_t>> dilations =
-      isMax ? getSpatial(attrs, "dilations", {1, 1}, loc, what)
-            : FailureOr<SmallVector<int64_t>>(SmallVector<int64_t>{1, 1});
+      getSpatial(attrs, "dilations", {1, 1}, loc, what);
   FailureOr<int64_t> ceilMode = attrs.getInt("ceil_mode", 0);
   if (failed(kernel) || failed(strides) || failed(dilations) ||
       failed(ceilMode))
     return failure();
+  // AveragePool takes dilations from opset 19 on; dfq.avg_pool2d has none.
+  if (!isMax && *dilations != SmallVector<int64_t>{1, 1})
+    return emitError(loc) << what << ": dilated average pooling is not "
+                          << "supported";
   FailureOr<SmallVector<int64_t>> pads =
       resolvePads(loc, attrs, padSpatial(*inputType, extraPads), *kernel,
                   *strides, *dilations);
@@ -1258,20 +1267,21 @@ LogicalResult OnnxImporter::importReduce(const onnx::Node &node, Location loc,
   FailureOr<std::optional<SmallVector<int64_t>>> axes = attrs.getInts("axes");
   FailureOr<int64_t> keepdims = failed(axes) ? FailureOr<int64_t>(failure())
                                              : attrs.getInt("keepdims", 1);
-  // ReduceSum (opset 13) takes its axes as an input; with none given, it
-  // reduces everything unless noop_with_empty_axes.
-  FailureOr<int64_t> noop =
-      failed(keepdims)
-          ? FailureOr<int64_t>(failure())
-          : (op == "ReduceSum" ? attrs.getInt("noop_with_empty_axes", 0)
-                               : FailureOr<int64_t>(0));
+  // ReduceSum (opset 13) and the other reductions (opset 18) take their
+  // axes as an input; with none given, they reduce everything unless
+  // noop_with_empty_axes.
+  bool axesAsInput = opset >= (op == "ReduceSum" ? 13 : 18);
+  FailureOr<int64_t> noop = failed(keepdims) ? FailureOr<int64_t>(failure())
+                            : axesAsInput
+                                ? attrs.getInt("noop_with_empty_axes", 0)
+                                : FailureOr<int64_t>(0);
   if (failed(noop) || failed(attrs.finish()))
     return failure();
   if (hasInput(node, 1)) {
-    if (op != "ReduceSum")
-      return emitError(loc) << what
-                            << ": axes given as an input (opset 18) are "
-                               "not supported";
+    if (!axesAsInput)
+      return emitError(loc)
+             << what << ": has an axes input, which this opset's " << op
+             << " does not take";
     FailureOr<SmallVector<int64_t>> given = getIntsInput(node, 1, loc, "axes");
     if (failed(given))
       return failure();
@@ -1447,6 +1457,57 @@ LogicalResult OnnxImporter::importPow(const onnx::Node &node, Location loc,
   return defineValue(node, node.outputs[0], *result, loc);
 }
 
+LogicalResult OnnxImporter::importGelu(const onnx::Node &node, Location loc,
+                                       AttributeReader &attrs) {
+  // Opset 20's Gelu, written out as the exporters of earlier opsets do:
+  // x/2 (1 + erf(x / sqrt 2)), or with approximate = "tanh",
+  // x/2 (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
+  FailureOr<std::string> approximate = attrs.getString("approximate", "none");
+  if (failed(approximate) || failed(attrs.finish()))
+    return failure();
+  if (*approximate != "none" && *approximate != "tanh")
+    return emitError(loc) << what << ": approximate '" << *approximate
+                          << "' is not one of none and tanh";
+  FailureOr<Value> x = getInput(node, 0, loc);
+  if (failed(x))
+    return failure();
+  auto scalar = [&](float v, StringRef name) {
+    return materializeF32({}, {v}, name, loc);
+  };
+  auto mul = [&](Value a, Value b) {
+    return createInferred<MulOp>(loc, ValueRange{a, b});
+  };
+  FailureOr<Value> inner;
+  if (*approximate == "none") {
+    inner = mul(*x, scalar(static_cast<float>(M_SQRT1_2), "gelu_rsqrt2"));
+    if (succeeded(inner))
+      inner = createTyped<ErfOp>(loc, x->getType(), *inner);
+  } else {
+    FailureOr<Value> square = mul(*x, *x);
+    FailureOr<Value> cube = failed(square) ? square : mul(*square, *x);
+    FailureOr<Value> term =
+        failed(cube) ? cube : mul(*cube, scalar(0.044715f, "gelu_cubic"));
+    FailureOr<Value> sum =
+        failed(term) ? term : createInferred<AddOp>(loc, ValueRange{*x, *term});
+    inner = failed(sum)
+                ? sum
+                : mul(*sum, scalar(static_cast<float>(std::sqrt(2.0 / M_PI)),
+                                   "gelu_sqrt2_pi"));
+    if (succeeded(inner))
+      inner = createTyped<TanhOp>(loc, x->getType(), *inner);
+  }
+  FailureOr<Value> onePlus =
+      failed(inner) ? inner
+                    : createInferred<AddOp>(
+                          loc, ValueRange{*inner, scalar(1.0f, "gelu_one")});
+  FailureOr<Value> half =
+      failed(onePlus) ? onePlus : mul(*x, scalar(0.5f, "gelu_half"));
+  FailureOr<Value> result = failed(half) ? half : mul(*half, *onePlus);
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}
+
 LogicalResult OnnxImporter::importDropout(const onnx::Node &node, Location loc,
                                           AttributeReader &attrs) {
   // Inference: the output is the input. The ratio does not matter; a
@@ -1524,12 +1585,34 @@ LogicalResult OnnxImporter::importPad(const onnx::Node &node, Location loc,
   if (failed(pads))
     return failure();
   int64_t rank = type->getRank();
+  // Opset 18's axes input names the dimensions that pads covers.
+  SmallVector<int64_t> axes;
+  if (hasInput(node, 3)) {
+    FailureOr<SmallVector<int64_t>> given = getIntsInput(node, 3, loc, "axes");
+    if (failed(given))
+      return failure();
+    for (int64_t axis : *given) {
+      int64_t a = axis < 0 ? axis + rank : axis;
+      if (a < 0 || a >= rank || llvm::is_contained(axes, a))
+        return emitError(loc)
+               << what << ": axes " << formatDims(*given)
+               << " are not distinct dimensions of rank " << rank;
+      axes.push_back(a);
+    }
+  } else {
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  int64_t count = axes.size();
   if ((*pads)->dataType != onnx::kInt64 ||
-      static_cast<int64_t>((*pads)->ints.size()) != 2 * rank)
+      static_cast<int64_t>((*pads)->ints.size()) != 2 * count)
     return emitError(loc) << what << ": pads must be an INT64 tensor of "
-                          << 2 * rank << " values";
-  if (hasInput(node, 3))
-    return emitError(loc) << what << ": the axes input is not supported";
+                          << 2 * count << " values";
+  SmallVector<int64_t> p(2 * rank, 0);
+  for (int64_t i = 0; i < count; ++i) {
+    p[axes[i]] = (*pads)->ints[i];
+    p[axes[i] + rank] = (*pads)->ints[i + count];
+  }
   float fill = 0.0f;
   if (hasInput(node, 2) && *mode == "constant") {
     FailureOr<const onnx::Tensor *> value =
@@ -1541,7 +1624,6 @@ LogicalResult OnnxImporter::importPad(const onnx::Node &node, Location loc,
              << what << ": constant_value must be a FLOAT scalar";
     fill = (*value)->floats[0];
   }
-  ArrayRef<int64_t> p = (*pads)->ints;
   if (llvm::all_of(p, [](int64_t v) { return v == 0; }))
     return defineValue(node, node.outputs[0], *input, loc);
   // Zero padding of H and W waits for its consumer: a Conv or AveragePool
@@ -1576,11 +1658,26 @@ LogicalResult OnnxImporter::importResize(const onnx::Node &node, Location loc,
   FailureOr<int64_t> exclude = failed(nearest)
                                    ? FailureOr<int64_t>(failure())
                                    : attrs.getInt("exclude_outside", 0);
+  // Opset 18: antialiasing (a wider filter when shrinking), scales or sizes
+  // for some axes only, and sizes that keep the aspect ratio.
+  FailureOr<int64_t> antialias = failed(exclude) ? FailureOr<int64_t>(failure())
+                                                 : attrs.getInt("antialias", 0);
+  FailureOr<std::optional<SmallVector<int64_t>>> resizedAxes =
+      failed(antialias)
+          ? FailureOr<std::optional<SmallVector<int64_t>>>(failure())
+          : attrs.getInts("axes");
+  FailureOr<std::string> aspectPolicy =
+      failed(resizedAxes)
+          ? FailureOr<std::string>(failure())
+          : attrs.getString("keep_aspect_ratio_policy", "stretch");
   // Only cubic interpolation and tf_crop_and_resize read these.
   attrs.ignore("cubic_coeff_a");
   attrs.ignore("extrapolation_value");
-  if (failed(exclude) || failed(attrs.finish()))
+  if (failed(aspectPolicy) || failed(attrs.finish()))
     return failure();
+  if (*aspectPolicy != "stretch")
+    return emitError(loc) << what << ": keep_aspect_ratio_policy '"
+                          << *aspectPolicy << "' is not supported (stretch is)";
   if (*mode != "nearest" && *mode != "linear")
     return emitError(loc) << what << ": mode '" << *mode
                           << "' is not supported (nearest and linear are)";
@@ -1603,6 +1700,17 @@ LogicalResult OnnxImporter::importResize(const onnx::Node &node, Location loc,
   if (ShapedType::isDynamic(in[2]) || ShapedType::isDynamic(in[3]))
     return emitError(loc) << what << ": the input's H and W must be static "
                           << "(fix them with --input-shape)";
+  // With `axes`, scales and sizes name H and W only.
+  bool spatialOnly = false;
+  if (*resizedAxes) {
+    SmallVector<int64_t> normalized;
+    for (int64_t axis : **resizedAxes)
+      normalized.push_back(axis < 0 ? axis + 4 : axis);
+    if (normalized != SmallVector<int64_t>{2, 3})
+      return emitError(loc) << what << ": axes " << formatDims(**resizedAxes)
+                            << " are not supported (H and W, [2, 3], are)";
+    spatialOnly = true;
+  }
   SmallVector<double> scales;
   if (hasInput(node, 2)) {
     FailureOr<const onnx::Tensor *> given =
@@ -1611,11 +1719,21 @@ LogicalResult OnnxImporter::importResize(const onnx::Node &node, Location loc,
       return failure();
     if ((*given)->dataType != onnx::kFloat)
       return emitError(loc) << what << ": scales must be FLOAT";
+    if (spatialOnly && !(*given)->floats.empty())
+      scales = {1.0, 1.0};
     for (float s : (*given)->floats)
       scales.push_back(s);
   }
   SmallVector<int64_t> size;
-  if (hasInput(node, 3)) {
+  if (hasInput(node, 3) && spatialOnly) {
+    FailureOr<SmallVector<int64_t>> given = getIntsInput(node, 3, loc, "sizes");
+    if (failed(given))
+      return failure();
+    if (given->size() != 2 || (*given)[0] <= 0 || (*given)[1] <= 0)
+      return emitError(loc) << what << ": sizes must be 2 positive values "
+                            << "for axes [2, 3]";
+    size = *given;
+  } else if (hasInput(node, 3)) {
     FailureOr<const onnx::Tensor *> given =
         getConstantInput(node, 3, loc, "sizes", /*allowBatchSize=*/true);
     if (failed(given))
@@ -1657,6 +1775,11 @@ LogicalResult OnnxImporter::importResize(const onnx::Node &node, Location loc,
   } else {
     scales = {double(size[0]) / double(in[2]), double(size[1]) / double(in[3])};
   }
+  // Antialiasing widens the linear filter only where an axis shrinks.
+  if (*antialias && *mode == "linear" && (size[0] < in[2] || size[1] < in[3]))
+    return emitError(loc) << what
+                          << ": antialiased linear downsampling is not "
+                             "supported";
   auto resultType = RankedTensorType::get({in[0], in[1], size[0], size[1]},
                                           type->getElementType());
   FailureOr<Value> result = createTyped<ResizeOp>(
@@ -1864,7 +1987,10 @@ LogicalResult OnnxImporter::importSplit(const onnx::Node &node, Location loc,
   FailureOr<std::optional<SmallVector<int64_t>>> splitAttr =
       failed(axis) ? FailureOr<std::optional<SmallVector<int64_t>>>(failure())
                    : attrs.getInts("split");
-  if (failed(splitAttr) || failed(attrs.finish()))
+  FailureOr<int64_t> numOutputs = failed(splitAttr)
+                                      ? FailureOr<int64_t>(failure())
+                                      : attrs.getInt("num_outputs", 0);
+  if (failed(numOutputs) || failed(attrs.finish()))
     return failure();
   FailureOr<Value> input = getInput(node, 0, loc);
   if (failed(input))
@@ -1891,6 +2017,17 @@ LogicalResult OnnxImporter::importSplit(const onnx::Node &node, Location loc,
     sizes = *given;
   } else if (*splitAttr) {
     sizes = **splitAttr;
+  } else if (*numOutputs) {
+    // Opset 18: chunks of ceil(extent / num_outputs), the last one smaller.
+    if (*numOutputs < 0 || *numOutputs != int64_t(node.outputs.size()) ||
+        *numOutputs > extent)
+      return emitError(loc)
+             << what << ": num_outputs " << *numOutputs << " does not fit "
+             << node.outputs.size() << " outputs and dimension " << a << " ("
+             << extent << ")";
+    int64_t chunk = (extent + *numOutputs - 1) / *numOutputs;
+    for (int64_t begin = 0; begin < extent; begin += chunk)
+      sizes.push_back(std::min(chunk, extent - begin));
   } else {
     int64_t parts = node.outputs.size();
     if (extent % parts)
@@ -2024,6 +2161,27 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
                           << "'";
   if (node.outputs.empty() || node.outputs[0].empty())
     return emitError(loc) << what << ": has no output";
+  std::vector<std::unique_ptr<onnx::Tensor>> upgradeConstants;
+  FailureOr<std::optional<onnx::Node>> upgraded = upgradeLegacyNode(
+      node, opset, loc, what,
+      [&](const std::string &name) { return findConstant(name); },
+      upgradeConstants);
+  if (failed(upgraded))
+    return failure();
+  for (std::unique_ptr<onnx::Tensor> &tensor : upgradeConstants) {
+    if (values.count(tensor->name) || constants.count(tensor->name))
+      return emitError(loc)
+             << what << ": value '" << tensor->name << "' is already defined";
+    constants[tensor->name] = tensor.get();
+    ownedTensors.push_back(std::move(tensor));
+  }
+  if (*upgraded)
+    return importCurrentNode(**upgraded, loc);
+  return importCurrentNode(node, loc);
+}
+
+LogicalResult OnnxImporter::importCurrentNode(const onnx::Node &node,
+                                              Location loc) {
   AttributeReader attrs(node, loc, what);
   StringRef op = node.opType;
 
@@ -2039,6 +2197,8 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
   if (op == "Cast") {
     // Casting float data to float is how some converters write a no-op.
     FailureOr<int64_t> to = attrs.getInt("to", onnx::kUndefined);
+    // Opset 19's saturate concerns float8 targets only.
+    attrs.ignore("saturate");
     if (failed(to) || failed(attrs.finish()))
       return failure();
     if (*to != onnx::kFloat)
@@ -2122,6 +2282,8 @@ LogicalResult OnnxImporter::importNode(const onnx::Node &node, unsigned index) {
   if (op == "Resize")
     return importResize(node, loc, attrs);
 
+  if (op == "Gelu")
+    return importGelu(node, loc, attrs);
   if (op == "Clip") {
     if (failed(attrs.finish()))
       return failure();

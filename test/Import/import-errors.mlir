@@ -32,10 +32,24 @@
 // RUN: not dfq-translate --import-onnx %t/sub_mismatch.onnx -o %t/sub_mismatch.mlir 2>&1 | FileCheck %s --check-prefix=SUB
 // RUN: %python %S/onnx_gen.py undefined_input %t/undefined_input.onnx
 // RUN: not dfq-translate --import-onnx %t/undefined_input.onnx -o %t/undefined_input.mlir 2>&1 | FileCheck %s --check-prefix=UNDEFINED
-// RUN: %python %S/onnx_gen.py opset_too_old %t/opset_too_old.onnx
-// RUN: not dfq-translate --import-onnx %t/opset_too_old.onnx -o %t/opset_too_old.mlir 2>&1 | FileCheck %s --check-prefix=OPSET9
 // RUN: %python %S/onnx_gen.py opset_too_new %t/opset_too_new.onnx
-// RUN: not dfq-translate --import-onnx %t/opset_too_new.onnx -o %t/opset_too_new.mlir 2>&1 | FileCheck %s --check-prefix=OPSET18
+// RUN: not dfq-translate --import-onnx %t/opset_too_new.onnx -o %t/opset_too_new.mlir 2>&1 | FileCheck %s --check-prefix=OPSET23
+// RUN: %python %S/onnx_gen.py legacy_axis_broadcast %t/legacy_axis_broadcast.onnx
+// RUN: not dfq-translate --import-onnx %t/legacy_axis_broadcast.onnx -o %t/legacy_axis_broadcast.mlir 2>&1 | FileCheck %s --check-prefix=LEGACY_AXIS_BROADCAST
+// RUN: %python %S/onnx_gen.py bn_spatial0 %t/bn_spatial0.onnx
+// RUN: not dfq-translate --import-onnx %t/bn_spatial0.onnx -o %t/bn_spatial0.mlir 2>&1 | FileCheck %s --check-prefix=BN_SPATIAL0
+// RUN: %python %S/onnx_gen.py upsample_opset6 %t/upsample_opset6.onnx
+// RUN: not dfq-translate --import-onnx %t/upsample_opset6.onnx -o %t/upsample_opset6.mlir 2>&1 | FileCheck %s --check-prefix=UPSAMPLE_OPSET6
+// RUN: %python %S/onnx_gen.py prelu_opset6 %t/prelu_opset6.onnx
+// RUN: not dfq-translate --import-onnx %t/prelu_opset6.onnx -o %t/prelu_opset6.mlir 2>&1 | FileCheck %s --check-prefix=PRELU_OPSET6
+// RUN: %python %S/onnx_gen.py upsample_mixed %t/upsample_mixed.onnx
+// RUN: not dfq-translate --import-onnx %t/upsample_mixed.onnx -o %t/upsample_mixed.mlir 2>&1 | FileCheck %s --check-prefix=UPSAMPLE_MIXED
+// RUN: %python %S/onnx_gen.py resize_aspect %t/resize_aspect.onnx
+// RUN: not dfq-translate --import-onnx %t/resize_aspect.onnx -o %t/resize_aspect.mlir 2>&1 | FileCheck %s --check-prefix=RESIZE_ASPECT
+// RUN: %python %S/onnx_gen.py resize_antialias %t/resize_antialias.onnx
+// RUN: not dfq-translate --import-onnx %t/resize_antialias.onnx -o %t/resize_antialias.mlir 2>&1 | FileCheck %s --check-prefix=RESIZE_ANTIALIAS
+// RUN: %python %S/onnx_gen.py avgpool_dilated %t/avgpool_dilated.onnx
+// RUN: not dfq-translate --import-onnx %t/avgpool_dilated.onnx -o %t/avgpool_dilated.mlir 2>&1 | FileCheck %s --check-prefix=AVGPOOL_DILATED
 // RUN: %python %S/onnx_gen.py merged_batch_shape %t/merged_batch_shape.onnx
 // RUN: not dfq-translate --import-onnx %t/merged_batch_shape.onnx -o %t/merged_batch_shape.mlir 2>&1 | FileCheck %s --check-prefix=MERGED
 // RUN: test ! -e %t/merged_batch_shape.mlir
@@ -130,8 +144,15 @@
 // SUB: error: operand shapes [2, 3] and [2, 4] are not broadcast-compatible
 // SUB: error: Sub node 'node': cannot be imported (see above)
 // UNDEFINED: error: Add node 'node': input 'missing' is not defined before use
-// OPSET9: error: opset 9 is not supported (dfq imports opsets 11 to 17)
-// OPSET18: error: opset 18 is not supported (dfq imports opsets 11 to 17)
+// OPSET23: error: opset 23 is not supported (dfq imports opsets 1 to 22)
+// LEGACY_AXIS_BROADCAST: error: Add node 'node': legacy broadcasting along an explicit axis (opsets 1 to 6) is not supported
+// BN_SPATIAL0: error: BatchNormalization node 'node': spatial = 0 (statistics per activation instead of per channel) is not supported
+// UPSAMPLE_OPSET6: error: Upsample node 'node': Upsample of opsets 1 to 6 (height_scale and width_scale) is not supported
+// PRELU_OPSET6: error: PRelu node 'node': a PRelu slope of opsets 1 to 6 must be a constant with one element
+// UPSAMPLE_MIXED: error: Upsample node 'node': nearest upsampling that enlarges one axis and shrinks the other is not supported
+// RESIZE_ASPECT: error: Resize node 'node': keep_aspect_ratio_policy 'not_larger' is not supported (stretch is)
+// RESIZE_ANTIALIAS: error: Resize node 'node': antialiased linear downsampling is not supported
+// AVGPOOL_DILATED: error: AveragePool node 'node': dilated average pooling is not supported
 // CONV3D: error: Conv node 'node': input has rank 5; only 2-D convolution (NCHW input) is supported
 // INT_INPUT: error: graph input 'x' has element type INT64; only FLOAT inputs are supported
 // NO_SHAPE: error: graph input 'x' has no shape; dfq needs at least the rank

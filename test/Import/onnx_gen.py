@@ -7,6 +7,7 @@ Each case is built with onnx.helper so that every attribute, opset and
 malformation is explicit. Weights are small deterministic ramps.
 """
 
+import os
 import sys
 
 import numpy as np
@@ -197,6 +198,73 @@ def softmax_opset11():
     return model(nodes, [value("x", [2, 3, 4])], [value("y", [2, 3, 4])], opset=11)
 
 
+def legacy_opset6():
+    """Opset 6: BatchNormalization with is_test and spatial, Relu with
+    consumed_inputs, Add with the legacy broadcast flag, Clip, Pad and Slice
+    with attributes, Dropout with is_test."""
+    nodes = [
+        helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["bn"], name="bn",
+                         is_test=1, spatial=1, epsilon=1e-3),
+        helper.make_node("Relu", ["bn"], ["relu"], name="relu", consumed_inputs=[0]),
+        helper.make_node("Add", ["relu", "bias"], ["add"], name="add", broadcast=1),
+        helper.make_node("Clip", ["add"], ["clip"], name="clip", min=-1.0, max=6.0),
+        helper.make_node("Pad", ["clip"], ["pad"], name="pad", mode="reflect",
+                         pads=[0, 0, 1, 2, 0, 0, 2, 1]),
+        helper.make_node("Slice", ["pad"], ["slice"], name="slice", starts=[1, -3],
+                         ends=[4, 100], axes=[2, 3]),
+        helper.make_node("Dropout", ["slice"], ["y"], name="dropout", is_test=1),
+    ]
+    inits = [init("s", ramp(2) + 1), init("b", ramp(2)), init("m", ramp(2)),
+             init("v", ramp(2) + 1), init("bias", ramp(4))]
+    return model(nodes, [value("x", ["N", 2, 4, 4])], [value("y", None)], inits, opset=6)
+
+
+def legacy_resizes():
+    """Upsample with a scales attribute (opset 7) and Resize-10 shrinking."""
+    nodes = [
+        helper.make_node("Upsample", ["x"], ["up"], name="up7", scales=[1.0, 1.0, 2.0, 3.0]),
+        helper.make_node("Clip", ["up"], ["y"], name="clip", min=0.0),
+    ]
+    up = model(nodes, [value("x", ["N", 2, 4, 4])], [value("y", None)], opset=7)
+    down = model([helper.make_node("Resize", ["x", "s"], ["y"], name="resize10")],
+                 [value("x", ["N", 2, 6, 6])], [value("y", None)],
+                 [init("s", np.array([1, 1, 0.5, 0.7], np.float32))], opset=10)
+    return up, down
+
+
+def opset18():
+    """Opset 18: ReduceMean with axes as an input, Pad with an axes input,
+    Split with num_outputs, Resize of axes [2, 3]; opset 20's Gelu."""
+    nodes = [
+        helper.make_node("ReduceMean", ["x", "axes"], ["mean"], name="mean", keepdims=1),
+        helper.make_node("Pad", ["x", "pads", "", "pad_axes"], ["pad"], name="pad"),
+        helper.make_node("Split", ["pad"], ["a", "b", "c"], name="split", axis=3,
+                         num_outputs=3),
+        helper.make_node("Resize", ["a", "", "", "sizes"], ["up"], name="resize",
+                         axes=[2, 3], mode="nearest"),
+        helper.make_node("Gelu", ["up"], ["g1"], name="gelu"),
+        helper.make_node("Gelu", ["c"], ["g2"], name="gelu_tanh", approximate="tanh"),
+    ]
+    inits = [init("axes", np.array([1], np.int64)), init("pads", np.array([1, 2], np.int64)),
+             init("pad_axes", np.array([-1], np.int64)), init("sizes", np.array([8, 6], np.int64))]
+    return model(nodes, [value("x", ["N", 2, 4, 5])],
+                 [value("mean", None), value("b", None), value("g1", None), value("g2", None)],
+                 inits, opset=20)
+
+
+def gelu_reference(case, out_dir):
+    """Writes x.npy and ONNX's Gelu of it (opset 20's definition) as
+    expected.npy, for the numerical check of the decomposed Gelu."""
+    import math
+    x = np.linspace(-6, 6, 2 * 3 * 4 * 5, dtype=np.float64).reshape(2, 3, 4, 5)
+    if case == "gelu":
+        y = 0.5 * x * (1 + np.vectorize(math.erf)(x / math.sqrt(2)))
+    else:
+        y = 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
+    np.save(os.path.join(out_dir, "x.npy"), x.astype(np.float32))
+    np.save(os.path.join(out_dir, "expected.npy"), y.astype(np.float32))
+
+
 def single(op, inputs, attrs=None, inits=(), in_shapes=None, out_shape=None, opset=13,
            elem=TensorProto.FLOAT, outputs=("y",)):
     """One node named `node` over graph inputs x0, x1, ... plus initializers."""
@@ -235,8 +303,29 @@ NEGATIVE = {
                                        opset=17),
     "sub_mismatch": lambda: single("Sub", ["x0", "x1"], in_shapes={"x0": [2, 3], "x1": [2, 4]}),
     "undefined_input": lambda: single("Add", ["x", "missing"], in_shapes={"x": [1, 4]}),
-    "opset_too_old": lambda: single("Relu", ["x"], in_shapes={"x": [1, 4]}, opset=9),
-    "opset_too_new": lambda: single("Relu", ["x"], in_shapes={"x": [1, 4]}, opset=18),
+    "opset_too_new": lambda: single("Relu", ["x"], in_shapes={"x": [1, 4]}, opset=23),
+    "legacy_axis_broadcast": lambda: single("Add", ["x", "b"], {"broadcast": 1, "axis": 1},
+                                            inits=[init("b", ramp(2))],
+                                            in_shapes={"x": [1, 2, 3]}, opset=6),
+    "bn_spatial0": lambda: single("BatchNormalization", ["x", "s", "b", "m", "v"], {"spatial": 0},
+                                  inits=[init(n, ramp(2) + 1) for n in "sbmv"],
+                                  in_shapes={"x": [1, 2, 3, 3]}, opset=7),
+    "upsample_opset6": lambda: single("Upsample", ["x"], {"height_scale": 2.0, "width_scale": 2.0},
+                                      in_shapes={"x": [1, 2, 3, 3]}, opset=6),
+    "prelu_opset6": lambda: single("PRelu", ["x", "slope"], inits=[init("slope", ramp(2))],
+                                   in_shapes={"x": [1, 2, 3, 3]}, opset=6),
+    "upsample_mixed": lambda: single("Upsample", ["x"], {"scales": [1.0, 1.0, 2.0, 0.5]},
+                                     in_shapes={"x": [1, 2, 4, 4]}, opset=7),
+    "resize_aspect": lambda: single("Resize", ["x", "", "", "sz"],
+                                    {"keep_aspect_ratio_policy": "not_larger", "axes": [2, 3]},
+                                    inits=[init("sz", np.array([8, 8], np.int64))],
+                                    in_shapes={"x": [1, 2, 4, 4]}, opset=18),
+    "resize_antialias": lambda: single("Resize", ["x", "", "s"], {"antialias": 1, "mode": "linear"},
+                                       inits=[init("s", np.array([1, 1, 0.5, 0.5], np.float32))],
+                                       in_shapes={"x": [1, 2, 4, 4]}, opset=18),
+    "avgpool_dilated": lambda: single("AveragePool", ["x"], {"kernel_shape": [2, 2],
+                                                             "dilations": [2, 2]},
+                                      in_shapes={"x": [1, 2, 5, 5]}, opset=19),
     "conv3d": lambda: single("Conv", ["x", "w"], inits=[init("w", ramp(2, 1, 3, 3, 3))],
                              in_shapes={"x": [1, 1, 5, 5, 5]}),
     "int_input": lambda: single("Relu", ["x"], in_shapes={"x": [1, 4]}, elem=TensorProto.INT64),
@@ -350,6 +439,13 @@ POSITIVE = {
     "softmax_opset11": softmax_opset11,
     "reduce_mean": reduce_mean,
     "shape_folding": shape_folding,
+    "legacy_opset6": legacy_opset6,
+    "legacy_upsample7": lambda: legacy_resizes()[0],
+    "legacy_resize10": lambda: legacy_resizes()[1],
+    "opset18": opset18,
+    "gelu": lambda: single("Gelu", ["x"], in_shapes={"x": ["N", 3, 4, 5]}, opset=20),
+    "gelu_tanh": lambda: single("Gelu", ["x"], {"approximate": "tanh"},
+                                in_shapes={"x": ["N", 3, 4, 5]}, opset=20),
     "external_data": external_data,
     "bad_raw_size": bad_raw_size,
 }
@@ -371,6 +467,8 @@ def main():
     if builder is None:
         sys.exit(f"onnx_gen.py: unknown case '{case}'")
     onnx.save(builder(), out)
+    if case in ("gelu", "gelu_tanh"):
+        gelu_reference(case, os.path.dirname(os.path.abspath(out)))
 
 
 if __name__ == "__main__":

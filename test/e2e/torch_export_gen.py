@@ -245,6 +245,17 @@ class Math(nn.Module):
         return y + nn.functional.adaptive_max_pool2d(y, 1)
 
 
+class Legacy(nn.Module):
+    """What exports to opsets 7 to 10 rewrite: a reflection pad (Pad-2 with
+    attributes), nearest upsampling by 2 (Upsample-7/9, Resize-10) and a
+    crop (Slice-1 with attributes)."""
+
+    def forward(self, x):
+        y = nn.functional.pad(x, (1, 1, 1, 1), mode="reflect")
+        y = nn.functional.interpolate(y, scale_factor=2.0, mode="nearest")
+        return y[:, :, 2:-2, 2:-2]
+
+
 def build(arch):
     if arch == "plain":
         return nn.Sequential(*conv_bn(1, 8, 5, bias=True), nn.ReLU(), nn.MaxPool2d(2),
@@ -333,6 +344,10 @@ def build(arch):
         return nn.Sequential(*conv_bn(1, 8, 3, stride=2), nn.ReLU(), Pads(),
                              *conv_bn(40, 16, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
                              nn.Flatten(), nn.Linear(16, 10))
+    if arch == "legacy":
+        return nn.Sequential(*conv_bn(1, 8, 3, stride=2), nn.ReLU6(), Legacy(),
+                             *conv_bn(8, 16, 3, stride=2), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Flatten(), nn.Linear(16 * 7 * 7, 10))
     if arch == "shuffle":
         return nn.Sequential(*conv_bn(1, 16, 3, stride=2), nn.ReLU(), ShuffleUnit(16), Slices(),
                              *conv_bn(24, 16, 1), nn.ReLU(), nn.AdaptiveAvgPool2d(1),

@@ -37,7 +37,7 @@ static llvm::cl::opt<std::string> inputShape(
 static void registerOnnxImport() {
   TranslateToMLIRRegistration importOnnx(
       "import-onnx",
-      "Import an ONNX model (opsets 11-17) into the dfq float dialect",
+      "Import an ONNX model (opsets 1-22) into the dfq float dialect",
       [](llvm::SourceMgr &sourceMgr,
          MLIRContext *context) -> OwningOpRef<Operation *> {
         const llvm::MemoryBuffer *buffer =

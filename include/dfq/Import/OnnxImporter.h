@@ -1,7 +1,7 @@
 //===- OnnxImporter.h - ONNX to the dfq float dialect -----------*- C++ -*-===//
 //
 // Builds a module with one `func.func @main` in the dfq float dialect from an
-// ONNX model (opsets 11 to 17). Initializers become `dense_resource`
+// ONNX model (opsets 1 to 22). Initializers become `dense_resource`
 // constants, node names become locations, graph input and output names are
 // kept as `dfq.name` argument and result attributes.
 //
@@ -22,8 +22,8 @@
 namespace mlir::dfq {
 
 /// The lowest and highest default-domain opset the importer accepts.
-constexpr int64_t kMinOnnxOpset = 11;
-constexpr int64_t kMaxOnnxOpset = 17;
+constexpr int64_t kMinOnnxOpset = 1;
+constexpr int64_t kMaxOnnxOpset = 22;
 
 /// The ONNX op types the importer understands.
 llvm::ArrayRef<llvm::StringRef> getSupportedOnnxOps();
