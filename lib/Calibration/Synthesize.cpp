@@ -92,6 +92,19 @@ void SynthesizePass::runOnOperation() {
     images = rt::Tensor::fromF32(shape, data.data());
     llvm::errs() << "dfq-synthesize: " << samples << " Gaussian noise images\n";
   } else {
+    // The BatchNorm statistics ZeroQ and DSG match are those of the whole
+    // synthetic batch, which runs through the graph at once.
+    auto inputType = cast<RankedTensorType>(entry.getArgument(0).getType());
+    if (inputType.getRank() > 0 && !inputType.isDynamicDim(0) &&
+        inputType.getDimSize(0) != samples) {
+      module.emitError("dfq-synthesize: the model's input has a static batch "
+                       "of ")
+          << inputType.getDimSize(0) << "; " << method << " fits its "
+          << static_cast<int64_t>(samples)
+          << " images as one batch, so the batch must be dynamic "
+             "(--input-shape ?x...) or equal to --samples";
+      return signalPassFailure();
+    }
     FailureOr<rt::Tensor> fitted = fit(*graph, options);
     if (failed(fitted))
       return signalPassFailure();

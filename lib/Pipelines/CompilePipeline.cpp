@@ -113,7 +113,8 @@ mlir::dfq::getQuantizationPipeline(const CompilePipelineOptions &o) {
   // before the kernels that read them; the C backend has no residual
   // epilogues.
   if (!o.target.empty())
-    pipeline += ",func.func(dfq-quantize-pooling,dfq-sink-dequantize,"
+    pipeline += ",func.func(dfq-lead-with-batch,dfq-quantize-pooling,"
+                "dfq-sink-dequantize,"
                 "dfq-convert-layouts,"
                 "dfq-lower-to-kernels{target=" +
                 o.target + " fuse-residuals=" +

@@ -245,6 +245,20 @@ class Math(nn.Module):
         return y + nn.functional.adaptive_max_pool2d(y, 1)
 
 
+class Encoder(nn.Module):
+    """A pre-norm transformer encoder layer over the pixels as tokens, with
+    PyTorch's nn.MultiheadAttention, which computes in [tokens, batch *
+    heads, features] (the batch is not the leading dimension)."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.layer = nn.TransformerEncoderLayer(c, 4, 2 * c, dropout=0.0, batch_first=True,
+                                                norm_first=True, activation="gelu")
+
+    def forward(self, x):
+        return self.layer(x.flatten(2).transpose(1, 2)).mean(1)
+
+
 class Legacy(nn.Module):
     """What exports to opsets 7 to 10 rewrite: a reflection pad (Pad-2 with
     attributes), nearest upsampling by 2 (Upsample-7/9, Resize-10) and a
@@ -344,6 +358,9 @@ def build(arch):
         return nn.Sequential(*conv_bn(1, 8, 3, stride=2), nn.ReLU(), Pads(),
                              *conv_bn(40, 16, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
                              nn.Flatten(), nn.Linear(16, 10))
+    if arch == "encoder":
+        return nn.Sequential(*conv_bn(1, 32, 4, stride=4), nn.ReLU(), Encoder(32),
+                             nn.Linear(32, 10))
     if arch == "legacy":
         return nn.Sequential(*conv_bn(1, 8, 3, stride=2), nn.ReLU6(), Legacy(),
                              *conv_bn(8, 16, 3, stride=2), nn.ReLU(), nn.MaxPool2d(2),
@@ -416,6 +433,8 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--equalize", action="store_true")
     parser.add_argument("--opset", type=int, default=13)
+    parser.add_argument("--static-batch", action="store_true",
+                        help="export with the batch fixed at 1")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     model = build(args.arch)
@@ -435,7 +454,8 @@ def main():
                       opset_version=args.opset,
                       training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
                       input_names=["input"], output_names=["output"],
-                      dynamic_axes={"input": {0: "N"}, "output": {0: "N"}})
+                      dynamic_axes=None if args.static_batch
+                      else {"input": {0: "N"}, "output": {0: "N"}})
     with torch.no_grad():
         y = model(x)
     np.save(os.path.join(args.out, "x.npy"), x.numpy())

@@ -398,6 +398,34 @@ def SinkDequantizePass : Pass<"dfq-sink-dequantize", "::mlir::func::FuncOp"> {
   }];
 }
 
+def LeadWithBatchPass : Pass<"dfq-lead-with-batch", "::mlir::func::FuncOp"> {
+  let summary = "Give every activation of a batch-1 model a leading batch "
+                "dimension";
+  let description = [{
+    The host libraries store each activation as a batch of samples: the
+    leading dimension is the batch, the rest is one sample. A model whose
+    graph moves the batch elsewhere (PyTorch's `nn.MultiheadAttention`
+    computes in `[tokens, batch * heads, features]`, as torchvision's
+    vision transformers export it) has activations that do not lead with the
+    batch. When every input of the function is static with a batch of 1,
+    any tensor of shape `S` is one sample, so such an activation can be
+    given the shape `[1] ++ S` without moving an element.
+
+    This pass does that for the activations whose leading dimension is not
+    1: each op producing one is rewritten on operands and results of one
+    more leading dimension, its dimension attributes shifted by one
+    (`transpose` perm, `concat`/`softmax`/`layer_norm` axis, reduction axes,
+    `slice` starts and steps, `pad` pads; a `flatten` becomes a `reshape`).
+    Elementwise ops, `matmul`, `gemm`/`qgemm` (over every row),
+    quantization and reshapes need only the new types: NumPy broadcasting
+    aligns trailing dimensions, so an operand without the new dimension
+    still broadcasts as before. A `dfq.reshape` back to the original type
+    serves any other reader (the function's results among them), so the
+    computed values are unchanged. Functions with a dynamic batch, or a
+    static one other than 1, are left alone.
+  }];
+}
+
 def QuantizePoolingPass : Pass<"dfq-quantize-pooling", "::mlir::func::FuncOp"> {
   let summary = "Average pooling on the codes, with integer requantization";
   let description = [{

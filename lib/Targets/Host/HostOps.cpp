@@ -517,7 +517,8 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
     const ValueInfo &in = values[slice.getInput()];
     ArrayRef<int64_t> starts = slice.getStarts(), steps = slice.getSteps();
     if (!in.hasBatch || starts[0] != 0 || steps[0] != 1 ||
-        !cast<RankedTensorType>(slice.getType()).isDynamicDim(0) ||
+        cast<RankedTensorType>(slice.getType()).getDimSize(0) !=
+            cast<RankedTensorType>(slice.getInput().getType()).getDimSize(0) ||
         starts.size() > 6)
       return op->emitError() << "slices a constant or the batch, or has rank "
                                 "> 6; not supported by the "
