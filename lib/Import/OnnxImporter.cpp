@@ -8,8 +8,7 @@
 
 #include "dfq/Import/OnnxImporter.h"
 
-#include "AttributeReader.h"
-#include "ConstantFolding.h"
+#include "OnnxImporterImpl.h"
 #include "OpsetUpgrade.h"
 
 #include "dfq/Dialect/DfqOps.h"
@@ -20,6 +19,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
@@ -47,8 +47,10 @@ static constexpr llvm::StringRef kSupportedOps[] = {
     "ConstantOfShape",
     "Conv",
     "ConvTranspose",
+    "DepthToSpace",
     "Div",
     "Dropout",
+    "Einsum",
     "Elu",
     "Equal",
     "Erf",
@@ -64,12 +66,15 @@ static constexpr llvm::StringRef kSupportedOps[] = {
     "HardSigmoid",
     "HardSwish",
     "Identity",
+    "InstanceNormalization",
     "LayerNormalization",
     "LeakyRelu",
     "Log",
+    "LogSoftmax",
     "MatMul",
     "Max",
     "MaxPool",
+    "Mean",
     "Min",
     "Mod",
     "Mul",
@@ -79,23 +84,35 @@ static constexpr llvm::StringRef kSupportedOps[] = {
     "Pad",
     "Pow",
     "Range",
+    "Reciprocal",
+    "ReduceL1",
+    "ReduceL2",
+    "ReduceLogSum",
+    "ReduceLogSumExp",
     "ReduceMax",
     "ReduceMean",
+    "ReduceMin",
     "ReduceSum",
+    "ReduceSumSquare",
     "Relu",
     "Reshape",
     "Resize",
     "ScatterND",
+    "Selu",
     "Shape",
     "Sigmoid",
     "Slice",
     "Softmax",
     "Softplus",
+    "Softsign",
+    "SpaceToDepth",
     "Split",
     "Sqrt",
     "Squeeze",
     "Sub",
+    "Sum",
     "Tanh",
+    "Tile",
     "Transpose",
     "Unsqueeze",
     "Upsample",
@@ -118,7 +135,9 @@ std::string sanitizeBlobName(StringRef name) {
   return out;
 }
 
-std::string formatDims(ArrayRef<int64_t> dims) {
+} // namespace
+
+std::string mlir::dfq::onnx_import::formatDims(ArrayRef<int64_t> dims) {
   std::string s = "[";
   llvm::raw_string_ostream os(s);
   llvm::interleaveComma(dims, os, [&](int64_t d) {
@@ -130,176 +149,6 @@ std::string formatDims(ArrayRef<int64_t> dims) {
   os << ']';
   return s;
 }
-
-class OnnxImporter {
-public:
-  OnnxImporter(const onnx::Model &model, StringRef sourceName,
-               MLIRContext *context, const OnnxImportOptions &options)
-      : model(model), sourceName(sourceName.str()), context(context),
-        options(options), builder(context),
-        fileLoc(FileLineColLoc::get(context, sourceName,
-                                    /*line=*/0,
-                                    /*column=*/0)) {}
-
-  OwningOpRef<ModuleOp> run();
-
-private:
-  // Values.
-  LogicalResult defineValue(const onnx::Node &node, const std::string &name,
-                            Value value, Location loc);
-  FailureOr<Value> getInput(const onnx::Node &node, unsigned index,
-                            Location loc);
-  bool hasInput(const onnx::Node &node, unsigned index) const {
-    return index < node.inputs.size() && !node.inputs[index].empty();
-  }
-  const onnx::Tensor *findConstant(StringRef name) const {
-    auto it = constants.find(name);
-    return it == constants.end() ? nullptr : it->second;
-  }
-  FailureOr<const onnx::Tensor *> getConstantInput(const onnx::Node &node,
-                                                   unsigned index, Location loc,
-                                                   StringRef role,
-                                                   bool allowBatchSize = false);
-  /// A constant with what is known about its elements.
-  ConstantRef constantRef(const onnx::Tensor *tensor) const {
-    auto it = runTimeElements.find(tensor);
-    return {tensor, it == runTimeElements.end() ? ArrayRef<Known>()
-                                                : ArrayRef<Known>(it->second)};
-  }
-  /// Whether the one dynamic dimension of `value` is the graph's batch.
-  bool dynamicDimIsBatch(Value value) const {
-    auto type = cast<RankedTensorType>(value.getType());
-    return hasBatchSymbol && type.getNumDynamicDims() == 1 &&
-           !mergedBatch.contains(value);
-  }
-  LogicalResult defineConstant(const std::string &name,
-                               std::unique_ptr<onnx::Tensor> tensor,
-                               std::vector<Known> known, Location loc);
-  FailureOr<Value> materialize(const onnx::Tensor &tensor, Location loc);
-  Value materializeF32(ArrayRef<int64_t> shape, ArrayRef<float> data,
-                       StringRef blobName, Location loc);
-  LogicalResult checkUnusedOutputs(const onnx::Node &node, unsigned first,
-                                   Location loc);
-
-  // Ops.
-  template <typename OpT>
-  FailureOr<Value> createInferred(Location loc, ValueRange operands,
-                                  ArrayRef<NamedAttribute> attrs = {});
-  template <typename OpT>
-  FailureOr<Value> createTyped(Location loc, Type type, ValueRange operands,
-                               ArrayRef<NamedAttribute> attrs = {});
-
-  LogicalResult importNode(const onnx::Node &node, unsigned index);
-  LogicalResult importCurrentNode(const onnx::Node &node, Location loc);
-  LogicalResult importConv(const onnx::Node &node, Location loc,
-                           AttributeReader &attrs);
-  LogicalResult importConvTranspose(const onnx::Node &node, Location loc,
-                                    AttributeReader &attrs);
-  LogicalResult importPool(const onnx::Node &node, Location loc,
-                           AttributeReader &attrs, bool isMax);
-  LogicalResult importBatchNorm(const onnx::Node &node, Location loc,
-                                AttributeReader &attrs);
-  LogicalResult importGemm(const onnx::Node &node, Location loc,
-                           AttributeReader &attrs);
-  LogicalResult importClip(const onnx::Node &node, Location loc);
-  LogicalResult importReduce(const onnx::Node &node, Location loc,
-                             AttributeReader &attrs);
-  LogicalResult importReshape(const onnx::Node &node, Location loc,
-                              AttributeReader &attrs);
-  LogicalResult importSoftmax(const onnx::Node &node, Location loc,
-                              AttributeReader &attrs);
-  LogicalResult importGelu(const onnx::Node &node, Location loc,
-                           AttributeReader &attrs);
-  LogicalResult importDropout(const onnx::Node &node, Location loc,
-                              AttributeReader &attrs);
-  LogicalResult importLayerNorm(const onnx::Node &node, Location loc,
-                                AttributeReader &attrs);
-  LogicalResult importPow(const onnx::Node &node, Location loc,
-                          AttributeReader &attrs);
-  FailureOr<Value> importMatMul(const onnx::Node &node, Location loc,
-                                Value lhs);
-  std::optional<Value> foldBiasIntoGemm(const onnx::Node &node, Location loc);
-  /// The constant B of a Gemm (or MatMul) as dfq.gemm's [N, K] weight.
-  FailureOr<Value> materializeWeight(const onnx::Tensor &b, float alpha,
-                                     bool transB, Location loc);
-  LogicalResult importConstant(const onnx::Node &node, Location loc,
-                               AttributeReader &attrs);
-  LogicalResult importPad(const onnx::Node &node, Location loc,
-                          AttributeReader &attrs);
-  LogicalResult foldNode(const onnx::Node &node, Location loc,
-                         AttributeReader &attrs);
-  LogicalResult importShape(const onnx::Node &node, Location loc,
-                            AttributeReader &attrs);
-  LogicalResult importSlice(const onnx::Node &node, Location loc,
-                            AttributeReader &attrs);
-  LogicalResult importSplit(const onnx::Node &node, Location loc,
-                            AttributeReader &attrs);
-  LogicalResult importGather(const onnx::Node &node, Location loc,
-                             AttributeReader &attrs);
-  LogicalResult importSqueeze(const onnx::Node &node, Location loc,
-                              AttributeReader &attrs, bool isUnsqueeze);
-  LogicalResult importResize(const onnx::Node &node, Location loc,
-                             AttributeReader &attrs);
-  FailureOr<Value> createPad(Location loc, Value input, ArrayRef<int64_t> pads,
-                             StringRef mode, float value);
-  FailureOr<Value> createSlice(Location loc, Value input,
-                               ArrayRef<int64_t> starts, ArrayRef<int64_t> ends,
-                               ArrayRef<int64_t> axes, ArrayRef<int64_t> steps);
-  FailureOr<SmallVector<int64_t>> getIntsInput(const onnx::Node &node,
-                                               unsigned index, Location loc,
-                                               StringRef role);
-  FailureOr<Value> getPaddableInput(const onnx::Node &node, Location loc,
-                                    SmallVectorImpl<int64_t> &extraPads);
-
-  FailureOr<SmallVector<int64_t>>
-  resolvePads(Location loc, AttributeReader &attrs, RankedTensorType input,
-              ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-              ArrayRef<int64_t> dilations);
-  FailureOr<RankedTensorType> getTensorType(Location loc, const char *role,
-                                            Value value, int64_t rank = -1);
-  Type importType(const onnx::ValueInfo &info, Location loc);
-
-  const onnx::Model &model;
-  std::string sourceName;
-  MLIRContext *context;
-  const OnnxImportOptions &options;
-  OpBuilder builder;
-  Location fileLoc;
-  int64_t opset = 0;
-  std::string what; // "<OpType> node '<name>'" of the node being imported
-
-  OwningOpRef<ModuleOp> module;
-  Block *entry = nullptr;
-  Operation *lastConstant = nullptr;
-  llvm::StringMap<Value> values;
-  llvm::StringMap<const onnx::Tensor *> constants;
-  llvm::StringMap<Value> materialized;
-  llvm::StringSet<> consumed;
-  /// How many node inputs and graph outputs name each value.
-  llvm::StringMap<unsigned> useCounts;
-  /// Zero Pad nodes in front of a Conv or AveragePool (torch.onnx.export
-  /// writes AvgPool2d padding that way): they fold into the consumer's pads
-  /// and are never materialized.
-  struct PendingPad {
-    Value source;
-    SmallVector<int64_t, 4> pads; // top, left, bottom, right
-    std::string padNode;
-  };
-  llvm::StringMap<PendingPad> pendingPads;
-  /// Tensors owned by the importer (Constant nodes and folded results),
-  /// referenced by constants.
-  std::vector<std::unique_ptr<onnx::Tensor>> ownedTensors;
-  /// Folded constants with elements known only at run time.
-  llvm::DenseMap<const onnx::Tensor *, std::vector<Known>> runTimeElements;
-  /// Whether the graph has one input whose one dynamic dimension is its
-  /// first (the batch), which folded shape computations can name.
-  bool hasBatchSymbol = false;
-  /// Values whose dynamic dimension is not the batch itself (a reshape
-  /// merged the batch with other dimensions).
-  llvm::DenseSet<Value> mergedBatch;
-};
-
-} // namespace
 
 //===----------------------------------------------------------------------===//
 // Values and constants
@@ -464,45 +313,6 @@ LogicalResult OnnxImporter::checkUnusedOutputs(const onnx::Node &node,
              << "') is used, but only the first output of " << node.opType
              << " is supported";
   return success();
-}
-
-//===----------------------------------------------------------------------===//
-// Op creation
-//===----------------------------------------------------------------------===//
-
-template <typename OpT>
-FailureOr<Value> OnnxImporter::createInferred(Location loc, ValueRange operands,
-                                              ArrayRef<NamedAttribute> attrs) {
-  // Build with a placeholder type, then let the op's own shape function
-  // decide; it reports bad shapes at `loc` instead of asserting like the
-  // inferring builders do.
-  auto op = OpT::create(builder, loc, TypeRange{operands.front().getType()},
-                        operands, attrs);
-  SmallVector<Type> inferred;
-  if (failed(OpT::inferReturnTypes(
-          context, loc, op->getOperands(), op->getRawDictionaryAttrs(),
-          op->getPropertiesStorage(), op->getRegions(), inferred))) {
-    op->erase();
-    return emitError(loc) << what << ": cannot be imported (see above)";
-  }
-  op->getResult(0).setType(inferred.front());
-  if (failed(mlir::verify(op))) {
-    op->erase();
-    return emitError(loc) << what << ": cannot be imported (see above)";
-  }
-  return op->getResult(0);
-}
-
-template <typename OpT>
-FailureOr<Value> OnnxImporter::createTyped(Location loc, Type type,
-                                           ValueRange operands,
-                                           ArrayRef<NamedAttribute> attrs) {
-  auto op = OpT::create(builder, loc, TypeRange{type}, operands, attrs);
-  if (failed(mlir::verify(op))) {
-    op->erase();
-    return emitError(loc) << what << ": cannot be imported (see above)";
-  }
-  return op->getResult(0);
 }
 
 FailureOr<RankedTensorType> OnnxImporter::getTensorType(Location loc,
@@ -1224,13 +1034,33 @@ LogicalResult OnnxImporter::importSoftmax(const onnx::Node &node, Location loc,
     return emitError(loc) << what << ": axis " << *axis
                           << " is out of range for rank " << rank;
   int64_t normalized = *axis < 0 ? *axis + rank : *axis;
-  NamedAttribute lastAxis =
-      builder.getNamedAttr("axis", builder.getI64IntegerAttr(-1));
+  // LogSoftmax as ONNX defines it: d = x - max(x); d - log(sum(exp(d))).
+  bool isLog = node.opType == "LogSoftmax";
+  auto normalize = [&](Value x, RankedTensorType xType,
+                       int64_t along) -> FailureOr<Value> {
+    if (!isLog)
+      return createTyped<SoftmaxOp>(
+          loc, xType, x,
+          {builder.getNamedAttr("axis", builder.getI64IntegerAttr(along))});
+    int64_t a = along < 0 ? along + xType.getRank() : along;
+    NamedAttribute reduceAttrs[] = {
+        builder.getNamedAttr("axes", builder.getDenseI64ArrayAttr({a})),
+        builder.getNamedAttr("keepdims", builder.getBoolAttr(true))};
+    FailureOr<Value> max = createInferred<ReduceMaxOp>(loc, x, reduceAttrs);
+    FailureOr<Value> shifted =
+        failed(max) ? max : createInferred<SubOp>(loc, ValueRange{x, *max});
+    FailureOr<Value> exp =
+        failed(shifted) ? shifted : createTyped<ExpOp>(loc, xType, *shifted);
+    FailureOr<Value> sum =
+        failed(exp) ? exp : createInferred<ReduceSumOp>(loc, *exp, reduceAttrs);
+    FailureOr<Value> log =
+        failed(sum) ? sum : createTyped<LogOp>(loc, sum->getType(), *sum);
+    return failed(log) ? log
+                       : createInferred<SubOp>(loc, ValueRange{*shifted, *log});
+  };
   FailureOr<Value> result;
   if (opset >= 13 || normalized == rank - 1) {
-    result = createTyped<SoftmaxOp>(
-        loc, *type, *input,
-        {builder.getNamedAttr("axis", builder.getI64IntegerAttr(*axis))});
+    result = normalize(*input, *type, *axis);
   } else {
     ArrayRef<int64_t> shape = type->getShape();
     int64_t rows = 1, cols = 1;
@@ -1250,8 +1080,7 @@ LogicalResult OnnxImporter::importSoftmax(const onnx::Node &node, Location loc,
     FailureOr<Value> flat = createTyped<ReshapeOp>(loc, flatType, *input);
     if (failed(flat))
       return failure();
-    FailureOr<Value> normalizedRows =
-        createTyped<SoftmaxOp>(loc, flatType, *flat, {lastAxis});
+    FailureOr<Value> normalizedRows = normalize(*flat, flatType, -1);
     if (failed(normalizedRows))
       return failure();
     result = createTyped<ReshapeOp>(loc, *type, *normalizedRows);
@@ -1294,8 +1123,41 @@ LogicalResult OnnxImporter::importReduce(const onnx::Node &node, Location loc,
   FailureOr<RankedTensorType> type = getTensorType(loc, "input", *input);
   if (failed(type))
     return failure();
-  if (!*axes && *noop)
-    return defineValue(node, node.outputs[0], *input, loc);
+  // The other reductions of ONNX are a sum or a maximum between elementwise
+  // steps, as its reference defines them: L1 = sum |x|, L2 = sqrt(sum x^2),
+  // SumSquare = sum x^2, LogSum = log(sum x), LogSumExp = log(sum exp(x)),
+  // Min = -max(-x) (negation is exact).
+  auto minusOne = [&] { return materializeF32({}, {-1.0f}, "minus_one", loc); };
+  auto before = [&](Value x) -> FailureOr<Value> {
+    Type t = x.getType();
+    if (op == "ReduceMin")
+      return createTyped<MulOp>(loc, t, ValueRange{x, minusOne()});
+    if (op == "ReduceL1")
+      return createTyped<AbsOp>(loc, t, x);
+    if (op == "ReduceL2" || op == "ReduceSumSquare")
+      return createTyped<MulOp>(loc, t, ValueRange{x, x});
+    if (op == "ReduceLogSumExp")
+      return createTyped<ExpOp>(loc, t, x);
+    return x;
+  };
+  auto after = [&](Value x) -> FailureOr<Value> {
+    Type t = x.getType();
+    if (op == "ReduceMin")
+      return createTyped<MulOp>(loc, t, ValueRange{x, minusOne()});
+    if (op == "ReduceL2")
+      return createTyped<SqrtOp>(loc, t, x);
+    if (op == "ReduceLogSum" || op == "ReduceLogSumExp")
+      return createTyped<LogOp>(loc, t, x);
+    return x;
+  };
+  if (!*axes && *noop) {
+    // Nothing is reduced; the elementwise steps still apply.
+    FailureOr<Value> pre = before(*input);
+    FailureOr<Value> result = failed(pre) ? pre : after(*pre);
+    if (failed(result))
+      return failure();
+    return defineValue(node, node.outputs[0], *result, loc);
+  }
   // Without axes, ONNX reduces every dimension.
   SmallVector<int64_t> normalized;
   for (int64_t d = 0; d < type->getRank(); ++d)
@@ -1314,15 +1176,19 @@ LogicalResult OnnxImporter::importReduce(const onnx::Node &node, Location loc,
     NamedAttribute reduceAttrs[] = {
         builder.getNamedAttr("axes", builder.getDenseI64ArrayAttr(normalized)),
         builder.getNamedAttr("keepdims", builder.getBoolAttr(*keepdims))};
-    FailureOr<Value> mean =
-        op == "ReduceMean"
-            ? createInferred<ReduceMeanOp>(loc, *input, reduceAttrs)
-        : op == "ReduceSum"
-            ? createInferred<ReduceSumOp>(loc, *input, reduceAttrs)
-            : createInferred<ReduceMaxOp>(loc, *input, reduceAttrs);
-    if (failed(mean))
+    FailureOr<Value> pre = before(*input);
+    if (failed(pre))
       return failure();
-    return defineValue(node, node.outputs[0], *mean, loc);
+    FailureOr<Value> reduced =
+        op == "ReduceMean"
+            ? createInferred<ReduceMeanOp>(loc, *pre, reduceAttrs)
+        : op == "ReduceMax" || op == "ReduceMin"
+            ? createInferred<ReduceMaxOp>(loc, *pre, reduceAttrs)
+            : createInferred<ReduceSumOp>(loc, *pre, reduceAttrs);
+    FailureOr<Value> result = failed(reduced) ? reduced : after(*reduced);
+    if (failed(result))
+      return failure();
+    return defineValue(node, node.outputs[0], *result, loc);
   }
   FailureOr<Value> result = createInferred<GlobalAvgPoolOp>(loc, *input);
   if (succeeded(result) && *keepdims == 0) {
@@ -1452,57 +1318,6 @@ LogicalResult OnnxImporter::importPow(const onnx::Node &node, Location loc,
     result = createTyped<MulOp>(loc, type, ValueRange{*base, *base});
   else if (*value == 0.5)
     result = createTyped<SqrtOp>(loc, type, *base);
-  if (failed(result))
-    return failure();
-  return defineValue(node, node.outputs[0], *result, loc);
-}
-
-LogicalResult OnnxImporter::importGelu(const onnx::Node &node, Location loc,
-                                       AttributeReader &attrs) {
-  // Opset 20's Gelu, written out as the exporters of earlier opsets do:
-  // x/2 (1 + erf(x / sqrt 2)), or with approximate = "tanh",
-  // x/2 (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
-  FailureOr<std::string> approximate = attrs.getString("approximate", "none");
-  if (failed(approximate) || failed(attrs.finish()))
-    return failure();
-  if (*approximate != "none" && *approximate != "tanh")
-    return emitError(loc) << what << ": approximate '" << *approximate
-                          << "' is not one of none and tanh";
-  FailureOr<Value> x = getInput(node, 0, loc);
-  if (failed(x))
-    return failure();
-  auto scalar = [&](float v, StringRef name) {
-    return materializeF32({}, {v}, name, loc);
-  };
-  auto mul = [&](Value a, Value b) {
-    return createInferred<MulOp>(loc, ValueRange{a, b});
-  };
-  FailureOr<Value> inner;
-  if (*approximate == "none") {
-    inner = mul(*x, scalar(static_cast<float>(M_SQRT1_2), "gelu_rsqrt2"));
-    if (succeeded(inner))
-      inner = createTyped<ErfOp>(loc, x->getType(), *inner);
-  } else {
-    FailureOr<Value> square = mul(*x, *x);
-    FailureOr<Value> cube = failed(square) ? square : mul(*square, *x);
-    FailureOr<Value> term =
-        failed(cube) ? cube : mul(*cube, scalar(0.044715f, "gelu_cubic"));
-    FailureOr<Value> sum =
-        failed(term) ? term : createInferred<AddOp>(loc, ValueRange{*x, *term});
-    inner = failed(sum)
-                ? sum
-                : mul(*sum, scalar(static_cast<float>(std::sqrt(2.0 / M_PI)),
-                                   "gelu_sqrt2_pi"));
-    if (succeeded(inner))
-      inner = createTyped<TanhOp>(loc, x->getType(), *inner);
-  }
-  FailureOr<Value> onePlus =
-      failed(inner) ? inner
-                    : createInferred<AddOp>(
-                          loc, ValueRange{*inner, scalar(1.0f, "gelu_one")});
-  FailureOr<Value> half =
-      failed(onePlus) ? onePlus : mul(*x, scalar(0.5f, "gelu_half"));
-  FailureOr<Value> result = failed(half) ? half : mul(*half, *onePlus);
   if (failed(result))
     return failure();
   return defineValue(node, node.outputs[0], *result, loc);
@@ -2213,7 +2028,7 @@ LogicalResult OnnxImporter::importCurrentNode(const onnx::Node &node,
     return defineValue(node, node.outputs[0], *input, loc);
   }
   if (op == "Floor" || op == "Ceil" || op == "Equal" || op == "Where" ||
-      op == "ConstantOfShape" || op == "Expand" || op == "Mod" ||
+      op == "ConstantOfShape" || op == "Mod" ||
       op == "Range" || op == "ScatterND" || op == "Not")
     return emitError(loc) << what << ": is evaluated only in shape "
                           << "computations, when all its inputs are "
@@ -2253,6 +2068,35 @@ LogicalResult OnnxImporter::importCurrentNode(const onnx::Node &node,
   if (op == "Squeeze" || op == "Unsqueeze")
     return importSqueeze(node, loc, attrs, op == "Unsqueeze");
 
+  if (op == "Conv" || op == "ConvTranspose" || op == "MaxPool" ||
+      op == "AveragePool" || op == "BatchNormalization")
+    if (hasInput(node, 0)) {
+      // (A pending zero Pad is rank 4; it must not be materialized here.)
+      const onnx::Tensor *constant = findConstant(node.inputs[0]);
+      Value input = values.lookup(node.inputs[0]);
+      if (!input && constant && constant->dims.size() == 3) {
+        FailureOr<Value> materialized = getInput(node, 0, loc);
+        if (failed(materialized))
+          return failure();
+        input = *materialized;
+      }
+      if (input && cast<RankedTensorType>(input.getType()).getRank() == 3)
+        return importAs2D(node, loc, input);
+    }
+  if (op == "Sum" || op == "Mean")
+    return importVariadicSum(node, loc, attrs);
+  if (op == "Expand")
+    return importExpand(node, loc, attrs);
+  if (op == "Reciprocal" || op == "Softsign" || op == "Selu")
+    return importUnaryDecomposition(node, loc, attrs);
+  if (op == "InstanceNormalization")
+    return importInstanceNorm(node, loc, attrs);
+  if (op == "DepthToSpace" || op == "SpaceToDepth")
+    return importDepthToSpace(node, loc, attrs);
+  if (op == "Tile")
+    return importTile(node, loc, attrs);
+  if (op == "Einsum")
+    return importEinsum(node, loc, attrs);
   if (op == "Conv")
     return importConv(node, loc, attrs);
   if (op == "ConvTranspose")
@@ -2265,9 +2109,9 @@ LogicalResult OnnxImporter::importCurrentNode(const onnx::Node &node,
     return importGemm(node, loc, attrs);
   if (op == "Reshape")
     return importReshape(node, loc, attrs);
-  if (op == "Softmax")
+  if (op == "Softmax" || op == "LogSoftmax")
     return importSoftmax(node, loc, attrs);
-  if (op == "ReduceMean" || op == "ReduceSum" || op == "ReduceMax")
+  if (op.starts_with("Reduce"))
     return importReduce(node, loc, attrs);
   if (op == "Dropout")
     return importDropout(node, loc, attrs);
@@ -2640,6 +2484,12 @@ OwningOpRef<ModuleOp> OnnxImporter::run() {
     return nullptr;
   }
   func::ReturnOp::create(builder, fileLoc, results);
+  // Views the importer made that nothing reads (a 1-D layer's reshape back
+  // when the next 1-D layer took the 2-D result) and ONNX nodes whose
+  // outputs nobody reads.
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*entry)))
+    if (isOpTriviallyDead(&op))
+      op.erase();
   func.setFunctionType(
       builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, output] : llvm::enumerate(graph.outputs))

@@ -7,4 +7,4 @@
 
 // CHECK-NOT: FAIL
 // CHECK-NOT: STALE
-// CHECK: node tests: {{[0-9]+}} total, 406 in scope (supported ops), 124 excluded, 282 passed ({{[0-9]+}} with inputs inlined as constants), 0 failed, 0 stale exclusions
+// CHECK: node tests: {{[0-9]+}} total, 486 in scope (supported ops), 134 excluded, 352 passed ({{[0-9]+}} with inputs inlined as constants), 0 failed, 0 stale exclusions

@@ -259,6 +259,47 @@ class Encoder(nn.Module):
         return self.layer(x.flatten(2).transpose(1, 2)).mean(1)
 
 
+class Audio(nn.Module):
+    """A 1-D branch over the rows as a signal (Conv1d, BatchNorm1d, MaxPool1d,
+    AvgPool1d, a ConvTranspose1d) beside the image path."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.branch = nn.Sequential(nn.Conv1d(c * 7, 16, 3, padding=1), nn.BatchNorm1d(16),
+                                    nn.ReLU(), nn.MaxPool1d(2), nn.Conv1d(16, 16, 3, stride=2, padding=1),
+                                    nn.AvgPool1d(2, ceil_mode=True),
+                                    nn.ConvTranspose1d(16, 8, 2, stride=2))
+
+    def forward(self, x):
+        n, c, h, w = x.shape
+        return self.branch(x.reshape(n, c * h, w)).flatten(1)
+
+
+class Decompositions(nn.Module):
+    """Ops that import as several dfq ops: InstanceNorm, PixelShuffle and
+    PixelUnshuffle (DepthToSpace/SpaceToDepth), SELU, Softsign, the L2 norm,
+    amin and logsumexp reductions, repeat (Tile), a reciprocal, attention
+    written with einsum (MaxViT), log_softmax."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.norm = nn.InstanceNorm2d(c, affine=True)
+        self.up = nn.PixelShuffle(2)
+        self.down = nn.PixelUnshuffle(2)
+
+    def forward(self, x):
+        y = self.down(self.up(nn.functional.selu(self.norm(x))))
+        y = nn.functional.softsign(y) + 0.1 * torch.linalg.vector_norm(y, dim=1, keepdim=True)
+        y = y - 0.2 * y.amin(dim=(2, 3), keepdim=True) + torch.logsumexp(y, dim=1, keepdim=True)
+        y = y + 1 / (2 + y.abs()) + y.mean(dim=1, keepdim=True).repeat(1, y.shape[1], 1, 1)
+        # Attention written with einsum, as MaxViT does, and an einsum sum.
+        q = y.reshape(y.shape[0], 2, 4, 196)
+        attn = torch.einsum("nhdi,nhdj->nhij", q, q).softmax(-1)
+        y = y + torch.einsum("nhij,nhdj->nhdi", attn, q).reshape(y.shape)
+        y = y + 0.01 * torch.einsum("nchw->nc", y)[:, :, None, None]
+        return torch.log_softmax(y, dim=1)
+
+
 class Legacy(nn.Module):
     """What exports to opsets 7 to 10 rewrite: a reflection pad (Pad-2 with
     attributes), nearest upsampling by 2 (Upsample-7/9, Resize-10) and a
@@ -361,6 +402,13 @@ def build(arch):
     if arch == "encoder":
         return nn.Sequential(*conv_bn(1, 32, 4, stride=4), nn.ReLU(), Encoder(32),
                              nn.Linear(32, 10))
+    if arch == "decompositions":
+        return nn.Sequential(*conv_bn(1, 8, 3, stride=2), nn.ReLU(), Decompositions(8),
+                             *conv_bn(8, 16, 3, stride=2), nn.ReLU(), nn.Flatten(),
+                             nn.Linear(16 * 7 * 7, 10))
+    if arch == "audio":
+        return nn.Sequential(*conv_bn(1, 4, 3, stride=4), nn.ReLU(), Audio(4),
+                             nn.Linear(8 * 2, 10))
     if arch == "legacy":
         return nn.Sequential(*conv_bn(1, 8, 3, stride=2), nn.ReLU6(), Legacy(),
                              *conv_bn(8, 16, 3, stride=2), nn.ReLU(), nn.MaxPool2d(2),
