@@ -27,6 +27,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -269,6 +270,9 @@ int main(int argc, char **argv) {
   llvm::ArrayRef<StringRef> supported = dfq::getSupportedOnnxOps();
   int total = 0, inScope = 0, excluded = 0, passed = 0, failedCount = 0,
       inlined = 0, stale = 0;
+  // dfq compiles float models: of the tests in scope, those whose graph
+  // inputs and outputs are all FLOAT tensors are counted on their own.
+  int floatInScope = 0, floatPassed = 0;
   llvm::StringMap<bool> seenExclusions;
   for (const std::string &dir : dirs) {
     StringRef name = llvm::sys::path::filename(dir);
@@ -299,6 +303,16 @@ int main(int argc, char **argv) {
       continue;
     }
     ++inScope;
+    llvm::StringSet<> initialized;
+    for (const dfq::onnx::Tensor &init : model.graph.initializers)
+      initialized.insert(init.name);
+    auto isFloat = [&](const dfq::onnx::ValueInfo &info) {
+      return initialized.contains(info.name) ||
+             (info.isTensor && info.elementType == dfq::onnx::kFloat);
+    };
+    bool floatOnly = llvm::all_of(model.graph.inputs, isFloat) &&
+                     llvm::all_of(model.graph.outputs, isFloat);
+    floatInScope += floatOnly;
     if (exclusion != exclusions.end()) {
       ++excluded;
       TestResult result = runTest(model, dir);
@@ -315,6 +329,7 @@ int main(int argc, char **argv) {
     TestResult result = runTest(model, dir);
     if (result.outcome == Outcome::Pass) {
       ++passed;
+      floatPassed += floatOnly;
       inlined += result.inlinedInputs;
       if (verbose)
         llvm::outs() << "PASS " << name
@@ -335,6 +350,8 @@ int main(int argc, char **argv) {
                << " in scope (supported ops), " << excluded << " excluded, "
                << passed << " passed (" << inlined
                << " with inputs inlined as constants), " << failedCount
-               << " failed, " << stale << " stale exclusions\n";
+               << " failed, " << stale << " stale exclusions\n"
+               << "with FLOAT graph inputs and outputs: " << floatInScope
+               << " in scope, " << floatPassed << " passed\n";
   return failedCount || stale ? 1 : 0;
 }
