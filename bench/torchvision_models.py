@@ -48,6 +48,14 @@ BIN = os.path.join(ROOT, "build", "bin")
 # the interpreter's in the last bits.
 FLOAT_TOLERANCE = 1e-4
 LIBRARY_TOLERANCE = 1e-4
+# Attention multiplies two activations in float (dfq.matmul) and quantizes
+# the product for the next layer: any other summation order (the library's
+# loops, or another BLAS under the interpreter) flips some codes there, and
+# the flips add up over the blocks. Measured on MaxViT-T: the interpreter
+# itself moves by 3.1 % of the largest logit between the reference BLAS and
+# OpenBLAS, the library differs from it by 3.3 %. Such models are held to
+# this tolerance (and the same argmax) instead.
+FLOAT_PRODUCT_TOLERANCE = 5e-2
 
 # Opset 13 decomposes nothing these need; the ones listed use an op added
 # later (HardSwish is opset 14).
@@ -176,7 +184,10 @@ def check(name, args, work):
     agree = int((a.argmax(1) == b.argmax(1)).sum())
     row["argmax_agree"] = f"{agree}/{len(a)}"
     row["stage"] = "done"
-    if agree != len(a) or row["lib_rel_diff"] > LIBRARY_TOLERANCE:
+    with open(os.path.join(lib, "model.mlir")) as f:
+        row["float_products"] = "dfq.matmul" in f.read()
+    tolerance = FLOAT_PRODUCT_TOLERANCE if row["float_products"] else LIBRARY_TOLERANCE
+    if agree != len(a) or row["lib_rel_diff"] > tolerance:
         row["stage"] = "library run"
         row["error"] = (f"library differs from the interpreter: argmax {row['argmax_agree']}, "
                         f"max rel. diff {row['lib_rel_diff']:.1e}")
@@ -190,6 +201,7 @@ def table(rows, target):
         float_diff = f"{r['float_rel_diff']:.1e}" if "float_rel_diff" in r else ""
         compile_s = f"{r['compile_s']:.0f}" if "compile_s" in r else ""
         lib = (f"argmax {r['argmax_agree']}, max rel. diff {r['lib_rel_diff']:.1e}"
+               + (" (float products)" if r.get("float_products") else "")
                if "lib_rel_diff" in r else "")
         error = r.get("error", "").replace("|", "\\|")
         stage = r["stage"]
@@ -237,7 +249,11 @@ def main():
         f"299x299); W8A8 `dfq-compile --target {args.target} --calib none`.", "",
         f"**{done} of {len(rows)}** architectures import, run as PyTorch does (max. rel. "
         f"diff <= {FLOAT_TOLERANCE:g}) and compile to a {args.target} library that agrees "
-        f"with the interpreter (same argmax, max rel. diff <= {LIBRARY_TOLERANCE:g}). "
+        f"with the interpreter (same argmax, max rel. diff <= {LIBRARY_TOLERANCE:g}; "
+        f"<= {FLOAT_PRODUCT_TOLERANCE:g} for \"float products\", models that multiply two "
+        "activations in float and quantize the product, where any other summation order "
+        "flips codes: on MaxViT-T the interpreter itself moves by 3.1 % between two BLAS "
+        "libraries). "
         "\"(batch 1)\": the export with a dynamic batch did not import (its first error "
         "is shown) and the run continued with `--input-shape 1x3xHxW`.", "",
         table(rows, args.target), "",

@@ -342,14 +342,16 @@ void CalibrateRangesPass::runOnOperation() {
     shape[0] = n;
     rt::Tensor input =
         rt::Tensor::fromF32(shape, images.data.data() + first * sampleSize);
-    calib::ForwardResult result = calib::forward(graph->graph, input, nodes);
-    if (!result.ok()) {
-      entry.emitError("dfq-calibrate-ranges: ") << result.error;
+    // Ranges accumulate as the values are computed: a network's activations
+    // of a whole batch never have to be held at once.
+    std::string error = calib::forwardObserving(
+        graph->graph, input, nodes, [&](size_t i, const rt::Tensor &value) {
+          ranges[i].add(value.dataF32(), value.numElements(), keepSample);
+        });
+    if (!error.empty()) {
+      entry.emitError("dfq-calibrate-ranges: ") << error;
       return signalPassFailure();
     }
-    for (size_t i = 0; i < nodes.size(); ++i)
-      ranges[i].add(result.observed[i].dataF32(),
-                    result.observed[i].numElements(), keepSample);
   }
 
   Builder b(&getContext());

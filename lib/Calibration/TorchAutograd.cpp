@@ -277,15 +277,21 @@ at::Tensor Executor::execute(const Node &node,
   throw std::logic_error("not an executable op");
 }
 
-std::vector<at::Tensor> Executor::run(const at::Tensor &input,
-                                      std::vector<SampleStats> *stats,
-                                      const std::vector<int> &keep,
-                                      std::vector<at::Tensor> *kept) {
+std::vector<at::Tensor>
+Executor::run(const at::Tensor &input, std::vector<SampleStats> *stats,
+              const std::vector<int> &keep, std::vector<at::Tensor> *kept,
+              const std::function<void(size_t, const at::Tensor &)> &observe) {
   const std::vector<Node> &nodes = graph.nodes;
   std::vector<at::Tensor> values(nodes.size());
   std::vector<bool> keepNode(nodes.size(), false);
-  for (int k : keep)
-    keepNode[k] = true;
+  // Where each node appears in `keep` (observed nodes are not kept).
+  std::vector<std::vector<size_t>> observedAt(observe ? nodes.size() : 0);
+  for (size_t position = 0; position < keep.size(); ++position) {
+    if (observe)
+      observedAt[keep[position]].push_back(position);
+    else
+      keepNode[keep[position]] = true;
+  }
   if (stats) {
     stats->clear();
     stats->resize(bnSites.size());
@@ -320,6 +326,9 @@ std::vector<at::Tensor> Executor::run(const at::Tensor &input,
         throw std::runtime_error(nodePrefix(node) + e.what());
       }
     }
+    if (observe)
+      for (size_t position : observedAt[i])
+        observe(position, values[i]);
     // Free values after their last use: under autograd only what backward
     // needs stays alive.
     for (int operand : node.operands)
@@ -594,6 +603,26 @@ SynthesisResult calib::synthesize(const Graph &graph,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   return result;
+}
+
+std::string calib::forwardObserving(
+    const Graph &graph, const rt::Tensor &input,
+    const std::vector<int> &observeNodes,
+    const std::function<void(size_t, const rt::Tensor &)> &observe) {
+  return guarded([&] {
+    for (int node : observeNodes)
+      if (node < 0 || node >= static_cast<int>(graph.nodes.size()))
+        throw std::invalid_argument("observed node " + std::to_string(node) +
+                                    " is not a node index");
+    if (input.isNull())
+      throw std::invalid_argument("the input is a null tensor");
+    c10::InferenceMode guard;
+    Executor executor(graph, /*forAutograd=*/false);
+    executor.run(aten::unwrap(input), nullptr, observeNodes, nullptr,
+                 [&](size_t position, const at::Tensor &value) {
+                   observe(position, aten::wrap(value));
+                 });
+  });
 }
 
 ForwardResult calib::forward(const Graph &graph, const rt::Tensor &input,

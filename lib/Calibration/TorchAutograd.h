@@ -59,11 +59,14 @@ public:
 
   /// Runs the graph on `input` and returns its outputs. With `stats`, fills
   /// it with the statistics at the input of every site of `sites()`, in
-  /// order. The nodes in `keep` are returned through `kept`.
-  std::vector<at::Tensor> run(const at::Tensor &input,
-                              std::vector<SampleStats> *stats = nullptr,
-                              const std::vector<int> &keep = {},
-                              std::vector<at::Tensor> *kept = nullptr);
+  /// order. The nodes in `keep` are returned through `kept`, or, with
+  /// `observe`, handed to it (with their position in `keep`) as soon as
+  /// they are computed and freed after their last use like any other value.
+  std::vector<at::Tensor>
+  run(const at::Tensor &input, std::vector<SampleStats> *stats = nullptr,
+      const std::vector<int> &keep = {},
+      std::vector<at::Tensor> *kept = nullptr,
+      const std::function<void(size_t, const at::Tensor &)> &observe = {});
 
   /// Runs one all-zero sample of `sampleShape` without gradients, which
   /// checks that the graph executes on that shape, and keeps only the

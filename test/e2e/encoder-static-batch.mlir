@@ -1,4 +1,5 @@
-// A transformer encoder layer exported with a static batch of 1, as
+// A transformer encoder layer over a class token and the pixels, exported
+// with a static batch of 1, as
 // torchvision's vision transformers are imported (--input-shape 1x3x224x224):
 // nn.MultiheadAttention computes in [tokens, batch * heads, features], so
 // activations do not lead with the batch. The interpreter matches PyTorch;
@@ -20,10 +21,12 @@
 // RUN: dfq-run %t/x86 --input %t/x.npy --output %t/x86.npy >/dev/null 2>&1
 // RUN: %python %S/compare_npy.py %t/x86.npy %t/c-ref.npy --atol 1e-6 | FileCheck %s
 
-// IMPORT: dfq.transpose %{{.*}} {perm = array<i64: 1, 0, 2>} : (tensor<1x64x32xf32>) -> tensor<64x1x32xf32>
-// IMPORT: dfq.matmul %{{.*}} : (tensor<4x64x8xf32>, tensor<4x8x64xf32>) -> tensor<4x64x64xf32>
+// The class token is a constant concatenated at batch 1.
+// IMPORT: dfq.concat %{{.*}} {axis = 1 : i64} : (tensor<1x1x32xf32>, tensor<1x64x32xf32>) -> tensor<1x65x32xf32>
+// IMPORT: dfq.transpose %{{.*}} {perm = array<i64: 1, 0, 2>} : (tensor<1x65x32xf32>) -> tensor<65x1x32xf32>
+// IMPORT: dfq.matmul %{{.*}} : (tensor<4x65x8xf32>, tensor<4x8x65xf32>) -> tensor<4x65x65xf32>
 // DSG: error: dfq-synthesize: the model's input has a static batch of 1; dsg fits its 4 images as one batch, so the batch must be dynamic (--input-shape ?x...) or equal to --samples
-// LOWERED: dfq.transpose %{{.*}} {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x1x64x32x!quant.uniform<{{.*}}>>) -> tensor<1x64x1x32x!quant.uniform<{{.*}}>>
-// LOWERED: dfq.matmul %{{.*}} {{.*}}: (tensor<1x4x64x8xf32>, tensor<1x4x8x64xf32>) -> tensor<1x4x64x64xf32>
+// LOWERED: dfq.transpose %{{.*}} {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x1x65x32x!quant.uniform<{{.*}}>>) -> tensor<1x65x1x32x!quant.uniform<{{.*}}>>
+// LOWERED: dfq.matmul %{{.*}} {{.*}}: (tensor<1x4x65x8xf32>, tensor<1x4x8x65xf32>) -> tensor<1x4x65x65xf32>
 // CHECK: argmax_agree=8/8
 // CHECK-NEXT: OK

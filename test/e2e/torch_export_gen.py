@@ -246,17 +246,21 @@ class Math(nn.Module):
 
 
 class Encoder(nn.Module):
-    """A pre-norm transformer encoder layer over the pixels as tokens, with
-    PyTorch's nn.MultiheadAttention, which computes in [tokens, batch *
-    heads, features] (the batch is not the leading dimension)."""
+    """A pre-norm transformer encoder layer over a class token and the pixels
+    as tokens (as ViT), with PyTorch's nn.MultiheadAttention, which computes
+    in [tokens, batch * heads, features] (the batch is not the leading
+    dimension)."""
 
     def __init__(self, c):
         super().__init__()
+        self.cls = nn.Parameter(torch.randn(1, 1, c))
         self.layer = nn.TransformerEncoderLayer(c, 4, 2 * c, dropout=0.0, batch_first=True,
                                                 norm_first=True, activation="gelu")
 
     def forward(self, x):
-        return self.layer(x.flatten(2).transpose(1, 2)).mean(1)
+        tokens = x.flatten(2).transpose(1, 2)
+        tokens = torch.cat([self.cls.expand(x.shape[0], -1, -1), tokens], 1)
+        return self.layer(tokens)[:, 0]
 
 
 class Audio(nn.Module):

@@ -101,6 +101,15 @@ struct ForwardResult {
 ForwardResult forward(const Graph &graph, const rt::Tensor &input,
                       const std::vector<int> &observeNodes);
 
+/// Runs `graph` on `input` like forward(), handing each value of
+/// `observeNodes` to `observe` (with its index in `observeNodes`) as soon as
+/// it is computed instead of keeping them all: memory stays that of the
+/// forward pass. Returns an error message, empty on success.
+std::string forwardObserving(
+    const Graph &graph, const rt::Tensor &input,
+    const std::vector<int> &observeNodes,
+    const std::function<void(size_t, const rt::Tensor &)> &observe);
+
 } // namespace mlir::dfq::calib
 
 #endif // DFQ_CALIBRATION_SYNTHESIS_H

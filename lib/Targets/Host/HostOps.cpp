@@ -549,11 +549,22 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
     int64_t inner = product(s.drop_front(axis)) * 4;
     int64_t offset = 0;
     for (Value in : concat.getInputs()) {
-      if (!values[in].hasBatch)
-        return op->emitError() << "concatenates a constant; not supported "
-                                  "by the "
+      // A constant holds the whole batch when the batch is static (a
+      // transformer's class token, concatenated at batch 1); its samples
+      // then lie as an activation's would.
+      const ValueInfo &info = values[in];
+      auto inType = cast<RankedTensorType>(in.getType());
+      bool wholeBatch = info.hasBatch || (!ShapedType::isDynamic(batch) &&
+                                          inType.getDimSize(0) == batch);
+      if (!wholeBatch)
+        return op->emitError() << "concatenates a constant that does not "
+                                  "hold the model's static batch; not "
+                                  "supported by the "
                                << targetName << " target";
-      int64_t part = values[in].sampleShape[axis - 1] * inner;
+      ArrayRef<int64_t> inSample =
+          info.hasBatch ? ArrayRef<int64_t>(info.sampleShape)
+                        : inType.getShape().drop_front();
+      int64_t part = inSample[axis - 1] * inner;
       body += "  dfq_rt_concat_part(" + floatPtr(in) + ", " + floatPtr(result) +
               ", n * " + std::to_string(outer) + ", " + std::to_string(part) +
               ", " + std::to_string(s[axis - 1] * inner) + ", " +
