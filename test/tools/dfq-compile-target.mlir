@@ -40,7 +40,7 @@
 // ACC: error: dfq-quantize: target 'acc16' has a 16-bit accumulator, which this layer's worst-case sum {{[0-9]+}} does not fit
 // CLE: dfq-compile: builtin.module(dfq-synthesize{{.*}}},func.func(dfq-equalize{relu6-as-relu=true}),dfq-fold-bn,{{.*}},func.func(dfq-correct-bias),func.func(dfq-quantize),dfq-verify-target)
 // RELU6: error: --relu6-as-relu needs --equalize
-// C: func.func(dfq-quantize),dfq-verify-target,func.func(dfq-quantize-pooling,dfq-sink-dequantize,dfq-convert-layouts,dfq-lower-to-kernels{target=c fuse-residuals=false}))
+// C: func.func(dfq-quantize),dfq-verify-target,func.func(dfq-lead-with-batch,dfq-quantize-pooling,dfq-sink-dequantize,dfq-convert-layouts,dfq-lower-to-kernels{target=c fuse-residuals=false}))
 // C: dfq-compile: built libmodel.so (2 kernels
 // CEXEC: "executor":"c"
 // BACKEND: error: --target-file '{{.*}}npu8.target' describes a 'c' target; --target x86 builds x86 libraries

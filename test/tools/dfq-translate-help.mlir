@@ -1,6 +1,6 @@
 // RUN: dfq-translate --help | FileCheck %s
 // CHECK: dfq translation driver
-// CHECK: --import-onnx {{.*}}Import an ONNX model (opsets 11-17) into the dfq float dialect
+// CHECK: --import-onnx {{.*}}Import an ONNX model (opsets 1-22) into the dfq float dialect
 // RUN: dfq-translate --version | FileCheck %s --check-prefix=VERSION
 // VERSION: dfq-translate (dfq 0.1, MLIR 22)
 // Without a translation, nothing is written and the exit status is 1.
