@@ -100,6 +100,22 @@ FailureOr<SmallVector<TransposeOp, 2>> transposedOperands(Operation *op) {
       return failure();
     return SmallVector<TransposeOp, 2>{transpose};
   }
+  // A concatenation of activations all transposed the same way joins them
+  // in their own layout (channels-last branches of an Inception block or a
+  // DenseNet layer concatenate along their last dimension).
+  if (auto concat = dyn_cast<ConcatOp>(op)) {
+    SmallVector<TransposeOp, 2> transposes;
+    for (Value operand : concat.getInputs()) {
+      auto transpose = operand.getDefiningOp<TransposeOp>();
+      if (!transpose || (!transposes.empty() &&
+                         transposes.front().getPerm() != transpose.getPerm()))
+        return failure();
+      transposes.push_back(transpose);
+    }
+    if (transposes.empty())
+      return failure();
+    return transposes;
+  }
   // Besides elementwise ops, binary ops that broadcast operands of the
   // result's rank (a squeeze-and-excitation gate [N, C, 1, 1] times the
   // [N, C, H, W] activation): permuting every operand's dimensions alike
@@ -138,8 +154,8 @@ bool allReadersTakeIt(TransposeOp transpose) {
   });
 }
 
-/// op(transpose(x)) -> transpose(op(x)) for the elementwise ops and max
-/// pooling (which becomes channels-last).
+/// op(transpose(x)) -> transpose(op(x)) for the elementwise ops, max
+/// pooling (which becomes channels-last) and concatenation.
 struct SinkTranspose : public RewritePattern {
   SinkTranspose(MLIRContext *context)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
@@ -178,6 +194,12 @@ struct SinkTranspose : public RewritePattern {
       pool.setChannelsLast(true);
     if (auto pool = dyn_cast<QAvgPool2DOp>(moved))
       pool.setChannelsLast(true);
+    // The result's dimension `axis` is dimension perm[axis] of the operands'
+    // own layout.
+    if (auto concat = dyn_cast<ConcatOp>(moved)) {
+      int64_t rank = perm.size(), axis = concat.getAxis();
+      concat.setAxis(perm[axis < 0 ? axis + rank : axis]);
+    }
     moved->getResult(0).setType(
         permuted(cast<RankedTensorType>(op->getResult(0).getType()), back));
     rewriter.replaceOpWithNewOp<TransposeOp>(

@@ -161,7 +161,8 @@ Folder::readInts(ArrayRef<ConstantRef> inputs, unsigned index, StringRef role) {
     return error() << role << " must be a scalar or 1-D integer tensor";
   if (llvm::any_of(a->known, [](Known k) { return k != Known::Value; }))
     return error() << role << " " << "depends on the run-time batch size; "
-                   << "it must be known when the model is imported";
+                   << "it must be known when the model is imported (fix the "
+                      "batch with --input-shape, e.g. 1x...)";
   return SmallVector<int64_t>(a->ints.begin(), a->ints.end());
 }
 

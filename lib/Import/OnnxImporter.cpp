@@ -241,7 +241,8 @@ OnnxImporter::getConstantInput(const onnx::Node &node, unsigned index,
       return emitError(loc)
              << what << ": input '" << node.inputs[index] << "' (" << role
              << ") depends on the run-time batch size; it "
-                "must be known when the model is imported";
+                "must be known when the model is imported (fix the batch with "
+                "--input-shape, e.g. 1x...)";
   return tensor;
 }
 

@@ -156,6 +156,37 @@ func.func @max_pooling(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> te
 
 // -----
 
+// Two channels-last branches concatenated along channels (an Inception
+// block): the concatenation joins them channels-last, along their last
+// dimension, and the max pooling after it stays channels-last too; one
+// transposition remains, for the function's NCHW result.
+// CHECK-LABEL: func.func @concat_branches
+// CHECK: %[[A:.*]] = dfq.dequantize %{{.*}} -> tensor<?x8x8x4xf32>
+// CHECK: %[[B:.*]] = dfq.dequantize %{{.*}} -> tensor<?x8x8x4xf32>
+// CHECK-NEXT: %[[C:.*]] = dfq.concat %[[A]], %[[B]] {axis = 3 : i64} : (tensor<?x8x8x4xf32>, tensor<?x8x8x4xf32>) -> tensor<?x8x8x8xf32>
+// CHECK-NEXT: %[[P:.*]] = dfq.max_pool2d %[[C]] {channels_last, {{.*}}} : (tensor<?x8x8x8xf32>) -> tensor<?x4x4x8xf32>
+// CHECK-NEXT: dfq.transpose %[[P]] {perm = array<i64: 0, 3, 1, 2>}
+// CHECK-NOT: dfq.transpose
+// CHECK: return
+!q = tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
+!f = tensor<?x4x8x8xf32>
+!w = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
+
+func.func @concat_branches(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> tensor<?x8x4x4xf32> {
+  %w = dfq.qconstant dense<1> : tensor<4x4x1x1xi8> : !w
+  %c1 = dfq.qconv2d %x, %w {channels_last, multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>, !w) -> tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>
+  %c2 = dfq.qconv2d %x, %w {channels_last, multiplier = array<i32: 1073741824>, shift = array<i32: 32>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>, !w) -> tensor<?x8x8x4x!quant.uniform<u8:f32, 0.5:8>>
+  %t1 = dfq.transpose %c1 {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> !q
+  %t2 = dfq.transpose %c2 {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.5:8>>) -> tensor<?x4x8x8x!quant.uniform<u8:f32, 0.5:8>>
+  %d1 = dfq.dequantize %t1 : !q -> !f
+  %d2 = dfq.dequantize %t2 : tensor<?x4x8x8x!quant.uniform<u8:f32, 0.5:8>> -> !f
+  %cat = dfq.concat %d1, %d2 {axis = 1 : i64} : (!f, !f) -> tensor<?x8x8x8xf32>
+  %p = dfq.max_pool2d %cat {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x8x8x8xf32>) -> tensor<?x8x4x4xf32>
+  return %p : tensor<?x8x4x4xf32>
+}
+
+// -----
+
 // A squeeze-and-excitation gate [N, C, 1, 1] times a channels-last
 // activation: the product is computed channels-last, against the gate
 // transposed to [N, 1, 1, C] (which moves no element), and one

@@ -21,8 +21,12 @@ def ConvertLayoutsPass : Pass<"dfq-convert-layouts", "::mlir::func::FuncOp"> {
     far as they go, through the ops that only look at elements:
     `dfq.quantize` and `dfq.dequantize` (per tensor), `dfq.relu`,
     `dfq.clip`, and `dfq.add` / `dfq.mul` of two operands of the same
-    shape; and through `dfq.max_pool2d`, which becomes `channels_last`
-    when it reads a transposition back to NCHW. A transposition moves only
+    shape; through `dfq.max_pool2d`, which becomes `channels_last`
+    when it reads a transposition back to NCHW; and through `dfq.concat` of
+    operands all transposed the same way, which then joins them in their
+    own layout (channels-last branches along their last dimension, as an
+    Inception block or a DenseNet layer concatenates them). A transposition
+    moves only
     when every op reading it can take it;
     an add whose other operand is an NCHW value computed by an op takes it
     when the transposition is back to NCHW, by transposing that operand to
@@ -31,7 +35,7 @@ def ConvertLayoutsPass : Pass<"dfq-convert-layouts", "::mlir::func::FuncOp"> {
     vanish: between two convolutions no transposition remains, and a
     residual network's float stream stays NHWC from one block to the next.
     What remains is a `dfq.transpose` in front of each op that reads NCHW
-    (average pooling, flatten, concat, softmax, the function's results) and after
+    (average pooling, flatten, softmax, the function's results) and after
     each NCHW value a channels-last op reads.
 
     The elements are never changed, only where they are stored: the module
