@@ -617,3 +617,88 @@ LogicalResult OnnxImporter::importEinsum(const onnx::Node &node, Location loc,
     return failure();
   return defineValue(node, node.outputs[0], *result, loc);
 }
+
+LogicalResult OnnxImporter::importLrn(const onnx::Node &node, Location loc,
+                                      AttributeReader &attrs) {
+  // ONNX: square_sum[c] = sum of x^2 over the `size` channels around c
+  // (floor((size - 1) / 2) before, ceil((size - 1) / 2) after, inside the
+  // tensor), y = x / (bias + alpha / size * square_sum)^beta. The window sum
+  // is an average pooling along channels (padding counted) times `size`;
+  // the power is exp(beta * log(base)), the base being at least bias > 0.
+  FailureOr<float> alpha = attrs.getFloat("alpha", 1e-4f);
+  FailureOr<float> beta = failed(alpha) ? FailureOr<float>(failure())
+                                        : attrs.getFloat("beta", 0.75f);
+  FailureOr<float> bias =
+      failed(beta) ? FailureOr<float>(failure()) : attrs.getFloat("bias", 1.0f);
+  FailureOr<int64_t> size =
+      failed(bias) ? FailureOr<int64_t>(failure()) : attrs.getInt("size", 0);
+  if (failed(size) || failed(attrs.finish()))
+    return failure();
+  if (*size < 1 || !(*bias > 0.0f))
+    return emitError(loc) << what << ": size must be positive and bias "
+                          << "greater than 0 (size " << *size << ", bias "
+                          << *bias << ")";
+  FailureOr<Value> x = getInput(node, 0, loc);
+  if (failed(x))
+    return failure();
+  FailureOr<RankedTensorType> type = getTensorType(loc, "input", *x, 4);
+  if (failed(type))
+    return failure();
+  ArrayRef<int64_t> in = type->getShape();
+  if (llvm::any_of(in.drop_front(), ShapedType::isDynamic))
+    return emitError(loc) << what << ": input " << formatDims(in)
+                          << " must have static C, H and W";
+  Type element = type->getElementType();
+  auto scalar = [&](float v, StringRef name) {
+    return materializeF32({}, {v}, name, loc);
+  };
+  // [N, C, H, W] -> [N, 1, C, H * W]: channels become a pooled height.
+  auto columns =
+      RankedTensorType::get({in[0], 1, in[1], in[2] * in[3]}, element);
+  FailureOr<Value> square = createTyped<MulOp>(loc, *type, ValueRange{*x, *x});
+  FailureOr<Value> stacked =
+      failed(square) ? square : createTyped<ReshapeOp>(loc, columns, *square);
+  int64_t before = (*size - 1) / 2, after = *size - 1 - before;
+  FailureOr<Value> mean =
+      failed(stacked)
+          ? stacked
+          : createInferred<AvgPool2DOp>(
+                loc, *stacked,
+                {builder.getNamedAttr("kernel_shape",
+                                      builder.getDenseI64ArrayAttr({*size, 1})),
+                 builder.getNamedAttr("strides",
+                                      builder.getDenseI64ArrayAttr({1, 1})),
+                 builder.getNamedAttr("pads", builder.getDenseI64ArrayAttr(
+                                                  {before, 0, after, 0})),
+                 builder.getNamedAttr("ceil_mode", builder.getBoolAttr(false)),
+                 builder.getNamedAttr("count_include_pad",
+                                      builder.getBoolAttr(true))});
+  FailureOr<Value> sums =
+      failed(mean) ? mean : createTyped<ReshapeOp>(loc, *type, *mean);
+  // alpha / size * (mean * size) = alpha * mean.
+  FailureOr<Value> scaled =
+      failed(sums)
+          ? sums
+          : createTyped<MulOp>(loc, *type,
+                               ValueRange{*sums, scalar(*alpha, "lrn_alpha")});
+  FailureOr<Value> base =
+      failed(scaled)
+          ? scaled
+          : createTyped<AddOp>(loc, *type,
+                               ValueRange{*scaled, scalar(*bias, "lrn_bias")});
+  FailureOr<Value> log =
+      failed(base) ? base : createTyped<LogOp>(loc, *type, *base);
+  FailureOr<Value> exponent =
+      failed(log)
+          ? log
+          : createTyped<MulOp>(loc, *type,
+                               ValueRange{*log, scalar(*beta, "lrn_beta")});
+  FailureOr<Value> power =
+      failed(exponent) ? exponent : createTyped<ExpOp>(loc, *type, *exponent);
+  FailureOr<Value> result =
+      failed(power) ? power
+                    : createTyped<DivOp>(loc, *type, ValueRange{*x, *power});
+  if (failed(result))
+    return failure();
+  return defineValue(node, node.outputs[0], *result, loc);
+}

@@ -67,6 +67,7 @@ static constexpr llvm::StringRef kSupportedOps[] = {
     "HardSwish",
     "Identity",
     "InstanceNormalization",
+    "LRN",
     "LayerNormalization",
     "LeakyRelu",
     "Log",
@@ -2098,6 +2099,8 @@ LogicalResult OnnxImporter::importCurrentNode(const onnx::Node &node,
     return importTile(node, loc, attrs);
   if (op == "Einsum")
     return importEinsum(node, loc, attrs);
+  if (op == "LRN")
+    return importLrn(node, loc, attrs);
   if (op == "Conv")
     return importConv(node, loc, attrs);
   if (op == "ConvTranspose")

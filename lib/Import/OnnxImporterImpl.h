@@ -126,6 +126,8 @@ private:
                              AttributeReader &attrs);
   LogicalResult importEinsum(const onnx::Node &node, Location loc,
                              AttributeReader &attrs);
+  LogicalResult importLrn(const onnx::Node &node, Location loc,
+                          AttributeReader &attrs);
   LogicalResult importTile(const onnx::Node &node, Location loc,
                            AttributeReader &attrs);
   /// A Conv, ConvTranspose, MaxPool or AveragePool of a rank-3 `input`.
