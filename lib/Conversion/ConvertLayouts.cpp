@@ -100,6 +100,14 @@ FailureOr<SmallVector<TransposeOp, 2>> transposedOperands(Operation *op) {
       return failure();
     return SmallVector<TransposeOp, 2>{transpose};
   }
+  // A slice of a transposed activation slices it in its own layout (the
+  // halves of a ShuffleNet unit, an Inception block's channel groups).
+  if (auto slice = dyn_cast<SliceOp>(op)) {
+    auto transpose = slice.getInput().getDefiningOp<TransposeOp>();
+    if (!transpose)
+      return failure();
+    return SmallVector<TransposeOp, 2>{transpose};
+  }
   // A concatenation of activations all transposed the same way joins them
   // in their own layout (channels-last branches of an Inception block or a
   // DenseNet layer concatenate along their last dimension).
@@ -199,6 +207,16 @@ struct SinkTranspose : public RewritePattern {
     if (auto concat = dyn_cast<ConcatOp>(moved)) {
       int64_t rank = perm.size(), axis = concat.getAxis();
       concat.setAxis(perm[axis < 0 ? axis + rank : axis]);
+    }
+    // Likewise a slice's bounds: its dimension j is the result's back[j].
+    if (auto slice = dyn_cast<SliceOp>(moved)) {
+      SmallVector<int64_t> starts, steps;
+      for (int64_t j : back) {
+        starts.push_back(slice.getStarts()[j]);
+        steps.push_back(slice.getSteps()[j]);
+      }
+      slice.setStarts(starts);
+      slice.setSteps(steps);
     }
     moved->getResult(0).setType(
         permuted(cast<RankedTensorType>(op->getResult(0).getType()), back));

@@ -187,6 +187,43 @@ func.func @concat_branches(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -
 
 // -----
 
+// A ShuffleNet unit's halves: the channel slices of a channels-last
+// convolution's result are taken channels-last (starts and steps follow
+// their dimensions), the half that a convolution reads needs no
+// transposition, and the concatenation joins them channels-last.
+// CHECK-LABEL: func.func @slice_halves
+// CHECK: %[[D:.*]] = dfq.dequantize %{{.*}} -> tensor<?x8x8x4xf32>
+// CHECK-NEXT: %[[LO:.*]] = dfq.slice %[[D]] {starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : (tensor<?x8x8x4xf32>) -> tensor<?x8x8x2xf32>
+// CHECK-NEXT: %[[HI:.*]] = dfq.slice %[[D]] {starts = array<i64: 0, 0, 0, 2>, steps = array<i64: 1, 1, 1, 1>} : (tensor<?x8x8x4xf32>) -> tensor<?x8x8x2xf32>
+// CHECK-NEXT: %[[Q:.*]] = dfq.quantize %[[HI]]
+// CHECK-NEXT: dfq.qconv2d %[[Q]]
+// CHECK: dfq.concat %[[LO]], %{{.*}} {axis = 3 : i64}
+// CHECK-NEXT: dfq.transpose
+// CHECK-NOT: dfq.transpose
+// CHECK: return
+!q = tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
+!f = tensor<?x4x8x8xf32>
+!w = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
+!h = tensor<?x2x8x8xf32>
+!w2 = tensor<2x2x1x1x!quant.uniform<i8:f32, 0.5>>
+
+func.func @slice_halves(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> !f {
+  %w = dfq.qconstant dense<1> : tensor<4x4x1x1xi8> : !w
+  %w2 = dfq.qconstant dense<1> : tensor<2x2x1x1xi8> : !w2
+  %c1 = dfq.qconv2d %x, %w {channels_last, multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>, !w) -> tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>
+  %t1 = dfq.transpose %c1 {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> !q
+  %d1 = dfq.dequantize %t1 : !q -> !f
+  %lo = dfq.slice %d1 {starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : (!f) -> !h
+  %hi = dfq.slice %d1 {starts = array<i64: 0, 2, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : (!f) -> !h
+  %q = dfq.quantize %hi {params = #dfq.qparams<u8, asymmetric, scales = [0.25], zero_points = [8]>} : !h -> tensor<?x2x8x8x!quant.uniform<u8:f32, 0.25:8>>
+  %c2 = dfq.qconv2d %q, %w2 {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<?x2x8x8x!quant.uniform<u8:f32, 0.25:8>>, !w2) -> tensor<?x2x8x8x!quant.uniform<u8:f32, 0.25:8>>
+  %d2 = dfq.dequantize %c2 : tensor<?x2x8x8x!quant.uniform<u8:f32, 0.25:8>> -> !h
+  %cat = dfq.concat %lo, %d2 {axis = 1 : i64} : (!h, !h) -> !f
+  return %cat : !f
+}
+
+// -----
+
 // A squeeze-and-excitation gate [N, C, 1, 1] times a channels-last
 // activation: the product is computed channels-last, against the gate
 // transposed to [N, 1, 1, C] (which moves no element), and one

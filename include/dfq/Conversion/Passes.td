@@ -22,7 +22,9 @@ def ConvertLayoutsPass : Pass<"dfq-convert-layouts", "::mlir::func::FuncOp"> {
     `dfq.quantize` and `dfq.dequantize` (per tensor), `dfq.relu`,
     `dfq.clip`, and `dfq.add` / `dfq.mul` of two operands of the same
     shape; through `dfq.max_pool2d`, which becomes `channels_last`
-    when it reads a transposition back to NCHW; and through `dfq.concat` of
+    when it reads a transposition back to NCHW; through `dfq.slice`, which
+    then slices in the operand's layout (a ShuffleNet unit's halves); and
+    through `dfq.concat` of
     operands all transposed the same way, which then joins them in their
     own layout (channels-last branches along their last dimension, as an
     Inception block or a DenseNet layer concatenates them). A transposition
