@@ -257,6 +257,48 @@ struct ShareTransposition : public OpRewritePattern<TransposeOp> {
   }
 };
 
+/// A channel shuffle of a channels-last activation, as exporters write it
+/// in NCHW (ShuffleNet: view as [N, g, C/g, H, W], swap the group axes,
+/// view as [N, C, H, W]), shuffles it channels-last instead: view as
+/// [N, H, W, g, C/g], swap the last two axes, view as [N, H, W, C], and
+/// transpose back to NCHW after. Every element lands where it did.
+struct ShuffleChannelsLast : public OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ReshapeOp merge,
+                                PatternRewriter &rewriter) const override {
+    auto swap = merge.getInput().getDefiningOp<TransposeOp>();
+    auto split = swap ? swap.getInput().getDefiningOp<ReshapeOp>() : nullptr;
+    auto toNchw =
+        split ? split.getInput().getDefiningOp<TransposeOp>() : nullptr;
+    if (!toNchw || toNchw.getPerm() != ArrayRef<int64_t>(kNhwcToNchw) ||
+        swap.getPerm() != ArrayRef<int64_t>({0, 2, 1, 3, 4}) ||
+        !swap->hasOneUse() || !split->hasOneUse())
+      return rewriter.notifyMatchFailure(merge, "not a channel shuffle");
+    auto nchw = cast<RankedTensorType>(toNchw.getType());
+    auto groups = cast<RankedTensorType>(split.getType());
+    ArrayRef<int64_t> in = nchw.getShape(), g = groups.getShape();
+    if (merge.getType() != nchw || g[0] != in[0] || g[3] != in[2] ||
+        g[4] != in[3] || ShapedType::isDynamic(g[1]) ||
+        ShapedType::isDynamic(g[2]))
+      return rewriter.notifyMatchFailure(merge, "not a channel shuffle");
+    Location loc = merge.getLoc();
+    Type element = nchw.getElementType();
+    Value nhwc = toNchw.getInput();
+    auto nhwcType = cast<RankedTensorType>(nhwc.getType());
+    ArrayRef<int64_t> s = nhwcType.getShape();
+    Value grouped = ReshapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get({s[0], s[1], s[2], g[1], g[2]}, element), nhwc);
+    Value swapped = TransposeOp::create(
+        rewriter, loc, grouped, rewriter.getDenseI64ArrayAttr({0, 1, 2, 4, 3}));
+    Value shuffled = ReshapeOp::create(rewriter, loc, nhwcType, swapped);
+    rewriter.replaceOpWithNewOp<TransposeOp>(
+        merge, shuffled, rewriter.getDenseI64ArrayAttr(kNhwcToNchw));
+    return success();
+  }
+};
+
 struct ConvertLayoutsPass
     : public mlir::dfq::impl::ConvertLayoutsPassBase<ConvertLayoutsPass> {
   void runOnOperation() override {
@@ -277,7 +319,8 @@ struct ConvertLayoutsPass
           conv, nhwc.getResult(), rewriter.getDenseI64ArrayAttr(kNhwcToNchw));
     });
     RewritePatternSet patterns(&getContext());
-    patterns.add<SinkTranspose, ShareTransposition>(&getContext());
+    patterns.add<SinkTranspose, ShareTransposition, ShuffleChannelsLast>(
+        &getContext());
     GreedyRewriteConfig config;
     config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
     // Constants stay where they are: the pass moves activations only.

@@ -224,6 +224,38 @@ func.func @slice_halves(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> !
 
 // -----
 
+// ShuffleNet's channel shuffle of a channels-last result, written in NCHW
+// by the exporter (view as [N, g, C/g, H, W], swap the group axes, view
+// back): it shuffles channels-last, and the one transposition left is for
+// the function's NCHW result.
+// CHECK-LABEL: func.func @channel_shuffle
+// CHECK: %[[D:.*]] = dfq.dequantize %{{.*}} -> tensor<?x8x8x4xf32>
+// CHECK-NEXT: %[[G:.*]] = dfq.reshape %[[D]] : (tensor<?x8x8x4xf32>) -> tensor<?x8x8x2x2xf32>
+// CHECK-NEXT: %[[S:.*]] = dfq.transpose %[[G]] {perm = array<i64: 0, 1, 2, 4, 3>} : (tensor<?x8x8x2x2xf32>) -> tensor<?x8x8x2x2xf32>
+// CHECK-NEXT: %[[M:.*]] = dfq.reshape %[[S]] : (tensor<?x8x8x2x2xf32>) -> tensor<?x8x8x4xf32>
+// CHECK-NEXT: %[[R:.*]] = dfq.relu %[[M]]
+// CHECK-NEXT: dfq.transpose %[[R]] {perm = array<i64: 0, 3, 1, 2>}
+// CHECK-NOT: dfq.transpose
+// CHECK: return
+!q = tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
+!f = tensor<?x4x8x8xf32>
+!w = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
+!g = tensor<?x2x2x8x8xf32>
+
+func.func @channel_shuffle(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> !f {
+  %w = dfq.qconstant dense<1> : tensor<4x4x1x1xi8> : !w
+  %c1 = dfq.qconv2d %x, %w {channels_last, multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>, !w) -> tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>
+  %t1 = dfq.transpose %c1 {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> !q
+  %d1 = dfq.dequantize %t1 : !q -> !f
+  %g = dfq.reshape %d1 : (!f) -> !g
+  %s = dfq.transpose %g {perm = array<i64: 0, 2, 1, 3, 4>} : (!g) -> !g
+  %m = dfq.reshape %s : (!g) -> !f
+  %r = dfq.relu %m : !f
+  return %r : !f
+}
+
+// -----
+
 // A squeeze-and-excitation gate [N, C, 1, 1] times a channels-last
 // activation: the product is computed channels-last, against the gate
 // transposed to [N, 1, 1, C] (which moves no element), and one

@@ -27,7 +27,11 @@ def ConvertLayoutsPass : Pass<"dfq-convert-layouts", "::mlir::func::FuncOp"> {
     through `dfq.concat` of
     operands all transposed the same way, which then joins them in their
     own layout (channels-last branches along their last dimension, as an
-    Inception block or a DenseNet layer concatenates them). A transposition
+    Inception block or a DenseNet layer concatenates them). ShuffleNet's
+    channel shuffle written in NCHW (view as `[N, g, C/g, H, W]`, swap the
+    group axes, view back) of a channels-last value becomes the same
+    shuffle channels-last (`[N, H, W, g, C/g]`, the last two axes swapped).
+    A transposition
     moves only
     when every op reading it can take it;
     an add whose other operand is an NCHW value computed by an op takes it
