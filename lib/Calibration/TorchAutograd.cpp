@@ -616,6 +616,7 @@ std::string calib::forwardObserving(
                                     " is not a node index");
     if (input.isNull())
       throw std::invalid_argument("the input is a null tensor");
+    // Range calibration needs no gradients: constants are used in place.
     c10::InferenceMode guard;
     Executor executor(graph, /*forAutograd=*/false);
     executor.run(aten::unwrap(input), nullptr, observeNodes, nullptr,
@@ -628,21 +629,12 @@ std::string calib::forwardObserving(
 ForwardResult calib::forward(const Graph &graph, const rt::Tensor &input,
                              const std::vector<int> &observeNodes) {
   ForwardResult result;
-  result.error = guarded([&] {
-    for (int node : observeNodes)
-      if (node < 0 || node >= static_cast<int>(graph.nodes.size()))
-        throw std::invalid_argument("observed node " + std::to_string(node) +
-                                    " is not a node index");
-    if (input.isNull())
-      throw std::invalid_argument("the input is a null tensor");
-    // Range calibration needs no gradients: constants are used in place.
-    c10::InferenceMode guard;
-    Executor executor(graph, /*forAutograd=*/false);
-    std::vector<at::Tensor> observed;
-    executor.run(aten::unwrap(input), nullptr, observeNodes, &observed);
-    for (const at::Tensor &value : observed)
-      result.observed.push_back(aten::wrap(value));
-  });
+  result.observed.resize(observeNodes.size());
+  result.error = forwardObserving(
+      graph, input, observeNodes,
+      [&](size_t position, const rt::Tensor &value) {
+        result.observed[position] = value;
+      });
   if (!result.error.empty())
     result.observed.clear();
   return result;
