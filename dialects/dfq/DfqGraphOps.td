@@ -337,6 +337,23 @@ def Dfq_LeakyReluOp : Dfq_GraphOp<"leaky_relu", [SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
+def Dfq_PowOp : Dfq_GraphOp<"pow", [SameOperandsAndResultType]> {
+  let summary = "`input ^ exponent` for a constant f32 exponent, as ONNX Pow";
+  let description = [{
+    Each backend's own `pow` of f32 (ATen's in the interpreter and the
+    calibration engine, C's `powf` in the host libraries): last-bit
+    differences. A negative input to a non-integer exponent gives NaN, as
+    in ONNX. The importer writes exponents 2, 0.5 and 1 as `dfq.mul`,
+    `dfq.sqrt` and nothing; this op takes any other.
+  }];
+  let arguments = (ins
+    Dfq_FloatTensor:$input,
+    F32Attr:$exponent
+  );
+  let results = (outs Dfq_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
 def Dfq_EluOp : Dfq_GraphOp<"elu", [SameOperandsAndResultType]> {
   let summary = "`input < 0 ? alpha * (exp(input) - 1) : input`, as ONNX Elu";
   let description = [{

@@ -208,6 +208,12 @@ FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
               node.alpha = elu.getAlpha().convertToFloat();
               return true;
             })
+            .Case([&](PowOp pow) {
+              node.kind = OpKind::UnaryMath;
+              node.function = "pow";
+              node.alpha = pow.getExponent().convertToFloat();
+              return true;
+            })
             .Case([&](ConvTranspose2DOp conv) {
               node.kind = OpKind::ConvTranspose2d;
               node.strides = toVector(conv.getStrides());

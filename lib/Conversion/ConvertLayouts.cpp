@@ -51,7 +51,8 @@ bool isPerTensor(Type type) {
 /// the transposed result.
 bool isElementwise(Operation *op) {
   if (isa<ReluOp, ClipOp, SigmoidOp, TanhOp, ErfOp, SqrtOp, HardSigmoidOp,
-          HardSwishOp, AbsOp, ExpOp, LogOp, SoftplusOp, LeakyReluOp, EluOp>(op))
+          HardSwishOp, AbsOp, ExpOp, LogOp, SoftplusOp, LeakyReluOp, EluOp,
+          PowOp>(op))
     return true;
   if (auto quantize = dyn_cast<QuantizeOp>(op))
     return isPerTensor(quantize.getType());

@@ -538,6 +538,27 @@ FailureOr<Array> Folder::fold(ArrayRef<ConstantRef> inputs) {
   if (op == "Cast") {
     FailureOr<int64_t> to = attrs.getInt("to", onnx::kUndefined);
     attrs.ignore("saturate"); // opset 19, float8 targets only
+    // A DOUBLE constant cast to FLOAT (how torch.onnx.export writes a
+    // Python float such as pow's 1/3): rounded to nearest, as C converts.
+    const onnx::Tensor *source = inputs.empty() ? nullptr : inputs[0].tensor;
+    if (succeeded(to) && source && source->dataType == onnx::kDouble) {
+      if (failed(attrs.finish()))
+        return failure();
+      if (*to != onnx::kFloat)
+        return error() << "casts a DOUBLE constant to "
+                       << onnx::dataTypeName(static_cast<int32_t>(*to))
+                       << "; only casts to FLOAT are folded";
+      if (int64_t(source->doubles.size()) != Array::count(source->dims))
+        return error() << "tensor '" << source->name
+                       << "' holds the wrong number of elements for its dims";
+      Array out;
+      out.type = onnx::kFloat;
+      out.dims = source->dims;
+      for (double d : source->doubles)
+        out.floats.push_back(static_cast<float>(d));
+      out.known.assign(out.floats.size(), Known::Value);
+      return out;
+    }
     FailureOr<Array> in =
         failed(to) ? FailureOr<Array>(failure()) : read(inputs, 0);
     if (failed(in) || failed(attrs.finish()))

@@ -1310,16 +1310,23 @@ LogicalResult OnnxImporter::importPow(const onnx::Node &node, Location loc,
            e.ints.size() == 1)
     value = static_cast<double>(e.ints[0]);
   auto type = dyn_cast<RankedTensorType>(base->getType());
-  if (!value || !type || (*value != 2 && *value != 0.5 && *value != 1) ||
-      (e.dims.size() > static_cast<size_t>(type.getRank())))
+  if (!value || !type ||
+      (e.dims.size() > static_cast<size_t>(type.getRank())) ||
+      static_cast<double>(static_cast<float>(*value)) != *value)
     return emitError(loc) << what
-                          << ": only a constant scalar exponent of 2, 0.5 or "
-                             "1 is supported (as normalizations use Pow)";
+                          << ": only a constant scalar exponent (an f32 "
+                             "value) is supported";
   FailureOr<Value> result = *base;
   if (*value == 2)
     result = createTyped<MulOp>(loc, type, ValueRange{*base, *base});
   else if (*value == 0.5)
     result = createTyped<SqrtOp>(loc, type, *base);
+  else if (*value != 1)
+    // Any other exponent (LRN's 0.75, GeM pooling's 3 and 1/3).
+    result = createTyped<PowOp>(
+        loc, type, *base,
+        {builder.getNamedAttr(
+            "exponent", builder.getF32FloatAttr(static_cast<float>(*value)))});
   if (failed(result))
     return failure();
   return defineValue(node, node.outputs[0], *result, loc);
@@ -2030,8 +2037,8 @@ LogicalResult OnnxImporter::importCurrentNode(const onnx::Node &node,
     return defineValue(node, node.outputs[0], *input, loc);
   }
   if (op == "Floor" || op == "Ceil" || op == "Equal" || op == "Where" ||
-      op == "ConstantOfShape" || op == "Mod" ||
-      op == "Range" || op == "ScatterND" || op == "Not")
+      op == "ConstantOfShape" || op == "Mod" || op == "Range" ||
+      op == "ScatterND" || op == "Not")
     return emitError(loc) << what << ": is evaluated only in shape "
                           << "computations, when all its inputs are "
                              "constants; here an input is a run-time tensor";

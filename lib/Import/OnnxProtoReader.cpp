@@ -130,6 +130,18 @@ bool convertTensor(const ::onnx::TensorProto &proto, Tensor &tensor,
       return false;
     tensor.ints.assign(proto.int32_data().begin(), proto.int32_data().end());
     return true;
+  case kDouble:
+    if (proto.has_raw_data()) {
+      if (!checkRaw(sizeof(double)))
+        return false;
+      decodeRaw<double>(raw, count, tensor.doubles);
+      return true;
+    }
+    if (!checkCount(proto.double_data_size()))
+      return false;
+    tensor.doubles.assign(proto.double_data().begin(),
+                          proto.double_data().end());
+    return true;
   case kBool:
     if (proto.has_raw_data()) {
       if (!checkRaw(1))

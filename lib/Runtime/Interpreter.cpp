@@ -83,10 +83,10 @@ static R visitGraphOp(Operation *op, Fn &&fn, R otherwise) {
           ops::SubOp, ops::DivOp, ops::SigmoidOp, ops::TanhOp, ops::ErfOp,
           ops::SqrtOp, ops::HardSigmoidOp, ops::HardSwishOp, ops::SoftmaxOp,
           ops::AbsOp, ops::ExpOp, ops::LogOp, ops::SoftplusOp, ops::LeakyReluOp,
-          ops::EluOp, ops::MaxOp, ops::MinOp, ops::PReluOp, ops::MaxPool2DOp,
-          ops::AvgPool2DOp, ops::GlobalAvgPoolOp, ops::FlattenOp,
-          ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp, ops::SliceOp,
-          ops::LayerNormOp, ops::ReduceMeanOp, ops::ReduceSumOp,
+          ops::PowOp, ops::EluOp, ops::MaxOp, ops::MinOp, ops::PReluOp,
+          ops::MaxPool2DOp, ops::AvgPool2DOp, ops::GlobalAvgPoolOp,
+          ops::FlattenOp, ops::ReshapeOp, ops::TransposeOp, ops::ConcatOp,
+          ops::SliceOp, ops::LayerNormOp, ops::ReduceMeanOp, ops::ReduceSumOp,
           ops::ReduceMaxOp, ops::PadOp, ops::ResizeOp, ops::QuantizeOp,
           ops::DequantizeOp, ops::QConv2DOp, ops::QGemmOp, ops::QAvgPool2DOp>(
           fn)
@@ -234,6 +234,9 @@ static rt::KernelResult execute(ops::LeakyReluOp op, const Frame &in) {
 }
 static rt::KernelResult execute(ops::EluOp op, const Frame &in) {
   return executeUnaryMath(op, in, op.getAlpha().convertToFloat());
+}
+static rt::KernelResult execute(ops::PowOp op, const Frame &in) {
+  return executeUnaryMath(op, in, op.getExponent().convertToFloat());
 }
 
 template <typename OpT>

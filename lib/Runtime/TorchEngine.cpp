@@ -47,6 +47,7 @@
 #include <ATen/ops/minimum.h>
 #include <ATen/ops/mul.h>
 #include <ATen/ops/ones.h>
+#include <ATen/ops/pow.h>
 #include <ATen/ops/relu.h>
 #include <ATen/ops/sigmoid.h>
 #include <ATen/ops/softmax.h>
@@ -333,6 +334,8 @@ at::Tensor aten::unaryMath(const at::Tensor &x, const std::string &function,
     return at::leaky_relu(x, double(alpha));
   if (function == "elu")
     return at::elu(x, double(alpha));
+  if (function == "pow")
+    return at::pow(x, double(alpha));
   TORCH_CHECK(false, "unknown unary function ", function);
 }
 

@@ -57,8 +57,9 @@ at::Tensor clip(const at::Tensor &input, double min, double max);
 /// dfq.max, dfq.min and dfq.prelu by mnemonic.
 at::Tensor binaryMath(const at::Tensor &lhs, const at::Tensor &rhs,
                       const std::string &function);
-/// dfq.abs, dfq.exp, dfq.log, dfq.softplus, dfq.leaky_relu and dfq.elu by
-/// the op's mnemonic; `alpha` is LeakyRelu's and Elu's.
+/// dfq.abs, dfq.exp, dfq.log, dfq.softplus, dfq.leaky_relu, dfq.elu and
+/// dfq.pow by the op's mnemonic; `alpha` is LeakyRelu's and Elu's, or
+/// Pow's exponent.
 at::Tensor unaryMath(const at::Tensor &input, const std::string &function,
                      float alpha);
 /// ONNX HardSigmoid / HardSwish in the input's type (dfq.hard_sigmoid).

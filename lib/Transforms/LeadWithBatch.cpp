@@ -54,7 +54,7 @@ bool isRankPolymorphic(Operation *op) {
              MatMulOp, GemmOp, QGemmOp, QuantizeOp, DequantizeOp, ReluOp,
              ClipOp, AddOp, MulOp, SubOp, DivOp, MaxOp, MinOp, PReluOp,
              SigmoidOp, TanhOp, ErfOp, SqrtOp, AbsOp, ExpOp, LogOp, SoftplusOp,
-             LeakyReluOp, EluOp, HardSigmoidOp, HardSwishOp>(op);
+             LeakyReluOp, EluOp, PowOp, HardSigmoidOp, HardSwishOp>(op);
 }
 
 /// Per-channel quantization names an axis, which would move too.

@@ -277,6 +277,7 @@ func.func @transposed_convolution(%x: tensor<?x8x7x7xf32>, %w: tensor<8x12x3x3xf
 // CHECK: dfq.softplus
 // CHECK: dfq.leaky_relu %{{.*}} {alpha = 1.000000e-01 : f32} : tensor<2x3xf32>
 // CHECK: dfq.elu %{{.*}} : tensor<2x3xf32>
+// CHECK: dfq.pow %{{.*}} {exponent = 7.500000e-01 : f32} : tensor<2x3xf32>
 func.func @more_activations(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %0 = dfq.abs %x : tensor<2x3xf32>
   %1 = dfq.exp %0 : tensor<2x3xf32>
@@ -284,7 +285,8 @@ func.func @more_activations(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %3 = dfq.softplus %2 : tensor<2x3xf32>
   %4 = dfq.leaky_relu %3 {alpha = 0.1 : f32} : tensor<2x3xf32>
   %5 = dfq.elu %4 : tensor<2x3xf32>
-  return %5 : tensor<2x3xf32>
+  %6 = dfq.pow %5 {exponent = 0.75 : f32} : tensor<2x3xf32>
+  return %6 : tensor<2x3xf32>
 }
 
 // CHECK-LABEL: func.func @binary_math

@@ -24,8 +24,8 @@
 // RUN: not dfq-translate --import-onnx %t/resize_cubic.onnx -o %t/resize_cubic.mlir 2>&1 | FileCheck %s --check-prefix=RESIZE_CUBIC
 // RUN: %python %S/onnx_gen.py resize_channels %t/resize_channels.onnx
 // RUN: not dfq-translate --import-onnx %t/resize_channels.onnx -o %t/resize_channels.mlir 2>&1 | FileCheck %s --check-prefix=RESIZE_CHANNELS
-// RUN: %python %S/onnx_gen.py pow_cube %t/pow_cube.onnx
-// RUN: not dfq-translate --import-onnx %t/pow_cube.onnx -o %t/pow_cube.mlir 2>&1 | FileCheck %s --check-prefix=POW
+// RUN: %python %S/onnx_gen.py pow_vector %t/pow_vector.onnx
+// RUN: not dfq-translate --import-onnx %t/pow_vector.onnx -o %t/pow_vector.mlir 2>&1 | FileCheck %s --check-prefix=POW
 // RUN: %python %S/onnx_gen.py layer_norm_scale %t/layer_norm_scale.onnx
 // RUN: not dfq-translate --import-onnx %t/layer_norm_scale.onnx -o %t/layer_norm_scale.mlir 2>&1 | FileCheck %s --check-prefix=LAYER_NORM
 // RUN: %python %S/onnx_gen.py sub_mismatch %t/sub_mismatch.onnx
@@ -138,7 +138,7 @@
 // PAD_REFLECT: error: Pad node 'node': cannot be imported (see above)
 // RESIZE_CUBIC: error: Resize node 'node': mode 'cubic' is not supported (nearest and linear are)
 // RESIZE_CHANNELS: error: Resize node 'node': scales must be 4 values, 1 for N and C and positive for H and W
-// POW: error: Pow node 'node': only a constant scalar exponent of 2, 0.5 or 1 is supported (as normalizations use Pow)
+// POW: error: Pow node 'node': only a constant scalar exponent (an f32 value) is supported
 // LAYER_NORM: error: 'dfq.layer_norm' op scale and bias must be [3, 4] tensors of 'f32' (the normalized dimensions), got 'tensor<4xf32>'
 // LAYER_NORM: error: LayerNormalization node 'node': cannot be imported (see above)
 // SUB: error: operand shapes [2, 3] and [2, 4] are not broadcast-compatible

@@ -1,7 +1,7 @@
 // ONNX ops that import as several dfq ops, as torch.onnx.export writes them:
 // InstanceNormalization, DepthToSpace (PixelShuffle), Selu, Softsign (Abs, Add, Div), ReduceL2/ReduceMin/
 // ReduceLogSumExp, Reciprocal, Tile and Expand of run-time tensors,
-// Einsum (attention as MaxViT writes it), LogSoftmax; and a 1-D branch (Conv1d, BatchNorm1d, MaxPool1d, AvgPool1d,
+// Einsum (attention as MaxViT writes it), Pow (GeM pooling), LogSoftmax; and a 1-D branch (Conv1d, BatchNorm1d, MaxPool1d, AvgPool1d,
 // ConvTranspose1d) that runs as 2-D layers over a height of 1, the
 // BatchNorm still after its convolution. Both match PyTorch on the
 // interpreter, calibrate data-free, and their C libraries compute what the
@@ -19,7 +19,9 @@
 // RUN: dfq-compile %t/d/model.onnx --calib none --target c -o %t/d/c >/dev/null 2>&1
 // RUN: dfq-run %t/d/c --input %t/d/x.npy --output %t/d/c.npy >/dev/null 2>&1
 // RUN: dfq-run %t/d/c/model.mlir --input %t/d/x.npy --output %t/d/c-ref.npy >/dev/null 2>&1
-// RUN: %python %S/compare_npy.py %t/d/c.npy %t/d/c-ref.npy --atol 1e-5 | FileCheck %s
+// The library's powf and ATen's pow (GeM's 1/3) differ in the last bit,
+// and the layer after quantizes the sum: a few codes flip (6.4e-4 measured).
+// RUN: %python %S/compare_npy.py %t/d/c.npy %t/d/c-ref.npy --atol 2e-3 | FileCheck %s
 // RUN: dfq-compile %t/a/model.onnx --calib none --target c -o %t/a/c >/dev/null 2>&1
 // RUN: dfq-run %t/a/c --input %t/a/x.npy --output %t/a/c.npy >/dev/null 2>&1
 // RUN: dfq-run %t/a/c/model.mlir --input %t/a/x.npy --output %t/a/c-ref.npy >/dev/null 2>&1
@@ -39,6 +41,8 @@
 // DECOMPOSED: dfq.matmul %[[Q]], %{{.*}} : (tensor<?x2x196x4xf32>, tensor<?x2x4x196xf32>) -> tensor<?x2x196x196xf32>
 // DECOMPOSED: dfq.matmul %{{.*}} : (tensor<?x2x196x196xf32>, tensor<?x2x196x4xf32>) -> tensor<?x2x196x4xf32>
 // DECOMPOSED: dfq.reduce_sum %{{.*}} {axes = array<i64: 2, 3>, keepdims = false} : (tensor<?x8x14x14xf32>) -> tensor<?x8xf32>
+// DECOMPOSED: dfq.pow %{{.*}} {exponent = 3.000000e+00 : f32}
+// DECOMPOSED: dfq.pow %{{.*}} {exponent = 0.333333343 : f32}
 // DECOMPOSED: dfq.reduce_max
 // DECOMPOSED: dfq.exp
 // DECOMPOSED: dfq.log

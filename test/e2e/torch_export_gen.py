@@ -283,7 +283,7 @@ class Decompositions(nn.Module):
     """Ops that import as several dfq ops: InstanceNorm, PixelShuffle and
     PixelUnshuffle (DepthToSpace/SpaceToDepth), SELU, Softsign, the L2 norm,
     amin and logsumexp reductions, repeat (Tile), a reciprocal, attention
-    written with einsum (MaxViT), log_softmax."""
+    written with einsum (MaxViT), GeM pooling (Pow 3 and 1/3), log_softmax."""
 
     def __init__(self, c):
         super().__init__()
@@ -301,6 +301,8 @@ class Decompositions(nn.Module):
         attn = torch.einsum("nhdi,nhdj->nhij", q, q).softmax(-1)
         y = y + torch.einsum("nhij,nhdj->nhdi", attn, q).reshape(y.shape)
         y = y + 0.01 * torch.einsum("nchw->nc", y)[:, :, None, None]
+        # GeM pooling (retrieval nets): Pow with exponents 3 and 1/3.
+        y = y + y.clamp(min=1e-6).pow(3.0).mean(dim=(2, 3), keepdim=True).pow(1.0 / 3.0)
         return torch.log_softmax(y, dim=1)
 
 

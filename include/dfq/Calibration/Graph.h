@@ -70,7 +70,8 @@ enum class OpKind {
   Pad,
   Resize,
   ConvTranspose2d,
-  /// abs, exp, log, softplus, leaky_relu, elu (`function`, with `alpha`).
+  /// abs, exp, log, softplus, leaky_relu, elu, pow (`function`, with
+  /// `alpha`: the slope, or pow's exponent).
   UnaryMath,
   /// max, min, prelu (`function`): lhs, rhs (NumPy broadcasting).
   BinaryMath,

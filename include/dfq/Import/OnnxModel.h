@@ -35,10 +35,12 @@ struct Tensor {
   std::string name;
   int32_t dataType = kUndefined;
   std::vector<int64_t> dims;
-  /// Decoded elements for FLOAT (floats) and INT32/INT64/BOOL (ints); other
+  /// Decoded elements for FLOAT (floats), INT32/INT64/BOOL (ints) and DOUBLE
+  /// (doubles: exporters write scalar constants so, then Cast them); other
   /// types keep only their type and dims.
   std::vector<float> floats;
   std::vector<int64_t> ints;
+  std::vector<double> doubles;
   /// Set when the data lives in an external file (not supported by dfq).
   bool hasExternalData = false;
 

@@ -40,6 +40,19 @@ std::string host::unaryExpression(Operation *op, const std::string &x) {
     return "(" + x + " < 0.0f ? " +
            floatLiteral(relu.getAlpha().convertToFloat()) + " * " + x + " : " +
            x + ")";
+  if (auto pow = dyn_cast<PowOp>(op)) {
+    // The exponents ATen computes by multiplication or a reciprocal, alike.
+    float e = pow.getExponent().convertToFloat();
+    if (e == 3.0f)
+      return "(" + x + " * " + x + " * " + x + ")";
+    if (e == -1.0f)
+      return "(1.0f / " + x + ")";
+    if (e == -2.0f)
+      return "(1.0f / (" + x + " * " + x + "))";
+    if (e == -0.5f)
+      return "(1.0f / sqrtf(" + x + "))";
+    return "powf(" + x + ", " + floatLiteral(e) + ")";
+  }
   if (auto elu = dyn_cast<EluOp>(op))
     return "(" + x + " < 0.0f ? " +
            floatLiteral(elu.getAlpha().convertToFloat()) + " * expm1f(" + x +
@@ -561,9 +574,9 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
                                   "hold the model's static batch; not "
                                   "supported by the "
                                << targetName << " target";
-      ArrayRef<int64_t> inSample =
-          info.hasBatch ? ArrayRef<int64_t>(info.sampleShape)
-                        : inType.getShape().drop_front();
+      ArrayRef<int64_t> inSample = info.hasBatch
+                                       ? ArrayRef<int64_t>(info.sampleShape)
+                                       : inType.getShape().drop_front();
       int64_t part = inSample[axis - 1] * inner;
       body += "  dfq_rt_concat_part(" + floatPtr(in) + ", " + floatPtr(result) +
               ", n * " + std::to_string(outer) + ", " + std::to_string(part) +
