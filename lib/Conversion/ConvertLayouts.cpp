@@ -85,6 +85,26 @@ bool isTransposableActivation(Value value) {
          (!def->hasTrait<OpTrait::ConstantLike>() && !isa<TransposeOp>(def));
 }
 
+/// Whether `user` could read a transposed operand where it reads `value`:
+/// a view-free op that the transposition moves through further. A slice or
+/// concatenation takes a transposition only where its readers do too;
+/// otherwise the transposition after it would cost a pass of its own (a
+/// DenseNet concatenation read by a BatchNorm affine), where the branches'
+/// transpositions ride along with their dequantizations.
+bool readerTakesTransposition(Operation *user) {
+  if (isElementwise(user) || isBroadcastOfSameRank(user) ||
+      isa<MaxPool2DOp, QAvgPool2DOp, ConcatOp, SliceOp>(user))
+    return true;
+  // The first view of a channel shuffle (ShuffleChannelsLast).
+  auto split = dyn_cast<ReshapeOp>(user);
+  if (!split || !split->hasOneUse())
+    return false;
+  auto swap = dyn_cast<TransposeOp>(*split->getUsers().begin());
+  return swap && swap->hasOneUse() &&
+         swap.getPerm() == ArrayRef<int64_t>({0, 2, 1, 3, 4}) &&
+         isa<ReshapeOp>(*swap->getUsers().begin());
+}
+
 /// How `op` takes transposed operands: the transpositions it reads (one per
 /// operand, null where an operand is not transposed and will be transposed
 /// to match), or failure when it cannot take them.
@@ -103,6 +123,9 @@ FailureOr<SmallVector<TransposeOp, 2>> transposedOperands(Operation *op) {
   }
   // A slice of a transposed activation slices it in its own layout (the
   // halves of a ShuffleNet unit, an Inception block's channel groups).
+  if (isa<SliceOp, ConcatOp>(op) &&
+      !llvm::all_of(op->getUsers(), readerTakesTransposition))
+    return failure();
   if (auto slice = dyn_cast<SliceOp>(op)) {
     auto transpose = slice.getInput().getDefiningOp<TransposeOp>();
     if (!transpose)
