@@ -187,18 +187,42 @@ func.func @concat_branches(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -
 
 // -----
 
+// A concatenation read only by the function's NCHW result keeps the
+// branches' transpositions (they go with the dequantizations; one after
+// the concatenation would be a pass of its own).
+// CHECK-LABEL: func.func @concat_for_result
+// CHECK: %[[T:.*]] = dfq.transpose %{{.*}} {perm = array<i64: 0, 3, 1, 2>}
+// CHECK-NEXT: dfq.concat %[[T]], %[[T]] {axis = 1 : i64}
+// CHECK-NEXT: return
+!q = tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
+!f = tensor<?x4x8x8xf32>
+!w = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
+
+func.func @concat_for_result(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> tensor<?x8x8x8xf32> {
+  %w = dfq.qconstant dense<1> : tensor<4x4x1x1xi8> : !w
+  %c1 = dfq.qconv2d %x, %w {channels_last, multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>, !w) -> tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>
+  %t1 = dfq.transpose %c1 {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> !q
+  %d1 = dfq.dequantize %t1 : !q -> !f
+  %cat = dfq.concat %d1, %d1 {axis = 1 : i64} : (!f, !f) -> tensor<?x8x8x8xf32>
+  return %cat : tensor<?x8x8x8xf32>
+}
+
+// -----
+
 // A ShuffleNet unit's halves: the channel slices of a channels-last
 // convolution's result are taken channels-last (starts and steps follow
 // their dimensions), the half that a convolution reads needs no
-// transposition, and the concatenation joins them channels-last.
+// transposition, and the concatenation, whose reader (a ReLU) takes the
+// transposition further, joins them channels-last.
 // CHECK-LABEL: func.func @slice_halves
 // CHECK: %[[D:.*]] = dfq.dequantize %{{.*}} -> tensor<?x8x8x4xf32>
 // CHECK-NEXT: %[[LO:.*]] = dfq.slice %[[D]] {starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : (tensor<?x8x8x4xf32>) -> tensor<?x8x8x2xf32>
 // CHECK-NEXT: %[[HI:.*]] = dfq.slice %[[D]] {starts = array<i64: 0, 0, 0, 2>, steps = array<i64: 1, 1, 1, 1>} : (tensor<?x8x8x4xf32>) -> tensor<?x8x8x2xf32>
 // CHECK-NEXT: %[[Q:.*]] = dfq.quantize %[[HI]]
 // CHECK-NEXT: dfq.qconv2d %[[Q]]
-// CHECK: dfq.concat %[[LO]], %{{.*}} {axis = 3 : i64}
-// CHECK-NEXT: dfq.transpose
+// CHECK: %[[CAT:.*]] = dfq.concat %[[LO]], %{{.*}} {axis = 3 : i64}
+// CHECK-NEXT: %[[R:.*]] = dfq.relu %[[CAT]]
+// CHECK-NEXT: dfq.transpose %[[R]]
 // CHECK-NOT: dfq.transpose
 // CHECK: return
 !q = tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
@@ -219,7 +243,8 @@ func.func @slice_halves(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> !
   %c2 = dfq.qconv2d %q, %w2 {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<?x2x8x8x!quant.uniform<u8:f32, 0.25:8>>, !w2) -> tensor<?x2x8x8x!quant.uniform<u8:f32, 0.25:8>>
   %d2 = dfq.dequantize %c2 : tensor<?x2x8x8x!quant.uniform<u8:f32, 0.25:8>> -> !h
   %cat = dfq.concat %lo, %d2 {axis = 1 : i64} : (!h, !h) -> !f
-  return %cat : !f
+  %r = dfq.relu %cat : !f
+  return %r : !f
 }
 
 // -----
