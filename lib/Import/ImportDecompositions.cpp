@@ -623,8 +623,8 @@ LogicalResult OnnxImporter::importLrn(const onnx::Node &node, Location loc,
   // ONNX: square_sum[c] = sum of x^2 over the `size` channels around c
   // (floor((size - 1) / 2) before, ceil((size - 1) / 2) after, inside the
   // tensor), y = x / (bias + alpha / size * square_sum)^beta. The window sum
-  // is an average pooling along channels (padding counted) times `size`;
-  // the power is exp(beta * log(base)), the base being at least bias > 0.
+  // is an average pooling along channels (padding counted) times `size`,
+  // the power a dfq.pow.
   FailureOr<float> alpha = attrs.getFloat("alpha", 1e-4f);
   FailureOr<float> beta = failed(alpha) ? FailureOr<float>(failure())
                                         : attrs.getFloat("beta", 0.75f);
@@ -686,15 +686,12 @@ LogicalResult OnnxImporter::importLrn(const onnx::Node &node, Location loc,
           ? scaled
           : createTyped<AddOp>(loc, *type,
                                ValueRange{*scaled, scalar(*bias, "lrn_bias")});
-  FailureOr<Value> log =
-      failed(base) ? base : createTyped<LogOp>(loc, *type, *base);
-  FailureOr<Value> exponent =
-      failed(log)
-          ? log
-          : createTyped<MulOp>(loc, *type,
-                               ValueRange{*log, scalar(*beta, "lrn_beta")});
   FailureOr<Value> power =
-      failed(exponent) ? exponent : createTyped<ExpOp>(loc, *type, *exponent);
+      failed(base) ? base
+                   : createTyped<PowOp>(
+                         loc, *type, *base,
+                         {builder.getNamedAttr(
+                             "exponent", builder.getF32FloatAttr(*beta))});
   FailureOr<Value> result =
       failed(power) ? power
                     : createTyped<DivOp>(loc, *type, ValueRange{*x, *power});
