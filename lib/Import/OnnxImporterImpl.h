@@ -224,9 +224,9 @@ private:
 template <typename OpT>
 FailureOr<Value> OnnxImporter::createInferred(Location loc, ValueRange operands,
                                               ArrayRef<NamedAttribute> attrs) {
-  // Build with a placeholder type, then let the op's own shape function
-  // decide; it reports bad shapes at `loc` instead of asserting like the
-  // inferring builders do.
+  // Build with the first operand's type as the result type, then set the
+  // type the op's own shape function infers; it reports bad shapes at `loc`
+  // instead of asserting like the inferring builders do.
   auto op = OpT::create(builder, loc, TypeRange{operands.front().getType()},
                         operands, attrs);
   SmallVector<Type> inferred;
