@@ -8,6 +8,8 @@ packages=(
   # LLVM / MLIR 22 (from bookworm-security), clang-22 and lld-22.
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
   clang-format-22
+  # Fuzzing (scripts/fuzz.sh): libFuzzer and the sanitizer runtimes.
+  libclang-rt-22-dev
   # Unit tests.
   libgtest-dev libgmock-dev
   # ONNX import (protobuf + libonnx) and ONNX's own node tests.
