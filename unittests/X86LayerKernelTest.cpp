@@ -22,7 +22,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -752,6 +754,70 @@ TEST(X86LayerKernelTest, ObjectFilesAreWritten) {
   EXPECT_TRUE(x86::parseIsa("x86-avx2", isa));
   EXPECT_EQ(std::string(x86::isaName(isa)), "x86-avx2");
   EXPECT_FALSE(x86::parseIsa("x86", isa));
+}
+
+// Kernels are checked for instructions that AVX-512 VNNI CPUs without newer
+// extensions (Zen 4) lack, in LLVM's assembly or in llvm-objdump's
+// disassembly of the object.
+TEST(X86LayerKernelTest, ForbiddenInstructionsInAssembly) {
+  EXPECT_EQ(x86::forbiddenInstruction(
+                "\t.text\n# comment\nconv:\n\tvpdpbusd\t%zmm1, %zmm2, %zmm3\n"
+                "\tvmovdqu64\t(%rax), %zmm0\n\tretq\n"),
+            "");
+  EXPECT_EQ(x86::forbiddenInstruction("\tvmovw\t%xmm0, %eax\n"),
+            "vmovw\t%xmm0, %eax");
+  EXPECT_EQ(x86::forbiddenInstruction("\t{vex} vpdpbusd %ymm1, %ymm2, %ymm3\n"),
+            "{vex} vpdpbusd %ymm1, %ymm2, %ymm3");
+  EXPECT_EQ(x86::forbiddenInstruction("\tvpdpbusd\t%xmm1, %xmm2, %xmm3\n"),
+            "vpdpbusd\t%xmm1, %xmm2, %xmm3");
+  EXPECT_EQ(x86::forbiddenInstruction("\tvaddph\t%zmm1, %zmm2, %zmm3\n"),
+            "vaddph\t%zmm1, %zmm2, %zmm3");
+  EXPECT_EQ(x86::forbiddenInstruction("\ttdpbssd\t%tmm1, %tmm2, %tmm3\n"),
+            "tdpbssd\t%tmm1, %tmm2, %tmm3");
+}
+
+TEST(X86LayerKernelTest, ForbiddenInstructionsInDisassembly) {
+  const char *mc = "/usr/lib/llvm-22/bin/llvm-mc";
+  const char *objdump = "/usr/lib/llvm-22/bin/llvm-objdump";
+  if (access(mc, X_OK) != 0 || access(objdump, X_OK) != 0)
+    GTEST_SKIP() << "LLVM 22's llvm-mc and llvm-objdump are not installed";
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("dfq-disassembly-test-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  // Disassembles an object assembled from `assembly` the way X86Backend does
+  // and returns what forbiddenInstruction finds in it.
+  auto check = [&](const std::string &name, const std::string &assembly,
+                   const std::string &features) {
+    std::string source = (dir / (name + ".s")).string();
+    std::string object = (dir / (name + ".o")).string();
+    std::string listing = (dir / (name + ".txt")).string();
+    {
+      std::ofstream file(source);
+      file << "\t.text\n" << name << ":\n" << assembly << "\tretq\n";
+    }
+    std::string assemble = std::string(mc) +
+                           " -triple=x86_64-unknown-linux-gnu -filetype=obj "
+                           "-mattr=" +
+                           features + " " + source + " -o " + object;
+    std::string disassemble = std::string(objdump) +
+                              " -d --no-show-raw-insn --no-leading-addr " +
+                              object + " > " + listing;
+    EXPECT_EQ(std::system(assemble.c_str()), 0) << assemble;
+    EXPECT_EQ(std::system(disassemble.c_str()), 0) << disassemble;
+    std::ifstream file(listing);
+    std::stringstream text;
+    text << file.rdbuf();
+    return x86::forbiddenInstruction(text.str());
+  };
+  EXPECT_EQ(check("clean", "\tvpdpbusd %zmm1, %zmm2, %zmm3\n",
+                  "+avx512f,+avx512vnni"),
+            "");
+  EXPECT_NE(check("fp16", "\tvmovw %xmm0, %eax\n", "+avx512fp16"), "");
+  EXPECT_NE(
+      check("avxvnni", "\t{vex} vpdpbusd %ymm1, %ymm2, %ymm3\n", "+avxvnni"),
+      "");
+  std::filesystem::remove_all(dir);
 }
 
 } // namespace

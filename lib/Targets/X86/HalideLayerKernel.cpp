@@ -99,8 +99,6 @@ std::string halideTargetFor(Isa isa) {
 // Validation
 //===----------------------------------------------------------------------===//
 
-namespace {
-
 /// Instructions a CPU with AVX-512 VNNI but nothing newer (AMD Zen 4) lacks
 /// and that LLVM may still pick under Halide's avx512_sapphirerapids
 /// feature, which sets -mcpu=sapphirerapids: VEX AVX-VNNI ({vex} vpdp*),
@@ -133,6 +131,8 @@ std::string forbiddenInstruction(const std::string &assembly) {
   }
   return "";
 }
+
+namespace {
 
 bool fail(std::string &error, const std::string &name,
           const std::string &message) {
@@ -426,7 +426,8 @@ bool LayerKernel::run(const uint8_t *input, int64_t n, const void *residual,
   return true;
 }
 
-bool LayerKernel::compileToObject(const std::string &path, std::string &error) {
+bool LayerKernel::compileToObject(const std::string &path, std::string &error,
+                                  bool checkAssembly) {
   Impl &p = *impl;
   // The assembly comes from the same LLVM module as the object; it is read
   // back to prove that the object runs on every CPU with the ISA's
@@ -435,8 +436,9 @@ bool LayerKernel::compileToObject(const std::string &path, std::string &error) {
   try {
     Target target = p.codeTarget().with_feature(Target::NoRuntime);
     std::map<OutputFileType, std::string> outputs = {
-        {OutputFileType::object, path},
-        {OutputFileType::assembly, assemblyPath}};
+        {OutputFileType::object, path}};
+    if (checkAssembly)
+      outputs[OutputFileType::assembly] = assemblyPath;
     // For looking at the schedule: DFQ_LAYER_KERNEL_STMT=1 also writes the
     // lowered statement next to the object and keeps the assembly.
     if (std::getenv("DFQ_LAYER_KERNEL_STMT"))
@@ -446,6 +448,8 @@ bool LayerKernel::compileToObject(const std::string &path, std::string &error) {
     error = "layer kernel '" + p.spec.name + "': " + e.what();
     return false;
   }
+  if (!checkAssembly)
+    return true;
   std::ifstream file(assemblyPath);
   std::stringstream text;
   text << file.rdbuf();

@@ -14,7 +14,12 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
 
 #include <atomic>
 #include <thread>
@@ -185,6 +190,48 @@ void X86Backend::printKernelCall(const LayerSpec &layer,
           ", buffers, is_float, " + outputArgs + "  }\n";
 }
 
+/// LLVM 22's llvm-objdump, to check the kernels' machine code for
+/// instructions outside the ISA without generating it a second time as
+/// assembly (LLVM's code generation is most of a kernel's compile time).
+/// Empty when none is installed: the kernels then write assembly as well.
+static std::string findDisassembler() {
+  for (StringRef name : {"llvm-objdump-22", "llvm-objdump"})
+    if (llvm::ErrorOr<std::string> path =
+            llvm::sys::findProgramByName(name, {"/usr/lib/llvm-22/bin"}))
+      return *path;
+  return "";
+}
+
+/// Disassembles `object` and sets `bad` to its first instruction outside the
+/// ISA (empty when none); false with `error` when it cannot be disassembled.
+static bool checkDisassembly(StringRef disassembler, StringRef object,
+                             std::string &bad, std::string &error) {
+  SmallString<128> listing;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("dfq-kernel", "txt", listing)) {
+    error = "cannot create a temporary file: " + ec.message();
+    return false;
+  }
+  llvm::FileRemover removeListing(listing);
+  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(listing),
+                                          std::nullopt};
+  StringRef args[] = {disassembler, "-d", "--no-show-raw-insn",
+                      "--no-leading-addr", object};
+  std::string message;
+  int status = llvm::sys::ExecuteAndWait(disassembler, args, std::nullopt,
+                                         redirects, 0, 0, &message);
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> text =
+      llvm::MemoryBuffer::getFile(listing);
+  if (status != 0 || !text) {
+    error = (disassembler + " cannot disassemble '" + object + "'" +
+             (message.empty() ? "" : ": " + message))
+                .str();
+    return false;
+  }
+  bad = forbiddenInstruction((*text)->getBuffer().str());
+  return true;
+}
+
 FailureOr<std::vector<std::string>>
 X86Backend::writeObjects(StringRef directory, Location loc) {
   // Each kernel is an independent Halide pipeline with its own LLVM module:
@@ -194,10 +241,23 @@ X86Backend::writeObjects(StringRef directory, Location loc) {
   std::vector<std::string> objects(kernels.size()), errors(kernels.size());
   std::vector<char> compiled(kernels.size(), 0);
   std::atomic<size_t> next{0};
+  std::string disassembler = findDisassembler();
   auto work = [&] {
     for (size_t i = next++; i < kernels.size(); i = next++) {
       objects[i] = (directory + "/" + kernels[i].spec.name + ".o").str();
-      compiled[i] = kernels[i].pipeline->compileToObject(objects[i], errors[i]);
+      compiled[i] = kernels[i].pipeline->compileToObject(
+          objects[i], errors[i], /*checkAssembly=*/disassembler.empty());
+      std::string bad;
+      if (compiled[i] && !disassembler.empty()) {
+        compiled[i] =
+            checkDisassembly(disassembler, objects[i], bad, errors[i]);
+        if (!bad.empty()) {
+          errors[i] = std::string("the generated code uses an instruction "
+                                  "outside ") +
+                      isaName(isa) + ": " + bad;
+          compiled[i] = false;
+        }
+      }
     }
   };
   size_t workers = std::min<size_t>(

@@ -153,8 +153,13 @@ public:
   bool run(const uint8_t *input, int64_t n, const void *residual,
            const std::vector<void *> &outputs, std::string &error);
 
-  /// Writes an object file defining the function described above.
-  bool compileToObject(const std::string &path, std::string &error);
+  /// Writes an object file defining the function described above. With
+  /// `checkAssembly`, the assembly of the same LLVM module is written too and
+  /// checked for instructions outside the ISA (see forbiddenInstruction);
+  /// without it, that check is the caller's, on the object's disassembly
+  /// (LLVM's code generation runs once instead of twice).
+  bool compileToObject(const std::string &path, std::string &error,
+                       bool checkAssembly = true);
 
   /// A one-line description of the schedule as built (for reports).
   std::string describe() const;
@@ -169,6 +174,11 @@ private:
 /// allocation, error reporting), to link once per model library.
 bool emitHalideRuntimeObject(Isa isa, const std::string &path,
                              std::string &error);
+
+/// The first instruction in `assembly` (LLVM's AT&T assembly or llvm-objdump's
+/// disassembly) that a CPU with AVX-512 VNNI and nothing newer lacks; empty
+/// when there is none.
+std::string forbiddenInstruction(const std::string &assembly);
 
 } // namespace mlir::dfq::x86
 
