@@ -36,6 +36,20 @@ public:
     return attr ? attr->i : defaultValue;
   }
 
+  /// An INT attribute that ONNX defines as a flag: 0 or 1, nothing else
+  /// (`ceil_mode = 5` is an error, not "true").
+  FailureOr<int64_t> getFlag(StringRef name, int64_t defaultValue) {
+    FailureOr<int64_t> value = getInt(name, defaultValue);
+    if (failed(value))
+      return failure();
+    if (*value != 0 && *value != 1) {
+      status = emitError(loc) << what << ": attribute '" << name
+                              << "' must be 0 or 1, got " << *value;
+      return failure();
+    }
+    return value;
+  }
+
   FailureOr<float> getFloat(StringRef name, float defaultValue) {
     const onnx::Attribute *attr = find(name, onnx::Attribute::kFloat);
     if (failed(status))

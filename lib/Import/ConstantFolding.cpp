@@ -495,7 +495,7 @@ FailureOr<Array> Folder::fold(ArrayRef<ConstantRef> inputs) {
     // Mod: integers take the divisor's sign (Python's %) unless fmod = 1
     // (C's fmod, the dividend's sign, and the only form for floats).
     FailureOr<int64_t> fmod =
-        op == "Mod" ? attrs.getInt("fmod", 0) : FailureOr<int64_t>(0);
+        op == "Mod" ? attrs.getFlag("fmod", 0) : FailureOr<int64_t>(0);
     FailureOr<SmallVector<Array>> in =
         failed(fmod) ? FailureOr<SmallVector<Array>>(failure()) : readAll(2);
     if (failed(in) || failed(attrs.finish()))
@@ -767,7 +767,7 @@ FailureOr<Array> Folder::fold(ArrayRef<ConstantRef> inputs) {
     return out;
   }
   if (op == "Reshape") {
-    FailureOr<int64_t> allowZero = attrs.getInt("allowzero", 0);
+    FailureOr<int64_t> allowZero = attrs.getFlag("allowzero", 0);
     FailureOr<Array> data =
         failed(allowZero) ? FailureOr<Array>(failure()) : read(inputs, 0);
     if (failed(data) || failed(attrs.finish()))

@@ -602,7 +602,7 @@ LogicalResult OnnxImporter::importPool(const onnx::Node &node, Location loc,
       getSpatial(attrs, "strides", {1, 1}, loc, what);
   FailureOr<SmallVector<int64_t>> dilations =
       getSpatial(attrs, "dilations", {1, 1}, loc, what);
-  FailureOr<int64_t> ceilMode = attrs.getInt("ceil_mode", 0);
+  FailureOr<int64_t> ceilMode = attrs.getFlag("ceil_mode", 0);
   if (failed(kernel) || failed(strides) || failed(dilations) ||
       failed(ceilMode))
     return failure();
@@ -628,7 +628,7 @@ LogicalResult OnnxImporter::importPool(const onnx::Node &node, Location loc,
       builder.getNamedAttr("ceil_mode", builder.getBoolAttr(*ceilMode != 0))};
   FailureOr<Value> result;
   if (isMax) {
-    FailureOr<int64_t> storageOrder = attrs.getInt("storage_order", 0);
+    FailureOr<int64_t> storageOrder = attrs.getFlag("storage_order", 0);
     if (failed(storageOrder))
       return failure();
     if (*storageOrder != 0)
@@ -641,7 +641,7 @@ LogicalResult OnnxImporter::importPool(const onnx::Node &node, Location loc,
         "dilations", builder.getDenseI64ArrayAttr(*dilations)));
     result = createInferred<MaxPool2DOp>(loc, *input, opAttrs);
   } else {
-    FailureOr<int64_t> countIncludePad = attrs.getInt("count_include_pad", 0);
+    FailureOr<int64_t> countIncludePad = attrs.getFlag("count_include_pad", 0);
     if (failed(countIncludePad) || failed(attrs.finish()))
       return failure();
     // Zeros written by a Pad are input and count in every divisor; as pads
@@ -668,7 +668,7 @@ LogicalResult OnnxImporter::importBatchNorm(const onnx::Node &node,
                                             Location loc,
                                             AttributeReader &attrs) {
   FailureOr<float> epsilon = attrs.getFloat("epsilon", 1e-5f);
-  FailureOr<int64_t> trainingMode = attrs.getInt("training_mode", 0);
+  FailureOr<int64_t> trainingMode = attrs.getFlag("training_mode", 0);
   attrs.ignore("momentum"); // only used to update running stats in training
   if (failed(epsilon) || failed(trainingMode) || failed(attrs.finish()))
     return failure();
@@ -784,8 +784,8 @@ LogicalResult OnnxImporter::importGemm(const onnx::Node &node, Location loc,
                                        AttributeReader &attrs) {
   FailureOr<float> alpha = attrs.getFloat("alpha", 1.0f);
   FailureOr<float> beta = attrs.getFloat("beta", 1.0f);
-  FailureOr<int64_t> transA = attrs.getInt("transA", 0);
-  FailureOr<int64_t> transB = attrs.getInt("transB", 0);
+  FailureOr<int64_t> transA = attrs.getFlag("transA", 0);
+  FailureOr<int64_t> transB = attrs.getFlag("transB", 0);
   if (failed(alpha) || failed(beta) || failed(transA) || failed(transB) ||
       failed(attrs.finish()))
     return failure();
@@ -920,7 +920,7 @@ LogicalResult OnnxImporter::importClip(const onnx::Node &node, Location loc) {
 
 LogicalResult OnnxImporter::importReshape(const onnx::Node &node, Location loc,
                                           AttributeReader &attrs) {
-  FailureOr<int64_t> allowZero = attrs.getInt("allowzero", 0);
+  FailureOr<int64_t> allowZero = attrs.getFlag("allowzero", 0);
   if (failed(allowZero) || failed(attrs.finish()))
     return failure();
   FailureOr<Value> input = getInput(node, 0, loc);
@@ -1097,14 +1097,14 @@ LogicalResult OnnxImporter::importReduce(const onnx::Node &node, Location loc,
   StringRef op = node.opType;
   FailureOr<std::optional<SmallVector<int64_t>>> axes = attrs.getInts("axes");
   FailureOr<int64_t> keepdims = failed(axes) ? FailureOr<int64_t>(failure())
-                                             : attrs.getInt("keepdims", 1);
+                                             : attrs.getFlag("keepdims", 1);
   // ReduceSum (opset 13) and the other reductions (opset 18) take their
   // axes as an input; with none given, they reduce everything unless
   // noop_with_empty_axes.
   bool axesAsInput = opset >= (op == "ReduceSum" ? 13 : 18);
   FailureOr<int64_t> noop = failed(keepdims) ? FailureOr<int64_t>(failure())
                             : axesAsInput
-                                ? attrs.getInt("noop_with_empty_axes", 0)
+                                ? attrs.getFlag("noop_with_empty_axes", 0)
                                 : FailureOr<int64_t>(0);
   if (failed(noop) || failed(attrs.finish()))
     return failure();
@@ -1481,11 +1481,12 @@ LogicalResult OnnxImporter::importResize(const onnx::Node &node, Location loc,
           : attrs.getString("nearest_mode", "round_prefer_floor");
   FailureOr<int64_t> exclude = failed(nearest)
                                    ? FailureOr<int64_t>(failure())
-                                   : attrs.getInt("exclude_outside", 0);
+                                   : attrs.getFlag("exclude_outside", 0);
   // Opset 18: antialiasing (a wider filter when shrinking), scales or sizes
   // for some axes only, and sizes that keep the aspect ratio.
-  FailureOr<int64_t> antialias = failed(exclude) ? FailureOr<int64_t>(failure())
-                                                 : attrs.getInt("antialias", 0);
+  FailureOr<int64_t> antialias = failed(exclude)
+                                     ? FailureOr<int64_t>(failure())
+                                     : attrs.getFlag("antialias", 0);
   FailureOr<std::optional<SmallVector<int64_t>>> resizedAxes =
       failed(antialias)
           ? FailureOr<std::optional<SmallVector<int64_t>>>(failure())
@@ -1849,9 +1850,9 @@ LogicalResult OnnxImporter::importSplit(const onnx::Node &node, Location loc,
              << what << ": num_outputs " << *numOutputs << " does not fit "
              << node.outputs.size() << " outputs and dimension " << a << " ("
              << extent << ")";
-    int64_t chunk = (extent + *numOutputs - 1) / *numOutputs;
-    for (int64_t begin = 0; begin < extent; begin += chunk)
-      sizes.push_back(std::min(chunk, extent - begin));
+    int64_t chunk = extent / *numOutputs + (extent % *numOutputs != 0);
+    for (int64_t remaining = extent; remaining > 0; remaining -= chunk)
+      sizes.push_back(std::min(chunk, remaining));
   } else {
     int64_t parts = node.outputs.size();
     if (extent % parts)

@@ -9,6 +9,7 @@
 
 #include "dfq/Import/OnnxModel.h"
 
+#include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
 
 #include <cstring>
@@ -88,6 +89,17 @@ bool convertTensor(const ::onnx::TensorProto &proto, Tensor &tensor,
                            " elements but its dims " + "need " +
                            std::to_string(count));
   };
+  // A tensor's data lives in exactly one field; a reader that picked one
+  // of two would import whichever it happens to prefer.
+  int dataFields =
+      proto.has_raw_data() + (proto.float_data_size() > 0) +
+      (proto.int32_data_size() > 0) + (proto.int64_data_size() > 0) +
+      (proto.double_data_size() > 0) + (proto.uint64_data_size() > 0) +
+      (proto.string_data_size() > 0);
+  if (dataFields > 1)
+    return fail(error,
+                what + " holds its data in " + std::to_string(dataFields) +
+                    " fields (raw_data and typed data); ONNX allows one");
   const std::string &raw = proto.raw_data();
   auto checkRaw = [&](size_t elementSize) {
     if (raw.size() == static_cast<size_t>(count) * elementSize)
@@ -159,19 +171,131 @@ bool convertTensor(const ::onnx::TensorProto &proto, Tensor &tensor,
   }
 }
 
-void convertValueInfo(const ::onnx::ValueInfoProto &proto, ValueInfo &info) {
+bool convertValueInfo(const ::onnx::ValueInfoProto &proto, ValueInfo &info,
+                      bool strict, std::string &error) {
   info.name = proto.name();
   if (!proto.has_type() || !proto.type().has_tensor_type())
-    return;
+    return true;
   info.isTensor = true;
   const ::onnx::TypeProto_Tensor &type = proto.type().tensor_type();
   info.elementType = type.elem_type();
   if (!type.has_shape())
-    return;
+    return true;
   info.hasShape = true;
-  for (const ::onnx::TensorShapeProto_Dimension &dim : type.shape().dim())
+  // dfq has no empty activations: a zero or negative size of a
+  // floating-point tensor is an error, not an unknown dimension. (An empty
+  // integer tensor is a list such as ReduceSum's `axes = []`, which the
+  // importer reads as a constant.)
+  bool isFloatingPoint = type.elem_type() == ::onnx::TensorProto::FLOAT ||
+                         type.elem_type() == ::onnx::TensorProto::DOUBLE ||
+                         type.elem_type() == ::onnx::TensorProto::FLOAT16 ||
+                         type.elem_type() == ::onnx::TensorProto::BFLOAT16;
+  for (const ::onnx::TensorShapeProto_Dimension &dim : type.shape().dim()) {
+    if (strict && isFloatingPoint && dim.has_dim_value() &&
+        dim.dim_value() <= 0)
+      return fail(error, "'" + info.name + "' has a dimension of " +
+                             std::to_string(dim.dim_value()) +
+                             "; dimensions must be positive or symbolic");
     info.dims.push_back(
         dim.has_dim_value() && dim.dim_value() > 0 ? dim.dim_value() : -1);
+  }
+  // Shape arithmetic on absurd sizes (a dimension of 2^63 - 1) would
+  // overflow; no tensor dfq can run comes near 2^40 elements.
+  constexpr int64_t kMaxElements = int64_t(1) << 40;
+  int64_t elements = 1;
+  for (int64_t d : info.dims)
+    if (d > 0 && strict) {
+      if (d > kMaxElements / elements)
+        return fail(error, "'" + info.name +
+                               "' has more than 2^40 elements; dfq cannot "
+                               "hold it");
+      elements *= d;
+    }
+  return true;
+}
+
+/// Operators whose inputs or attributes changed in opsets 18 to 22, which
+/// the ONNX library dfq builds against (1.12, opsets up to 17) does not
+/// describe: their nodes in newer models are left to the importer's checks.
+bool changedAfterOpset17(const std::string &opType) {
+  static const char *const changed[] = {"AffineGrid",
+                                        "AveragePool",
+                                        "Cast",
+                                        "CastLike",
+                                        "CenterCropPad",
+                                        "Col2Im",
+                                        "Constant",
+                                        "ConstantOfShape",
+                                        "DFT",
+                                        "DeformConv",
+                                        "DequantizeLinear",
+                                        "Gelu",
+                                        "GridSample",
+                                        "GroupNormalization",
+                                        "ImageDecoder",
+                                        "IsInf",
+                                        "IsNaN",
+                                        "LpPool",
+                                        "Mish",
+                                        "Pad",
+                                        "QLinearMatMul",
+                                        "QuantizeLinear",
+                                        "ReduceL1",
+                                        "ReduceL2",
+                                        "ReduceLogSum",
+                                        "ReduceLogSumExp",
+                                        "ReduceMax",
+                                        "ReduceMean",
+                                        "ReduceMin",
+                                        "ReduceProd",
+                                        "ReduceSumSquare",
+                                        "Resize",
+                                        "ScatterElements",
+                                        "ScatterND",
+                                        "Split"};
+  for (const char *name : changed)
+    if (opType == name)
+      return true;
+  return false;
+}
+
+/// Checks a node of the default domain against its ONNX schema at the
+/// model's opset, as ONNX's checker and ONNX Runtime do: the number of
+/// inputs and outputs, required inputs present, every attribute known to
+/// the operator and of its type, required attributes present. (Attribute
+/// values are the importer's to check.) Operators ONNX does not define are
+/// left to the importer, which names them as unsupported.
+bool verifyAgainstSchema(const ::onnx::NodeProto &node, int64_t opset,
+                         std::string &error) {
+  int maxKnown = ::onnx::OpSchemaRegistry::DomainToVersionRange::Instance()
+                     .Map()
+                     .at(::onnx::ONNX_DOMAIN)
+                     .second;
+  if (opset > maxKnown && changedAfterOpset17(node.op_type()))
+    return true;
+  const ::onnx::OpSchema *schema = ::onnx::OpSchemaRegistry::Schema(
+      node.op_type(), static_cast<int>(std::min<int64_t>(opset, maxKnown)),
+      ::onnx::ONNX_DOMAIN);
+  if (!schema)
+    return true;
+  // Exporters of the first opsets kept writing `consumed_inputs` and
+  // `is_test` after ONNX dropped them; the opset upgrade drops them (and
+  // checks what they say), so the schema sees the node without them.
+  ::onnx::NodeProto checked = node;
+  auto *attributes = checked.mutable_attribute();
+  for (int i = attributes->size() - 1; i >= 0; --i)
+    if (attributes->Get(i).name() == "consumed_inputs" ||
+        attributes->Get(i).name() == "is_test")
+      attributes->DeleteSubrange(i, 1);
+  try {
+    schema->Verify(checked);
+  } catch (const std::exception &e) {
+    return fail(error, std::string("does not match the ONNX schema of ") +
+                           node.op_type() + " (opset " +
+                           std::to_string(schema->SinceVersion()) +
+                           "): " + e.what());
+  }
+  return true;
 }
 
 bool convertAttribute(const ::onnx::AttributeProto &proto, Attribute &attr,
@@ -191,7 +315,7 @@ bool convertAttribute(const ::onnx::AttributeProto &proto, Attribute &attr,
   return true;
 }
 
-bool convertModel(const ::onnx::ModelProto &proto, Model &model,
+bool convertModel(const ::onnx::ModelProto &proto, Model &model, bool strict,
                   std::string &error) {
   model.irVersion = proto.ir_version();
   model.producerName = proto.producer_name();
@@ -212,17 +336,29 @@ bool convertModel(const ::onnx::ModelProto &proto, Model &model,
     return fail(error, "sparse initializers are not supported");
   for (const ::onnx::ValueInfoProto &input : graph.input()) {
     model.graph.inputs.emplace_back();
-    convertValueInfo(input, model.graph.inputs.back());
+    if (!convertValueInfo(input, model.graph.inputs.back(), strict, error))
+      return fail(error, "graph input " + error);
   }
   for (const ::onnx::ValueInfoProto &output : graph.output()) {
     model.graph.outputs.emplace_back();
-    convertValueInfo(output, model.graph.outputs.back());
+    if (!convertValueInfo(output, model.graph.outputs.back(), strict, error))
+      return fail(error, "graph output " + error);
   }
+  auto defaultOpset = model.opsets.find("");
   for (const ::onnx::NodeProto &nodeProto : graph.node()) {
     Node &node = model.graph.nodes.emplace_back();
     node.name = nodeProto.name();
     node.opType = nodeProto.op_type();
     node.domain = nodeProto.domain() == "ai.onnx" ? "" : nodeProto.domain();
+    if (strict && node.domain.empty() && defaultOpset != model.opsets.end() &&
+        !verifyAgainstSchema(nodeProto, defaultOpset->second, error))
+      return fail(error,
+                  node.opType + " node '" +
+                      (node.name.empty()
+                           ? node.opType + "_" +
+                                 std::to_string(model.graph.nodes.size() - 1)
+                           : node.name) +
+                      "': " + error);
     node.inputs.assign(nodeProto.input().begin(), nodeProto.input().end());
     node.outputs.assign(nodeProto.output().begin(), nodeProto.output().end());
     for (const ::onnx::AttributeProto &attrProto : nodeProto.attribute()) {
@@ -251,7 +387,7 @@ bool readFile(const std::string &path, std::string &bytes, std::string &error) {
 } // namespace
 
 bool parseModel(const std::string &bytes, const std::string &sourceName,
-                Model &model, std::string &error) {
+                Model &model, std::string &error, bool strict) {
   ::onnx::ModelProto proto;
   if (bytes.empty())
     return fail(error, "'" + sourceName + "' is empty, not an ONNX model");
@@ -259,14 +395,16 @@ bool parseModel(const std::string &bytes, const std::string &sourceName,
     return fail(error, "'" + sourceName +
                            "' is not a valid ONNX model (protobuf parsing "
                            "failed: truncated or not a ModelProto)");
-  if (!convertModel(proto, model, error))
+  if (!convertModel(proto, model, strict, error))
     return fail(error, "'" + sourceName + "': " + error);
   return true;
 }
 
-bool readModelFile(const std::string &path, Model &model, std::string &error) {
+bool readModelFile(const std::string &path, Model &model, std::string &error,
+                   bool strict) {
   std::string bytes;
-  return readFile(path, bytes, error) && parseModel(bytes, path, model, error);
+  return readFile(path, bytes, error) &&
+         parseModel(bytes, path, model, error, strict);
 }
 
 bool readTensorFile(const std::string &path, Tensor &tensor,

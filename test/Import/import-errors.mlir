@@ -124,13 +124,32 @@
 // RUN: %python %S/onnx_gen.py empty %t/empty.onnx
 // RUN: not dfq-translate --import-onnx %t/empty.onnx -o %t/empty.mlir 2>&1 | FileCheck %s --check-prefix=EMPTY
 // Nothing was written for any of them.
+// RUN: %python %S/onnx_gen.py relu_alpha %t/relu_alpha.onnx
+// RUN: not dfq-translate --import-onnx %t/relu_alpha.onnx -o %t/relu_alpha.mlir 2>&1 | FileCheck %s --check-prefix=SCHEMA_ATTR
+// RUN: %python %S/onnx_gen.py relu_two_outputs %t/relu_two_outputs.onnx
+// RUN: not dfq-translate --import-onnx %t/relu_two_outputs.onnx -o %t/relu_two_outputs.mlir 2>&1 | FileCheck %s --check-prefix=SCHEMA_OUTPUTS
+// RUN: %python %S/onnx_gen.py conv_four_inputs %t/conv_four_inputs.onnx
+// RUN: not dfq-translate --import-onnx %t/conv_four_inputs.onnx -o %t/conv_four_inputs.mlir 2>&1 | FileCheck %s --check-prefix=SCHEMA_INPUTS
+// RUN: %python %S/onnx_gen.py conv_no_kernel_shape_type %t/conv_no_kernel_shape_type.onnx
+// RUN: not dfq-translate --import-onnx %t/conv_no_kernel_shape_type.onnx -o %t/conv_no_kernel_shape_type.mlir 2>&1 | FileCheck %s --check-prefix=SCHEMA_ATTR_TYPE
+// RUN: %python %S/onnx_gen.py maxpool_ceil_mode_5 %t/maxpool_ceil_mode_5.onnx
+// RUN: not dfq-translate --import-onnx %t/maxpool_ceil_mode_5.onnx -o %t/maxpool_ceil_mode_5.mlir 2>&1 | FileCheck %s --check-prefix=CEIL_MODE
+// RUN: %python %S/onnx_gen.py gemm_transb_7 %t/gemm_transb_7.onnx
+// RUN: not dfq-translate --import-onnx %t/gemm_transb_7.onnx -o %t/gemm_transb_7.mlir 2>&1 | FileCheck %s --check-prefix=TRANS_B
+// RUN: %python %S/onnx_gen.py raw_and_float_data %t/raw_and_float_data.onnx
+// RUN: not dfq-translate --import-onnx %t/raw_and_float_data.onnx -o %t/raw_and_float_data.mlir 2>&1 | FileCheck %s --check-prefix=RAW_AND_FLOAT
+// RUN: %python %S/onnx_gen.py zero_dim_input %t/zero_dim_input.onnx
+// RUN: not dfq-translate --import-onnx %t/zero_dim_input.onnx -o %t/zero_dim_input.mlir 2>&1 | FileCheck %s --check-prefix=ZERO_DIM
+// RUN: %python %S/onnx_gen.py huge_dim_split %t/huge_dim_split.onnx
+// RUN: not dfq-translate --import-onnx %t/huge_dim_split.onnx -o %t/huge_dim_split.mlir 2>&1 | FileCheck %s --check-prefix=HUGE_DIM
 // RUN: ls %t | FileCheck %s --check-prefix=NO_OUTPUT --implicit-check-not=.mlir
 
 // UNSUPPORTED_OP: error: Sin node 'node': unsupported op type 'Sin'
 // DOMAIN: error: Relu node 'node': operator domain 'com.example' is not supported
-// ATTR: error: Relu node 'node': unsupported attribute 'alpha'
-// ATTR_TYPE: error: Flatten node 'node': attribute 'axis' is FLOAT, expected INT
-// HARD_SIGMOID: error: HardSigmoid node 'node': attribute 'alpha' is INT, expected FLOAT
+// ATTR: error: ReduceMean node 'node': unsupported attribute 'alpha'
+// SCHEMA_ATTR: error: '{{.*}}': Relu node 'node': does not match the ONNX schema of Relu (opset 13): Unrecognized attribute: alpha for operator Relu
+// ATTR_TYPE: error: ReduceMean node 'node': attribute 'keepdims' is FLOAT, expected INT
+// HARD_SIGMOID: error: '{{.*}}': HardSigmoid node 'node': does not match the ONNX schema of HardSigmoid (opset 6): Mismatched attribute type in 'node : alpha'
 // REDUCE_MEAN: error: 'dfq.reduce_mean' op axes [1, 4] are out of range or repeated for rank 4
 // REDUCE_MEAN: error: ReduceMean node 'node': cannot be imported (see above)
 // PAD_WRAP: error: Pad node 'node': mode 'wrap' is not one of constant, reflect and edge
@@ -186,3 +205,11 @@
 // SPLIT: error: Split node 'node': split sizes [1, 2] do not add up to dimension 1 (4)
 // SQUEEZE: error: Squeeze node 'node': cannot squeeze dimension 1 of size 4
 // FOLD_GATHER: error: Gather node 'node': index 5 is out of range for a dimension of 2
+// SCHEMA_OUTPUTS: error: '{{.*}}': Relu node 'node': does not match the ONNX schema of Relu (opset 13): Node (node) has output size 2 not in range [min=1, max=1].
+// SCHEMA_INPUTS: error: '{{.*}}': Conv node 'node': does not match the ONNX schema of Conv (opset 11): Node (node) has input size 4 not in range [min=2, max=3].
+// SCHEMA_ATTR_TYPE: error: '{{.*}}': Conv node 'node': does not match the ONNX schema of Conv (opset 11): Mismatched attribute type in 'node : kernel_shape'
+// CEIL_MODE: error: MaxPool node 'node': attribute 'ceil_mode' must be 0 or 1, got 5
+// TRANS_B: error: Gemm node 'node': attribute 'transB' must be 0 or 1, got 7
+// RAW_AND_FLOAT: error: '{{.*}}': initializer: tensor 'b' holds its data in 2 fields (raw_data and typed data); ONNX allows one
+// ZERO_DIM: error: '{{.*}}': graph input 'x' has a dimension of 0; dimensions must be positive or symbolic
+// HUGE_DIM: error: '{{.*}}': graph input 'x' has more than 2^40 elements; dfq cannot hold it

@@ -278,8 +278,13 @@ NEGATIVE = {
     "unsupported_domain": lambda: model(
         [helper.make_node("Relu", ["x"], ["y"], name="node", domain="com.example")],
         [value("x", [1, 4])], [value("y", None)]),
-    "unsupported_attr": lambda: single("Relu", ["x"], {"alpha": 0.1}, in_shapes={"x": [1, 4]}),
-    "wrong_attr_type": lambda: single("Flatten", ["x"], {"axis": 1.5}, in_shapes={"x": [1, 4]}),
+    # ONNX 1.12's schemas end at opset 17: a newer ReduceMean is checked by
+    # the importer alone.
+    "unsupported_attr": lambda: single("ReduceMean", ["x"], {"alpha": 1},
+                                       in_shapes={"x": [1, 4]}, opset=18),
+    "relu_alpha": lambda: single("Relu", ["x"], {"alpha": 0.1}, in_shapes={"x": [1, 4]}),
+    "wrong_attr_type": lambda: single("ReduceMean", ["x"], {"keepdims": 1.5},
+                                      in_shapes={"x": [1, 4]}, opset=18),
     "hardsigmoid_int_alpha": lambda: single("HardSigmoid", ["x"], {"alpha": 1},
                                             in_shapes={"x": [1, 4]}),
     "reduce_mean_axes": lambda: single("ReduceMean", ["x"], {"axes": [1, 4]},
@@ -414,7 +419,35 @@ NEGATIVE = {
     "missing_output": lambda: model([helper.make_node("Relu", ["x"], ["y"], name="node")],
                                     [value("x", [1, 4])], [value("nowhere", None)]),
     "clip_dynamic_bound": lambda: single("Clip", ["x", "lo"], in_shapes={"x": [1, 4], "lo": []}),
+    # Nodes that do not match their ONNX schema, attribute values outside
+    # their domain, inconsistent tensors, empty activations.
+    "relu_two_outputs": lambda: single("Relu", ["x"], in_shapes={"x": [1, 4]}, outputs=("y", "z")),
+    "conv_four_inputs": lambda: single("Conv", ["x", "w", "b", "x"],
+                                       inits=[init("w", ramp(2, 1, 3, 3)), init("b", ramp(2))],
+                                       in_shapes={"x": [1, 1, 5, 5]}),
+    "conv_no_kernel_shape_type": lambda: single("Conv", ["x", "w"], {"kernel_shape": 3},
+                                                inits=[init("w", ramp(2, 1, 3, 3))],
+                                                in_shapes={"x": [1, 1, 5, 5]}),
+    "maxpool_ceil_mode_5": lambda: single("MaxPool", ["x"], {"kernel_shape": [2, 2], "ceil_mode": 5},
+                                          in_shapes={"x": [1, 1, 4, 4]}),
+    "gemm_transb_7": lambda: single("Gemm", ["x", "w"], {"transB": 7}, inits=[init("w", ramp(4, 4))],
+                                    in_shapes={"x": [1, 4]}),
+    "raw_and_float_data": lambda: single("Add", ["x", "b"], inits=[raw_and_float_data("b", ramp(4))],
+                                         in_shapes={"x": [1, 4]}),
+    "zero_dim_input": lambda: single("Relu", ["x"], in_shapes={"x": [1, 0, 4]}),
+    # Found by dfq-import-fuzzer: num_outputs chunks of a dimension of
+    # 2^63 - 1 overflowed into an endless list of split sizes.
+    "huge_dim_split": lambda: single("Split", ["x"], {"num_outputs": 2},
+                                     in_shapes={"x": [2**63 - 1, 4]}, outputs=("y", "z"),
+                                     opset=18),
 }
+
+
+def raw_and_float_data(name, array):
+    """An initializer holding its values twice: in raw_data and in float_data."""
+    tensor = init(name, array)
+    tensor.float_data.extend(np.asarray(array, np.float32).ravel().tolist())
+    return tensor
 
 
 def external_data():
