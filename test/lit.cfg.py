@@ -49,3 +49,8 @@ if all(f in flags for f in ["avx512f", "avx512cd", "avx512vl", "avx512bw",
                             "avx512dq", "avx512ifma", "avx512vbmi",
                             "avx512_vnni"]):
     config.available_features.add("x86-avx512-vnni")
+# The x86 backend this host runs, for tests that check an x86 library against
+# the interpreter whatever its instruction set.
+config.substitutions.append(
+    ("%host_x86_target",
+     "x86" if "x86-avx512-vnni" in config.available_features else "x86-avx2"))

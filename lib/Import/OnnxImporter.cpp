@@ -988,6 +988,14 @@ LogicalResult OnnxImporter::importReshape(const onnx::Node &node, Location loc,
       knownOut *= t;
     }
   }
+  // A dynamic input dimension that neither a copied dimension nor -1 takes
+  // up would need a static result of a run-time size: `[1, 144]` from a
+  // batch-dynamic `[?, 4, 6, 6]` holds only at batch 1.
+  if (dynamicIn > 0 && inferIndex < 0)
+    return emitError(loc) << what << ": cannot reshape " << formatDims(inShape)
+                          << " to the static shape " << formatDims(outShape)
+                          << ": its size depends on the run-time "
+                          << (batchIsInput ? "batch" : "dimension");
   if (dynamicIn == 0) {
     if (inferIndex >= 0) {
       if (knownOut == 0 || knownIn % knownOut != 0)
@@ -2517,6 +2525,42 @@ mlir::dfq::importOnnxModel(const ::mlir::dfq::onnx::Model &model,
                            StringRef sourceName, MLIRContext *context,
                            const OnnxImportOptions &options) {
   context->loadDialect<DfqDialect, arith::ArithDialect, func::FuncDialect>();
+  if (options.relaxedBatch)
+    *options.relaxedBatch = false;
+  if (options.relaxBatchOfOne && options.inputShape.empty()) {
+    SmallVector<const onnx::ValueInfo *> inputs;
+    for (const onnx::ValueInfo &input : model.graph.inputs)
+      if (!llvm::any_of(model.graph.initializers,
+                        [&](const onnx::Tensor &init) {
+                          return init.name == input.name;
+                        }))
+        inputs.push_back(&input);
+    if (inputs.size() == 1 && inputs[0]->hasShape &&
+        inputs[0]->dims.size() >= 2 && inputs[0]->dims[0] == 1) {
+      OnnxImportOptions relaxed = options;
+      relaxed.relaxBatchOfOne = false;
+      relaxed.inputShape.push_back(ShapedType::kDynamic);
+      for (int64_t d : llvm::drop_begin(inputs[0]->dims))
+        relaxed.inputShape.push_back(d < 0 ? ShapedType::kDynamic : d);
+      // The attempt's errors only mean that the batch must stay 1.
+      ScopedDiagnosticHandler quiet(context,
+                                    [](Diagnostic &) { return success(); });
+      // Every output must still lead with the batch: a graph that folds it
+      // away (a reshape to [1, -1]) computes a batch-1 model only.
+      OwningOpRef<ModuleOp> module =
+          OnnxImporter(model, sourceName, context, relaxed).run();
+      func::FuncOp entry =
+          module ? *module->getOps<func::FuncOp>().begin() : func::FuncOp();
+      if (entry && llvm::all_of(entry.getResultTypes(), [](Type type) {
+            auto tensor = dyn_cast<RankedTensorType>(type);
+            return tensor && tensor.getRank() > 0 && tensor.isDynamicDim(0);
+          })) {
+        if (options.relaxedBatch)
+          *options.relaxedBatch = true;
+        return module;
+      }
+    }
+  }
   return OnnxImporter(model, sourceName, context, options).run();
 }
 

@@ -2,9 +2,37 @@
 
 #include "dfq/Support/CommandLine.h"
 
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+
+bool mlir::dfq::parseCommandLine(int argc, char **argv,
+                                 llvm::StringRef overview) {
+  std::string messages;
+  llvm::raw_string_ostream os(messages);
+  if (llvm::cl::ParseCommandLineOptions(argc, argv, overview, &os))
+    return true;
+  // LLVM writes "<tool>: <message>" lines: the first is the error, the
+  // others ("Did you mean ...?") are hints.
+  std::string tool = llvm::sys::path::filename(argv[0]).str();
+  llvm::SmallVector<llvm::StringRef> lines;
+  llvm::StringRef(messages).split(lines, '\n', -1, /*KeepEmpty=*/false);
+  bool first = true;
+  for (llvm::StringRef line : lines) {
+    line.consume_front(tool + ":");
+    line = line.trim();
+    llvm::errs() << tool << (first ? ": error: " : ": note: ") << line << "\n";
+    first = false;
+  }
+  // An option's value LLVM cannot parse is reported by the option itself,
+  // on stderr, above.
+  if (first)
+    llvm::errs() << tool << ": error: invalid command line (see above)\n";
+  return false;
+}
 
 llvm::cl::opt<int> *
 mlir::dfq::adoptThreadsOption(llvm::cl::OptionCategory &category,

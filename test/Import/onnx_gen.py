@@ -482,7 +482,25 @@ POSITIVE = {
                                 in_shapes={"x": ["N", 3, 4, 5]}, opset=20),
     "external_data": external_data,
     "bad_raw_size": bad_raw_size,
+    # Exported with a static batch of 1: conv_bn_net as is, and one whose
+    # reshape to [1, -1] only holds at batch 1.
+    "batch_one_net": lambda: batch_one(conv_bn_net()),
+    "batch_one_reshape": lambda: model(
+        [helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
+         helper.make_node("Reshape", ["c", "s"], ["r"], name="flatten"),
+         helper.make_node("Gemm", ["r", "fc.w"], ["y"], name="fc", transB=1)],
+        [value("x", [1, 1, 5, 5])], [value("y", None)],
+        [init("w", ramp(2, 1, 3, 3)), init("s", np.array([1, -1], np.int64)),
+         init("fc.w", ramp(4, 18))]),
 }
+
+
+def batch_one(m):
+    """`m` with every graph input and output's leading dimension fixed to 1."""
+    for info in list(m.graph.input) + list(m.graph.output):
+        info.type.tensor_type.shape.dim[0].ClearField("dim_param")
+        info.type.tensor_type.shape.dim[0].dim_value = 1
+    return m
 
 
 def main():

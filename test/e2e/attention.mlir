@@ -16,7 +16,7 @@
 // RUN: dfq-run %t/c --input %t/x.npy --output %t/c.npy >/dev/null 2>&1
 // RUN: dfq-run %t/c/model.mlir --input %t/x.npy --output %t/c-ref.npy >/dev/null 2>&1
 // RUN: %python %S/compare_npy.py %t/c.npy %t/c-ref.npy --atol 1e-5 | FileCheck %s
-// RUN: dfq-compile %t/model.onnx --calib none --target x86 -o %t/x86 >/dev/null 2>&1
+// RUN: dfq-compile %t/model.onnx --calib none --target %host_x86_target -o %t/x86 >/dev/null 2>&1
 // RUN: dfq-run %t/x86 --input %t/x.npy --output %t/x86.npy >/dev/null 2>&1
 // RUN: dfq-run %t/x86/model.mlir --input %t/x.npy --output %t/x86-ref.npy >/dev/null 2>&1
 // RUN: %python %S/compare_npy.py %t/x86.npy %t/x86-ref.npy --atol 1e-5 | FileCheck %s

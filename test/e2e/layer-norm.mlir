@@ -24,7 +24,7 @@
 // RUN: dfq-run %t/c --input %t/17/x.npy --output %t/c.npy >/dev/null 2>&1
 // RUN: dfq-run %t/c/model.mlir --input %t/17/x.npy --output %t/c-ref.npy >/dev/null 2>&1
 // RUN: %python %S/compare_npy.py %t/c.npy %t/c-ref.npy --atol 1e-5 | FileCheck %s
-// RUN: dfq-compile %t/13/model.onnx --calib none --target x86 -o %t/x86 >/dev/null 2>&1
+// RUN: dfq-compile %t/13/model.onnx --calib none --target %host_x86_target -o %t/x86 >/dev/null 2>&1
 // RUN: FileCheck %s --check-prefix=X86 < %t/x86/model.mlir
 // RUN: dfq-run %t/x86 --input %t/13/x.npy --output %t/x86.npy >/dev/null 2>&1
 // RUN: dfq-run %t/x86/model.mlir --input %t/13/x.npy --output %t/x86-ref.npy >/dev/null 2>&1

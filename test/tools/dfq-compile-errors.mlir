@@ -14,8 +14,17 @@
 // RUN: not dfq-compile %t/net.onnx -o %t/out --no-compensation 2>&1 | FileCheck %s --check-prefix=NOCOMP
 // RUN: not dfq-compile %t/missing.onnx -o %t/out --calib none 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not dfq-compile %s -o %t/out --calib none 2>&1 | FileCheck %s --check-prefix=NOBN
+// RUN: not dfq-compile %t/net.onnx -o %t/out --threads 5000 2>&1 | FileCheck %s --check-prefix=THREADS
+// RUN: not dfq-compile %t/net.onnx -o %t/out --mean inf 2>&1 | FileCheck %s --check-prefix=MEAN
+// RUN: not dfq-compile %t/net.onnx -o %t/out --std nan 2>&1 | FileCheck %s --check-prefix=STD
+// RUN: not dfq-compile %t/net.onnx -o %t/out --wbit 4 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not ls %t/out
 
+// THREADS: error: --threads must lie in [0, 1024], got 5000
+// MEAN: error: --mean must be finite
+// STD: error: --std must be positive and finite
+// UNKNOWN: dfq-compile: error: Unknown command line argument '--wbit'.
+// UNKNOWN: dfq-compile: note: Did you mean '--wbits'?
 // BITS: error: --wbits and --abits must lie in [2, 8], got 9 and 8
 // EDGE: error: --first-last-bits must be 'same' or lie in [2, 8], got '1'
 // CALIB: error: --calib must be dsg, zeroq, none or real:PATH, got 'gdfq'

@@ -27,7 +27,22 @@
 // RUN: not dfq-run %S/Inputs/affine-model.mlir --input %S/dfq-run.mlir 2>&1 | FileCheck %s --check-prefix=NOTNPY
 // NOTNPY: error: '{{.*}}dfq-run.mlir' is not a .npy file
 // RUN: not dfq-run %S/Inputs/affine-model.mlir --input %t/data/expected.npy 2>&1 | FileCheck %s --check-prefix=SHAPE
-// SHAPE: error: the model input [?, 1, 28, 28] does not take samples of shape [10]
+// SHAPE: error: '{{.*}}expected.npy' holds samples of shape [10] but the model input is [?, 1, 28, 28]
+// Inputs must have the model's shape, not just as many elements.
+// RUN: %python -c "import numpy as np; np.save('%t/flat.npy', np.load('%t/data/images.npy').reshape(4, 784))"
+// RUN: not dfq-run %S/Inputs/affine-model.mlir --input %t/flat.npy 2>&1 | FileCheck %s --check-prefix=FLAT
+// FLAT: error: '{{.*}}flat.npy' holds samples of shape [784] but the model input is [?, 1, 28, 28]
+// RUN: not dfq-run %S/Inputs/affine-model.mlir --threads 100000 2>&1 | FileCheck %s --check-prefix=THREADS
+// THREADS: error: --threads must lie in [0, 1024], got 100000
+// RUN: not dfq-run %S/Inputs/affine-model.mlir --mean nan 2>&1 | FileCheck %s --check-prefix=MEAN
+// MEAN: error: --mean must be finite
+// RUN: not dfq-run %S/Inputs/affine-model.mlir --std nan 2>&1 | FileCheck %s --check-prefix=STD
+// STD: error: --std must be positive and finite
+// RUN: not dfq-run %S/Inputs/affine-model.mlir --no-such-option 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// UNKNOWN: dfq-run: error: Unknown command line argument '--no-such-option'.
+// RUN: not dfq-run %S/Inputs/affine-model.mlir --batch two 2>&1 | FileCheck %s --check-prefix=BADVALUE
+// BADVALUE: for the --batch option: 'two' value invalid
+// BADVALUE: dfq-run: error: invalid command line (see above)
 // RUN: not dfq-run %S/Inputs/unsupported-op.mlir --input %t/data/images.npy 2>&1 | FileCheck %s --check-prefix=BADOP
 // BADOP: unsupported-op.mlir:2:8: error: 'arith.negf' {{.*}}not supported by the reference interpreter
 // RUN: not dfq-run %t/model.txt 2>&1 | FileCheck %s --check-prefix=KIND

@@ -290,9 +290,10 @@ int main(int argc, char **argv) {
       [](llvm::raw_ostream &os) { os << "dfq-compile (dfq 0.1, MLIR 22)\n"; });
   cl::opt<int> *threadsOpt = mlir::dfq::adoptThreadsOption(
       category, "Engine threads (0: every hardware thread)");
-  cl::ParseCommandLineOptions(argc, argv,
-                              "dfq-compile: quantize a float model without "
-                              "its training data\n");
+  if (!mlir::dfq::parseCommandLine(argc, argv,
+                                   "dfq-compile: quantize a float model "
+                                   "without its training data\n"))
+    return 1;
   int threads = threadsOpt ? threadsOpt->getValue() : 0;
 
   // Options first: nothing is read or written for a bad command line.
@@ -362,8 +363,13 @@ int main(int argc, char **argv) {
   }
   if (relu6AsRelu && !equalize)
     return fail("--relu6-as-relu needs --equalize");
-  if (!(stdOpt > 0))
-    return fail("--std must be positive");
+  if (!(stdOpt > 0) || !std::isfinite(stdOpt))
+    return fail("--std must be positive and finite");
+  if (!std::isfinite(meanOpt))
+    return fail("--mean must be finite");
+  if (threads < 0 || threads > dfq::kMaxThreads)
+    return fail("--threads must lie in [0, " + llvm::Twine(dfq::kMaxThreads) +
+                "], got " + llvm::Twine(threads));
   if (samples <= 0 || iterations < 0)
     return fail("--samples must be positive and --iterations non-negative");
   if (!(calibTimeLimit >= 0) || std::isinf(calibTimeLimit))
@@ -426,6 +432,11 @@ int main(int argc, char **argv) {
                   "' has its shapes in its types");
     importOptions.inputShape = *shape;
   }
+  // A model exported with batch 1 calibrates and compiles for any batch
+  // when its graph allows.
+  bool relaxedBatch = false;
+  importOptions.relaxBatchOfOne = true;
+  importOptions.relaxedBatch = &relaxedBatch;
   if (ext == ".onnx")
     module = dfq::importOnnxFile(inputPath, &context, importOptions);
   else if (ext == ".mlir")
@@ -434,6 +445,10 @@ int main(int argc, char **argv) {
     return fail("'" + inputPath + "': expected an .onnx or .mlir model");
   if (!module)
     return 1;
+  if (relaxedBatch)
+    llvm::errs() << "dfq-compile: the model was exported with a batch of 1; "
+                    "it is compiled for any batch (--input-shape 1x... keeps "
+                    "it static)\n";
   importTiming.stop();
   if (description) {
     auto existing = dfq::TargetAttr::lookup(*module);

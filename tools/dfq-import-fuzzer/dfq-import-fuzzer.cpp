@@ -101,8 +101,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     return success();
   });
+  // As dfq-compile and dfq-run import: a batch of 1 is tried as dynamic
+  // first.
+  dfq::OnnxImportOptions options;
+  options.relaxBatchOfOne = true;
   OwningOpRef<ModuleOp> module =
-      dfq::importOnnxModel(model, "fuzz.onnx", &context);
+      dfq::importOnnxModel(model, "fuzz.onnx", &context, options);
   if (!module) {
     if (errors.empty())
       reportBug("the import failed without a diagnostic", "");

@@ -154,6 +154,8 @@ static FailureOr<LoadedModel> loadModel(StringRef path, MLIRContext &context) {
     importOptions.inputShape = *shape;
   }
   if (ext == ".onnx") {
+    // A model exported with batch 1 runs at --batch when its graph allows.
+    importOptions.relaxBatchOfOne = true;
     loaded.module = mlir::dfq::importOnnxFile(file, &context, importOptions);
     loaded.executor = "onnx-import";
   } else if (ext == ".mlir") {
@@ -189,24 +191,29 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(runCategory);
   cl::AddExtraVersionPrinter(
       [](llvm::raw_ostream &os) { os << "dfq-run (dfq 0.1, MLIR 22)\n"; });
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "dfq-run: execute a model and evaluate it\n\n"
-      "Runs an ONNX model, a dfq .mlir module or a dfq-compile output "
-      "directory on Fashion-MNIST or on .npy inputs and reports top-1 "
-      "accuracy and latency.\n");
+  if (!mlir::dfq::parseCommandLine(
+          argc, argv,
+          "dfq-run: execute a model and evaluate it\n\n"
+          "Runs an ONNX model, a dfq .mlir module or a dfq-compile output "
+          "directory on Fashion-MNIST or on .npy inputs and reports top-1 "
+          "accuracy and latency.\n"))
+    return 1;
 
   if (batchOpt <= 0)
     return fail("--batch must be positive, got " + llvm::Twine(batchOpt));
   if (limitOpt < 0)
     return fail("--limit must not be negative, got " + llvm::Twine(limitOpt));
-  if (!(stdOpt > 0))
-    return fail("--std must be positive");
+  if (!(stdOpt > 0) || !std::isfinite(stdOpt))
+    return fail("--std must be positive and finite");
+  if (!std::isfinite(meanOpt))
+    return fail("--mean must be finite");
   if (!inputOpt.empty() && !datasetOpt.empty())
     return fail("--input and --dataset are exclusive");
   int threads = threadsOpt ? threadsOpt->getValue() : 0;
-  if (threads < 0)
-    return fail("--threads must not be negative");
+  if (threads < 0 || threads > mlir::dfq::kMaxThreads)
+    return fail("--threads must lie in [0, " +
+                llvm::Twine(mlir::dfq::kMaxThreads) + "], got " +
+                llvm::Twine(threads));
 
   // Inputs first: a typo in a path should not cost an import.
   ::mlir::dfq::FloatArray samples;
@@ -346,8 +353,22 @@ int main(int argc, char **argv) {
   };
 
   // The model's per-sample shape must hold exactly one sample's elements, so
-  // [N, 1, 28, 28] images also feed a model that takes [N, 784].
+  // [N, 1, 28, 28] dataset images also feed a model that takes [N, 784];
+  // inputs given as --input must have the model's shape itself.
   std::vector<int64_t> perSample(inputShape.begin() + 1, inputShape.end());
+  if (!inputOpt.empty() &&
+      (perSample.size() + 1 != samples.shape.size() ||
+       !llvm::all_of(
+           llvm::zip_equal(perSample,
+                           llvm::ArrayRef<int64_t>(samples.shape).drop_front()),
+           [](auto dims) {
+             return std::get<0>(dims) < 0 ||
+                    std::get<0>(dims) == std::get<1>(dims);
+           })))
+    return fail(
+        "'" + inputOpt + "' holds samples of shape " +
+        formatShape(llvm::ArrayRef<int64_t>(samples.shape).drop_front()) +
+        " but the model input is " + shapeText(inputShape));
   int64_t modelSampleSize = 1;
   for (int64_t d : perSample) {
     if (d < 0)

@@ -36,6 +36,14 @@ struct OnnxImportOptions {
   /// A static entry that contradicts a static dimension of the file, a
   /// different rank or a graph with more inputs is an error.
   llvm::SmallVector<int64_t> inputShape;
+  /// Without `inputShape`: a graph whose one input has a static leading
+  /// dimension of 1 (a model exported with batch 1, common in the wild) is
+  /// imported with that dimension dynamic, so that it calibrates and runs at
+  /// any batch, when the graph allows it; when some node needs the batch to
+  /// be 1 (a reshape to a constant [1, 512]), it is imported as the file
+  /// says. `relaxedBatch` tells which happened.
+  bool relaxBatchOfOne = false;
+  bool *relaxedBatch = nullptr;
 };
 
 /// Imports `model`; `sourceName` names the file in locations and messages.

@@ -14,6 +14,15 @@ namespace mlir::dfq {
 llvm::cl::opt<int> *adoptThreadsOption(llvm::cl::OptionCategory &category,
                                        llvm::StringRef description);
 
+/// Parses the command line like llvm::cl::ParseCommandLineOptions, but
+/// reports a bad command line as the tools' other errors are reported
+/// (`<tool>: error: ...`, hints as notes) and returns false instead of
+/// exiting, so that the caller exits with status 1 having written nothing.
+bool parseCommandLine(int argc, char **argv, llvm::StringRef overview);
+
+/// The most threads a `--threads` option accepts.
+constexpr int kMaxThreads = 1024;
+
 /// Makes the allocator keep freed memory in the process instead of handing
 /// it back to the kernel. The reference interpreter allocates and frees
 /// tensors of tens or hundreds of megabytes per op at 224x224; glibc serves
