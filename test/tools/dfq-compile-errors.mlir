@@ -19,7 +19,13 @@
 // RUN: not dfq-compile %t/net.onnx -o %t/out --std nan 2>&1 | FileCheck %s --check-prefix=STD
 // RUN: not dfq-compile %t/net.onnx -o %t/out --wbit 4 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not ls %t/out
+// A compiler that fails or cannot start: an error naming it, no library.
+// RUN: not env CC=/bin/false dfq-compile %t/net.onnx -o %t/cc --calib none --target c 2>&1 | FileCheck %s --check-prefix=CC
+// RUN: not env CC=%t/no-such-cc dfq-compile %t/net.onnx -o %t/cc --calib none --target c 2>&1 | FileCheck %s --check-prefix=NOCC
+// RUN: not ls %t/cc/libmodel.so
 
+// CC: error: compiling {{.*}}.c with '/bin/false' failed
+// NOCC: error: compiling {{.*}}.c with '{{.*}}no-such-cc' failed: posix_spawn failed
 // THREADS: error: --threads must lie in [0, 1024], got 5000
 // MEAN: error: --mean must be finite
 // STD: error: --std must be positive and finite

@@ -22,7 +22,8 @@
 // CHECK-NEXT: {{^}}    {{.*}}  layer SQNR (report)
 // CHECK-NEXT: {{^}}    {{.*}}  library
 // CHECK-NEXT: {{^}}    {{.*}}    host program and kernel pipelines
+// CHECK-NEXT: {{^}}    {{.*}}    host code: start compiling
 // CHECK-NEXT: {{^}}    {{.*}}    kernel objects
-// CHECK-NEXT: {{^}}    {{.*}}    host code: compile and link
+// CHECK-NEXT: {{^}}    {{.*}}    host code: finish compiling and link
 // CHECK-NEXT: {{^}}    {{.*}}  report and outputs
 // QUIET-NOT: Execution time report

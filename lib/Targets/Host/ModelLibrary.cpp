@@ -66,46 +66,57 @@ FailureOr<std::string> findCompiler(Location loc, const LibraryBackend &backend,
   return compiler;
 }
 
-LogicalResult compileAndLink(Location loc, const LibraryBackend &backend,
-                             StringRef compiler, StringRef buildDir,
-                             ArrayRef<std::string> sources,
-                             ArrayRef<std::string> objects) {
-  auto in = [&](StringRef name) {
-    llvm::SmallString<256> p(buildDir);
-    llvm::sys::path::append(p, name);
-    return p.str().str();
-  };
+/// The compiler's arguments shared by compiling and linking.
+std::vector<std::string> compilerArgs(const LibraryBackend &backend,
+                                      StringRef compiler, StringRef buildDir) {
   std::vector<std::string> args = {compiler.str()};
   for (const std::string &flag : backend.getCompileFlags())
     args.push_back(flag);
-  for (StringRef flag : {"-std=c11", "-fPIC", "-shared"})
+  for (StringRef flag : {"-std=c11", "-fPIC"})
     args.push_back(flag.str());
   args.push_back("-I" + buildDir.str());
   for (const std::string &dir : backend.getIncludeDirectories())
     args.push_back("-I" + dir);
-  for (const std::string &source : sources)
-    args.push_back(in(source));
-  for (const std::string &object : objects)
-    args.push_back(object);
-  for (StringRef lib : {"-lpthread", "-ldl", "-lm", "-o"})
-    args.push_back(lib.str());
-  args.push_back(in("libmodel.so"));
+  return args;
+}
+
+/// A compiler process started in the background: what it does (for the
+/// error message) and the log of its output.
+struct CompilerRun {
+  std::string what, log;
+  llvm::sys::ProcessInfo process;
+  std::string startError;
+};
+
+CompilerRun startCompiler(StringRef compiler, std::vector<std::string> args,
+                          std::string what, std::string log) {
+  CompilerRun run{std::move(what), std::move(log), {}, {}};
   SmallVector<StringRef> argRefs(args.begin(), args.end());
-  std::string log = in("compiler.log");
-  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(log),
-                                          StringRef(log)};
-  std::string message;
-  int status = llvm::sys::ExecuteAndWait(compiler, argRefs, std::nullopt,
-                                         redirects, 0, 0, &message);
-  if (status != 0) {
-    auto text = llvm::MemoryBuffer::getFile(log);
-    return emitError(loc) << "linking libmodel.so with '" << compiler
-                          << "' failed"
-                          << (message.empty() ? "" : ": " + message) << "\n"
-                          << (text ? (*text)->getBuffer().take_back(4000)
-                                   : StringRef());
+  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(run.log),
+                                          StringRef(run.log)};
+  // A compiler that cannot start leaves an invalid pid and a message.
+  run.process = llvm::sys::ExecuteNoWait(compiler, argRefs, std::nullopt,
+                                         redirects, 0, &run.startError);
+  return run;
+}
+
+/// Waits for `run`; an error with the compiler's log when it failed.
+LogicalResult finishCompiler(Location loc, StringRef compiler,
+                             CompilerRun &run) {
+  std::string message = run.startError;
+  int status = -1;
+  if (run.process.Pid != llvm::sys::ProcessInfo::InvalidPid) {
+    run.process = llvm::sys::Wait(run.process, std::nullopt, &message);
+    run.process.Pid = llvm::sys::ProcessInfo::InvalidPid;
+    status = run.process.ReturnCode;
   }
-  return success();
+  if (status == 0)
+    return success();
+  auto text = llvm::MemoryBuffer::getFile(run.log);
+  return emitError(loc) << run.what << " with '" << compiler << "' failed"
+                        << (message.empty() ? "" : ": " + message) << "\n"
+                        << (text ? (*text)->getBuffer().take_back(4000)
+                                 : StringRef());
 }
 
 /// Every C source of the library: the host runtime, the backend's files,
@@ -178,26 +189,59 @@ LogicalResult mlir::dfq::emitModelLibrary(func::FuncOp function,
   });
   auto in = [&](StringRef name) { return (buildDir + "/" + name).str(); };
 
+  // The host code compiles in the background, one compiler per source,
+  // while the backend builds its kernel objects; then everything links.
+  TimingScope hostTiming = timing.nest("host code: start compiling");
+  FailureOr<std::string> compiler =
+      findCompiler(loc, backend, options.compiler);
+  if (failed(compiler))
+    return failure();
+  std::vector<std::string> hostObjects;
+  std::vector<CompilerRun> compiles;
+  // Whatever happens next, no compiler outlives this function.
+  llvm::scope_exit waitForCompiles([&] {
+    for (CompilerRun &run : compiles)
+      if (run.process.Pid != llvm::sys::ProcessInfo::InvalidPid)
+        llvm::sys::Wait(run.process, std::nullopt);
+  });
+  for (const SourceFile &file : librarySources(program, backend, fingerprint)) {
+    if (failed(writeFile(loc, in(file.name), file.contents)))
+      return failure();
+    if (!StringRef(file.name).ends_with(".c"))
+      continue;
+    std::vector<std::string> args = compilerArgs(backend, *compiler, buildDir);
+    std::string object = in(file.name + ".o");
+    for (std::string arg :
+         {std::string("-c"), in(file.name), std::string("-o"), object})
+      args.push_back(std::move(arg));
+    hostObjects.push_back(object);
+    compiles.push_back(startCompiler(*compiler, std::move(args),
+                                     "compiling " + file.name,
+                                     in(file.name + ".log")));
+  }
+  hostTiming.stop();
+
   TimingScope objectsTiming = timing.nest("kernel objects");
   FailureOr<std::vector<std::string>> objects =
       backend.writeObjects(buildDir, loc);
   if (failed(objects))
     return failure();
   objectsTiming.stop();
-  TimingScope linkTiming = timing.nest("host code: compile and link");
-  FailureOr<std::string> compiler =
-      findCompiler(loc, backend, options.compiler);
-  if (failed(compiler))
-    return failure();
-  std::vector<std::string> sources;
-  for (const SourceFile &file : librarySources(program, backend, fingerprint)) {
-    if (failed(writeFile(loc, in(file.name), file.contents)))
+
+  TimingScope linkTiming = timing.nest("host code: finish compiling and link");
+  for (CompilerRun &run : compiles)
+    if (failed(finishCompiler(loc, *compiler, run)))
       return failure();
-    if (StringRef(file.name).ends_with(".c"))
-      sources.push_back(file.name);
-  }
-  if (failed(
-          compileAndLink(loc, backend, *compiler, buildDir, sources, *objects)))
+  std::vector<std::string> link = compilerArgs(backend, *compiler, buildDir);
+  link.push_back("-shared");
+  link.insert(link.end(), hostObjects.begin(), hostObjects.end());
+  link.insert(link.end(), objects->begin(), objects->end());
+  for (StringRef arg : {"-lpthread", "-ldl", "-lm", "-o"})
+    link.push_back(arg.str());
+  link.push_back(in("libmodel.so"));
+  CompilerRun linking = startCompiler(*compiler, std::move(link),
+                                      "linking libmodel.so", in("link.log"));
+  if (failed(finishCompiler(loc, *compiler, linking)))
     return failure();
   linkTiming.stop();
   for (StringRef name : {"model.h", "libmodel.so"}) {
