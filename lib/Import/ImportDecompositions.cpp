@@ -14,8 +14,10 @@
 #include "dfq/Dialect/DfqOps.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::dfq;
@@ -247,8 +249,14 @@ LogicalResult OnnxImporter::importDepthToSpace(const onnx::Node &node,
     return failure();
   ArrayRef<int64_t> in = type->getShape();
   int64_t b = *blocksize, n = in[0], c = in[1], h = in[2], w = in[3];
-  if (b < 1 || llvm::any_of(in.drop_front(), ShapedType::isDynamic) ||
-      (toSpace ? c % (b * b) != 0 : (h % b != 0 || w % b != 0)))
+  // b * b and the channels times b * b are formed only once they are known
+  // to fit (a blocksize of 2^43 squared is 0 in 64 bits).
+  int64_t squared = 0, channels = 0;
+  bool fits = b >= 1 && b <= std::numeric_limits<int32_t>::max() &&
+              !llvm::MulOverflow(b, b, squared) &&
+              !llvm::MulOverflow(c, squared, channels);
+  if (!fits || llvm::any_of(in.drop_front(), ShapedType::isDynamic) ||
+      (toSpace ? c % squared != 0 : (h % b != 0 || w % b != 0)))
     return emitError(loc) << what << ": blocksize " << b
                           << " does not divide input " << formatDims(in)
                           << " (static C, H and W)";

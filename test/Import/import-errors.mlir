@@ -140,6 +140,8 @@
 // RUN: not dfq-translate --import-onnx %t/raw_and_float_data.onnx -o %t/raw_and_float_data.mlir 2>&1 | FileCheck %s --check-prefix=RAW_AND_FLOAT
 // RUN: %python %S/onnx_gen.py zero_dim_input %t/zero_dim_input.onnx
 // RUN: not dfq-translate --import-onnx %t/zero_dim_input.onnx -o %t/zero_dim_input.mlir 2>&1 | FileCheck %s --check-prefix=ZERO_DIM
+// RUN: %python %S/onnx_gen.py depth_to_space_huge_blocksize %t/depth_to_space_huge_blocksize.onnx
+// RUN: not dfq-translate --import-onnx %t/depth_to_space_huge_blocksize.onnx -o %t/depth_to_space_huge_blocksize.mlir 2>&1 | FileCheck %s --check-prefix=HUGE_BLOCK
 // RUN: %python %S/onnx_gen.py huge_dim_split %t/huge_dim_split.onnx
 // RUN: not dfq-translate --import-onnx %t/huge_dim_split.onnx -o %t/huge_dim_split.mlir 2>&1 | FileCheck %s --check-prefix=HUGE_DIM
 // RUN: ls %t | FileCheck %s --check-prefix=NO_OUTPUT --implicit-check-not=.mlir
@@ -213,3 +215,4 @@
 // RAW_AND_FLOAT: error: '{{.*}}': initializer: tensor 'b' holds its data in 2 fields (raw_data and typed data); ONNX allows one
 // ZERO_DIM: error: '{{.*}}': graph input 'x' has a dimension of 0; dimensions must be positive or symbolic
 // HUGE_DIM: error: '{{.*}}': graph input 'x' has more than 2^40 elements; dfq cannot hold it
+// HUGE_BLOCK: error: DepthToSpace node 'node': blocksize 1099511627776 does not divide input [2, 8, 3, 3] (static C, H and W)

@@ -437,6 +437,11 @@ NEGATIVE = {
     "zero_dim_input": lambda: single("Relu", ["x"], in_shapes={"x": [1, 0, 4]}),
     # Found by dfq-import-fuzzer: num_outputs chunks of a dimension of
     # 2^63 - 1 overflowed into an endless list of split sizes.
+    # Found by dfq-import-fuzzer: a blocksize of 2^40 squared is 0 in 64
+    # bits, and the importer divided by it.
+    "depth_to_space_huge_blocksize": lambda: single("DepthToSpace", ["x"],
+                                                    {"blocksize": 2**40, "mode": "CRD"},
+                                                    in_shapes={"x": [2, 8, 3, 3]}),
     "huge_dim_split": lambda: single("Split", ["x"], {"num_outputs": 2},
                                      in_shapes={"x": [2**63 - 1, 4]}, outputs=("y", "z"),
                                      opset=18),
