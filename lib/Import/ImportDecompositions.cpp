@@ -315,6 +315,9 @@ LogicalResult OnnxImporter::importExpand(const onnx::Node &node, Location loc,
                             << " has a negative dimension";
     ones.push_back(ref.at(i) == Known::BatchSize ? 1 : size);
   }
+  if (failed(checkResultSize(
+          loc, RankedTensorType::get(ones, builder.getF32Type()))))
+    return failure();
   int64_t count = 1;
   for (int64_t d : ones)
     count *= d;
@@ -343,6 +346,24 @@ LogicalResult OnnxImporter::importTile(const onnx::Node &node, Location loc,
   if (int64_t(repeats->size()) != type->getRank())
     return emitError(loc) << what << ": " << repeats->size()
                           << " repeats for rank " << type->getRank();
+  // The result's size first, and each copy is one operand of a
+  // concatenation: an absurd count must not become a list of operands.
+  constexpr int64_t kMaxCopies = 65536;
+  SmallVector<int64_t> tiled;
+  for (auto [size, count] : llvm::zip_equal(type->getShape(), *repeats)) {
+    int64_t product = 0;
+    if (count > kMaxCopies ||
+        llvm::MulOverflow(ShapedType::isDynamic(size) ? 1 : size, count,
+                          product))
+      return emitError(loc)
+             << what << ": repeats " << formatDims(*repeats) << " of "
+             << formatDims(type->getShape()) << " exceed " << kMaxCopies
+             << " copies of an axis, which dfq does not tile";
+    tiled.push_back(ShapedType::isDynamic(size) ? size : product);
+  }
+  if (failed(checkResultSize(
+          loc, RankedTensorType::get(tiled, type->getElementType()))))
+    return failure();
   Value result = *x;
   for (auto [axis, count] : llvm::enumerate(*repeats)) {
     if (count < 1)

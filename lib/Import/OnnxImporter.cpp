@@ -23,6 +23,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -1627,11 +1628,40 @@ LogicalResult OnnxImporter::importResize(const onnx::Node &node, Location loc,
   return defineValue(node, node.outputs[0], *result, loc);
 }
 
+LogicalResult OnnxImporter::checkResultSize(Location loc, Type type) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped || !shaped.hasRank() ||
+      !onnx::exceedsMaxElements(shaped.getShape().data(), shaped.getRank()))
+    return success();
+  return emitError(loc) << what << ": its result "
+                        << formatDims(shaped.getShape())
+                        << " would hold more than 2^40 elements";
+}
+
 FailureOr<Value> OnnxImporter::createPad(Location loc, Value input,
                                          ArrayRef<int64_t> pads, StringRef mode,
                                          float value) {
-  // Negative pads crop (a slice first); the rest is a dfq.pad.
+  // Negative pads crop (a slice first); the rest is a dfq.pad. A crop must
+  // leave something of a static dimension, and the pads must not overflow
+  // its size.
   int64_t rank = pads.size() / 2;
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(input.getType()).getShape();
+  for (int64_t d = 0; d < rank && d < int64_t(shape.size()); ++d) {
+    int64_t size = shape[d], before = pads[d], after = pads[d + rank], sum = 0;
+    bool overflows = llvm::AddOverflow(before, after, sum) ||
+                     before < -onnx::kMaxTensorElements ||
+                     after < -onnx::kMaxTensorElements ||
+                     sum > onnx::kMaxTensorElements;
+    if (overflows || (!ShapedType::isDynamic(size) && size + sum < 1))
+      return emitError(loc)
+             << what << ": pads ["
+             << llvm::join(
+                    llvm::map_range(
+                        pads, [](int64_t v) { return std::to_string(v); }),
+                    ", ")
+             << "] leave nothing of dimension " << d << " ("
+             << formatDims(shape) << ")";
+  }
   SmallVector<int64_t> starts, ends, axes, steps, growth;
   for (int64_t d = 0; d < rank; ++d) {
     int64_t before = pads[d], after = pads[d + rank];

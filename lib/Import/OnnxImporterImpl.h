@@ -162,6 +162,9 @@ private:
                               AttributeReader &attrs, bool isUnsqueeze);
   LogicalResult importResize(const onnx::Node &node, Location loc,
                              AttributeReader &attrs);
+  /// Fails with an error naming the node when `type` holds more than
+  /// onnx::kMaxTensorElements elements.
+  LogicalResult checkResultSize(Location loc, Type type);
   FailureOr<Value> createPad(Location loc, Value input, ArrayRef<int64_t> pads,
                              StringRef mode, float value);
   FailureOr<Value> createSlice(Location loc, Value input,
@@ -237,6 +240,10 @@ FailureOr<Value> OnnxImporter::createInferred(Location loc, ValueRange operands,
     return emitError(loc) << what << ": cannot be imported (see above)";
   }
   op->getResult(0).setType(inferred.front());
+  if (failed(checkResultSize(loc, inferred.front()))) {
+    op->erase();
+    return failure();
+  }
   if (failed(mlir::verify(op))) {
     op->erase();
     return emitError(loc) << what << ": cannot be imported (see above)";
@@ -248,6 +255,8 @@ template <typename OpT>
 FailureOr<Value> OnnxImporter::createTyped(Location loc, Type type,
                                            ValueRange operands,
                                            ArrayRef<NamedAttribute> attrs) {
+  if (failed(checkResultSize(loc, type)))
+    return failure();
   auto op = OpT::create(builder, loc, TypeRange{type}, operands, attrs);
   if (failed(mlir::verify(op))) {
     op->erase();

@@ -199,18 +199,9 @@ bool convertValueInfo(const ::onnx::ValueInfoProto &proto, ValueInfo &info,
     info.dims.push_back(
         dim.has_dim_value() && dim.dim_value() > 0 ? dim.dim_value() : -1);
   }
-  // Shape arithmetic on absurd sizes (a dimension of 2^63 - 1) would
-  // overflow; no tensor dfq can run comes near 2^40 elements.
-  constexpr int64_t kMaxElements = int64_t(1) << 40;
-  int64_t elements = 1;
-  for (int64_t d : info.dims)
-    if (d > 0 && strict) {
-      if (d > kMaxElements / elements)
-        return fail(error, "'" + info.name +
-                               "' has more than 2^40 elements; dfq cannot "
-                               "hold it");
-      elements *= d;
-    }
+  if (strict && exceedsMaxElements(info.dims.data(), info.dims.size()))
+    return fail(error, "'" + info.name +
+                           "' has more than 2^40 elements; dfq cannot hold it");
   return true;
 }
 

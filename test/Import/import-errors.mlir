@@ -142,6 +142,14 @@
 // RUN: not dfq-translate --import-onnx %t/zero_dim_input.onnx -o %t/zero_dim_input.mlir 2>&1 | FileCheck %s --check-prefix=ZERO_DIM
 // RUN: %python %S/onnx_gen.py depth_to_space_huge_blocksize %t/depth_to_space_huge_blocksize.onnx
 // RUN: not dfq-translate --import-onnx %t/depth_to_space_huge_blocksize.onnx -o %t/depth_to_space_huge_blocksize.mlir 2>&1 | FileCheck %s --check-prefix=HUGE_BLOCK
+// RUN: %python %S/onnx_gen.py tile_huge %t/tile_huge.onnx
+// RUN: not dfq-translate --import-onnx %t/tile_huge.onnx -o %t/tile_huge.mlir 2>&1 | FileCheck %s --check-prefix=TILE_HUGE
+// RUN: %python %S/onnx_gen.py expand_huge %t/expand_huge.onnx
+// RUN: not dfq-translate --import-onnx %t/expand_huge.onnx -o %t/expand_huge.mlir 2>&1 | FileCheck %s --check-prefix=EXPAND_HUGE
+// RUN: %python %S/onnx_gen.py pad_crop_min %t/pad_crop_min.onnx
+// RUN: not dfq-translate --import-onnx %t/pad_crop_min.onnx -o %t/pad_crop_min.mlir 2>&1 | FileCheck %s --check-prefix=PAD_CROP
+// RUN: %python %S/onnx_gen.py resize_sizes_huge %t/resize_sizes_huge.onnx
+// RUN: not dfq-translate --import-onnx %t/resize_sizes_huge.onnx -o %t/resize_sizes_huge.mlir 2>&1 | FileCheck %s --check-prefix=RESIZE_HUGE
 // RUN: %python %S/onnx_gen.py huge_dim_split %t/huge_dim_split.onnx
 // RUN: not dfq-translate --import-onnx %t/huge_dim_split.onnx -o %t/huge_dim_split.mlir 2>&1 | FileCheck %s --check-prefix=HUGE_DIM
 // RUN: ls %t | FileCheck %s --check-prefix=NO_OUTPUT --implicit-check-not=.mlir
@@ -216,3 +224,7 @@
 // ZERO_DIM: error: '{{.*}}': graph input 'x' has a dimension of 0; dimensions must be positive or symbolic
 // HUGE_DIM: error: '{{.*}}': graph input 'x' has more than 2^40 elements; dfq cannot hold it
 // HUGE_BLOCK: error: DepthToSpace node 'node': blocksize 1099511627776 does not divide input [2, 8, 3, 3] (static C, H and W)
+// TILE_HUGE: error: Tile node 'node': repeats [4611686018427387904, 4611686018427387904] of [2, 4] exceed 65536 copies of an axis, which dfq does not tile
+// EXPAND_HUGE: error: Expand node 'node': its result [4611686018427387904, 4] would hold more than 2^40 elements
+// PAD_CROP: error: Pad node 'node': pads [0, -9223372036854775808, 0, 0] leave nothing of dimension 1 ([2, 4])
+// RESIZE_HUGE: error: Resize node 'node': its result [1, 2, 4611686018427387904, 4611686018427387904] would hold more than 2^40 elements

@@ -442,6 +442,22 @@ NEGATIVE = {
     "depth_to_space_huge_blocksize": lambda: single("DepthToSpace", ["x"],
                                                     {"blocksize": 2**40, "mode": "CRD"},
                                                     in_shapes={"x": [2, 8, 3, 3]}),
+    # Sizes that overflowed or were allocated before they were checked (found
+    # by hand after the fuzzer's DepthToSpace finding): a tile repeated 2^62
+    # times, an expansion to 2^64 elements, a pad of -2^63 (read as no pad),
+    # a resize to 2^124 elements.
+    "tile_huge": lambda: single("Tile", ["x", "r"],
+                                inits=[init("r", np.array([2**62, 2**62], np.int64))],
+                                in_shapes={"x": [2, 4]}),
+    "expand_huge": lambda: single("Expand", ["x", "s"],
+                                  inits=[init("s", np.array([2**62, 4], np.int64))],
+                                  in_shapes={"x": [1, 4]}),
+    "pad_crop_min": lambda: single("Pad", ["x", "p"],
+                                   inits=[init("p", np.array([0, -2**63, 0, 0], np.int64))],
+                                   in_shapes={"x": [2, 4]}),
+    "resize_sizes_huge": lambda: single("Resize", ["x", "", "", "sz"],
+                                        inits=[init("sz", np.array([1, 2, 2**62, 2**62], np.int64))],
+                                        in_shapes={"x": [1, 2, 4, 4]}),
     "huge_dim_split": lambda: single("Split", ["x"], {"num_outputs": 2},
                                      in_shapes={"x": [2**63 - 1, 4]}, outputs=("y", "z"),
                                      opset=18),

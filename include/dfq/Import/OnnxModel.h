@@ -28,6 +28,25 @@ enum DataType : int32_t {
   kDouble = 11,
 };
 
+/// The most elements a tensor of an imported model may hold. No model dfq
+/// can run comes near it; the bound keeps shape arithmetic on absurd sizes
+/// (a dimension of 2^63 - 1, a tile repeated 2^62 times) from overflowing.
+constexpr int64_t kMaxTensorElements = int64_t(1) << 40;
+
+/// Whether a static shape holds more than kMaxTensorElements elements.
+/// Dynamic (negative) dimensions are ignored.
+inline bool exceedsMaxElements(const int64_t *dims, size_t rank) {
+  int64_t elements = 1;
+  for (size_t i = 0; i < rank; ++i) {
+    if (dims[i] <= 0)
+      continue;
+    if (dims[i] > kMaxTensorElements / elements)
+      return true;
+    elements *= dims[i];
+  }
+  return false;
+}
+
 /// The name of a TensorProto.DataType, e.g. "FLOAT16", for messages.
 const char *dataTypeName(int32_t type);
 
