@@ -1659,7 +1659,7 @@ FailureOr<Value> OnnxImporter::createPad(Location loc, Value input,
                     llvm::map_range(
                         pads, [](int64_t v) { return std::to_string(v); }),
                     ", ")
-             << "] leave nothing of dimension " << d << " ("
+             << "] leave no valid size for dimension " << d << " ("
              << formatDims(shape) << ")";
   }
   SmallVector<int64_t> starts, ends, axes, steps, growth;

@@ -226,5 +226,5 @@
 // HUGE_BLOCK: error: DepthToSpace node 'node': blocksize 1099511627776 does not divide input [2, 8, 3, 3] (static C, H and W)
 // TILE_HUGE: error: Tile node 'node': repeats [4611686018427387904, 4611686018427387904] of [2, 4] exceed 65536 copies of an axis, which dfq does not tile
 // EXPAND_HUGE: error: Expand node 'node': its result [4611686018427387904, 4] would hold more than 2^40 elements
-// PAD_CROP: error: Pad node 'node': pads [0, -9223372036854775808, 0, 0] leave nothing of dimension 1 ([2, 4])
+// PAD_CROP: error: Pad node 'node': pads [0, -9223372036854775808, 0, 0] leave no valid size for dimension 1 ([2, 4])
 // RESIZE_HUGE: error: Resize node 'node': its result [1, 2, 4611686018427387904, 4611686018427387904] would hold more than 2^40 elements
