@@ -16,6 +16,10 @@ config.test_exec_root = os.path.join(config.dfq_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+# dfq-compile's kernel cache: the tests share one in the build tree rather
+# than the user's (tools/kernel-cache.mlir tests the cache with its own).
+config.environment["DFQ_KERNEL_CACHE"] = os.path.join(config.test_exec_root,
+                                                      "kernel-cache")
 llvm_config.use_default_substitutions()
 # `not` at the start of a RUN line is found through PATH.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

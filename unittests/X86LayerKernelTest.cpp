@@ -21,8 +21,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <sstream>
 
@@ -251,8 +253,11 @@ public:
     if (handle)
       dlclose(handle);
   }
+  /// Loads `kernel`'s object, to be called with the tables of `tablesOf`
+  /// (by default its own): a model library calls a kernel with the tables
+  /// of every layer that shares its code.
   bool load(x86::LayerKernel &kernel, const LayerKernelSpec &s,
-            std::string &error) {
+            std::string &error, const x86::LayerKernel *tablesOf = nullptr) {
     if (!loadRuntime(s.isa, error))
       return false;
     std::string base = scratchDir() + "/" + s.name;
@@ -266,11 +271,40 @@ public:
       error = dlerror();
       return false;
     }
-    entry = dlsym(handle, s.name.c_str());
+    // Halide's entry point that takes its arguments as an array.
+    entry = reinterpret_cast<int (*)(void **)>(
+        dlsym(handle, (s.name + "_argv").c_str()));
     if (!entry) {
-      error = "no symbol " + s.name;
+      error = "no symbol " + s.name + "_argv";
       return false;
     }
+    // The tables, each aligned as the kernel requires.
+    for (const x86::KernelTable &table :
+         (tablesOf ? tablesOf : &kernel)->tables()) {
+      size_t bytes = table.bytes.size();
+      size_t padded = (bytes + x86::kTableAlignment - 1) /
+                      x86::kTableAlignment * x86::kTableAlignment;
+      std::shared_ptr<uint8_t> copy(static_cast<uint8_t *>(std::aligned_alloc(
+                                        x86::kTableAlignment, padded)),
+                                    std::free);
+      std::memcpy(copy.get(), table.bytes.data(), bytes);
+      tableData.push_back(copy);
+      std::vector<halide_dimension_t> dims;
+      int32_t stride = 1;
+      for (int extent : table.shape) {
+        dims.push_back({0, extent, stride, 0});
+        stride *= extent;
+      }
+      tableDims.push_back(std::move(dims));
+      halide_buffer_t b = {};
+      b.host = copy.get();
+      b.type = halide_type_t(halide_type_code_t(table.typeCode),
+                             uint8_t(table.bits));
+      b.dimensions = int32_t(table.shape.size());
+      tableBuffers.push_back(b);
+    }
+    for (size_t t = 0; t < tableBuffers.size(); ++t)
+      tableBuffers[t].dim = tableDims[t].data();
     return true;
   }
   /// Computes output rows [rowBegin, rowEnd) (all when rowEnd is 0) of
@@ -305,6 +339,7 @@ public:
     // Each buffer holds the rows from rowBegin on.
     const x86::ResidualEpilogue &e = s.epilogue;
     std::vector<halide_buffer_t> buffers;
+    buffers.reserve(1 + outputs.size());
     auto add = [&](const void *host, bool isFloat) {
       halide_buffer_t b = {};
       int bytes = isFloat ? 4 : 1;
@@ -320,32 +355,24 @@ public:
       add(residual, e.residual == x86::ResidualEpilogue::Residual::Float);
     for (size_t i = 0; i < outputs.size(); ++i)
       add(outputs[i], e.enabled() && e.floatOutput && i == 0);
-    using B = halide_buffer_t *;
-    B b[5] = {};
-    for (size_t i = 0; i < buffers.size() && i < 5; ++i)
-      b[i] = &buffers[i];
-    switch (buffers.size()) {
-    case 1:
-      return reinterpret_cast<int (*)(B, B)>(entry)(&inBuf, b[0]);
-    case 2:
-      return reinterpret_cast<int (*)(B, B, B)>(entry)(&inBuf, b[0], b[1]);
-    case 3:
-      return reinterpret_cast<int (*)(B, B, B, B)>(entry)(&inBuf, b[0], b[1],
-                                                          b[2]);
-    case 4:
-      return reinterpret_cast<int (*)(B, B, B, B, B)>(entry)(&inBuf, b[0], b[1],
-                                                             b[2], b[3]);
-    case 5:
-      return reinterpret_cast<int (*)(B, B, B, B, B, B)>(entry)(
-          &inBuf, b[0], b[1], b[2], b[3], b[4]);
-    default:
-      return -1;
-    }
+    // Input, residual, tables, outputs.
+    std::vector<void *> args = {&inBuf};
+    size_t next = 0;
+    if (e.enabled())
+      args.push_back(&buffers[next++]);
+    for (halide_buffer_t &table : tableBuffers)
+      args.push_back(&table);
+    while (next < buffers.size())
+      args.push_back(&buffers[next++]);
+    return entry(args.data());
   }
 
 private:
   void *handle = nullptr;
-  void *entry = nullptr;
+  int (*entry)(void **) = nullptr;
+  std::vector<std::shared_ptr<uint8_t>> tableData;
+  std::vector<std::vector<halide_dimension_t>> tableDims;
+  std::vector<halide_buffer_t> tableBuffers;
 };
 
 /// The instruction sets this CPU runs kernels for.
@@ -437,6 +464,79 @@ TEST(X86LayerKernelTest, NarrowInputConvolutions) {
 }
 TEST(X86LayerKernelTest, Gemms) { sweep(Shape::Gemm, 120, 2); }
 TEST(X86LayerKernelTest, WideGemms) { sweep(Shape::WideGemm, 28, 7); }
+
+/// `s` with its output channels in another order and each channel's
+/// weights shuffled: other tables, but every choice the kernel makes from
+/// their values (weight ranges per channel, uniform or per-channel
+/// requantization, the shifts' regime) is the same.
+LayerKernelSpec shuffledSpec(const LayerKernelSpec &s, Rng &rng) {
+  LayerKernelSpec t = s;
+  std::vector<int64_t> order(s.o);
+  for (int64_t i = 0; i < s.o; ++i)
+    order[i] = i;
+  std::shuffle(order.begin(), order.end(), rng);
+  int64_t perChannel = int64_t(s.weights.size()) / s.o;
+  for (int64_t i = 0; i < s.o; ++i) {
+    int64_t from = order[i];
+    std::copy_n(s.weights.begin() + from * perChannel, perChannel,
+                t.weights.begin() + i * perChannel);
+    std::shuffle(t.weights.begin() + i * perChannel,
+                 t.weights.begin() + (i + 1) * perChannel, rng);
+    for (auto member :
+         {&LayerKernelSpec::bias, &LayerKernelSpec::multiplier,
+          &LayerKernelSpec::shift, &LayerKernelSpec::weightZeroPoint})
+      (t.*member)[i] = (s.*member)[from];
+    t.bias[i] += int32_t(uniform(rng, -1000, 1000));
+  }
+  t.name = s.name + "_shuffled";
+  return t;
+}
+
+// Layers whose kernels have the same code key share one object in a model
+// library, each calling it with its own tables: the first layer's object
+// with the second layer's tables computes the second layer exactly. A
+// different output zero point (an immediate of the code) gives another key.
+TEST(X86LayerKernelTest, SharedCodeRunsWithOtherTables) {
+  Rng rng(21);
+  int trial = 0;
+  for (x86::Isa isa : supportedIsas())
+    for (Shape shape : {Shape::Conv, Shape::NarrowConv, Shape::Gemm,
+                        Shape::WideGemm, Shape::Depthwise, Shape::Grouped})
+      for (int weightBits : {8, 4}) {
+        LayerKernelSpec s;
+        if (!randomSpec(rng, shape, isa, weightBits, 8, trial++, s))
+          continue;
+        LayerKernelSpec t = shuffledSpec(s, rng);
+        std::string error;
+        auto first = x86::LayerKernel::create(s, error);
+        ASSERT_TRUE(first) << error << "\n" << describeSpec(s);
+        auto second = x86::LayerKernel::create(t, error);
+        ASSERT_TRUE(second) << error << "\n" << describeSpec(t);
+        ASSERT_EQ(first->codeKey(), second->codeKey()) << describeSpec(s);
+        LayerKernelSpec u = s;
+        u.outputZeroPoint = s.outputZeroPoint == 0 ? 1 : 0;
+        auto third = x86::LayerKernel::create(u, error);
+        ASSERT_TRUE(third) << error;
+        EXPECT_NE(first->codeKey(), third->codeKey()) << describeSpec(s);
+
+        AotKernel aot;
+        ASSERT_TRUE(aot.load(*first, s, error, second.get()))
+            << error << "\n"
+            << describeSpec(s);
+        int64_t n = uniform(rng, 1, 4);
+        std::vector<uint8_t> input(n * s.h * s.w * s.c);
+        for (auto &v : input)
+          v = uint8_t(uniform(rng, 0, 255));
+        std::vector<uint8_t> want = referenceLayer(t, input, n);
+        std::vector<uint8_t> got(want.size(), 0xa5);
+        ASSERT_EQ(aot.run(t, input.data(), n, got.data()), 0)
+            << describeSpec(t);
+        for (size_t i = 0; i < want.size(); ++i)
+          ASSERT_EQ(int(got[i]), int(want[i]))
+              << "element " << i << ": " << describeSpec(t) << " ["
+              << first->describe() << "]";
+      }
+}
 
 // Masked 4-bit fields sum up to 240 x 128 per input channel pair in one
 // 32-bit accumulator: past about 140,000 input channels a GEMV keeps the

@@ -21,7 +21,7 @@
 // RUN: %python %S/compare_npy.py %t/team.npy %t/host.npy --atol 0 | FileCheck %s
 // RUN: %python %S/compare_npy.py %t/fused.npy %t/ref.npy --atol 1e-3 | FileCheck %s --check-prefix=REF
 
-// BUILD: built libmodel.so (4 kernels, arena {{[0-9]+}} bytes per sample, 3 residual chains in kernel epilogues
+// BUILD: built libmodel.so (4 kernels in {{[0-9]+}} objects, {{[0-9]+}} from the kernel cache, arena {{[0-9]+}} bytes per sample, 3 residual chains in kernel epilogues
 // REPORT: "fused_residual_chains": 3
 // IR: fused = ["dfq.dequantize", "dfq.dequantize", "dfq.add", "dfq.clip"]
 // IR-NEXT: fused = ["dfq.dequantize", "dfq.add", "dfq.relu", "dfq.quantize"]

@@ -1,6 +1,7 @@
-// The libraries dfq-compile builds for x86 (Halide kernels with baked
-// weights, generated host code, planned arena) against the reference
-// interpreter on every zoo model, at W8A8 and with every layer at W4A4.
+// The libraries dfq-compile builds for x86 (Halide kernels called with
+// their layers' weight tables, some shared between layers; generated host
+// code; planned arena) against the reference interpreter on every zoo
+// model, at W8A8 and with every layer at W4A4.
 // Quantized layers are bit-exact (the kernel sweeps in
 // unittests/X86LayerKernelTest.cpp check that); the float ops between them
 // (global average pooling, the float output gemm) may round differently

@@ -17,7 +17,7 @@
 // RUN: cc -std=c11 -I%t/affine %S/Inputs/model_abi_check.c -L%t/affine -lmodel -Wl,-rpath,%t/affine -o %t/check-affine
 // RUN: %t/check-affine | FileCheck %s --check-prefix=AFFINE
 
-// BUILD: dfq-compile: built libmodel.so (2 kernels, arena {{[0-9]+}} bytes per sample
+// BUILD: dfq-compile: built libmodel.so (2 kernels in 2 objects, {{[0-9]+}} from the kernel cache, arena {{[0-9]+}} bytes per sample
 // FILES-NOT: .dfq-build
 // FILES: libmodel.so
 // FILES: model.h

@@ -126,6 +126,14 @@ static cl::opt<bool> keepSources(
     "keep-sources",
     cl::desc("x86 targets: keep the generated C and objects in OUTDIR/build"),
     cl::init(false), cl::cat(category));
+static cl::opt<std::string> kernelCache(
+    "kernel-cache",
+    cl::desc("x86 targets: a directory of compiled kernels reused across "
+             "builds, keyed by what determines their code and by this dfq "
+             "and Halide ('none': compile every kernel). Default: "
+             "$DFQ_KERNEL_CACHE, else $XDG_CACHE_HOME/dfq/kernels, else "
+             "~/.cache/dfq/kernels"),
+    cl::value_desc("DIR"), cl::cat(category));
 static cl::opt<bool> fuseResiduals(
     "fuse-residuals",
     cl::desc("x86 targets: compute the float tail of residual blocks "
@@ -192,6 +200,20 @@ static cl::opt<bool> noCompensation(
     cl::desc("With --mpc: same pairs and bits without the compensation (the "
              "ablation)"),
     cl::cat(category));
+
+/// The kernel cache directory --kernel-cache and the environment name;
+/// empty for none.
+static std::string kernelCacheDirectory() {
+  if (kernelCache.getNumOccurrences())
+    return kernelCache == "none" ? "" : kernelCache.getValue();
+  if (const char *dir = std::getenv("DFQ_KERNEL_CACHE"); dir && *dir)
+    return std::string(dir) == "none" ? "" : dir;
+  if (const char *dir = std::getenv("XDG_CACHE_HOME"); dir && *dir)
+    return std::string(dir) + "/dfq/kernels";
+  if (const char *home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.cache/dfq/kernels";
+  return "";
+}
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "dfq-compile") << message << "\n";
@@ -557,6 +579,7 @@ int main(int argc, char **argv) {
     dfq::ModelLibraryOptions options;
     options.outputDir = outDir;
     options.keepSources = keepSources;
+    options.kernelCache = kernelCacheDirectory();
     options.modelText = ir;
     dfq::ModelLibrarySummary summary;
     TimingScope libraryTiming = rootTiming.nest("library");
@@ -567,13 +590,20 @@ int main(int argc, char **argv) {
     library = llvm::json::Object{
         {"target", kernelTarget},
         {"kernels", summary.kernels},
+        {"kernel_objects_compiled", summary.kernelObjectsCompiled},
+        {"kernel_objects_reused", summary.kernelObjectsReused},
         {"arena_bytes_per_sample", summary.arenaBytesPerSample},
         {"unplanned_bytes_per_sample", summary.unplannedBytesPerSample},
         {"fused_residual_chains", summary.fusedResidualChains},
         {"fingerprint", summary.fingerprint},
         {"seconds", summary.compileSeconds}};
     llvm::errs() << "dfq-compile: built libmodel.so (" << summary.kernels
-                 << " kernels, arena " << summary.arenaBytesPerSample
+                 << " kernels";
+    if (int64_t objects =
+            summary.kernelObjectsCompiled + summary.kernelObjectsReused)
+      llvm::errs() << " in " << objects << " objects, "
+                   << summary.kernelObjectsReused << " from the kernel cache";
+    llvm::errs() << ", arena " << summary.arenaBytesPerSample
                  << " bytes per sample";
     if (fuseResiduals && kernelTarget != "c")
       llvm::errs() << ", " << summary.fusedResidualChains

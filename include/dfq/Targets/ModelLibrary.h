@@ -34,6 +34,9 @@ struct ModelLibraryOptions {
   std::string compiler;
   /// Keep the generated sources and objects in `outputDir`/build.
   bool keepSources = false;
+  /// A directory of kernel objects reused across builds (created if
+  /// missing); empty: compile every kernel.
+  std::string kernelCache;
   /// The exact text of the model.mlir written next to the library (the
   /// printed module, final). The library carries its fingerprint with the
   /// library's target (dfq/Support/ModelFingerprint.h) as
@@ -47,6 +50,8 @@ struct ModelLibraryOptions {
 /// What was built, for reports.
 struct ModelLibrarySummary {
   int64_t kernels = 0;
+  /// Kernel objects compiled, and reused from the kernel cache.
+  int64_t kernelObjectsCompiled = 0, kernelObjectsReused = 0;
   /// Bytes of the activation arena per sample of the batch.
   int64_t arenaBytesPerSample = 0;
   /// Bytes of activations per sample if every value had its own buffer.

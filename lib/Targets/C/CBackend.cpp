@@ -63,8 +63,8 @@ public:
              "semantics, plain C99). */\n#include \"dfq_runtime.h\"\n\n" +
                  kernels}};
   }
-  FailureOr<std::vector<std::string>> writeObjects(StringRef,
-                                                   Location) override {
+  FailureOr<std::vector<std::string>>
+  writeObjects(StringRef, Location, KernelObjectCache &) override {
     return std::vector<std::string>();
   }
   void printObjects(llvm::raw_ostream &) const override {}

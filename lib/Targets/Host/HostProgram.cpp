@@ -630,7 +630,7 @@ LogicalResult HostProgram::emitOp(Operation *op, size_t step) {
         printedElsewhere.contains(operand.getDefiningOp()))
       continue;
     if (isa<QConv2DOp, QGemmOp>(op))
-      continue; // weights and bias are baked into the kernel
+      continue; // weights and bias are the kernel's tables
     if (failed(constantAddress(operand)))
       return failure();
   }

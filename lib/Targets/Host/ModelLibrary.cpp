@@ -19,8 +19,10 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 
+#include <array>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 
 using namespace mlir;
 using namespace mlir::dfq;
@@ -139,6 +141,38 @@ std::vector<SourceFile> librarySources(host::HostProgram &program,
 
 LibraryBackend::~LibraryBackend() = default;
 
+std::string mlir::dfq::byteStringLiteral(ArrayRef<uint8_t> bytes) {
+  // Written 4 characters at a time from a table of the 256 escapes: a model
+  // library carries tens of megabytes of weights this way.
+  static const std::array<std::array<char, 4>, 256> escapes = [] {
+    std::array<std::array<char, 4>, 256> table;
+    for (unsigned b = 0; b < 256; ++b)
+      table[b] = {'\\', char('0' + (b >> 6)), char('0' + ((b >> 3) & 7)),
+                  char('0' + (b & 7))};
+    return table;
+  }();
+  constexpr StringRef lineBreak = "\"\n  \"";
+  size_t lines = (bytes.size() + 31) / 32;
+  std::string literal;
+  literal.resize(bytes.size() * 4 + lines * lineBreak.size() + 2);
+  char *out = literal.data();
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (i % 32 == 0) {
+      const char *line = lineBreak.data() + (i ? 0 : 1);
+      size_t length = lineBreak.size() - (i ? 0 : 1);
+      std::memcpy(out, line, length);
+      out += length;
+    }
+    std::memcpy(out, escapes[bytes[i]].data(), 4);
+    out += 4;
+  }
+  if (bytes.empty())
+    *out++ = '"';
+  *out++ = '"';
+  literal.resize(out - literal.data());
+  return literal;
+}
+
 std::vector<std::string> LibraryBackend::getPreferredCompilers() const {
   return {"cc", "gcc", "clang"};
 }
@@ -222,8 +256,10 @@ LogicalResult mlir::dfq::emitModelLibrary(func::FuncOp function,
   hostTiming.stop();
 
   TimingScope objectsTiming = timing.nest("kernel objects");
+  KernelObjectCache cache;
+  cache.directory = options.kernelCache;
   FailureOr<std::vector<std::string>> objects =
-      backend.writeObjects(buildDir, loc);
+      backend.writeObjects(buildDir, loc, cache);
   if (failed(objects))
     return failure();
   objectsTiming.stop();
@@ -257,6 +293,8 @@ LogicalResult mlir::dfq::emitModelLibrary(func::FuncOp function,
   }
   if (summary) {
     summary->kernels = program.kernelCount;
+    summary->kernelObjectsCompiled = cache.compiled;
+    summary->kernelObjectsReused = cache.reused;
     summary->arenaBytesPerSample = program.arenaBytesPerSample;
     summary->unplannedBytesPerSample = 0;
     summary->fusedResidualChains = program.fusedChains;
@@ -285,7 +323,9 @@ LogicalResult mlir::dfq::printModelLibrary(func::FuncOp function,
   // printed.
   for (const SourceFile &file : librarySources(program, backend, fingerprint)) {
     os << "// ----- " << file.name << " -----\n";
-    if (file.generated)
+    if (file.data)
+      os << "// (data, " << file.contents.size() << " bytes of C)\n";
+    else if (file.generated)
       os << file.contents;
     else
       os << "// (runtime source, " << file.contents.size() << " bytes)\n";

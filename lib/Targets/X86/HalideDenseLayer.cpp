@@ -66,6 +66,8 @@ void LayerKernel::Impl::buildDense() {
   bool folded = bits != 0;
   if (!folded)
     bits = containerBits(storedLo, storedHi);
+  denseContainerBits = bits;
+  denseFolded = folded;
   const int perByte = 8 / bits;
   // Narrow inputs (a grayscale stem: c = 1) would fill a 4-deep dot product
   // with c channels and 4 - c zeros per tap. Their taps along a kernel row
@@ -83,13 +85,12 @@ void LayerKernel::Impl::buildDense() {
   // [o/L][kh][kw (1 with rowTaps)][steps/perByte][L][4], values packed
   // along `steps`, the first in the low bits; padding (channels past c,
   // outputs past o) is 0.
-  Buffer<uint8_t> packed(
-      {4, L, int(steps / perByte), int(tapSlots), int(s.kh), int(outerO / L)},
-      s.name + "_weights");
+  Table<uint8_t> packed =
+      makeTable<uint8_t>("weights", {4, L, int(steps / perByte), int(tapSlots),
+                                     int(s.kh), int(outerO / L)});
   packed.fill(0);
-  base = Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_base");
-  weightZero =
-      Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_weight_zero");
+  base = makeTable<int32_t>("base", {int(paddedO)});
+  weightZero = makeTable<int32_t>("weight_zero", {int(paddedO)});
   base.fill(0);
   weightZero.fill(0);
   const uint8_t mask = uint8_t((1u << bits) - 1);
@@ -117,8 +118,7 @@ void LayerKernel::Impl::buildDense() {
       fieldTop * 128 * (paddedC / perByte) < (int64_t(1) << 31);
   // sum n (x - 128) = sum n x - 128 sum n, with n = w' + offset the stored
   // field (the offset alone past c): the base adds 128 sum n back.
-  Buffer<int32_t> maskedBase(std::vector<int>{int(paddedO)},
-                             s.name + "_masked_base");
+  Table<int32_t> maskedBase = makeTable<int32_t>("masked_base", {int(paddedO)});
   maskedBase.fill(0);
   if (offsetFields) {
     // Fields past c (and past o) hold weight 0, i.e. the offset.

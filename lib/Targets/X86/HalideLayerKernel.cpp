@@ -2,7 +2,7 @@
 //
 // LayerKernel (include/dfq/Targets/X86/LayerKernel.h): a dfq.qconv2d or
 // dfq.qgemm whose weights and per-channel parameters are constants, so they
-// are packed and folded at build time and baked into the pipeline.
+// are packed and folded at build time into the tables the pipeline takes.
 //
 // This file is the class around the pipeline that HalideLayerPipeline.cpp
 // and HalideDenseLayer.cpp build (HalideLayerPipeline.h): the instruction
@@ -19,6 +19,7 @@
 #include "Halide.h"
 
 #include <cpuid.h>
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -398,6 +399,8 @@ bool LayerKernel::run(const uint8_t *input, int64_t n, const void *residual,
                        {int(s.c), int(s.w), int(s.h), int(n)});
     std::vector<int> outShape = {int(s.o), int(s.outW), int(s.outH), int(n)};
     p.input.set(in);
+    for (size_t t : p.usedTables)
+      p.tables[t].param.set(p.tables[t].data);
     std::vector<Buffer<>> outs;
     if (!e.enabled()) {
       outs.push_back(
@@ -467,6 +470,50 @@ bool LayerKernel::compileToObject(const std::string &path, std::string &error,
 }
 
 std::string LayerKernel::describe() const { return impl->description; }
+
+std::vector<KernelTable> LayerKernel::tables() const {
+  std::vector<KernelTable> result;
+  for (size_t t : impl->usedTables) {
+    const Buffer<> &data = impl->tables[t].data;
+    KernelTable table;
+    table.name = impl->tables[t].param.name();
+    table.typeCode = data.type().is_uint() ? 1 : 0;
+    table.bits = data.type().bits();
+    for (int d = 0; d < data.dimensions(); ++d)
+      table.shape.push_back(data.dim(d).extent());
+    const uint8_t *bytes = static_cast<const uint8_t *>(data.data());
+    table.bytes.assign(bytes, bytes + data.size_in_bytes());
+    result.push_back(std::move(table));
+  }
+  return result;
+}
+
+std::string LayerKernel::codeKey() const { return impl->codeKey; }
+
+/// "path size mtime" of a file, or the path alone when it cannot be read.
+static std::string fileIdentity(const std::string &path) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec)
+    return path;
+  auto time = std::filesystem::last_write_time(path, ec);
+  if (ec)
+    return path;
+  return path + " " + std::to_string(size) + " " +
+         std::to_string(time.time_since_epoch().count());
+}
+
+std::string kernelGeneratorIdentity() {
+  std::error_code ec;
+  std::string self =
+      std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  std::string identity = "dfq " + fileIdentity(self) + "; Halide";
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void *>(&get_host_target), &info) &&
+      info.dli_fname)
+    identity += " " + fileIdentity(info.dli_fname);
+  return identity;
+}
 
 bool emitHalideRuntimeObject(Isa isa, const std::string &path,
                              std::string &error) {

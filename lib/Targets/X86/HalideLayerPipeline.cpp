@@ -17,6 +17,7 @@
 #include "Halide.h"
 
 #include <functional>
+#include <set>
 #include <sstream>
 
 using namespace Halide;
@@ -166,10 +167,56 @@ void LayerKernel::Impl::defineOutput(Var o, Var xv, Var yv, Var n, Expr q) {
     output(o, xv, yv, n) = Tuple(values);
 }
 
+std::string LayerKernel::Impl::makeCodeKey() const {
+  // Every value of the spec that reaches the pipeline other than through a
+  // table: the geometry and schedule, the zero points and ranges that are
+  // immediates, the epilogue's constants, and what build() chose from the
+  // tables' values. Floats exactly (hexadecimal).
+  const LayerKernelSpec &s = spec;
+  const LayerSchedule &k = s.schedule;
+  const ResidualEpilogue &e = s.epilogue;
+  std::ostringstream key;
+  key << std::hexfloat << codeTarget().to_string() << " kind " << int(k.kind)
+      << " tile " << k.tileChannels << "x" << k.tilePixels << " pixels "
+      << int(k.pixelTiles) << " outer " << k.channelTilesOuter << " parallel "
+      << k.parallel << " c " << s.c << " h " << s.h << " w " << s.w << " o "
+      << s.o << " k " << s.kh << "x" << s.kw << " out " << s.outH << "x"
+      << s.outW << " stride " << s.strideH << "x" << s.strideW << " pad "
+      << s.padTop << "," << s.padLeft << " dilation " << s.dilationH << "x"
+      << s.dilationW << " groups " << s.groups << " bits " << s.weightBits
+      << "/" << s.activationBits << " zx " << s.inputZeroPoint << " zy "
+      << s.outputZeroPoint << " range " << s.outputMin << ".." << s.outputMax
+      << " requant " << (highHalfRequant ? "high" : "wide");
+  if (uniformRequant)
+    key << " uniform " << s.multiplier[0] << ">>" << s.shift[0];
+  key << " container " << denseContainerBits << " folded " << denseFolded
+      << " depthwise-vnni " << depthwiseDotProducts << " residual "
+      << int(e.residual);
+  if (e.enabled()) {
+    key << " scale " << e.outputScale << " residual " << e.residualScale << ","
+        << e.residualZeroPoint << " activation " << int(e.activation)
+        << " clip " << e.clipMin << ".." << e.clipMax << " float "
+        << e.floatOutput;
+    for (const ResidualEpilogue::Quantization &q : e.quantizedOutputs)
+      key << " q " << q.scale << "," << q.zeroPoint << "," << q.min << ".."
+          << q.max;
+  }
+  for (size_t t : usedTables) {
+    const TableInput &table = tables[t];
+    key << " table " << table.param.name() << " " << table.data.type().code()
+        << ":" << table.data.type().bits();
+    for (int d = 0; d < table.data.dimensions(); ++d)
+      key << (d ? "x" : " ") << table.data.dim(d).extent();
+  }
+  return key.str();
+}
+
 std::vector<Argument> LayerKernel::Impl::arguments() const {
   std::vector<Argument> args = {input};
   if (spec.epilogue.enabled())
     args.push_back(residual);
+  for (size_t t : usedTables)
+    args.push_back(tables[t].param);
   return args;
 }
 
@@ -182,11 +229,9 @@ void LayerKernel::Impl::build() {
         4, "residual");
   // Past any register tile (at most 8 vectors) that covers the last channel.
   paddedO = roundUp(s.o, 8 * lanes()) + 8 * lanes();
-  multiplier =
-      Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_multiplier");
-  shift = Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_shift");
-  rounding =
-      Buffer<int64_t>(std::vector<int>{int(paddedO)}, s.name + "_rounding");
+  multiplier = makeTable<int32_t>("multiplier", {int(paddedO)});
+  shift = makeTable<int32_t>("shift", {int(paddedO)});
+  rounding = makeTable<int64_t>("rounding", {int(paddedO)});
   multiplier.fill(1);
   shift.fill(0);
   rounding.fill(0);
@@ -201,10 +246,8 @@ void LayerKernel::Impl::build() {
     highHalfRequant &= s.shift[i] >= 33;
   }
   // Channels past o (whole vectors of the last tile) shift by 33.
-  roundingHigh =
-      Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_round_hi");
-  shiftHigh =
-      Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_shift_hi");
+  roundingHigh = makeTable<int32_t>("round_hi", {int(paddedO)});
+  shiftHigh = makeTable<int32_t>("shift_hi", {int(paddedO)});
   roundingHigh.fill(1);
   shiftHigh.fill(1);
   if (highHalfRequant)
@@ -270,6 +313,15 @@ void LayerKernel::Impl::build() {
     buffer.dim(3).set_stride(int(strideOut));
 
   pipeline = Pipeline(output);
+  // Tables made but not read (say the 64-bit rounding terms of a layer
+  // that requantizes in 32-bit lanes) are not arguments.
+  std::set<std::string> read;
+  for (const Argument &argument : pipeline.infer_arguments())
+    read.insert(argument.name);
+  for (size_t t = 0; t < tables.size(); ++t)
+    if (read.count(tables[t].param.name()))
+      usedTables.push_back(t);
+  codeKey = makeCodeKey();
 }
 
 //===----------------------------------------------------------------------===//
@@ -279,7 +331,7 @@ void LayerKernel::Impl::build() {
 void LayerKernel::Impl::visitDepthwiseWeights(
     const std::function<void(int64_t, int64_t, int64_t, int64_t)> &visit) {
   const LayerKernelSpec &s = spec;
-  base = Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_base");
+  base = makeTable<int32_t>("base", {int(paddedO)});
   base.fill(0);
   for (int64_t oc = 0; oc < s.o; ++oc) {
     int64_t columnSum = 0;
@@ -325,8 +377,8 @@ void LayerKernel::Impl::buildDepthwise() {
   Func x = paddedInput(roundUp(s.c, L));
   // w - zw (int32: 16-bit lanes would invite AVX512-FP16 moves, see
   // forbiddenInstruction) and bias - zx sum(w - zw): acc = base + sum x' w'.
-  Buffer<int32_t> weights({int(paddedO), int(s.kw), int(s.kh)},
-                          s.name + "_weights");
+  Table<int32_t> weights =
+      makeTable<int32_t>("weights", {int(paddedO), int(s.kw), int(s.kh)});
   weights.fill(0);
   visitDepthwiseWeights([&](int64_t oc, int64_t i, int64_t j, int64_t v) {
     weights(int(oc), int(j), int(i)) = int32_t(v);
@@ -400,8 +452,8 @@ bool LayerKernel::Impl::buildDepthwiseDotProducts() {
   const int L = lanes();
   const int64_t groups = (s.kw + 3) / 4, taps = 4 * groups;
   // [tap % 4][o][tap / 4][kh]: one dense 64-byte load per dot product.
-  Buffer<int8_t> weights({4, int(paddedO), int(groups), int(s.kh)},
-                         s.name + "_weights");
+  Table<int8_t> weights =
+      makeTable<int8_t>("weights", {4, int(paddedO), int(groups), int(s.kh)});
   weights.fill(0);
   visitDepthwiseWeights([&](int64_t oc, int64_t i, int64_t j, int64_t v) {
     weights(int(j % 4), int(oc), int(j / 4), int(i)) = int8_t(v);
@@ -474,10 +526,10 @@ void LayerKernel::Impl::buildGrouped() {
   const LayerKernelSpec &s = spec;
   const int64_t perGroupIn = s.c / s.groups, perGroupOut = s.o / s.groups;
   Func x = paddedInput(s.c);
-  Buffer<int32_t> weights({int(perGroupIn), int(s.kw), int(s.kh), int(paddedO)},
-                          s.name + "_weights");
+  Table<int32_t> weights = makeTable<int32_t>(
+      "weights", {int(perGroupIn), int(s.kw), int(s.kh), int(paddedO)});
   weights.fill(0);
-  base = Buffer<int32_t>(std::vector<int>{int(paddedO)}, s.name + "_base");
+  base = makeTable<int32_t>("base", {int(paddedO)});
   base.fill(0);
   for (int64_t oc = 0; oc < s.o; ++oc) {
     int64_t columnSum = 0;

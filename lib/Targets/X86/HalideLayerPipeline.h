@@ -42,6 +42,32 @@ namespace mlir::dfq::x86 {
 /// a rounded up to a multiple of b.
 inline int64_t roundUp(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
 
+/// A table of one layer's constants (its packed weights, a per-channel
+/// parameter): the values are filled in when the pipeline is built, but the
+/// pipeline reads them through an input of the same shape, so that its code
+/// does not depend on them and layers with the same code key share one
+/// compiled kernel (each passing its own tables). Integer arguments write
+/// the values, Halide expressions read the input.
+template <typename T> class Table {
+public:
+  Table() = default;
+  Table(Halide::Buffer<T> data, Halide::ImageParam param)
+      : data(std::move(data)), param(std::move(param)) {}
+
+  template <typename... Args> T &operator()(int first, Args... rest) {
+    return data(first, rest...);
+  }
+  template <typename... Args>
+  Halide::Expr operator()(Halide::Expr first, Args &&...rest) const {
+    return param(std::move(first), std::forward<Args>(rest)...);
+  }
+  void fill(T value) { data.fill(value); }
+
+private:
+  Halide::Buffer<T> data;
+  Halide::ImageParam param;
+};
+
 struct LayerKernel::Impl {
   LayerKernelSpec spec;
   Halide::ImageParam input{Halide::UInt(8), 4, "input"};
@@ -53,7 +79,34 @@ struct LayerKernel::Impl {
   bool jitCompiled = false;
   std::string description;
 
+  /// Every table made, with the pipeline input that reads it.
+  struct TableInput {
+    Halide::Buffer<> data;
+    Halide::ImageParam param;
+  };
+  std::vector<TableInput> tables;
   void build();
+  /// A new table of `shape` (innermost first, dense), named after what it
+  /// holds (not after the layer: the name is part of the code key).
+  template <typename T>
+  Table<T> makeTable(const std::string &name, std::vector<int> shape) {
+    Halide::Buffer<T> data(shape, name);
+    Halide::ImageParam param(Halide::type_of<T>(), int(shape.size()), name);
+    int stride = 1;
+    for (size_t d = 0; d < shape.size(); ++d) {
+      param.dim(int(d)).set_min(0).set_extent(shape[d]).set_stride(stride);
+      stride *= shape[d];
+    }
+    param.set_host_alignment(kTableAlignment);
+    tables.push_back({data, param});
+    return Table<T>(data, param);
+  }
+  /// The tables the pipeline reads, in the order they were made (others
+  /// were built but are not arguments). Set by build().
+  std::vector<size_t> usedTables;
+  /// What the generated code depends on besides the tables' values (see
+  /// LayerKernel::codeKey). Set by build().
+  std::string codeKey;
   /// The target this pipeline is compiled for: halideTargetFor(isa), less
   /// avx512_sapphirerapids where the pipeline has no dot products (it sets
   /// -mcpu=sapphirerapids, under which LLVM picks AVX512-FP16 moves that
@@ -63,7 +116,10 @@ struct LayerKernel::Impl {
   /// instruction forbiddenInstruction rejects (empty when none); false with
   /// `error` set when compilation fails.
   bool checkInstructions(std::string &bad, std::string &error);
-  /// The pipeline's arguments: the input, and the residual if any.
+  /// The code key of the pipeline as built (see LayerKernel::codeKey).
+  std::string makeCodeKey() const;
+  /// The pipeline's arguments: the input, the residual if any, the tables
+  /// it reads.
   std::vector<Halide::Argument> arguments() const;
 
 private:
@@ -99,10 +155,14 @@ private:
 
   /// Per-channel constants, padded with neutral values to `paddedO`.
   int64_t paddedO = 0;
-  Halide::Buffer<int32_t> base, weightZero, multiplier, shift;
-  Halide::Buffer<int64_t> rounding;
+  Table<int32_t> base, weightZero, multiplier, shift;
+  Table<int64_t> rounding;
   /// For the 32-bit path (highHalfRequant): 2^(sh-33) and sh - 32.
-  Halide::Buffer<int32_t> roundingHigh, shiftHigh;
+  Table<int32_t> roundingHigh, shiftHigh;
+  /// The dense schedule's weight container bits and whether the weights
+  /// are stored relative to their zero points (buildDense).
+  int denseContainerBits = 0;
+  bool denseFolded = false;
   bool uniformRequant = false;
   /// Whether every shift is at least 33, so that requantization works on
   /// the high half of the 64-bit product in 32-bit lanes.

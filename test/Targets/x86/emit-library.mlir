@@ -2,8 +2,10 @@
 // it (so on any CPU): the same host program as every backend, with the
 // x86 parts from the backend: its runtime header, the CPU check and
 // Halide's thread count in dfq_model_create, kernels called through
-// halide_buffer_t, and one Halide pipeline per layer, described by its
-// schedule.
+// halide_buffer_t with their tables (packed weights, per-channel
+// parameters; this layer requantizes per tensor, with immediates), the
+// tables as data in a source of their own, and one Halide pipeline per
+// layer, described by its schedule.
 // RUN: sed 's/SIGN/u8/g; s/ZP/3/g' %S/../Inputs/conv-model.mlir > %t.mlir
 // RUN: dfq-opt %t.mlir --dfq-convert-layouts --dfq-lower-to-kernels=target=x86-avx2 --mlir-print-debuginfo | dfq-translate --emit-library | FileCheck %s
 // RUN: dfq-opt %t.mlir --dfq-convert-layouts --dfq-lower-to-kernels --mlir-print-debuginfo | dfq-translate --emit-library | FileCheck %s --check-prefix=VNNI
@@ -15,7 +17,9 @@
 // CHECK-LABEL: // ----- model.c -----
 // CHECK: #include "dfq_runtime.h"
 // CHECK-NEXT: #include "dfq_x86_runtime.h"
-// CHECK: int dfq_kernel_0_conv(struct halide_buffer_t *, struct halide_buffer_t *);
+// CHECK: extern const uint8_t dfq_table_dfq_kernel_0_conv_weights[];
+// CHECK-NEXT: extern const uint8_t dfq_table_dfq_kernel_0_conv_base[];
+// CHECK-NEXT: int dfq_kernel_0_conv_argv(void **);
 // CHECK: #define TARGET "x86-avx2"
 // The program's steps, for dfq_model_step_name/_kind and profiles.
 // CHECK: #define NUM_STEPS 4
@@ -32,7 +36,13 @@
 // CHECK-NEXT: "outputs",
 // CHECK-NEXT: };
 // CHECK: dfq_rt_quantize(((float *)inputs[0]), ((uint8_t *)(arena + [[IN:[0-9]+]]LL * n)), n, 2, 16, 0x1p-1f, 3, 0, 255, 1);
-// CHECK: failed |= dfq_rt_run_kernel(dfq_kernel_0_conv, "conv", ((uint8_t *)(arena + [[IN]]LL * n)), n, 4, 4, 2, ((uint8_t *)(arena + [[OUT:[0-9]+]]LL * n)), 4, 4, 3, 1, team);
+// CHECK: void *const buffers[] = {(void *)((uint8_t *)(arena + [[OUT:[0-9]+]]LL * n))};
+// CHECK-NEXT: static const int is_float[] = {0};
+// CHECK-NEXT: static const dfq_rt_table tables[] = {
+// CHECK-NEXT: {dfq_table_dfq_kernel_0_conv_weights, 1, 8, 6, {4, 8, 1, 1, 3, 1}},
+// CHECK-NEXT: {dfq_table_dfq_kernel_0_conv_base, 0, 32, 1, {128}}};
+// CHECK-NEXT: failed |= dfq_rt_run_kernel(dfq_kernel_0_conv_argv, "conv", ((uint8_t *)(arena + [[IN]]LL * n)), n, 4, 4, 2, 0, 1, buffers, is_float, tables, 2, 4, 4, 3, 1, team);
+// CHECK-NEXT: }
 // CHECK-NEXT: dfq_rt_step_end(team, 1);
 // CHECK: dfq_model *dfq_model_create(int64_t max_batch, int threads) {
 // CHECK-NEXT: if (dfq_rt_check_cpu(DFQ_RT_ISA_AVX2))
@@ -42,6 +52,8 @@
 // CHECK-NEXT: // (runtime source, {{[0-9]+}} bytes)
 // CHECK-LABEL: // ----- dfq_x86_runtime.c -----
 // CHECK-NEXT: // (runtime source, {{[0-9]+}} bytes)
+// CHECK-NEXT: // ----- dfq_kernel_tables.c -----
+// CHECK-NEXT: // (data, {{[0-9]+}} bytes of C)
 // CHECK-NEXT: // ----- kernels (Halide, x86-avx2) -----
 // CHECK-NEXT: // dfq_kernel_0_conv: dense avx2
 

@@ -3,8 +3,10 @@
 //
 // A dfq.qconv2d or dfq.qgemm whose weights and per-channel parameters are
 // known at compile time, as a Halide pipeline specialized to its shape: the
-// weights are packed into the layout the schedule reads and baked into the
-// generated code, so the kernel's only arguments are its activations.
+// weights are packed into the layout the schedule reads, and they and the
+// per-channel parameters become tables (KernelTable) that the kernel takes
+// as arguments. Its code depends only on its code key (codeKey), so layers
+// of the same shape share one compiled kernel.
 //
 // Layout: activations are NHWC u8 (a gemm is the 1x1 case: input [n][k],
 // output [n][o]); weights are given as the IR stores them, [o][c/groups]
@@ -16,15 +18,19 @@
 // defines
 //
 //   extern "C" int NAME(struct halide_buffer_t *input,
+//                       struct halide_buffer_t *table_0, ...,
 //                       struct halide_buffer_t *output);
 //
 // or, with a residual epilogue (ResidualEpilogue),
 //
 //   extern "C" int NAME(struct halide_buffer_t *input,
 //                       struct halide_buffer_t *residual,
+//                       struct halide_buffer_t *table_0, ...,
 //                       struct halide_buffer_t *output_0, ...);
 //
-// with Halide's buffer dimensions innermost first: input (c, w, h, n),
+// with the tables in the order of `tables()`, each dense, at its first
+// element, aligned to kTableAlignment bytes,
+// and Halide's buffer dimensions innermost first: input (c, w, h, n),
 // output (o, outW, outH, n); the batch extent n is free, every other extent
 // is checked against the spec, except that a convolution (outH * outW > 1)
 // computes whatever range of output rows within [0, outH) its output buffer
@@ -49,6 +55,21 @@
 #include <vector>
 
 namespace mlir::dfq::x86 {
+
+/// A table of constants a kernel takes (LayerKernel::tables).
+struct KernelTable {
+  /// What it holds ("weights", "base", "multiplier", ...).
+  std::string name;
+  /// The element type as Halide's type code (0: signed, 1: unsigned) and
+  /// bits (8, 32 or 64).
+  int typeCode = 0, bits = 8;
+  /// Extents, innermost first; the table is dense.
+  std::vector<int> shape;
+  /// The values, little-endian: the product of `shape` times bits / 8.
+  std::vector<uint8_t> bytes;
+};
+/// The alignment the kernels assume of a table's first element.
+constexpr int kTableAlignment = 64;
 
 /// The instruction sets a kernel can be compiled for.
 enum class Isa {
@@ -164,11 +185,26 @@ public:
   /// A one-line description of the schedule as built (for reports).
   std::string describe() const;
 
+  /// The tables the kernel takes, in argument order.
+  std::vector<KernelTable> tables() const;
+  /// Everything the generated code depends on but the tables' values (the
+  /// shape, schedule, instruction set, zero points and ranges, the epilogue,
+  /// and the choices made from the values, such as the weights' container
+  /// bits): kernels with equal keys compile to the same code, and either's
+  /// object serves both, called with its own tables.
+  std::string codeKey() const;
+
 private:
   LayerKernel();
   struct Impl;
   std::unique_ptr<Impl> impl;
 };
+
+/// What generates the kernels' code besides their code keys: this
+/// executable and the Halide library it loaded (paths, sizes, modification
+/// times). Kernel caches key their objects by it, so that a rebuilt dfq or
+/// an upgraded Halide compiles afresh.
+std::string kernelGeneratorIdentity();
 
 /// Writes an object file with Halide's runtime for `isa` (thread pool,
 /// allocation, error reporting), to link once per model library.

@@ -9,7 +9,7 @@
 //
 // x is u8 [N, K] row-major, w i8 [O, K] row-major, out u8 [N, O], weights
 // passed at run time and compiled just in time. Model libraries do not use
-// it (their layers are LayerKernel.h pipelines with the weights baked in);
+// it (their layers are LayerKernel.h pipelines, specialized to the shape);
 // it stays as the general GEMM that bench/x86/GemmBench.cpp measures
 // against oneDNN and the VNNI peak (docs/results/x86.md) and that
 // X86QGemmTest checks.

@@ -84,44 +84,65 @@ static void describe_rows(halide_buffer_t *buffer, halide_dimension_t *dims,
 
 static int kernel_status(int status, const char *layer);
 
-int dfq_rt_run_kernel(dfq_rt_kernel kernel, const char *layer,
-                      const uint8_t *input, int64_t n, int64_t h, int64_t w,
-                      int64_t c, uint8_t *output, int64_t oh, int64_t ow,
-                      int64_t o, int split_rows, const dfq_rt_team *team) {
-  int64_t first, last;
-  if (!dfq_rt_team_rows(team, oh, split_rows, &first, &last))
-    return 0;
-  halide_buffer_t in, out;
-  halide_dimension_t in_dims[4], out_dims[4];
-  describe_nhwc(&in, in_dims, input, n, h, w, c);
-  describe_rows(&out, out_dims, output, 1, n, oh, ow, o, first, last);
-  dfq_rt_clear_error();
-  return kernel_status(kernel(&in, &out), layer);
+static void describe_table(halide_buffer_t *buffer, halide_dimension_t *dims,
+                           const dfq_rt_table *table) {
+  memset(buffer, 0, sizeof *buffer);
+  buffer->host = (uint8_t *)table->data;
+  buffer->type.code = (uint8_t)table->code;
+  buffer->type.bits = (uint8_t)table->bits;
+  buffer->type.lanes = 1;
+  buffer->dimensions = table->dimensions;
+  buffer->dim = dims;
+  int32_t stride = 1;
+  for (int i = 0; i < table->dimensions; ++i) {
+    dims[i].min = 0;
+    dims[i].extent = table->extent[i];
+    dims[i].stride = stride;
+    dims[i].flags = 0;
+    stride *= table->extent[i];
+  }
 }
 
-int dfq_rt_run_epilogue_kernel(dfq_rt_kernel_call call, const char *layer,
-                               const uint8_t *input, int64_t n, int64_t h,
-                               int64_t w, int64_t c, int count,
-                               void *const *buffers, const int *is_float,
-                               int64_t oh, int64_t ow, int64_t o,
-                               int split_rows, const dfq_rt_team *team) {
+int dfq_rt_run_kernel(dfq_rt_kernel kernel, const char *layer,
+                      const uint8_t *input, int64_t n, int64_t h, int64_t w,
+                      int64_t c, int has_residual, int count,
+                      void *const *buffers, const int *is_float,
+                      const dfq_rt_table *tables, int table_count, int64_t oh,
+                      int64_t ow, int64_t o, int split_rows,
+                      const dfq_rt_team *team) {
   int64_t first, last;
-  if (count < 1 || count > DFQ_RT_MAX_KERNEL_BUFFERS)
+  if (count < 1 + (has_residual != 0) || count > DFQ_RT_MAX_KERNEL_BUFFERS)
     return dfq_rt_fail("%s: %d kernel buffers", layer, count);
+  if (table_count < 0 || table_count > DFQ_RT_MAX_KERNEL_TABLES)
+    return dfq_rt_fail("%s: %d kernel tables", layer, table_count);
+  for (int t = 0; t < table_count; ++t)
+    if (tables[t].dimensions < 1 ||
+        tables[t].dimensions > DFQ_RT_MAX_TABLE_DIMS)
+      return dfq_rt_fail("%s: a kernel table of %d dimensions", layer,
+                         tables[t].dimensions);
   if (!dfq_rt_team_rows(team, oh, split_rows, &first, &last))
     return 0;
-  halide_buffer_t all[1 + DFQ_RT_MAX_KERNEL_BUFFERS];
-  halide_buffer_t *args[1 + DFQ_RT_MAX_KERNEL_BUFFERS];
-  halide_dimension_t dims[1 + DFQ_RT_MAX_KERNEL_BUFFERS][4];
-  describe_nhwc(&all[0], dims[0], input, n, h, w, c);
-  args[0] = &all[0];
-  for (int i = 0; i < count; ++i) {
-    describe_rows(&all[i + 1], dims[i + 1], buffers[i], is_float[i] ? 4 : 1, n,
-                  oh, ow, o, first, last);
-    args[i + 1] = &all[i + 1];
+  halide_buffer_t in, activations[DFQ_RT_MAX_KERNEL_BUFFERS],
+      constants[DFQ_RT_MAX_KERNEL_TABLES];
+  halide_dimension_t in_dims[4], dims[DFQ_RT_MAX_KERNEL_BUFFERS][4],
+      table_dims[DFQ_RT_MAX_KERNEL_TABLES][DFQ_RT_MAX_TABLE_DIMS];
+  void *args[1 + DFQ_RT_MAX_KERNEL_BUFFERS + DFQ_RT_MAX_KERNEL_TABLES];
+  int next = 0;
+  describe_nhwc(&in, in_dims, input, n, h, w, c);
+  args[next++] = &in;
+  for (int i = 0; i < count; ++i)
+    describe_rows(&activations[i], dims[i], buffers[i], is_float[i] ? 4 : 1,
+                  n, oh, ow, o, first, last);
+  if (has_residual)
+    args[next++] = &activations[0];
+  for (int t = 0; t < table_count; ++t) {
+    describe_table(&constants[t], table_dims[t], &tables[t]);
+    args[next++] = &constants[t];
   }
+  for (int i = has_residual ? 1 : 0; i < count; ++i)
+    args[next++] = &activations[i];
   dfq_rt_clear_error();
-  return kernel_status(call(args), layer);
+  return kernel_status(kernel(args), layer);
 }
 
 static int kernel_status(int status, const char *layer) {
