@@ -21,9 +21,9 @@ def cpu_name():
     return platform.processor() or "unknown CPU"
 
 
-def run(cmd):
+def run(cmd, env=None):
     """Runs a command, raising on failure; stdout and stderr are captured."""
-    return subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
 
 
 def top1(bin_dir, model, limit=0, threads=2):

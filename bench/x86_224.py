@@ -14,7 +14,8 @@ no model hub), build/bin (dfq-compile, dfq-run) and the ONNX Runtime venv
    images drawn from N(0, 1) (seed 0), the calibration set of ORT 32 others
    (seed 1). Random weights say nothing about accuracy, only about speed.
 2. dfq: `dfq-compile MODEL.onnx --target x86 --calib none` (W8A8, ranges
-   from Gaussian noise), timed as a whole (import to libmodel.so); with
+   from Gaussian noise, no kernel cache), timed as a whole (import to
+   libmodel.so); with
    --before, the same with an older build's dfq-compile, and its library
    must give the same logits bit for bit.
 3. ONNX Runtime int8: bench/ort_int8.py (QDQ, per-channel QInt8 weights,
@@ -28,6 +29,12 @@ no model hub), build/bin (dfq-compile, dfq-run) and the ONNX Runtime venv
 5. Where dfq's time goes: `dfq-run --profile` at batch 1, 1 thread: the
    time by step kind, and the slowest kernels with their multiply-adds
    (report.json) per second.
+6. Against the machine: the `vpdpbusd` peak loop of dfq-bench-x86-layers
+   (1 and 2 threads) in the same run (the best of a measurement before and
+   after every model), each network's multiply-adds per
+   second as a share of it for dfq and ORT int8, and the largest ratio to
+   ORT int8 that any library doing the same multiply-adds at that peak
+   (and nothing else) could reach.
 """
 
 import argparse
@@ -64,9 +71,10 @@ def export(name, work):
 
 
 def compile_dfq(bin_dir, onnx, out):
+    # Every kernel compiled (no kernel cache), so that compile times compare.
     start = time.monotonic()
     run([os.path.join(bin_dir, "dfq-compile"), onnx, "--target", "x86", "--calib", "none",
-         "-o", out])
+         "-o", out], env={**os.environ, "DFQ_KERNEL_CACHE": "none"})
     return time.monotonic() - start
 
 
@@ -91,6 +99,27 @@ def dfq_profile(lib, images):
 def dfq_logits(bin_dir, lib, images, out):
     run([os.path.join(bin_dir, "dfq-run"), lib, "--input", images, "--output", out])
     return np.load(out)
+
+
+def vnni_peak():
+    """GMAC/s of the vpdpbusd peak loop by thread count; {} without VNNI."""
+    proc = subprocess.run([os.path.join(BIN, "dfq-bench-x86-layers"), "--quick", "--only",
+                           "peak"], capture_output=True, text=True)
+    peaks = {}
+    for line in proc.stdout.splitlines() if proc.returncode == 0 else []:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if record.get("bench") == "vnni_peak":
+            peaks[record["threads"]] = record["gops"] / 2  # 2 operations per MAC
+    return peaks
+
+
+def model_macs(lib):
+    """Multiply-adds of one sample, summed over the report's layers."""
+    report = json.load(open(os.path.join(lib, "report.json")))
+    return sum(layer["macs"] for layer in report["layers"])
 
 
 def ort_latency(venv_python, onnx, work, calib, images, batch, threads, runs):
@@ -120,7 +149,16 @@ def main():
     if not os.path.exists(args.venv_python):
         run(["bash", os.path.join(ROOT, "scripts", "setup-bench.sh")])
 
-    rows, profiles = [], {}
+    rows, profiles, macs = [], {}, {}
+    # The peak is measured before and after every model and the best kept:
+    # one measurement taken while another tenant's job holds a core would
+    # understate it.
+    peaks = vnni_peak()
+
+    def remeasure_peak():
+        for threads, gmacs in vnni_peak().items():
+            peaks[threads] = max(peaks.get(threads, 0), gmacs)
+
     with tempfile.TemporaryDirectory() as work:
         images = os.path.join(work, "x.npy")
         calib = os.path.join(work, "calib.npy")
@@ -135,6 +173,7 @@ def main():
             for side, bin_dir in builds.items():
                 libs[side] = os.path.join(work, f"{name}-{side}")
                 seconds[side] = compile_dfq(bin_dir, onnx, libs[side])
+            macs[name] = model_macs(libs["after"])
             identical = None
             if args.before:
                 a = dfq_logits(args.before, libs["before"], images, os.path.join(work, "a.npy"))
@@ -159,6 +198,7 @@ def main():
                 rows.append(row)
                 print(row, flush=True)
             profiles[name] = dfq_profile(libs["after"], images)
+            remeasure_peak()
 
     before = bool(args.before)
     header = ("| model | batch | threads | dfq ms | ORT int8 ms | ORT float ms "
@@ -193,6 +233,29 @@ def main():
         if before:
             line += f" / {r['seconds']['before']:.0f}"
         lines.append(line + " |")
+    if peaks:
+        lines += ["", "## Against the VNNI peak", "",
+                  "The `vpdpbusd` peak loop (`dfq-bench-x86-layers --only peak`) ran at "
+                  + ", ".join(f"{gmacs:.0f} GMAC/s on {threads} thread{'s' if threads > 1 else ''}"
+                              for threads, gmacs in sorted(peaks.items()))
+                  + " in this run. Each network's multiply-adds (report.json) per batch over "
+                  "its latency, as a share of that peak; the bound is ORT int8's latency over "
+                  "the time of the multiply-adds alone at the peak: no library that does "
+                  "these multiply-adds with `vpdpbusd`, dfq included, can be faster than ORT "
+                  "int8 by more than that ratio on this machine (fewer multiply-adds, as with "
+                  "Winograd, or other units, such as AMX, are outside the bound).", "",
+                  "| model | batch | threads | GMAC per batch | dfq % of peak "
+                  "| ORT int8 % of peak | bound on ORT int8 / dfq |",
+                  "|---|---|---|---|---|---|---|"]
+        for r in rows:
+            peak = peaks.get(r["threads"])
+            if not peak:
+                continue
+            gmac = macs[r["model"]] * r["batch"] / 1e9
+            ideal_ms = gmac / peak * 1e3
+            lines.append(f"| {r['model']} | {r['batch']} | {r['threads']} | {gmac:.2f} "
+                         f"| {100 * ideal_ms / r['after']:.0f} | {100 * ideal_ms / r['ort']:.0f} "
+                         f"| {r['ort'] / ideal_ms:.2f} |")
     lines += ["", "## Where dfq's time goes (batch 1, 1 thread, `dfq-run --profile`)", ""]
     for name, profile in profiles.items():
         kinds = ", ".join(f"{kind} {ms:.2f} ms ({100 * ms / profile['ms_per_batch']:.0f} %)"
