@@ -671,7 +671,8 @@ def Dfq_PadOp : Dfq_InferredGraphOp<"pad"> {
 }
 
 def Dfq_ResizeOp : Dfq_GraphOp<"resize"> {
-  let summary = "Resize H and W of NCHW, as ONNX Resize (nearest, linear)";
+  let summary = "Resize H and W of NCHW, as ONNX Resize (nearest, linear, "
+                "cubic)";
   let description = [{
     Every output position `o` of H (and of W alike) reads the input at
     `x = f(o)`, with `scale` the axis's entry of `scales` (the Resize's
@@ -690,15 +691,29 @@ def Dfq_ResizeOp : Dfq_GraphOp<"resize"> {
     (`round_prefer_floor`, `round_prefer_ceil`, `floor`, `ceil`) and clamped
     to the input. `linear` clamps `x` to `[0, in - 1]` and interpolates
     between the elements at `floor(x)` and the next one (the last one past
-    the end), along H and then along W. Coordinates are computed in double.
-    N and C are unchanged; H and W are static.
+    the end). `cubic` does not clamp `x`: with `i = floor(x)` and
+    `r = x - i` (for an integer `x`, `i = x - 1` and `r = 1`, as ONNX's
+    reference prefers the taps left of `x`), it reads the elements at
+    `i - 1 .. i + 2`, each index clamped to the input (edge padding), with
+    the weights of the cubic convolution kernel of parameter
+    `a = cubic_coeff_a` at distances `1 + r, r, 1 - r, 2 - r`:
+    `k(t) = (a + 2)|t|^3 - (a + 3)|t|^2 + 1` for `|t| <= 1`,
+    `a|t|^3 - 5a|t|^2 + 8a|t| - 4a` for `1 < |t| < 2`. With
+    `exclude_outside`, the weights of taps outside the input are 0 and the
+    others are divided by their sum (nearest and linear never read outside).
+    Weights are computed in double and rounded to f32; each output is the
+    f32 sum of its taps' f32 products in tap order, along H and then along
+    W. Coordinates are computed in double. N and C are unchanged; H and W
+    are static.
   }];
   let arguments = (ins
     Dfq_Float4DTensor:$input,
     StrAttr:$mode,
     StrAttr:$coordinate_mode,
     DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode,
-    DenseF64ArrayAttr:$scales
+    DenseF64ArrayAttr:$scales,
+    DefaultValuedAttr<F64Attr, "-0.75">:$cubic_coeff_a,
+    DefaultValuedAttr<BoolAttr, "false">:$exclude_outside
   );
   let results = (outs Dfq_Float4DTensor:$result);
   let assemblyFormat = [{

@@ -232,6 +232,8 @@ FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
               node.coordinateMode = resize.getCoordinateMode().str();
               node.nearestMode = resize.getNearestMode().str();
               node.resizeScales = resize.getScales().vec();
+              node.cubicCoeffA = resize.getCubicCoeffA().convertToDouble();
+              node.excludeOutside = resize.getExcludeOutside();
               return true;
             })
             .Case([&](PadOp pad) {

@@ -269,7 +269,8 @@ at::Tensor Executor::execute(const Node &node,
   case OpKind::Resize:
     return aten::resize(in(0), node.resizeTo, node.resizeMode,
                         node.coordinateMode, node.nearestMode,
-                        node.resizeScales);
+                        node.resizeScales, node.cubicCoeffA,
+                        node.excludeOutside);
   case OpKind::Input:
   case OpKind::Constant:
     break;
@@ -630,11 +631,11 @@ ForwardResult calib::forward(const Graph &graph, const rt::Tensor &input,
                              const std::vector<int> &observeNodes) {
   ForwardResult result;
   result.observed.resize(observeNodes.size());
-  result.error = forwardObserving(
-      graph, input, observeNodes,
-      [&](size_t position, const rt::Tensor &value) {
-        result.observed[position] = value;
-      });
+  result.error =
+      forwardObserving(graph, input, observeNodes,
+                       [&](size_t position, const rt::Tensor &value) {
+                         result.observed[position] = value;
+                       });
   if (!result.error.empty())
     result.observed.clear();
   return result;

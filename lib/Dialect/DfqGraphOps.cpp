@@ -760,8 +760,10 @@ LogicalResult ResizeOp::verify() {
   auto result = cast<RankedTensorType>(getType());
   StringRef mode = getMode(), coordinates = getCoordinateMode(),
             nearest = getNearestMode();
-  if (mode != "nearest" && mode != "linear")
-    return emitOpError("mode '") << mode << "' is not nearest or linear";
+  if (mode != "nearest" && mode != "linear" && mode != "cubic")
+    return emitOpError("mode '") << mode << "' is not nearest, linear or cubic";
+  if (!std::isfinite(getCubicCoeffA().convertToDouble()))
+    return emitOpError("cubic_coeff_a must be finite");
   if (coordinates != "half_pixel" && coordinates != "pytorch_half_pixel" &&
       coordinates != "align_corners" && coordinates != "asymmetric")
     return emitOpError("coordinate_mode '")

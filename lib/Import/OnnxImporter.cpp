@@ -1504,17 +1504,22 @@ LogicalResult OnnxImporter::importResize(const onnx::Node &node, Location loc,
       failed(resizedAxes)
           ? FailureOr<std::string>(failure())
           : attrs.getString("keep_aspect_ratio_policy", "stretch");
-  // Only cubic interpolation and tf_crop_and_resize read these.
-  attrs.ignore("cubic_coeff_a");
+  FailureOr<float> cubicA = failed(aspectPolicy)
+                                ? FailureOr<float>(failure())
+                                : attrs.getFloat("cubic_coeff_a", -0.75f);
+  // Only tf_crop_and_resize reads this.
   attrs.ignore("extrapolation_value");
-  if (failed(aspectPolicy) || failed(attrs.finish()))
+  if (failed(cubicA) || failed(attrs.finish()))
     return failure();
   if (*aspectPolicy != "stretch")
     return emitError(loc) << what << ": keep_aspect_ratio_policy '"
                           << *aspectPolicy << "' is not supported (stretch is)";
-  if (*mode != "nearest" && *mode != "linear")
+  if (*mode != "nearest" && *mode != "linear" && *mode != "cubic")
     return emitError(loc) << what << ": mode '" << *mode
-                          << "' is not supported (nearest and linear are)";
+                          << "' is not supported (nearest, linear and cubic "
+                             "are)";
+  if (!std::isfinite(*cubicA))
+    return emitError(loc) << what << ": cubic_coeff_a must be finite";
   if (*coordinates != "half_pixel" && *coordinates != "pytorch_half_pixel" &&
       *coordinates != "align_corners" && *coordinates != "asymmetric")
     return emitError(loc) << what << ": coordinate_transformation_mode '"
@@ -1522,8 +1527,6 @@ LogicalResult OnnxImporter::importResize(const onnx::Node &node, Location loc,
                           << "' is not supported (half_pixel, "
                              "pytorch_half_pixel, align_corners and "
                              "asymmetric are)";
-  if (*exclude != 0)
-    return emitError(loc) << what << ": exclude_outside is not supported";
   FailureOr<Value> input = getInput(node, 0, loc);
   if (failed(input))
     return failure();
@@ -1609,11 +1612,11 @@ LogicalResult OnnxImporter::importResize(const onnx::Node &node, Location loc,
   } else {
     scales = {double(size[0]) / double(in[2]), double(size[1]) / double(in[3])};
   }
-  // Antialiasing widens the linear filter only where an axis shrinks.
-  if (*antialias && *mode == "linear" && (size[0] < in[2] || size[1] < in[3]))
-    return emitError(loc) << what
-                          << ": antialiased linear downsampling is not "
-                             "supported";
+  // Antialiasing widens the linear and cubic filters only where an axis
+  // shrinks.
+  if (*antialias && *mode != "nearest" && (size[0] < in[2] || size[1] < in[3]))
+    return emitError(loc) << what << ": antialiased " << *mode
+                          << " downsampling is not supported";
   auto resultType = RankedTensorType::get({in[0], in[1], size[0], size[1]},
                                           type->getElementType());
   FailureOr<Value> result = createTyped<ResizeOp>(
@@ -1622,7 +1625,11 @@ LogicalResult OnnxImporter::importResize(const onnx::Node &node, Location loc,
        builder.getNamedAttr("coordinate_mode",
                             builder.getStringAttr(*coordinates)),
        builder.getNamedAttr("nearest_mode", builder.getStringAttr(*nearest)),
-       builder.getNamedAttr("scales", builder.getDenseF64ArrayAttr(scales))});
+       builder.getNamedAttr("scales", builder.getDenseF64ArrayAttr(scales)),
+       builder.getNamedAttr("cubic_coeff_a",
+                            builder.getF64FloatAttr(double(*cubicA))),
+       builder.getNamedAttr("exclude_outside",
+                            builder.getBoolAttr(*exclude != 0))});
   if (failed(result))
     return failure();
   return defineValue(node, node.outputs[0], *result, loc);

@@ -279,7 +279,9 @@ static rt::KernelResult execute(ops::ResizeOp op, const Frame &in) {
   ArrayRef<int64_t> shape = cast<RankedTensorType>(op.getType()).getShape();
   return rt::kernels::resize(in(op.getInput()), {shape[2], shape[3]},
                              op.getMode().str(), op.getCoordinateMode().str(),
-                             op.getNearestMode().str(), op.getScales().vec());
+                             op.getNearestMode().str(), op.getScales().vec(),
+                             op.getCubicCoeffA().convertToDouble(),
+                             op.getExcludeOutside());
 }
 
 template <typename OpT>

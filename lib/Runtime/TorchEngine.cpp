@@ -58,6 +58,7 @@
 #include <ATen/ops/tanh.h>
 #include <ATen/ops/where.h>
 #include <algorithm>
+#include <array>
 #include <c10/core/InferenceMode.h>
 #include <c10/util/Exception.h>
 #include <thread>
@@ -610,23 +611,39 @@ KernelResult kernels::pad(const Tensor &input, const std::vector<int64_t> &pads,
 }
 
 namespace {
-/// Where one axis of a dfq.resize reads: per output position the two input
-/// positions and the weight of the second (nearest: both the same, 0).
+/// Where one axis of a dfq.resize reads: per output position the input
+/// positions of its taps (1 nearest, 2 linear, 4 cubic) and their weights.
 struct ResizeAxis {
-  at::Tensor first, second, firstWeight, secondWeight;
+  std::vector<at::Tensor> index, weight;
 };
 } // namespace
+
+/// The weights of the cubic convolution kernel of parameter `a` at the
+/// distances 1 + r, r, 1 - r and 2 - r of the taps i - 1 .. i + 2 from x
+/// (ONNX's reference, in its order of operations).
+static std::array<double, 4> cubicWeights(double r, double a) {
+  double s = 1.0 - r;
+  return {((a * (r + 1) - 5 * a) * (r + 1) + 8 * a) * (r + 1) - 4 * a,
+          ((a + 2) * r - (a + 3)) * r * r + 1,
+          ((a + 2) * s - (a + 3)) * s * s + 1,
+          ((a * (s + 1) - 5 * a) * (s + 1) + 8 * a) * (s + 1) - 4 * a};
+}
 
 static ResizeAxis resizeAxis(int64_t in, int64_t out, double scale,
                              const std::string &mode,
                              const std::string &coordinateMode,
-                             const std::string &nearestMode) {
-  at::Tensor first = at::empty({out}, at::kLong);
-  at::Tensor second = at::empty({out}, at::kLong);
-  at::Tensor weight0 = at::empty({out}, at::kFloat);
-  at::Tensor weight1 = at::empty({out}, at::kFloat);
-  int64_t *i0 = first.data_ptr<int64_t>(), *i1 = second.data_ptr<int64_t>();
-  float *w0 = weight0.data_ptr<float>(), *w = weight1.data_ptr<float>();
+                             const std::string &nearestMode, double cubicCoeffA,
+                             bool excludeOutside) {
+  const int taps = mode == "nearest" ? 1 : mode == "linear" ? 2 : 4;
+  ResizeAxis axis;
+  std::vector<int64_t *> index;
+  std::vector<float *> weight;
+  for (int t = 0; t < taps; ++t) {
+    axis.index.push_back(at::empty({out}, at::kLong));
+    axis.weight.push_back(at::empty({out}, at::kFloat));
+    index.push_back(axis.index.back().data_ptr<int64_t>());
+    weight.push_back(axis.weight.back().data_ptr<float>());
+  }
   for (int64_t o = 0; o < out; ++o) {
     // ONNX's reference uses the unrounded output length.
     double length = double(in) * scale, x;
@@ -643,42 +660,67 @@ static ResizeAxis resizeAxis(int64_t in, int64_t out, double scale,
                  : nearestMode == "ceil"              ? std::ceil(x)
                  : nearestMode == "round_prefer_ceil" ? std::floor(x + 0.5)
                                                       : std::ceil(x - 0.5);
-      int64_t i = std::clamp<int64_t>(static_cast<int64_t>(r), 0, in - 1);
-      i0[o] = i1[o] = i;
-      w0[o] = 1.0f;
-      w[o] = 0.0f;
+      index[0][o] = std::clamp<int64_t>(static_cast<int64_t>(r), 0, in - 1);
+      weight[0][o] = 1.0f;
       continue;
     }
-    x = std::clamp(x, 0.0, double(in - 1));
-    i0[o] = static_cast<int64_t>(std::floor(x));
-    i1[o] = std::min<int64_t>(i0[o] + 1, in - 1);
-    w[o] = static_cast<float>(x - double(i0[o]));
-    w0[o] = 1.0f - w[o];
+    if (mode == "linear") {
+      x = std::clamp(x, 0.0, double(in - 1));
+      index[0][o] = static_cast<int64_t>(std::floor(x));
+      index[1][o] = std::min<int64_t>(index[0][o] + 1, in - 1);
+      weight[1][o] = static_cast<float>(x - double(index[0][o]));
+      weight[0][o] = 1.0f - weight[1][o];
+      continue;
+    }
+    double i = std::floor(x), r = x - i;
+    if (r == 0.0) {
+      i -= 1.0;
+      r = 1.0;
+    }
+    std::array<double, 4> w = cubicWeights(r, cubicCoeffA);
+    double sum = 0.0;
+    for (int t = 0; t < 4; ++t) {
+      double at = i - 1.0 + t;
+      if (excludeOutside && (at < 0.0 || at > double(in - 1)))
+        w[t] = 0.0;
+      sum += w[t];
+    }
+    for (int t = 0; t < 4; ++t) {
+      double at = std::clamp(i - 1.0 + t, 0.0, double(in - 1));
+      index[t][o] = static_cast<int64_t>(at);
+      weight[t][o] = static_cast<float>(excludeOutside ? w[t] / sum : w[t]);
+    }
   }
-  return {first, second, weight0, weight1};
+  return axis;
 }
 
 at::Tensor aten::resize(const at::Tensor &x, const std::vector<int64_t> &size,
                         const std::string &mode,
                         const std::string &coordinateMode,
                         const std::string &nearestMode,
-                        const std::vector<double> &scales) {
+                        const std::vector<double> &scales, double cubicCoeffA,
+                        bool excludeOutside) {
   TORCH_CHECK(x.dim() == 4 && size.size() == 2 && scales.size() == 2,
               "resize takes NCHW and two sizes and scales");
   at::Tensor y = x;
   for (int64_t axis : {2, 3}) {
-    ResizeAxis a = resizeAxis(x.size(axis), size[axis - 2], scales[axis - 2],
-                              mode, coordinateMode, nearestMode);
-    at::Tensor near = y.index_select(axis, a.first);
+    ResizeAxis a =
+        resizeAxis(x.size(axis), size[axis - 2], scales[axis - 2], mode,
+                   coordinateMode, nearestMode, cubicCoeffA, excludeOutside);
     if (mode == "nearest") {
-      y = near;
+      y = y.index_select(axis, a.index[0]);
       continue;
     }
+    // The taps' f32 products, summed in tap order.
     std::vector<int64_t> shape = {1, 1, 1, 1};
     shape[axis] = size[axis - 2];
-    y = at::add(
-        at::mul(near, a.firstWeight.reshape(shape)),
-        at::mul(y.index_select(axis, a.second), a.secondWeight.reshape(shape)));
+    at::Tensor sum;
+    for (size_t t = 0; t < a.index.size(); ++t) {
+      at::Tensor product =
+          at::mul(y.index_select(axis, a.index[t]), a.weight[t].reshape(shape));
+      sum = t == 0 ? product : at::add(sum, product);
+    }
+    y = sum;
   }
   return y.contiguous();
 }
@@ -688,10 +730,11 @@ KernelResult kernels::resize(const Tensor &input,
                              const std::string &mode,
                              const std::string &coordinateMode,
                              const std::string &nearestMode,
-                             const std::vector<double> &scales) noexcept {
+                             const std::vector<double> &scales,
+                             double cubicCoeffA, bool excludeOutside) noexcept {
   return runKernel([&] {
     return aten::resize(unwrap(input), size, mode, coordinateMode, nearestMode,
-                        scales);
+                        scales, cubicCoeffA, excludeOutside);
   });
 }
 

@@ -131,7 +131,8 @@ KernelResult pad(const Tensor &input, const std::vector<int64_t> &pads,
 KernelResult resize(const Tensor &input, const std::vector<int64_t> &size,
                     const std::string &mode, const std::string &coordinateMode,
                     const std::string &nearestMode,
-                    const std::vector<double> &scales) noexcept;
+                    const std::vector<double> &scales, double cubicCoeffA,
+                    bool excludeOutside) noexcept;
 KernelResult reduce(const Tensor &input, const std::string &function,
                     const std::vector<int64_t> &axes, bool keepdims) noexcept;
 /// `shape` is fully static and holds as many elements as `input`.

@@ -86,7 +86,8 @@ at::Tensor pad(const at::Tensor &input, const std::vector<int64_t> &pads,
 at::Tensor resize(const at::Tensor &input, const std::vector<int64_t> &size,
                   const std::string &mode, const std::string &coordinateMode,
                   const std::string &nearestMode,
-                  const std::vector<double> &scales);
+                  const std::vector<double> &scales, double cubicCoeffA,
+                  bool excludeOutside);
 /// dfq.reduce_mean, reduce_sum and reduce_max by `function` ("mean",
 /// "sum", "max").
 at::Tensor reduce(const at::Tensor &input, const std::string &function,

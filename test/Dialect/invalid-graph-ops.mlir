@@ -1103,8 +1103,16 @@ func.func @pad_negative(%x: tensor<2x3xf32>) {
 // -----
 
 func.func @resize_mode(%x: tensor<1x2x4x4xf32>) {
-  // expected-error @+1 {{'dfq.resize' op mode 'cubic' is not nearest or linear}}
-  %y = dfq.resize %x {coordinate_mode = "half_pixel", mode = "cubic", scales = array<f64: 2.0, 2.0>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x8x8xf32>
+  // expected-error @+1 {{'dfq.resize' op mode 'area' is not nearest, linear or cubic}}
+  %y = dfq.resize %x {coordinate_mode = "half_pixel", mode = "area", scales = array<f64: 2.0, 2.0>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_cubic_coefficient(%x: tensor<1x2x4x4xf32>) {
+  // expected-error @+1 {{'dfq.resize' op cubic_coeff_a must be finite}}
+  %y = dfq.resize %x {coordinate_mode = "half_pixel", mode = "cubic", scales = array<f64: 2.0, 2.0>, cubic_coeff_a = 0x7FF0000000000000 : f64} : (tensor<1x2x4x4xf32>) -> tensor<1x2x8x8xf32>
   return
 }
 

@@ -257,10 +257,12 @@ func.func @pads(%x: tensor<?x8x14x14xf32>, %y: tensor<?x3xf32>) -> (tensor<?x8x1
 // CHECK-LABEL: func.func @resizes
 // CHECK: dfq.resize %{{.*}} {coordinate_mode = "asymmetric", mode = "nearest", nearest_mode = "floor", scales = array<f64: 2.000000e+00, 2.000000e+00>} : (tensor<?x8x7x7xf32>) -> tensor<?x8x14x14xf32>
 // CHECK: dfq.resize %{{.*}} {coordinate_mode = "half_pixel", mode = "linear", scales = array<f64: 5.000000e-01, 1.500000e+00>} : (tensor<?x8x8x8xf32>) -> tensor<?x8x4x12xf32>
-func.func @resizes(%x: tensor<?x8x7x7xf32>, %y: tensor<?x8x8x8xf32>) -> (tensor<?x8x14x14xf32>, tensor<?x8x4x12xf32>) {
+// CHECK: dfq.resize %{{.*}} {coordinate_mode = "align_corners", cubic_coeff_a = -5.000000e-01 : f64, exclude_outside = true, mode = "cubic", scales = array<f64: 2.000000e+00, 2.000000e+00>} : (tensor<?x8x7x7xf32>) -> tensor<?x8x14x14xf32>
+func.func @resizes(%x: tensor<?x8x7x7xf32>, %y: tensor<?x8x8x8xf32>) -> (tensor<?x8x14x14xf32>, tensor<?x8x4x12xf32>, tensor<?x8x14x14xf32>) {
   %0 = dfq.resize %x {coordinate_mode = "asymmetric", mode = "nearest", nearest_mode = "floor", scales = array<f64: 2.0, 2.0>} : (tensor<?x8x7x7xf32>) -> tensor<?x8x14x14xf32>
   %1 = dfq.resize %y {coordinate_mode = "half_pixel", mode = "linear", scales = array<f64: 0.5, 1.5>} : (tensor<?x8x8x8xf32>) -> tensor<?x8x4x12xf32>
-  return %0, %1 : tensor<?x8x14x14xf32>, tensor<?x8x4x12xf32>
+  %2 = dfq.resize %x {coordinate_mode = "align_corners", mode = "cubic", cubic_coeff_a = -0.5 : f64, exclude_outside = true, scales = array<f64: 2.0, 2.0>} : (tensor<?x8x7x7xf32>) -> tensor<?x8x14x14xf32>
+  return %0, %1, %2 : tensor<?x8x14x14xf32>, tensor<?x8x4x12xf32>, tensor<?x8x14x14xf32>
 }
 
 // CHECK-LABEL: func.func @transposed_convolution

@@ -20,8 +20,8 @@
 // RUN: not dfq-translate --import-onnx %t/pad_wrap.onnx -o %t/pad_wrap.mlir 2>&1 | FileCheck %s --check-prefix=PAD_WRAP
 // RUN: %python %S/onnx_gen.py pad_reflect_far %t/pad_reflect_far.onnx
 // RUN: not dfq-translate --import-onnx %t/pad_reflect_far.onnx -o %t/pad_reflect_far.mlir 2>&1 | FileCheck %s --check-prefix=PAD_REFLECT
-// RUN: %python %S/onnx_gen.py resize_cubic %t/resize_cubic.onnx
-// RUN: not dfq-translate --import-onnx %t/resize_cubic.onnx -o %t/resize_cubic.mlir 2>&1 | FileCheck %s --check-prefix=RESIZE_CUBIC
+// RUN: %python %S/onnx_gen.py resize_mode %t/resize_mode.onnx
+// RUN: not dfq-translate --import-onnx %t/resize_mode.onnx -o %t/resize_mode.mlir 2>&1 | FileCheck %s --check-prefix=RESIZE_MODE
 // RUN: %python %S/onnx_gen.py resize_channels %t/resize_channels.onnx
 // RUN: not dfq-translate --import-onnx %t/resize_channels.onnx -o %t/resize_channels.mlir 2>&1 | FileCheck %s --check-prefix=RESIZE_CHANNELS
 // RUN: %python %S/onnx_gen.py pow_vector %t/pow_vector.onnx
@@ -165,7 +165,7 @@
 // PAD_WRAP: error: Pad node 'node': mode 'wrap' is not one of constant, reflect and edge
 // PAD_REFLECT: error: 'dfq.pad' op reflect pads of dimension 1 must be at most 3
 // PAD_REFLECT: error: Pad node 'node': cannot be imported (see above)
-// RESIZE_CUBIC: error: Resize node 'node': mode 'cubic' is not supported (nearest and linear are)
+// RESIZE_MODE: error: Resize node 'node': mode 'area' is not supported (nearest, linear and cubic are)
 // RESIZE_CHANNELS: error: Resize node 'node': scales must be 4 values, 1 for N and C and positive for H and W
 // POW: error: Pow node 'node': only a constant scalar exponent (an f32 value) is supported
 // LAYER_NORM: error: 'dfq.layer_norm' op scale and bias must be [3, 4] tensors of 'f32' (the normalized dimensions), got 'tensor<4xf32>'

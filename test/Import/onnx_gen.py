@@ -295,7 +295,7 @@ NEGATIVE = {
     "pad_reflect_far": lambda: single("Pad", ["x", "p"], {"mode": "reflect"},
                                       inits=[init("p", np.array([0, 4, 0, 0], np.int64))],
                                       in_shapes={"x": [2, 4]}),
-    "resize_cubic": lambda: single("Resize", ["x", "", "s"], {"mode": "cubic"},
+    "resize_mode": lambda: single("Resize", ["x", "", "s"], {"mode": "area"},
                                    inits=[init("s", np.array([1, 1, 2, 2], np.float32))],
                                    in_shapes={"x": [1, 2, 4, 4]}),
     "resize_channels": lambda: single("Resize", ["x", "", "s"],

@@ -214,8 +214,9 @@ class Pads(nn.Module):
 
 class Upsample(nn.Module):
     """A feature-pyramid neck's resizes: nearest x2, bilinear x2 (half
-    pixel), bilinear to a size with aligned corners, nearest to a size and
-    a bilinear downscale, concatenated at one resolution."""
+    pixel), bilinear to a size with aligned corners, nearest to a size, a
+    bilinear downscale, and bicubic x2 and to a size with aligned corners
+    (cubic, a = -0.75), concatenated at one resolution."""
 
     def forward(self, x):
         f = nn.functional.interpolate
@@ -224,7 +225,9 @@ class Upsample(nn.Module):
         c = f(x, size=(14, 14), mode="bilinear", align_corners=True)
         d = f(x, size=(14, 14), mode="nearest")
         e = f(f(x, size=(5, 9), mode="bilinear"), size=(14, 14), mode="nearest")
-        return torch.cat([a, b, c, d, e], 1)
+        g = f(x, scale_factor=2, mode="bicubic", align_corners=False)
+        h = f(x, size=(14, 14), mode="bicubic", align_corners=True)
+        return torch.cat([a, b, c, d, e, g, h], 1)
 
 
 class Mish(nn.Module):
@@ -399,7 +402,7 @@ def build(arch):
                              nn.Linear(24, 10))
     if arch == "resize":
         return nn.Sequential(*conv_bn(1, 8, 3, stride=4), nn.ReLU(), Upsample(),
-                             *conv_bn(40, 16, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                             *conv_bn(56, 16, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
                              nn.Flatten(), nn.Linear(16, 10))
     if arch == "pads":
         return nn.Sequential(*conv_bn(1, 8, 3, stride=2), nn.ReLU(), Pads(),

@@ -123,6 +123,8 @@ struct Node {
   std::vector<int64_t> resizeTo;
   std::string resizeMode, coordinateMode, nearestMode;
   std::vector<double> resizeScales;
+  double cubicCoeffA = -0.75;
+  bool excludeOutside = false;
   std::vector<int64_t> outputPadding = {0, 0}; // ConvTranspose2d
 
   rt::Tensor value; // Constant

@@ -469,25 +469,28 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
       os << llvm::format("%a", v);
       return s;
     };
-    body +=
-        "  failed |= dfq_rt_resize(" + floatPtr(resize.getInput()) + ", " +
-        floatPtr(result) + ", " + planes(resize.getInput()) + ", " +
-        std::to_string(in[1]) + ", " + std::to_string(in[2]) + ", " +
-        std::to_string(out[1]) + ", " + std::to_string(out[2]) + ", " +
-        (mode == "nearest" ? "DFQ_RT_RESIZE_NEAREST" : "DFQ_RT_RESIZE_LINEAR") +
-        ", " +
-        (coordinates == "half_pixel" ? "DFQ_RT_COORD_HALF_PIXEL"
-         : coordinates == "pytorch_half_pixel"
-             ? "DFQ_RT_COORD_PYTORCH_HALF_PIXEL"
-         : coordinates == "align_corners" ? "DFQ_RT_COORD_ALIGN_CORNERS"
-                                          : "DFQ_RT_COORD_ASYMMETRIC") +
-        ", " +
-        (nearest == "floor"               ? "DFQ_RT_FLOOR"
-         : nearest == "ceil"              ? "DFQ_RT_CEIL"
-         : nearest == "round_prefer_ceil" ? "DFQ_RT_ROUND_PREFER_CEIL"
-                                          : "DFQ_RT_ROUND_PREFER_FLOOR") +
-        ", " + number(resize.getScales()[0]) + ", " +
-        number(resize.getScales()[1]) + ");\n";
+    body += "  failed |= dfq_rt_resize(" + floatPtr(resize.getInput()) + ", " +
+            floatPtr(result) + ", " + planes(resize.getInput()) + ", " +
+            std::to_string(in[1]) + ", " + std::to_string(in[2]) + ", " +
+            std::to_string(out[1]) + ", " + std::to_string(out[2]) + ", " +
+            (mode == "nearest"  ? "DFQ_RT_RESIZE_NEAREST"
+             : mode == "linear" ? "DFQ_RT_RESIZE_LINEAR"
+                                : "DFQ_RT_RESIZE_CUBIC") +
+            ", " +
+            (coordinates == "half_pixel" ? "DFQ_RT_COORD_HALF_PIXEL"
+             : coordinates == "pytorch_half_pixel"
+                 ? "DFQ_RT_COORD_PYTORCH_HALF_PIXEL"
+             : coordinates == "align_corners" ? "DFQ_RT_COORD_ALIGN_CORNERS"
+                                              : "DFQ_RT_COORD_ASYMMETRIC") +
+            ", " +
+            (nearest == "floor"               ? "DFQ_RT_FLOOR"
+             : nearest == "ceil"              ? "DFQ_RT_CEIL"
+             : nearest == "round_prefer_ceil" ? "DFQ_RT_ROUND_PREFER_CEIL"
+                                              : "DFQ_RT_ROUND_PREFER_FLOOR") +
+            ", " + number(resize.getScales()[0]) + ", " +
+            number(resize.getScales()[1]) + ", " +
+            number(resize.getCubicCoeffA().convertToDouble()) + ", " +
+            (resize.getExcludeOutside() ? "1" : "0") + ");\n";
     return success();
   }
   if (auto pad = dyn_cast<PadOp>(op)) {

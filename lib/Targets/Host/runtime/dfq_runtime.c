@@ -882,12 +882,13 @@ void dfq_rt_conv_transpose2d(const float *x, const float *w, const float *bias,
   }
 }
 
-/* Where output position o of one resized axis reads: the two input
-   positions and their weights, as the interpreter computes them. */
-static void dfq_rt_resize_axis(int64_t in, int64_t out, double scale,
-                               int mode, int coordinates, int nearest,
-                               int64_t *first, int64_t *second, float *w0,
-                               float *w1) {
+/* Where output position o of one resized axis reads: the input positions
+   of its taps (1 nearest, 2 linear, 4 cubic: index[t * out + o]) and their
+   weights, as the interpreter computes them. */
+static void dfq_rt_resize_axis(int64_t in, int64_t out, double scale, int mode,
+                               int coordinates, int nearest, double cubic_a,
+                               int exclude_outside, int64_t *index,
+                               float *weight) {
   for (int64_t o = 0; o < out; ++o) {
     double length = (double)in * scale, x;
     if (coordinates == DFQ_RT_COORD_ALIGN_CORNERS)
@@ -899,56 +900,94 @@ static void dfq_rt_resize_axis(int64_t in, int64_t out, double scale,
     else
       x = ((double)o + 0.5) / scale - 0.5;
     if (mode == DFQ_RT_RESIZE_NEAREST) {
-      double r = nearest == DFQ_RT_FLOOR  ? floor(x)
-                 : nearest == DFQ_RT_CEIL ? ceil(x)
+      double r = nearest == DFQ_RT_FLOOR               ? floor(x)
+                 : nearest == DFQ_RT_CEIL              ? ceil(x)
                  : nearest == DFQ_RT_ROUND_PREFER_CEIL ? floor(x + 0.5)
                                                        : ceil(x - 0.5);
       int64_t i = (int64_t)r;
-      i = i < 0 ? 0 : i > in - 1 ? in - 1 : i;
-      first[o] = second[o] = i;
-      w0[o] = 1.0f;
-      w1[o] = 0.0f;
+      index[o] = i < 0 ? 0 : i > in - 1 ? in - 1 : i;
+      weight[o] = 1.0f;
       continue;
     }
-    x = x < 0.0 ? 0.0 : x > (double)(in - 1) ? (double)(in - 1) : x;
-    first[o] = (int64_t)floor(x);
-    second[o] = first[o] + 1 < in ? first[o] + 1 : in - 1;
-    w1[o] = (float)(x - (double)first[o]);
-    w0[o] = 1.0f - w1[o];
+    if (mode == DFQ_RT_RESIZE_LINEAR) {
+      x = x<0.0 ? 0.0 : x>(double)(in - 1) ? (double)(in - 1) : x;
+      index[o] = (int64_t)floor(x);
+      index[out + o] = index[o] + 1 < in ? index[o] + 1 : in - 1;
+      weight[out + o] = (float)(x - (double)index[o]);
+      weight[o] = 1.0f - weight[out + o];
+      continue;
+    }
+    /* Cubic: taps i - 1 .. i + 2 at distances 1 + r, r, 1 - r, 2 - r. */
+    double i = floor(x), r = x - i, s, a = cubic_a, w[4], sum = 0.0;
+    if (r == 0.0) {
+      i -= 1.0;
+      r = 1.0;
+    }
+    s = 1.0 - r;
+    w[0] = ((a * (r + 1) - 5 * a) * (r + 1) + 8 * a) * (r + 1) - 4 * a;
+    w[1] = ((a + 2) * r - (a + 3)) * r * r + 1;
+    w[2] = ((a + 2) * s - (a + 3)) * s * s + 1;
+    w[3] = ((a * (s + 1) - 5 * a) * (s + 1) + 8 * a) * (s + 1) - 4 * a;
+    for (int t = 0; t < 4; ++t) {
+      double at = i - 1.0 + t;
+      if (exclude_outside && (at < 0.0 || at > (double)(in - 1)))
+        w[t] = 0.0;
+      sum += w[t];
+    }
+    for (int t = 0; t < 4; ++t) {
+      double at = i - 1.0 + t;
+      at = at<0.0 ? 0.0 : at>(double)(in - 1) ? (double)(in - 1) : at;
+      index[t * out + o] = (int64_t)at;
+      weight[t * out + o] = (float)(exclude_outside ? w[t] / sum : w[t]);
+    }
   }
 }
 
 int dfq_rt_resize(const float *x, float *y, int64_t planes, int64_t ih,
                   int64_t iw, int64_t oh, int64_t ow, int mode, int coordinates,
-                  int nearest, double scale_h, double scale_w) {
-  int64_t *index = (int64_t *)malloc((size_t)(2 * (oh + ow)) * sizeof(int64_t));
-  float *weight = (float *)malloc((size_t)(2 * (oh + ow) + iw) * sizeof(float));
+                  int nearest, double scale_h, double scale_w, double cubic_a,
+                  int exclude_outside) {
+  int taps = mode == DFQ_RT_RESIZE_NEAREST  ? 1
+             : mode == DFQ_RT_RESIZE_LINEAR ? 2
+                                            : 4;
+  int64_t *index =
+      (int64_t *)malloc((size_t)(taps * (oh + ow)) * sizeof(int64_t));
+  float *weight =
+      (float *)malloc((size_t)(taps * (oh + ow) + iw) * sizeof(float));
   if (!index || !weight) {
     free(index);
     free(weight);
     return dfq_rt_fail("resize: out of memory");
   }
-  int64_t *h0 = index, *h1 = h0 + oh, *c0 = h1 + oh, *c1 = c0 + ow;
-  float *hw0 = weight, *hw1 = hw0 + oh, *cw0 = hw1 + oh, *cw1 = cw0 + ow,
-        *row = cw1 + ow;
-  dfq_rt_resize_axis(ih, oh, scale_h, mode, coordinates, nearest, h0, h1, hw0,
-                     hw1);
-  dfq_rt_resize_axis(iw, ow, scale_w, mode, coordinates, nearest, c0, c1, cw0,
-                     cw1);
-  /* Along H, then along W, each a sum of two products (no contraction), as
-     the interpreter rounds. */
+  int64_t *rows = index, *cols = index + taps * oh;
+  float *row_w = weight, *col_w = weight + taps * oh,
+        *row = weight + taps * (oh + ow);
+  dfq_rt_resize_axis(ih, oh, scale_h, mode, coordinates, nearest, cubic_a,
+                     exclude_outside, rows, row_w);
+  dfq_rt_resize_axis(iw, ow, scale_w, mode, coordinates, nearest, cubic_a,
+                     exclude_outside, cols, col_w);
+  /* Along H, then along W, each the sum of the taps' products in tap order
+     (no contraction), as the interpreter rounds. */
   for (int64_t p = 0; p < planes; ++p, x += ih * iw)
     for (int64_t r = 0; r < oh; ++r, y += ow) {
-      const float *top = x + h0[r] * iw, *bottom = x + h1[r] * iw;
       if (mode == DFQ_RT_RESIZE_NEAREST) {
+        const float *source = x + rows[r] * iw;
         for (int64_t c = 0; c < ow; ++c)
-          y[c] = top[c0[c]];
+          y[c] = source[cols[c]];
         continue;
       }
-      for (int64_t c = 0; c < iw; ++c)
-        row[c] = top[c] * hw0[r] + bottom[c] * hw1[r];
-      for (int64_t c = 0; c < ow; ++c)
-        y[c] = row[c0[c]] * cw0[c] + row[c1[c]] * cw1[c];
+      for (int64_t c = 0; c < iw; ++c) {
+        float sum = x[rows[r] * iw + c] * row_w[r];
+        for (int t = 1; t < taps; ++t)
+          sum = sum + x[rows[t * oh + r] * iw + c] * row_w[t * oh + r];
+        row[c] = sum;
+      }
+      for (int64_t c = 0; c < ow; ++c) {
+        float sum = row[cols[c]] * col_w[c];
+        for (int t = 1; t < taps; ++t)
+          sum = sum + row[cols[t * ow + c]] * col_w[t * ow + c];
+        y[c] = sum;
+      }
     }
   free(index);
   free(weight);

@@ -348,6 +348,7 @@ void dfq_rt_conv_transpose2d(const float *x, const float *w, const float *bias,
 enum {
   DFQ_RT_RESIZE_NEAREST = 0,
   DFQ_RT_RESIZE_LINEAR = 1,
+  DFQ_RT_RESIZE_CUBIC = 2,
   DFQ_RT_COORD_HALF_PIXEL = 0,
   DFQ_RT_COORD_PYTORCH_HALF_PIXEL = 1,
   DFQ_RT_COORD_ALIGN_CORNERS = 2,
@@ -359,7 +360,8 @@ enum {
 };
 int dfq_rt_resize(const float *x, float *y, int64_t planes, int64_t ih,
                   int64_t iw, int64_t oh, int64_t ow, int mode, int coordinates,
-                  int nearest, double scale_h, double scale_w);
+                  int nearest, double scale_h, double scale_w, double cubic_a,
+                  int exclude_outside);
 /* dfq.pad of a contiguous `rank`-dimensional tensor into out_dims, the
    input starting at `begins` in every dimension. */
 enum { DFQ_RT_PAD_CONSTANT = 0, DFQ_RT_PAD_REFLECT = 1, DFQ_RT_PAD_EDGE = 2 };
