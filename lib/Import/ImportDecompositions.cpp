@@ -294,8 +294,11 @@ LogicalResult OnnxImporter::importDepthToSpace(const onnx::Node &node,
 LogicalResult OnnxImporter::importExpand(const onnx::Node &node, Location loc,
                                          AttributeReader &attrs) {
   // Expand of a run-time tensor broadcasts it to `shape`: a multiplication
-  // by ones of that shape, which is exact (x * 1 is x, signed zeros, NaN and
-  // infinities included). An entry that is the batch broadcasts as 1.
+  // by ones, which is exact (x * 1 is x, signed zeros, NaN and infinities
+  // included). An entry that is the batch broadcasts as 1. The ones are 1
+  // along every dimension the input already has (its static extent, not 1,
+  // which `shape` keeps or leaves at 1): the product has the same shape,
+  // and the constant only spans the dimensions that grow.
   if (failed(attrs.finish()))
     return failure();
   FailureOr<Value> x = getInput(node, 0, loc);
@@ -318,6 +321,21 @@ LogicalResult OnnxImporter::importExpand(const onnx::Node &node, Location loc,
   if (failed(checkResultSize(
           loc, RankedTensorType::get(ones, builder.getF32Type()))))
     return failure();
+  if (auto input = dyn_cast<RankedTensorType>(x->getType())) {
+    ArrayRef<int64_t> in = input.getShape();
+    for (size_t d = 0; d < ones.size() && d < in.size(); ++d) {
+      int64_t have = in[in.size() - 1 - d];
+      int64_t &want = ones[ones.size() - 1 - d];
+      if (ShapedType::isDynamic(have) || have == 1)
+        continue;
+      if (want != 1 && want != have)
+        return emitError(loc)
+               << what << ": shape " << formatDims((*shape)->ints)
+               << " does not broadcast with the input "
+               << formatDims(input.getShape());
+      want = 1;
+    }
+  }
   int64_t count = 1;
   for (int64_t d : ones)
     count *= d;

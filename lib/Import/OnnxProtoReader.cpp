@@ -12,6 +12,7 @@
 #include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -271,15 +272,25 @@ bool verifyAgainstSchema(const ::onnx::NodeProto &node, int64_t opset,
     return true;
   // Exporters of the first opsets kept writing `consumed_inputs` and
   // `is_test` after ONNX dropped them; the opset upgrade drops them (and
-  // checks what they say), so the schema sees the node without them.
-  ::onnx::NodeProto checked = node;
-  auto *attributes = checked.mutable_attribute();
-  for (int i = attributes->size() - 1; i >= 0; --i)
-    if (attributes->Get(i).name() == "consumed_inputs" ||
-        attributes->Get(i).name() == "is_test")
-      attributes->DeleteSubrange(i, 1);
+  // checks what they say), so the schema sees the node without them. Only
+  // such nodes are copied (a Constant's tensor can be large).
+  auto isDropped = [](const ::onnx::AttributeProto &attribute) {
+    return attribute.name() == "consumed_inputs" ||
+           attribute.name() == "is_test";
+  };
+  const ::onnx::NodeProto *checked = &node;
+  ::onnx::NodeProto stripped;
+  if (std::any_of(node.attribute().begin(), node.attribute().end(),
+                  isDropped)) {
+    stripped = node;
+    auto *attributes = stripped.mutable_attribute();
+    for (int i = attributes->size() - 1; i >= 0; --i)
+      if (isDropped(attributes->Get(i)))
+        attributes->DeleteSubrange(i, 1);
+    checked = &stripped;
+  }
   try {
-    schema->Verify(checked);
+    schema->Verify(*checked);
   } catch (const std::exception &e) {
     return fail(error, std::string("does not match the ONNX schema of ") +
                            node.op_type() + " (opset " +

@@ -146,6 +146,8 @@
 // RUN: not dfq-translate --import-onnx %t/tile_huge.onnx -o %t/tile_huge.mlir 2>&1 | FileCheck %s --check-prefix=TILE_HUGE
 // RUN: %python %S/onnx_gen.py expand_huge %t/expand_huge.onnx
 // RUN: not dfq-translate --import-onnx %t/expand_huge.onnx -o %t/expand_huge.mlir 2>&1 | FileCheck %s --check-prefix=EXPAND_HUGE
+// RUN: %python %S/onnx_gen.py expand_mismatch %t/expand_mismatch.onnx
+// RUN: not dfq-translate --import-onnx %t/expand_mismatch.onnx -o %t/expand_mismatch.mlir 2>&1 | FileCheck %s --check-prefix=EXPAND_MISMATCH
 // RUN: %python %S/onnx_gen.py pad_crop_min %t/pad_crop_min.onnx
 // RUN: not dfq-translate --import-onnx %t/pad_crop_min.onnx -o %t/pad_crop_min.mlir 2>&1 | FileCheck %s --check-prefix=PAD_CROP
 // RUN: %python %S/onnx_gen.py resize_sizes_huge %t/resize_sizes_huge.onnx
@@ -226,5 +228,6 @@
 // HUGE_BLOCK: error: DepthToSpace node 'node': blocksize 1099511627776 does not divide input [2, 8, 3, 3] (static C, H and W)
 // TILE_HUGE: error: Tile node 'node': repeats [4611686018427387904, 4611686018427387904] of [2, 4] exceed 65536 copies of an axis, which dfq does not tile
 // EXPAND_HUGE: error: Expand node 'node': its result [4611686018427387904, 4] would hold more than 2^40 elements
+// EXPAND_MISMATCH: error: Expand node 'node': shape [3, 4] does not broadcast with the input [1, 2, 4]
 // PAD_CROP: error: Pad node 'node': pads [0, -9223372036854775808, 0, 0] leave no valid size for dimension 1 ([2, 4])
 // RESIZE_HUGE: error: Resize node 'node': its result [1, 2, 4611686018427387904, 4611686018427387904] would hold more than 2^40 elements
