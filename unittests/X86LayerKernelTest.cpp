@@ -465,10 +465,11 @@ TEST(X86LayerKernelTest, NarrowInputConvolutions) {
 TEST(X86LayerKernelTest, Gemms) { sweep(Shape::Gemm, 120, 2); }
 TEST(X86LayerKernelTest, WideGemms) { sweep(Shape::WideGemm, 28, 7); }
 
-/// `s` with its output channels in another order and each channel's
-/// weights shuffled: other tables, but every choice the kernel makes from
-/// their values (weight ranges per channel, uniform or per-channel
-/// requantization, the shifts' regime) is the same.
+/// `s` with its output channels in another order, each channel's weights
+/// shuffled and other input and output zero points: other tables, but
+/// every choice the kernel makes from their values (weight ranges per
+/// channel, uniform or per-channel requantization, the shifts' regime) is
+/// the same.
 LayerKernelSpec shuffledSpec(const LayerKernelSpec &s, Rng &rng) {
   LayerKernelSpec t = s;
   std::vector<int64_t> order(s.o);
@@ -488,14 +489,18 @@ LayerKernelSpec shuffledSpec(const LayerKernelSpec &s, Rng &rng) {
       (t.*member)[i] = (s.*member)[from];
     t.bias[i] += int32_t(uniform(rng, -1000, 1000));
   }
+  t.inputZeroPoint =
+      int32_t(uniform(rng, 0, (int64_t(1) << s.activationBits) - 1));
+  t.outputZeroPoint = int32_t(uniform(rng, s.outputMin, s.outputMax));
   t.name = s.name + "_shuffled";
   return t;
 }
 
 // Layers whose kernels have the same code key share one object in a model
 // library, each calling it with its own tables: the first layer's object
-// with the second layer's tables computes the second layer exactly. A
-// different output zero point (an immediate of the code) gives another key.
+// with the second layer's tables (and zero points) computes the second
+// layer exactly. Another output range (an immediate of the code) gives
+// another key.
 TEST(X86LayerKernelTest, SharedCodeRunsWithOtherTables) {
   Rng rng(21);
   int trial = 0;
@@ -514,7 +519,12 @@ TEST(X86LayerKernelTest, SharedCodeRunsWithOtherTables) {
         ASSERT_TRUE(second) << error << "\n" << describeSpec(t);
         ASSERT_EQ(first->codeKey(), second->codeKey()) << describeSpec(s);
         LayerKernelSpec u = s;
-        u.outputZeroPoint = s.outputZeroPoint == 0 ? 1 : 0;
+        if (s.outputMax > s.outputMin)
+          --u.outputMax;
+        else if (s.outputMax < 255)
+          ++u.outputMax;
+        else
+          --u.outputMin;
         auto third = x86::LayerKernel::create(u, error);
         ASSERT_TRUE(third) << error;
         EXPECT_NE(first->codeKey(), third->codeKey()) << describeSpec(s);

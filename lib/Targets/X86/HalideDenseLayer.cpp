@@ -231,7 +231,7 @@ void LayerKernel::Impl::buildDense() {
     // The caller's input, not the padded copy (which lives inside the
     // tiles): the padding's channels hold the input zero point.
     RDom a(0, int(s.c), "a");
-    sumAll(n) = int32_t((paddedC - s.c) * s.inputZeroPoint);
+    sumAll(n) = int32_t(paddedC - s.c) * zeroPoints(Expr(0));
     sumAll(n) += cast<int32_t>(input(a, 0, 0, min(n, batch - 1)));
   }
   auto resultOf = [&](Expr dotValue, Expr constant) {

@@ -156,6 +156,8 @@ private:
   /// Per-channel constants, padded with neutral values to `paddedO`.
   int64_t paddedO = 0;
   Table<int32_t> base, weightZero, multiplier, shift;
+  /// [input zero point, output zero point].
+  Table<int32_t> zeroPoints;
   Table<int64_t> rounding;
   /// For the 32-bit path (highHalfRequant): 2^(sh-33) and sh - 32.
   Table<int32_t> roundingHigh, shiftHigh;

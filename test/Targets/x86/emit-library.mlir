@@ -17,7 +17,8 @@
 // CHECK-LABEL: // ----- model.c -----
 // CHECK: #include "dfq_runtime.h"
 // CHECK-NEXT: #include "dfq_x86_runtime.h"
-// CHECK: extern const uint8_t dfq_table_dfq_kernel_0_conv_weights[];
+// CHECK: extern const uint8_t dfq_table_dfq_kernel_0_conv_zero_points[];
+// CHECK-NEXT: extern const uint8_t dfq_table_dfq_kernel_0_conv_weights[];
 // CHECK-NEXT: extern const uint8_t dfq_table_dfq_kernel_0_conv_base[];
 // CHECK-NEXT: int dfq_kernel_0_conv_argv(void **);
 // CHECK: #define TARGET "x86-avx2"
@@ -39,9 +40,10 @@
 // CHECK: void *const buffers[] = {(void *)((uint8_t *)(arena + [[OUT:[0-9]+]]LL * n))};
 // CHECK-NEXT: static const int is_float[] = {0};
 // CHECK-NEXT: static const dfq_rt_table tables[] = {
+// CHECK-NEXT: {dfq_table_dfq_kernel_0_conv_zero_points, 0, 32, 1, {2}},
 // CHECK-NEXT: {dfq_table_dfq_kernel_0_conv_weights, 1, 8, 6, {4, 8, 1, 1, 3, 1}},
 // CHECK-NEXT: {dfq_table_dfq_kernel_0_conv_base, 0, 32, 1, {128}}};
-// CHECK-NEXT: failed |= dfq_rt_run_kernel(dfq_kernel_0_conv_argv, "conv", ((uint8_t *)(arena + [[IN]]LL * n)), n, 4, 4, 2, 0, 1, buffers, is_float, tables, 2, 4, 4, 3, 1, team);
+// CHECK-NEXT: failed |= dfq_rt_run_kernel(dfq_kernel_0_conv_argv, "conv", ((uint8_t *)(arena + [[IN]]LL * n)), n, 4, 4, 2, 0, 1, buffers, is_float, tables, 3, 4, 4, 3, 1, team);
 // CHECK-NEXT: }
 // CHECK-NEXT: dfq_rt_step_end(team, 1);
 // CHECK: dfq_model *dfq_model_create(int64_t max_batch, int threads) {

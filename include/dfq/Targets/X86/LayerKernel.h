@@ -188,10 +188,11 @@ public:
   /// The tables the kernel takes, in argument order.
   std::vector<KernelTable> tables() const;
   /// Everything the generated code depends on but the tables' values (the
-  /// shape, schedule, instruction set, zero points and ranges, the epilogue,
-  /// and the choices made from the values, such as the weights' container
-  /// bits): kernels with equal keys compile to the same code, and either's
-  /// object serves both, called with its own tables.
+  /// shape, schedule, instruction set, output range, a per-tensor
+  /// requantization, the epilogue, and the choices made from the values,
+  /// such as the weights' container bits; the zero points are a table):
+  /// kernels with equal keys compile to the same code, and either's object
+  /// serves both, called with its own tables.
   std::string codeKey() const;
 
 private:
