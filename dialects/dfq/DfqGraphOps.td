@@ -526,10 +526,16 @@ def Dfq_MaxPool2DOp : Dfq_InferredGraphOp<"max_pool2d"> {
 }
 
 def Dfq_AvgPool2DOp : Dfq_InferredGraphOp<"avg_pool2d"> {
-  let summary = "2-D average pooling over NCHW";
+  let summary = "2-D average pooling over NCHW (or NHWC)";
   let description = [{
     Averages each window. Padding positions count in the divisor only with
-    `count_include_pad`, as in ONNX.
+    `count_include_pad`, as in ONNX. Each window is summed in its row-major
+    order (explicit padding adding +0) and the sum divided once, as ATen
+    sums an explicitly padded input.
+
+    With `channels_last` the input and the result are `[N, H, W, C]`
+    instead of `[N, C, H, W]`; every output element is computed as it is
+    without it.
   }];
   let arguments = (ins
     Dfq_Float4DTensor:$input,
@@ -537,7 +543,8 @@ def Dfq_AvgPool2DOp : Dfq_InferredGraphOp<"avg_pool2d"> {
     DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
     DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
     DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
-    DefaultValuedAttr<BoolAttr, "false">:$count_include_pad
+    DefaultValuedAttr<BoolAttr, "false">:$count_include_pad,
+    UnitAttr:$channels_last
   );
   let results = (outs Dfq_Float4DTensor:$result);
   let assemblyFormat = [{

@@ -12,7 +12,10 @@
 #include "dfq/Conversion/Passes.h"
 #include "dfq/Dialect/DfqOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -77,6 +80,53 @@ bool isBroadcastOfSameRank(Operation *op) {
   });
 }
 
+/// The constant operand of a binary op that scales or shifts an activation
+/// of the result's type by a per-channel vector (an unfoldable BatchNorm's
+/// affine: [C, 1, 1] or [1, C, 1, 1] against [N, C, H, W]): at most one of
+/// its dimensions exceeds 1, so it broadcasts the same way in every layout
+/// once its shape is permuted along (no element moves). Null otherwise.
+arith::ConstantOp perChannelConstant(Operation *op) {
+  if (!isa<AddOp, MulOp, SubOp, DivOp, MaxOp, MinOp, PReluOp>(op))
+    return nullptr;
+  Type result = op->getResult(0).getType();
+  for (unsigned i = 0; i < 2; ++i) {
+    auto constant = op->getOperand(i).getDefiningOp<arith::ConstantOp>();
+    auto type = constant ? dyn_cast<RankedTensorType>(constant.getType())
+                         : RankedTensorType();
+    if (!type || op->getOperand(1 - i).getType() != result ||
+        type.getRank() > cast<RankedTensorType>(result).getRank() ||
+        !isa<DenseElementsAttr, DenseResourceElementsAttr>(
+            constant.getValue()) ||
+        llvm::count_if(type.getShape(), [](int64_t d) { return d != 1; }) > 1)
+      continue;
+    return constant;
+  }
+  return nullptr;
+}
+
+/// `constant` (a perChannelConstant) as an operand of a result of `rank`
+/// dimensions permuted by `perm`: its data unchanged, its shape aligned to
+/// the result's rank and permuted.
+Value permutedConstant(OpBuilder &builder, arith::ConstantOp constant,
+                       int64_t rank, ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(constant.getType());
+  SmallVector<int64_t> aligned(rank - type.getRank(), 1);
+  llvm::append_range(aligned, type.getShape());
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(aligned[p]);
+  auto permutedType = RankedTensorType::get(shape, type.getElementType());
+  TypedAttr value;
+  if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue()))
+    value = dense.reshape(permutedType);
+  else
+    value = DenseResourceElementsAttr::get(
+        permutedType,
+        cast<DenseResourceElementsAttr>(constant.getValue()).getRawHandle());
+  return arith::ConstantOp::create(builder, constant.getLoc(), permutedType,
+                                   value);
+}
+
 /// Whether `value` may be transposed where it is computed: an activation
 /// made by an op, or an argument, not a constant.
 bool isTransposableActivation(Value value) {
@@ -93,7 +143,8 @@ bool isTransposableActivation(Value value) {
 /// transpositions ride along with their dequantizations.
 bool readerTakesTransposition(Operation *user) {
   if (isElementwise(user) || isBroadcastOfSameRank(user) ||
-      isa<MaxPool2DOp, QAvgPool2DOp, ConcatOp, SliceOp>(user))
+      perChannelConstant(user) ||
+      isa<MaxPool2DOp, AvgPool2DOp, QAvgPool2DOp, ConcatOp, SliceOp>(user))
     return true;
   // The first view of a channel shuffle (ShuffleChannelsLast).
   auto split = dyn_cast<ReshapeOp>(user);
@@ -109,13 +160,17 @@ bool readerTakesTransposition(Operation *user) {
 /// operand, null where an operand is not transposed and will be transposed
 /// to match), or failure when it cannot take them.
 FailureOr<SmallVector<TransposeOp, 2>> transposedOperands(Operation *op) {
-  // Max pooling and integer average pooling have a channels-last form: they
-  // take data transposed back to NCHW as it is.
-  if (isa<MaxPool2DOp, QAvgPool2DOp>(op)) {
+  // Max pooling and average pooling (of floats or codes) have a
+  // channels-last form: they take data transposed back to NCHW as it is.
+  if (isa<MaxPool2DOp, AvgPool2DOp, QAvgPool2DOp>(op)) {
     auto transpose = op->getOperand(0).getDefiningOp<TransposeOp>();
-    bool channelsLast = isa<MaxPool2DOp>(op)
-                            ? cast<MaxPool2DOp>(op).getChannelsLast()
-                            : cast<QAvgPool2DOp>(op).getChannelsLast();
+    bool channelsLast = false;
+    if (auto pool = dyn_cast<MaxPool2DOp>(op))
+      channelsLast = pool.getChannelsLast();
+    else if (auto pool = dyn_cast<AvgPool2DOp>(op))
+      channelsLast = pool.getChannelsLast();
+    else
+      channelsLast = cast<QAvgPool2DOp>(op).getChannelsLast();
     if (channelsLast || !transpose ||
         transpose.getPerm() != ArrayRef<int64_t>(kNhwcToNchw))
       return failure();
@@ -146,6 +201,18 @@ FailureOr<SmallVector<TransposeOp, 2>> transposedOperands(Operation *op) {
     }
     if (transposes.empty())
       return failure();
+    return transposes;
+  }
+  // A per-channel scale or shift of a transposed activation follows it,
+  // its shape permuted along.
+  if (arith::ConstantOp constant = perChannelConstant(op)) {
+    Value activation =
+        op->getOperand(op->getOperand(0) == constant.getResult() ? 1 : 0);
+    auto transpose = activation.getDefiningOp<TransposeOp>();
+    if (!transpose)
+      return failure();
+    SmallVector<TransposeOp, 2> transposes(2);
+    transposes[activation == op->getOperand(0) ? 0 : 1] = transpose;
     return transposes;
   }
   // Besides elementwise ops, binary ops that broadcast operands of the
@@ -214,6 +281,13 @@ struct SinkTranspose : public RewritePattern {
         continue;
       }
       OpBuilder::InsertionGuard guard(rewriter);
+      if (arith::ConstantOp constant = perChannelConstant(op);
+          constant && operand == constant.getResult()) {
+        rewriter.setInsertionPoint(constant);
+        operands.push_back(
+            permutedConstant(rewriter, constant, perm.size(), back));
+        continue;
+      }
       rewriter.setInsertionPointAfterValue(operand);
       operands.push_back(
           TransposeOp::create(rewriter, operand.getLoc(), operand,
@@ -225,6 +299,8 @@ struct SinkTranspose : public RewritePattern {
     if (auto pool = dyn_cast<MaxPool2DOp>(moved))
       pool.setChannelsLast(true);
     if (auto pool = dyn_cast<QAvgPool2DOp>(moved))
+      pool.setChannelsLast(true);
+    if (auto pool = dyn_cast<AvgPool2DOp>(moved))
       pool.setChannelsLast(true);
     // The result's dimension `axis` is dimension perm[axis] of the operands'
     // own layout.

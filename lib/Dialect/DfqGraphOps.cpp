@@ -322,12 +322,15 @@ LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *,
   if (failed(input))
     return failure();
   int64_t noDilation[] = {1, 1};
-  FailureOr<Shape> shape =
-      inferPool2dShape(loc, opName, input->getShape(), adaptor.getKernelShape(),
-                       adaptor.getStrides(), adaptor.getPads(), noDilation,
-                       adaptor.getCeilMode());
+  bool last = adaptor.getChannelsLast();
+  Shape nchw = last ? toNchw(input->getShape()) : Shape(input->getShape());
+  FailureOr<Shape> shape = inferPool2dShape(
+      loc, opName, nchw, adaptor.getKernelShape(), adaptor.getStrides(),
+      adaptor.getPads(), noDilation, adaptor.getCeilMode());
   if (failed(shape))
     return failure();
+  if (last)
+    *shape = toNhwc(*shape);
   inferred.push_back(RankedTensorType::get(*shape, input->getElementType()));
   return success();
 }

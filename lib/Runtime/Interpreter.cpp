@@ -342,7 +342,10 @@ static rt::KernelResult execute(ops::AvgPool2DOp op, const Frame &in) {
   rt::Pool2dParams params{op.getKernelShape().vec(), op.getStrides().vec(),
                           op.getPads().vec(),        {1, 1},
                           op.getCeilMode(),          op.getCountIncludePad()};
-  return rt::kernels::avgPool2d(in(op.getInput()), params);
+  return inLayout(op.getChannelsLast(), in(op.getInput()),
+                  [&](const rt::Tensor &nchw) {
+                    return rt::kernels::avgPool2d(nchw, params);
+                  });
 }
 
 static rt::KernelResult execute(ops::GlobalAvgPoolOp op, const Frame &in) {

@@ -98,22 +98,21 @@ func.func @residual_blocks(%x: !q) -> !f {
 !qp = tensor<?x4x4x4x!quant.uniform<u8:f32, 0.25:8>>
 !w = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
 
-// An op that needs NCHW (average pooling) reads a transposition back; its NCHW
-// result is transposed to NHWC where it is computed, once, for both its
-// readers: the next convolution's quantization and an add with a layer's
-// output (which then stays NHWC). A broadcast add is not elementwise and
-// keeps NCHW.
+// Float average pooling has a channels-last form: it pools the layer's
+// dequantized NHWC output where it is, and its result is read NHWC by the
+// next convolution's quantization and by an add with a layer's output. The
+// add of a per-channel constant after it is computed NHWC too (the
+// constant's shape permuted); one transposition remains, for the
+// function's result.
 // CHECK-LABEL: func.func @around_average_pooling
 // CHECK: %[[D:.*]] = dfq.dequantize %{{.*}} -> tensor<?x8x8x4xf32>
-// CHECK-NEXT: %[[N:.*]] = dfq.transpose %[[D]] {perm = array<i64: 0, 3, 1, 2>}
-// CHECK-NEXT: %[[P:.*]] = dfq.avg_pool2d %[[N]]
-// CHECK-NEXT: %[[T:.*]] = dfq.transpose %[[P]] {perm = array<i64: 0, 2, 3, 1>}
-// CHECK-NEXT: %[[Q:.*]] = dfq.quantize %[[T]]
+// CHECK-NEXT: %[[P:.*]] = dfq.avg_pool2d %[[D]] {channels_last, {{.*}}} : (tensor<?x8x8x4xf32>) -> tensor<?x4x4x4xf32>
+// CHECK-NEXT: %[[Q:.*]] = dfq.quantize %[[P]]
 // CHECK-NEXT: %[[C:.*]] = dfq.qconv2d %[[Q]]
 // CHECK-NEXT: %[[DC:.*]] = dfq.dequantize %[[C]]
-// CHECK-NEXT: %[[S:.*]] = dfq.add %[[DC]], %[[T]] : (tensor<?x4x4x4xf32>, tensor<?x4x4x4xf32>)
-// CHECK-NEXT: %[[B:.*]] = dfq.transpose %[[S]] {perm = array<i64: 0, 3, 1, 2>}
-// CHECK-NEXT: dfq.add %[[B]], %{{.*}} : (tensor<?x4x4x4xf32>, tensor<1x4x1x1xf32>)
+// CHECK-NEXT: %[[S:.*]] = dfq.add %[[DC]], %[[P]] : (tensor<?x4x4x4xf32>, tensor<?x4x4x4xf32>)
+// CHECK-NEXT: %[[B:.*]] = dfq.add %[[S]], %{{.*}} : (tensor<?x4x4x4xf32>, tensor<1x1x1x4xf32>)
+// CHECK-NEXT: dfq.transpose %[[B]] {perm = array<i64: 0, 3, 1, 2>}
 func.func @around_average_pooling(%x: !q) -> !p {
   %w = dfq.qconstant dense<1> : tensor<4x4x1x1xi8> : !w
   %k = arith.constant dense<1.0> : tensor<1x4x1x1xf32>
@@ -295,6 +294,76 @@ func.func @broadcast_gate(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>, %g
   %t = dfq.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
   %d = dfq.dequantize %t : tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>> -> tensor<?x4x8x8xf32>
   %m = dfq.mul %d, %gate : (tensor<?x4x8x8xf32>, tensor<?x4x1x1xf32>) -> tensor<?x4x8x8xf32>
+  return %m : tensor<?x4x8x8xf32>
+}
+
+// -----
+
+// DenseNet's pre-activation BatchNorm after a concatenation: its
+// per-channel affine follows the channels-last branches, each [C, 1, 1]
+// constant becoming [1, 1, 1, C] over the same data (its one dimension
+// above 1 keeps its place among the others), so the concatenation, the
+// affine, the ReLU and the quantization for the next layer stay
+// channels-last and no transposition remains.
+// CHECK-LABEL: func.func @per_channel_affine
+// CHECK-DAG: %[[S:.*]] = arith.constant dense<{{\[\[\[\[}}1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, 8.000000e+00]]]]> : tensor<1x1x1x8xf32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense_resource<shift> : tensor<1x1x1x8xf32>
+// CHECK-NOT: dfq.transpose
+// CHECK: %[[C:.*]] = dfq.concat {{.*}} {axis = 3 : i64} : (tensor<?x8x8x4xf32>, tensor<?x8x8x4xf32>) -> tensor<?x8x8x8xf32>
+// CHECK-NEXT: %[[M:.*]] = dfq.mul %[[C]], %[[S]] : (tensor<?x8x8x8xf32>, tensor<1x1x1x8xf32>) -> tensor<?x8x8x8xf32>
+// CHECK-NEXT: %[[A:.*]] = dfq.add %[[B]], %[[M]] : (tensor<1x1x1x8xf32>, tensor<?x8x8x8xf32>) -> tensor<?x8x8x8xf32>
+// CHECK-NEXT: %[[R:.*]] = dfq.relu %[[A]] : tensor<?x8x8x8xf32>
+// CHECK-NEXT: %[[Q:.*]] = dfq.quantize %[[R]]
+// CHECK-NEXT: dfq.qconv2d %[[Q]], {{.*}} {channels_last
+// CHECK-NOT: dfq.transpose
+// CHECK: return
+!q = tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
+!f = tensor<?x4x8x8xf32>
+!w = tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
+!w8 = tensor<4x8x1x1x!quant.uniform<i8:f32, 0.5>>
+
+func.func @per_channel_affine(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>> {
+  %w = dfq.qconstant dense<1> : tensor<4x4x1x1xi8> : !w
+  %w8 = dfq.qconstant dense<1> : tensor<4x8x1x1xi8> : !w8
+  %scale = arith.constant dense<[[[1.0]], [[2.0]], [[3.0]], [[4.0]], [[5.0]], [[6.0]], [[7.0]], [[8.0]]]> : tensor<8x1x1xf32>
+  %shift = arith.constant dense_resource<shift> : tensor<1x8x1x1xf32>
+  %c1 = dfq.qconv2d %x, %w {channels_last, multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>, !w) -> tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>
+  %t1 = dfq.transpose %c1 {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> !q
+  %t0 = dfq.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> !q
+  %d0 = dfq.dequantize %t0 : !q -> !f
+  %d1 = dfq.dequantize %t1 : !q -> !f
+  %cat = dfq.concat %d0, %d1 {axis = 1 : i64} : (!f, !f) -> tensor<?x8x8x8xf32>
+  %m = dfq.mul %cat, %scale : (tensor<?x8x8x8xf32>, tensor<8x1x1xf32>) -> tensor<?x8x8x8xf32>
+  %a = dfq.add %shift, %m : (tensor<1x8x1x1xf32>, tensor<?x8x8x8xf32>) -> tensor<?x8x8x8xf32>
+  %r = dfq.relu %a : tensor<?x8x8x8xf32>
+  %q = dfq.quantize %r {params = #dfq.qparams<u8, asymmetric, scales = [0.25], zero_points = [0]>} : tensor<?x8x8x8xf32> -> tensor<?x8x8x8x!quant.uniform<u8:f32, 0.25>>
+  %c2 = dfq.qconv2d %q, %w8 {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<?x8x8x8x!quant.uniform<u8:f32, 0.25>>, !w8) -> tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
+  %t2 = dfq.transpose %c2 {perm = array<i64: 0, 2, 3, 1>} : (tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>) -> tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>
+  return %t2 : tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      shift: "0x040000000000803F0000004000004040000080400000A0400000C0400000E04000000041"
+    }
+  }
+#-}
+
+// -----
+
+// A constant with more than one dimension above 1 is not taken along (in
+// general its transposition moves elements): the product stays NCHW, after
+// a transposition.
+// CHECK-LABEL: func.func @plane_constant
+// CHECK: dfq.dequantize %arg0 : {{.*}} -> tensor<?x8x8x4xf32>
+// CHECK-NEXT: dfq.transpose %{{.*}} {perm = array<i64: 0, 3, 1, 2>}
+// CHECK-NEXT: dfq.mul %{{.*}}, %{{.*}} : (tensor<?x4x8x8xf32>, tensor<4x8x1xf32>) -> tensor<?x4x8x8xf32>
+func.func @plane_constant(%x: tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> tensor<?x4x8x8xf32> {
+  %c = arith.constant dense<2.0> : tensor<4x8x1xf32>
+  %t = dfq.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x8x8x4x!quant.uniform<u8:f32, 0.25:8>>) -> tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>>
+  %d = dfq.dequantize %t : tensor<?x4x8x8x!quant.uniform<u8:f32, 0.25:8>> -> tensor<?x4x8x8xf32>
+  %m = dfq.mul %d, %c : (tensor<?x4x8x8xf32>, tensor<4x8x1xf32>) -> tensor<?x4x8x8xf32>
   return %m : tensor<?x4x8x8xf32>
 }
 

@@ -66,11 +66,14 @@ func.func @elementwise(%x: tensor<1x4x4x4xf32>, %s: tensor<4x1x1xf32>, %l: tenso
 // CHECK: dfq.max_pool2d %{{.*}} {ceil_mode = true, kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x7x7xf32>) -> tensor<1x4x4x4xf32>
 // CHECK: dfq.avg_pool2d %{{.*}} {count_include_pad = true, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x4x7x7xf32>) -> tensor<1x4x7x7xf32>
 // CHECK: dfq.global_avg_pool %{{.*}} : (tensor<1x4x7x7xf32>) -> tensor<1x4x1x1xf32>
+// CHECK: dfq.avg_pool2d %{{.*}} {ceil_mode = true, channels_last, kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x7x7x4xf32>) -> tensor<1x4x4x4xf32>
 func.func @pooling(%x: tensor<1x4x7x7xf32>) -> (tensor<1x4x3x3xf32>, tensor<1x4x4x4xf32>, tensor<1x4x7x7xf32>, tensor<1x4x1x1xf32>) {
   %0 = dfq.max_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x7x7xf32>) -> tensor<1x4x3x3xf32>
   %1 = dfq.max_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, ceil_mode = true} : (tensor<1x4x7x7xf32>) -> tensor<1x4x4x4xf32>
   %2 = dfq.avg_pool2d %x {kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, count_include_pad = true} : (tensor<1x4x7x7xf32>) -> tensor<1x4x7x7xf32>
   %3 = dfq.global_avg_pool %x : (tensor<1x4x7x7xf32>) -> tensor<1x4x1x1xf32>
+  %t = dfq.transpose %x {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x4x7x7xf32>) -> tensor<1x7x7x4xf32>
+  %4 = dfq.avg_pool2d %t {channels_last, kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, ceil_mode = true} : (tensor<1x7x7x4xf32>) -> tensor<1x4x4x4xf32>
   return %0, %1, %2, %3 : tensor<1x4x3x3xf32>, tensor<1x4x4x4xf32>, tensor<1x4x7x7xf32>, tensor<1x4x1x1xf32>
 }
 

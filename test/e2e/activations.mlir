@@ -27,10 +27,14 @@
 // IMPORT: dfq.erf
 // IMPORT: dfq.sqrt
 // DSG: dfq-compile: wrote {{.*}}model.mlir
-// CODE: dfq_rt_binary(DFQ_RT_SUB,
-// CODE: dfq_rt_binary(DFQ_RT_DIV,
+// The input's normalization reads its scalar constants per row of the loop
+// that quantizes it, and the gate [N, C, 1, 1] multiplies its activation
+// in a loop of its own.
+// CODE-NOT: dfq_rt_binary
+// CODE: /* fused: dfq.sub, dfq.div, dfq.quantize */
 // CODE: /* fused: dfq.dequantize, dfq.hard_sigmoid, dfq.mul
 // CODE: dfq_rt_hard_sigmoid_one(v0, 0x1.555556p-3f, 0x1p-1f)
+// CODE: /* fused: dfq.mul, dfq.quantize */
 // CODE: /* fused: dfq.dequantize, dfq.sigmoid, dfq.mul, dfq.quantize */
 // CODE: /* fused: dfq.dequantize, dfq.tanh
 // CODE: erff(

@@ -33,7 +33,8 @@
 // DSG: dfq-compile: wrote {{.*}}model.mlir
 // CODE: 0x1.99999ap-4f * v
 // CODE: log1pf(dfq_rt_expf(
-// CODE: dfq_rt_binary(DFQ_RT_PRELU,
+// CODE: /* fused: dfq.dequantize, dfq.prelu, dfq.quantize */
+// CODE: dfq_rt_prelu_one(v0, in1[b0 + j])
 // CODE: expm1f(
 // CODE: fabsf(
 // CODE: logf(

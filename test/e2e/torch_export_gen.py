@@ -92,6 +92,24 @@ class DenseLayer(nn.Module):
         return torch.cat([x, self.body(x)], 1)
 
 
+class DenseBlock(nn.Module):
+    """torchvision's dense block: every layer reads the concatenation of the
+    block input and all earlier layers' outputs, one flat torch.cat each."""
+
+    def __init__(self, c, growth, layers):
+        super().__init__()
+        self.layers = nn.ModuleList(
+            nn.Sequential(nn.BatchNorm2d(c + i * growth), nn.ReLU(),
+                          nn.Conv2d(c + i * growth, growth, 3, 1, 1))
+            for i in range(layers))
+
+    def forward(self, x):
+        features = [x]
+        for layer in self.layers:
+            features.append(layer(torch.cat(features, 1)))
+        return torch.cat(features, 1)
+
+
 class SpatialMean(nn.Module):
     """x.mean([2, 3]): ONNX ReduceMean without keepdims."""
 
@@ -363,6 +381,16 @@ def build(arch):
         return nn.Sequential(*conv_bn(1, 8, 3), nn.ReLU(), DenseLayer(8, 8),
                              nn.BatchNorm2d(16), nn.ReLU(), nn.Conv2d(16, 12, 1),
                              SpatialMean(), nn.Linear(12, 10))
+    if arch == "dense":
+        # Concatenations without copies: a dense block as torchvision writes
+        # it (flat lists), a transition with a float average pooling, nested
+        # DenseNet layers (torch.cat of a torch.cat) and Inception-style
+        # branches.
+        return nn.Sequential(*conv_bn(1, 8, 3), nn.ReLU(), DenseBlock(8, 4, 3),
+                             nn.BatchNorm2d(20), nn.ReLU(), nn.Conv2d(20, 12, 1),
+                             nn.AvgPool2d(2, ceil_mode=True), DenseLayer(12, 4), DenseLayer(16, 4),
+                             nn.BatchNorm2d(20), nn.ReLU(), TwoBranch(20, 8),
+                             nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(16, 10))
     if arch == "pools":
         # Average poolings between quantized layers: one whose windows all
         # divide by 9 (padding counted), one that divides by the positions

@@ -1,6 +1,7 @@
 // DenseNet's pre-activation BatchNorm, after a concatenation where no
 // convolution can absorb it, becomes a per-channel affine in dfq-fold-bn
-// and runs between quantized layers; MNASNet's x.mean([2, 3]) imports as a
+// and runs between quantized layers (channels-last, as the convolutions
+// around it); MNASNet's x.mean([2, 3]) imports as a
 // global pooling. The network (torch.onnx.export) runs with PyTorch's
 // numerics, compiles with data-free calibration, and its C library agrees
 // with the interpreter.
@@ -18,7 +19,7 @@
 // REMARK: remark: batch_norm not folded: its input is not produced by dfq.conv2d or dfq.gemm (it is the result of 'dfq.concat'); it is now a per-channel affine (dfq.mul, dfq.add)
 // MODEL-NOT: dfq.batch_norm
 // MODEL: dfq.concat
-// MODEL: dfq.mul %{{.*}}, %{{.*}} {{.*}}: (tensor<?x16x28x28xf32>, tensor<16x1x1xf32>) -> tensor<?x16x28x28xf32>
+// MODEL: dfq.mul %{{.*}}, %{{.*}} {{.*}}: (tensor<?x28x28x16xf32>, tensor<1x1x1x16xf32>) -> tensor<?x28x28x16xf32>
 // MODEL-NEXT: dfq.add
 // MODEL: dfq.qavg_pool2d
 // CHECK: argmax_agree=8/8

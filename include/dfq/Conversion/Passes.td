@@ -21,7 +21,10 @@ def ConvertLayoutsPass : Pass<"dfq-convert-layouts", "::mlir::func::FuncOp"> {
     far as they go, through the ops that only look at elements:
     `dfq.quantize` and `dfq.dequantize` (per tensor), `dfq.relu`,
     `dfq.clip`, and `dfq.add` / `dfq.mul` of two operands of the same
-    shape; through `dfq.max_pool2d`, which becomes `channels_last`
+    shape; through a binary op with a per-channel constant (at most one
+    dimension above 1, as an unfoldable BatchNorm's affine `[C, 1, 1]`),
+    whose shape is permuted along over the same data (`[1, 1, 1, C]`);
+    through `dfq.max_pool2d`, which becomes `channels_last`
     when it reads a transposition back to NCHW; through `dfq.slice`, which
     then slices in the operand's layout (a ShuffleNet unit's halves); and
     through `dfq.concat` of

@@ -351,6 +351,20 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
   };
   if (auto avgPool = dyn_cast<AvgPool2DOp>(op)) {
     int64_t undilated[] = {1, 1};
+    if (avgPool.getChannelsLast()) {
+      ArrayRef<int64_t> s = values[avgPool.getInput()].sampleShape;
+      ArrayRef<int64_t> o = values[result].sampleShape;
+      body += "  {\n    const int64_t geometry[] = " +
+              poolGeometry(avgPool.getKernelShape(), avgPool.getStrides(),
+                           avgPool.getPads(), undilated) +
+              ";\n    dfq_rt_avg_pool2d_nhwc(" + floatPtr(avgPool.getInput()) +
+              ", " + floatPtr(result) + ", n, " + std::to_string(s[0]) + ", " +
+              std::to_string(s[1]) + ", " + std::to_string(s[2]) + ", " +
+              std::to_string(o[0]) + ", " + std::to_string(o[1]) +
+              ", geometry, " + (avgPool.getCountIncludePad() ? "1" : "0") +
+              ");\n  }\n";
+      return success();
+    }
     pool(avgPool.getKernelShape(), avgPool.getStrides(), avgPool.getPads(),
          undilated, "dfq_rt_avg_pool2d",
          avgPool.getCountIncludePad() ? ", 1" : ", 0");
@@ -556,6 +570,13 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
     int64_t outer = product(s.take_front(axis - 1));
     int64_t inner = product(s.drop_front(axis)) * 4;
     int64_t offset = 0;
+    // The buffer the parts go to (this concatenation's, or the one it is a
+    // view of) and where this one's rows start in it.
+    const ValueInfo &out = values[result];
+    auto view = placements.find(result);
+    Value home = view != placements.end() ? view->second.home : result;
+    int64_t base = view != placements.end() ? view->second.offset * 4 : 0;
+    int64_t outStride = out.strided() ? out.rowStride * 4 : s[axis - 1] * inner;
     for (Value in : concat.getInputs()) {
       // A constant holds the whole batch when the batch is static (a
       // transformer's class token, concatenated at batch 1); its samples
@@ -573,10 +594,17 @@ LogicalResult HostProgram::emitHostOp(Operation *op, size_t step) {
                                        ? ArrayRef<int64_t>(info.sampleShape)
                                        : inType.getShape().drop_front();
       int64_t part = inSample[axis - 1] * inner;
-      body += "  dfq_rt_concat_part(" + floatPtr(in) + ", " + floatPtr(result) +
-              ", n * " + std::to_string(outer) + ", " + std::to_string(part) +
-              ", " + std::to_string(s[axis - 1] * inner) + ", " +
-              std::to_string(offset) + ");\n";
+      // A part computed (or copied, after a producer that wrote it densely)
+      // where this concatenation reads it is not copied.
+      auto place = placements.find(in);
+      bool inPlace = place != placements.end() && place->second.home == home &&
+                     place->second.offset * 4 == base + offset;
+      if (!inPlace)
+        body += "  dfq_rt_copy_rows(" + info.address + ", " +
+                std::to_string(info.strided() ? info.rowStride * 4 : part) +
+                ", (" + out.address + " + " + std::to_string(offset) + "), " +
+                std::to_string(outStride) + ", n * " + std::to_string(outer) +
+                ", " + std::to_string(part) + ");\n";
       offset += part;
     }
     return success();

@@ -204,7 +204,7 @@ void HostProgram::scheduleConversions() {
 
 /// Gives a fresh op result its arena buffer (or, for reshapes, its
 /// operand's storage).
-LogicalResult HostProgram::assignValue(Value value, size_t step) {
+LogicalResult HostProgram::assignValue(Value value, size_t step, bool fused) {
   auto type = cast<RankedTensorType>(value.getType());
   Operation *op = value.getDefiningOp();
   if (type.getRank() == 0 ||
@@ -229,6 +229,27 @@ LogicalResult HostProgram::assignValue(Value value, size_t step) {
     const ValueInfo &source = values[op->getOperand(0)];
     v.address = source.address;
     v.buffer = source.buffer;
+    values[value] = v;
+    return success();
+  }
+  // A value placed in a concatenation's buffer, written there by its fused
+  // loop; a concatenation that is a view of a later one; a concatenation
+  // whose inputs are placed in its buffer.
+  if (auto place = placements.find(value);
+      place != placements.end() && (fused || isa<ConcatOp>(op))) {
+    v.buffer = homeBuffer(place->second.home, step);
+    v.address = "(@ARENA" + std::to_string(v.buffer) + "@ + " +
+                std::to_string(place->second.offset * 4) + ")";
+    v.rowElements = place->second.rowElements;
+    v.rowStride = place->second.rowStride;
+    values[value] = v;
+    return success();
+  }
+  if (homeBuffers.count(value) || llvm::any_of(placements, [&](auto &entry) {
+        return entry.second.home == value;
+      })) {
+    v.buffer = homeBuffer(value, step);
+    v.address = "@ARENA" + std::to_string(v.buffer) + "@";
     values[value] = v;
     return success();
   }
@@ -508,8 +529,12 @@ LogicalResult HostProgram::fuseResidualChain(ResidualChain &chain,
 
 /// Elementwise ops that can share one loop: per-tensor (de)quantizations,
 /// float ops of one operand (ReLU, clip, sigmoid, ...), and float add, mul,
-/// sub and div of whole activations.
-bool HostProgram::isFusible(Operation *op, bool elementwise) {
+/// sub, div, max, min and prelu of whole activations or of operands that
+/// broadcast along whole rows of the loop (a per-channel scale, a
+/// squeeze-and-excitation gate).
+bool HostProgram::isFusible(Operation *op, bool binaryFusible) {
+  if (isBinaryElementwise(op))
+    return binaryFusible;
   auto isActivation = [&](Value v) {
     auto it = values.find(v);
     return it != values.end() && it->second.hasBatch;
@@ -520,9 +545,35 @@ bool HostProgram::isFusible(Operation *op, bool elementwise) {
     return perTensorActivation(quantize.getType()) != nullptr;
   if (auto dequantize = dyn_cast<DequantizeOp>(op))
     return perTensorActivation(dequantize.getInput().getType()) != nullptr;
-  if (!unaryExpression(op, "x").empty())
-    return true;
-  return isBinaryElementwise(op) && elementwise;
+  return !unaryExpression(op, "x").empty();
+}
+
+std::optional<SmallVector<int64_t>>
+HostProgram::fusedRowLengths(Operation *op) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (type.getRank() == 0 || type.getDimSize(0) != batch)
+    return SmallVector<int64_t>();
+  ArrayRef<int64_t> sample = type.getShape().drop_front();
+  std::optional<SmallVector<int64_t>> lengths;
+  for (Value operand : op->getOperands()) {
+    auto it = values.find(operand);
+    if (it == values.end())
+      return SmallVector<int64_t>();
+    const ValueInfo &in = it->second;
+    if (in.hasBatch && ArrayRef<int64_t>(in.sampleShape) == sample)
+      continue;
+    if (in.strided())
+      return SmallVector<int64_t>();
+    SmallVector<int64_t> own =
+        broadcastRowLengths(sample, in.sampleShape, in.hasBatch);
+    if (!lengths)
+      lengths = own;
+    else
+      llvm::erase_if(*lengths, [&](int64_t length) {
+        return !llvm::is_contained(own, length);
+      });
+  }
+  return lengths;
 }
 
 /// Emits the pending group as one loop over its elements: values used only
@@ -534,24 +585,65 @@ void HostProgram::flushGroup() {
   if (group.ops.empty())
     return;
   llvm::DenseSet<Operation *> members(group.ops.begin(), group.ops.end());
-  llvm::DenseMap<Value, std::string> local, external;
+  llvm::DenseMap<Value, std::string> local;
   std::string names, pointers, loop;
   auto cType = [&](Value v) {
     if (!values[v].quantized)
       return std::string("float");
     return std::string(values[v].isSigned ? "int8_t" : "uint8_t");
   };
-  auto read = [&](Value v) -> std::string {
+  // Without broadcast operands the loop runs over the elements (`i`);
+  // with them, over rows of `cols` elements (`row`, `j`), each broadcast
+  // operand read at an offset computed once per row.
+  int64_t cols =
+      group.rowsConstrained ? *llvm::max_element(group.rowLengths) : 0;
+  std::string rowOffsets;
+  llvm::StringMap<std::string> offsetNames;
+  // The name of a row offset, computed once per row.
+  auto rowOffset = [&](const std::string &expression) {
+    std::string &name = offsetNames[expression];
+    if (name.empty()) {
+      name = "b" + std::to_string(offsetNames.size() - 1);
+      rowOffsets += "      const int64_t " + name + " = " + expression + ";\n";
+    }
+    return name;
+  };
+  // Where row `row` of a strided value starts: rows of the loop divide its.
+  auto stridedRow = [&](const ValueInfo &value) {
+    int64_t perRow = value.rowElements / cols;
+    std::string stride = std::to_string(value.rowStride);
+    if (perRow == 1)
+      return "row * " + stride;
+    return "(row / " + std::to_string(perRow) + ") * " + stride + " + (row % " +
+           std::to_string(perRow) + ") * " + std::to_string(cols);
+  };
+  llvm::DenseMap<Value, std::string> pointerNames;
+  auto read = [&](Value v, Operation *reader) -> std::string {
     if (auto it = local.find(v); it != local.end())
       return it->second;
-    if (auto it = external.find(v); it != external.end())
-      return it->second;
-    std::string name = "in" + std::to_string(external.size());
-    pointers += "    const " + cType(v) + " *restrict " + name + " = (const " +
-                cType(v) + " *)" + values[v].address + ";\n";
-    if (int b = values[v].buffer; b >= 0)
-      buffers[b].last = std::max(buffers[b].last, group.lastStep);
-    return external[v] = name + "[i]";
+    std::string &pointer = pointerNames[v];
+    if (pointer.empty()) {
+      pointer = "in" + std::to_string(pointerNames.size() - 1);
+      pointers += "    const " + cType(v) + " *restrict " + pointer +
+                  " = (const " + cType(v) + " *)" + values[v].address + ";\n";
+      if (int b = values[v].buffer; b >= 0)
+        buffers[b].last = std::max(buffers[b].last, group.lastStep);
+    }
+    const ValueInfo &in = values[v];
+    ArrayRef<int64_t> sample =
+        cast<RankedTensorType>(reader->getResult(0).getType())
+            .getShape()
+            .drop_front();
+    if (in.strided())
+      return pointer + "[" + rowOffset(stridedRow(in)) + " + j]";
+    if (in.hasBatch && ArrayRef<int64_t>(in.sampleShape) == sample)
+      return pointer + "[i]";
+    // fusedRowLengths admitted the reader at this row length.
+    std::optional<BroadcastRowAccess> access =
+        broadcastRowAccess(sample, in.sampleShape, in.hasBatch, cols);
+    assert(access && "a broadcast operand the fused loop cannot read");
+    std::string offset = rowOffset(access->offset);
+    return pointer + "[" + offset + (access->advances ? " + j]" : "]");
   };
   for (auto [k, op] : llvm::enumerate(group.ops)) {
     names += (k ? ", " : "") + op->getName().getStringRef().str();
@@ -561,21 +653,21 @@ void HostProgram::flushGroup() {
       auto type = perTensorActivation(quantize.getType());
       float scale = static_cast<float>(type.getScale());
       expr = "(" + cType(result) + ")dfq_rt_quantize_one(" +
-             read(op->getOperand(0)) + ", " + floatLiteral(scale) + ", " +
+             read(op->getOperand(0), op) + ", " + floatLiteral(scale) + ", " +
              floatLiteral(1.0f / scale) + ", " +
              std::to_string(type.getZeroPoint()) + ".0f, " +
              std::to_string(type.getStorageTypeMin()) + ".0f, " +
              std::to_string(type.getStorageTypeMax()) + ".0f)";
     } else if (auto dequantize = dyn_cast<DequantizeOp>(op)) {
       auto type = perTensorActivation(dequantize.getInput().getType());
-      expr = "(float)((int32_t)" + read(op->getOperand(0)) + " - " +
+      expr = "(float)((int32_t)" + read(op->getOperand(0), op) + " - " +
              std::to_string(type.getZeroPoint()) + ") * " +
              floatLiteral(static_cast<float>(type.getScale()));
     } else if (op->getNumOperands() == 1) {
-      expr = unaryExpression(op, read(op->getOperand(0)));
+      expr = unaryExpression(op, read(op->getOperand(0), op));
     } else {
-      expr = binaryExpression(op, read(op->getOperand(0)),
-                              read(op->getOperand(1)));
+      expr = binaryExpression(op, read(op->getOperand(0), op),
+                              read(op->getOperand(1), op));
     }
     loop += "      " + cType(result) + " " + v + " = " + expr + ";\n";
     local[result] = v;
@@ -588,18 +680,34 @@ void HostProgram::flushGroup() {
       std::string name = "out" + std::to_string(k);
       pointers += "    " + cType(result) + " *restrict " + name + " = (" +
                   cType(result) + " *)" + values[result].address + ";\n";
-      loop += "      " + name + "[i] = " + v + ";\n";
+      std::string at = values[result].strided()
+                           ? rowOffset(stridedRow(values[result])) + " + j"
+                           : "i";
+      loop += "      " + name + "[" + at + "] = " + v + ";\n";
       buffer.first = std::min(buffer.first, group.firstStep);
       buffer.last = std::max(buffer.last, group.lastStep);
-    } else {
+    } else if (!values[result].strided()) {
       buffer.bytesPerSample = 0;
     }
   }
   body += "  /* fused: " + names + " */\n  {\n" + pointers +
-          "    int64_t begin, end;\n    dfq_rt_share(team, n * " +
-          std::to_string(group.elements) +
-          ", &begin, &end);\n    for (int64_t i = begin; i < end; ++i) {\n" +
-          loop + "    }\n  }\n";
+          "    int64_t begin, end;\n";
+  if (!group.rowsConstrained) {
+    body += "    dfq_rt_share(team, n * " + std::to_string(group.elements) +
+            ", &begin, &end);\n    for (int64_t i = begin; i < end; ++i) {\n" +
+            loop + "    }\n  }\n";
+  } else {
+    std::string length = std::to_string(cols);
+    body += "    dfq_rt_share_rows(team, n * " +
+            std::to_string(group.elements / cols) + ", " + length +
+            ", &begin, &end);\n    for (int64_t row = begin; row < end; "
+            "++row) {\n" +
+            rowOffsets + "      for (int64_t j = 0; j < " + length +
+            "; ++j) {\n        const int64_t i = row * " + length + " + j;\n";
+    for (StringRef line : llvm::split(StringRef(loop).rtrim('\n'), '\n'))
+      body += "  " + line.str() + "\n";
+    body += "      }\n    }\n  }\n";
+  }
   // The step is named after the model's ops it computes, each once: those
   // that are not (de)quantizations (named after the layers they convert),
   // or all when there are only those.
@@ -646,14 +754,15 @@ LogicalResult HostProgram::emitOp(Operation *op, size_t step) {
     printedElsewhere.insert(op);
     return success();
   }
-  bool elementwise = true;
+  // A binary op joins a loop when its operands are whole activations, or
+  // broadcast ones read per row (`rowLengths`).
+  std::optional<SmallVector<int64_t>> rowLengths;
+  bool binaryFusible = false;
   if (isBinaryElementwise(op)) {
-    const ValueInfo &lhs = values[op->getOperand(0)];
-    const ValueInfo &rhs = values[op->getOperand(1)];
-    elementwise =
-        lhs.hasBatch && rhs.hasBatch && lhs.sampleShape == rhs.sampleShape;
+    rowLengths = fusedRowLengths(op);
+    binaryFusible = !rowLengths || !rowLengths->empty();
   }
-  bool fused = isFusible(op, elementwise);
+  bool fused = isFusible(op, binaryFusible);
   if (!fused) {
     flushGroup();
     body += "  /* " + op->getName().getStringRef().str() + " " +
@@ -662,23 +771,79 @@ LogicalResult HostProgram::emitOp(Operation *op, size_t step) {
   // What this op emits from here on is one step of the program.
   size_t stepStart = body.size();
   for (Value result : op->getResults())
-    if (failed(assignValue(result, step)))
+    if (failed(assignValue(result, step, fused)))
       return failure();
   for (Value operand : op->getOperands())
     readAt(operand, step);
+  // Ops other than fused loops read strided values densely, except a
+  // concatenation's parts placed where it reads them.
+  if (!fused) {
+    auto concat = dyn_cast<ConcatOp>(op);
+    for (Value operand : op->getOperands()) {
+      auto place = placements.find(operand);
+      bool inPlace =
+          concat && place != placements.end() && values[operand].strided() &&
+          (place->second.home == concat.getResult() ||
+           place->second.home == placements.lookup(concat.getResult()).home);
+      if (values.count(operand) && values[operand].strided() && !inPlace &&
+          failed(densify(operand, step)))
+        return failure();
+    }
+  }
   if (fused) {
     int64_t elements = product(values[op->getResult(0)].sampleShape);
     if (!group.ops.empty() && group.elements != elements)
       flushGroup();
+    // Strided values are read and written in rows that divide theirs.
+    for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults())) {
+      if (!values[v].strided())
+        continue;
+      int64_t length = values[v].rowElements;
+      SmallVector<int64_t> divisors;
+      for (int64_t d = 1; d <= length; ++d)
+        if (length % d == 0)
+          divisors.push_back(d);
+      if (!rowLengths)
+        rowLengths = divisors;
+      else
+        llvm::erase_if(*rowLengths, [&](int64_t l) { return length % l; });
+    }
+    // Rows shorter than a vector cost more than a loop of their own.
+    if (rowLengths && !group.ops.empty() && group.rowsConstrained) {
+      auto longest = [](ArrayRef<int64_t> lengths) {
+        return lengths.empty() ? 0 : *llvm::max_element(lengths);
+      };
+      SmallVector<int64_t> common;
+      for (int64_t length : group.rowLengths)
+        if (llvm::is_contained(*rowLengths, length))
+          common.push_back(length);
+      constexpr int64_t kShortRow = 16;
+      if (longest(common) <
+          std::min(kShortRow,
+                   std::max(longest(*rowLengths), longest(group.rowLengths))))
+        flushGroup();
+      else
+        group.rowLengths = common;
+    }
     if (group.ops.empty()) {
       group.elements = elements;
       group.firstStep = step;
+      group.rowsConstrained = false;
+      group.rowLengths.clear();
+    }
+    if (rowLengths && !group.rowsConstrained) {
+      group.rowsConstrained = true;
+      group.rowLengths = *rowLengths;
     }
     group.ops.push_back(op);
     group.lastStep = step;
     return success();
   }
   LogicalResult result = emitHostOp(op, step);
+  for (Value value : op->getResults())
+    if (placements.count(value) && !values[value].strided() &&
+        !isa<ConcatOp>(op))
+      copyIntoPlace(value, step);
   // Kernels split their rows over a team themselves; the other host ops
   // are small and run on its first thread.
   if (isa<QConv2DOp, QGemmOp>(op))
@@ -779,6 +944,7 @@ LogicalResult HostProgram::build() {
   if (failed(collectResidualChains()))
     return failure();
   scheduleConversions();
+  planConcatenations();
   for (BlockArgument arg : function.getArguments()) {
     ValueInfo v;
     auto type = cast<RankedTensorType>(arg.getType());

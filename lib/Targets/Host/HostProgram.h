@@ -57,6 +57,21 @@ struct ValueInfo {
   /// The shape without the batch (constants: the whole shape, batch < 0).
   SmallVector<int64_t> sampleShape;
   bool hasBatch = true;
+  /// A value stored inside a concatenation's buffer (see Placement): rows of
+  /// `rowElements` contiguous elements, `rowStride` elements apart. Zero for
+  /// a dense value.
+  int64_t rowElements = 0, rowStride = 0;
+  bool strided() const { return rowStride != 0; }
+};
+
+/// A value computed directly into the buffer of a concatenation that reads
+/// it (HostProgram::planConcatenations), so that the concatenation copies
+/// nothing: the value's rows (its elements between two elements of the
+/// concatenation's outer dimensions) lie `offset` elements into each of the
+/// concatenation's rows of `rowStride` elements.
+struct Placement {
+  Value home;
+  int64_t offset = 0, rowElements = 0, rowStride = 0;
 };
 
 int64_t product(ArrayRef<int64_t> dims);
@@ -96,6 +111,28 @@ std::string clipBounds(ClipOp clip);
 /// (one value per byte), or null.
 quant::UniformQuantizedType perTensorActivation(Type type);
 
+/// How a fused loop whose elements run as rows of `cols` contiguous
+/// elements reads an operand that broadcasts to its result: at `offset` (a C
+/// expression of the row index `row`), plus the element's place in the row
+/// when `advances`.
+struct BroadcastRowAccess {
+  std::string offset;
+  bool advances = false;
+};
+/// The row lengths (elements per row, rows never crossing samples) at which
+/// a loop over a result of `resultSample` (its shape without the batch) can
+/// read an operand of `operandShape` (without the batch when
+/// `operandHasBatch`, else its whole shape, broadcast along the batch) as a
+/// BroadcastRowAccess; empty when the operand does not broadcast to it.
+SmallVector<int64_t> broadcastRowLengths(ArrayRef<int64_t> resultSample,
+                                         ArrayRef<int64_t> operandShape,
+                                         bool operandHasBatch);
+/// The access for rows of `cols` elements, one of broadcastRowLengths.
+std::optional<BroadcastRowAccess>
+broadcastRowAccess(ArrayRef<int64_t> resultSample,
+                   ArrayRef<int64_t> operandShape, bool operandHasBatch,
+                   int64_t cols);
+
 class HostProgram {
 public:
   HostProgram(func::FuncOp function, LibraryBackend &backend)
@@ -132,7 +169,24 @@ private:
   /// recorded as `fused`: the kernel computes it, as decided there.
   LogicalResult collectResidualChains();
   void scheduleConversions();
-  LogicalResult assignValue(Value value, size_t step);
+  /// Decides which values are computed into the buffer of a concatenation
+  /// that reads them, and which concatenations are views of a later one
+  /// (ConcatPlacement.cpp).
+  void planConcatenations();
+  /// Whether every reader of `value` reads it where it is, as rows of a
+  /// fused loop or as a concatenation's part, so that it may be strided.
+  bool readersTakeStrided(Value value);
+  /// The arena buffer of a concatenation whose inputs are placed in it,
+  /// created on first use at `step`.
+  int homeBuffer(Value home, size_t step);
+  /// Gives the reader at `step` a dense copy of a strided value.
+  LogicalResult densify(Value value, size_t step);
+  /// After a producer that wrote a placed value densely: copies it into
+  /// its place.
+  void copyIntoPlace(Value value, size_t step);
+  /// `fused`: the op computing `value` is a member of a fused loop, which
+  /// can write it where it is placed.
+  LogicalResult assignValue(Value value, size_t step, bool fused = false);
   LogicalResult emitOp(Operation *op, size_t step);
   /// The ops that are neither fused elementwise loops nor kernels
   /// (HostOps.cpp).
@@ -171,7 +225,13 @@ private:
   /// Extends the life of `value`'s arena buffer to `step`.
   void readAt(Value value, size_t step);
   LogicalResult emitDequantizedConstant(DequantizeOp op, QConstantOp weight);
-  bool isFusible(Operation *op, bool elementwise);
+  /// `binaryFusible`: a binary op's operands are whole activations or
+  /// broadcast ones that a fused loop reads (see broadcastRowLengths).
+  bool isFusible(Operation *op, bool binaryFusible);
+  /// The row lengths at which a fused loop can read a binary op's operands
+  /// (empty: some operand cannot be read there), or nullopt when every
+  /// operand is a whole activation.
+  std::optional<SmallVector<int64_t>> fusedRowLengths(Operation *op);
   void flushGroup();
   FailureOr<std::string> constantAddress(Value value);
   LogicalResult emitOutputs();
@@ -206,6 +266,10 @@ private:
     SmallVector<Operation *> ops;
     int64_t elements = 0;
     size_t firstStep = 0, lastStep = 0;
+    /// With an op that reads a broadcast operand: the loop runs over rows,
+    /// and these are the row lengths every such op can read its operands at.
+    bool rowsConstrained = false;
+    SmallVector<int64_t> rowLengths;
   } group;
   /// The recorded residual chain of each kernel that has one.
   llvm::DenseMap<Operation *, ResidualChain> chains;
@@ -215,6 +279,10 @@ private:
   /// (de)quantization or pooling next to it): skipped when reached.
   llvm::DenseSet<Operation *> printedElsewhere;
   int constantCount = 0;
+  /// Values computed into a concatenation's buffer, and the buffer of each
+  /// concatenation that holds some.
+  llvm::DenseMap<Value, Placement> placements;
+  llvm::DenseMap<Value, int> homeBuffers;
   /// Dequantized constants stored as their codes (NAME, NAME_zero_points,
   /// NAME_scales), read only as float gemm weights.
   llvm::DenseSet<Value> gemmWeightCodes;

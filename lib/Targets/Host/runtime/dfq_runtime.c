@@ -252,6 +252,19 @@ void dfq_rt_share(const dfq_rt_team *team, int64_t count, int64_t *begin,
   *end = last < count ? last : count;
 }
 
+void dfq_rt_share_rows(const dfq_rt_team *team, int64_t rows,
+                       int64_t row_elements, int64_t *begin, int64_t *end) {
+  /* Parts of whole rows, and of at least 64 elements where rows are short,
+   * as dfq_rt_share's. */
+  int64_t unit =
+      row_elements >= 64 ? 1 : (64 + row_elements - 1) / row_elements;
+  int64_t units = (rows + unit - 1) / unit;
+  int64_t first = units * team->part / team->parts * unit;
+  int64_t last = units * (team->part + 1) / team->parts * unit;
+  *begin = first < rows ? first : rows;
+  *end = last < rows ? last : rows;
+}
+
 /*===----------------------------------------------------------------------===
  * Batches
  *===----------------------------------------------------------------------===*/
@@ -604,14 +617,18 @@ DFQ_RT_MAX_POOL_NCHW(, float)
 DFQ_RT_MAX_POOL_NCHW(_u8, uint8_t)
 DFQ_RT_MAX_POOL_NCHW(_s8, int8_t)
 
-void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
-                       int64_t w, int64_t oh, int64_t ow, const int64_t *g,
-                       int count_include_pad) {
-  for (int64_t p = 0; p < planes; ++p)
+/* Window order, padding included as +0, as ATen sums the explicitly padded
+ * input; the channels innermost (they vectorize). */
+void dfq_rt_avg_pool2d_nhwc(const float *x, float *y, int64_t n, int64_t h,
+                            int64_t w, int64_t c, int64_t oh, int64_t ow,
+                            const int64_t *g, int count_include_pad) {
+  for (int64_t b = 0; b < n; ++b)
     for (int64_t oy = 0; oy < oh; ++oy)
       for (int64_t ox = 0; ox < ow; ++ox) {
-        float sum = 0.0f;
+        float *sum = y + ((b * oh + oy) * ow + ox) * c;
         int64_t taps = 0;
+        for (int64_t k = 0; k < c; ++k)
+          sum[k] = 0.0f;
         for (int64_t i = 0; i < g[0]; ++i) {
           int64_t iy = oy * g[2] - g[4] + i;
           int in_y = iy >= 0 && iy < h;
@@ -620,15 +637,29 @@ void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
             int64_t ix = ox * g[3] - g[5] + j;
             int in_x = ix >= 0 && ix < w;
             int on_pad_x = ix >= -g[5] && ix < w + g[7];
-            /* Window order, padding included as +0, as ATen sums the
-             * explicitly padded input. */
-            if (on_pad_y && on_pad_x)
-              sum += in_y && in_x ? x[(p * h + iy) * w + ix] : 0.0f;
+            if (on_pad_y && on_pad_x) {
+              if (in_y && in_x) {
+                const float *at = x + ((b * h + iy) * w + ix) * c;
+                for (int64_t k = 0; k < c; ++k)
+                  sum[k] += at[k];
+              } else {
+                for (int64_t k = 0; k < c; ++k)
+                  sum[k] += 0.0f;
+              }
+            }
             taps += count_include_pad ? (on_pad_y && on_pad_x) : (in_y && in_x);
           }
         }
-        y[(p * oh + oy) * ow + ox] = sum / (float)taps;
+        for (int64_t k = 0; k < c; ++k)
+          sum[k] = sum[k] / (float)taps;
       }
+}
+
+/* [planes][h][w] is [planes][h][w][1]. */
+void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
+                       int64_t w, int64_t oh, int64_t ow, const int64_t *g,
+                       int count_include_pad) {
+  dfq_rt_avg_pool2d_nhwc(x, y, planes, h, w, 1, oh, ow, g, count_include_pad);
 }
 
 /* Channels in blocks of a constant width, so that the sums of a block stay
@@ -766,12 +797,12 @@ void dfq_rt_softmax(const float *x, float *y, int64_t outer, int64_t axis,
     }
 }
 
-void dfq_rt_concat_part(const void *x, void *y, int64_t outer, int64_t part,
-                        int64_t total, int64_t offset) {
+void dfq_rt_copy_rows(const void *x, int64_t x_stride, void *y,
+                      int64_t y_stride, int64_t rows, int64_t bytes) {
   const char *from = (const char *)x;
   char *to = (char *)y;
-  for (int64_t o = 0; o < outer; ++o)
-    memcpy(to + o * total + offset, from + o * part, (size_t)part);
+  for (int64_t r = 0; r < rows; ++r)
+    memcpy(to + r * y_stride, from + r * x_stride, (size_t)bytes);
 }
 
 void dfq_rt_matmul(const float *a, const float *b, float *y, int64_t batches,

@@ -64,6 +64,10 @@ double dfq_rt_seconds(void);
 /* This part's range [begin, end) of `count` elements: whole runs of 64. */
 void dfq_rt_share(const dfq_rt_team *team, int64_t count, int64_t *begin,
                   int64_t *end);
+/* This part's range [begin, end) of `rows` rows of `row_elements` elements:
+ * whole rows, runs of at least 64 elements. */
+void dfq_rt_share_rows(const dfq_rt_team *team, int64_t rows,
+                       int64_t row_elements, int64_t *begin, int64_t *end);
 
 /* The straight-line program of a model on `n` samples, with `arena` its
  * activation memory (arena_bytes_per_sample x n), run by `team`. */
@@ -281,6 +285,9 @@ void dfq_rt_max_pool2d_nhwc_s8(const int8_t *x, int8_t *y, int64_t n, int64_t h,
 void dfq_rt_avg_pool2d(const float *x, float *y, int64_t planes, int64_t h,
                        int64_t w, int64_t oh, int64_t ow,
                        const int64_t *geometry, int count_include_pad);
+void dfq_rt_avg_pool2d_nhwc(const float *x, float *y, int64_t n, int64_t h,
+                            int64_t w, int64_t c, int64_t oh, int64_t ow,
+                            const int64_t *geometry, int count_include_pad);
 /* dfq.qavg_pool2d on codes, over [n][h][w][c] (`_nhwc`) or [planes][h][w]:
  * each window's sum of x - zp_x (padding adds 0), requantized by
  * dfq_rt_requantize. `requant` is {zp_x, multiplier, shift, zp_y, qmin,
@@ -317,10 +324,11 @@ void dfq_rt_gemm_codes(const float *x, const int8_t *codes,
 void dfq_rt_softmax(const float *x, float *y, int64_t outer, int64_t axis,
                     int64_t inner);
 
-/* Copies one input of a concatenation: [outer][part] into [outer][total]
- * at column `offset` (sizes in bytes). */
-void dfq_rt_concat_part(const void *x, void *y, int64_t outer, int64_t part,
-                        int64_t total, int64_t offset);
+/* Copies `rows` rows of `bytes` bytes, `x_stride` bytes apart in x, to
+ * `y_stride` bytes apart in y: a concatenation's input into its rows, a
+ * value computed into a concatenation's buffer out of it or into it. */
+void dfq_rt_copy_rows(const void *x, int64_t x_stride, void *y,
+                      int64_t y_stride, int64_t rows, int64_t bytes);
 
 /* y = transpose(x) for a tensor of `dims` (rank <= DFQ_RT_MAX_RANK) whose
  * output dimension i is input dimension perm[i]. */
