@@ -10,6 +10,11 @@
 // RUN: %python %S/model_fingerprint.py %t/mlp/model.mlir c > %t/expected.fp
 // RUN: cat %t/expected.fp %t/mlp/model.h %t/mlp/report.json %t/check.out | FileCheck %s
 // RUN: diff <(sed -n '/^\/\*===- dfq_model_abi.h/,/DFQ_MODEL_ABI_H \*\/$/p' %t/mlp/model.h) %S/../../lib/Targets/Host/runtime/dfq_model_abi.h
+// A static batch (here 2) runs any multiple of it, one after the other,
+// and refuses other batches.
+// RUN: dfq-compile %models/mlp.onnx -o %t/static --calib none --target c --input-shape 2x1x28x28 >/dev/null 2>&1
+// RUN: cc -std=c11 -I%t/static %S/Inputs/model_abi_check.c -L%t/static -lmodel -Wl,-rpath,%t/static -o %t/check-static
+// RUN: %t/check-static | FileCheck %s --check-prefix=STATIC
 
 // BUILD: dfq-compile: built libmodel.so (2 kernels, arena {{[0-9]+}} bytes per sample
 
@@ -33,3 +38,7 @@
 // CHECK-NEXT: steps [[STEPS:[0-9]+]], first conversion '/net/net.1/Gemm', last outputs 'outputs', out of range (nil) (nil)
 // CHECK-NEXT: profile(null): dfq_model_profile: null model
 // CHECK-NEXT: unprofiled: 0 s; profiled: [[STEPS]] of [[STEPS]] steps timed, 0 negative; stopped: unchanged
+
+// STATIC: input rank 4 [2, 1, 28, 28]
+// STATIC: run(5): dfq_model_run: batch 5 is not a positive multiple of the model's static batch 2
+// STATIC: run(4): ok, image 0 and 3 agree: 1, error now ''

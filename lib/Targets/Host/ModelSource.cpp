@@ -192,15 +192,32 @@ int dfq_model_run(dfq_model *model, int64_t n, const float *const *inputs,
                   float *const *outputs) {
   if (!model || !inputs || !outputs)
     return dfq_rt_fail("dfq_model_run: null model, inputs or outputs");
-  if (n < 1 || n > model->max_batch || (STATIC_BATCH && n != STATIC_BATCH))
-    return dfq_rt_fail("dfq_model_run: batch %lld outside [1, %lld]",
-                       (long long)n, (long long)model->max_batch);
+  /* A static batch runs any multiple of it, one static batch at a time. */
+  if (STATIC_BATCH ? n < 1 || n % STATIC_BATCH != 0
+                   : n < 1 || n > model->max_batch)
+    return STATIC_BATCH
+               ? dfq_rt_fail("dfq_model_run: batch %lld is not a positive "
+                             "multiple of the model's static batch %lld",
+                             (long long)n, (long long)STATIC_BATCH)
+               : dfq_rt_fail("dfq_model_run: batch %lld outside [1, %lld]",
+                             (long long)n, (long long)model->max_batch);
   dfq_rt_fail("%s", "");
-  return dfq_rt_run_batch(run_program, model->pool, model->arena,
-                          ARENA_BYTES_PER_SAMPLE, n, DFQ_MODEL_NUM_INPUTS,
-                          inputs, input_elements, DFQ_MODEL_NUM_OUTPUTS,
-                          outputs, output_elements,
-                          model->profiling ? &model->profile : NULL);
+  int64_t part = STATIC_BATCH ? STATIC_BATCH : n;
+  for (int64_t first = 0; first < n; first += part) {
+    const float *in[DFQ_MODEL_NUM_INPUTS];
+    float *out[DFQ_MODEL_NUM_OUTPUTS];
+    for (int i = 0; i < DFQ_MODEL_NUM_INPUTS; ++i)
+      in[i] = inputs[i] + first * input_elements[i];
+    for (int i = 0; i < DFQ_MODEL_NUM_OUTPUTS; ++i)
+      out[i] = outputs[i] + first * output_elements[i];
+    if (dfq_rt_run_batch(run_program, model->pool, model->arena,
+                         ARENA_BYTES_PER_SAMPLE, part, DFQ_MODEL_NUM_INPUTS,
+                         in, input_elements, DFQ_MODEL_NUM_OUTPUTS, out,
+                         output_elements,
+                         model->profiling ? &model->profile : NULL))
+      return 1;
+  }
+  return 0;
 }
 )";
   return s;

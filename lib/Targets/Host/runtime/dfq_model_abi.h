@@ -43,8 +43,10 @@ const int64_t *dfq_model_output_shape(int index);
  * with dfq_model_last_error() saying why. */
 dfq_model *dfq_model_create(int64_t max_batch, int threads);
 /* Runs `batch` samples: inputs[i] and outputs[i] point to dense float
- * arrays of the shapes model.h states. 0 on success, else 1 with the error set. The
- * batch is split over the model's threads (one sub-batch each); a model
+ * arrays of the shapes model.h states, with `batch` as their leading
+ * dimension. 0 on success, else 1 with the error set. The batch is split
+ * over the model's threads (one sub-batch each); a model whose batch is
+ * static runs any multiple of it, one static batch after the other. A model
  * runs one batch at a time, so create one per calling thread. */
 int dfq_model_run(dfq_model *model, int64_t batch, const float *const *inputs,
                   float *const *outputs);
