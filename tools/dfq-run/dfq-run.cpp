@@ -385,9 +385,8 @@ int main(int argc, char **argv) {
   int64_t batch = batchOpt;
   // A library runs any multiple of its static batch; the interpreter runs
   // the static batch only.
-  if (!dynamicBatch &&
-      !(compiled && batchOpt.getNumOccurrences() && batch > 0 &&
-        batch % inputShape[0] == 0)) {
+  if (!dynamicBatch && !(compiled && batchOpt.getNumOccurrences() &&
+                         batch > 0 && batch % inputShape[0] == 0)) {
     if (inputShape[0] != batch && batchOpt.getNumOccurrences())
       llvm::errs() << "dfq-run: note: the model has a static batch of "
                    << inputShape[0] << "; using it instead of --batch " << batch
