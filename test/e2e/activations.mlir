@@ -27,17 +27,29 @@
 // IMPORT: dfq.erf
 // IMPORT: dfq.sqrt
 // DSG: dfq-compile: wrote {{.*}}model.mlir
-// The input's normalization reads its scalar constants per row of the loop
-// that quantizes it, and the gate [N, C, 1, 1] multiplies its activation
-// in a loop of its own.
+// Loops over one 8-bit code whose functions cost more than a lookup
+// (sigmoid, tanh, the GELU with its scalar constants) fill 256-entry
+// tables once, when the library is loaded, and look their values up.
+// CODE: static void fill_tables(void) {
+// CODE: dfq_rt_sigmoid_one(v0);
+// CODE: dfq_lookup_0[q] = v3;
+// CODE: tanhf(
+// CODE: erff(v1);
+// CODE: sqrtf(
+// CODE: dfq_lookup_2[q] = v8;
+// CODE: static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+// The input's normalization reads its scalar constants in the loop that
+// quantizes it, and the gate [N, C, 1, 1] multiplies its activation in a
+// loop of its own.
 // CODE-NOT: dfq_rt_binary
 // CODE: /* fused: dfq.sub, dfq.div, dfq.quantize */
 // CODE: /* fused: dfq.dequantize, dfq.hard_sigmoid, dfq.mul
 // CODE: dfq_rt_hard_sigmoid_one(v0, 0x1.555556p-3f, 0x1p-1f)
 // CODE: /* fused: dfq.mul, dfq.quantize */
-// CODE: /* fused: dfq.dequantize, dfq.sigmoid, dfq.mul, dfq.quantize */
-// CODE: /* fused: dfq.dequantize, dfq.tanh
-// CODE: erff(
-// CODE: sqrtf(
+// CODE: /* fused: dfq.dequantize, dfq.sigmoid, dfq.mul, dfq.quantize (table) */
+// CODE: out3[i] = dfq_lookup_0[q];
+// CODE: /* fused: dfq.dequantize, dfq.tanh, dfq.quantize (table) */
+// CODE: /* fused: dfq.dequantize, dfq.div, dfq.erf, dfq.add, dfq.mul, dfq.mul, dfq.sigmoid, dfq.sqrt, dfq.mul (table) */
+// CODE: pthread_once(&tables_once, fill_tables)
 // CHECK: argmax_agree=8/8
 // CHECK-NEXT: OK

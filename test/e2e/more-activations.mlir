@@ -31,15 +31,20 @@
 // IMPORT: dfq.reduce_sum %{{.*}} {axes = array<i64: 1>} : (tensor<?x24x7x7xf32>) -> tensor<?x1x7x7xf32>
 // IMPORT: dfq.reduce_max %{{.*}} {axes = array<i64: 3>} : (tensor<?x24x7x7xf32>) -> tensor<?x24x7x1xf32>
 // DSG: dfq-compile: wrote {{.*}}model.mlir
-// CODE: 0x1.99999ap-4f * v
+// Chains of one 8-bit code (and scalar constants) are tabulated when the
+// library is loaded: Mish and the ELU/Abs/Exp/Log/Max/Min chain.
+// CODE: static void fill_tables(void) {
 // CODE: log1pf(dfq_rt_expf(
-// CODE: /* fused: dfq.dequantize, dfq.prelu, dfq.quantize */
-// CODE: dfq_rt_prelu_one(v0, in1[b0 + j])
 // CODE: expm1f(
 // CODE: fabsf(
 // CODE: logf(
 // CODE: dfq_rt_max_one(
 // CODE: dfq_rt_min_one(
+// CODE: 0x1.99999ap-4f * v
+// CODE: /* fused: dfq.dequantize, dfq.softplus, dfq.tanh, dfq.mul, dfq.quantize (table) */
+// CODE: /* fused: dfq.dequantize, dfq.prelu, dfq.quantize */
+// CODE: dfq_rt_prelu_one(v0, in1[b0 + j])
+// CODE: /* fused: dfq.dequantize, dfq.elu, {{.*}}, dfq.min (table) */
 // CODE: dfq_rt_reduce(DFQ_RT_REDUCE_SUM,
 // CODE: dfq_rt_reduce(DFQ_RT_REDUCE_MAX,
 // CHECK: argmax_agree=8/8

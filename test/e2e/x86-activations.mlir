@@ -22,8 +22,7 @@
 // GATE: /* fused: {{.*}}dfq.sub, dfq.div, dfq.quantize */
 // GATE: dfq_rt_share_rows(team, n * 1, 784, &begin, &end);
 // GATE-NEXT: for (int64_t row = begin; row < end; ++row) {
-// GATE-NEXT: const int64_t b0 = 0;
-// GATE: float v0 = in0[i] - in1[b0];
+// GATE: float v0 = in0[i] - in1[0];
 // GATE: /* fused: dfq.mul, dfq.quantize */
 // GATE: dfq_rt_share_rows(team, n * 196, 16, &begin, &end);
 // GATE: const int64_t b0 = (row / 196) * 16;

@@ -16,6 +16,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <cmath>
@@ -618,14 +619,22 @@ void HostProgram::flushGroup() {
            std::to_string(perRow) + ") * " + std::to_string(cols);
   };
   llvm::DenseMap<Value, std::string> pointerNames;
-  auto read = [&](Value v, Operation *reader) -> std::string {
+  // For the lookup tables (below): the declarations of the constants'
+  // pointers, the 8-bit code the loop tabulates and how the loop reads it.
+  std::string constantPointers, codeAccess;
+  Value code;
+  auto readElement = [&](Value v, Operation *reader) -> std::string {
     if (auto it = local.find(v); it != local.end())
       return it->second;
     std::string &pointer = pointerNames[v];
     if (pointer.empty()) {
       pointer = "in" + std::to_string(pointerNames.size() - 1);
-      pointers += "    const " + cType(v) + " *restrict " + pointer +
-                  " = (const " + cType(v) + " *)" + values[v].address + ";\n";
+      std::string declaration = "    const " + cType(v) + " *restrict " +
+                                pointer + " = (const " + cType(v) + " *)" +
+                                values[v].address + ";\n";
+      pointers += declaration;
+      if (!values[v].hasBatch)
+        constantPointers += declaration;
       if (int b = values[v].buffer; b >= 0)
         buffers[b].last = std::max(buffers[b].last, group.lastStep);
     }
@@ -634,6 +643,8 @@ void HostProgram::flushGroup() {
         cast<RankedTensorType>(reader->getResult(0).getType())
             .getShape()
             .drop_front();
+    if (!in.hasBatch && product(in.sampleShape) == 1)
+      return pointer + "[0]";
     if (in.strided())
       return pointer + "[" + rowOffset(stridedRow(in)) + " + j]";
     if (in.hasBatch && ArrayRef<int64_t>(in.sampleShape) == sample)
@@ -645,6 +656,35 @@ void HostProgram::flushGroup() {
     std::string offset = rowOffset(access->offset);
     return pointer + "[" + offset + (access->advances ? " + j]" : "]");
   };
+  auto read = [&](Value v, Operation *reader) {
+    std::string text = readElement(v, reader);
+    if (v == code)
+      codeAccess = text;
+    return text;
+  };
+  // A group whose every value is a function of one 8-bit code, with an op
+  // that costs more than a table lookup (sigmoid, tanh, erf, exp, ...),
+  // computes its 256 possible values once, when the library is loaded, with
+  // the same C expressions, and looks them up (as ONNX Runtime's
+  // QLinearSigmoid does): bit for bit what the loop would compute.
+  bool tabulate = llvm::any_of(group.ops, [](Operation *op) {
+    return isa<SigmoidOp, TanhOp, ErfOp, ExpOp, LogOp, SoftplusOp, EluOp,
+               PowOp>(op);
+  });
+  // Scalar constants (a GELU's 1/sqrt(2)) are part of the functions.
+  for (Operation *op : group.ops)
+    for (Value operand : op->getOperands()) {
+      if (Operation *def = operand.getDefiningOp(); def && members.count(def))
+        continue;
+      if (!values[operand].hasBatch &&
+          product(values[operand].sampleShape) == 1)
+        continue;
+      tabulate &= !code || operand == code;
+      code = operand;
+    }
+  tabulate = tabulate && code && values[code].quantized &&
+             perTensorActivation(code.getType());
+  std::string compute, lookups, tableStores;
   for (auto [k, op] : llvm::enumerate(group.ops)) {
     names += (k ? ", " : "") + op->getName().getStringRef().str();
     Value result = op->getResult(0);
@@ -669,7 +709,7 @@ void HostProgram::flushGroup() {
       expr = binaryExpression(op, read(op->getOperand(0), op),
                               read(op->getOperand(1), op));
     }
-    loop += "      " + cType(result) + " " + v + " = " + expr + ";\n";
+    compute += "      " + cType(result) + " " + v + " = " + expr + ";\n";
     local[result] = v;
     bool stored = llvm::any_of(result.getUsers(), [&](Operation *user) {
       return !members.contains(user) &&
@@ -683,15 +723,43 @@ void HostProgram::flushGroup() {
       std::string at = values[result].strided()
                            ? rowOffset(stridedRow(values[result])) + " + j"
                            : "i";
-      loop += "      " + name + "[" + at + "] = " + v + ";\n";
+      std::string store = "      " + name + "[" + at + "] = ";
+      if (tabulate) {
+        std::string table = "dfq_lookup_" + std::to_string(tableCount++);
+        tablesCode += "static " + cType(result) + " " + table + "[256];\n";
+        tableStores += "      " + table + "[q] = " + v + ";\n";
+        lookups += store + table + "[q];\n";
+      } else {
+        compute += store + v + ";\n";
+      }
       buffer.first = std::min(buffer.first, group.firstStep);
       buffer.last = std::max(buffer.last, group.lastStep);
     } else if (!values[result].strided()) {
       buffer.bytesPerSample = 0;
     }
   }
-  body += "  /* fused: " + names + " */\n  {\n" + pointers +
-          "    int64_t begin, end;\n";
+  if (tabulate) {
+    // The code's reads print alike (`codeAccess`); filling the tables they
+    // read `c`. A match inside a longer name (in10[i] for in0[i]) is not one.
+    std::string init = compute;
+    for (size_t at = init.find(codeAccess); at != std::string::npos;
+         at = init.find(codeAccess, at + 1)) {
+      if (at > 0 && (llvm::isAlnum(init[at - 1]) || init[at - 1] == '_'))
+        continue;
+      init.replace(at, codeAccess.size(), "c");
+    }
+    tablesInit +=
+        "  {\n" + constantPointers +
+        "  for (int q = 0; q < 256; ++q) {\n      const " +
+        std::string(values[code].isSigned ? "int8_t c = (int8_t)q"
+                                          : "uint8_t c = (uint8_t)q") +
+        ";\n" + init + tableStores + "  }\n  }\n";
+    loop = "      const uint8_t q = (uint8_t)" + codeAccess + ";\n" + lookups;
+  } else {
+    loop = compute;
+  }
+  body += "  /* fused: " + names + (tabulate ? " (table)" : "") + " */\n  {\n" +
+          pointers + "    int64_t begin, end;\n";
   if (!group.rowsConstrained) {
     body += "    dfq_rt_share(team, n * " + std::to_string(group.elements) +
             ", &begin, &end);\n    for (int64_t i = begin; i < end; ++i) {\n" +

@@ -279,6 +279,11 @@ private:
   /// (de)quantization or pooling next to it): skipped when reached.
   llvm::DenseSet<Operation *> printedElsewhere;
   int constantCount = 0;
+  /// Lookup tables of fused loops over 8-bit codes (flushGroup): their
+  /// declarations, and the statements that fill them when the library is
+  /// loaded (`c` the code, `q` its index).
+  std::string tablesCode, tablesInit;
+  int tableCount = 0;
   /// Values computed into a concatenation's buffer, and the buffer of each
   /// concatenation that holds some.
   llvm::DenseMap<Value, Placement> placements;

@@ -52,9 +52,15 @@ std::string HostProgram::source() {
   if (std::string extra = backend.getRuntimeHeader(); !extra.empty())
     os << "#include \"" << extra << "\"\n";
   os << "\n"
-     << "#include <math.h>\n#include <stdlib.h>\n#include <string.h>\n\n"
+     << "#include <math.h>\n#include <pthread.h>\n#include <stdlib.h>\n"
+        "#include <string.h>\n\n"
      << prototypes << "\n"
-     << constantsCode << "\n";
+     << constantsCode << "\n"
+     << tablesCode
+     << "/* Fills the lookup tables of fused loops over 8-bit codes, once. */\n"
+        "static void fill_tables(void) {\n"
+     << tablesInit
+     << "}\nstatic pthread_once_t tables_once = PTHREAD_ONCE_INIT;\n\n";
   auto shapes = [&](StringRef what, TypeRange types) {
     for (auto [i, type] : llvm::enumerate(types)) {
       os << "static const int64_t " << what << "_shape_" << i << "[] = {";
@@ -151,6 +157,10 @@ const double *dfq_model_step_seconds(const dfq_model *model) {
 dfq_model *dfq_model_create(int64_t max_batch, int threads) {
 )" << backend.getCreateCheck()
      << R"(
+  if (pthread_once(&tables_once, fill_tables) != 0) {
+    dfq_rt_fail("cannot fill the lookup tables");
+    return NULL;
+  }
   if (STATIC_BATCH)
     max_batch = STATIC_BATCH;
   if (max_batch < 1 || max_batch > (int64_t)1 << 24) {
