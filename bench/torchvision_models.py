@@ -255,7 +255,8 @@ def main():
         "flips codes: on MaxViT-T the interpreter itself moves by 3.1 % between two BLAS "
         "libraries). "
         "\"(batch 1)\": the export with a dynamic batch did not import (its first error "
-        "is shown) and the run continued with `--input-shape 1x3xHxW`.", "",
+        "is shown) and the run continued with `--input-shape 1x3xHxW` (the library "
+        "then runs any batch, one sample after the other).", "",
         table(rows, args.target), "",
     ]
     write_results(lines, args.out)
