@@ -136,6 +136,7 @@ void HostProgram::planConcatenations() {
       }
       placements[input] = {home, base + rows->offsets[k], rows->parts[k],
                            stride};
+      homes.insert(home);
     }
     // Earlier concatenations along the same rows of a run of inputs all
     // placed in this buffer, one after the other, are views of it.
@@ -155,11 +156,11 @@ void HostProgram::planConcatenations() {
       bool run = true;
       for (auto [k, input] : llvm::enumerate(inputs)) {
         auto it = placements.find(input);
-        run = run && it != placements.end() && it->second.home == home &&
-              it->second.rowStride == stride &&
-              it->second.offset ==
-                  first->second.offset + otherRows->offsets[k] &&
-              it->second.rowElements == otherRows->parts[k];
+        run =
+            run && it != placements.end() && it->second.home == home &&
+            it->second.rowStride == stride &&
+            it->second.offset == first->second.offset + otherRows->offsets[k] &&
+            it->second.rowElements == otherRows->parts[k];
       }
       if (run)
         placements[other.getResult()] = {home, first->second.offset,

@@ -246,9 +246,7 @@ LogicalResult HostProgram::assignValue(Value value, size_t step, bool fused) {
     values[value] = v;
     return success();
   }
-  if (homeBuffers.count(value) || llvm::any_of(placements, [&](auto &entry) {
-        return entry.second.home == value;
-      })) {
+  if (homes.contains(value)) {
     v.buffer = homeBuffer(value, step);
     v.address = "@ARENA" + std::to_string(v.buffer) + "@";
     values[value] = v;

@@ -287,6 +287,7 @@ private:
   /// Values computed into a concatenation's buffer, and the buffer of each
   /// concatenation that holds some.
   llvm::DenseMap<Value, Placement> placements;
+  llvm::DenseSet<Value> homes;
   llvm::DenseMap<Value, int> homeBuffers;
   /// Dequantized constants stored as their codes (NAME, NAME_zero_points,
   /// NAME_scales), read only as float gemm weights.
