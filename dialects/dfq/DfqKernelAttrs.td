@@ -128,4 +128,61 @@ def Dfq_CKernelAttr : Dfq_Attr<"CKernel", "c_kernel",
   }];
 }
 
+def Dfq_CudaKernelAttr : Dfq_Attr<"CudaKernel", "cuda_kernel",
+    [Dfq_KernelScheduleAttrInterface]> {
+  let summary = "How a generated CUDA kernel computes one layer";
+  let description = [{
+    - `sm`: the compute capability it is generated for (80: Ampere,
+      90: Hopper); the target is `cuda-sm<sm>`.
+    - `symbol`: the host function that launches it,
+      `dfq_kernel_<index>_<layer>`.
+    - `kind`: `dense` and `grouped` (one implicit GEMM per group, the group
+      in `blockIdx.z`) run on the tensor cores: a thread block computes a
+      `tile_m` x `tile_n` tile of output pixels x output channels, reducing
+      `tile_k` bytes of the im2col'ed input per step with `mma.sync`
+      m16n8k32 (u8 x s8 -> s32), its warps arranged `warps_m` x `warps_n`,
+      the input and weight tiles fetched by `cp.async` into `stages`
+      shared-memory buffers ahead of the tensor cores and read back with
+      `ldmatrix`. `depthwise` (one input channel per group) runs on the
+      CUDA cores: one thread per output, `tile_m` pixels x `tile_n`
+      channels per block of `32 * warps_m * warps_n` threads; `tile_k`
+      and `stages` are 0 for it.
+
+    ```mlir
+    #dfq.cuda_kernel<sm = 90, symbol = "dfq_kernel_3_conv2", kind = dense,
+                     tile_m = 128, tile_n = 64, tile_k = 64, warps_m = 4,
+                     warps_n = 2, stages = 3>
+    ```
+  }];
+  let parameters = (ins
+    "int64_t":$sm,
+    StringRefParameter<"the kernel's C symbol">:$symbol,
+    EnumParameter<Dfq_KernelKind>:$kind,
+    "int64_t":$tile_m,
+    "int64_t":$tile_n,
+    "int64_t":$tile_k,
+    "int64_t":$warps_m,
+    "int64_t":$warps_n,
+    "int64_t":$stages
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    std::string getTargetName() const {
+      return "cuda-sm" + std::to_string(getSm());
+    }
+    /// Residual chains stay on the host.
+    ::mlir::ArrayAttr getFused() const { return {}; }
+    /// The shared memory a block uses: every stage holds a tile_m x tile_k
+    /// input tile and a tile_n x tile_k weight tile, each row padded by 16
+    /// bytes so that ldmatrix reads eight rows from distinct banks.
+    int64_t getSharedBytes() const {
+      return getKind() == ::mlir::dfq::KernelKind::Depthwise
+                 ? 0
+                 : getStages() * (getTileM() + getTileN()) *
+                       (getTileK() + 16);
+    }
+  }];
+}
+
 #endif // DFQ_KERNEL_ATTRS_TD

@@ -15,7 +15,8 @@ include "mlir/IR/EnumAttr.td"
 def Dfq_Backend : I32EnumAttr<"Backend",
     "the code generator that builds a library for a target", [
       I32EnumAttrCase<"X86", 0, "x86">,
-      I32EnumAttrCase<"C", 1, "c">
+      I32EnumAttrCase<"C", 1, "c">,
+      I32EnumAttrCase<"Cuda", 2, "cuda">
     ]> {
   let cppNamespace = "::mlir::dfq";
   let genSpecializedAttr = 0;
@@ -93,7 +94,7 @@ def Dfq_TargetAttr : Dfq_Attr<"Target", "target"> {
     Syntax (fields after the name in any order; all but `backend` and
     `layers` have the defaults shown):
     ```
-    #dfq.target<"NAME", backend = x86 | c,
+    #dfq.target<"NAME", backend = x86 | c | cuda,
                 layers = [#dfq.layer<...>, ...],
                 weights = per_channel | per_tensor,      // per_channel
                 weight_signed = true,  symmetric_weights = true,
@@ -101,7 +102,8 @@ def Dfq_TargetAttr : Dfq_Attr<"Target", "target"> {
                 scales = any | pow2,                     // any
                 accumulator_bits = 32, saturating = false,
                 vector_bytes = 64, tile = [1, 1],
-                buffer_bytes = 0, alignment = 64>
+                buffer_bytes = 0, alignment = 64,
+                registers = 0>
     ```
     - `layers`: the layer kinds the target runs, with their bit widths. A
       kind that is not listed stays a float op run on the host.
@@ -120,6 +122,9 @@ def Dfq_TargetAttr : Dfq_Attr<"Target", "target"> {
     - `vector_bytes`, `tile` (rows, columns of the MAC array or register
       tile), `buffer_bytes` (on-chip buffer; 0: none), `alignment` (a power
       of two): what a code generator and the memory planner read.
+      On a GPU, `buffer_bytes` is the shared memory one thread block may
+      use and `registers` the registers one thread may use (0: no stated
+      budget; printed only when set).
 
     Example (an 8-bit NPU with per-tensor weights and shift requantization):
     ```mlir
@@ -147,7 +152,8 @@ def Dfq_TargetAttr : Dfq_Attr<"Target", "target"> {
     "unsigned":$vectorBytes,
     ArrayRefParameter<"int64_t">:$tile,
     "int64_t":$bufferBytes,
-    "unsigned":$alignment
+    "unsigned":$alignment,
+    "unsigned":$registers
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;

@@ -9,6 +9,7 @@
 #include "dfq/Conversion/Passes.h"
 #include "dfq/Conversion/ResidualChain.h"
 #include "dfq/Dialect/DfqOps.h"
+#include "dfq/Support/CudaTiles.h"
 #include "dfq/Support/KernelTiles.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -48,7 +49,7 @@ LogicalResult checkActivation(Operation *op, Value value, StringRef what,
   if (unsignedOnly && element.isSigned())
     return op->emitOpError()
            << what << " has signed storage (" << element.getStorageType()
-           << "); x86 kernels take unsigned activations";
+           << "); the target's kernels take unsigned activations";
   if (!isa<quant::UniformQuantizedType>(element))
     return op->emitOpError()
            << what << " is quantized per channel; kernels take "
@@ -69,10 +70,12 @@ struct LowerToKernelsPass
   using LowerToKernelsPassBase::LowerToKernelsPassBase;
 
   void runOnOperation() override {
-    if (target != "x86-avx512-vnni" && target != "x86-avx2" && target != "c") {
+    if (target != "x86-avx512-vnni" && target != "x86-avx2" && target != "c" &&
+        target != "cuda-sm80" && target != "cuda-sm90") {
       emitError(getOperation().getLoc())
           << "dfq-lower-to-kernels: unknown target '" << target
-          << "' (expected x86-avx512-vnni, x86-avx2 or c)";
+          << "' (expected x86-avx512-vnni, x86-avx2, c, cuda-sm80 or "
+             "cuda-sm90)";
       return signalPassFailure();
     }
     bool failed = false;
@@ -129,6 +132,8 @@ struct LowerToKernelsPass
                                << target << " kernels (u8 x s8 dot products)";
     if (portable)
       return lowerPortable(op, groups, index);
+    if (StringRef(target).starts_with("cuda-"))
+      return lowerCuda(op, weight, groups, index);
     auto weightType = cast<RankedTensorType>(weight.getType());
     int64_t channels = weightType.getDimSize(0);
     auto conv = dyn_cast<QConv2DOp>(op);
@@ -175,6 +180,48 @@ struct LowerToKernelsPass
         symbolFor(index, op), *kind, choice.channels, choice.pixels, pixelTiles,
         outerTiles, choice.parallel, fused);
     op->setAttr(kKernelAttrName, schedule);
+    return success();
+  }
+
+  /// CUDA kernels: tensor-core implicit GEMMs (or CUDA-core depthwise
+  /// loops) whose block tile chooseCudaTiles picks under the target's
+  /// shared memory; weights must be symmetric (the kernels fold the input
+  /// zero point into the bias but have no per-pixel input sums).
+  LogicalResult lowerCuda(Operation *op, Value weight, int64_t groups,
+                          int64_t index) {
+    if (auto w = dyn_cast<quant::UniformQuantizedPerAxisType>(
+            quantizedElement(weight.getType())))
+      for (int64_t zeroPoint : w.getZeroPoints()) {
+        if (zeroPoint != 0)
+          return op->emitOpError()
+                 << "has a weight zero point of " << zeroPoint << "; the "
+                 << target << " kernels take symmetric weights";
+      }
+    else if (auto w = dyn_cast<quant::UniformQuantizedType>(
+                 quantizedElement(weight.getType()));
+             w && w.getZeroPoint() != 0)
+      return op->emitOpError()
+             << "has a weight zero point of " << w.getZeroPoint() << "; the "
+             << target << " kernels take symmetric weights";
+    ArrayRef<int64_t> shape =
+        cast<RankedTensorType>(weight.getType()).getShape();
+    auto conv = dyn_cast<QConv2DOp>(op);
+    int64_t inChannels = conv ? conv.getInputShapeNchw()[1] : shape[1];
+    int64_t kh = conv ? shape[2] : 1, kw = conv ? shape[3] : 1;
+    TargetAttr description = TargetAttr::lookup(op);
+    int64_t sharedBytes = description && description.getBufferBytes() > 0
+                              ? description.getBufferBytes()
+                              : 48 * 1024;
+    CudaTiles tiles =
+        chooseCudaTiles(shape[0], inChannels, groups, kh, kw, sharedBytes);
+    std::optional<KernelKind> kind = symbolizeKernelKind(tiles.kind);
+    assert(kind && "chooseCudaTiles names a kernel kind");
+    int64_t sm = target == "cuda-sm80" ? 80 : 90;
+    op->setAttr(kKernelAttrName,
+                CudaKernelAttr::get(op->getContext(), sm, symbolFor(index, op),
+                                    *kind, tiles.tileM, tiles.tileN,
+                                    tiles.tileK, tiles.warpsM, tiles.warpsN,
+                                    tiles.stages));
     return success();
   }
 

@@ -82,7 +82,7 @@ LogicalResult DfqDialect::verifyOperationAttribute(Operation *op,
       return op->emitError("'")
              << attribute.getName().getValue()
              << "' must be a kernel schedule (#dfq.x86_kernel, "
-                "#dfq.c_kernel), got "
+                "#dfq.c_kernel, #dfq.cuda_kernel), got "
              << attribute.getValue();
     if (!isa<QConv2DOp, QGemmOp>(op))
       return op->emitError("'") << attribute.getName().getValue()

@@ -59,3 +59,41 @@ LogicalResult CKernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   StringRef symbol, KernelKind kind) {
   return verifySymbol(emitError, symbol);
 }
+
+LogicalResult
+CudaKernelAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t sm,
+                       StringRef symbol, KernelKind kind, int64_t tileM,
+                       int64_t tileN, int64_t tileK, int64_t warpsM,
+                       int64_t warpsN, int64_t stages) {
+  if (failed(verifySymbol(emitError, symbol)))
+    return failure();
+  if (sm != 80 && sm != 90)
+    return emitError() << "sm must be 80 or 90, got " << sm;
+  if (warpsM <= 0 || warpsN <= 0 || warpsM * warpsN > 32)
+    return emitError() << "warps_m x warps_n must be positive and at most 32 "
+                          "warps (1024 threads), got "
+                       << warpsM << " x " << warpsN;
+  if (kind == KernelKind::Depthwise) {
+    if (tileK != 0 || stages != 0)
+      return emitError() << "depthwise kernels run on the CUDA cores: tile_k "
+                            "and stages must be 0";
+    if (tileM <= 0 || tileN <= 0 || tileM * tileN != 32 * warpsM * warpsN)
+      return emitError() << "a depthwise block runs one thread per output: "
+                            "tile_m x tile_n must be 32 x warps_m x warps_n";
+    return success();
+  }
+  if (tileM <= 0 || tileM % (16 * warpsM) != 0)
+    return emitError() << "tile_m must be a positive multiple of 16 x warps_m "
+                          "(m16 tensor-core tiles per warp), got "
+                       << tileM;
+  if (tileN <= 0 || tileN % (16 * warpsN) != 0)
+    return emitError() << "tile_n must be a positive multiple of 16 x warps_n "
+                          "(pairs of n8 tensor-core tiles per warp), got "
+                       << tileN;
+  if (tileK != 32 && tileK != 64 && tileK != 128)
+    return emitError() << "tile_k must be 32, 64 or 128 (k32 steps), got "
+                       << tileK;
+  if (stages < 2 || stages > 4)
+    return emitError() << "stages must be in [2, 4], got " << stages;
+  return success();
+}

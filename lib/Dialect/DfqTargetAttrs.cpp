@@ -66,16 +66,15 @@ LayerSupportAttr TargetAttr::getLayer(LayerKind kind) const {
   return {};
 }
 
-LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                 StringRef name, Backend backend,
-                                 ArrayRef<LayerSupportAttr> layers,
-                                 WeightGranularity weightGranularity,
-                                 bool weightSigned, bool symmetricWeights,
-                                 bool actSigned, bool symmetricActs,
-                                 ScaleConstraint scales,
-                                 unsigned accumulatorBits, bool saturating,
-                                 unsigned vectorBytes, ArrayRef<int64_t> tile,
-                                 int64_t bufferBytes, unsigned alignment) {
+LogicalResult
+TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError, StringRef name,
+                   Backend backend, ArrayRef<LayerSupportAttr> layers,
+                   WeightGranularity weightGranularity, bool weightSigned,
+                   bool symmetricWeights, bool actSigned, bool symmetricActs,
+                   ScaleConstraint scales, unsigned accumulatorBits,
+                   bool saturating, unsigned vectorBytes,
+                   ArrayRef<int64_t> tile, int64_t bufferBytes,
+                   unsigned alignment, unsigned registers) {
   if (name.empty())
     return emitError() << "a target needs a non-empty name";
   if (layers.empty())
@@ -111,6 +110,10 @@ LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << bufferBytes;
   if (alignment == 0 || (alignment & (alignment - 1)) != 0)
     return emitError() << "alignment must be a power of two, got " << alignment;
+  if (registers > 65536)
+    return emitError() << "registers (per thread; 0: no budget) must be at "
+                          "most 65536, got "
+                       << registers;
   return success();
 }
 
@@ -131,6 +134,7 @@ struct TargetFields {
   SmallVector<int64_t> tile = {1, 1};
   int64_t bufferBytes = 0;
   unsigned alignment = 64;
+  unsigned registers = 0;
 };
 } // namespace
 
@@ -180,7 +184,8 @@ static ParseResult parseField(AsmParser &parser, StringRef key, SMLoc keyLoc,
                               TargetFields &fields) {
   if (key == "backend") {
     Backend backend;
-    if (parseEnumKeyword(parser, backend, symbolizeBackend, "'x86', 'c'"))
+    if (parseEnumKeyword(parser, backend, symbolizeBackend,
+                         "'x86', 'c', 'cuda'"))
       return failure();
     fields.backend = backend;
     return success();
@@ -235,12 +240,14 @@ static ParseResult parseField(AsmParser &parser, StringRef key, SMLoc keyLoc,
     return parseNonNegative(parser, fields.bufferBytes);
   if (key == "alignment")
     return parseNonNegative(parser, fields.alignment);
+  if (key == "registers")
+    return parseNonNegative(parser, fields.registers);
   return parser.emitError(keyLoc, "unknown target field '")
          << key
          << "'; expected backend, layers, weights, weight_signed, "
             "symmetric_weights, act_signed, symmetric_acts, scales, "
-            "accumulator_bits, saturating, vector_bytes, tile, buffer_bytes "
-            "or alignment";
+            "accumulator_bits, saturating, vector_bytes, tile, buffer_bytes, "
+            "alignment or registers";
 }
 
 Attribute TargetAttr::parse(AsmParser &parser, Type) {
@@ -276,7 +283,7 @@ Attribute TargetAttr::parse(AsmParser &parser, Type) {
       fields.weightSigned, fields.symmetricWeights, fields.actSigned,
       fields.symmetricActs, fields.scales, fields.accumulatorBits,
       fields.saturating, fields.vectorBytes, ArrayRef<int64_t>(fields.tile),
-      fields.bufferBytes, fields.alignment);
+      fields.bufferBytes, fields.alignment, fields.registers);
 }
 
 void TargetAttr::print(AsmPrinter &printer) const {
@@ -298,7 +305,10 @@ void TargetAttr::print(AsmPrinter &printer) const {
           << ", vector_bytes = " << getVectorBytes() << ", tile = [";
   llvm::interleaveComma(getTile(), printer);
   printer << "], buffer_bytes = " << getBufferBytes()
-          << ", alignment = " << getAlignment() << ">";
+          << ", alignment = " << getAlignment();
+  if (getRegisters())
+    printer << ", registers = " << getRegisters();
+  printer << ">";
 }
 
 //===----------------------------------------------------------------------===//

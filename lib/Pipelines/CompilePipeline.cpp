@@ -113,12 +113,15 @@ mlir::dfq::getQuantizationPipeline(const CompilePipelineOptions &o) {
   // before the kernels that read them; the C backend has no residual
   // epilogues.
   if (!o.target.empty())
-    pipeline += ",func.func(dfq-lead-with-batch,dfq-quantize-pooling,"
-                "dfq-sink-dequantize,"
-                "dfq-convert-layouts,"
-                "dfq-lower-to-kernels{target=" +
-                o.target + " fuse-residuals=" +
-                (o.fuseResiduals && o.target != "c" ? "true" : "false") + "})";
+    pipeline +=
+        ",func.func(dfq-lead-with-batch,dfq-quantize-pooling,"
+        "dfq-sink-dequantize,"
+        "dfq-convert-layouts,"
+        "dfq-lower-to-kernels{target=" +
+        o.target + " fuse-residuals=" +
+        (o.fuseResiduals && StringRef(o.target).starts_with("x86") ? "true"
+                                                                   : "false") +
+        "})";
   return pipeline;
 }
 
@@ -146,8 +149,10 @@ mlir::dfq::checkCompilePipelineOptions(const CompilePipelineOptions &o) {
   if (!(o.std > 0))
     return "std must be positive";
   if (!o.target.empty() && o.target != "x86-avx512-vnni" &&
-      o.target != "x86-avx2" && o.target != "c")
-    return "target must be x86-avx512-vnni, x86-avx2, c or empty, got '" +
+      o.target != "x86-avx2" && o.target != "c" && o.target != "cuda-sm80" &&
+      o.target != "cuda-sm90")
+    return "target must be x86-avx512-vnni, x86-avx2, c, cuda-sm80, "
+           "cuda-sm90 or empty, got '" +
            o.target + "'";
   return "";
 }

@@ -21,7 +21,7 @@ struct BuiltinTarget {
 // Written in the attribute syntax and parsed by the same parser as user
 // files, so there is one source of truth for what each field means.
 #define DFQ_ALL_BITS "[2, 3, 4, 5, 6, 7, 8]"
-#define DFQ_X86_LAYERS                                                         \
+#define DFQ_ALL_LAYERS                                                         \
   "layers = [#dfq.layer<conv2d, weight_bits = " DFQ_ALL_BITS                   \
   ", act_bits = " DFQ_ALL_BITS ">, "                                           \
   "#dfq.layer<depthwise_conv2d, weight_bits = " DFQ_ALL_BITS                   \
@@ -33,23 +33,43 @@ static const BuiltinTarget kBuiltinTargets[] = {
     // vpdpbusd: u8 activations x s8 weights into wrapping s32 lanes; 16 x 32
     // bit lanes per zmm register; model arenas are 64-byte aligned.
     {"x86-avx512-vnni",
-     "#dfq.target<\"x86-avx512-vnni\", backend = x86, " DFQ_X86_LAYERS
+     "#dfq.target<\"x86-avx512-vnni\", backend = x86, " DFQ_ALL_LAYERS
      ", weights = per_channel, weight_signed = true, symmetric_weights = "
      "false, act_signed = false, symmetric_acts = false, scales = any, "
      "accumulator_bits = 32, saturating = false, vector_bytes = 64, "
      "tile = [4, 16], buffer_bytes = 0, alignment = 64>"},
     {"x86-avx2",
-     "#dfq.target<\"x86-avx2\", backend = x86, " DFQ_X86_LAYERS
+     "#dfq.target<\"x86-avx2\", backend = x86, " DFQ_ALL_LAYERS
      ", weights = per_channel, weight_signed = true, symmetric_weights = "
      "false, act_signed = false, symmetric_acts = false, scales = any, "
      "accumulator_bits = 32, saturating = false, vector_bytes = 32, "
      "tile = [4, 8], buffer_bytes = 0, alignment = 64>"},
     // Plain C99 with int32 accumulators: the numerics of the interpreter.
-    {"c", "#dfq.target<\"c\", backend = c, " DFQ_X86_LAYERS
+    {"c", "#dfq.target<\"c\", backend = c, " DFQ_ALL_LAYERS
           ", weights = per_channel, weight_signed = true, symmetric_weights = "
           "false, act_signed = false, symmetric_acts = false, scales = any, "
           "accumulator_bits = 32, saturating = false, vector_bytes = 16, "
           "tile = [1, 1], buffer_bytes = 0, alignment = 16>"},
+    // mma.sync m16n8k32 u8 x s8 -> wrapping s32 on the tensor cores; kernels
+    // fold the input zero point into the bias, so weights are symmetric.
+    // tile: the largest thread-block tile (output pixels x channels);
+    // buffer_bytes: the shared memory one block may opt in to (163 KiB on
+    // the A100, 227 KiB on the H100); 255 registers per thread; 16-byte
+    // cp.async copies; cudaMalloc's 256-byte alignment.
+    {"cuda-sm80",
+     "#dfq.target<\"cuda-sm80\", backend = cuda, " DFQ_ALL_LAYERS
+     ", weights = per_channel, weight_signed = true, symmetric_weights = "
+     "true, act_signed = false, symmetric_acts = false, scales = any, "
+     "accumulator_bits = 32, saturating = false, vector_bytes = 16, "
+     "tile = [128, 128], buffer_bytes = 166912, alignment = 256, "
+     "registers = 255>"},
+    {"cuda-sm90",
+     "#dfq.target<\"cuda-sm90\", backend = cuda, " DFQ_ALL_LAYERS
+     ", weights = per_channel, weight_signed = true, symmetric_weights = "
+     "true, act_signed = false, symmetric_acts = false, scales = any, "
+     "accumulator_bits = 32, saturating = false, vector_bytes = 16, "
+     "tile = [128, 128], buffer_bytes = 232448, alignment = 256, "
+     "registers = 255>"},
 };
 
 std::vector<std::string> mlir::dfq::getBuiltinTargetNames() {
@@ -75,7 +95,8 @@ FailureOr<TargetAttr> mlir::dfq::getBuiltinTarget(MLIRContext *context,
     }
     return attr;
   }
-  error = "unknown target '" + name.str() + "' (built-in: x86 (alias of "
+  error = "unknown target '" + name.str() +
+          "' (built-in: x86 (alias of "
           "x86-avx512-vnni), " +
           llvm::join(getBuiltinTargetNames(), ", ") +
           "; a description of your own goes in a file)";

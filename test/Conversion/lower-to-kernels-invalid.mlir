@@ -1,7 +1,7 @@
 // RUN: dfq-opt %s --split-input-file --verify-diagnostics --dfq-lower-to-kernels
 // RUN: not dfq-opt %s --split-input-file --dfq-lower-to-kernels=target=arm 2>&1 | FileCheck %s --check-prefix=TARGET
 
-// TARGET: error: dfq-lower-to-kernels: unknown target 'arm' (expected x86-avx512-vnni, x86-avx2 or c)
+// TARGET: error: dfq-lower-to-kernels: unknown target 'arm' (expected x86-avx512-vnni, x86-avx2, c, cuda-sm80 or cuda-sm90)
 
 func.func @float_conv(%x: tensor<?x1x4x4xf32>, %w: tensor<2x1x1x1xf32>) -> tensor<?x2x4x4xf32> {
   // expected-error @+1 {{'dfq.conv2d' op is not quantized; the x86-avx512-vnni target runs quantized layers only (run dfq-fold-bn and dfq-quantize first)}}
@@ -13,7 +13,7 @@ func.func @float_conv(%x: tensor<?x1x4x4xf32>, %w: tensor<2x1x1x1xf32>) -> tenso
 
 func.func @signed_activations(%x: tensor<?x16x!quant.uniform<i8:f32, 2.0>>) -> tensor<?x4x!quant.uniform<u8:f32, 2.0:5>> {
   %v = dfq.qconstant dense<1> : tensor<4x16xi8> : tensor<4x16x!quant.uniform<i8:f32, 0.5>>
-  // expected-error @+1 {{'dfq.qgemm' op input has signed storage ('i8'); x86 kernels take unsigned activations}}
+  // expected-error @+1 {{'dfq.qgemm' op input has signed storage ('i8'); the target's kernels take unsigned activations}}
   %z = dfq.qgemm %x, %v {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : (tensor<?x16x!quant.uniform<i8:f32, 2.0>>, tensor<4x16x!quant.uniform<i8:f32, 0.5>>) -> tensor<?x4x!quant.uniform<u8:f32, 2.0:5>>
   return %z : tensor<?x4x!quant.uniform<u8:f32, 2.0:5>>
 }

@@ -5,7 +5,7 @@
 !y = tensor<?x4x!quant.uniform<u8:f32, 2.0:5>>
 
 func.func @not_a_schedule(%x: !x, %v: !w) -> !y {
-  // expected-error @+1 {{'dfq.kernel' must be a kernel schedule (#dfq.x86_kernel, #dfq.c_kernel), got {symbol = "k"}}}
+  // expected-error @+1 {{'dfq.kernel' must be a kernel schedule (#dfq.x86_kernel, #dfq.c_kernel, #dfq.cuda_kernel), got {symbol = "k"}}}
   %a = dfq.qgemm %x, %v {multiplier = array<i32: 1073741824>, shift = array<i32: 31>, dfq.kernel = {symbol = "k"}} : (!x, !w) -> !y
   return %a : !y
 }
@@ -80,4 +80,60 @@ func.func @weight_bits(%x: tensor<?x4xf32>) -> tensor<?x4xf32> attributes {dfq.w
 // expected-error @+1 {{'dfq.sensitivity' must be an array<f64>, got [1.000000e+00]}}
 func.func @sensitivity(%x: tensor<?x4xf32>) -> tensor<?x4xf32> attributes {dfq.sensitivity = [1.0]} {
   return %x : tensor<?x4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{sm must be 80 or 90, got 75}}
+func.func @cuda_sm() attributes {k = #dfq.cuda_kernel<sm = 75, symbol = "k", kind = dense, tile_m = 64, tile_n = 64, tile_k = 64, warps_m = 2, warps_n = 2, stages = 3>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{tile_m must be a positive multiple of 16 x warps_m (m16 tensor-core tiles per warp), got 48}}
+func.func @cuda_tile_m() attributes {k = #dfq.cuda_kernel<sm = 80, symbol = "k", kind = dense, tile_m = 48, tile_n = 64, tile_k = 64, warps_m = 2, warps_n = 2, stages = 3>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{tile_n must be a positive multiple of 16 x warps_n (pairs of n8 tensor-core tiles per warp), got 8}}
+func.func @cuda_tile_n() attributes {k = #dfq.cuda_kernel<sm = 80, symbol = "k", kind = grouped, tile_m = 64, tile_n = 8, tile_k = 64, warps_m = 2, warps_n = 1, stages = 3>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{tile_k must be 32, 64 or 128 (k32 steps), got 48}}
+func.func @cuda_tile_k() attributes {k = #dfq.cuda_kernel<sm = 90, symbol = "k", kind = dense, tile_m = 64, tile_n = 64, tile_k = 48, warps_m = 2, warps_n = 2, stages = 3>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{stages must be in [2, 4], got 1}}
+func.func @cuda_stages() attributes {k = #dfq.cuda_kernel<sm = 90, symbol = "k", kind = dense, tile_m = 64, tile_n = 64, tile_k = 64, warps_m = 2, warps_n = 2, stages = 1>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{depthwise kernels run on the CUDA cores: tile_k and stages must be 0}}
+func.func @cuda_depthwise_k() attributes {k = #dfq.cuda_kernel<sm = 80, symbol = "k", kind = depthwise, tile_m = 4, tile_n = 64, tile_k = 32, warps_m = 8, warps_n = 1, stages = 0>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{a depthwise block runs one thread per output: tile_m x tile_n must be 32 x warps_m x warps_n}}
+func.func @cuda_depthwise_threads() attributes {k = #dfq.cuda_kernel<sm = 80, symbol = "k", kind = depthwise, tile_m = 4, tile_n = 32, tile_k = 0, warps_m = 8, warps_n = 1, stages = 0>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{warps_m x warps_n must be positive and at most 32 warps (1024 threads), got 8 x 8}}
+func.func @cuda_warps() attributes {k = #dfq.cuda_kernel<sm = 80, symbol = "k", kind = dense, tile_m = 128, tile_n = 128, tile_k = 32, warps_m = 8, warps_n = 8, stages = 2>} {
+  return
 }

@@ -14,8 +14,8 @@ module attributes {dfq.target = #dfq.target<"npu", backend = c>} {}
 
 // -----
 
-// expected-error @+1 {{expected one of 'x86', 'c', got 'cuda'}}
-module attributes {dfq.target = #dfq.target<"npu", backend = cuda, layers = []>} {}
+// expected-error @+1 {{expected one of 'x86', 'c', 'cuda', got 'gpu'}}
+module attributes {dfq.target = #dfq.target<"npu", backend = gpu, layers = []>} {}
 
 // -----
 

@@ -22,3 +22,13 @@ func.func @c(%x: tensor<?x16x!quant.uniform<i8:f32, 2.0:1>>) -> tensor<?x4x!quan
   %a = dfq.qgemm %x, %v {multiplier = array<i32: 1073741824>, shift = array<i32: 31>, dfq.kernel = #dfq.c_kernel<symbol = "dfq_kernel_0_fc", kind = grouped>} : (tensor<?x16x!quant.uniform<i8:f32, 2.0:1>>, tensor<4x16x!quant.uniform<i8:f32, 0.5>>) -> tensor<?x4x!quant.uniform<i8:f32, 2.0:5>>
   return %a : tensor<?x4x!quant.uniform<i8:f32, 2.0:5>>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @cuda
+// CHECK: dfq.kernel = #dfq.cuda_kernel<sm = 90, symbol = "dfq_kernel_0_fc", kind = dense, tile_m = 128, tile_n = 64, tile_k = 64, warps_m = 4, warps_n = 2, stages = 3>
+func.func @cuda(%x: tensor<?x16x!quant.uniform<u8:f32, 2.0:1>>) -> tensor<?x4x!quant.uniform<u8:f32, 2.0:5>> {
+  %v = dfq.qconstant dense<1> : tensor<4x16xi8> : tensor<4x16x!quant.uniform<i8:f32, 0.5>>
+  %a = dfq.qgemm %x, %v {multiplier = array<i32: 1073741824>, shift = array<i32: 31>, dfq.kernel = #dfq.cuda_kernel<sm = 90, symbol = "dfq_kernel_0_fc", kind = dense, tile_m = 128, tile_n = 64, tile_k = 64, warps_m = 4, warps_n = 2, stages = 3>} : (tensor<?x16x!quant.uniform<u8:f32, 2.0:1>>, tensor<4x16x!quant.uniform<i8:f32, 0.5>>) -> tensor<?x4x!quant.uniform<u8:f32, 2.0:5>>
+  return %a : tensor<?x4x!quant.uniform<u8:f32, 2.0:5>>
+}

@@ -20,7 +20,7 @@
 // NPU8: #dfq.target<"npu8", backend = c, {{.*}} weights = per_tensor, weight_signed = true, symmetric_weights = true, act_signed = true, symmetric_acts = false, scales = pow2, accumulator_bits = 32
 // NPU4: #dfq.target<"npu4w8a", backend = c, layers = [#dfq.layer<conv2d, weight_bits = [4], act_bits = [8]>, {{.*}} weights = per_channel, {{.*}} accumulator_bits = 24, saturating = true
 // RELABEL: error: dfq-attach-target: the module already targets 'c'; cannot attach 'x86-avx512-vnni'
-// UNKNOWN: error: dfq-attach-target: unknown target 'tpu' (built-in: x86 (alias of x86-avx512-vnni), x86-avx512-vnni, x86-avx2, c; a description of your own goes in a file)
+// UNKNOWN: error: dfq-attach-target: unknown target 'tpu' (built-in: x86 (alias of x86-avx512-vnni), x86-avx512-vnni, x86-avx2, c, cuda-sm80, cuda-sm90; a description of your own goes in a file)
 // NONE: error: dfq-attach-target: give exactly one of target=NAME and file=PATH
 // MISSING: error: cannot read target description '{{.*}}.missing': {{[Nn]}}o such file or directory
 // FIELD: bad-field.target:4:3: error: unknown target field 'acumulator_bits'; expected backend, layers

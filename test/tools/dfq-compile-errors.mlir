@@ -5,7 +5,7 @@
 // RUN: not dfq-compile %t/net.onnx -o %t/out --first-last-bits 1 2>&1 | FileCheck %s --check-prefix=EDGE
 // RUN: not dfq-compile %t/net.onnx -o %t/out --calib gdfq 2>&1 | FileCheck %s --check-prefix=CALIB
 // RUN: not dfq-compile %t/net.onnx -o %t/out --calib real:%t/missing.npy 2>&1 | FileCheck %s --check-prefix=REAL
-// RUN: not dfq-compile %t/net.onnx -o %t/out --target cuda-sm80 2>&1 | FileCheck %s --check-prefix=TARGET
+// RUN: not dfq-compile %t/net.onnx -o %t/out --target tpu 2>&1 | FileCheck %s --check-prefix=TARGET
 // RUN: not dfq-compile %t/net.onnx -o %t/out --budget avg:4 2>&1 | FileCheck %s --check-prefix=BUDGET
 // RUN: not dfq-compile %t/net.onnx -o %t/out --budget avg-bits:4 --bit-choices 1,4 2>&1 | FileCheck %s --check-prefix=CHOICES
 // RUN: not dfq-compile %t/net.onnx -o %t/out --calib none --budget avg-bits:1.5 2>&1 | FileCheck %s --check-prefix=INFEASIBLE
@@ -35,7 +35,7 @@
 // EDGE: error: --first-last-bits must be 'same' or lie in [2, 8], got '1'
 // CALIB: error: --calib must be dsg, zeroq, none or real:PATH, got 'gdfq'
 // REAL: error: calibration data '{{.*}}missing.npy' does not exist
-// TARGET: error: --target cuda-sm80 is not available; use ref, x86 (x86-avx512-vnni), x86-avx2 or c
+// TARGET: error: --target tpu is not available; use ref, x86 (x86-avx512-vnni), x86-avx2, c, cuda-sm80 or cuda-sm90
 // BUDGET: error: --budget must be avg-bits:B, size:BYTES or bops:N with a positive number, got 'avg:4'
 // CHOICES: error: --bit-choices must list bit widths in [2, 8], got '1,4'
 // INFEASIBLE: error: dfq-assign-bits: budget avg-bits:1.5 is infeasible: the least allocation (every free layer at 2 bits) needs avg-bits:

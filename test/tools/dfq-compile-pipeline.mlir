@@ -24,4 +24,4 @@
 // X86: dfq.qconv2d {{.*}}#dfq.x86_kernel<isa = avx2, symbol = "dfq_kernel_0_conv1"
 // BAD: error: dfq-compile-pipeline: calib must be dsg, zeroq, none or real:PATH, got 'bogus'
 // RELU6: error: dfq-compile-pipeline: relu6-as-relu needs equalize
-// TARGET: error: dfq-compile-pipeline: target must be x86-avx512-vnni, x86-avx2, c or empty, got 'npu'
+// TARGET: error: dfq-compile-pipeline: target must be x86-avx512-vnni, x86-avx2, c, cuda-sm80, cuda-sm90 or empty, got 'npu'

@@ -2,7 +2,8 @@
 //
 // dfq-compile MODEL.onnx|MODEL.mlir -o OUTDIR [--wbits W] [--abits A]
 //     [--first-last-bits N|same] [--calib dsg|zeroq|none|real:PATH]
-//     [--target ref|x86|x86-avx512-vnni|x86-avx2|c] [--target-file FILE]
+//     [--target ref|x86|x86-avx512-vnni|x86-avx2|c|cuda-sm80|cuda-sm90]
+//     [--emulate-gpu] [--target-file FILE]
 //     [--mpc LOW/HIGH [--no-compensation]] [--seed N] [--threads N]
 //
 // Runs the pipeline import -> dfq-synthesize (dsg, zeroq; Gaussian noise for
@@ -90,8 +91,17 @@ static cl::opt<std::string> target(
     cl::desc(
         "ref (the reference interpreter runs model.mlir), x86 (alias "
         "of x86-avx512-vnni) or x86-avx2: libmodel.so + model.h with Halide "
-        "kernels; c: the same as portable C99, for any machine"),
+        "kernels; c: the same as portable C99, for any machine; cuda-sm80, "
+        "cuda-sm90: generated tensor-core kernels for NVIDIA GPUs (Ampere, "
+        "Hopper), built with nvcc"),
     cl::init("ref"), cl::cat(category));
+static cl::opt<bool> emulateGpu(
+    "emulate-gpu",
+    cl::desc("cuda targets: build the library for the CPU, running the same "
+             "generated kernels through a lane-level model of the tensor-core "
+             "instructions (bit-exact, slow; for machines without a GPU or "
+             "nvcc)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<std::string> targetFile(
     "target-file",
     cl::desc("A target description (one #dfq.target<...> in MLIR attribute "
@@ -344,12 +354,16 @@ int main(int argc, char **argv) {
     kernelTarget = "x86-avx512-vnni";
   else if (target == "x86-avx2")
     kernelTarget = "x86-avx2";
-  else if (target == "c")
-    kernelTarget = "c";
+  else if (target == "c" || target == "cuda-sm80" || target == "cuda-sm90")
+    kernelTarget = target;
   else if (target != "ref")
     return fail("--target " + target +
                 " is not available; use ref, x86 (x86-avx512-vnni), "
-                "x86-avx2 or c");
+                "x86-avx2, c, cuda-sm80 or cuda-sm90");
+  bool cudaTarget = StringRef(kernelTarget).starts_with("cuda-");
+  if (emulateGpu && !cudaTarget)
+    return fail("--emulate-gpu needs a cuda target (--target cuda-sm80 or "
+                "cuda-sm90)");
   if (!targetFile.empty() && !llvm::sys::fs::exists(targetFile))
     return fail("target description '" + targetFile + "' does not exist");
   if (!budget.empty()) {
@@ -418,8 +432,9 @@ int main(int argc, char **argv) {
     if (failed(loaded))
       return 1;
     description = *loaded;
-    dfq::Backend builds =
-        kernelTarget == "c" ? dfq::Backend::C : dfq::Backend::X86;
+    dfq::Backend builds = kernelTarget == "c" ? dfq::Backend::C
+                          : cudaTarget        ? dfq::Backend::Cuda
+                                              : dfq::Backend::X86;
     if (!kernelTarget.empty() && description.getBackend() != builds)
       return fail("--target-file '" + targetFile + "' describes a '" +
                   dfq::stringifyBackend(description.getBackend()) +
@@ -572,8 +587,8 @@ int main(int argc, char **argv) {
   llvm::json::Object library;
   if (!kernelTarget.empty()) {
     std::string error;
-    std::unique_ptr<dfq::LibraryBackend> backend =
-        dfq::createLibraryBackend(kernelTarget, error);
+    std::unique_ptr<dfq::LibraryBackend> backend = dfq::createLibraryBackend(
+        kernelTarget + (emulateGpu ? "-emulated" : ""), error);
     if (!backend)
       return fail(error);
     dfq::ModelLibraryOptions options;
@@ -588,7 +603,7 @@ int main(int argc, char **argv) {
                                      options, &summary)))
       return 1;
     library = llvm::json::Object{
-        {"target", kernelTarget},
+        {"target", kernelTarget + (emulateGpu ? "-emulated" : "")},
         {"kernels", summary.kernels},
         {"kernel_objects_compiled", summary.kernelObjectsCompiled},
         {"kernel_objects_reused", summary.kernelObjectsReused},
@@ -605,7 +620,7 @@ int main(int argc, char **argv) {
                    << summary.kernelObjectsReused << " from the kernel cache";
     llvm::errs() << ", arena " << summary.arenaBytesPerSample
                  << " bytes per sample";
-    if (fuseResiduals && kernelTarget != "c")
+    if (fuseResiduals && StringRef(kernelTarget).starts_with("x86"))
       llvm::errs() << ", " << summary.fusedResidualChains
                    << " residual chains in kernel epilogues";
     llvm::errs() << llvm::format(", %.1f s)\n", summary.compileSeconds);

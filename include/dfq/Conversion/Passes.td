@@ -123,10 +123,25 @@ def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
     unsigned (per tensor, at most 8 bits), weights per tensor or per
     channel of any signedness, and `fuse-residuals` records nothing (the
     host computes residual chains).
+
+    For `target=cuda-sm80` / `cuda-sm90`: `#dfq.cuda_kernel<sm = ...,
+    symbol = ..., kind = ..., tile_m = ..., tile_n = ..., tile_k = ...,
+    warps_m = ..., warps_n = ..., stages = ...>` (see the dialect
+    reference). Dense and grouped layers and gemms are implicit GEMMs on the
+    tensor cores, one per group; layers with one input channel per group
+    run on the CUDA cores. Activations must be unsigned and weights signed
+    and symmetric (zero point 0). The block tile: one input channel per
+    group, 256 threads over 64 channels x 4 pixels (32 x 8 up to 32
+    channels); otherwise tile_n the widest of 128, 64, 32, 16 that the
+    group's output channels fill at least half of, tile_m 128 (64 when
+    tile_n <= 32), warps of 32 x 32 outputs, tile_k 64 (32 for reductions
+    of at most 32), 3 cp.async stages (2 for at most two tile_k steps),
+    reduced while they exceed the target's `buffer_bytes` of shared memory.
   }];
   let options = [
     Option<"target", "target", "std::string", "\"x86-avx512-vnni\"",
-           "Code generation target: x86-avx512-vnni, x86-avx2 or c">,
+           "Code generation target: x86-avx512-vnni, x86-avx2, c, "
+           "cuda-sm80 or cuda-sm90">,
     Option<"fuseResiduals", "fuse-residuals", "bool", "false",
            "Record residual chains after layers as `fused`, to be computed "
            "in the kernel epilogues (off by default: not faster on the "

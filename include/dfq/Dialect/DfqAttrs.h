@@ -21,7 +21,7 @@ namespace mlir::dfq {
 
 /// The discardable attribute of a dfq.qconv2d / dfq.qgemm that holds its
 /// kernel schedule (a KernelScheduleAttrInterface: #dfq.x86_kernel,
-/// #dfq.c_kernel), written by dfq-lower-to-kernels.
+/// #dfq.c_kernel, #dfq.cuda_kernel), written by dfq-lower-to-kernels.
 constexpr llvm::StringLiteral kKernelAttrName = "dfq.kernel";
 
 /// The kind of quantizable layer `op` is (dfq.conv2d and dfq.qconv2d with one

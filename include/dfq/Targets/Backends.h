@@ -20,7 +20,8 @@
 namespace mlir::dfq {
 
 /// The backends dfq-compile can build for: `x86-avx512-vnni` (alias `x86`),
-/// `x86-avx2` and `c`.
+/// `x86-avx2`, `c`, `cuda-sm80` and `cuda-sm90`, and `cuda-sm80-emulated` /
+/// `cuda-sm90-emulated` (the CUDA kernels rendered for the CPU).
 std::vector<std::string> getLibraryBackendNames();
 /// The backend for a --target name; null with `error` set for an unknown
 /// one.

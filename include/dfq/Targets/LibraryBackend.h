@@ -130,6 +130,10 @@ public:
   /// Flags for compiling model.c and the runtime (besides -I, -fPIC and
   /// -shared, which the host adds).
   virtual std::vector<std::string> getCompileFlags() const = 0;
+  /// Flags for linking libmodel.so besides its objects and the host
+  /// runtime's libraries (a backend's runtime libraries); valid after
+  /// writeObjects.
+  virtual std::vector<std::string> getLinkFlags() const;
   /// Include directories the kernels' or runtime's headers need.
   virtual std::vector<std::string> getIncludeDirectories() const;
 };

@@ -177,6 +177,8 @@ std::vector<std::string> LibraryBackend::getPreferredCompilers() const {
   return {"cc", "gcc", "clang"};
 }
 
+std::vector<std::string> LibraryBackend::getLinkFlags() const { return {}; }
+
 std::vector<std::string> LibraryBackend::getIncludeDirectories() const {
   return {};
 }
@@ -272,6 +274,8 @@ LogicalResult mlir::dfq::emitModelLibrary(func::FuncOp function,
   link.push_back("-shared");
   link.insert(link.end(), hostObjects.begin(), hostObjects.end());
   link.insert(link.end(), objects->begin(), objects->end());
+  for (const std::string &flag : backend.getLinkFlags())
+    link.push_back(flag);
   for (StringRef arg : {"-lpthread", "-ldl", "-lm", "-o"})
     link.push_back(arg.str());
   link.push_back(in("libmodel.so"));

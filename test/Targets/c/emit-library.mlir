@@ -70,4 +70,4 @@
 // MISMATCH: error: is scheduled for c but the library is built for x86-avx2
 // UNLOWERED: error: no quantized layer says which backend it was lowered for; pass --library-target
 // NOSCHEDULE: error: {{.*}}has no 'dfq.kernel' schedule; run dfq-lower-to-kernels first
-// UNKNOWN: error: no library backend for target 'npu' (expected x86, x86-avx512-vnni, x86-avx2 or c)
+// UNKNOWN: error: no library backend for target 'npu' (expected x86, x86-avx512-vnni, x86-avx2, c, cuda-sm80, cuda-sm90, cuda-sm80-emulated or cuda-sm90-emulated)

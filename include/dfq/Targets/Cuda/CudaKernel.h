@@ -1,0 +1,52 @@
+//===- CudaKernel.h - one quantized layer as a CUDA kernel ------*- C++ -*-===//
+//
+// The CUDA generator, as plain C++ (no MLIR types) so that the kernel sweep
+// can drive it directly. Every kernel is rendered twice from the same pieces
+// of code: for the GPU (CUDA C++ with inline PTX: mma.sync, ldmatrix,
+// cp.async) and for the CPU (C99 that runs each thread block's threads in
+// the phases between its barriers and each warp-collective instruction
+// through the lane-level model of dfq_cuda_emu.h), so that the tiling, the
+// implicit-GEMM indexing, the fragment mapping and the epilogue that the GPU
+// runs are executed and checked on every machine.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DFQ_TARGETS_CUDA_CUDAKERNEL_H
+#define DFQ_TARGETS_CUDA_CUDAKERNEL_H
+
+#include "dfq/Targets/LayerSpec.h"
+
+#include <cstdint>
+#include <string>
+
+namespace mlir::dfq::cuda {
+
+/// A #dfq.cuda_kernel's fields.
+struct CudaSchedule {
+  int64_t sm = 80;
+  /// "dense", "grouped" or "depthwise".
+  std::string kind = "dense";
+  int64_t tileM = 128, tileN = 64, tileK = 64;
+  int64_t warpsM = 4, warpsN = 2, stages = 3;
+};
+
+enum class Render {
+  /// CUDA C++: device arrays, a __global__ kernel, and the C function
+  /// `spec.symbol` that launches it through dfq_cuda_run_layer.
+  Device,
+  /// C99: the C function `spec.symbol` runs every block of the grid on the
+  /// CPU (dfq_cuda_emu.h).
+  Host,
+};
+
+/// Checks that the kernels run `spec` with `schedule` and prints the layer's
+/// kernel into `source`; false with `error` set otherwise. Both renders
+/// define `int SYMBOL(const void *input, int64_t n, int64_t first_row,
+/// int64_t last_row, void *output)` (the host runtime's dfq_rt_row_kernel;
+/// the device render ignores the rows and runs the whole layer).
+bool emitCudaKernel(const LayerSpec &spec, const CudaSchedule &schedule,
+                    Render render, std::string &source, std::string &error);
+
+} // namespace mlir::dfq::cuda
+
+#endif // DFQ_TARGETS_CUDA_CUDAKERNEL_H

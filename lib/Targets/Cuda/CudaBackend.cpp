@@ -1,0 +1,222 @@
+//===- CudaBackend.cpp - CUDA model libraries -----------------------------===//
+//
+// A layer is legal when dfq-lower-to-kernels scheduled it for this target
+// (#dfq.cuda_kernel); its kernel is printed by CudaKernel.cpp and called by
+// the host through dfq_rt_run_row_kernel. On the GPU the kernels and the
+// device runtime are compiled by nvcc (ptxas with --warn-on-spills as an
+// error: no kernel spills registers to local memory) and linked against the
+// CUDA runtime; on the CPU they are C compiled with model.c.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dfq/Targets/Cuda/CudaBackend.h"
+
+#include "dfq/Dialect/DfqAttrs.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+
+#include <cstdlib>
+
+using namespace mlir;
+using namespace mlir::dfq;
+using namespace mlir::dfq::cuda;
+
+namespace {
+#include "CudaDeviceRuntimeSources.inc"
+#include "CudaEmulationSources.inc"
+#include "CudaSharedSources.inc"
+
+/// nvcc: $CUDA_HOME/bin/nvcc, else on PATH, else /usr/local/cuda/bin/nvcc;
+/// empty when none exists.
+std::string findNvcc() {
+  if (const char *home = std::getenv("CUDA_HOME")) {
+    std::string path = std::string(home) + "/bin/nvcc";
+    if (llvm::sys::fs::can_execute(path))
+      return path;
+  }
+  if (llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName("nvcc"))
+    return *found;
+  if (llvm::sys::fs::can_execute("/usr/local/cuda/bin/nvcc"))
+    return "/usr/local/cuda/bin/nvcc";
+  return "";
+}
+
+class CudaBackend : public LibraryBackend {
+public:
+  CudaBackend(int sm, Render render) : sm(sm), render(render) {}
+
+  std::string getTargetName() const override {
+    return "cuda-sm" + std::to_string(sm) +
+           (render == Render::Host ? "-emulated" : "");
+  }
+  bool supportsSignedActivations() const override { return false; }
+  bool supportsResidualEpilogues() const override { return false; }
+
+  LogicalResult addKernel(Operation *op, const LayerSpec &spec) override {
+    auto schedule =
+        op->getAttrOfType<KernelScheduleAttrInterface>(kKernelAttrName);
+    auto cuda = dyn_cast_or_null<CudaKernelAttr>(schedule);
+    std::string built = "cuda-sm" + std::to_string(sm);
+    if (!cuda || cuda.getTargetName() != built)
+      return op->emitError()
+             << "is scheduled for "
+             << (schedule ? schedule.getTargetName() : std::string("no target"))
+             << " but the library is built for " << built;
+    CudaSchedule kernel;
+    kernel.sm = cuda.getSm();
+    kernel.kind = stringifyKernelKind(cuda.getKind()).str();
+    kernel.tileM = cuda.getTileM();
+    kernel.tileN = cuda.getTileN();
+    kernel.tileK = cuda.getTileK();
+    kernel.warpsM = cuda.getWarpsM();
+    kernel.warpsN = cuda.getWarpsN();
+    kernel.stages = cuda.getStages();
+    std::string source, error;
+    if (!emitCudaKernel(spec, kernel, render, source, error))
+      return op->emitError() << "cannot generate its kernel: " << error;
+    kernels += source;
+    return success();
+  }
+
+  void printKernelCall(const LayerSpec &spec, const KernelOperands &operands,
+                       std::string &prototypes, std::string &body) override {
+    prototypes += "int " + spec.symbol +
+                  "(const void *, int64_t, int64_t, int64_t, void *);\n";
+    // The GPU runs a whole layer per launch; on the CPU the host's threads
+    // may share its blocks.
+    body += "  failed |= dfq_rt_run_row_kernel(" + spec.symbol + ", " +
+            operands.layer + ", " + operands.input + ", n, " +
+            operands.buffers[0].first + ", " + std::to_string(spec.outH) +
+            ", " + (render == Render::Host ? "1" : "0") + ", team);\n";
+  }
+
+  std::string getRuntimeHeader() const override {
+    return render == Render::Device ? "dfq_cuda_runtime.h" : "";
+  }
+  std::string getCreateCheck() const override {
+    if (render == Render::Host)
+      return "";
+    return "  if (dfq_cuda_check(" + std::to_string(sm) +
+           "))\n    return NULL;";
+  }
+  std::string getAfterPoolSetup() const override { return ""; }
+
+  std::vector<SourceFile> getSources() const override {
+    SourceFile common{"dfq_cuda_common.h", kCudaSharedRuntimeHeader,
+                      /*generated=*/false};
+    if (render == Render::Host)
+      return {
+          common,
+          {"dfq_cuda_emu.h", kCudaEmuRuntimeHeader, /*generated=*/false},
+          {"dfq_cuda_emu.c", kCudaEmuRuntimeSource, /*generated=*/false},
+          {"dfq_kernels.c",
+           "/* dfq_kernels.c: the quantized layers of model.c, generated "
+           "by dfq-compile for\n * " +
+               getTargetName() +
+               ": the CUDA kernels rendered for the CPU, their "
+               "warp-collective\n * instructions run through the lane-level "
+               "model of dfq_cuda_emu.h. */\n#include <stdlib.h>\n"
+               "#include <string.h>\n\n#include \"dfq_cuda_common.h\"\n"
+               "#include \"dfq_cuda_emu.h\"\n#include \"dfq_runtime.h\"\n\n" +
+               kernels}};
+    return {
+        common,
+        {"dfq_cuda_device.cuh", kCudaSharedRuntimeSource, /*generated=*/false},
+        {"dfq_cuda_runtime.h", kCudaDeviceRuntimeHeader, /*generated=*/false},
+        {"dfq_cuda_runtime.cu", kCudaDeviceRuntimeSource,
+         /*generated=*/false},
+        {"dfq_kernels.cu",
+         "/* dfq_kernels.cu: the quantized layers of model.c, generated by "
+         "dfq-compile for\n * " +
+             getTargetName() +
+             " (mma.sync m16n8k32 u8 x s8, ldmatrix, cp.async). */\n"
+             "#include <cuda_runtime.h>\n\n#include \"dfq_cuda_common.h\"\n"
+             "#include \"dfq_cuda_device.cuh\"\n"
+             "#include \"dfq_cuda_runtime.h\"\n\n" +
+             kernels}};
+  }
+
+  FailureOr<std::vector<std::string>>
+  writeObjects(StringRef directory, Location loc,
+               KernelObjectCache &cache) override {
+    if (render == Render::Host)
+      return std::vector<std::string>();
+    std::string nvcc = findNvcc();
+    if (nvcc.empty())
+      return emitError(loc)
+             << "cannot build a " << getTargetName()
+             << " library: nvcc not found (set CUDA_HOME or put nvcc on "
+                "PATH; --emulate-gpu builds the same kernels for the CPU)";
+    std::string arch = std::to_string(sm);
+    std::vector<std::string> objects;
+    for (StringRef name : {"dfq_kernels.cu", "dfq_cuda_runtime.cu"}) {
+      std::string source = (directory + "/" + name).str();
+      std::string object = source + ".o", log = source + ".log";
+      std::vector<std::string> args = {nvcc,
+                                       "-std=c++17",
+                                       "-O3",
+                                       "-Xcompiler",
+                                       "-fPIC",
+                                       "-gencode",
+                                       "arch=compute_" + arch + ",code=[sm_" +
+                                           arch + ",compute_" + arch + "]",
+                                       "-Xptxas",
+                                       "--warn-on-spills,--warning-as-error",
+                                       "-I" + directory.str(),
+                                       "-c",
+                                       source,
+                                       "-o",
+                                       object};
+      SmallVector<StringRef> argRefs(args.begin(), args.end());
+      std::optional<StringRef> redirects[] = {std::nullopt, StringRef(log),
+                                              StringRef(log)};
+      std::string message;
+      int status = llvm::sys::ExecuteAndWait(nvcc, argRefs, std::nullopt,
+                                             redirects, 0, 0, &message);
+      if (status != 0) {
+        std::string output;
+        if (auto text = llvm::MemoryBuffer::getFile(log))
+          output = (*text)->getBuffer().take_back(4000).str();
+        return emitError(loc)
+               << "nvcc failed on " << name << " (status " << status
+               << (message.empty() ? "" : ": ") << message << "):\n"
+               << output;
+      }
+      ++cache.compiled;
+      objects.push_back(object);
+    }
+    cudaLibraryDirectory =
+        llvm::sys::path::parent_path(llvm::sys::path::parent_path(nvcc)).str() +
+        "/lib64";
+    return objects;
+  }
+  void printObjects(llvm::raw_ostream &) const override {}
+
+  std::vector<std::string> getCompileFlags() const override {
+    return {"-O3", "-ffp-contract=off", "-fno-math-errno"};
+  }
+  std::vector<std::string> getLinkFlags() const override {
+    if (render == Render::Host)
+      return {};
+    return {"-L" + cudaLibraryDirectory, "-Wl,-rpath," + cudaLibraryDirectory,
+            "-lcudart", "-lstdc++"};
+  }
+
+private:
+  int sm;
+  Render render;
+  std::string kernels;
+  /// Where writeObjects found libcudart.
+  std::string cudaLibraryDirectory;
+};
+
+} // namespace
+
+std::unique_ptr<LibraryBackend> cuda::createCudaBackend(int sm, Render render) {
+  return std::make_unique<CudaBackend>(sm, render);
+}

@@ -1,0 +1,36 @@
+/* dfq_cuda_common.h: what a generated CUDA kernel computes the same way on
+ * the GPU and in its CPU rendering (dfq_cuda_emu.h): the requantization of
+ * docs/design.md, identical to the host runtime's dfq_rt_requantize. */
+#ifndef DFQ_CUDA_COMMON_H
+#define DFQ_CUDA_COMMON_H
+
+#include <stdint.h>
+
+#ifdef __CUDACC__
+#define DFQ_HD __host__ __device__ __forceinline__
+#else
+#define DFQ_HD static inline
+#endif
+
+/* clamp(zp + ((acc * m + 2^(shift-1)) >> shift), lo, hi) with a floor
+ * shift, exactly as the host runtime's dfq_rt_requantize. */
+DFQ_HD int32_t dfq_cuda_requantize(int64_t acc, int32_t m, int32_t shift,
+                                   int32_t zp, int32_t lo, int32_t hi) {
+  int64_t p = acc * (int64_t)m;
+  if (shift > 0) {
+    p += (int64_t)1 << (shift - 1);
+    p = p >= 0 ? p >> shift : -((-(p + 1)) >> shift) - 1;
+  }
+  p += zp;
+  return (int32_t)(p < lo ? lo : (p > hi ? hi : p));
+}
+
+/* A tensor-core accumulator (the wrapping s32 sum of u8 x s8 products over
+ * every tap, padding included) plus the folded bias (bias - zp_x * sum of
+ * the weights, modulo 2^32): the exact int32 sum of docs/design.md, which
+ * the pipeline has checked fits 32 bits. */
+DFQ_HD int32_t dfq_cuda_wrapping_add(int32_t a, int32_t b) {
+  return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
+#endif /* DFQ_CUDA_COMMON_H */
