@@ -2,6 +2,7 @@
 # lit configuration for dfq's FileCheck tests.
 
 import os
+import subprocess
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -58,3 +59,16 @@ if all(f in flags for f in ["avx512f", "avx512cd", "avx512vl", "avx512bw",
 config.substitutions.append(
     ("%host_x86_target",
      "x86" if "x86-avx512-vnni" in config.available_features else "x86-avx2"))
+
+# CUDA targets: nvcc builds their GPU libraries (the CPU emulation needs only
+# a C compiler); a GPU runs them.
+import shutil
+nvcc = shutil.which("nvcc") or ("/usr/local/cuda/bin/nvcc"
+                                if os.access("/usr/local/cuda/bin/nvcc", os.X_OK)
+                                else None)
+if nvcc:
+    config.available_features.add("nvcc")
+if shutil.which("nvidia-smi") and subprocess.call(
+        ["nvidia-smi", "-L"], stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL) == 0:
+    config.available_features.add("cuda-device")

@@ -6,6 +6,11 @@
 // RUN: not dfq-compile %t/net.onnx -o %t/out --calib gdfq 2>&1 | FileCheck %s --check-prefix=CALIB
 // RUN: not dfq-compile %t/net.onnx -o %t/out --calib real:%t/missing.npy 2>&1 | FileCheck %s --check-prefix=REAL
 // RUN: not dfq-compile %t/net.onnx -o %t/out --target tpu 2>&1 | FileCheck %s --check-prefix=TARGET
+// RUN: not dfq-compile %t/net.onnx -o %t/out --target c --emulate-gpu 2>&1 | FileCheck %s --check-prefix=EMULATE
+// A CUDA target needs nvcc for its GPU library: without one, a clear error
+// and no output directory.
+// RUN: env DFQ_NVCC=%t/no-nvcc not dfq-compile %t/net.onnx -o %t/out --calib none --target cuda-sm90 2>&1 | FileCheck %s --check-prefix=NVCC
+// RUN: test ! -e %t/out
 // RUN: not dfq-compile %t/net.onnx -o %t/out --budget avg:4 2>&1 | FileCheck %s --check-prefix=BUDGET
 // RUN: not dfq-compile %t/net.onnx -o %t/out --budget avg-bits:4 --bit-choices 1,4 2>&1 | FileCheck %s --check-prefix=CHOICES
 // RUN: not dfq-compile %t/net.onnx -o %t/out --calib none --budget avg-bits:1.5 2>&1 | FileCheck %s --check-prefix=INFEASIBLE
@@ -36,6 +41,8 @@
 // CALIB: error: --calib must be dsg, zeroq, none or real:PATH, got 'gdfq'
 // REAL: error: calibration data '{{.*}}missing.npy' does not exist
 // TARGET: error: --target tpu is not available; use ref, x86 (x86-avx512-vnni), x86-avx2, c, cuda-sm80 or cuda-sm90
+// EMULATE: error: --emulate-gpu needs a cuda target (--target cuda-sm80 or cuda-sm90)
+// NVCC: error: cannot build a cuda-sm90 library: nvcc not found ($DFQ_NVCC names '{{.*}}no-nvcc', which is not an executable); --emulate-gpu builds the same kernels for the CPU
 // BUDGET: error: --budget must be avg-bits:B, size:BYTES or bops:N with a positive number, got 'avg:4'
 // CHOICES: error: --bit-choices must list bit widths in [2, 8], got '1,4'
 // INFEASIBLE: error: dfq-assign-bits: budget avg-bits:1.5 is infeasible: the least allocation (every free layer at 2 bits) needs avg-bits:

@@ -582,15 +582,26 @@ int main(int argc, char **argv) {
   module->print(irStream);
   OperationFingerPrint printed(module->getOperation());
 
+  bool createdOutDir = !llvm::sys::fs::exists(outDir);
   if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
     return fail("cannot create '" + outDir + "': " + ec.message());
+  // A library that fails to build leaves no trace: the directory goes if
+  // this run created it (it is empty then; a failed build removes its own
+  // files, unless --keep-sources keeps them for inspection).
+  auto failLibrary = [&] {
+    if (createdOutDir && !keepSources)
+      llvm::sys::fs::remove(outDir);
+    return 1;
+  };
   llvm::json::Object library;
   if (!kernelTarget.empty()) {
     std::string error;
     std::unique_ptr<dfq::LibraryBackend> backend = dfq::createLibraryBackend(
         kernelTarget + (emulateGpu ? "-emulated" : ""), error);
-    if (!backend)
-      return fail(error);
+    if (!backend) {
+      fail(error);
+      return failLibrary();
+    }
     dfq::ModelLibraryOptions options;
     options.outputDir = outDir;
     options.keepSources = keepSources;
@@ -601,7 +612,7 @@ int main(int argc, char **argv) {
     options.timing = &libraryTiming;
     if (failed(dfq::emitModelLibrary(dfq::findEntryFunction(*module), *backend,
                                      options, &summary)))
-      return 1;
+      return failLibrary();
     library = llvm::json::Object{
         {"target", kernelTarget + (emulateGpu ? "-emulated" : "")},
         {"kernels", summary.kernels},

@@ -31,9 +31,16 @@ namespace {
 #include "CudaEmulationSources.inc"
 #include "CudaSharedSources.inc"
 
-/// nvcc: $CUDA_HOME/bin/nvcc, else on PATH, else /usr/local/cuda/bin/nvcc;
-/// empty when none exists.
-std::string findNvcc() {
+/// nvcc: $DFQ_NVCC, else $CUDA_HOME/bin/nvcc, else on PATH, else
+/// /usr/local/cuda/bin/nvcc; empty (with `why`) when none is found.
+std::string findNvcc(std::string &why) {
+  if (const char *named = std::getenv("DFQ_NVCC")) {
+    if (llvm::sys::fs::can_execute(named))
+      return named;
+    why = std::string(" ($DFQ_NVCC names '") + named +
+          "', which is not an executable)";
+    return "";
+  }
   if (const char *home = std::getenv("CUDA_HOME")) {
     std::string path = std::string(home) + "/bin/nvcc";
     if (llvm::sys::fs::can_execute(path))
@@ -146,12 +153,16 @@ public:
                KernelObjectCache &cache) override {
     if (render == Render::Host)
       return std::vector<std::string>();
-    std::string nvcc = findNvcc();
+    std::string why;
+    std::string nvcc = findNvcc(why);
     if (nvcc.empty())
       return emitError(loc)
              << "cannot build a " << getTargetName()
-             << " library: nvcc not found (set CUDA_HOME or put nvcc on "
-                "PATH; --emulate-gpu builds the same kernels for the CPU)";
+             << " library: nvcc not found"
+             << (why.empty() ? std::string(" (set DFQ_NVCC or CUDA_HOME, or "
+                                           "put nvcc on PATH)")
+                             : why)
+             << "; --emulate-gpu builds the same kernels for the CPU";
     std::string arch = std::to_string(sm);
     std::vector<std::string> objects;
     for (StringRef name : {"dfq_kernels.cu", "dfq_cuda_runtime.cu"}) {
