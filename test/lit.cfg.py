@@ -68,7 +68,14 @@ nvcc = shutil.which("nvcc") or ("/usr/local/cuda/bin/nvcc"
                                 else None)
 if nvcc:
     config.available_features.add("nvcc")
-if shutil.which("nvidia-smi") and subprocess.call(
-        ["nvidia-smi", "-L"], stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL) == 0:
-    config.available_features.add("cuda-device")
+if shutil.which("nvidia-smi"):
+    try:
+        caps = subprocess.run(
+            ["nvidia-smi", "--query-gpu=compute_cap", "--format=csv,noheader"],
+            capture_output=True, text=True, timeout=30).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        caps = []
+    if caps:
+        config.available_features.add("cuda-device")
+        if float(caps[0]) >= 9.0:
+            config.available_features.add("cuda-sm90-device")

@@ -14,7 +14,8 @@
 // lane-level model of mma.sync, ldmatrix and cp.async (dfq_cuda_emu.c) and
 // every output byte, on two batch sizes and on a split of the blocks, must
 // equal the direct loop of LayerReference.h. The GPU renderings are compiled
-// by nvcc for sm_80 and sm_90 with register spills as errors. Two mutations
+// by nvcc for sm_80 and sm_90 with register spills as errors, and where a
+// GPU is present they run on it with the same check. Two mutations
 // of a rendered kernel (one stage too few awaited; two B fragments swapped)
 // must make the sweep fail, so the check can catch what it claims to.
 //
@@ -84,14 +85,15 @@ bool run(const std::string &command, const std::filesystem::path &logFile,
 
 /// The CPU renderings of a sweep's kernels as one shared library, with the
 /// lane-level model and the host runtime (dfq_rt_fail).
-class EmulatedKernels {
+class KernelLibrary {
 public:
-  ~EmulatedKernels() {
+  ~KernelLibrary() {
     if (handle)
       dlclose(handle);
   }
-  bool build(const std::filesystem::path &dir, const std::string &kernels,
-             std::string &error) {
+  /// The CPU renderings, compiled with the lane-level model.
+  bool buildHost(const std::filesystem::path &dir, const std::string &kernels,
+                 std::string &error) {
     std::filesystem::path c = dir / "kernels.c", so = dir / "kernels.so";
     std::ofstream(c) << "#include <stdlib.h>\n#include <string.h>\n"
                         "#include \"dfq_cuda_common.h\"\n"
@@ -104,8 +106,33 @@ public:
                           c.string() + " " + kCudaRuntime + "/dfq_cuda_emu.c " +
                           kHostRuntime + "/dfq_runtime.c -o " + so.string() +
                           " -lpthread -lm";
-    if (!run(command, dir / "cc.log", error))
-      return false;
+    return run(command, dir / "cc.log", error) && load(so, error);
+  }
+  /// The GPU renderings with the device runtime, compiled by `nvcc` as a
+  /// model library compiles them (sm_80 code and PTX, sm_90 code).
+  bool buildDevice(const std::filesystem::path &dir, const std::string &nvcc,
+                   const std::string &kernels, std::string &error) {
+    std::filesystem::path cu = dir / "kernels.cu", so = dir / "kernels.so";
+    std::ofstream(cu) << deviceSource(kernels);
+    std::string host = (dir / "dfq_runtime.o").string();
+    std::string command =
+        std::string("cc -std=c11 -O1 -fPIC -c -I") + kHostRuntime + " " +
+        kHostRuntime + "/dfq_runtime.c -o " + host + " && " + nvcc +
+        " -std=c++17 -O3 -Xcompiler -fPIC -shared"
+        " -gencode arch=compute_80,code=[sm_80,compute_80]"
+        " -gencode arch=compute_90,code=sm_90 -I" +
+        kCudaRuntime + " " + cu.string() + " " + kCudaRuntime +
+        "/dfq_cuda_runtime.cu " + host + " -o " + so.string();
+    return run(command, dir / "nvcc.log", error) && load(so, error);
+  }
+  /// The device source of `kernels` as the backend writes dfq_kernels.cu.
+  static std::string deviceSource(const std::string &kernels) {
+    return "#include <cuda_runtime.h>\n#include \"dfq_cuda_common.h\"\n"
+           "#include \"dfq_cuda_device.cuh\"\n"
+           "#include \"dfq_cuda_runtime.h\"\n\n" +
+           kernels;
+  }
+  bool load(const std::filesystem::path &so, std::string &error) {
     handle = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle)
       error = dlerror();
@@ -119,6 +146,11 @@ public:
 private:
   void *handle = nullptr;
 };
+
+/// Whether a CUDA device is present (nvidia-smi lists one).
+bool haveGpu() {
+  return std::system("nvidia-smi -L 2>/dev/null | grep -q '^GPU '") == 0;
+}
 
 /// nvcc as the CUDA backend finds it, or "".
 std::string findNvcc() {
@@ -199,23 +231,15 @@ std::string describeSchedule(const CudaSchedule &k) {
          std::to_string(k.warpsN) + " stages " + std::to_string(k.stages);
 }
 
-/// Runs every kernel of `sweep` (compiled from `hostSource`) and counts the
-/// layers whose outputs differ from the reference (or whose kernel reports
-/// an error); with `expectExact`, each difference is a test failure.
-int checkOnCpu(const std::string &name, const Sweep &sweep,
-               const std::string &hostSource, bool expectExact) {
-  ScratchDir dir("cuda-kernel-test", name);
-  EmulatedKernels library;
-  std::string error;
-  if (!library.build(dir.path, hostSource, error)) {
-    ADD_FAILURE() << error;
-    return -1;
-  }
+/// Runs every kernel of `sweep` from `library` and counts the layers whose
+/// outputs differ from the reference (or whose kernel reports an error);
+/// with `expectExact`, each difference is a test failure.
+int check(const KernelLibrary &library, const Sweep &sweep, bool expectExact) {
   Rng rng(7);
   int wrong = 0;
   for (size_t i = 0; i < sweep.specs.size(); ++i) {
     const LayerSpec &s = sweep.specs[i];
-    EmulatedKernels::RowKernel kernel = library.lookup(s.symbol);
+    KernelLibrary::RowKernel kernel = library.lookup(s.symbol);
     if (!kernel) {
       ADD_FAILURE() << "no symbol " << s.symbol;
       return -1;
@@ -258,6 +282,32 @@ int checkOnCpu(const std::string &name, const Sweep &sweep,
   return wrong;
 }
 
+/// check() on the CPU renderings `hostSource` of `sweep`'s kernels.
+int checkOnCpu(const std::string &name, const Sweep &sweep,
+               const std::string &hostSource, bool expectExact) {
+  ScratchDir dir("cuda-kernel-test", name);
+  KernelLibrary library;
+  std::string error;
+  if (!library.buildHost(dir.path, hostSource, error)) {
+    ADD_FAILURE() << error;
+    return -1;
+  }
+  return check(library, sweep, expectExact);
+}
+
+/// With a GPU: check() on the GPU renderings, run on it.
+void checkOnGpu(const std::string &name, const Sweep &sweep) {
+  std::string nvcc = findNvcc();
+  if (nvcc.empty() || !haveGpu())
+    GTEST_SKIP() << "no GPU (or no nvcc): the GPU renderings do not run here";
+  ScratchDir dir("cuda-kernel-test", name + "-gpu");
+  KernelLibrary library;
+  std::string error;
+  ASSERT_TRUE(library.buildDevice(dir.path, nvcc, sweep.device, error))
+      << error.substr(0, 6000);
+  EXPECT_EQ(check(library, sweep, /*expectExact=*/true), 0);
+}
+
 /// Compiles the GPU renderings for sm_80 and sm_90 (no register spills).
 void checkDeviceCompile(const std::string &name, const Sweep &sweep) {
   std::string nvcc = findNvcc();
@@ -265,11 +315,7 @@ void checkDeviceCompile(const std::string &name, const Sweep &sweep) {
     GTEST_SKIP() << "nvcc not found: the GPU renderings are not compiled";
   ScratchDir dir("cuda-kernel-test", name + "-nvcc");
   std::filesystem::path cu = dir.path / "kernels.cu";
-  std::ofstream(cu) << "#include <cuda_runtime.h>\n"
-                       "#include \"dfq_cuda_common.h\"\n"
-                       "#include \"dfq_cuda_device.cuh\"\n"
-                       "#include \"dfq_cuda_runtime.h\"\n\n"
-                    << sweep.device;
+  std::ofstream(cu) << KernelLibrary::deviceSource(sweep.device);
   std::string log;
   std::string command = nvcc +
                         " -std=c++17 -O3 -Xcompiler -fPIC"
@@ -292,6 +338,14 @@ TEST_P(CudaKernelSweep, EmulatedIsExactAndDeviceCompiles) {
   ASSERT_EQ(int(sweep.specs.size()), count);
   EXPECT_EQ(checkOnCpu(name, sweep, sweep.host, /*expectExact=*/true), 0);
   checkDeviceCompile(name, sweep);
+}
+
+// On a machine with a GPU (bench/cuda/run_gpu.sh runs it there): the same
+// sweep, its GPU renderings run on the GPU, bit-exact.
+TEST_P(CudaKernelSweep, GpuIsExact) {
+  auto [name, shapes, count, seed] = GetParam();
+  Sweep sweep = draw(name, shapes, count, seed);
+  checkOnGpu(name, sweep);
 }
 
 // 330 specs in all.
