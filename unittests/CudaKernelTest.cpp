@@ -3,7 +3,8 @@
 // emitCudaKernel renders each layer for the GPU and for the CPU from the
 // same pieces. Each sweep below draws random LayerSpecs of what the CUDA
 // targets run (u8 activations of 2..8 bits, signed symmetric weights of
-// 2..8 bits, per-tensor and per-channel requantization with rounding ties,
+// 2..8 bits, the narrow ones packed and widened in registers, per-tensor and
+// per-channel requantization with rounding ties,
 // the largest shift and saturation; dense, grouped and depthwise
 // convolutions with odd sizes, padding, strides and dilation, depthwise
 // channel multipliers, gemms), each with the schedule dfq-lower-to-kernels

@@ -348,11 +348,22 @@ const char *kLoader = R"(@QUALIFIER@ void @F@_load(@CONTEXT@const uint8_t *in,
       continue;
     }
     const uint8_t *src = (const uint8_t *)@F@_w +
-        (int64_t)(grp * @NG@ + nn) * @KPAD@ + kt * @TK@ + kc;
+        (int64_t)(grp * @NG@ + nn) * @KPADBYTES@ + (kt * @TK@ + kc) / @CODESPERBYTE@;
     @COPYB@;
   }
 }
 )";
+
+/// A weight chunk of 16 codes stored packed (@CODESPERBYTE@ per byte: 2 for
+/// 3- and 4-bit weights, 4 for 2-bit ones), read into registers and widened
+/// to int8 there, then stored to shared memory as the tensor cores read it.
+const char *kUnpackB = R"({
+      uint32_t packed[@PACKEDWORDS@], codes[4];
+      @LOADPACKED@;
+      for (int j = 0; j < 4; ++j)
+        codes[j] = @UNPACK@;
+      @STORECODES@;
+    })";
 
 /// The row address lane `lane` gives ldmatrix.x4: for A, rows 0-15 of the
 /// warp's m16 tile at k 0 (lanes 0-15) and k 16 (lanes 16-31), so that
@@ -570,9 +581,12 @@ bool emitImplicitGemm(const LayerSpec &s, const CudaSchedule &k, Render render,
   int64_t cpg = s.c / s.groups, ng = s.o / s.groups;
   int64_t reduction = s.kh * s.kw * cpg;
   int64_t kpad = (reduction + k.tileK - 1) / k.tileK * k.tileK;
-  // Weights [o][kpad] in (ky, kx, c) order, zero past the reduction; the
-  // folded bias is taken modulo 2^32, as the tensor cores wrap.
-  std::vector<uint8_t> weightBytes(s.o * kpad, 0);
+  // Weights [o][kpad] in (ky, kx, c) order, zero past the reduction,
+  // `perByte` codes to a byte (low bits first); the folded bias is taken
+  // modulo 2^32, as the tensor cores wrap.
+  int64_t perByte = s.weightBits <= 2 ? 4 : s.weightBits <= 4 ? 2 : 1;
+  int64_t codeBits = 8 / perByte;
+  std::vector<uint8_t> weightBytes(s.o * kpad / perByte, 0);
   std::vector<int32_t> bias(s.o);
   for (int64_t o = 0; o < s.o; ++o) {
     int64_t sum = 0;
@@ -581,8 +595,10 @@ bool emitImplicitGemm(const LayerSpec &s, const CudaSchedule &k, Render render,
         for (int64_t ci = 0; ci < cpg; ++ci) {
           int32_t w = s.weights[((o * cpg + ci) * s.kh + i) * s.kw + j];
           sum += w;
-          weightBytes[o * kpad + (i * s.kw + j) * cpg + ci] =
-              static_cast<uint8_t>(static_cast<int8_t>(w));
+          int64_t at = o * kpad + (i * s.kw + j) * cpg + ci;
+          uint32_t code = static_cast<uint32_t>(w) & ((1u << codeBits) - 1);
+          weightBytes[at / perByte] |=
+              static_cast<uint8_t>(code << (codeBits * (at % perByte)));
         }
     int64_t folded = int64_t(s.bias[o]) - int64_t(s.inputZeroPoint) * sum;
     bias[o] = static_cast<int32_t>(static_cast<uint32_t>(folded));
@@ -629,7 +645,22 @@ bool emitImplicitGemm(const LayerSpec &s, const CudaSchedule &k, Render render,
       {"@FILLAZ@", fill("@IZP@", v)},
       {"@COPYA@", copy(v)},
       {"@FILLB0@", fill("0", "16")},
-      {"@COPYB@", copy("16")},
+      {"@COPYB@", perByte == 1 ? copy("16") : kUnpackB},
+      {"@PACKEDWORDS@", str(4 / perByte)},
+      {"@LOADPACKED@",
+       device
+           ? (perByte == 2 ? "const uint2 word = *(const uint2 *)src; "
+                             "packed[0] = word.x; packed[1] = word.y"
+                           : "packed[0] = *(const uint32_t *)src")
+           : "dfq_emu_load_words(emu, packed, src, " + str(4 / perByte) + ")"},
+      {"@UNPACK@", perByte == 2 ? "dfq_cuda_unpack_s4(packed[j >> 1], j & 1)"
+                                : "dfq_cuda_unpack_s2(packed[0], j)"},
+      {"@STORECODES@",
+       device ? "*(uint4 *)(smem + dst) = make_uint4(codes[0], codes[1], "
+                "codes[2], codes[3])"
+              : "dfq_emu_store_words(emu, dst, codes, 4)"},
+      {"@CODESPERBYTE@", str(perByte)},
+      {"@KPADBYTES@", str(kpad / perByte)},
       {"@EPILOGUE@", kEpilogue},
       {"@ACC@", device ? "acc" : "acc[tid]"},
       // Accumulators stay in registers only if every index is a constant.

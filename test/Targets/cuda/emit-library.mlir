@@ -1,15 +1,19 @@
 // The CUDA backend's code generation, checked without a GPU: the host
 // program checks for a device and calls each kernel's launcher through
 // dfq_rt_run_row_kernel; the kernel is an implicit GEMM on the tensor cores
-// (weights [o][K padded to tile_k] in (ky, kx, c) order, the input zero
-// point folded into the bias: 1 - 3 * 4 = -11; padding filled with the zero
-// point; cp.async stages; ldmatrix rows; mma.sync; the accumulator
-// fragments mapped to output pixels and channels and requantized). The
+// (weights [o][K padded to tile_k] in (ky, kx, c) order, 4-bit ones two to
+// a byte, low nibble first: (1, 4) -> \101, (-2, 0) -> \016, (3, -4) ->
+// \303; the input zero point folded into the bias: 1 - 3 * 4 = -11; padding
+// filled with the zero point; cp.async stages; ldmatrix rows; mma.sync;
+// the accumulator fragments mapped to output pixels and channels and requantized). The
 // emulated rendering runs the same loader, addresses and epilogue through
 // the lane-level model.
 // RUN: sed 's/SIGN/u8/g; s/ZP/3/g' %S/../Inputs/conv-model.mlir > %t.mlir
 // RUN: dfq-opt %t.mlir --dfq-convert-layouts --dfq-lower-to-kernels=target=cuda-sm80 | dfq-translate --emit-library | FileCheck %s
 // RUN: dfq-opt %t.mlir --dfq-convert-layouts --dfq-lower-to-kernels=target=cuda-sm80 | dfq-translate --emit-library --library-target=cuda-sm80-emulated | FileCheck %s --check-prefix=EMU
+// Weights of 4 bits are stored two to a byte and widened in registers.
+// RUN: sed 's/SIGN/u8/g; s/ZP/3/g; s/x!quant.uniform<i8:f32, 0.25>/x!quant.uniform<i4:f32, 0.25>/g' %S/../Inputs/conv-model.mlir > %t-w4.mlir
+// RUN: dfq-opt %t-w4.mlir --dfq-convert-layouts --dfq-lower-to-kernels=target=cuda-sm80 | dfq-translate --emit-library | FileCheck %s --check-prefix=PACKED
 // RUN: dfq-opt %t.mlir --dfq-convert-layouts --dfq-lower-to-kernels=target=cuda-sm80 | not dfq-translate --emit-library --library-target=cuda-sm90 2>&1 | FileCheck %s --check-prefix=MISMATCH
 
 // CHECK-LABEL: // ----- model.c -----
@@ -34,7 +38,7 @@
 // CHECK-NEXT: dfq_fill_shared<1>(smem + dst, 3);
 // CHECK: smem[dst] = *src;
 // CHECK: const uint8_t *src = (const uint8_t *)dfq_kernel_0_conv_w +
-// CHECK-NEXT: (int64_t)(grp * 3 + nn) * 32 + kt * 32 + kc;
+// CHECK-NEXT: (int64_t)(grp * 3 + nn) * 32 + (kt * 32 + kc) / 1;
 // CHECK-NEXT: dfq_cp_async<16>(smem + dst, src, 16);
 // CHECK: dfq_ldmatrix_x4(a[mi], smem + stage * 3072 + (warp_m * 32 + mi * 16 + (lane & 15)) * 48 + kk * 32 + (lane >> 4) * 16);
 // CHECK: dfq_ldmatrix_x4(r, smem + 6144 + stage * 768 + (warp_n * 16 + nj * 16 + (lane >> 4) * 8 + (lane & 7)) * 48 + kk * 32 + ((lane >> 3) & 1) * 16);
@@ -67,5 +71,18 @@
 // EMU: dfq_emu_cp_async_wait(emu, tid, 2 - 2);
 // EMU: const int64_t m = m0 + warp_m * 32 + mi * 16 + g + (i >> 1) * 8;
 // EMU: dfq_cuda_wrapping_add(acc[tid][mi][ni][i], dfq_kernel_0_conv_bias[o]),
+
+// PACKED-LABEL: // ----- dfq_kernels.cu -----
+// PACKED: w4 a8; sm_80 dense tile 64x16x32
+// PACKED: static __device__ const int8_t __align__(16) dfq_kernel_0_conv_w[49] =
+// PACKED-EMPTY:
+// PACKED-NEXT: "\101\016\303\020\021\020\017\002\015\000\000\000
+// PACKED: (int64_t)(grp * 3 + nn) * 16 + (kt * 32 + kc) / 2;
+// PACKED-NEXT: {
+// PACKED-NEXT: uint32_t packed[2], codes[4];
+// PACKED-NEXT: const uint2 word = *(const uint2 *)src; packed[0] = word.x; packed[1] = word.y;
+// PACKED-NEXT: for (int j = 0; j < 4; ++j)
+// PACKED-NEXT: codes[j] = dfq_cuda_unpack_s4(packed[j >> 1], j & 1);
+// PACKED-NEXT: *(uint4 *)(smem + dst) = make_uint4(codes[0], codes[1], codes[2], codes[3]);
 
 // MISMATCH: error: is scheduled for cuda-sm80 but the library is built for cuda-sm90

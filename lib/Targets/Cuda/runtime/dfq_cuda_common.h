@@ -33,4 +33,26 @@ DFQ_HD int32_t dfq_cuda_wrapping_add(int32_t a, int32_t b) {
   return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
+/* Weights of at most 4 bits are stored packed, low bits first; a kernel
+ * widens four codes at a time to the int8 bytes the tensor cores read. */
+/* Codes 4h .. 4h+3 of the eight 4-bit codes in `w`, sign-extended. */
+DFQ_HD uint32_t dfq_cuda_unpack_s4(uint32_t w, int h) {
+  uint32_t out = 0;
+  for (int i = 0; i < 4; ++i) {
+    uint32_t code = (w >> (4 * (4 * h + i))) & 0xFu;
+    out |= (((code ^ 0x8u) - 0x8u) & 0xFFu) << (8 * i);
+  }
+  return out;
+}
+
+/* Codes 4q .. 4q+3 of the sixteen 2-bit codes in `w`, sign-extended. */
+DFQ_HD uint32_t dfq_cuda_unpack_s2(uint32_t w, int q) {
+  uint32_t out = 0;
+  for (int i = 0; i < 4; ++i) {
+    uint32_t code = (w >> (2 * (4 * q + i))) & 0x3u;
+    out |= (((code ^ 0x2u) - 0x2u) & 0xFFu) << (8 * i);
+  }
+  return out;
+}
+
 #endif /* DFQ_CUDA_COMMON_H */

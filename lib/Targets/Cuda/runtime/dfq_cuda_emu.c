@@ -150,16 +150,39 @@ void dfq_emu_fill(dfq_emu *emu, uint32_t dst, uint8_t value, int bytes) {
     memset(emu->smem + dst, value, (size_t)bytes);
 }
 
+static uint32_t dfq_emu_word(const uint8_t *bytes) {
+  return (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 |
+         (uint32_t)bytes[2] << 16 | (uint32_t)bytes[3] << 24;
+}
+
+void dfq_emu_load_words(dfq_emu *emu, uint32_t *words, const void *src,
+                        int count) {
+  const uint8_t *bytes = (const uint8_t *)src;
+  /* A vector load: aligned to its size. */
+  if (!dfq_emu_global_ok(emu, bytes, 4 * count, 4 * count, "ld.global")) {
+    for (int i = 0; i < count; ++i)
+      words[i] = 0;
+    return;
+  }
+  for (int i = 0; i < count; ++i)
+    words[i] = dfq_emu_word(bytes + 4 * i);
+}
+
+void dfq_emu_store_words(dfq_emu *emu, uint32_t dst, const uint32_t *words,
+                         int count) {
+  if (!dfq_emu_shared_ok(emu, dst, 4 * count, 4 * count, "st.shared"))
+    return;
+  for (int i = 0; i < count; ++i)
+    for (int b = 0; b < 4; ++b)
+      emu->smem[dst + 4 * i + b] = (uint8_t)(words[i] >> (8 * b));
+}
+
 void dfq_emu_copy_byte(dfq_emu *emu, uint32_t dst, const void *src) {
   if (dfq_emu_shared_ok(emu, dst, 1, 1, "st.shared") &&
       dfq_emu_global_ok(emu, (const uint8_t *)src, 1, 1, "ld.global"))
     emu->smem[dst] = *(const uint8_t *)src;
 }
 
-static uint32_t dfq_emu_word(const uint8_t *bytes) {
-  return (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 |
-         (uint32_t)bytes[2] << 16 | (uint32_t)bytes[3] << 24;
-}
 
 void dfq_emu_ldmatrix_x4(dfq_emu *emu, const uint32_t address[32],
                          uint32_t fragment[32][4]) {

@@ -76,6 +76,12 @@ void dfq_emu_cp_async_commit(dfq_emu *emu, int thread);
 void dfq_emu_cp_async_wait(dfq_emu *emu, int thread, int pending);
 /* st.shared of `bytes` copies of `value`. */
 void dfq_emu_fill(dfq_emu *emu, uint32_t dst, uint8_t value, int bytes);
+/* ld.global of `count` 32-bit words (little-endian) into `words`. */
+void dfq_emu_load_words(dfq_emu *emu, uint32_t *words, const void *src,
+                        int count);
+/* st.shared of `count` 32-bit words. */
+void dfq_emu_store_words(dfq_emu *emu, uint32_t dst, const uint32_t *words,
+                         int count);
 /* ld.global.u8 + st.shared.u8. */
 void dfq_emu_copy_byte(dfq_emu *emu, uint32_t dst, const void *src);
 /* ldmatrix.sync.aligned.m8n8.x4.shared.b16 for the 32 lanes of a warp. */
