@@ -113,6 +113,15 @@ struct LayerSpec : LayerGeometry {
   ResidualEpilogue epilogue;
 };
 
+/// What every kernel generator checks before it trusts `spec`: a symbol;
+/// positive extents; groups dividing both channel counts; positive strides
+/// and dilations, non-negative pads; widths in [2, 8]; as many weights as
+/// the shape needs and one per-channel parameter per output channel;
+/// weight codes inside their width (signed or not); shifts in [0, 62],
+/// multipliers of at least 1; a non-empty output range. False with
+/// `error` set at the first violation.
+bool checkLayerSpec(const LayerSpec &spec, std::string &error);
+
 } // namespace mlir::dfq
 
 #endif // DFQ_TARGETS_LAYERSPEC_H

@@ -75,6 +75,11 @@ struct KernelObjectCache {
   int64_t compiled = 0, reused = 0;
 };
 
+/// The error of a layer whose `dfq.kernel` schedule (if any) is not for the
+/// target `builtFor` that a backend builds: "is scheduled for X but the
+/// library is built for Y", at `op`.
+LogicalResult emitScheduleMismatch(Operation *op, StringRef builtFor);
+
 class LibraryBackend {
 public:
   virtual ~LibraryBackend();

@@ -31,10 +31,7 @@ public:
     auto schedule =
         op->getAttrOfType<KernelScheduleAttrInterface>(kKernelAttrName);
     if (!isa_and_nonnull<CKernelAttr>(schedule))
-      return op->emitError()
-             << "is scheduled for "
-             << (schedule ? schedule.getTargetName() : std::string("no target"))
-             << " but the library is built for c";
+      return emitScheduleMismatch(op, "c");
     std::string source, error;
     if (!c::emitCKernel(spec, source, error))
       return op->emitError() << "cannot generate its kernel: " << error;

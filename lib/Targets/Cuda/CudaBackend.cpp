@@ -70,10 +70,7 @@ public:
     auto cuda = dyn_cast_or_null<CudaKernelAttr>(schedule);
     std::string built = "cuda-sm" + std::to_string(sm);
     if (!cuda || cuda.getTargetName() != built)
-      return op->emitError()
-             << "is scheduled for "
-             << (schedule ? schedule.getTargetName() : std::string("no target"))
-             << " but the library is built for " << built;
+      return emitScheduleMismatch(op, built);
     CudaSchedule kernel;
     kernel.sm = cuda.getSm();
     kernel.kind = stringifyKernelKind(cuda.getKind()).str();

@@ -60,19 +60,7 @@ bool check(bool condition, const std::string &message, std::string &error) {
 }
 
 bool validate(const LayerSpec &s, const CudaSchedule &k, std::string &error) {
-  if (!check(!s.symbol.empty(), "the kernel has no symbol", error) ||
-      !check(s.c > 0 && s.o > 0 && s.h > 0 && s.w > 0 && s.kh > 0 && s.kw > 0 &&
-                 s.outH > 0 && s.outW > 0 && s.groups > 0,
-             "every extent must be positive", error) ||
-      !check(s.c % s.groups == 0 && s.o % s.groups == 0,
-             "groups must divide the input and output channels", error) ||
-      !check(s.strideH > 0 && s.strideW > 0 && s.dilationH > 0 &&
-                 s.dilationW > 0 && s.padTop >= 0 && s.padLeft >= 0,
-             "strides and dilations must be positive, pads non-negative",
-             error) ||
-      !check(s.weightBits >= 2 && s.weightBits <= 8 && s.activationBits >= 2 &&
-                 s.activationBits <= 8,
-             "weight and activation widths must be in [2, 8]", error) ||
+  if (!checkLayerSpec(s, error) ||
       !check(s.weightsSigned,
              "CUDA kernels take signed weights (u8 x s8 "
              "tensor-core products)",
@@ -82,35 +70,11 @@ bool validate(const LayerSpec &s, const CudaSchedule &k, std::string &error) {
       !check(!s.epilogue.enabled(),
              "CUDA kernels leave residual chains to the host", error))
     return false;
-  int64_t perChannel = (s.c / s.groups) * s.kh * s.kw;
-  if (!check(static_cast<int64_t>(s.weights.size()) == s.o * perChannel,
-             "expected " + str(s.o * perChannel) + " weights, got " +
-                 str(static_cast<int64_t>(s.weights.size())),
-             error))
-    return false;
-  for (const std::vector<int32_t> *v :
-       {&s.bias, &s.multiplier, &s.shift, &s.weightZeroPoint})
-    if (!check(static_cast<int64_t>(v->size()) == s.o,
-               "every per-channel parameter needs " + str(s.o) + " entries",
-               error))
-      return false;
-  int64_t wmin = -(int64_t(1) << (s.weightBits - 1));
-  int64_t wmax = (int64_t(1) << (s.weightBits - 1)) - 1;
-  for (int32_t w : s.weights)
-    if (!check(w >= wmin && w <= wmax,
-               "weight " + str(w) + " is outside [" + str(wmin) + ", " +
-                   str(wmax) + "]",
-               error))
-      return false;
-  for (int64_t o = 0; o < s.o; ++o)
-    if (!check(s.weightZeroPoint[o] == 0,
+  for (int32_t zeroPoint : s.weightZeroPoint)
+    if (!check(zeroPoint == 0,
                "CUDA kernels take symmetric weights (zero point 0), got " +
-                   str(s.weightZeroPoint[o]),
-               error) ||
-        !check(s.shift[o] >= 0 && s.shift[o] <= 62,
-               "shift " + str(s.shift[o]) + " is outside [0, 62]", error) ||
-        !check(s.multiplier[o] >= 1,
-               "multiplier " + str(s.multiplier[o]) + " is below 1", error))
+                   str(zeroPoint),
+               error))
       return false;
   if (!check(s.inputZeroPoint >= 0 && s.inputZeroPoint <= 255 &&
                  s.outputMin <= s.outputMax && s.outputMin >= 0 &&
@@ -160,9 +124,26 @@ std::string describe(const LayerSpec &s, const CudaSchedule &k) {
          " stages */\n";
 }
 
+/// The C function the host program calls: the layer on the GPU, its input
+/// and output copied through the device runtime (the rows are the host's
+/// split of a layer over its threads; a launch runs all of them).
+const char *kDeviceEntry =
+    R"(extern "C" int @F@(const void *input, int64_t n, int64_t first_row,
+                   int64_t last_row, void *output) {
+  (void)first_row;
+  (void)last_row;
+  return dfq_cuda_run_layer("@F@", @F@_launch, input,
+                            (size_t)(n * @INBYTES@), output,
+                            (size_t)(n * @OUTBYTES@), n);
+}
+
+)";
+
 /// The geometry every kernel indexes with.
 Fields geometryFields(const LayerSpec &s) {
-  return {{"@F@", s.symbol},
+  // Keys whose values hold other keys come first.
+  return {{"@ENTRY@", kDeviceEntry},
+          {"@F@", s.symbol},
           {"@C@", str(s.c)},
           {"@H@", str(s.h)},
           {"@W@", str(s.w)},
@@ -254,16 +235,7 @@ static int @F@_launch(const uint8_t *in, uint8_t *out, int64_t n,
   return cudaGetLastError() != cudaSuccess;
 }
 
-extern "C" int @F@(const void *input, int64_t n, int64_t first_row,
-                   int64_t last_row, void *output) {
-  (void)first_row;
-  (void)last_row;
-  return dfq_cuda_run_layer("@F@", @F@_launch, input,
-                            (size_t)(n * @INBYTES@), output,
-                            (size_t)(n * @OUTBYTES@), n);
-}
-
-)";
+@ENTRY@)";
 
 const char *kDepthwiseHost =
     R"(int @F@(const void *input, int64_t n, int64_t first_row,
@@ -504,16 +476,7 @@ static int @F@_launch(const uint8_t *in, uint8_t *out, int64_t n,
   return cudaGetLastError() != cudaSuccess;
 }
 
-extern "C" int @F@(const void *input, int64_t n, int64_t first_row,
-                   int64_t last_row, void *output) {
-  (void)first_row;
-  (void)last_row;
-  return dfq_cuda_run_layer("@F@", @F@_launch, input,
-                            (size_t)(n * @INBYTES@), output,
-                            (size_t)(n * @OUTBYTES@), n);
-}
-
-)";
+@ENTRY@)";
 
 const char *kGemmHost =
     R"(static void @F@_block(dfq_emu *emu, const uint8_t *in,

@@ -179,6 +179,16 @@ std::vector<std::string> LibraryBackend::getPreferredCompilers() const {
 
 std::vector<std::string> LibraryBackend::getLinkFlags() const { return {}; }
 
+LogicalResult mlir::dfq::emitScheduleMismatch(Operation *op,
+                                              StringRef builtFor) {
+  auto schedule =
+      op->getAttrOfType<KernelScheduleAttrInterface>(kKernelAttrName);
+  return op->emitError() << "is scheduled for "
+                         << (schedule ? schedule.getTargetName()
+                                      : std::string("no target"))
+                         << " but the library is built for " << builtFor;
+}
+
 std::vector<std::string> LibraryBackend::getIncludeDirectories() const {
   return {};
 }

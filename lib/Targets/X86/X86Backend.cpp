@@ -121,10 +121,7 @@ FailureOr<LayerSchedule> X86Backend::readSchedule(Operation *op) {
   auto x86 = dyn_cast_or_null<X86KernelAttr>(schedule);
   std::string built = isaName(isa);
   if (!x86 || x86.getTargetName() != built)
-    return op->emitError() << "is scheduled for "
-                           << (schedule ? schedule.getTargetName()
-                                        : std::string("no target"))
-                           << " but the library is built for " << built;
+    return emitScheduleMismatch(op, built);
   LayerSchedule result;
   result.kind =
       x86.getKind() == KernelKind::Depthwise ? LayerSchedule::Kind::Depthwise
