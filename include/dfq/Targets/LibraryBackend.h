@@ -80,6 +80,14 @@ struct KernelObjectCache {
 /// library is built for Y", at `op`.
 LogicalResult emitScheduleMismatch(Operation *op, StringRef builtFor);
 
+/// The host's call of a kernel that is a dfq_rt_row_kernel named
+/// `spec.symbol` (dfq_runtime.h): its prototype, and a step that runs it
+/// through dfq_rt_run_row_kernel, with its output rows split over the team
+/// when `splitRows`.
+void printRowKernelCall(const LayerSpec &spec, const KernelOperands &operands,
+                        bool splitRows, std::string &prototypes,
+                        std::string &body);
+
 class LibraryBackend {
 public:
   virtual ~LibraryBackend();

@@ -41,12 +41,7 @@ public:
 
   void printKernelCall(const LayerSpec &spec, const KernelOperands &operands,
                        std::string &prototypes, std::string &body) override {
-    prototypes += "int " + spec.symbol +
-                  "(const void *, int64_t, int64_t, int64_t, void *);\n";
-    body += "  failed |= dfq_rt_run_row_kernel(" + spec.symbol + ", " +
-            operands.layer + ", " + operands.input + ", n, " +
-            operands.buffers[0].first + ", " + std::to_string(spec.outH) +
-            ", " + (operands.splitRows ? "1" : "0") + ", team);\n";
+    printRowKernelCall(spec, operands, operands.splitRows, prototypes, body);
   }
 
   std::string getRuntimeHeader() const override { return ""; }

@@ -89,14 +89,10 @@ public:
 
   void printKernelCall(const LayerSpec &spec, const KernelOperands &operands,
                        std::string &prototypes, std::string &body) override {
-    prototypes += "int " + spec.symbol +
-                  "(const void *, int64_t, int64_t, int64_t, void *);\n";
     // The GPU runs a whole layer per launch; on the CPU the host's threads
-    // may share its blocks.
-    body += "  failed |= dfq_rt_run_row_kernel(" + spec.symbol + ", " +
-            operands.layer + ", " + operands.input + ", n, " +
-            operands.buffers[0].first + ", " + std::to_string(spec.outH) +
-            ", " + (render == Render::Host ? "1" : "0") + ", team);\n";
+    // may share its blocks (any split of them along M is valid).
+    printRowKernelCall(spec, operands, render == Render::Host, prototypes,
+                       body);
   }
 
   std::string getRuntimeHeader() const override {

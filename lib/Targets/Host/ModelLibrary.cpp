@@ -179,6 +179,18 @@ std::vector<std::string> LibraryBackend::getPreferredCompilers() const {
 
 std::vector<std::string> LibraryBackend::getLinkFlags() const { return {}; }
 
+void mlir::dfq::printRowKernelCall(const LayerSpec &spec,
+                                   const KernelOperands &operands,
+                                   bool splitRows, std::string &prototypes,
+                                   std::string &body) {
+  prototypes += "int " + spec.symbol +
+                "(const void *, int64_t, int64_t, int64_t, void *);\n";
+  body += "  failed |= dfq_rt_run_row_kernel(" + spec.symbol + ", " +
+          operands.layer + ", " + operands.input + ", n, " +
+          operands.buffers[0].first + ", " + std::to_string(spec.outH) + ", " +
+          (splitRows ? "1" : "0") + ", team);\n";
+}
+
 LogicalResult mlir::dfq::emitScheduleMismatch(Operation *op,
                                               StringRef builtFor) {
   auto schedule =
