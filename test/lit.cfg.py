@@ -27,7 +27,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.dfq_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["dfq-opt", "dfq-translate", "dfq-run", "dfq-compile", "dfq-onnx-node-tests"],
+    ["dfq-opt", "dfq-translate", "dfq-run", "dfq-compile", "dfq-onnx-node-tests",
+     "dfq-bench-cuda"],
     tool_dirs)
 
 # Test-input generators (ONNX models, .npy files) need Debian's Python, which

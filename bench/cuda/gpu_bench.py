@@ -35,9 +35,9 @@ what is left of --budget seconds:
             the graph replay alone, and the replay with the host float
             input's copy in and the logits' copy out (what dfq-run's
             latency_ms covers: the time around the library call).
-5. dfq kernels  build/bin/dfq-bench-cuda* when the CUDA engineer provides
-            them (called with the peers binary's arguments, expected to print
-            the same JSON lines); otherwise a one-Gemm ONNX model
+5. dfq kernels  build/bin/dfq-bench-cuda (bench/cuda/KernelBench.cpp),
+            called with the peers binary's arguments and printing the same
+            JSON lines; otherwise a one-Gemm ONNX model
             (4096 -> 4096, batch 4096) compiled like the zoo and profiled, for
             dfq's time of the 4096^3 GEMM.
 
@@ -115,8 +115,8 @@ ZOO_FALLBACK = {
     ],
 }
 
-# Binaries the CUDA engineer may add for kernel-level timings; each is called
-# with the peers binary's command line and is expected to print the same
+# Binaries of kernel-level timings (dfq-bench-cuda: bench/cuda/KernelBench.cpp);
+# each is called with the peers binary's command line and is expected to print the same
 # JSON lines ({"m","n","k","ms"} per GEMM, {"layer","ms"} per convolution).
 DFQ_KERNEL_BENCHES = ["dfq-bench-cuda", "dfq-bench-cuda-gemm", "dfq-bench-cuda-layers"]
 
