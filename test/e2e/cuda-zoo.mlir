@@ -19,6 +19,8 @@
 // RUN:     echo "$m W${bits}A${bits}: `grep -o '"executor":"[a-z0-9-]*"' %t/$m-$bits/cuda.json` `grep -o '"samples":[0-9]*' %t/$m-$bits/cuda.json` `%python %S/compare_npy.py %t/$m-$bits/cuda.npy %t/$m-$bits/c.npy --atol 0 | tr '\n' ' '`" || exit 1; \
 // RUN:   done; \
 // RUN: done | FileCheck %s
+// The per-layer report records each layer's CUDA schedule.
+// RUN: %python -c "import json; print(json.dumps(json.load(open('%t/mobilenetv2-8/report.json'))['layers'][1]['kernel'], sort_keys=True))" | FileCheck %s --check-prefix=REPORT
 
 // CHECK: resnet W8A8: "executor":"cuda-sm90-emulated" "samples":10000 max_abs_diff=0 argmax_agree=10000/10000 OK
 // CHECK: resnet W4A4: "executor":"cuda-sm80-emulated" "samples":1000 max_abs_diff=0 argmax_agree=1000/1000 OK
@@ -26,3 +28,4 @@
 // CHECK: mobilenetv2 W4A4: "executor":"cuda-sm80-emulated" "samples":1000 max_abs_diff=0 argmax_agree=1000/1000 OK
 // CHECK: mlp W8A8: "executor":"cuda-sm90-emulated" "samples":10000 max_abs_diff=0 argmax_agree=10000/10000 OK
 // CHECK: mlp W4A4: "executor":"cuda-sm80-emulated" "samples":1000 max_abs_diff=0 argmax_agree=1000/1000 OK
+// REPORT: {"kind": "depthwise", "shared_bytes": 0, "stages": 0, "symbol": "dfq_kernel_1_{{.*}}", "target": "cuda-sm90", "tile": [8, 32, 0], "warps": [8, 1]}

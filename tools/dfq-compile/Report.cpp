@@ -250,6 +250,14 @@ llvm::json::Object mlir::dfq::buildReport(ModuleOp quantizedModel,
         schedule["outer_tiles"] = stringifyTileOrder(x86.getOuterTiles()).str();
         schedule["parallel"] = x86.getParallel();
       }
+      if (auto cuda = dyn_cast<CudaKernelAttr>(kernel)) {
+        schedule["tile"] = llvm::json::Array{cuda.getTileM(), cuda.getTileN(),
+                                             cuda.getTileK()};
+        schedule["warps"] =
+            llvm::json::Array{cuda.getWarpsM(), cuda.getWarpsN()};
+        schedule["stages"] = cuda.getStages();
+        schedule["shared_bytes"] = cuda.getSharedBytes();
+      }
       if (ArrayAttr fused = kernel.getFused()) {
         llvm::json::Array names;
         for (Attribute name : fused)

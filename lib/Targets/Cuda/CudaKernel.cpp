@@ -230,6 +230,8 @@ const char *kDepthwiseDevice =
 
 static int @F@_launch(const uint8_t *in, uint8_t *out, int64_t n,
                       void *stream) {
+  if (n == 0)
+    return 0; /* an empty grid is not a launch */
   dim3 grid((unsigned)((n * @PIX@ + @TM@ - 1) / @TM@), @BLOCKSN@);
   @F@_kernel<<<grid, @NT@, 0, (cudaStream_t)stream>>>(in, out, n);
   return cudaGetLastError() != cudaSuccess;
@@ -463,6 +465,8 @@ const char *kGemmDevice = R"(static __global__ void __launch_bounds__(@NT@, 1)
 
 static int @F@_launch(const uint8_t *in, uint8_t *out, int64_t n,
                       void *stream) {
+  if (n == 0)
+    return 0; /* an empty grid is not a launch */
   static int configured;
   if (!configured) {
     if (cudaFuncSetAttribute(@F@_kernel,

@@ -56,6 +56,8 @@ extern "C" int dfq_cuda_run_layer(const char *layer, dfq_cuda_launch launch,
                                   const void *input, size_t input_bytes,
                                   void *output, size_t output_bytes,
                                   int64_t n) {
+  if (n == 0)
+    return 0;
   std::lock_guard<std::mutex> lock(dfq_cuda_mutex);
   cudaError_t status = cudaSuccess;
   if (!dfq_cuda_stream &&
