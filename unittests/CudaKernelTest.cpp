@@ -13,8 +13,8 @@
 // cp.async chunk width (16, 8, 4 bytes and byte copies) and every pipeline
 // depth occur. The CPU renderings are compiled into one library with the
 // lane-level model of mma.sync, ldmatrix and cp.async (dfq_cuda_emu.c) and
-// every output byte, on two batch sizes and on a split of the blocks, must
-// equal the direct loop of LayerReference.h. The GPU renderings are compiled
+// every output byte, on two batch sizes, must equal the direct loop of
+// LayerReference.h. The GPU renderings are compiled
 // by nvcc for sm_80 and sm_90 with register spills as errors, and where a
 // GPU is present they run on it with the same check. Two mutations
 // of a rendered kernel (one stage too few awaited; two B fragments swapped)
@@ -107,24 +107,43 @@ public:
                           c.string() + " " + kCudaRuntime + "/dfq_cuda_emu.c " +
                           kHostRuntime + "/dfq_runtime.c -o " + so.string() +
                           " -lpthread -lm";
-    return run(command, dir / "cc.log", error) && load(so, error);
+    return ::run(command, dir / "cc.log", error) && load(so, error);
   }
-  /// The GPU renderings with the device runtime, compiled by `nvcc` as a
-  /// model library compiles them (sm_80 code and PTX, sm_90 code).
+  /// The GPU renderings, compiled by `nvcc` as a model library compiles
+  /// them (sm_80 code and PTX, sm_90 code), with a function that runs one on
+  /// device copies of host buffers.
   bool buildDevice(const std::filesystem::path &dir, const std::string &nvcc,
                    const std::string &kernels, std::string &error) {
     std::filesystem::path cu = dir / "kernels.cu", so = dir / "kernels.so";
-    std::ofstream(cu) << deviceSource(kernels);
-    std::string host = (dir / "dfq_runtime.o").string();
-    std::string command =
-        std::string("cc -std=c11 -O1 -fPIC -c -I") + kHostRuntime + " " +
-        kHostRuntime + "/dfq_runtime.c -o " + host + " && " + nvcc +
-        " -std=c++17 -O3 -Xcompiler -fPIC -shared"
-        " -gencode arch=compute_80,code=[sm_80,compute_80]"
-        " -gencode arch=compute_90,code=sm_90 -I" +
-        kCudaRuntime + " " + cu.string() + " " + kCudaRuntime +
-        "/dfq_cuda_runtime.cu " + host + " -o " + so.string();
-    return run(command, dir / "nvcc.log", error) && load(so, error);
+    std::ofstream(cu) << deviceSource(kernels) << R"(
+extern "C" int dfq_test_on_device(dfq_cuda_kernel kernel, const uint8_t *in,
+                                  size_t in_bytes, uint8_t *out,
+                                  size_t out_bytes, int64_t n) {
+  uint8_t *din = nullptr, *dout = nullptr;
+  int failed = cudaMalloc(&din, in_bytes) != cudaSuccess ||
+               cudaMalloc(&dout, out_bytes) != cudaSuccess ||
+               cudaMemcpy(din, in, in_bytes, cudaMemcpyHostToDevice) !=
+                   cudaSuccess ||
+               cudaMemset(dout, 0xa5, out_bytes) != cudaSuccess ||
+               kernel(din, dout, n, nullptr) != 0 ||
+               cudaDeviceSynchronize() != cudaSuccess ||
+               cudaMemcpy(out, dout, out_bytes, cudaMemcpyDeviceToHost) !=
+                   cudaSuccess;
+  cudaFree(din);
+  cudaFree(dout);
+  return failed;
+}
+)";
+    std::string command = nvcc +
+                          " -std=c++17 -O3 -Xcompiler -fPIC -shared"
+                          " -gencode arch=compute_80,code=[sm_80,compute_80]"
+                          " -gencode arch=compute_90,code=sm_90 -I" +
+                          std::string(kCudaRuntime) + " " + cu.string() +
+                          " -o " + so.string();
+    if (!::run(command, dir / "nvcc.log", error) || !load(so, error))
+      return false;
+    onDevice = reinterpret_cast<OnDevice>(dlsym(handle, "dfq_test_on_device"));
+    return onDevice != nullptr;
   }
   /// The device source of `kernels` as the backend writes dfq_kernels.cu.
   static std::string deviceSource(const std::string &kernels) {
@@ -139,13 +158,25 @@ public:
       error = dlerror();
     return handle != nullptr;
   }
-  using RowKernel = int (*)(const void *, int64_t, int64_t, int64_t, void *);
-  RowKernel lookup(const std::string &symbol) const {
-    return reinterpret_cast<RowKernel>(dlsym(handle, symbol.c_str()));
+  using Kernel = int (*)(const uint8_t *, uint8_t *, int64_t, void *);
+  Kernel lookup(const std::string &symbol) const {
+    return reinterpret_cast<Kernel>(dlsym(handle, symbol.c_str()));
+  }
+  /// Runs `kernel` on `input` into `output` (through device copies for the
+  /// GPU renderings); 0 on success.
+  int execute(Kernel kernel, const std::vector<uint8_t> &input,
+              std::vector<uint8_t> &output, int64_t n) const {
+    if (onDevice)
+      return onDevice(kernel, input.data(), input.size(), output.data(),
+                      output.size(), n);
+    return kernel(input.data(), output.data(), n, nullptr);
   }
 
 private:
+  using OnDevice = int (*)(Kernel, const uint8_t *, size_t, uint8_t *, size_t,
+                           int64_t);
   void *handle = nullptr;
+  OnDevice onDevice = nullptr;
 };
 
 /// Whether a CUDA device is present (nvidia-smi lists one).
@@ -240,7 +271,7 @@ int check(const KernelLibrary &library, const Sweep &sweep, bool expectExact) {
   int wrong = 0;
   for (size_t i = 0; i < sweep.specs.size(); ++i) {
     const LayerSpec &s = sweep.specs[i];
-    KernelLibrary::RowKernel kernel = library.lookup(s.symbol);
+    KernelLibrary::Kernel kernel = library.lookup(s.symbol);
     if (!kernel) {
       ADD_FAILURE() << "no symbol " << s.symbol;
       return -1;
@@ -252,26 +283,17 @@ int check(const KernelLibrary &library, const Sweep &sweep, bool expectExact) {
       for (auto &v : input)
         v = uint8_t(uniform(rng, 0, (1 << s.activationBits) - 1));
       std::vector<uint8_t> want = referenceLayer(s, input, n);
-      // All blocks at once, and split in two shares as the host's threads
-      // split a layer.
-      for (bool split : {false, true}) {
-        if (split && s.outH < 2)
-          continue;
-        std::vector<uint8_t> got(want.size(), 0xa5);
-        int64_t middle = split ? uniform(rng, 1, s.outH - 1) : s.outH;
-        bool failed =
-            kernel(input.data(), n, 0, middle, got.data()) != 0 ||
-            (split && kernel(input.data(), n, middle, s.outH, got.data()) != 0);
-        for (size_t j = 0; j < want.size() && same; ++j)
-          if (failed || got[j] != want[j]) {
-            same = false;
-            where = failed ? "the kernel failed"
-                           : "batch " + std::to_string(n) + ", output byte " +
-                                 std::to_string(j) + ": " +
-                                 std::to_string(got[j]) + " instead of " +
-                                 std::to_string(want[j]);
-          }
-      }
+      std::vector<uint8_t> got(want.size(), 0xa5);
+      bool failed = library.execute(kernel, input, got, n) != 0;
+      for (size_t j = 0; j < want.size() && same; ++j)
+        if (failed || got[j] != want[j]) {
+          same = false;
+          where = failed
+                      ? "the kernel failed"
+                      : "batch " + std::to_string(n) + ", output byte " +
+                            std::to_string(j) + ": " + std::to_string(got[j]) +
+                            " instead of " + std::to_string(want[j]);
+        }
     }
     if (!same) {
       ++wrong;

@@ -169,7 +169,7 @@ int main() {
                 ", \\\"impl\\\": \\\"dfq\\\", \\\"error\\\": \\\"no CUDA "
                 "device\\\"}\\n\");\n";
     const LayerSpec &s = c.spec;
-    calls += "  time_case(\"" + key + "\", " + s.symbol + "_launch, " +
+    calls += "  time_case(\"" + key + "\", " + s.symbol + ", " +
              std::to_string(c.batch) + ", " +
              std::to_string(c.batch * s.h * s.w * s.c) + ", " +
              std::to_string(c.batch * s.outH * s.outW * s.o) + ", " +

@@ -43,6 +43,11 @@ struct KernelOperands {
   /// than one output pixel, or a gemm over [N, ..., K]; a gemm's rows are
   /// otherwise its batch).
   bool splitRows = false;
+  /// Whether the host program, rather than a kernel, writes the input, and
+  /// whether anything but a kernel (a host op, the model's output) reads the
+  /// output. A backend whose kernels keep their outputs in memory of their
+  /// own (a GPU's) copies only these.
+  bool inputFromHost = true, outputToHost = true;
 };
 
 /// A source file a backend adds to the library, by name and contents.
@@ -121,6 +126,9 @@ public:
   virtual std::string getRuntimeHeader() const = 0;
   virtual std::string getCreateCheck() const = 0;
   virtual std::string getAfterPoolSetup() const = 0;
+  /// C statements dfq_model_destroy runs before it frees the arena
+  /// (`model->arena`).
+  virtual std::string getDestroyCode() const;
 
   /// The backend's C sources: its runtime and, for backends that generate
   /// C, the kernels. Written next to model.c and compiled with it.

@@ -124,26 +124,9 @@ std::string describe(const LayerSpec &s, const CudaSchedule &k) {
          " stages */\n";
 }
 
-/// The C function the host program calls: the layer on the GPU, its input
-/// and output copied through the device runtime (the rows are the host's
-/// split of a layer over its threads; a launch runs all of them).
-const char *kDeviceEntry =
-    R"(extern "C" int @F@(const void *input, int64_t n, int64_t first_row,
-                   int64_t last_row, void *output) {
-  (void)first_row;
-  (void)last_row;
-  return dfq_cuda_run_layer("@F@", @F@_launch, input,
-                            (size_t)(n * @INBYTES@), output,
-                            (size_t)(n * @OUTBYTES@), n);
-}
-
-)";
-
 /// The geometry every kernel indexes with.
 Fields geometryFields(const LayerSpec &s) {
-  // Keys whose values hold other keys come first.
-  return {{"@ENTRY@", kDeviceEntry},
-          {"@F@", s.symbol},
+  return {{"@F@", s.symbol},
           {"@C@", str(s.c)},
           {"@H@", str(s.h)},
           {"@W@", str(s.w)},
@@ -228,26 +211,26 @@ const char *kDepthwiseDevice =
   @F@_thread(in, out, n, blockIdx.x, blockIdx.y, threadIdx.x);
 }
 
-static int @F@_launch(const uint8_t *in, uint8_t *out, int64_t n,
-                      void *stream) {
+/* The layer's entry point: on device copies of its input and output. */
+extern "C" int @F@(const uint8_t *in, uint8_t *out, int64_t n,
+                   void *stream) {
   if (n == 0)
     return 0; /* an empty grid is not a launch */
   dim3 grid((unsigned)((n * @PIX@ + @TM@ - 1) / @TM@), @BLOCKSN@);
   @F@_kernel<<<grid, @NT@, 0, (cudaStream_t)stream>>>(in, out, n);
   return cudaGetLastError() != cudaSuccess;
 }
-
-@ENTRY@)";
+)";
 
 const char *kDepthwiseHost =
-    R"(int @F@(const void *input, int64_t n, int64_t first_row,
-       int64_t last_row, void *output) {
+    R"(int @F@(const uint8_t *input, uint8_t *output, int64_t n,
+       void *stream) {
+  (void)stream;
   const int64_t blocks = (n * @PIX@ + @TM@ - 1) / @TM@;
-  for (int64_t bx = blocks * first_row / @OH@; bx < blocks * last_row / @OH@;
-       ++bx)
+  for (int64_t bx = 0; bx < blocks; ++bx)
     for (int by = 0; by < @BLOCKSN@; ++by)
       for (int tid = 0; tid < @NT@; ++tid)
-        @F@_thread((const uint8_t *)input, (uint8_t *)output, n, bx, by, tid);
+        @F@_thread(input, output, n, bx, by, tid);
   return 0;
 }
 
@@ -463,8 +446,9 @@ const char *kGemmDevice = R"(static __global__ void __launch_bounds__(@NT@, 1)
   }
   @EPILOGUE@}
 
-static int @F@_launch(const uint8_t *in, uint8_t *out, int64_t n,
-                      void *stream) {
+/* The layer's entry point: on device copies of its input and output. */
+extern "C" int @F@(const uint8_t *in, uint8_t *out, int64_t n,
+                   void *stream) {
   if (n == 0)
     return 0; /* an empty grid is not a launch */
   static int configured;
@@ -479,8 +463,7 @@ static int @F@_launch(const uint8_t *in, uint8_t *out, int64_t n,
   @F@_kernel<<<grid, @NT@, @SMEM@, (cudaStream_t)stream>>>(in, out, n);
   return cudaGetLastError() != cudaSuccess;
 }
-
-@ENTRY@)";
+)";
 
 const char *kGemmHost =
     R"(static void @F@_block(dfq_emu *emu, const uint8_t *in,
@@ -516,8 +499,8 @@ const char *kGemmHost =
     @EPILOGUE@}
 }
 
-int @F@(const void *input, int64_t n, int64_t first_row, int64_t last_row,
-       void *output) {
+int @F@(const uint8_t *input, uint8_t *output, int64_t n, void *stream) {
+  (void)stream;
   const int64_t blocks = (n * @PIX@ + @TM@ - 1) / @TM@;
   int32_t (*acc)[@MI@][@NI@][4] =
       (int32_t (*)[@MI@][@NI@][4])malloc(sizeof(int32_t) * @NT@ * @MI@ * @NI@ * 4);
@@ -527,14 +510,10 @@ int @F@(const void *input, int64_t n, int64_t first_row, int64_t last_row,
     free(acc);
     return dfq_rt_fail("@F@: out of memory for the emulated thread block");
   }
-  /* The host may split a layer's rows over threads: each takes its share
-   * of the blocks along M. */
   for (int grp = 0; grp < @GROUPS@ && !emu.failed; ++grp)
     for (int by = 0; by < @BLOCKSN@ && !emu.failed; ++by)
-      for (int64_t bx = blocks * first_row / @OH@;
-           bx < blocks * last_row / @OH@ && !emu.failed; ++bx)
-        @F@_block(&emu, (const uint8_t *)input, (uint8_t *)output, n, bx, by,
-                  grp, acc);
+      for (int64_t bx = 0; bx < blocks && !emu.failed; ++bx)
+        @F@_block(&emu, input, output, n, bx, by, grp, acc);
   int status = emu.failed ? dfq_rt_fail("@F@: %s", emu.message) : 0;
   dfq_emu_free(&emu);
   free(acc);

@@ -426,7 +426,19 @@ LogicalResult HostProgram::emitKernel(Operation *op, size_t step) {
   // them); a gemm's rows are its batch (and, over [N, ..., K], the rows of
   // each sample, which split like pixels).
   operands.splitRows = spec->outH * spec->outW > 1;
+  // A value a kernel writes (in place, however many ops read it) and only
+  // kernels read as their input (not the model's output, not a residual)
+  // need never reach the host.
+  auto isKernel = [&](Operation *other) {
+    return other && isa<QConv2DOp, QGemmOp>(other) && !chains.count(other);
+  };
+  auto readByKernel = [&](OpOperand &use) {
+    return isKernel(use.getOwner()) && use.getOperandNumber() == 0;
+  };
+  operands.inputFromHost = !isKernel(op->getOperand(0).getDefiningOp());
   if (!chain) {
+    operands.outputToHost =
+        !llvm::all_of(op->getResult(0).getUses(), readByKernel);
     operands.buffers.push_back({bytePtr(op->getResult(0)), false});
   } else {
     // The residual, then the epilogue's outputs (LayerSpec.h).

@@ -179,6 +179,8 @@ std::vector<std::string> LibraryBackend::getPreferredCompilers() const {
 
 std::vector<std::string> LibraryBackend::getLinkFlags() const { return {}; }
 
+std::string LibraryBackend::getDestroyCode() const { return ""; }
+
 void mlir::dfq::printRowKernelCall(const LayerSpec &spec,
                                    const KernelOperands &operands,
                                    bool splitRows, std::string &prototypes,

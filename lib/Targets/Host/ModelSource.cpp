@@ -194,6 +194,8 @@ void dfq_model_destroy(dfq_model *model) {
   if (!model)
     return;
   dfq_rt_pool_destroy(model->pool);
+)" << backend.getDestroyCode()
+     << R"(
   free(model->arena);
   free(model);
 }

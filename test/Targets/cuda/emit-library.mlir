@@ -1,6 +1,6 @@
 // The CUDA backend's code generation, checked without a GPU: the host
-// program checks for a device and calls each kernel's launcher through
-// dfq_rt_run_row_kernel; the kernel is an implicit GEMM on the tensor cores
+// program checks for a device, mirrors its arena on the device and calls
+// each kernel through dfq_cuda_layer with the copies it needs; the kernel is an implicit GEMM on the tensor cores
 // (weights [o][K padded to tile_k] in (ky, kx, c) order, 4-bit ones two to
 // a byte, low nibble first: (1, 4) -> \101, (-2, 0) -> \016, (3, -4) ->
 // \303; the input zero point folded into the bias: 1 - 3 * 4 = -11; padding
@@ -18,11 +18,15 @@
 
 // CHECK-LABEL: // ----- model.c -----
 // CHECK: #include "dfq_cuda_runtime.h"
-// CHECK: int dfq_kernel_0_conv(const void *, int64_t, int64_t, int64_t, void *);
+// CHECK: int dfq_kernel_0_conv(const uint8_t *, uint8_t *, int64_t, void *);
 // CHECK: #define TARGET "cuda-sm80"
-// CHECK: failed |= dfq_rt_run_row_kernel(dfq_kernel_0_conv, {{.*}}, 4, 0, team);
+// The input comes from the host (its quantization), the output goes back
+// (its dequantization reads it).
+// CHECK: failed |= dfq_cuda_layer(dfq_kernel_0_conv, "dfq.qconv2d", {{.*}}, (size_t)(n * 32), {{.*}}, (size_t)(n * 48), n, 1, 1, team);
 // CHECK: if (dfq_cuda_check(80))
 // CHECK-NEXT: return NULL;
+// CHECK: if (dfq_cuda_register_arena(model->arena, bytes)) {
+// CHECK: dfq_cuda_unregister_arena(model->arena);
 // CHECK-LABEL: // ----- dfq_kernels.cu -----
 // CHECK: #include "dfq_cuda_device.cuh"
 // CHECK: /* dfq.qconv2d: conv2d 3x3 stride 1x1 pad 1,1 dilation 1x1 groups 1, 2x4x4 -> 3x4x4; w8 a8; sm_80 dense tile 64x16x32, warps 2x1, 2 stages */
@@ -50,15 +54,14 @@
 // CHECK-NEXT: const int nn = n0 + warp_n * 16 + ni * 8 + t * 2 + (i & 1);
 // CHECK: dfq_cuda_wrapping_add(acc[mi][ni][i], dfq_kernel_0_conv_bias[o]),
 // CHECK-NEXT: dfq_kernel_0_conv_multiplier[o], dfq_kernel_0_conv_shift[o], 3, 0, 255);
+// CHECK: extern "C" int dfq_kernel_0_conv(const uint8_t *in, uint8_t *out, int64_t n,
 // CHECK: dfq_kernel_0_conv_kernel<<<grid, 64, 7680, (cudaStream_t)stream>>>(in, out, n);
-// CHECK: return dfq_cuda_run_layer("dfq_kernel_0_conv", dfq_kernel_0_conv_launch, input,
-// CHECK-NEXT: (size_t)(n * 32), output,
-// CHECK-NEXT: (size_t)(n * 48), n);
 
 // EMU-LABEL: // ----- model.c -----
 // EMU-NOT: dfq_cuda_check
 // EMU: #define TARGET "cuda-sm80-emulated"
-// EMU: failed |= dfq_rt_run_row_kernel(dfq_kernel_0_conv, {{.*}}, 4, 1, team);
+// EMU: failed |= dfq_cuda_layer(dfq_kernel_0_conv, {{.*}}, n, 1, 1, team);
+// EMU: dfq_cuda_register_arena
 // EMU-LABEL: // ----- dfq_kernels.c -----
 // EMU: #include "dfq_cuda_emu.h"
 // EMU: static const int8_t __attribute__((aligned(16))) dfq_kernel_0_conv_w[97] =

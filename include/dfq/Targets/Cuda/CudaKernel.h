@@ -32,7 +32,7 @@ struct CudaSchedule {
 
 enum class Render {
   /// CUDA C++: device arrays, a __global__ kernel, and the C function
-  /// `spec.symbol` that launches it through dfq_cuda_run_layer.
+  /// `spec.symbol` that launches it on the given stream.
   Device,
   /// C99: the C function `spec.symbol` runs every block of the grid on the
   /// CPU (dfq_cuda_emu.h).
@@ -41,9 +41,10 @@ enum class Render {
 
 /// Checks that the kernels run `spec` with `schedule` and prints the layer's
 /// kernel into `source`; false with `error` set otherwise. Both renders
-/// define `int SYMBOL(const void *input, int64_t n, int64_t first_row,
-/// int64_t last_row, void *output)` (the host runtime's dfq_rt_row_kernel;
-/// the device render ignores the rows and runs the whole layer).
+/// define `int SYMBOL(const uint8_t *input, uint8_t *output, int64_t n,
+/// void *stream)` (dfq_cuda_runtime.h's dfq_cuda_kernel), which runs the
+/// whole layer on the device memory (or the CPU's model of it) that
+/// `input` and `output` point into.
 bool emitCudaKernel(const LayerSpec &spec, const CudaSchedule &schedule,
                     Render render, std::string &source, std::string &error);
 

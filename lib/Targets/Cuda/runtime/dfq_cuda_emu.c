@@ -1,5 +1,7 @@
 /* dfq_cuda_emu.c: the lane-level model of dfq_cuda_emu.h. */
 #include "dfq_cuda_emu.h"
+#include "dfq_cuda_runtime.h"
+#include "dfq_runtime.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -225,3 +227,30 @@ void dfq_emu_mma_m16n8k32_u8s8(const uint32_t a[32][4], const uint32_t b[32][2],
     }
   }
 }
+
+/* The CPU's model of device memory (dfq_cuda_runtime.h): separate buffers
+ * that start as a 0xA5 pattern, filled and read back only by the copies the
+ * host program asks for. */
+int dfq_cuda_device_alloc(void **memory, size_t bytes) {
+  size_t rounded = (bytes + 255) / 256 * 256;
+  *memory = aligned_alloc(256, rounded ? rounded : 256);
+  if (!*memory)
+    return dfq_rt_fail("cannot allocate %zu bytes of emulated device memory",
+                       bytes);
+  memset(*memory, 0xA5, rounded);
+  return 0;
+}
+
+void dfq_cuda_device_free(void *memory) { free(memory); }
+
+int dfq_cuda_copy_to_device(void *device, const void *host, size_t bytes) {
+  memcpy(device, host, bytes);
+  return 0;
+}
+
+int dfq_cuda_copy_to_host(void *host, const void *device, size_t bytes) {
+  memcpy(host, device, bytes);
+  return 0;
+}
+
+void *dfq_cuda_stream(void) { return NULL; }

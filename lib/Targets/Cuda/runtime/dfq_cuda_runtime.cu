@@ -1,34 +1,18 @@
-/* dfq_cuda_runtime.cu: the device side of a CUDA model library. */
+/* dfq_cuda_runtime.cu: the GPU's memory primitives of dfq_cuda_runtime.h
+ * (dfq_cuda_arena.c runs the layers on them), and the device check. */
 #include "dfq_cuda_runtime.h"
 
 #include <cuda_runtime.h>
 
-#include <mutex>
-
 extern "C" int dfq_rt_fail(const char *format, ...);
 
 namespace {
-/* One stream and one pair of device buffers per process: the host program
- * runs one layer at a time, and a mutex serializes libraries run from
- * several threads. */
-std::mutex dfq_cuda_mutex;
-cudaStream_t dfq_cuda_stream;
-uint8_t *dfq_cuda_buffers[2];
-size_t dfq_cuda_capacity[2];
+/* One stream per process: layers run one at a time (dfq_cuda_arena.c holds
+ * a lock around each). */
+cudaStream_t dfq_cuda_library_stream;
 
-int dfq_cuda_reserve(int which, size_t bytes) {
-  if (bytes <= dfq_cuda_capacity[which])
-    return 0;
-  if (dfq_cuda_buffers[which])
-    cudaFree(dfq_cuda_buffers[which]);
-  dfq_cuda_buffers[which] = nullptr;
-  dfq_cuda_capacity[which] = 0;
-  cudaError_t status = cudaMalloc((void **)&dfq_cuda_buffers[which], bytes);
-  if (status != cudaSuccess)
-    return dfq_rt_fail("cannot allocate %zu bytes on the device: %s", bytes,
-                       cudaGetErrorString(status));
-  dfq_cuda_capacity[which] = bytes;
-  return 0;
+int dfq_cuda_failed(const char *what, cudaError_t status) {
+  return dfq_rt_fail("%s: %s", what, cudaGetErrorString(status));
 }
 } // namespace
 
@@ -52,35 +36,37 @@ extern "C" int dfq_cuda_check(int sm) {
   return 0;
 }
 
-extern "C" int dfq_cuda_run_layer(const char *layer, dfq_cuda_launch launch,
-                                  const void *input, size_t input_bytes,
-                                  void *output, size_t output_bytes,
-                                  int64_t n) {
-  if (n == 0)
-    return 0;
-  std::lock_guard<std::mutex> lock(dfq_cuda_mutex);
-  cudaError_t status = cudaSuccess;
-  if (!dfq_cuda_stream &&
-      (status = cudaStreamCreateWithFlags(&dfq_cuda_stream,
-                                          cudaStreamNonBlocking)) !=
-          cudaSuccess)
-    return dfq_rt_fail("%s: cannot create a CUDA stream: %s", layer,
-                       cudaGetErrorString(status));
-  if (dfq_cuda_reserve(0, input_bytes) || dfq_cuda_reserve(1, output_bytes))
-    return 1;
-  if ((status = cudaMemcpyAsync(dfq_cuda_buffers[0], input, input_bytes,
-                                cudaMemcpyHostToDevice, dfq_cuda_stream)) !=
-      cudaSuccess)
-    return dfq_rt_fail("%s: copy to the device failed: %s", layer,
-                       cudaGetErrorString(status));
-  if (launch(dfq_cuda_buffers[0], dfq_cuda_buffers[1], n, dfq_cuda_stream))
-    return dfq_rt_fail("%s: kernel launch failed: %s", layer,
-                       cudaGetErrorString(cudaGetLastError()));
-  if ((status = cudaMemcpyAsync(output, dfq_cuda_buffers[1], output_bytes,
-                                cudaMemcpyDeviceToHost, dfq_cuda_stream)) !=
-          cudaSuccess ||
-      (status = cudaStreamSynchronize(dfq_cuda_stream)) != cudaSuccess)
-    return dfq_rt_fail("%s: kernel or copy back failed: %s", layer,
+extern "C" int dfq_cuda_device_alloc(void **memory, size_t bytes) {
+  cudaError_t status = cudaMalloc(memory, bytes);
+  if (status != cudaSuccess)
+    return dfq_rt_fail("cannot allocate %zu bytes on the device: %s", bytes,
                        cudaGetErrorString(status));
   return 0;
+}
+
+extern "C" void dfq_cuda_device_free(void *memory) { cudaFree(memory); }
+
+extern "C" void *dfq_cuda_stream(void) {
+  if (!dfq_cuda_library_stream)
+    cudaStreamCreateWithFlags(&dfq_cuda_library_stream,
+                              cudaStreamNonBlocking);
+  return dfq_cuda_library_stream;
+}
+
+extern "C" int dfq_cuda_copy_to_device(void *device, const void *host,
+                                       size_t bytes) {
+  cudaError_t status =
+      cudaMemcpyAsync(device, host, bytes, cudaMemcpyHostToDevice,
+                      (cudaStream_t)dfq_cuda_stream());
+  return status == cudaSuccess ? 0 : dfq_cuda_failed("cudaMemcpyAsync", status);
+}
+
+extern "C" int dfq_cuda_copy_to_host(void *host, const void *device,
+                                     size_t bytes) {
+  cudaStream_t stream = (cudaStream_t)dfq_cuda_stream();
+  cudaError_t status =
+      cudaMemcpyAsync(host, device, bytes, cudaMemcpyDeviceToHost, stream);
+  if (status == cudaSuccess)
+    status = cudaStreamSynchronize(stream);
+  return status == cudaSuccess ? 0 : dfq_cuda_failed("cudaMemcpyAsync", status);
 }

@@ -1,7 +1,14 @@
-/* dfq_cuda_runtime.h: what model.c calls in a CUDA model library: the check
- * that a device can run the kernels, and the layer launches, which take and
- * return host pointers (the host program runs every op that is not a
- * quantized layer on the CPU). */
+/* dfq_cuda_runtime.h: what model.c calls in a CUDA model library.
+ *
+ * The kernels run on device memory: a device arena that mirrors the host
+ * program's arena (the same offsets), so that a value a kernel writes and
+ * only kernels read never leaves the device. The host program runs every op
+ * that is not a quantized layer on the CPU; a layer copies its input to the
+ * device only when the host wrote it, and its output back only when the
+ * host reads it. The memory is the GPU's (dfq_cuda_runtime.cu) or, for a
+ * library built with --emulate-gpu, the CPU's model of it (dfq_cuda_emu.c),
+ * which starts every buffer as a 0xA5 pattern, so that a copy that should
+ * have happened and did not shows in the results. */
 #ifndef DFQ_CUDA_RUNTIME_H
 #define DFQ_CUDA_RUNTIME_H
 
@@ -12,21 +19,41 @@
 extern "C" {
 #endif
 
+struct dfq_rt_team;
+
 /* 0 when a CUDA device of compute capability >= sm / 10 is present; else 1
  * with dfq_rt_fail's message (no device, no driver, too old a device). */
 int dfq_cuda_check(int sm);
 
-/* Launches a kernel on device copies of its input and output. */
-typedef int (*dfq_cuda_launch)(const uint8_t *input, uint8_t *output,
+/* A generated layer: its kernels on device copies of its input and output
+ * (`stream` is the library's stream). 0 on success. */
+typedef int (*dfq_cuda_kernel)(const uint8_t *input, uint8_t *output,
                                int64_t n, void *stream);
 
-/* Copies `input_bytes` to the device's input buffer, launches, and copies
- * `output_bytes` back, on the library's one stream; the device buffers are
- * allocated once and grow only for a larger batch. 0 on success, else 1
- * with dfq_rt_fail's message naming `layer`. */
-int dfq_cuda_run_layer(const char *layer, dfq_cuda_launch launch,
-                       const void *input, size_t input_bytes, void *output,
-                       size_t output_bytes, int64_t n);
+/* Allocates the device mirror of a host arena of `bytes`; 0 on success,
+ * else 1 with dfq_rt_fail's message. */
+int dfq_cuda_register_arena(const void *arena, size_t bytes);
+void dfq_cuda_unregister_arena(const void *arena);
+
+/* Runs `kernel` on the device mirrors of `input` and `output` (both in a
+ * registered arena), copying `input_bytes` in first when `copy_in` and
+ * `output_bytes` back after when `copy_out`; on the team's first thread
+ * only (a launch runs the whole layer). 0 on success, else 1 with
+ * dfq_rt_fail's message naming `layer`. */
+int dfq_cuda_layer(dfq_cuda_kernel kernel, const char *layer,
+                   const void *input, size_t input_bytes, void *output,
+                   size_t output_bytes, int64_t n, int copy_in, int copy_out,
+                   const struct dfq_rt_team *team);
+
+/* The memory the arena mirrors live in, implemented by the GPU runtime or
+ * by the CPU model; each returns 0 on success, else 1 with dfq_rt_fail's
+ * message. */
+int dfq_cuda_device_alloc(void **memory, size_t bytes);
+void dfq_cuda_device_free(void *memory);
+int dfq_cuda_copy_to_device(void *device, const void *host, size_t bytes);
+/* Waits for the kernels before it. */
+int dfq_cuda_copy_to_host(void *host, const void *device, size_t bytes);
+void *dfq_cuda_stream(void);
 
 #ifdef __cplusplus
 }
