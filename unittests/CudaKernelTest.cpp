@@ -222,19 +222,11 @@ Sweep draw(const std::string &name, const std::vector<Shape> &shapes, int count,
                     s, /*symmetricWeights=*/true,
                     /*depthwiseMultiplier=*/true))
       continue;
-    // A symmetric weight code of -2^(w-1) has no positive twin; the
-    // quantizer never produces it, but the kernels take it.
     bool depthwise = s.groups > 1 && s.c == s.groups;
     CudaSchedule schedule;
     if (index % 3 == 0) {
-      CudaTiles tiles = chooseCudaTiles(s.o, s.c, s.groups, s.kh, s.kw, 166912);
-      schedule.kind = tiles.kind;
-      schedule.tileM = tiles.tileM;
-      schedule.tileN = tiles.tileN;
-      schedule.tileK = tiles.tileK;
-      schedule.warpsM = tiles.warpsM;
-      schedule.warpsN = tiles.warpsN;
-      schedule.stages = tiles.stages;
+      schedule = scheduleFromTiles(
+          chooseCudaTiles(s.o, s.c, s.groups, s.kh, s.kw, 166912), 80);
     } else {
       schedule = randomSchedule(rng, depthwise);
       if (!depthwise)

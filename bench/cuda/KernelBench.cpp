@@ -78,14 +78,7 @@ void schedule(Case &c, int sm) {
   CudaTiles tiles =
       chooseCudaTiles(c.spec.o, c.spec.c, c.spec.groups, c.spec.kh, c.spec.kw,
                       sm >= 90 ? 232448 : 166912);
-  c.schedule.sm = sm;
-  c.schedule.kind = tiles.kind;
-  c.schedule.tileM = tiles.tileM;
-  c.schedule.tileN = tiles.tileN;
-  c.schedule.tileK = tiles.tileK;
-  c.schedule.warpsM = tiles.warpsM;
-  c.schedule.warpsN = tiles.warpsN;
-  c.schedule.stages = tiles.stages;
+  c.schedule = scheduleFromTiles(tiles, sm);
 }
 
 std::string escapeJson(const std::string &text);

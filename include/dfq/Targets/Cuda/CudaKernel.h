@@ -14,6 +14,7 @@
 #ifndef DFQ_TARGETS_CUDA_CUDAKERNEL_H
 #define DFQ_TARGETS_CUDA_CUDAKERNEL_H
 
+#include "dfq/Support/CudaTiles.h"
 #include "dfq/Targets/LayerSpec.h"
 
 #include <cstdint>
@@ -29,6 +30,20 @@ struct CudaSchedule {
   int64_t tileM = 128, tileN = 64, tileK = 64;
   int64_t warpsM = 4, warpsN = 2, stages = 3;
 };
+
+/// The schedule dfq-lower-to-kernels records for `tiles` on `sm`.
+inline CudaSchedule scheduleFromTiles(const CudaTiles &tiles, int64_t sm) {
+  CudaSchedule schedule;
+  schedule.sm = sm;
+  schedule.kind = tiles.kind;
+  schedule.tileM = tiles.tileM;
+  schedule.tileN = tiles.tileN;
+  schedule.tileK = tiles.tileK;
+  schedule.warpsM = tiles.warpsM;
+  schedule.warpsN = tiles.warpsN;
+  schedule.stages = tiles.stages;
+  return schedule;
+}
 
 enum class Render {
   /// CUDA C++: device arrays, a __global__ kernel, and the C function
