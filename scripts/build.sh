@@ -13,4 +13,4 @@ if [ ! -f "$build/build.ninja" ]; then
     -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit
 fi
-cmake --build "$build" --target dfq-opt dfq-translate dfq-run dfq-compile dfq-onnx-node-tests DfqUnitTests dfq-bench-x86-gemm dfq-bench-x86-layers dfq-bench-x86-onednn-conv dfq-doc
+cmake --build "$build" --target dfq-opt dfq-translate dfq-run dfq-compile dfq-onnx-node-tests DfqUnitTests dfq-bench-x86-gemm dfq-bench-x86-layers dfq-bench-x86-onednn-conv dfq-bench-cuda dfq-doc
