@@ -7,12 +7,14 @@
 // per-channel requantization with rounding ties,
 // the largest shift and saturation; dense, grouped and depthwise
 // convolutions with odd sizes, padding, strides and dilation, depthwise
-// channel multipliers, gemms), each with the schedule dfq-lower-to-kernels
-// would choose or a random valid one (every tile shape, warp arrangement,
-// tile_k and stage count), so that partial tiles in M, N and K, every
-// cp.async chunk width (16, 8, 4 bytes and byte copies) and every pipeline
-// depth occur. The CPU renderings are compiled into one library with the
-// lane-level model of mma.sync, ldmatrix and cp.async (dfq_cuda_emu.c) and
+// channel multipliers, gemms; one sweep with residual epilogues: float or
+// quantized residuals, ReLU or clip, a float result and up to four
+// quantizations with rounding ties), each with the schedule
+// dfq-lower-to-kernels would choose or a random valid one (every tile shape,
+// warp arrangement, tile_k and stage count), so that partial tiles in M, N and
+// K, every cp.async chunk width (16, 8, 4 bytes and byte copies) and every
+// pipeline depth occur. The CPU renderings are compiled into one library with
+// the lane-level model of mma.sync, ldmatrix and cp.async (dfq_cuda_emu.c) and
 // every output byte, on two batch sizes, must equal the direct loop of
 // LayerReference.h. The GPU renderings are compiled
 // by nvcc for sm_80 and sm_90 with register spills as errors, and where a
@@ -24,6 +26,7 @@
 
 #include "dfq/Targets/Cuda/CudaKernel.h"
 #include "LayerReference.h"
+#include "RandomEpilogue.h"
 #include "RandomLayerSpec.h"
 #include "dfq/Support/CudaTiles.h"
 
@@ -60,7 +63,8 @@ CudaSchedule randomSchedule(Rng &rng, bool depthwise) {
       k.tileN = 32 * k.warpsM;
       k.tileM = 1;
     }
-    k.tileK = k.stages = 0;
+    k.tileK = 4 * uniform(rng, 0, 1); // a multiply-add per tap, or dp4a
+    k.stages = 0;
     return k;
   }
   k.warpsM = int64_t(1) << uniform(rng, 0, 2);
@@ -117,20 +121,26 @@ public:
     std::filesystem::path cu = dir / "kernels.cu", so = dir / "kernels.so";
     std::ofstream(cu) << deviceSource(kernels) << R"(
 extern "C" int dfq_test_on_device(dfq_cuda_kernel kernel, const uint8_t *in,
-                                  size_t in_bytes, uint8_t *out,
-                                  size_t out_bytes, int64_t n) {
-  uint8_t *din = nullptr, *dout = nullptr;
+                                  size_t in_bytes, int count,
+                                  void *const *buffers, const size_t *bytes,
+                                  int64_t n) {
+  uint8_t *din = nullptr;
+  void *device[DFQ_CUDA_MAX_BUFFERS] = {};
   int failed = cudaMalloc(&din, in_bytes) != cudaSuccess ||
-               cudaMalloc(&dout, out_bytes) != cudaSuccess ||
                cudaMemcpy(din, in, in_bytes, cudaMemcpyHostToDevice) !=
-                   cudaSuccess ||
-               cudaMemset(dout, 0xa5, out_bytes) != cudaSuccess ||
-               kernel(din, dout, n, nullptr) != 0 ||
-               cudaDeviceSynchronize() != cudaSuccess ||
-               cudaMemcpy(out, dout, out_bytes, cudaMemcpyDeviceToHost) !=
                    cudaSuccess;
+  for (int i = 0; i < count && !failed; ++i)
+    failed = cudaMalloc(&device[i], bytes[i]) != cudaSuccess ||
+             cudaMemcpy(device[i], buffers[i], bytes[i],
+                        cudaMemcpyHostToDevice) != cudaSuccess;
+  failed = failed || kernel(din, device, n, nullptr) != 0 ||
+           cudaDeviceSynchronize() != cudaSuccess;
+  for (int i = 0; i < count && !failed; ++i)
+    failed = cudaMemcpy(buffers[i], device[i], bytes[i],
+                        cudaMemcpyDeviceToHost) != cudaSuccess;
   cudaFree(din);
-  cudaFree(dout);
+  for (int i = 0; i < count; ++i)
+    cudaFree(device[i]);
   return failed;
 }
 )";
@@ -158,23 +168,30 @@ extern "C" int dfq_test_on_device(dfq_cuda_kernel kernel, const uint8_t *in,
       error = dlerror();
     return handle != nullptr;
   }
-  using Kernel = int (*)(const uint8_t *, uint8_t *, int64_t, void *);
+  using Kernel = int (*)(const uint8_t *, void *const *, int64_t, void *);
   Kernel lookup(const std::string &symbol) const {
     return reinterpret_cast<Kernel>(dlsym(handle, symbol.c_str()));
   }
-  /// Runs `kernel` on `input` into `output` (through device copies for the
-  /// GPU renderings); 0 on success.
+  /// Runs `kernel` on `input` and `buffers` (its output, or the residual
+  /// and the epilogue's outputs), through device copies for the GPU
+  /// renderings; 0 on success.
   int execute(Kernel kernel, const std::vector<uint8_t> &input,
-              std::vector<uint8_t> &output, int64_t n) const {
+              std::vector<std::vector<uint8_t>> &buffers, int64_t n) const {
+    std::vector<void *> pointers;
+    std::vector<size_t> bytes;
+    for (std::vector<uint8_t> &buffer : buffers) {
+      pointers.push_back(buffer.data());
+      bytes.push_back(buffer.size());
+    }
     if (onDevice)
-      return onDevice(kernel, input.data(), input.size(), output.data(),
-                      output.size(), n);
-    return kernel(input.data(), output.data(), n, nullptr);
+      return onDevice(kernel, input.data(), input.size(), int(buffers.size()),
+                      pointers.data(), bytes.data(), n);
+    return kernel(input.data(), pointers.data(), n, nullptr);
   }
 
 private:
-  using OnDevice = int (*)(Kernel, const uint8_t *, size_t, uint8_t *, size_t,
-                           int64_t);
+  using OnDevice = int (*)(Kernel, const uint8_t *, size_t, int, void *const *,
+                           const size_t *, int64_t);
   void *handle = nullptr;
   OnDevice onDevice = nullptr;
 };
@@ -205,10 +222,11 @@ struct Sweep {
 };
 
 /// Draws `count` specs of `shapes` (cycling through every pair of weight
-/// and activation widths); every third takes chooseCudaTiles' schedule, the
-/// others a random one.
+/// and activation widths), each with a random residual epilogue when
+/// `epilogues`; every third takes chooseCudaTiles' schedule, the others a
+/// random one.
 Sweep draw(const std::string &name, const std::vector<Shape> &shapes, int count,
-           unsigned seed) {
+           unsigned seed, bool epilogues = false) {
   Rng rng(seed);
   Sweep sweep;
   while (int(sweep.specs.size()) < count) {
@@ -222,6 +240,8 @@ Sweep draw(const std::string &name, const std::vector<Shape> &shapes, int count,
                     s, /*symmetricWeights=*/true,
                     /*depthwiseMultiplier=*/true))
       continue;
+    if (epilogues)
+      randomEpilogue(rng, s.epilogue);
     bool depthwise = s.groups > 1 && s.c == s.groups;
     CudaSchedule schedule;
     if (index % 3 == 0) {
@@ -274,18 +294,39 @@ int check(const KernelLibrary &library, const Sweep &sweep, bool expectExact) {
       std::vector<uint8_t> input(n * s.h * s.w * s.c);
       for (auto &v : input)
         v = uint8_t(uniform(rng, 0, (1 << s.activationBits) - 1));
-      std::vector<uint8_t> want = referenceLayer(s, input, n);
-      std::vector<uint8_t> got(want.size(), 0xa5);
-      bool failed = library.execute(kernel, input, got, n) != 0;
-      for (size_t j = 0; j < want.size() && same; ++j)
-        if (failed || got[j] != want[j]) {
-          same = false;
-          where = failed
-                      ? "the kernel failed"
-                      : "batch " + std::to_string(n) + ", output byte " +
-                            std::to_string(j) + ": " + std::to_string(got[j]) +
-                            " instead of " + std::to_string(want[j]);
+      std::vector<uint8_t> q = referenceLayer(s, input, n);
+      // The buffers: the output, or the residual and the epilogue's
+      // outputs, which start as 0xa5 bytes.
+      std::vector<std::vector<uint8_t>> want = {q}, buffers;
+      if (s.epilogue.enabled()) {
+        std::vector<float> residualFloat;
+        std::vector<uint8_t> residualBytes;
+        randomResidual(rng, s.epilogue, q.size(), residualFloat, residualBytes);
+        want = epilogueReference(s.epilogue, s.outputZeroPoint, q,
+                                 residualFloat, residualBytes);
+        if (s.epilogue.residual == ResidualEpilogue::Residual::Float) {
+          const uint8_t *bytes =
+              reinterpret_cast<const uint8_t *>(residualFloat.data());
+          buffers.emplace_back(bytes, bytes + q.size() * sizeof(float));
+        } else {
+          buffers.push_back(residualBytes);
         }
+      }
+      for (const std::vector<uint8_t> &w : want)
+        buffers.emplace_back(w.size(), 0xa5);
+      bool failed = library.execute(kernel, input, buffers, n) != 0;
+      size_t first = buffers.size() - want.size();
+      for (size_t k = 0; k < want.size() && same; ++k)
+        for (size_t j = 0; j < want[k].size() && same; ++j)
+          if (failed || buffers[first + k][j] != want[k][j]) {
+            same = false;
+            where = failed
+                        ? "the kernel failed"
+                        : "batch " + std::to_string(n) + ", output " +
+                              std::to_string(k) + " byte " + std::to_string(j) +
+                              ": " + std::to_string(buffers[first + k][j]) +
+                              " instead of " + std::to_string(want[k][j]);
+          }
     }
     if (!same) {
       ++wrong;
@@ -345,11 +386,11 @@ void checkDeviceCompile(const std::string &name, const Sweep &sweep) {
 
 class CudaKernelSweep
     : public ::testing::TestWithParam<
-          std::tuple<std::string, std::vector<Shape>, int, unsigned>> {};
+          std::tuple<std::string, std::vector<Shape>, int, unsigned, bool>> {};
 
 TEST_P(CudaKernelSweep, EmulatedIsExactAndDeviceCompiles) {
-  auto [name, shapes, count, seed] = GetParam();
-  Sweep sweep = draw(name, shapes, count, seed);
+  auto [name, shapes, count, seed, epilogues] = GetParam();
+  Sweep sweep = draw(name, shapes, count, seed, epilogues);
   ASSERT_EQ(int(sweep.specs.size()), count);
   EXPECT_EQ(checkOnCpu(name, sweep, sweep.host, /*expectExact=*/true), 0);
   checkDeviceCompile(name, sweep);
@@ -358,23 +399,27 @@ TEST_P(CudaKernelSweep, EmulatedIsExactAndDeviceCompiles) {
 // On a machine with a GPU (bench/cuda/run_gpu.sh runs it there): the same
 // sweep, its GPU renderings run on the GPU, bit-exact.
 TEST_P(CudaKernelSweep, GpuIsExact) {
-  auto [name, shapes, count, seed] = GetParam();
-  Sweep sweep = draw(name, shapes, count, seed);
+  auto [name, shapes, count, seed, epilogues] = GetParam();
+  Sweep sweep = draw(name, shapes, count, seed, epilogues);
   checkOnGpu(name, sweep);
 }
 
-// 330 specs in all.
+// 390 specs in all, 60 of them with residual epilogues.
 INSTANTIATE_TEST_SUITE_P(
     Kernels, CudaKernelSweep,
     ::testing::Values(
         std::make_tuple(std::string("dense"), std::vector<Shape>{Shape::Conv},
-                        110, 11u),
+                        110, 11u, false),
         std::make_tuple(std::string("grouped"),
-                        std::vector<Shape>{Shape::Grouped}, 60, 12u),
+                        std::vector<Shape>{Shape::Grouped}, 60, 12u, false),
         std::make_tuple(std::string("gemm"), std::vector<Shape>{Shape::Gemm},
-                        80, 13u),
+                        80, 13u, false),
         std::make_tuple(std::string("depthwise"),
-                        std::vector<Shape>{Shape::Depthwise}, 80, 14u)),
+                        std::vector<Shape>{Shape::Depthwise}, 80, 14u, false),
+        std::make_tuple(std::string("residual"),
+                        std::vector<Shape>{Shape::Conv, Shape::Gemm,
+                                           Shape::Depthwise, Shape::Grouped},
+                        60, 15u, true)),
     [](const auto &info) { return std::get<0>(info.param); });
 
 /// `text` with its first occurrence of `from` replaced (which must exist).

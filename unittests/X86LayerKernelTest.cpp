@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LayerReference.h"
+#include "RandomEpilogue.h"
 #include "dfq/Support/Requantization.h"
 #include "dfq/Targets/X86/LayerKernel.h"
 
@@ -594,80 +595,6 @@ TEST(X86LayerKernelTest, DepthwiseConvolutions) {
 }
 TEST(X86LayerKernelTest, GroupedConvolutions) { sweep(Shape::Grouped, 100, 4); }
 
-/// A random residual epilogue for `s`. Scales are powers of two times
-/// (1 + a few bits), and float residuals are often multiples of half an
-/// output scale, so that rounding ties (where a division by the scale and a
-/// multiplication by its reciprocal differ) come up often.
-void randomEpilogue(Rng &rng, LayerKernelSpec &s) {
-  using E = x86::ResidualEpilogue;
-  E &e = s.epilogue;
-  auto scale = [&] {
-    return float(std::ldexp(1.0 + double(uniform(rng, 0, 255)) / 256.0,
-                            -int(uniform(rng, 3, 8))));
-  };
-  e.residual = uniform(rng, 0, 1) ? E::Residual::Float : E::Residual::Quantized;
-  e.outputScale = scale();
-  e.residualScale = scale();
-  e.residualZeroPoint = int32_t(uniform(rng, 0, 255));
-  e.activation = E::Activation(uniform(rng, 0, 2));
-  e.clipMin = -float(uniform(rng, 0, 8)) * 0.125f;
-  e.clipMax = e.clipMin + float(uniform(rng, 1, 40)) * 0.0625f;
-  e.floatOutput = uniform(rng, 0, 2) != 0;
-  int64_t quantized = uniform(rng, e.floatOutput ? 0 : 1, 3);
-  for (int64_t i = 0; i < quantized; ++i) {
-    E::Quantization q;
-    q.scale = uniform(rng, 0, 2) == 0 ? e.outputScale : scale();
-    q.zeroPoint = uniform(rng, 0, 1) ? 0 : int32_t(uniform(rng, 0, 255));
-    q.min = 0;
-    q.max = uniform(rng, 0, 4) == 0 ? 15 : 255;
-    e.quantizedOutputs.push_back(q);
-  }
-}
-
-/// What the interpreter computes after the layer: dequantize, add, ReLU or
-/// clip, then the float result and each quantization.
-std::vector<std::vector<uint8_t>>
-epilogueReference(const LayerKernelSpec &s, const std::vector<uint8_t> &q,
-                  const std::vector<float> &residualFloat,
-                  const std::vector<uint8_t> &residualBytes) {
-  using E = x86::ResidualEpilogue;
-  const E &e = s.epilogue;
-  std::vector<std::vector<uint8_t>> outputs;
-  std::vector<float> y(q.size());
-  for (size_t i = 0; i < q.size(); ++i) {
-    float x = float(int32_t(q[i]) - s.outputZeroPoint) * e.outputScale;
-    float r = e.residual == E::Residual::Float
-                  ? residualFloat[i]
-                  : float(int32_t(residualBytes[i]) - e.residualZeroPoint) *
-                        e.residualScale;
-    float v = x + r;
-    if (e.activation == E::Activation::Relu)
-      v = v < 0.0f ? 0.0f : v;
-    if (e.activation == E::Activation::Clip) {
-      v = v < e.clipMin ? e.clipMin : v;
-      v = v > e.clipMax ? e.clipMax : v;
-    }
-    y[i] = v;
-  }
-  if (e.floatOutput) {
-    const uint8_t *bytes = reinterpret_cast<const uint8_t *>(y.data());
-    outputs.emplace_back(bytes, bytes + y.size() * sizeof(float));
-  }
-  for (const E::Quantization &quantization : e.quantizedOutputs) {
-    std::vector<uint8_t> out(q.size());
-    for (size_t i = 0; i < q.size(); ++i) {
-      float quotient = y[i] / quantization.scale;
-      float v = std::nearbyint(quotient) + float(quantization.zeroPoint);
-      v = v != v ? float(quantization.zeroPoint) : v;
-      v = v < float(quantization.min) ? float(quantization.min) : v;
-      v = v > float(quantization.max) ? float(quantization.max) : v;
-      out[i] = uint8_t(v);
-    }
-    outputs.push_back(std::move(out));
-  }
-  return outputs;
-}
-
 /// Residual epilogues on every kind of layer: the kernel's outputs (through
 /// the object file on the whole output and on two row ranges, and the JIT)
 /// equal the interpreter's f32 ops bit for bit.
@@ -687,7 +614,7 @@ TEST(X86LayerKernelTest, ResidualEpilogues) {
                     trial % 5 ? 8 : 4, trial, s))
       continue;
     ++trial;
-    randomEpilogue(rng, s);
+    randomEpilogue(rng, s.epilogue);
     std::string error;
     std::unique_ptr<x86::LayerKernel> kernel =
         x86::LayerKernel::create(s, error);
@@ -701,20 +628,11 @@ TEST(X86LayerKernelTest, ResidualEpilogues) {
       for (auto &v : input)
         v = uint8_t(uniform(rng, 0, amax));
       std::vector<uint8_t> q = referenceLayer(s, input, n);
-      std::vector<float> residualFloat(q.size());
-      std::vector<uint8_t> residualBytes(q.size());
-      float step = s.epilogue.quantizedOutputs.empty()
-                       ? s.epilogue.outputScale
-                       : s.epilogue.quantizedOutputs[0].scale;
-      for (size_t i = 0; i < q.size(); ++i) {
-        residualBytes[i] = uint8_t(uniform(rng, 0, 255));
-        residualFloat[i] =
-            uniform(rng, 0, 1)
-                ? float(uniform(rng, -600, 600)) * (step * 0.5f)
-                : float(std::normal_distribution<double>(0.0, 1.0)(rng));
-      }
-      std::vector<std::vector<uint8_t>> want =
-          epilogueReference(s, q, residualFloat, residualBytes);
+      std::vector<float> residualFloat;
+      std::vector<uint8_t> residualBytes;
+      randomResidual(rng, s.epilogue, q.size(), residualFloat, residualBytes);
+      std::vector<std::vector<uint8_t>> want = epilogueReference(
+          s.epilogue, s.outputZeroPoint, q, residualFloat, residualBytes);
       const void *residual =
           s.epilogue.residual == E::Residual::Float
               ? static_cast<const void *>(residualFloat.data())

@@ -44,6 +44,9 @@ struct Case {
   CudaSchedule schedule;
   /// The batch the kernel runs (a gemm's M).
   int64_t batch = 1;
+  /// The "impl" it reports: "dfq", or "dfq-dp4a" for a depthwise layer's
+  /// dp4a variant (timed beside the default one, to see where it pays).
+  std::string impl = "dfq";
   double ops = 0;
 };
 
@@ -100,16 +103,17 @@ extern "C" int dfq_rt_fail(const char *format, ...) {
   return 1;
 }
 
-typedef int (*Launch)(const uint8_t *, uint8_t *, int64_t, void *);
+typedef int (*Launch)(const uint8_t *, void *const *, int64_t, void *);
 
-static void time_case(const char *key, Launch launch, int64_t n,
-                      size_t in_bytes, size_t out_bytes, double ops) {
+static void time_case(const char *key, const char *impl, Launch launch,
+                      int64_t n, size_t in_bytes, size_t out_bytes,
+                      double ops) {
   uint8_t *in = nullptr, *out = nullptr;
   cudaStream_t stream;
   if (cudaMalloc(&in, in_bytes) != cudaSuccess ||
       cudaMalloc(&out, out_bytes) != cudaSuccess ||
       cudaStreamCreate(&stream) != cudaSuccess) {
-    std::printf("{%s, \"impl\": \"dfq\", \"error\": \"%s\"}\n", key,
+    std::printf("{%s, \"impl\": \"%s\", \"error\": \"%s\"}\n", key, impl,
                 cudaGetErrorString(cudaGetLastError()));
     cudaFree(in);
     cudaFree(out);
@@ -123,7 +127,8 @@ static void time_case(const char *key, Launch launch, int64_t n,
   bool failed = false;
   for (int i = 0; i < 3 + @RUNS@ && !failed; ++i) {
     cudaEventRecord(start, stream);
-    failed = launch(in, out, n, stream) != 0;
+    void *buffers[] = {out};
+    failed = launch(in, buffers, n, stream) != 0;
     cudaEventRecord(stop, stream);
     cudaEventSynchronize(stop);
     float ms = 0;
@@ -132,12 +137,13 @@ static void time_case(const char *key, Launch launch, int64_t n,
       times.push_back(ms);
   }
   if (failed || cudaGetLastError() != cudaSuccess) {
-    std::printf("{%s, \"impl\": \"dfq\", \"error\": \"launch failed\"}\n", key);
+    std::printf("{%s, \"impl\": \"%s\", \"error\": \"launch failed\"}\n",
+                key, impl);
   } else {
     std::sort(times.begin(), times.end());
     double ms = times[times.size() / 2];
-    std::printf("{%s, \"impl\": \"dfq\", \"ms\": %.6g, \"tops\": %.6g}\n", key,
-                ms, ops / (ms * 1e-3) / 1e12);
+    std::printf("{%s, \"impl\": \"%s\", \"ms\": %.6g, \"tops\": %.6g}\n",
+                key, impl, ms, ops / (ms * 1e-3) / 1e12);
   }
   std::fflush(stdout);
   cudaEventDestroy(start);
@@ -158,12 +164,11 @@ int main() {
   std::string noDevice, calls;
   for (const Case &c : cases) {
     std::string key = escapeJson(c.key);
-    noDevice += "    std::printf(\"{" + key +
-                ", \\\"impl\\\": \\\"dfq\\\", \\\"error\\\": \\\"no CUDA "
-                "device\\\"}\\n\");\n";
+    noDevice += "    std::printf(\"{" + key + ", \\\"impl\\\": \\\"" + c.impl +
+                "\\\", \\\"error\\\": \\\"no CUDA device\\\"}\\n\");\n";
     const LayerSpec &s = c.spec;
-    calls += "  time_case(\"" + key + "\", " + s.symbol + ", " +
-             std::to_string(c.batch) + ", " +
+    calls += "  time_case(\"" + key + "\", \"" + c.impl + "\", " + s.symbol +
+             ", " + std::to_string(c.batch) + ", " +
              std::to_string(c.batch * s.h * s.w * s.c) + ", " +
              std::to_string(c.batch * s.outH * s.outW * s.o) + ", " +
              std::to_string(c.ops) + ");\n";
@@ -293,13 +298,24 @@ int main(int argc, char **argv) {
   if (sm != 80 && sm != 90)
     sm = detectSm(90);
 
+  // Each depthwise layer also with dp4a (tile_k 4), the same parameters.
+  size_t chosen = cases.size();
+  for (size_t i = 0; i < chosen; ++i) {
+    Case &c = cases[i];
+    fillParameters(c.spec, rng);
+    schedule(c, sm);
+    if (c.schedule.kind == "depthwise") {
+      Case variant = c;
+      variant.schedule.tileK = 4;
+      variant.impl = "dfq-dp4a";
+      cases.push_back(variant);
+    }
+  }
   std::string kernels;
   for (size_t i = 0; i < cases.size(); ++i) {
     Case &c = cases[i];
     c.spec.symbol = "bench_" + std::to_string(i);
     c.spec.layerName = c.key;
-    fillParameters(c.spec, rng);
-    schedule(c, sm);
     std::string source, error;
     if (!emitCudaKernel(c.spec, c.schedule, Render::Device, source, error)) {
       std::fprintf(stderr, "dfq-bench-cuda: %s: %s\n", c.key.c_str(),

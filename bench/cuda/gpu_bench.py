@@ -627,7 +627,7 @@ def step_dfq_kernel_benches(kit, args, peer_args):
             res = kit.run(name + "-defaults", [path], 180)
             got = json_lines(res["stdout"])
         for rec in got:
-            rec = dict(rec, impl="dfq", binary=name)
+            rec = dict({"impl": "dfq"}, **rec, binary=name)
             kit.record("dfq_kernels", rec)
             lines.append(rec)
         why = failure(res)
@@ -863,7 +863,10 @@ def summarize(kit, args, ctx):
     for p in peers:
         if p.get("peer") in ("cudnn_int8", "cudnn_fp16") and "layer" in p:
             conv_peer.setdefault(p["layer"], []).append(p)
-    dfq_layer = {r["layer"]: r for r in dfq_kernels if "layer" in r and r.get("ms")}
+    # The schedules dfq-compile chooses ("dfq"); the dp4a variants of the
+    # depthwise layers are compared with them below.
+    dfq_layer = {r["layer"]: r for r in dfq_kernels
+                 if "layer" in r and r.get("ms") and r.get("impl") == "dfq"}
     conv_ratios = []
     lines += [f"## Zoo convolutions at batch {args.batch}", "",
               "dfq: the dfq kernel bench when there is one, else the kernel steps of "
@@ -895,6 +898,18 @@ def summarize(kit, args, ctx):
     gm = geomean(conv_ratios)
     lines += ["", f"Geometric mean over {len(conv_ratios)} layers with both timings: **{fmt(gm, '.2f')}×**", ""]
     acceptance.append((f"zoo conv layers at batch {args.batch} ≥ 1.0× cuDNN int8 (geomean)", gm, 1.0))
+
+    # Depthwise layers: a multiply-add per tap (the default) against dp4a.
+    dp4a = {r["layer"]: r for r in dfq_kernels
+            if "layer" in r and r.get("ms") and r.get("impl") == "dfq-dp4a"}
+    if dp4a:
+        lines += ["## Depthwise layers: multiply-adds (default) against dp4a (tile_k = 4)", "",
+                  "| layer (N,C,H,W,O,KH,KW,s,p,g) | multiply-adds ms | dp4a ms | dp4a speed-up |",
+                  "|---|---|---|---|"]
+        for text, r in sorted(dp4a.items()):
+            base = (dfq_layer.get(text) or {}).get("ms")
+            lines.append(f"| {text} | {fmt(base)} | {fmt(r['ms'])} | {fmt(ratio(base, r['ms']), '.2f')} |")
+        lines.append("")
 
     # Models.
     lines += [f"## Zoo models at batch {args.batch}", "",

@@ -145,8 +145,15 @@ def Dfq_CudaKernelAttr : Dfq_Attr<"CudaKernel", "cuda_kernel",
       shared-memory buffers ahead of the tensor cores and read back with
       `ldmatrix`. `depthwise` (one input channel per group) runs on the
       CUDA cores: one thread per output, `tile_m` pixels x `tile_n`
-      channels per block of `32 * warps_m * warps_n` threads; `tile_k`
-      and `stages` are 0 for it.
+      channels per block of `32 * warps_m * warps_n` threads; `stages` is
+      0 for it, and `tile_k` the taps one instruction reduces: 0 for an
+      int32 multiply-add per tap (the default choice), 4 for `dp4a` over
+      four taps (u8 x s8 bytes packed into words, the input zero point
+      folded into the bias).
+    - `fused`: the float tail of a residual block (dequantize, add, ReLU or
+      clip, quantizations; op names in order) that the kernel's epilogue
+      also computes, reading the residual from device memory; absent
+      otherwise.
 
     ```mlir
     #dfq.cuda_kernel<sm = 90, symbol = "dfq_kernel_3_conv2", kind = dense,
@@ -163,7 +170,8 @@ def Dfq_CudaKernelAttr : Dfq_Attr<"CudaKernel", "cuda_kernel",
     "int64_t":$tile_k,
     "int64_t":$warps_m,
     "int64_t":$warps_n,
-    "int64_t":$stages
+    "int64_t":$stages,
+    OptionalParameter<"::mlir::ArrayAttr">:$fused
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
@@ -171,8 +179,6 @@ def Dfq_CudaKernelAttr : Dfq_Attr<"CudaKernel", "cuda_kernel",
     std::string getTargetName() const {
       return "cuda-sm" + std::to_string(getSm());
     }
-    /// Residual chains stay on the host.
-    ::mlir::ArrayAttr getFused() const { return {}; }
     /// The shared memory a block uses: every stage holds a tile_m x tile_k
     /// input tile and a tile_n x tile_k weight tile, each row padded by 16
     /// bytes so that ldmatrix reads eight rows from distinct banks.

@@ -152,16 +152,7 @@ struct LowerToKernelsPass
         conv ? outShape[3] : 1, target == "x86-avx512-vnni");
     std::optional<KernelKind> kind = symbolizeKernelKind(choice.kind);
     assert(kind && "chooseKernelTiles names a kernel kind");
-    Builder b(op->getContext());
-    // The float tail of a residual block joins the epilogue.
-    ArrayAttr fused;
-    if (std::optional<ResidualChain> chain;
-        fuseResiduals && (chain = matchResidualChain(op))) {
-      SmallVector<Attribute> names;
-      for (Operation *tail : chain->fusedOps())
-        names.push_back(b.getStringAttr(tail->getName().getStringRef()));
-      fused = b.getArrayAttr(names);
-    }
+    ArrayAttr fused = fusedResidualChain(op);
     PixelTiles pixelTiles =
         conv && choice.rowTiles && *kind != KernelKind::Grouped
             ? PixelTiles::Row
@@ -181,6 +172,20 @@ struct LowerToKernelsPass
         outerTiles, choice.parallel, fused);
     op->setAttr(kKernelAttrName, schedule);
     return success();
+  }
+
+  /// With `fuse-residuals`, the float tail of the residual block that
+  /// follows `op` (which joins the kernel's epilogue), by op names; null
+  /// when there is none.
+  ArrayAttr fusedResidualChain(Operation *op) {
+    std::optional<ResidualChain> chain;
+    if (!fuseResiduals || !(chain = matchResidualChain(op)))
+      return {};
+    Builder b(op->getContext());
+    SmallVector<Attribute> names;
+    for (Operation *tail : chain->fusedOps())
+      names.push_back(b.getStringAttr(tail->getName().getStringRef()));
+    return b.getArrayAttr(names);
   }
 
   /// CUDA kernels: tensor-core implicit GEMMs (or CUDA-core depthwise
@@ -221,7 +226,7 @@ struct LowerToKernelsPass
                 CudaKernelAttr::get(op->getContext(), sm, symbolFor(index, op),
                                     *kind, tiles.tileM, tiles.tileN,
                                     tiles.tileK, tiles.warpsM, tiles.warpsN,
-                                    tiles.stages));
+                                    tiles.stages, fusedResidualChain(op)));
     return success();
   }
 

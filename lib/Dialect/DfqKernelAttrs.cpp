@@ -64,19 +64,22 @@ LogicalResult
 CudaKernelAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t sm,
                        StringRef symbol, KernelKind kind, int64_t tileM,
                        int64_t tileN, int64_t tileK, int64_t warpsM,
-                       int64_t warpsN, int64_t stages) {
+                       int64_t warpsN, int64_t stages, ArrayAttr fused) {
   if (failed(verifySymbol(emitError, symbol)))
     return failure();
   if (sm != 80 && sm != 90)
     return emitError() << "sm must be 80 or 90, got " << sm;
+  if (fused && !llvm::all_of(fused, llvm::IsaPred<StringAttr>))
+    return emitError() << "fused must list op names";
   if (warpsM <= 0 || warpsN <= 0 || warpsM * warpsN > 32)
     return emitError() << "warps_m x warps_n must be positive and at most 32 "
                           "warps (1024 threads), got "
                        << warpsM << " x " << warpsN;
   if (kind == KernelKind::Depthwise) {
-    if (tileK != 0 || stages != 0)
+    if ((tileK != 0 && tileK != 4) || stages != 0)
       return emitError() << "depthwise kernels run on the CUDA cores: tile_k "
-                            "and stages must be 0";
+                            "must be 0 (a multiply-add per tap) or 4 (dp4a "
+                            "over 4 taps) and stages 0";
     if (tileM <= 0 || tileN <= 0 || tileM * tileN != 32 * warpsM * warpsN)
       return emitError() << "a depthwise block runs one thread per output: "
                             "tile_m x tile_n must be 32 x warps_m x warps_n";

@@ -113,15 +113,13 @@ mlir::dfq::getQuantizationPipeline(const CompilePipelineOptions &o) {
   // before the kernels that read them; the C backend has no residual
   // epilogues.
   if (!o.target.empty())
-    pipeline +=
-        ",func.func(dfq-lead-with-batch,dfq-quantize-pooling,"
-        "dfq-sink-dequantize,"
-        "dfq-convert-layouts,"
-        "dfq-lower-to-kernels{target=" +
-        o.target + " fuse-residuals=" +
-        (o.fuseResiduals && StringRef(o.target).starts_with("x86") ? "true"
-                                                                   : "false") +
-        "})";
+    pipeline += ",func.func(dfq-lead-with-batch,dfq-quantize-pooling,"
+                "dfq-sink-dequantize,"
+                "dfq-convert-layouts,"
+                "dfq-lower-to-kernels{target=" +
+                o.target +
+                " fuse-residuals=" + (o.fuseResiduals ? "true" : "false") +
+                "})";
   return pipeline;
 }
 

@@ -1,5 +1,6 @@
 // RUN: dfq-opt %s --split-input-file --dfq-convert-layouts --dfq-lower-to-kernels=fuse-residuals=true | FileCheck %s
 // RUN: dfq-opt %s --split-input-file --dfq-convert-layouts --dfq-lower-to-kernels | FileCheck %s --check-prefix=OFF
+// RUN: dfq-opt %s --split-input-file --dfq-convert-layouts --dfq-lower-to-kernels="target=cuda-sm90 fuse-residuals=true" | FileCheck %s
 
 !x = tensor<?x4x3x3x!quant.uniform<u8:f32, 0.5:3>>
 !q = tensor<?x4x3x3x!quant.uniform<u8:f32, 0.25:8>>

@@ -119,7 +119,7 @@ func.func @cuda_stages() attributes {k = #dfq.cuda_kernel<sm = 90, symbol = "k",
 
 // -----
 
-// expected-error @+1 {{depthwise kernels run on the CUDA cores: tile_k and stages must be 0}}
+// expected-error @+1 {{depthwise kernels run on the CUDA cores: tile_k must be 0 (a multiply-add per tap) or 4 (dp4a over 4 taps) and stages 0}}
 func.func @cuda_depthwise_k() attributes {k = #dfq.cuda_kernel<sm = 80, symbol = "k", kind = depthwise, tile_m = 4, tile_n = 64, tile_k = 32, warps_m = 8, warps_n = 1, stages = 0>} {
   return
 }

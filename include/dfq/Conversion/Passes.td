@@ -137,6 +137,9 @@ def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
     tile_n <= 32), warps of 32 x 32 outputs, tile_k 64 (32 for reductions
     of at most 32), 3 cp.async stages (2 for at most two tile_k steps),
     reduced while they exceed the target's `buffer_bytes` of shared memory.
+    With `fuse-residuals`, residual chains are recorded in `fused` as for
+    x86, and the CUDA epilogues compute them from the residual in device
+    memory (`dfq-compile` fuses them by default for CUDA).
   }];
   let options = [
     Option<"target", "target", "std::string", "\"x86-avx512-vnni\"",
@@ -144,8 +147,8 @@ def LowerToKernelsPass : Pass<"dfq-lower-to-kernels", "::mlir::func::FuncOp"> {
            "cuda-sm80 or cuda-sm90">,
     Option<"fuseResiduals", "fuse-residuals", "bool", "false",
            "Record residual chains after layers as `fused`, to be computed "
-           "in the kernel epilogues (off by default: not faster on the "
-           "machines measured, see docs/x86.md)">,
+           "in the kernel epilogues of the x86 and CUDA targets (off by "
+           "default here; dfq-compile turns it on for CUDA)">,
   ];
   let dependentDialects = ["::mlir::quant::QuantDialect"];
 }

@@ -96,8 +96,8 @@ struct CompilePipelineOptions
       llvm::cl::init(false)};
   Option<std::string> target{
       *this, "target",
-      llvm::cl::desc("Backend to lower for (x86-avx512-vnni, x86-avx2, c; "
-                     "empty: none)"),
+      llvm::cl::desc("Backend to lower for (x86-avx512-vnni, x86-avx2, c, "
+                     "cuda-sm80, cuda-sm90; empty: none)"),
       llvm::cl::init("")};
   Option<bool> fuseResiduals{*this, "fuse-residuals",
                              llvm::cl::desc("dfq-lower-to-kernels's option"),

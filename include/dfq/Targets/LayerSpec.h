@@ -15,6 +15,7 @@
 #ifndef DFQ_TARGETS_LAYERSPEC_H
 #define DFQ_TARGETS_LAYERSPEC_H
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -120,7 +121,41 @@ struct LayerSpec : LayerGeometry {
 /// weight codes inside their width (signed or not); shifts in [0, 62],
 /// multipliers of at least 1; a non-empty output range. False with
 /// `error` set at the first violation.
+/// With checkResidualEpilogue's checks of its epilogue.
 bool checkLayerSpec(const LayerSpec &spec, std::string &error);
+
+/// What every generator of residual epilogues checks: finite positive
+/// scales, u8 zero points and ranges, clip bounds in order, 1 to 4 outputs.
+/// True for no epilogue.
+inline bool checkResidualEpilogue(const ResidualEpilogue &e,
+                                  std::string &error) {
+  auto positiveScale = [](float scale) {
+    return std::isfinite(scale) && scale > 0.0f;
+  };
+  const char *message = nullptr;
+  if (!e.enabled())
+    return true;
+  if (!positiveScale(e.outputScale) ||
+      (e.residual == ResidualEpilogue::Residual::Quantized &&
+       (!positiveScale(e.residualScale) || e.residualZeroPoint < 0 ||
+        e.residualZeroPoint > 255)))
+    message = "the residual epilogue's dequantizations need finite positive "
+              "scales and u8 zero points";
+  else if (e.activation == ResidualEpilogue::Activation::Clip &&
+           !(e.clipMin <= e.clipMax))
+    message = "the residual epilogue's clip has min > max";
+  else if (e.outputCount() == 0 || e.outputCount() > 4)
+    message = "a residual epilogue has 1 to 4 outputs (the float result and "
+              "up to 4 quantizations)";
+  for (const ResidualEpilogue::Quantization &q : e.quantizedOutputs)
+    if (!message && (!positiveScale(q.scale) || q.min < 0 || q.min > q.max ||
+                     q.max > 255 || q.zeroPoint < 0 || q.zeroPoint > 255))
+      message = "the residual epilogue's quantizations need finite positive "
+                "scales and ranges and zero points within [0, 255]";
+  if (message)
+    error = message;
+  return message == nullptr;
+}
 
 } // namespace mlir::dfq
 

@@ -36,18 +36,28 @@ struct KernelOperands {
   std::string layer;
   /// The input activation's address.
   std::string input;
-  /// The output's address, or (with an epilogue) the residual's and then
-  /// the epilogue's outputs', each with whether it is f32.
-  std::vector<std::pair<std::string, bool>> buffers;
+  /// A buffer the kernel reads or writes besides its input.
+  struct Buffer {
+    /// Its address.
+    std::string address;
+    /// Whether it holds f32 values (else bytes).
+    bool isFloat = false;
+    /// For the residual: whether the host program, rather than a kernel,
+    /// wrote it; for an output: whether anything but a kernel's input (a
+    /// host op, a residual the host reads, the model's output) reads it. A
+    /// backend whose kernels keep their values in memory of their own (a
+    /// GPU's) copies only these.
+    bool host = true;
+  };
+  /// The output, or (with an epilogue) the residual and then the
+  /// epilogue's outputs.
+  std::vector<Buffer> buffers;
   /// Whether threads may split the output rows (a convolution with more
   /// than one output pixel, or a gemm over [N, ..., K]; a gemm's rows are
   /// otherwise its batch).
   bool splitRows = false;
-  /// Whether the host program, rather than a kernel, writes the input, and
-  /// whether anything but a kernel (a host op, the model's output) reads the
-  /// output. A backend whose kernels keep their outputs in memory of their
-  /// own (a GPU's) copies only these.
-  bool inputFromHost = true, outputToHost = true;
+  /// Whether the host program, rather than a kernel, wrote the input.
+  bool inputFromHost = true;
 };
 
 /// A source file a backend adds to the library, by name and contents.
@@ -67,6 +77,10 @@ struct SourceFile {
 /// bytes.size() elements initialized with it leaves out the literal's
 /// terminating NUL, as C allows.
 std::string byteStringLiteral(llvm::ArrayRef<uint8_t> bytes);
+
+/// A float as an exact C (and CUDA C++) literal: hexadecimal, or NAN /
+/// INFINITY.
+std::string floatLiteral(float value);
 
 /// Where writeObjects may find the objects of earlier builds, and what it
 /// did.

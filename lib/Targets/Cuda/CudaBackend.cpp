@@ -15,6 +15,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -63,7 +64,7 @@ public:
            (render == Render::Host ? "-emulated" : "");
   }
   bool supportsSignedActivations() const override { return false; }
-  bool supportsResidualEpilogues() const override { return false; }
+  bool supportsResidualEpilogues() const override { return true; }
 
   LogicalResult addKernel(Operation *op, const LayerSpec &spec) override {
     auto schedule =
@@ -91,17 +92,30 @@ public:
   void printKernelCall(const LayerSpec &spec, const KernelOperands &operands,
                        std::string &prototypes, std::string &body) override {
     prototypes += "int " + spec.symbol +
-                  "(const uint8_t *, uint8_t *, int64_t, void *);\n";
-    // The kernels run on the device mirror of the arena; the input goes
-    // there only when the host wrote it, the output back only when the host
-    // reads it.
-    body += "  failed |= dfq_cuda_layer(" + spec.symbol + ", " +
+                  "(const uint8_t *, void *const *, int64_t, void *);\n";
+    // The kernels run on the device mirror of the arena; a value goes there
+    // only when the host wrote it, and back only when the host reads it.
+    std::string pointers, bytes, copies;
+    std::string outputElements = std::to_string(spec.outH * spec.outW * spec.o);
+    for (auto [i, buffer] : llvm::enumerate(operands.buffers)) {
+      bool isResidual = spec.epilogue.enabled() && i == 0;
+      std::string separator = i ? ", " : "";
+      pointers += separator + "(void *)" + buffer.address;
+      bytes += separator + "(size_t)(n * " + outputElements +
+               (buffer.isFloat ? " * 4" : "") + ")";
+      copies += separator + (!buffer.host ? "DFQ_CUDA_STAYS"
+                             : isResidual ? "DFQ_CUDA_IN"
+                                          : "DFQ_CUDA_OUT");
+    }
+    body += "  {\n    void *const buffers[] = {" + pointers +
+            "};\n    const size_t bytes[] = {" + bytes +
+            "};\n    static const int copies[] = {" + copies +
+            "};\n    failed |= dfq_cuda_layer(" + spec.symbol + ", " +
             operands.layer + ", " + operands.input + ", (size_t)(n * " +
             std::to_string(spec.h * spec.w * spec.c) + "), " +
-            operands.buffers[0].first + ", (size_t)(n * " +
-            std::to_string(spec.outH * spec.outW * spec.o) + "), n, " +
             (operands.inputFromHost ? "1" : "0") + ", " +
-            (operands.outputToHost ? "1" : "0") + ", team);\n";
+            std::to_string(operands.buffers.size()) +
+            ", buffers, bytes, copies, n, team);\n  }\n";
   }
 
   std::string getRuntimeHeader() const override { return "dfq_cuda_runtime.h"; }

@@ -10,7 +10,11 @@
 // cores multiply the raw u8 codes; their wrapping 32-bit sum plus the folded
 // bias is the exact sum of docs/design.md, which the pipeline has checked
 // fits 32 bits. Depthwise layers run one output per thread on the CUDA
-// cores.
+// cores, a multiply-add per tap or (tile_k = 4) dp4a over four taps. Every
+// kernel stores through one per-layer function: the requantized byte, or with a
+// residual epilogue the float tail of the residual block after it (dequantize,
+// add the residual read from device memory, ReLU or clip, the chain's outputs),
+// each f32 step rounded on its own as the interpreter rounds it.
 //
 // The parts of a kernel that decide what it computes (the tile loader with
 // its im2col indexing, the ldmatrix row addresses, the fragment-to-output
@@ -66,9 +70,7 @@ bool validate(const LayerSpec &s, const CudaSchedule &k, std::string &error) {
              "tensor-core products)",
              error) ||
       !check(!s.inputSigned && !s.outputSigned,
-             "CUDA kernels take and produce unsigned activations", error) ||
-      !check(!s.epilogue.enabled(),
-             "CUDA kernels leave residual chains to the host", error))
+             "CUDA kernels take and produce unsigned activations", error))
     return false;
   for (int32_t zeroPoint : s.weightZeroPoint)
     if (!check(zeroPoint == 0,
@@ -93,7 +95,11 @@ bool validate(const LayerSpec &s, const CudaSchedule &k, std::string &error) {
                  error) &&
            check(k.tileM > 0 && k.tileN > 0 &&
                      k.tileM * k.tileN == 32 * k.warpsM * k.warpsN,
-                 "a depthwise block runs one thread per output", error);
+                 "a depthwise block runs one thread per output", error) &&
+           check(k.tileK == 0 || k.tileK == 4,
+                 "a depthwise kernel reduces 1 tap (tile_k 0) or 4 (dp4a, "
+                 "tile_k 4) per instruction",
+                 error);
   return check(k.kind == "dense" || k.kind == "grouped",
                "unknown kernel kind '" + k.kind + "'", error) &&
          check(k.tileM % (16 * k.warpsM) == 0 && k.tileM > 0,
@@ -118,10 +124,12 @@ std::string describe(const LayerSpec &s, const CudaSchedule &k) {
                      str(s.w) + " -> " + str(s.o) + "x" + str(s.outH) + "x" +
                      str(s.outW);
   return "/* " + s.layerName + ": " + what + "; w" + str(s.weightBits) + " a" +
-         str(s.activationBits) + "; sm_" + str(k.sm) + " " + k.kind + " tile " +
+         str(s.activationBits) + "; sm_" + str(k.sm) + " " + k.kind +
+         (k.kind == "depthwise" && k.tileK == 4 ? " dp4a" : "") + " tile " +
          str(k.tileM) + "x" + str(k.tileN) + "x" + str(k.tileK) + ", warps " +
          str(k.warpsM) + "x" + str(k.warpsN) + ", " + str(k.stages) +
-         " stages */\n";
+         " stages" + (s.epilogue.enabled() ? "; residual epilogue" : "") +
+         " */\n";
 }
 
 /// The geometry every kernel indexes with.
@@ -173,12 +181,63 @@ std::string parameterArrays(const LayerSpec &s, Render render,
   return text;
 }
 
+/// How a kernel stores output `at` (m * O + o) of requantized value `q`:
+/// the byte itself, or with a residual epilogue the interpreter's f32 steps
+/// after it (dequantize, add the residual, ReLU or clip) and each output of
+/// the chain.
+std::string storeFunction(const LayerSpec &s, Render render) {
+  std::string text =
+      std::string(render == Render::Device ? "static __device__ __forceinline__"
+                                           : "static") +
+      " void " + s.symbol +
+      "_store(dfq_cuda_buffers out, int64_t at, int32_t q) {\n";
+  const ResidualEpilogue &e = s.epilogue;
+  if (!e.enabled())
+    return text + "  ((uint8_t *)out.at[0])[at] = (uint8_t)q;\n}\n";
+  std::string residual =
+      e.residual == ResidualEpilogue::Residual::Float
+          ? "((const float *)out.at[0])[at]"
+          : "dfq_cuda_dequantize(((const uint8_t *)out.at[0])[at], " +
+                str(e.residualZeroPoint) + ", " +
+                floatLiteral(e.residualScale) + ")";
+  text += "  float y = dfq_cuda_add(dfq_cuda_dequantize(q, " +
+          str(s.outputZeroPoint) + ", " + floatLiteral(e.outputScale) +
+          "),\n                         " + residual + ");\n";
+  if (e.activation == ResidualEpilogue::Activation::Relu)
+    text += "  y = y < 0.0f ? 0.0f : y;\n";
+  if (e.activation == ResidualEpilogue::Activation::Clip)
+    text += "  y = y < " + floatLiteral(e.clipMin) + " ? " +
+            floatLiteral(e.clipMin) + " : y;\n  y = y > " +
+            floatLiteral(e.clipMax) + " ? " + floatLiteral(e.clipMax) +
+            " : y;\n";
+  int buffer = 1;
+  if (e.floatOutput)
+    text += "  ((float *)out.at[" + str(buffer++) + "])[at] = y;\n";
+  for (const ResidualEpilogue::Quantization &q : e.quantizedOutputs)
+    text += "  ((uint8_t *)out.at[" + str(buffer++) +
+            "])[at] = dfq_cuda_quantize(y, " + floatLiteral(q.scale) + ", " +
+            floatLiteral(float(q.zeroPoint)) + ", " +
+            floatLiteral(float(q.min)) + ", " + floatLiteral(float(q.max)) +
+            ");\n";
+  return text + "}\n";
+}
+
+/// The entry point's copy of its buffer pointers into the kernels' argument.
+std::string bufferArgument(const LayerSpec &s) {
+  return "dfq_cuda_buffers out = {{0}};\n  for (int i = 0; i < " +
+         str(s.epilogue.enabled() ? 1 + int64_t(s.epilogue.outputCount()) : 1) +
+         "; ++i)\n    out.at[i] = buffers[i];\n";
+}
+
 //===----------------------------------------------------------------------===//
 // Depthwise: one output per thread on the CUDA cores
 //===----------------------------------------------------------------------===//
 
-const char *kDepthwiseThread = R"(@QUALIFIER@ void @F@_thread(const uint8_t *in,
-    uint8_t *out, int64_t n, int64_t bx, int by, int tid) {
+/// Where a depthwise thread starts: its output (pixel m, channel o) and
+/// input channel, the accumulator at the bias.
+const char *kDepthwisePrologue =
+    R"(@QUALIFIER@ void @F@_thread(const uint8_t *in,
+    dfq_cuda_buffers out, int64_t n, int64_t bx, int by, int tid) {
   const int64_t m = bx * @TM@ + tid / @TN@;
   const int o = by * @TN@ + tid % @TN@;
   if (m >= n * @PIX@ || o >= @O@)
@@ -187,7 +246,9 @@ const char *kDepthwiseThread = R"(@QUALIFIER@ void @F@_thread(const uint8_t *in,
   const int p = (int)(m % @PIX@), oy = p / @OW@, ox = p % @OW@;
   const int c = o / @OPG@;
   int32_t acc = @F@_bias[o];
-  for (int ky = 0; ky < @KH@; ++ky) {
+)";
+
+const char *kDepthwiseThread = R"(@THREAD@  for (int ky = 0; ky < @KH@; ++ky) {
     const int y = oy * @SH@ - @PT@ + ky * @DH@;
     if (y < 0 || y >= @H@)
       continue; /* padding holds the zero point */
@@ -199,38 +260,61 @@ const char *kDepthwiseThread = R"(@QUALIFIER@ void @F@_thread(const uint8_t *in,
              (int32_t)@F@_w[o * @TAPS@ + ky * @KW@ + kx];
     }
   }
-  out[m * @O@ + o] = (uint8_t)dfq_cuda_requantize(acc, @F@_multiplier[o],
-      @F@_shift[o], @OZP@, @QMIN@, @QMAX@);
+  @F@_store(out, m * @O@ + o, dfq_cuda_requantize(acc, @F@_multiplier[o],
+      @F@_shift[o], @OZP@, @QMIN@, @QMAX@));
+}
+)";
+
+/// The same with dp4a: the taps in groups of four, their input bytes (the
+/// zero point for padding and for the taps past the kernel, whose weights
+/// are 0) packed into a word and multiplied by four packed weights at once.
+/// The products are of raw codes, so the bias is the folded one (bias - zp
+/// * sum of the weights, modulo 2^32) and the sum wraps as the tensor
+/// cores' does.
+const char *kDepthwiseDp4aThread =
+    R"(@THREAD@  for (int g = 0; g < @GROUPS4@; ++g) {
+    uint32_t a = 0;
+    for (int j = 0; j < 4; ++j) {
+      const int tap = g * 4 + j, ky = tap / @KW@, kx = tap % @KW@;
+      const int y = oy * @SH@ - @PT@ + ky * @DH@, x = ox * @SW@ - @PL@ + kx * @DW@;
+      const uint32_t v = tap < @TAPS@ && y >= 0 && y < @H@ && x >= 0 && x < @W@
+                             ? in[((b * @H@ + y) * @W@ + x) * @C@ + c]
+                             : @IZP@u;
+      a |= v << (8 * j);
+    }
+    acc = @DP4A@(a, ((const int32_t *)@F@_w)[o * @GROUPS4@ + g], acc);
+  }
+  @F@_store(out, m * @O@ + o, dfq_cuda_requantize(acc, @F@_multiplier[o],
+      @F@_shift[o], @OZP@, @QMIN@, @QMAX@));
 }
 )";
 
 const char *kDepthwiseDevice =
     R"(static __global__ void __launch_bounds__(@NT@, 1)
-@F@_kernel(const uint8_t *__restrict__ in, uint8_t *__restrict__ out,
-           int64_t n) {
+@F@_kernel(const uint8_t *__restrict__ in, dfq_cuda_buffers out, int64_t n) {
   @F@_thread(in, out, n, blockIdx.x, blockIdx.y, threadIdx.x);
 }
 
-/* The layer's entry point: on device copies of its input and output. */
-extern "C" int @F@(const uint8_t *in, uint8_t *out, int64_t n,
+/* The layer's entry point: on device copies of its input and buffers. */
+extern "C" int @F@(const uint8_t *in, void *const *buffers, int64_t n,
                    void *stream) {
   if (n == 0)
     return 0; /* an empty grid is not a launch */
-  dim3 grid((unsigned)((n * @PIX@ + @TM@ - 1) / @TM@), @BLOCKSN@);
+  @BUFFERS@  dim3 grid((unsigned)((n * @PIX@ + @TM@ - 1) / @TM@), @BLOCKSN@);
   @F@_kernel<<<grid, @NT@, 0, (cudaStream_t)stream>>>(in, out, n);
   return cudaGetLastError() != cudaSuccess;
 }
 )";
 
 const char *kDepthwiseHost =
-    R"(int @F@(const uint8_t *input, uint8_t *output, int64_t n,
+    R"(int @F@(const uint8_t *input, void *const *buffers, int64_t n,
        void *stream) {
   (void)stream;
-  const int64_t blocks = (n * @PIX@ + @TM@ - 1) / @TM@;
+  @BUFFERS@  const int64_t blocks = (n * @PIX@ + @TM@ - 1) / @TM@;
   for (int64_t bx = 0; bx < blocks; ++bx)
     for (int by = 0; by < @BLOCKSN@; ++by)
       for (int tid = 0; tid < @NT@; ++tid)
-        @F@_thread(input, output, n, bx, by, tid);
+        @F@_thread(input, out, n, bx, by, tid);
   return 0;
 }
 
@@ -239,10 +323,26 @@ const char *kDepthwiseHost =
 bool emitDepthwise(const LayerSpec &s, const CudaSchedule &k, Render render,
                    std::string &source) {
   int64_t taps = s.kh * s.kw;
-  std::vector<uint8_t> weightBytes;
-  for (int32_t w : s.weights)
-    weightBytes.push_back(static_cast<uint8_t>(static_cast<int8_t>(w)));
+  // One byte per weight; with dp4a, [o][taps rounded up to 4] with zeros
+  // past the kernel, and the bias folded.
+  bool dp4a = k.tileK == 4;
+  int64_t stride = dp4a ? (taps + 3) / 4 * 4 : taps;
+  std::vector<uint8_t> weightBytes(s.o * stride, 0);
+  std::vector<int32_t> bias = s.bias;
+  for (int64_t o = 0; o < s.o; ++o) {
+    int64_t sum = 0;
+    for (int64_t t = 0; t < taps; ++t) {
+      int32_t w = s.weights[o * taps + t];
+      sum += w;
+      weightBytes[o * stride + t] =
+          static_cast<uint8_t>(static_cast<int8_t>(w));
+    }
+    if (dp4a)
+      bias[o] = static_cast<int32_t>(static_cast<uint32_t>(
+          int64_t(s.bias[o]) - int64_t(s.inputZeroPoint) * sum));
+  }
   Fields fields = geometryFields(s);
+  fields.insert(fields.begin(), {"@THREAD@", kDepthwisePrologue});
   fields.insert(fields.end(),
                 {{"@QUALIFIER@", render == Render::Device
                                      ? "static __device__ __forceinline__"
@@ -252,10 +352,15 @@ bool emitDepthwise(const LayerSpec &s, const CudaSchedule &k, Render render,
                  {"@NT@", str(32 * k.warpsM * k.warpsN)},
                  {"@OPG@", str(s.o / s.groups)},
                  {"@TAPS@", str(taps)},
-                 {"@BLOCKSN@", str((s.o + k.tileN - 1) / k.tileN)}});
+                 {"@BLOCKSN@", str((s.o + k.tileN - 1) / k.tileN)},
+                 {"@BUFFERS@", bufferArgument(s)},
+                 {"@GROUPS4@", str(stride / 4)},
+                 {"@DP4A@", render == Render::Device ? "dfq_dp4a_u8s8"
+                                                     : "dfq_emu_dp4a_u8s8"}});
   source =
-      describe(s, k) + parameterArrays(s, render, weightBytes, s.bias) +
-      substitute(kDepthwiseThread, fields) +
+      describe(s, k) + parameterArrays(s, render, weightBytes, bias) +
+      storeFunction(s, render) +
+      substitute(dp4a ? kDepthwiseDp4aThread : kDepthwiseThread, fields) +
       substitute(render == Render::Device ? kDepthwiseDevice : kDepthwiseHost,
                  fields);
   return true;
@@ -403,17 +508,16 @@ const char *kEpilogue = R"({
           const int nn = n0 + warp_n * @WTN@ + ni * 8 + t * 2 + (i & 1);
           if (m < M && nn < @NG@) {
             const int o = grp * @NG@ + nn;
-            out[m * @O@ + o] = (uint8_t)dfq_cuda_requantize(
+            @F@_store(out, m * @O@ + o, dfq_cuda_requantize(
                 dfq_cuda_wrapping_add(@ACC@[mi][ni][i], @F@_bias[o]),
-                @F@_multiplier[o], @F@_shift[o], @OZP@, @QMIN@, @QMAX@);
+                @F@_multiplier[o], @F@_shift[o], @OZP@, @QMIN@, @QMAX@));
           }
         }
   }
 )";
 
 const char *kGemmDevice = R"(static __global__ void __launch_bounds__(@NT@, 1)
-@F@_kernel(const uint8_t *__restrict__ in, uint8_t *__restrict__ out,
-           int64_t n) {
+@F@_kernel(const uint8_t *__restrict__ in, dfq_cuda_buffers out, int64_t n) {
   extern __shared__ __align__(128) uint8_t smem[];
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
   const int warp_m = warp % @WM@, warp_n = warp / @WM@;
@@ -446,12 +550,12 @@ const char *kGemmDevice = R"(static __global__ void __launch_bounds__(@NT@, 1)
   }
   @EPILOGUE@}
 
-/* The layer's entry point: on device copies of its input and output. */
-extern "C" int @F@(const uint8_t *in, uint8_t *out, int64_t n,
+/* The layer's entry point: on device copies of its input and buffers. */
+extern "C" int @F@(const uint8_t *in, void *const *buffers, int64_t n,
                    void *stream) {
   if (n == 0)
     return 0; /* an empty grid is not a launch */
-  static int configured;
+  @BUFFERS@  static int configured;
   if (!configured) {
     if (cudaFuncSetAttribute(@F@_kernel,
                              cudaFuncAttributeMaxDynamicSharedMemorySize,
@@ -467,7 +571,7 @@ extern "C" int @F@(const uint8_t *in, uint8_t *out, int64_t n,
 
 const char *kGemmHost =
     R"(static void @F@_block(dfq_emu *emu, const uint8_t *in,
-    uint8_t *out, int64_t n, int64_t bx, int by, int grp,
+    dfq_cuda_buffers out, int64_t n, int64_t bx, int by, int grp,
     int32_t (*acc)[@MI@][@NI@][4]) {
   const int64_t M = n * @PIX@, m0 = bx * @TM@;
   const int n0 = by * @TN@;
@@ -499,9 +603,10 @@ const char *kGemmHost =
     @EPILOGUE@}
 }
 
-int @F@(const uint8_t *input, uint8_t *output, int64_t n, void *stream) {
+int @F@(const uint8_t *input, void *const *buffers, int64_t n,
+       void *stream) {
   (void)stream;
-  const int64_t blocks = (n * @PIX@ + @TM@ - 1) / @TM@;
+  @BUFFERS@  const int64_t blocks = (n * @PIX@ + @TM@ - 1) / @TM@;
   int32_t (*acc)[@MI@][@NI@][4] =
       (int32_t (*)[@MI@][@NI@][4])malloc(sizeof(int32_t) * @NT@ * @MI@ * @NI@ * 4);
   dfq_emu emu;
@@ -513,7 +618,7 @@ int @F@(const uint8_t *input, uint8_t *output, int64_t n, void *stream) {
   for (int grp = 0; grp < @GROUPS@ && !emu.failed; ++grp)
     for (int by = 0; by < @BLOCKSN@ && !emu.failed; ++by)
       for (int64_t bx = 0; bx < blocks && !emu.failed; ++bx)
-        @F@_block(&emu, input, output, n, bx, by, grp, acc);
+        @F@_block(&emu, input, out, n, bx, by, grp, acc);
   int status = emu.failed ? dfq_rt_fail("@F@: %s", emu.message) : 0;
   dfq_emu_free(&emu);
   free(acc);
@@ -639,11 +744,12 @@ bool emitImplicitGemm(const LayerSpec &s, const CudaSchedule &k, Render render,
       {"@PENDING@", str(pending)},
       {"@WBYTES@", str(static_cast<int64_t>(weightBytes.size()))},
       {"@GROUPS@", str(s.groups)},
-      {"@BLOCKSN@", str((ng + k.tileN - 1) / k.tileN)}};
+      {"@BLOCKSN@", str((ng + k.tileN - 1) / k.tileN)},
+      {"@BUFFERS@", bufferArgument(s)}};
   // Templates name tiling keys that name geometry keys: tiling first.
   fields.insert(fields.begin(), tiling.begin(), tiling.end());
   source = describe(s, k) + parameterArrays(s, render, weightBytes, bias) +
-           substitute(kLoader, fields) +
+           storeFunction(s, render) + substitute(kLoader, fields) +
            substitute(device ? kComputeDevice : kComputeHost, fields) +
            substitute(device ? kGemmDevice : kGemmHost, fields);
   return true;

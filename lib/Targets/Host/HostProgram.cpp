@@ -56,16 +56,6 @@ bool host::isToNchw(ArrayRef<int64_t> perm) {
   return perm == ArrayRef<int64_t>(kNhwcToNchw);
 }
 
-std::string host::floatLiteral(float value) {
-  if (std::isnan(value))
-    return "NAN";
-  if (std::isinf(value))
-    return value > 0 ? "INFINITY" : "-INFINITY";
-  char text[64];
-  std::snprintf(text, sizeof text, "%af", static_cast<double>(value));
-  return text;
-}
-
 std::pair<float, float> host::clipBoundsF32(ClipOp clip) {
   return {static_cast<float>(clip.getMin().convertToDouble()),
           static_cast<float>(clip.getMax().convertToDouble())};
@@ -426,31 +416,38 @@ LogicalResult HostProgram::emitKernel(Operation *op, size_t step) {
   // them); a gemm's rows are its batch (and, over [N, ..., K], the rows of
   // each sample, which split like pixels).
   operands.splitRows = spec->outH * spec->outW > 1;
-  // A value a kernel writes (in place, however many ops read it) and only
-  // kernels read as their input (not the model's output, not a residual)
-  // need never reach the host.
-  auto isKernel = [&](Operation *other) {
-    return other && isa<QConv2DOp, QGemmOp>(other) && !chains.count(other);
+  // What kernels write (their outputs; with an epilogue, the chain's result
+  // and quantizations) and what they read (their inputs; a residual an
+  // epilogue reads) stay in a GPU backend's device memory: a value crosses
+  // to the device only when the host program wrote it, and back only when
+  // something else (a host op, the model's output) reads it.
+  auto writtenByKernel = [&](Value value) {
+    Operation *def = value.getDefiningOp();
+    return def && (isa<QConv2DOp, QGemmOp>(def) || absorbed.count(def));
   };
-  auto readByKernel = [&](OpOperand &use) {
-    return isKernel(use.getOwner()) && use.getOperandNumber() == 0;
+  auto readByHost = [&](Value value) {
+    return llvm::any_of(value.getUses(), [&](OpOperand &use) {
+      Operation *user = use.getOwner();
+      bool kernelInput =
+          isa<QConv2DOp, QGemmOp>(user) && use.getOperandNumber() == 0;
+      return !kernelInput && !absorbed.count(user);
+    });
   };
-  operands.inputFromHost = !isKernel(op->getOperand(0).getDefiningOp());
+  operands.inputFromHost = !writtenByKernel(op->getOperand(0));
+  auto addBuffer = [&](Value value, bool isFloat, bool host) {
+    operands.buffers.push_back(
+        {isFloat ? floatPtr(value) : bytePtr(value), isFloat, host});
+  };
   if (!chain) {
-    operands.outputToHost =
-        !llvm::all_of(op->getResult(0).getUses(), readByKernel);
-    operands.buffers.push_back({bytePtr(op->getResult(0)), false});
+    addBuffer(op->getResult(0), false, readByHost(op->getResult(0)));
   } else {
     // The residual, then the epilogue's outputs (LayerSpec.h).
     Value residual = chain->kernelResidual();
-    bool residualIsFloat = !chain->residualDequantize;
-    operands.buffers.push_back(
-        {residualIsFloat ? floatPtr(residual) : bytePtr(residual),
-         residualIsFloat});
+    addBuffer(residual, !chain->residualDequantize, !writtenByKernel(residual));
     if (spec->epilogue.floatOutput)
-      operands.buffers.push_back({floatPtr(chain->result), true});
+      addBuffer(chain->result, true, readByHost(chain->result));
     for (QuantizeOp quantize : chain->quantizations)
-      operands.buffers.push_back({bytePtr(quantize.getResult()), false});
+      addBuffer(quantize.getResult(), false, readByHost(quantize.getResult()));
   }
   backend.printKernelCall(*spec, operands, prototypes, body);
   return success();

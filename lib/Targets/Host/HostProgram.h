@@ -84,8 +84,6 @@ bool isToNchw(ArrayRef<int64_t> perm);
 /// The `geometry` array of the runtime's pooling calls, as a C initializer.
 std::string poolGeometry(ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                          ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations);
-/// A float as an exact C literal.
-std::string floatLiteral(float value);
 /// The C expression of a float elementwise op of one operand (ReLU, clip,
 /// sigmoid, tanh, hard sigmoid, hard swish) applied to the expression `x`,
 /// or an empty string for other ops.

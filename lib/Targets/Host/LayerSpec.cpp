@@ -55,5 +55,6 @@ bool mlir::dfq::checkLayerSpec(const LayerSpec &s, std::string &error) {
         !check(s.multiplier[o] >= 1,
                "multiplier " + str(s.multiplier[o]) + " is below 1", error))
       return false;
-  return check(s.outputMin <= s.outputMax, "empty output range", error);
+  return check(s.outputMin <= s.outputMax, "empty output range", error) &&
+         checkResidualEpilogue(s.epilogue, error);
 }

@@ -21,6 +21,8 @@
 
 #include <array>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -141,6 +143,16 @@ std::vector<SourceFile> librarySources(host::HostProgram &program,
 
 LibraryBackend::~LibraryBackend() = default;
 
+std::string mlir::dfq::floatLiteral(float value) {
+  if (std::isnan(value))
+    return "NAN";
+  if (std::isinf(value))
+    return value > 0 ? "INFINITY" : "-INFINITY";
+  char text[64];
+  std::snprintf(text, sizeof text, "%af", static_cast<double>(value));
+  return text;
+}
+
 std::string mlir::dfq::byteStringLiteral(ArrayRef<uint8_t> bytes) {
   // Written 4 characters at a time from a table of the 256 escapes: a model
   // library carries tens of megabytes of weights this way.
@@ -189,8 +201,8 @@ void mlir::dfq::printRowKernelCall(const LayerSpec &spec,
                 "(const void *, int64_t, int64_t, int64_t, void *);\n";
   body += "  failed |= dfq_rt_run_row_kernel(" + spec.symbol + ", " +
           operands.layer + ", " + operands.input + ", n, " +
-          operands.buffers[0].first + ", " + std::to_string(spec.outH) + ", " +
-          (splitRows ? "1" : "0") + ", team);\n";
+          operands.buffers[0].address + ", " + std::to_string(spec.outH) +
+          ", " + (splitRows ? "1" : "0") + ", team);\n";
 }
 
 LogicalResult mlir::dfq::emitScheduleMismatch(Operation *op,

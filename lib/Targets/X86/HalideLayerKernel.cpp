@@ -237,32 +237,9 @@ bool validate(const LayerKernelSpec &s, std::string &error) {
                 "range");
   if (s.outputMin < 0 || s.outputMin > s.outputMax || s.outputMax > 255)
     return fail(error, n, "the output range must be within [0, 255]");
-  const ResidualEpilogue &e = s.epilogue;
-  if (!e.enabled())
-    return true;
-  auto positiveScale = [](float scale) {
-    return std::isfinite(scale) && scale > 0.0f;
-  };
-  if (!positiveScale(e.outputScale) ||
-      (e.residual == ResidualEpilogue::Residual::Quantized &&
-       (!positiveScale(e.residualScale) || e.residualZeroPoint < 0 ||
-        e.residualZeroPoint > 255)))
-    return fail(error, n,
-                "the residual epilogue's dequantizations need finite "
-                "positive scales and u8 zero points");
-  if (e.activation == ResidualEpilogue::Activation::Clip &&
-      !(e.clipMin <= e.clipMax))
-    return fail(error, n, "the residual epilogue's clip has min > max");
-  if (e.outputCount() == 0 || e.outputCount() > 4)
-    return fail(error, n,
-                "a residual epilogue has 1 to 4 outputs (the float result "
-                "and up to 4 quantizations)");
-  for (const ResidualEpilogue::Quantization &q : e.quantizedOutputs)
-    if (!positiveScale(q.scale) || q.min < 0 || q.min > q.max || q.max > 255 ||
-        q.zeroPoint < 0 || q.zeroPoint > 255)
-      return fail(error, n,
-                  "the residual epilogue's quantizations need finite positive "
-                  "scales and ranges and zero points within [0, 255]");
+  std::string epilogueError;
+  if (!checkResidualEpilogue(s.epilogue, epilogueError))
+    return fail(error, n, epilogueError);
   return true;
 }
 

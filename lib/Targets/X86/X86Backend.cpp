@@ -200,8 +200,8 @@ void X86Backend::printKernelCall(const LayerSpec &layer,
   // The residual, then the outputs (LayerKernel.h).
   std::string pointers, isFloat;
   for (auto [i, buffer] : llvm::enumerate(operands.buffers)) {
-    pointers += std::string(i ? ", " : "") + "(void *)" + buffer.first;
-    isFloat += std::string(i ? ", " : "") + (buffer.second ? "1" : "0");
+    pointers += std::string(i ? ", " : "") + "(void *)" + buffer.address;
+    isFloat += std::string(i ? ", " : "") + (buffer.isFloat ? "1" : "0");
   }
   body += "  {\n    void *const buffers[] = {" + pointers +
           "};\n    static const int is_float[] = {" + isFloat + "};\n";

@@ -18,11 +18,14 @@
 
 // CHECK-LABEL: // ----- model.c -----
 // CHECK: #include "dfq_cuda_runtime.h"
-// CHECK: int dfq_kernel_0_conv(const uint8_t *, uint8_t *, int64_t, void *);
+// CHECK: int dfq_kernel_0_conv(const uint8_t *, void *const *, int64_t, void *);
 // CHECK: #define TARGET "cuda-sm80"
 // The input comes from the host (its quantization), the output goes back
 // (its dequantization reads it).
-// CHECK: failed |= dfq_cuda_layer(dfq_kernel_0_conv, "dfq.qconv2d", {{.*}}, (size_t)(n * 32), {{.*}}, (size_t)(n * 48), n, 1, 1, team);
+// CHECK: void *const buffers[] = {(void *)((uint8_t *)(arena + {{[0-9]+}}LL * n))};
+// CHECK-NEXT: const size_t bytes[] = {(size_t)(n * 48)};
+// CHECK-NEXT: static const int copies[] = {DFQ_CUDA_OUT};
+// CHECK-NEXT: failed |= dfq_cuda_layer(dfq_kernel_0_conv, "dfq.qconv2d", {{.*}}, (size_t)(n * 32), 1, 1, buffers, bytes, copies, n, team);
 // CHECK: if (dfq_cuda_check(80))
 // CHECK-NEXT: return NULL;
 // CHECK: if (dfq_cuda_register_arena(model->arena, bytes)) {
@@ -35,6 +38,8 @@
 // CHECK-NEXT: "\001\004\376\000\003\374\000\001\001\001\000\001\377\000\002\000\375\000\000\000
 // CHECK: static __device__ const int32_t dfq_kernel_0_conv_bias[3] = {
 // CHECK-NEXT: -11, -29, 6,
+// CHECK: static __device__ __forceinline__ void dfq_kernel_0_conv_store(dfq_cuda_buffers out, int64_t at, int32_t q) {
+// CHECK-NEXT: ((uint8_t *)out.at[0])[at] = (uint8_t)q;
 // CHECK: if (m >= M || k >= 18) {
 // CHECK-NEXT: dfq_fill_shared<1>(smem + dst, 0);
 // CHECK: const int tap = k / 2, ci = k % 2;
@@ -52,15 +57,18 @@
 // CHECK-NEXT: __syncthreads();
 // CHECK: const int64_t m = m0 + warp_m * 32 + mi * 16 + g + (i >> 1) * 8;
 // CHECK-NEXT: const int nn = n0 + warp_n * 16 + ni * 8 + t * 2 + (i & 1);
-// CHECK: dfq_cuda_wrapping_add(acc[mi][ni][i], dfq_kernel_0_conv_bias[o]),
-// CHECK-NEXT: dfq_kernel_0_conv_multiplier[o], dfq_kernel_0_conv_shift[o], 3, 0, 255);
-// CHECK: extern "C" int dfq_kernel_0_conv(const uint8_t *in, uint8_t *out, int64_t n,
+// CHECK: dfq_kernel_0_conv_store(out, m * 3 + o, dfq_cuda_requantize(
+// CHECK-NEXT: dfq_cuda_wrapping_add(acc[mi][ni][i], dfq_kernel_0_conv_bias[o]),
+// CHECK-NEXT: dfq_kernel_0_conv_multiplier[o], dfq_kernel_0_conv_shift[o], 3, 0, 255));
+// CHECK: extern "C" int dfq_kernel_0_conv(const uint8_t *in, void *const *buffers, int64_t n,
+// CHECK: for (int i = 0; i < 1; ++i)
+// CHECK-NEXT: out.at[i] = buffers[i];
 // CHECK: dfq_kernel_0_conv_kernel<<<grid, 64, 7680, (cudaStream_t)stream>>>(in, out, n);
 
 // EMU-LABEL: // ----- model.c -----
 // EMU-NOT: dfq_cuda_check
 // EMU: #define TARGET "cuda-sm80-emulated"
-// EMU: failed |= dfq_cuda_layer(dfq_kernel_0_conv, {{.*}}, n, 1, 1, team);
+// EMU: failed |= dfq_cuda_layer(dfq_kernel_0_conv, {{.*}}, 1, 1, buffers, bytes, copies, n, team);
 // EMU: dfq_cuda_register_arena
 // EMU-LABEL: // ----- dfq_kernels.c -----
 // EMU: #include "dfq_cuda_emu.h"

@@ -56,10 +56,11 @@ enum class Render {
 
 /// Checks that the kernels run `spec` with `schedule` and prints the layer's
 /// kernel into `source`; false with `error` set otherwise. Both renders
-/// define `int SYMBOL(const uint8_t *input, uint8_t *output, int64_t n,
+/// define `int SYMBOL(const uint8_t *input, void *const *buffers, int64_t n,
 /// void *stream)` (dfq_cuda_runtime.h's dfq_cuda_kernel), which runs the
 /// whole layer on the device memory (or the CPU's model of it) that
-/// `input` and `output` point into.
+/// `input` and `buffers` (the output, or with a residual epilogue the
+/// residual and the epilogue's outputs) point into.
 bool emitCudaKernel(const LayerSpec &spec, const CudaSchedule &schedule,
                     Render render, std::string &source, std::string &error);
 

@@ -73,28 +73,39 @@ static int dfq_cuda_layer_failed(const char *layer, const char *what) {
 }
 
 int dfq_cuda_layer(dfq_cuda_kernel kernel, const char *layer,
-                   const void *input, size_t input_bytes, void *output,
-                   size_t output_bytes, int64_t n, int copy_in, int copy_out,
+                   const void *input, size_t input_bytes, int copy_in,
+                   int count, void *const *buffers, const size_t *bytes,
+                   const int *copies, int64_t n,
                    const struct dfq_rt_team *team) {
   if (team->part != 0 || n == 0)
     return 0;
   dfq_rt_clear_error();
+  if (count < 1 || count > DFQ_CUDA_MAX_BUFFERS)
+    return dfq_rt_fail("%s: %d buffers (internal error)", layer, count);
   pthread_mutex_lock(&dfq_cuda_lock);
   uint8_t *device_input = dfq_cuda_mirror_of(input, input_bytes);
-  uint8_t *device_output = dfq_cuda_mirror_of(output, output_bytes);
+  void *device_buffers[DFQ_CUDA_MAX_BUFFERS];
   int failed = 0;
-  if (!device_input || !device_output)
-    failed = dfq_rt_fail("%s: its input or output is not in the model's "
+  for (int i = 0; i < count; ++i)
+    if (!(device_buffers[i] = dfq_cuda_mirror_of(buffers[i], bytes[i])))
+      failed = 1;
+  if (failed || !device_input)
+    failed = dfq_rt_fail("%s: its input or a buffer is not in the model's "
                          "arena (internal error)",
                          layer);
   else if (copy_in &&
            dfq_cuda_copy_to_device(device_input, input, input_bytes))
     failed = dfq_cuda_layer_failed(layer, "copying its input to the device failed");
-  else if (kernel(device_input, device_output, n, dfq_cuda_stream()))
+  for (int i = 0; i < count && !failed; ++i)
+    if (copies[i] == DFQ_CUDA_IN &&
+        dfq_cuda_copy_to_device(device_buffers[i], buffers[i], bytes[i]))
+      failed = dfq_cuda_layer_failed(layer, "copying its residual to the device failed");
+  if (!failed && kernel(device_input, device_buffers, n, dfq_cuda_stream()))
     failed = dfq_cuda_layer_failed(layer, "kernel launch failed");
-  else if (copy_out &&
-           dfq_cuda_copy_to_host(output, device_output, output_bytes))
-    failed = dfq_cuda_layer_failed(layer, "the kernel or its copy back failed");
+  for (int i = 0; i < count && !failed; ++i)
+    if (copies[i] == DFQ_CUDA_OUT &&
+        dfq_cuda_copy_to_host(buffers[i], device_buffers[i], bytes[i]))
+      failed = dfq_cuda_layer_failed(layer, "the kernel or its copy back failed");
   pthread_mutex_unlock(&dfq_cuda_lock);
   return failed;
 }

@@ -1,6 +1,8 @@
 /* dfq_cuda_common.h: what a generated CUDA kernel computes the same way on
  * the GPU and in its CPU rendering (dfq_cuda_emu.h): the requantization of
- * docs/design.md, identical to the host runtime's dfq_rt_requantize. */
+ * docs/design.md, identical to the host runtime's dfq_rt_requantize, and
+ * the f32 steps of residual epilogues, rounded as the interpreter rounds
+ * them. */
 #ifndef DFQ_CUDA_COMMON_H
 #define DFQ_CUDA_COMMON_H
 
@@ -9,8 +11,57 @@
 #ifdef __CUDACC__
 #define DFQ_HD __host__ __device__ __forceinline__
 #else
+#include <math.h>
 #define DFQ_HD static inline
 #endif
+
+/* A layer's buffers after its input, as its kernels take them: the output,
+ * or with a residual epilogue the residual and then the epilogue's outputs
+ * (at most DFQ_CUDA_MAX_BUFFERS of dfq_cuda_runtime.h). */
+typedef struct dfq_cuda_buffers {
+  void *at[5];
+} dfq_cuda_buffers;
+
+/* Each f32 operation of a residual epilogue rounded on its own, as the
+ * interpreter's ops are: never contracted into a fused multiply-add
+ * (__fmul_rn and __fadd_rn on the GPU; the CPU rendering is compiled with
+ * -ffp-contract=off), and the quotient by a scale the IEEE one. */
+DFQ_HD float dfq_cuda_mul(float a, float b) {
+#ifdef __CUDA_ARCH__
+  return __fmul_rn(a, b);
+#else
+  return a * b;
+#endif
+}
+DFQ_HD float dfq_cuda_add(float a, float b) {
+#ifdef __CUDA_ARCH__
+  return __fadd_rn(a, b);
+#else
+  return a + b;
+#endif
+}
+DFQ_HD float dfq_cuda_div(float a, float b) {
+#ifdef __CUDA_ARCH__
+  return __fdiv_rn(a, b);
+#else
+  return a / b;
+#endif
+}
+
+/* (q - zp) * scale, as dfq.dequantize computes it. */
+DFQ_HD float dfq_cuda_dequantize(int32_t q, int32_t zp, float scale) {
+  return dfq_cuda_mul((float)(q - zp), scale);
+}
+
+/* clamp(round_half_even(y / scale) + zp, lo, hi), NaN to clamp(zp), as
+ * dfq.quantize computes it. */
+DFQ_HD uint8_t dfq_cuda_quantize(float y, float scale, float zp, float lo,
+                                 float hi) {
+  float v = dfq_cuda_add(rintf(dfq_cuda_div(y, scale)), zp);
+  v = v == v ? v : zp;
+  v = v < lo ? lo : v;
+  return (uint8_t)(v > hi ? hi : v);
+}
 
 /* clamp(zp + ((acc * m + 2^(shift-1)) >> shift), lo, hi) with a floor
  * shift, exactly as the host runtime's dfq_rt_requantize. */

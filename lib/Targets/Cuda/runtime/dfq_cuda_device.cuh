@@ -70,4 +70,13 @@ static __device__ __forceinline__ void dfq_fill_shared(uint8_t *dst,
     *dst = value;
 }
 
+/* dp4a.u32.s32: c plus the dot product of a's four unsigned bytes with b's
+ * four signed ones, modulo 2^32. */
+static __device__ __forceinline__ int32_t dfq_dp4a_u8s8(uint32_t a, int32_t b,
+                                                       int32_t c) {
+  int32_t d;
+  asm("dp4a.u32.s32 %0, %1, %2, %3;\n" : "=r"(d) : "r"(a), "r"(b), "r"(c));
+  return d;
+}
+
 #endif /* DFQ_CUDA_DEVICE_CUH */

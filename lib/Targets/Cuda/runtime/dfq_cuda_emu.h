@@ -91,5 +91,15 @@ void dfq_emu_ldmatrix_x4(dfq_emu *emu, const uint32_t address[32],
  * lanes of a warp; lane l's four accumulators start at d + l * stride. */
 void dfq_emu_mma_m16n8k32_u8s8(const uint32_t a[32][4], const uint32_t b[32][2],
                                int32_t *d, int64_t stride);
+/* dp4a.u32.s32 d, a, b, c of one thread: c plus the products of a's four
+ * unsigned bytes with b's four signed ones (byte i with byte i), modulo
+ * 2^32, as the PTX ISA defines it. */
+static inline int32_t dfq_emu_dp4a_u8s8(uint32_t a, int32_t b, int32_t c) {
+  uint32_t sum = (uint32_t)c;
+  for (int i = 0; i < 4; ++i)
+    sum += (uint32_t)((int32_t)((a >> (8 * i)) & 0xFFu) *
+                      (int32_t)(int8_t)((uint32_t)b >> (8 * i)));
+  return (int32_t)sum;
+}
 
 #endif /* DFQ_CUDA_EMU_H */

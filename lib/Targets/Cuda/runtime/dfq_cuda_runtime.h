@@ -3,9 +3,9 @@
  * The kernels run on device memory: a device arena that mirrors the host
  * program's arena (the same offsets), so that a value a kernel writes and
  * only kernels read never leaves the device. The host program runs every op
- * that is not a quantized layer on the CPU; a layer copies its input to the
- * device only when the host wrote it, and its output back only when the
- * host reads it. The memory is the GPU's (dfq_cuda_runtime.cu) or, for a
+ * that is not a quantized layer on the CPU; a layer copies its input (and
+ * residual) to the device only when the host wrote it, and its outputs back
+ * only when the host reads them. The memory is the GPU's (dfq_cuda_runtime.cu) or, for a
  * library built with --emulate-gpu, the CPU's model of it (dfq_cuda_emu.c),
  * which starts every buffer as a 0xA5 pattern, so that a copy that should
  * have happened and did not shows in the results. */
@@ -25,24 +25,35 @@ struct dfq_rt_team;
  * with dfq_rt_fail's message (no device, no driver, too old a device). */
 int dfq_cuda_check(int sm);
 
-/* A generated layer: its kernels on device copies of its input and output
- * (`stream` is the library's stream). 0 on success. */
-typedef int (*dfq_cuda_kernel)(const uint8_t *input, uint8_t *output,
+/* A generated layer: its kernels on device copies of its input and of its
+ * buffers: the output, or with a residual epilogue the residual and then
+ * the epilogue's outputs (`stream` is the library's stream). 0 on
+ * success. */
+typedef int (*dfq_cuda_kernel)(const uint8_t *input, void *const *buffers,
                                int64_t n, void *stream);
+
+/* What dfq_cuda_layer copies of a buffer: to the device before the kernel
+ * (a residual the host wrote), to the host after it (an output the host
+ * reads), or nothing. */
+enum { DFQ_CUDA_STAYS = 0, DFQ_CUDA_IN = 1, DFQ_CUDA_OUT = 2 };
 
 /* Allocates the device mirror of a host arena of `bytes`; 0 on success,
  * else 1 with dfq_rt_fail's message. */
 int dfq_cuda_register_arena(const void *arena, size_t bytes);
 void dfq_cuda_unregister_arena(const void *arena);
 
-/* Runs `kernel` on the device mirrors of `input` and `output` (both in a
- * registered arena), copying `input_bytes` in first when `copy_in` and
- * `output_bytes` back after when `copy_out`; on the team's first thread
- * only (a launch runs the whole layer). 0 on success, else 1 with
- * dfq_rt_fail's message naming `layer`. */
+/* At most this many buffers per layer (a residual and four outputs). */
+#define DFQ_CUDA_MAX_BUFFERS 5
+
+/* Runs `kernel` on the device mirrors of `input` and of `count` buffers
+ * (all in a registered arena): copies `input_bytes` of the input in first
+ * when `copy_in`, and buffer i's `bytes[i]` as `copies[i]` says; on the
+ * team's first thread only (a launch runs the whole layer). 0 on success,
+ * else 1 with dfq_rt_fail's message naming `layer`. */
 int dfq_cuda_layer(dfq_cuda_kernel kernel, const char *layer,
-                   const void *input, size_t input_bytes, void *output,
-                   size_t output_bytes, int64_t n, int copy_in, int copy_out,
+                   const void *input, size_t input_bytes, int copy_in,
+                   int count, void *const *buffers, const size_t *bytes,
+                   const int *copies, int64_t n,
                    const struct dfq_rt_team *team);
 
 /* The memory the arena mirrors live in, implemented by the GPU runtime or
