@@ -189,40 +189,14 @@ void AssignBitsPass::runOnOperation() {
                      "first-last-bits be 0 or lie in [2, 8]");
     return signalPassFailure();
   }
-  func::FuncOp entry = findEntryFunction(module);
-  if (!entry) {
-    module.emitError("dfq-assign-bits: the module has no @main function and "
-                     "more than one function");
+  FailureOr<calib::CalibrationBatch> batch = calib::loadCalibrationBatch(
+      module, "dfq-assign-bits",
+      "sensitivities are measured on the synthetic batch");
+  if (failed(batch))
     return signalPassFailure();
-  }
-  auto data = module->getAttrOfType<DenseF32ResourceElementsAttr>(
-      "dfq.calibration_data");
-  std::optional<ArrayRef<float>> images =
-      data ? data.tryGetAsArrayRef() : std::nullopt;
-  if (!images) {
-    module.emitError("dfq-assign-bits: sensitivities are measured on the "
-                     "synthetic batch; run dfq-synthesize first");
-    return signalPassFailure();
-  }
-  FailureOr<calib::GraphFromIR> graph = calib::buildGraph(entry);
-  if (failed(graph))
-    return signalPassFailure();
-  std::vector<int64_t> inputShape(data.getType().getShape().begin(),
-                                  data.getType().getShape().end());
-  int64_t sampleSize = 1;
-  for (int64_t d : graph->sampleShape)
-    sampleSize *= d;
-  if (inputShape.empty() || inputShape[0] == 0 ||
-      int64_t(images->size()) != inputShape[0] * sampleSize) {
-    module.emitError("dfq-assign-bits: dfq.calibration_data does not match "
-                     "the model input's per-sample size ")
-        << sampleSize;
-    return signalPassFailure();
-  }
-  inputShape.resize(1);
-  inputShape.insert(inputShape.end(), graph->sampleShape.begin(),
-                    graph->sampleShape.end());
-  rt::Tensor input = rt::Tensor::fromF32(inputShape, images->data());
+  func::FuncOp entry = batch->entry;
+  calib::GraphFromIR *graph = &batch->graph;
+  rt::Tensor &input = batch->input;
 
   // The logits: the returned value, or the input of a final softmax.
   Value logits = entry.getBody().front().getTerminator()->getOperand(0);

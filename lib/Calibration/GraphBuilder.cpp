@@ -6,6 +6,8 @@
 #include "dfq/Runtime/Constants.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -284,4 +286,39 @@ FailureOr<GraphFromIR> calib::buildGraph(func::FuncOp func) {
   if (graph.outputs.empty())
     return func.emitError("the function returns nothing to calibrate");
   return result;
+}
+
+FailureOr<calib::CalibrationBatch>
+calib::loadCalibrationBatch(ModuleOp module, StringRef pass,
+                            StringRef missing) {
+  func::FuncOp entry = findEntryFunction(module);
+  if (!entry)
+    return module.emitError(pass)
+           << ": the module has no @main function and more than one "
+              "function";
+  auto data = module->getAttrOfType<DenseF32ResourceElementsAttr>(
+      "dfq.calibration_data");
+  std::optional<ArrayRef<float>> images =
+      data ? data.tryGetAsArrayRef() : std::nullopt;
+  if (!images)
+    return module.emitError(pass)
+           << ": " << missing << "; run dfq-synthesize first";
+  FailureOr<GraphFromIR> graph = buildGraph(entry);
+  if (failed(graph))
+    return failure();
+  int64_t sampleSize = 1;
+  for (int64_t d : graph->sampleShape)
+    sampleSize *= d;
+  ArrayRef<int64_t> shape = data.getType().getShape();
+  if (shape.empty() || shape[0] == 0 ||
+      int64_t(images->size()) != shape[0] * sampleSize)
+    return module.emitError(pass)
+           << ": dfq.calibration_data does not match the model input's "
+              "per-sample size "
+           << sampleSize;
+  std::vector<int64_t> inputShape = {shape[0]};
+  inputShape.insert(inputShape.end(), graph->sampleShape.begin(),
+                    graph->sampleShape.end());
+  return CalibrationBatch{entry, std::move(*graph),
+                          rt::Tensor::fromF32(inputShape, images->data())};
 }

@@ -178,6 +178,20 @@ Executor::Executor(const Graph &graph, bool forAutograd)
     lastUse[output] = nodes.size();
 }
 
+const at::Tensor &Executor::constant(int node) const {
+  if (node < 0 || node >= int(graph.nodes.size()) ||
+      graph.nodes[node].kind != OpKind::Constant)
+    graphError("node " + std::to_string(node) + " is not a Constant");
+  return constants[node];
+}
+
+void Executor::setConstant(int node, const at::Tensor &value) {
+  if (!constant(node).sizes().equals(value.sizes()))
+    graphError("the new value of node " + std::to_string(node) +
+               " has another shape");
+  constants[node] = value;
+}
+
 at::Tensor Executor::execute(const Node &node,
                              const std::vector<at::Tensor> &values) {
   auto in = [&](size_t i) -> const at::Tensor & {
@@ -521,20 +535,6 @@ int64_t detail::optimize(
 //===----------------------------------------------------------------------===//
 // Entry points
 //===----------------------------------------------------------------------===//
-
-/// Runs `body`, turning what it throws into a message.
-template <typename Body> static std::string guarded(Body &&body) noexcept {
-  try {
-    body();
-    return {};
-  } catch (const c10::Error &e) {
-    return e.what_without_backtrace();
-  } catch (const std::exception &e) {
-    return e.what();
-  } catch (...) {
-    return "unknown engine error";
-  }
-}
 
 static std::string checkOptions(const std::vector<int64_t> &sampleShape,
                                 const SynthesisOptions &options) {

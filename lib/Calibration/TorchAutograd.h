@@ -20,6 +20,7 @@
 #include <ATen/TensorOperators.h>
 #include <ATen/core/Generator.h>
 #include <ATen/core/Tensor.h>
+#include <c10/util/Exception.h>
 
 #include <chrono>
 #include <cstdint>
@@ -73,6 +74,12 @@ public:
   /// BatchNorm layers with per-sample spatial statistics (see the .cpp).
   /// Returns the first output's shape.
   std::vector<int64_t> probe(const std::vector<int64_t> &sampleShape);
+
+  /// The value of Constant node `node` as the runs use it.
+  const at::Tensor &constant(int node) const;
+  /// Replaces Constant node `node`'s value in later runs (a weight being
+  /// quantized); throws unless `value` has the old value's shape.
+  void setConstant(int node, const at::Tensor &value);
 
   /// Every BatchNorm of the graph, until probe() keeps the usable ones.
   const std::vector<BnSite> &sites() const { return bnSites; }
@@ -137,6 +144,21 @@ private:
 };
 
 using Deadline = std::optional<std::chrono::steady_clock::time_point>;
+
+/// Runs `body`, turning what it throws into a message (empty on success):
+/// what the engine's entry points return as their error.
+template <typename Body> std::string guarded(Body &&body) noexcept {
+  try {
+    body();
+    return {};
+  } catch (const c10::Error &e) {
+    return e.what_without_backtrace();
+  } catch (const std::exception &e) {
+    return e.what();
+  } catch (...) {
+    return "unknown engine error";
+  }
+}
 
 /// The optimization loop both methods share: `iterations` Adam steps on `x`
 /// (a leaf requiring grad) minimizing `loss(x, iteration)`, with a plateau

@@ -98,8 +98,14 @@ mlir::dfq::getQuantizationPipeline(const CompilePipelineOptions &o) {
   options += edgeBitsOption(o);
   std::string braced =
       options.empty() ? "" : "{" + StringRef(options).ltrim().str() + "}";
-  // Bias correction predicts dfq-quantize's weight error: the same options.
+  // Reconstruction learns on dfq-quantize's grid, and bias correction
+  // predicts its weight error: the same options.
   std::string pipeline;
+  if (!o.reconstruct.empty())
+    pipeline += "dfq-reconstruct{method=" + o.reconstruct +
+                " iterations=" + std::to_string(o.reconstructIterations) +
+                " seed=" + std::to_string(o.seed) +
+                " threads=" + std::to_string(o.threads) + options + "},";
   if (o.correctBias)
     pipeline += "func.func(dfq-correct-bias" + braced + "),";
   pipeline += "func.func(dfq-quantize" + braced + ")";
@@ -144,6 +150,14 @@ mlir::dfq::checkCompilePipelineOptions(const CompilePipelineOptions &o) {
     return "relu6-as-relu needs equalize";
   if (o.samples <= 0 || o.iterations < 0)
     return "samples must be positive and iterations non-negative";
+  if (!o.reconstruct.empty() && o.reconstruct != "adaround")
+    return "reconstruct must be empty or adaround, got '" + o.reconstruct + "'";
+  if (o.reconstructIterations < 0)
+    return "reconstruct-iterations must not be negative";
+  if (!o.reconstruct.empty() && StringRef(o.calib).starts_with("real:") &&
+      o.budget.empty())
+    return "reconstruct learns on the synthetic batch: it needs calib dsg, "
+           "zeroq or none (or a budget, which synthesizes one)";
   if (!(o.std > 0))
     return "std must be positive";
   if (!o.target.empty() && o.target != "x86-avx512-vnni" &&

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "FloatConstants.h"
+#include "dfq/Transforms/FloatConstants.h"
 
 #include "dfq/Dialect/DfqOps.h"
 #include "dfq/Support/Compensation.h"

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "FloatConstants.h"
+#include "dfq/Transforms/FloatConstants.h"
 
 #include "dfq/Dialect/DfqOps.h"
 #include "dfq/Transforms/Passes.h"

@@ -1,6 +1,6 @@
 //===- FloatConstants.cpp - read and write float weight constants ---------===//
 
-#include "FloatConstants.h"
+#include "dfq/Transforms/FloatConstants.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/DialectResourceBlobManager.h"

@@ -1,6 +1,6 @@
 //===- FoldBatchNorm.cpp - fold dfq.batch_norm into its producer ----------===//
 
-#include "FloatConstants.h"
+#include "dfq/Transforms/FloatConstants.h"
 
 #include "dfq/Dialect/DfqOps.h"
 #include "dfq/Transforms/Passes.h"

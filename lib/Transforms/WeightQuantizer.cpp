@@ -25,8 +25,8 @@ double bestPowerOfTwoScale(ArrayRef<float> values, double scale, int64_t qmin,
   for (int k = ceiling; k >= ceiling - 2; --k) {
     double candidate = std::ldexp(1.0, k), error = 0;
     for (float w : values) {
-      double q = std::clamp(std::nearbyint(w / candidate), double(qmin),
-                            double(qmax));
+      double q =
+          std::clamp(std::nearbyint(w / candidate), double(qmin), double(qmax));
       error += (w - q * candidate) * (w - q * candidate);
     }
     if (bestError < 0 || error < bestError) {
@@ -59,15 +59,15 @@ FailureOr<int64_t> chooseBits(Operation *layer, TargetAttr target,
   return layer->emitError(pass)
          << ": target '" << target.getName() << "' runs "
          << stringifyLayerKind(support.getKind()) << " layers with "
-         << (isWeight ? "weight" : "activation") << " bits [" << widths
-         << "]; " << source << "=" << requested << " cannot be honoured";
+         << (isWeight ? "weight" : "activation") << " bits [" << widths << "]; "
+         << source << "=" << requested << " cannot be honoured";
 }
 
 } // namespace
 
-FailureOr<WeightScheme> mlir::dfq::resolveWeightScheme(
-    func::FuncOp func, TargetAttr target, const WidthOptions &options,
-    StringRef pass) {
+FailureOr<WeightScheme>
+mlir::dfq::resolveWeightScheme(func::FuncOp func, TargetAttr target,
+                               const WidthOptions &options, StringRef pass) {
   for (int64_t bits : {options.wbits, options.abits})
     if (bits < 2 || bits > 8) {
       func.emitError(pass) << ": bit widths must lie in [2, 8], got wbits="
@@ -113,7 +113,8 @@ FailureOr<WeightScheme> mlir::dfq::resolveWeightScheme(
   return scheme;
 }
 
-SmallVector<Operation *> mlir::dfq::collectQuantizableLayers(func::FuncOp func) {
+SmallVector<Operation *>
+mlir::dfq::collectQuantizableLayers(func::FuncOp func) {
   SmallVector<Operation *> layers;
   func.walk([&](Operation *op) {
     if (isa<Conv2DOp, GemmOp>(op))
@@ -132,12 +133,10 @@ LayerSupportAttr mlir::dfq::layerSupport(Operation *layer, TargetAttr target,
   return support;
 }
 
-FailureOr<LayerBits> mlir::dfq::decideLayerBits(Operation *layer,
-                                                TargetAttr target,
-                                                LayerSupportAttr support,
-                                                bool isEdge,
-                                                const WidthOptions &options,
-                                                StringRef pass) {
+FailureOr<LayerBits>
+mlir::dfq::decideLayerBits(Operation *layer, TargetAttr target,
+                           LayerSupportAttr support, bool isEdge,
+                           const WidthOptions &options, StringRef pass) {
   bool edgeBits = isEdge && options.firstLastBits > 0;
   StringRef wSource = edgeBits ? "first-last-bits" : "wbits";
   StringRef aSource = edgeBits ? "first-last-bits" : "abits";
@@ -160,22 +159,20 @@ FailureOr<LayerBits> mlir::dfq::decideLayerBits(Operation *layer,
         return layer->emitError(pass)
                << ": " << name << " must lie in [2, 8], got " << *bits;
     }
-  FailureOr<int64_t> chosenW = chooseBits(layer, target, support,
-                                          /*isWeight=*/true, wBits, wExplicit,
-                                          wSource, pass);
-  FailureOr<int64_t> chosenA = chooseBits(layer, target, support,
-                                          /*isWeight=*/false, aBits, aExplicit,
-                                          aSource, pass);
+  FailureOr<int64_t> chosenW =
+      chooseBits(layer, target, support,
+                 /*isWeight=*/true, wBits, wExplicit, wSource, pass);
+  FailureOr<int64_t> chosenA =
+      chooseBits(layer, target, support,
+                 /*isWeight=*/false, aBits, aExplicit, aSource, pass);
   if (failed(chosenW) || failed(chosenA))
     return failure();
   return LayerBits{*chosenW, *chosenA};
 }
 
-FailureOr<QuantizedWeights>
-mlir::dfq::quantizeLayerWeights(Operation *layer, ArrayRef<float> weights,
-                                int64_t channels, int64_t wBits,
-                                const WeightScheme &scheme, TargetAttr target,
-                                StringRef pass) {
+FailureOr<QuantizedWeights> mlir::dfq::quantizeLayerWeights(
+    Operation *layer, ArrayRef<float> weights, int64_t channels, int64_t wBits,
+    const WeightScheme &scheme, TargetAttr target, StringRef pass) {
   bool perChannel = scheme.perChannel, symmetric = scheme.symmetric;
   bool weightSigned = scheme.weightSigned, pow2 = scheme.pow2;
   int64_t numElements = weights.size();
@@ -213,6 +210,21 @@ mlir::dfq::quantizeLayerWeights(Operation *layer, ArrayRef<float> weights,
     return maxAbs > 0 ? maxAbs / qmax : 1.0;
   };
   auto grid = layer->getAttrOfType<DenseI64ArrayAttr>("dfq.weight_grid");
+  auto fixedScales =
+      layer->getAttrOfType<DenseF64ArrayAttr>("dfq.weight_scales");
+  if (fixedScales && (grid || !symmetric || !weightSigned || pow2 ||
+                      !perChannel || int64_t(fixedScales.size()) != channels))
+    return layer->emitError(pass)
+           << ": dfq.weight_scales holds symmetric per-channel scales, one "
+              "per output channel ("
+           << channels << "), got " << fixedScales.size()
+           << "; it cannot be kept with "
+           << (grid ? "dfq.weight_grid"
+               : !symmetric || !weightSigned
+                   ? "symmetric=false or unsigned weights"
+               : pow2        ? "power-of-two scales"
+               : !perChannel ? "per-channel=false"
+                             : "this weight shape");
   if (grid && !symmetric)
     return layer->emitError(pass) << ": dfq.weight_grid holds symmetric "
                                      "codes; symmetric=false cannot keep them";
@@ -229,6 +241,17 @@ mlir::dfq::quantizeLayerWeights(Operation *layer, ArrayRef<float> weights,
         asymmetricParams(o * perChannelSize, perChannelSize);
     else
       asymmetricParams(0, numElements);
+  } else if (fixedScales) {
+    // The weights already lie on a grid whose scales are given
+    // (dfq-reconstruct): recover its codes.
+    for (double scale : fixedScales.asArrayRef()) {
+      if (!(scale > 0) || std::isinf(scale))
+        return layer->emitError(pass)
+               << ": dfq.weight_scales holds a scale that is not positive "
+                  "and finite ("
+               << scale << ")";
+      wScales.push_back(scale);
+    }
   } else if (grid) {
     // The weights already lie on a grid (dfq-compensate-mpc): channel o is
     // scale[o] * codes with max |code| = grid[o]; recover those codes.
@@ -266,11 +289,14 @@ mlir::dfq::quantizeLayerWeights(Operation *layer, ArrayRef<float> weights,
     double s = wScales[group];
     result.codes[i] = static_cast<int8_t>(
         quantizeValue(weights[i], s, wZeroPoints[group], qmin, qmax));
-    if (grid && std::abs(weights[i] / s - result.codes[i]) > 1e-3)
+    if ((grid || fixedScales) &&
+        std::abs(weights[i] / s - result.codes[i]) > 1e-3)
       return layer->emitError(pass)
-             << ": weight " << i << " (" << weights[i]
-             << ") is off the grid that dfq.weight_grid records; the weights "
-                "changed after dfq-compensate-mpc";
+             << ": weight " << i << " (" << weights[i] << ") is off the "
+             << wBits << "-bit grid that "
+             << (grid ? "dfq.weight_grid" : "dfq.weight_scales")
+             << " records; the weights or widths changed after "
+             << (grid ? "dfq-compensate-mpc" : "dfq-reconstruct");
   }
   return result;
 }

@@ -44,9 +44,37 @@ func.func @bad_layer_bits(%x: tensor<1x1x2x2xf32> {dfq.range = array<f64: 0.0, 1
 
 func.func @off_grid(%x: tensor<1x1x2x2xf32> {dfq.range = array<f64: 0.0, 1.0>}) -> tensor<1x1x2x1xf32> {
   %w = arith.constant dense<[[[[0.5, 0.2]]]]> : tensor<1x1x1x2xf32>
-  // expected-error @+1 {{dfq-quantize: weight 1 (2.000000e-01) is off the grid that dfq.weight_grid records; the weights changed after dfq-compensate-mpc}}
+  // expected-error @+1 {{dfq-quantize: weight 1 (2.000000e-01) is off the 2-bit grid that dfq.weight_grid records; the weights or widths changed after dfq-compensate-mpc}}
   %0 = dfq.conv2d %x, %w {dfq.range = array<f64: 0.0, 0.5>, dfq.weight_bits = 2 : i64, dfq.weight_grid = array<i64: 1>} : (tensor<1x1x2x2xf32>, tensor<1x1x1x2xf32>) -> tensor<1x1x2x1xf32>
   return %0 : tensor<1x1x2x1xf32>
+}
+
+// -----
+
+// dfq.weight_scales (dfq-reconstruct): codes recovered exactly, or an error.
+func.func @off_scales(%x: tensor<1x1x2x2xf32> {dfq.range = array<f64: 0.0, 1.0>}) -> tensor<1x1x2x1xf32> {
+  %w = arith.constant dense<[[[[0.5, 0.2]]]]> : tensor<1x1x1x2xf32>
+  // expected-error @+1 {{dfq-quantize: weight 1 (2.000000e-01) is off the 2-bit grid that dfq.weight_scales records; the weights or widths changed after dfq-reconstruct}}
+  %0 = dfq.conv2d %x, %w {dfq.range = array<f64: 0.0, 0.5>, dfq.weight_bits = 2 : i64, dfq.weight_scales = array<f64: 0.5>} : (tensor<1x1x2x2xf32>, tensor<1x1x1x2xf32>) -> tensor<1x1x2x1xf32>
+  return %0 : tensor<1x1x2x1xf32>
+}
+
+// -----
+
+func.func @scales_count(%x: tensor<1x1x2x2xf32> {dfq.range = array<f64: 0.0, 1.0>}) -> tensor<1x1x2x2xf32> {
+  %w = arith.constant dense<[[[[0.5]]]]> : tensor<1x1x1x1xf32>
+  // expected-error @+1 {{dfq-quantize: dfq.weight_scales holds symmetric per-channel scales, one per output channel (1), got 2; it cannot be kept with this weight shape}}
+  %0 = dfq.conv2d %x, %w {dfq.range = array<f64: 0.0, 0.5>, dfq.weight_scales = array<f64: 0.25, 0.5>} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+func.func @scales_not_positive(%x: tensor<1x1x2x2xf32> {dfq.range = array<f64: 0.0, 1.0>}) -> tensor<1x1x2x2xf32> {
+  %w = arith.constant dense<[[[[0.5]]]]> : tensor<1x1x1x1xf32>
+  // expected-error @+1 {{dfq-quantize: dfq.weight_scales holds a scale that is not positive and finite (-2.500000e-01)}}
+  %0 = dfq.conv2d %x, %w {dfq.range = array<f64: 0.0, 0.5>, dfq.weight_scales = array<f64: -0.25>} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
 }
 
 // -----

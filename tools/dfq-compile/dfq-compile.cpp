@@ -126,6 +126,17 @@ static cl::opt<bool> correctBias(
              "2019) of the weight quantization error before quantizing: the "
              "remedy, with --equalize, for per-tensor weights"),
     cl::cat(category));
+static cl::opt<std::string> reconstruct(
+    "reconstruct",
+    cl::desc("Learn each layer's weight rounding on the synthetic batch "
+             "before quantizing (dfq-reconstruct): adaround (Nagel et al. "
+             "2020, layer by layer, activations float while it learns). "
+             "Default: round to nearest"),
+    cl::value_desc("METHOD"), cl::init(""), cl::cat(category));
+static cl::opt<int64_t> reconstructIterations(
+    "reconstruct-iterations",
+    cl::desc("Adam steps per layer of --reconstruct (default 1000)"),
+    cl::init(1000), cl::cat(category));
 static cl::opt<bool> timing(
     "timing",
     cl::desc("Print how long each stage took, as a tree (mlir-opt's "
@@ -361,6 +372,13 @@ int main(int argc, char **argv) {
     return fail("--target " + target +
                 " is not available; use ref, x86 (x86-avx512-vnni), "
                 "x86-avx2, c, cuda-sm80 or cuda-sm90");
+  if (!reconstruct.empty() && reconstruct != "adaround")
+    return fail("--reconstruct must be adaround, got '" + reconstruct + "'");
+  if (reconstructIterations < 0)
+    return fail("--reconstruct-iterations must not be negative");
+  if (!reconstruct.empty() && !realData.empty() && budget.empty())
+    return fail("--reconstruct learns the rounding on the synthetic "
+                "calibration batch; use --calib dsg, zeroq or none");
   bool cudaTarget = StringRef(kernelTarget).starts_with("cuda-");
   // On CUDA a residual chain left to the host costs a copy of the layer's
   // output to the host and of the chain's result back, so they join the
@@ -526,6 +544,8 @@ int main(int argc, char **argv) {
   stages.abits = abits.getNumOccurrences() ? int(abits) : 0;
   stages.firstLastBits = firstLastBits.getNumOccurrences() ? int(edgeBits) : -1;
   stages.correctBias = correctBias;
+  stages.reconstruct = reconstruct.getValue();
+  stages.reconstructIterations = reconstructIterations;
   stages.observer = observer.getValue();
   stages.mean = meanOpt;
   stages.std = stdOpt;
@@ -658,6 +678,12 @@ int main(int argc, char **argv) {
       {"compensation", !mpc.empty() && !noCompensation},
       {"calibration", calib.getValue()},
       {"observer", observer.getValue()},
+      {"reconstruction",
+       reconstruct.empty()
+           ? llvm::json::Value(nullptr)
+           : llvm::json::Value(llvm::json::Object{
+                 {"method", reconstruct.getValue()},
+                 {"iterations", reconstructIterations.getValue()}})},
       {"input_range", measureInputRange ? llvm::json::Value("measured")
                                         : llvm::json::Value(llvm::json::Array{
                                               (0.0 - meanOpt) / stdOpt,

@@ -11,6 +11,9 @@
 #define DFQ_CALIBRATION_GRAPHBUILDER_H
 
 #include "dfq/Calibration/Graph.h"
+#include "dfq/Runtime/Tensor.h"
+
+#include "mlir/IR/BuiltinOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
@@ -29,6 +32,21 @@ struct GraphFromIR {
 /// non-batch dimensions. Unsupported ops and constants are reported at their
 /// location.
 FailureOr<GraphFromIR> buildGraph(func::FuncOp func);
+
+/// What a pass that runs the network on the synthetic batch starts from:
+/// the module's entry function, its graph, and the batch dfq-synthesize
+/// stored (`dfq.calibration_data`) as `[samples, sample shape...]`.
+struct CalibrationBatch {
+  func::FuncOp entry;
+  GraphFromIR graph;
+  rt::Tensor input;
+};
+
+/// Loads it, or reports at the module, prefixed by `pass`: no entry
+/// function; no batch (`missing` says what the batch is for); a batch that
+/// does not match the input's sample size; or the graph's own errors.
+FailureOr<CalibrationBatch>
+loadCalibrationBatch(ModuleOp module, StringRef pass, StringRef missing);
 
 } // namespace mlir::dfq::calib
 

@@ -3,6 +3,7 @@
 #ifndef DFQ_CALIBRATION_PASSES_H
 #define DFQ_CALIBRATION_PASSES_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 

@@ -190,4 +190,78 @@ def AssignBitsPass : Pass<"dfq-assign-bits", "::mlir::ModuleOp"> {
   ];
 }
 
+def ReconstructPass : Pass<"dfq-reconstruct", "::mlir::ModuleOp"> {
+  let summary = "Learn each layer's weight rounding on the calibration "
+                "batch (AdaRound)";
+  let description = [{
+    Chooses, for every weight of every layer that `dfq-quantize` will
+    quantize, whether it rounds up or down on its quantization grid, so
+    that the layer's output on the batch `dfq-synthesize` stored
+    (`dfq.calibration_data`) stays close to the float network's.
+
+    - `method=adaround` (Nagel et al., ICML 2020): layer after layer in
+      program order, the rectified-sigmoid soft rounding h(V) of each weight
+      learned with Adam (`lr`) for `iterations` steps on random batches of
+      `batch` samples, minimizing the layer's squared output error plus
+      `lambda` times the rounding regulariser, whose exponent anneals from
+      20 to 2 after a warm-up of `warmup` of the steps. Each layer's input
+      comes from the network whose earlier layers are already rounded (the
+      paper's asymmetric reconstruction); the target is the float network's
+      output of the layer. Activations stay float while it learns (a
+      reduced form of the methods that quantize activations in the loop,
+      which are not built yet).
+
+    The grid is the one `dfq-quantize` would use given the same width
+    options (`wbits`, `abits`, `first-last-bits`, `per-channel`,
+    `symmetric`) and the module's `#dfq.target`: symmetric signed codes
+    per output channel. Layers the target leaves in float, or quantizes
+    per tensor, asymmetrically or with power-of-two scales, are left as they
+    are (a remark says so). Each channel's scale is `weight-scale=max`
+    (dfq-quantize's: the largest |w| maps to the largest code) or `mse`
+    (the default: among 80 clipped ranges, the one whose round-to-nearest
+    codes have the least squared weight error, as BRECQ initializes).
+
+    The result replaces each weight by its scale times the learned codes,
+    exactly, and records the scales as `dfq.weight_scales`
+    (`array<f64: ...>`, one per output channel), from which `dfq-quantize`
+    recovers the codes bit for bit. A remark per layer gives the output
+    error with round-to-nearest and with the learned codes, and how many
+    codes changed.
+  }];
+  let options = [
+    Option<"method", "method", "std::string", "\"adaround\"",
+           "Reconstruction method: adaround">,
+    Option<"iterations", "iterations", "int64_t", "1000",
+           "Adam steps per layer">,
+    Option<"batch", "batch", "int64_t", "32",
+           "Calibration samples per step">,
+    Option<"lr", "lr", "double", "1e-3",
+           "Adam learning rate of the rounding variables">,
+    Option<"lambda", "lambda", "double", "0.01",
+           "Weight of the rounding regulariser">,
+    Option<"warmup", "warmup", "double", "0.2",
+           "Fraction of the steps without the regulariser">,
+    Option<"weightScale", "weight-scale", "std::string", "\"mse\"",
+           "Per-channel scale: max (dfq-quantize's) or mse">,
+    Option<"seed", "seed", "uint64_t", "0",
+           "Seed of the batch draws">,
+    Option<"threads", "threads", "int", "0",
+           "Engine threads (0: every hardware thread)">,
+    Option<"timeLimit", "time-limit", "double", "0",
+           "Wall-clock seconds for all layers (0: none); layers left "
+           "without time keep round-to-nearest">,
+    Option<"wbits", "wbits", "int64_t", "8",
+           "Weight bits, as given to dfq-quantize (2..8)">,
+    Option<"abits", "abits", "int64_t", "8",
+           "Activation bits, as given to dfq-quantize (only checked)">,
+    Option<"firstLastBits", "first-last-bits", "int64_t", "8",
+           "Bits of the first and last layer, as given to dfq-quantize">,
+    Option<"perChannel", "per-channel", "bool", "true",
+           "Per-output-channel weight scales, as given to dfq-quantize">,
+    Option<"symmetric", "symmetric", "bool", "true",
+           "Symmetric weights, as given to dfq-quantize">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // DFQ_CALIBRATION_PASSES_TD

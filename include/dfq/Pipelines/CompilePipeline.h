@@ -37,9 +37,10 @@ struct CompilePipelineOptions
       *this, "calib-time-limit",
       llvm::cl::desc("Seconds for data-free synthesis (0: no limit)"),
       llvm::cl::init(0)};
-  Option<int> threads{*this, "threads",
-                      llvm::cl::desc("Engine threads (0: every hardware thread)"),
-                      llvm::cl::init(0)};
+  Option<int> threads{
+      *this, "threads",
+      llvm::cl::desc("Engine threads (0: every hardware thread)"),
+      llvm::cl::init(0)};
   Option<bool> equalize{*this, "equalize",
                         llvm::cl::desc("dfq-equalize before BatchNorm folding"),
                         llvm::cl::init(false)};
@@ -77,6 +78,15 @@ struct CompilePipelineOptions
       *this, "correct-bias",
       llvm::cl::desc("dfq-correct-bias before dfq-quantize, with its options"),
       llvm::cl::init(false)};
+  Option<std::string> reconstruct{
+      *this, "reconstruct",
+      llvm::cl::desc("dfq-reconstruct's method before dfq-quantize (adaround; "
+                     "empty: round to nearest)"),
+      llvm::cl::init("")};
+  Option<int64_t> reconstructIterations{
+      *this, "reconstruct-iterations",
+      llvm::cl::desc("dfq-reconstruct's steps per layer"),
+      llvm::cl::init(1000)};
   Option<std::string> observer{*this, "observer",
                                llvm::cl::desc("dfq-calibrate-ranges' observer"),
                                llvm::cl::init("minmax")};

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef DFQ_LIB_TRANSFORMS_FLOATCONSTANTS_H
-#define DFQ_LIB_TRANSFORMS_FLOATCONSTANTS_H
+#ifndef DFQ_TRANSFORMS_FLOATCONSTANTS_H
+#define DFQ_TRANSFORMS_FLOATCONSTANTS_H
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributeInterfaces.h"
@@ -43,4 +43,4 @@ std::string derivedBlobName(ElementsAttr original, StringRef suffix);
 
 } // namespace mlir::dfq
 
-#endif // DFQ_LIB_TRANSFORMS_FLOATCONSTANTS_H
+#endif // DFQ_TRANSFORMS_FLOATCONSTANTS_H
