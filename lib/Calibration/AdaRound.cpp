@@ -11,7 +11,9 @@
 // where x^ is the layer's input from the network whose earlier layers are
 // already rounded (the paper's "asymmetric" reconstruction, which corrects
 // the error they leave) and W x^ is replaced by the float network's output
-// of the layer. V starts where h(V) equals the fractional part of W / s (so
+// of the layer; both through the layer's ReLU or clip when one alone reads
+// it (the paper's best variant takes the error after the activation
+// function). V starts where h(V) equals the fractional part of W / s (so
 // the soft weights start at W); beta decays linearly from 20 to 2 after a
 // warm-up of 20 % of the steps without the regulariser; the codes are
 // floor(W / s) + [h(V) >= 0.5]. The output error is summed over channels
@@ -34,6 +36,7 @@
 #include <ATen/ops/log.h>
 #include <ATen/ops/pow.h>
 #include <ATen/ops/randperm.h>
+#include <ATen/ops/relu.h>
 #include <ATen/ops/round.h>
 #include <ATen/ops/sigmoid.h>
 #include <ATen/ops/tensor.h>
@@ -67,6 +70,35 @@ at::Tensor applyLayer(const Graph &graph, const Executor &executor,
         x, w, bias,
         rt::Conv2dParams{node.strides, node.pads, node.dilations, node.groups});
   return at::linear(x, w, bias);
+}
+
+/// The ReLU or clip that alone reads `node`'s output, or -1: AdaRound
+/// takes the output error after the activation function.
+int followingActivation(const Graph &graph, int node) {
+  int reader = -1, readers = 0;
+  for (size_t i = node + 1; i < graph.nodes.size(); ++i)
+    for (int operand : graph.nodes[i].operands)
+      if (operand == node) {
+        reader = int(i);
+        ++readers;
+      }
+  for (int output : graph.outputs)
+    if (output == node)
+      return -1;
+  if (readers != 1 || (graph.nodes[reader].kind != OpKind::Relu &&
+                       graph.nodes[reader].kind != OpKind::Clip))
+    return -1;
+  return reader;
+}
+
+/// `y` through the activation node `activation` (-1: none).
+at::Tensor activate(const Graph &graph, int activation, const at::Tensor &y) {
+  if (activation < 0)
+    return y;
+  const Node &node = graph.nodes[activation];
+  if (node.kind == OpKind::Relu)
+    return at::relu(y);
+  return rt::aten::clip(y, node.min, node.max);
 }
 
 /// The squared error summed over channels and averaged over the batch and
@@ -168,12 +200,19 @@ calib::reconstructAdaRound(const Graph &graph, const rt::Tensor &input,
         return (codes * scale).to(at::kFloat);
       };
 
-      // The float layer's output, and its input in the rounded network.
+      // The float layer's output (after its activation function), and its
+      // input in the rounded network.
+      int activation = followingActivation(graph, layer.node);
+      auto layerOutput = [&](const at::Tensor &input, const at::Tensor &w) {
+        return activate(graph, activation,
+                        applyLayer(graph, rounded, node, input, w));
+      };
       at::Tensor target, x;
       {
         at::NoGradGuard noGrad;
         std::vector<at::Tensor> kept;
-        reference.run(data, nullptr, {layer.node}, &kept);
+        reference.run(data, nullptr,
+                      {activation >= 0 ? activation : layer.node}, &kept);
         target = kept[0];
         rounded.run(data, nullptr, {node.operands[0]}, &kept);
         x = kept[0];
@@ -182,8 +221,7 @@ calib::reconstructAdaRound(const Graph &graph, const rt::Tensor &input,
       {
         at::NoGradGuard noGrad;
         out.nearestError =
-            outputError(applyLayer(graph, rounded, node, x, weightOf(nearest)),
-                        target)
+            outputError(layerOutput(x, weightOf(nearest)), target)
                 .item<double>();
       }
 
@@ -208,8 +246,7 @@ calib::reconstructAdaRound(const Graph &graph, const rt::Tensor &input,
         at::Tensor h = softRounding(v);
         at::Tensor soft =
             at::clamp(base + h, double(layer.qmin), double(layer.qmax));
-        at::Tensor error = outputError(
-            applyLayer(graph, rounded, node, xb, weightOf(soft)), tb);
+        at::Tensor error = outputError(layerOutput(xb, weightOf(soft)), tb);
         at::Tensor loss = error;
         if (step >= warm && options.lambda > 0) {
           double progress =
@@ -247,8 +284,7 @@ calib::reconstructAdaRound(const Graph &graph, const rt::Tensor &input,
           step > 0 ? ((h > 0.01) & (h < 0.99)).sum().item<int64_t>() : 0;
       at::Tensor learned = weightOf(codes);
       out.learnedError =
-          outputError(applyLayer(graph, rounded, node, x, learned), target)
-              .item<double>();
+          outputError(layerOutput(x, learned), target).item<double>();
       at::Tensor flat = codes.to(at::kInt).contiguous().reshape({-1});
       out.codes.assign(flat.data_ptr<int32_t>(),
                        flat.data_ptr<int32_t>() + flat.numel());
