@@ -104,6 +104,7 @@ mlir::dfq::getQuantizationPipeline(const CompilePipelineOptions &o) {
   if (!o.reconstruct.empty())
     pipeline += "dfq-reconstruct{method=" + o.reconstruct +
                 " iterations=" + std::to_string(o.reconstructIterations) +
+                " weight-scale=" + o.reconstructWeightScale +
                 " seed=" + std::to_string(o.seed) +
                 " threads=" + std::to_string(o.threads) + options + "},";
   if (o.correctBias)
@@ -154,6 +155,8 @@ mlir::dfq::checkCompilePipelineOptions(const CompilePipelineOptions &o) {
     return "reconstruct must be empty or adaround, got '" + o.reconstruct + "'";
   if (o.reconstructIterations < 0)
     return "reconstruct-iterations must not be negative";
+  if (o.reconstructWeightScale != "max" && o.reconstructWeightScale != "mse")
+    return "reconstruct-weight-scale must be max or mse";
   if (!o.reconstruct.empty() && StringRef(o.calib).starts_with("real:") &&
       o.budget.empty())
     return "reconstruct learns on the synthetic batch: it needs calib dsg, "

@@ -16,7 +16,7 @@
 // RUN: not ls %t/bad
 
 // BUILD: dfq-reconstruct: 16 layers in
-// REPORT: {'iterations': 8, 'method': 'adaround'}
+// REPORT: {'iterations': 8, 'method': 'adaround', 'weight_scale': 'mse'}
 // CHECK: argmax_agree=300/300
 // CHECK-NEXT: OK
 // METHOD: dfq-compile: error: --reconstruct must be adaround, got 'brecq'

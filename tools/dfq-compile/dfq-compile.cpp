@@ -137,6 +137,12 @@ static cl::opt<int64_t> reconstructIterations(
     "reconstruct-iterations",
     cl::desc("Adam steps per layer of --reconstruct (default 1000)"),
     cl::init(1000), cl::cat(category));
+static cl::opt<std::string> reconstructScale(
+    "reconstruct-scale",
+    cl::desc("Per-channel weight scale --reconstruct learns on: mse (the "
+             "clipping with the least weight error, the default) or max "
+             "(dfq-quantize's own: the largest |w| on the largest code)"),
+    cl::value_desc("mse|max"), cl::init("mse"), cl::cat(category));
 static cl::opt<bool> timing(
     "timing",
     cl::desc("Print how long each stage took, as a tree (mlir-opt's "
@@ -376,6 +382,9 @@ int main(int argc, char **argv) {
     return fail("--reconstruct must be adaround, got '" + reconstruct + "'");
   if (reconstructIterations < 0)
     return fail("--reconstruct-iterations must not be negative");
+  if (reconstructScale != "mse" && reconstructScale != "max")
+    return fail("--reconstruct-scale must be mse or max, got '" +
+                reconstructScale + "'");
   if (!reconstruct.empty() && !realData.empty() && budget.empty())
     return fail("--reconstruct learns the rounding on the synthetic "
                 "calibration batch; use --calib dsg, zeroq or none");
@@ -546,6 +555,7 @@ int main(int argc, char **argv) {
   stages.correctBias = correctBias;
   stages.reconstruct = reconstruct.getValue();
   stages.reconstructIterations = reconstructIterations;
+  stages.reconstructWeightScale = reconstructScale.getValue();
   stages.observer = observer.getValue();
   stages.mean = meanOpt;
   stages.std = stdOpt;
@@ -683,7 +693,8 @@ int main(int argc, char **argv) {
            ? llvm::json::Value(nullptr)
            : llvm::json::Value(llvm::json::Object{
                  {"method", reconstruct.getValue()},
-                 {"iterations", reconstructIterations.getValue()}})},
+                 {"iterations", reconstructIterations.getValue()},
+                 {"weight_scale", reconstructScale.getValue()}})},
       {"input_range", measureInputRange ? llvm::json::Value("measured")
                                         : llvm::json::Value(llvm::json::Array{
                                               (0.0 - meanOpt) / stdOpt,

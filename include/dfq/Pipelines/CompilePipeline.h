@@ -87,6 +87,10 @@ struct CompilePipelineOptions
       *this, "reconstruct-iterations",
       llvm::cl::desc("dfq-reconstruct's steps per layer"),
       llvm::cl::init(1000)};
+  Option<std::string> reconstructWeightScale{
+      *this, "reconstruct-weight-scale",
+      llvm::cl::desc("dfq-reconstruct's weight-scale (max or mse)"),
+      llvm::cl::init("mse")};
   Option<std::string> observer{*this, "observer",
                                llvm::cl::desc("dfq-calibrate-ranges' observer"),
                                llvm::cl::init("minmax")};
